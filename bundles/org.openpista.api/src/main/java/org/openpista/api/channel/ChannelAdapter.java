@@ -1,0 +1,31 @@
+package org.openpista.api.channel;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A connection to one messenger. Adapters are components started and stopped by their
+ * configuration; they receive the {@link AgentGateway} as a service and register themselves with
+ * the property {@value #CHANNEL} so the runtime can list them and deliver scheduled answers.
+ */
+@ConsumerType
+public interface ChannelAdapter {
+
+    /** Service property: the channel id, for example {@code web} or {@code telegram}. */
+    String CHANNEL = "channel.id";
+
+    /** @return the channel id */
+    String id();
+
+    /** @return a one-line state for status tables, for example {@code listening on 127.0.0.1:3210} */
+    String status();
+
+    /**
+     * Sends a message that nobody asked for, such as a scheduled job's answer.
+     *
+     * @param target the conversation to send to, in the channel's own terms (chat id, phone number,
+     *     client id)
+     * @param text the message
+     * @throws Exception when it cannot be delivered
+     */
+    void deliver(String target, String text) throws Exception;
+}

@@ -1,0 +1,34 @@
+package org.openpista.api.tool;
+
+import org.openpista.api.chat.ToolCall;
+import org.openpista.api.llm.ToolSpec;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A tool the model may call. Register it as a service with the property {@value #NAME}; the agent
+ * core tracks tools dynamically, so a tool registered while the runtime runs is offered to the
+ * model from the next turn on, and one unregistered is gone from then on.
+ *
+ * <p>Tool names are dotted, lower case, and unique: {@code system.run}, {@code browser.navigate}.
+ */
+@ConsumerType
+public interface Tool {
+
+    /** Service property: the tool's name, equal to {@code spec().name()}. */
+    String NAME = "tool.name";
+
+    /** @return the name, description and argument schema shown to the model */
+    ToolSpec spec();
+
+    /**
+     * Runs one call. Failures the model should know about are returned as {@link
+     * ToolResult#error(String)}; an exception thrown here is turned into such a result by the
+     * runtime.
+     *
+     * @param call the call with its arguments as a JSON object
+     * @param context the session, workspace, deadline and cancellation of the call
+     * @return the result
+     * @throws Exception for unexpected failures
+     */
+    ToolResult execute(ToolCall call, ToolContext context) throws Exception;
+}

@@ -1,0 +1,40 @@
+package org.openpista.testkit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * Replies decided by the content of a request, for benchmarks and manual trials where no test
+ * scripts the fake:
+ *
+ * <ul>
+ *   <li>the last message is a tool result → text {@code "The tool said: <result>"};
+ *   <li>the last user text starts with {@code run:} → a {@code system.run} call with the rest as
+ *       command;
+ *   <li>otherwise → text {@code "echo: <last user text>"}.
+ * </ul>
+ */
+public final class EchoScript {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private EchoScript() {}
+
+    /** @return the reply for a conversation */
+    public static FakeReply reply(List<WireTurn> turns) {
+        if (turns.isEmpty()) {
+            return FakeReply.text("echo: (nothing)");
+        }
+        WireTurn last = turns.get(turns.size() - 1);
+        if (last.role().equals("tool")) {
+            return FakeReply.text("The tool said: " + last.text().strip());
+        }
+        String text = last.text().strip();
+        if (text.startsWith("run:")) {
+            ObjectNode arguments = JSON.createObjectNode().put("command", text.substring(4).strip());
+            return FakeReply.toolCall("system.run", arguments.toString());
+        }
+        return FakeReply.text("echo: " + text);
+    }
+}

@@ -1,0 +1,386 @@
+package org.openpista.core.internal;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.openpista.api.agent.PromptContributor;
+import org.openpista.api.approval.ApprovalService;
+import org.openpista.api.channel.AgentGateway;
+import org.openpista.api.channel.AgentReply;
+import org.openpista.api.channel.InboundMessage;
+import org.openpista.api.channel.ReplySink;
+import org.openpista.api.channel.TurnHandle;
+import org.openpista.api.chat.Cancellation;
+import org.openpista.api.llm.LlmProvider;
+import org.openpista.api.memory.ConversationStore;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent as channels see it: routes each message to its session and runs the session's turns
+ * one at a time, in order, while different sessions run in parallel. Providers and prompt
+ * contributors are tracked dynamically, so one that appears or leaves is seen by the next turn.
+ * On shutdown it stops accepting, lets running turns finish within a grace period, then cancels
+ * them.
+ */
+@Component(service = AgentGateway.class, configurationPid = "org.openpista.agent")
+@Designate(ocd = AgentRuntime.Config.class)
+public class AgentRuntime implements AgentGateway {
+
+    /** The {@code [agent]} section of config.toml. */
+    @ObjectClassDefinition(name = "openpista agent", description = "The agent loop: provider, model, limits.")
+    public @interface Config {
+        @AttributeDefinition(name = "Provider", description = "The provider instance to use (provider.name).")
+        String provider() default "openai";
+
+        @AttributeDefinition(name = "Model", description = "The model; empty for the provider's default.")
+        String model() default "";
+
+        @AttributeDefinition(name = "Max tool rounds", description = "Tool rounds a turn may take before it stops.")
+        int max_tool_rounds() default 30;
+
+        @AttributeDefinition(name = "System prompt", description = "Extra instructions appended to the system prompt.")
+        String system_prompt() default "";
+
+        @AttributeDefinition(name = "Workspace", description = "The agent's workspace folder; empty for $OPENPISTA_HOME/workspace.")
+        String workspace() default "";
+
+        @AttributeDefinition(name = "Tool timeout", description = "Seconds one tool call may run at most.")
+        int tool_timeout_secs() default 600;
+
+        @AttributeDefinition(name = "Shutdown grace", description = "Seconds running turns get to finish on shutdown.")
+        int shutdown_grace_secs() default 10;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
+
+    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final ExecutorService executor;
+    private final AgentLoop loop;
+    private final Path home;
+    private volatile AgentSettings settings;
+    private volatile Duration shutdownGrace;
+    private volatile boolean closed;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    volatile List<LlmProvider> providers = List.of();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    volatile List<PromptContributor> contributors = List.of();
+
+    @Activate
+    public AgentRuntime(
+            @Reference ConversationStore store,
+            @Reference ToolInvoker tools,
+            @Reference ApprovalService approval,
+            BundleContext context,
+            Config config) {
+        this(store, tools, approval, homeOf(context), config);
+    }
+
+    AgentRuntime(ConversationStore store, ToolInvoker tools, ApprovalService approval, Path home, Config config) {
+        this.home = home;
+        this.loop = new AgentLoop(store, tools, approval, new Lookup(), this::promptSections);
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "openpista-turn-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        configure(config);
+    }
+
+    @Modified
+    void configure(Config config) {
+        String workspace = config.workspace().isBlank() ? home.resolve("workspace").toString() : config.workspace();
+        settings = new AgentSettings(
+                config.provider().trim(),
+                config.model().trim(),
+                Math.max(1, config.max_tool_rounds()),
+                config.system_prompt(),
+                Path.of(expandHome(workspace)),
+                Duration.ofSeconds(Math.max(1, config.tool_timeout_secs())));
+        shutdownGrace = Duration.ofSeconds(Math.max(0, config.shutdown_grace_secs()));
+    }
+
+    /** @return the settings turns start with now */
+    AgentSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public TurnHandle submit(InboundMessage message, ReplySink sink) {
+        String sessionId = message.sessionId() == null || message.sessionId().isBlank()
+                ? message.conversationKey()
+                : message.sessionId();
+        Pending pending = new Pending(new Turn(sessionId, message, sink, new Cancellation()));
+        if (closed) {
+            pending.finish(AgentReply.failure(sessionId, "openpista is shutting down; the message was not processed"));
+            return pending;
+        }
+        while (true) {
+            Lane lane = lanes.computeIfAbsent(sessionId, Lane::new);
+            synchronized (lane) {
+                if (lane.retired) {
+                    continue;
+                }
+                pending.lane = lane;
+                lane.queue.add(pending);
+                if (!lane.running) {
+                    lane.running = true;
+                    executor.execute(() -> drain(lane));
+                }
+                return pending;
+            }
+        }
+    }
+
+    @Override
+    public int cancel(String sessionId) {
+        Lane lane = lanes.get(sessionId);
+        if (lane == null) {
+            return 0;
+        }
+        List<Pending> toCancel;
+        synchronized (lane) {
+            toCancel = new ArrayList<>(lane.queue);
+            if (lane.current != null) {
+                toCancel.add(lane.current);
+            }
+        }
+        int count = 0;
+        for (Pending pending : toCancel) {
+            if (pending.cancel()) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** @return the sessions with a running or queued turn */
+    List<String> busySessions() {
+        return List.copyOf(lanes.keySet());
+    }
+
+    private void drain(Lane lane) {
+        while (true) {
+            Pending next;
+            synchronized (lane) {
+                next = lane.queue.poll();
+                lane.current = next;
+                if (next == null) {
+                    lane.running = false;
+                    lane.retired = true;
+                    lanes.remove(lane.sessionId, lane);
+                    return;
+                }
+            }
+            runTurn(next);
+        }
+    }
+
+    private void runTurn(Pending pending) {
+        Turn turn = pending.turn;
+        AgentReply reply;
+        if (turn.cancellation().isCancelled()) {
+            reply = AgentReply.failure(turn.sessionId(), AgentLoop.CANCELLED);
+        } else {
+            try {
+                reply = loop.run(turn, settings);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.error("Turn in session {} failed", turn.sessionId(), e);
+                reply = AgentReply.failure(turn.sessionId(), "internal error: " + ToolRegistryImpl.describe(e));
+            }
+        }
+        pending.finish(reply);
+    }
+
+    private List<String> promptSections() {
+        List<PromptContributor> current = new ArrayList<>(contributors);
+        // DS keeps the list in ascending ranking order; the highest ranking goes first
+        java.util.Collections.reverse(current);
+        List<String> sections = new ArrayList<>();
+        for (PromptContributor contributor : current) {
+            try {
+                sections.add(contributor.contribute(""));
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warn("A prompt contributor failed and is left out", e);
+            }
+        }
+        return sections;
+    }
+
+    @Deactivate
+    void deactivate() {
+        closed = true;
+        List<Pending> running = new ArrayList<>();
+        for (Lane lane : lanes.values()) {
+            synchronized (lane) {
+                for (Pending queued : new ArrayList<>(lane.queue)) {
+                    queued.finishCancelled("openpista is shutting down; the message was not processed");
+                }
+                lane.queue.clear();
+                if (lane.current != null) {
+                    running.add(lane.current);
+                }
+            }
+        }
+        long deadline = System.nanoTime() + shutdownGrace.toNanos();
+        for (Pending pending : running) {
+            long left = deadline - System.nanoTime();
+            try {
+                pending.future.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+            } catch (Exception stillRunning) {
+                LOG.warn("Cancelling the turn of session {} after the shutdown grace period", pending.turn.sessionId());
+                pending.turn.cancellation().cancel();
+            }
+        }
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Path homeOf(BundleContext context) {
+        String home = context.getProperty("openpista.home");
+        return home == null || home.isBlank()
+                ? Path.of(System.getProperty("user.home"), ".openpista")
+                : Path.of(expandHome(home));
+    }
+
+    static String expandHome(String path) {
+        if (path.equals("~") || path.startsWith("~/")) {
+            return System.getProperty("user.home") + path.substring(1);
+        }
+        return path;
+    }
+
+    /** The queue of one session; its turns run one at a time. */
+    private static final class Lane {
+        final String sessionId;
+        final ArrayDeque<Pending> queue = new ArrayDeque<>();
+        Pending current;
+        boolean running;
+        boolean retired;
+
+        Lane(String sessionId) {
+            this.sessionId = sessionId;
+        }
+    }
+
+    /** A submitted message and its outcome. */
+    private static final class Pending implements TurnHandle {
+        final Turn turn;
+        final CompletableFuture<AgentReply> future = new CompletableFuture<>();
+        volatile Lane lane;
+
+        Pending(Turn turn) {
+            this.turn = turn;
+        }
+
+        @Override
+        public String sessionId() {
+            return turn.sessionId();
+        }
+
+        @Override
+        public CompletionStage<AgentReply> completion() {
+            return future.minimalCompletionStage();
+        }
+
+        @Override
+        public boolean cancel() {
+            if (future.isDone()) {
+                return false;
+            }
+            Lane current = lane;
+            if (current != null) {
+                synchronized (current) {
+                    if (current.queue.remove(this)) {
+                        finishCancelled(AgentLoop.CANCELLED);
+                        return true;
+                    }
+                }
+            }
+            turn.cancellation().cancel();
+            return true;
+        }
+
+        void finishCancelled(String message) {
+            turn.cancellation().cancel();
+            finish(AgentReply.failure(turn.sessionId(), message));
+        }
+
+        void finish(AgentReply reply) {
+            if (future.isDone()) {
+                return;
+            }
+            try {
+                turn.sink().reply(reply);
+            } catch (RuntimeException | LinkageError e) {
+                // a broken channel must not take the session's other turns down
+                LOG.warn("The channel {} failed to take the reply of session {}", turn.message().channel(),
+                        turn.sessionId(), e);
+            }
+            future.complete(reply);
+        }
+    }
+
+    /** Looks providers up in the dynamically tracked list. */
+    private final class Lookup implements ProviderLookup {
+        @Override
+        public LlmProvider find(String name) {
+            for (LlmProvider provider : providers) {
+                try {
+                    if (provider.name().equals(name)) {
+                        return provider;
+                    }
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.debug("A provider service vanished while being looked at", e);
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public List<String> names() {
+            List<String> names = new ArrayList<>();
+            for (LlmProvider provider : providers) {
+                try {
+                    names.add(provider.name());
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.debug("A provider service vanished while being listed", e);
+                }
+            }
+            return names;
+        }
+    }
+}

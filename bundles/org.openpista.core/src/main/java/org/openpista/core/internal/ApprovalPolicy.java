@@ -1,0 +1,125 @@
+package org.openpista.core.internal;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.openpista.api.approval.ApprovalDecision;
+import org.openpista.api.approval.ApprovalOutcome;
+import org.openpista.api.approval.ApprovalRequest;
+import org.openpista.api.approval.ApprovalService;
+import org.openpista.api.channel.ReplySink;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+
+/**
+ * Decides whether a tool call may run.
+ *
+ * <p>The mode comes from {@code [agent] approval} ({@code ask} by default), overridden per channel
+ * by {@code [channels.X] approval}. Tool calls from remote channels (anything but the local
+ * terminal) reach the owner's OS from afar, so for them a global {@code auto} is tightened to
+ * {@code ask}; only an explicit per-channel {@code approval = "auto"} lets them run unasked.
+ * Under {@code ask} the owner is asked about the exact call; "allow for this session" is
+ * remembered per session and tool name for the life of the runtime.
+ */
+@Component(service = ApprovalService.class, configurationPid = "org.openpista.agent")
+public class ApprovalPolicy implements ApprovalService {
+
+    /** Channels on the owner's own terminal. */
+    static final Set<String> LOCAL_CHANNELS = Set.of("cli", "tui");
+
+    private static final String OVERRIDE_PREFIX = "approval.";
+
+    private final Map<String, Set<String>> allowedForSession = new ConcurrentHashMap<>();
+    private volatile ApprovalMode globalMode = ApprovalMode.ASK;
+    private volatile Map<String, ApprovalMode> channelModes = Map.of();
+
+    @Activate
+    @Modified
+    void configure(Map<String, Object> properties) {
+        globalMode = ApprovalMode.parse(string(properties.get("approval")), ApprovalMode.ASK);
+        Map<String, ApprovalMode> overrides = new ConcurrentHashMap<>();
+        properties.forEach((key, value) -> {
+            if (key.startsWith(OVERRIDE_PREFIX) && key.length() > OVERRIDE_PREFIX.length()) {
+                ApprovalMode mode = ApprovalMode.parse(string(value), null);
+                if (mode != null) {
+                    overrides.put(key.substring(OVERRIDE_PREFIX.length()), mode);
+                }
+            }
+        });
+        channelModes = Map.copyOf(overrides);
+    }
+
+    /** @return the mode that applies to a channel */
+    ApprovalMode modeFor(String channel) {
+        ApprovalMode explicit = channelModes.get(channel);
+        if (explicit != null) {
+            return explicit;
+        }
+        if (globalMode == ApprovalMode.AUTO && !LOCAL_CHANNELS.contains(channel)) {
+            return ApprovalMode.ASK;
+        }
+        return globalMode;
+    }
+
+    @Override
+    public ApprovalOutcome decide(ApprovalRequest request, ReplySink sink) throws InterruptedException {
+        ApprovalMode mode = modeFor(request.channel());
+        String tool = request.call().name();
+        switch (mode) {
+            case AUTO:
+                return ApprovalOutcome.allow();
+            case DENY:
+                return ApprovalOutcome.deny("tool calls are disabled by the approval policy (approval = \"deny\")");
+            default:
+                break;
+        }
+        if (allowedForSession.getOrDefault(request.sessionId(), Set.of()).contains(tool)) {
+            return ApprovalOutcome.allow();
+        }
+        ApprovalDecision decision;
+        try {
+            decision = await(sink.requestApproval(request).toCompletableFuture());
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return ApprovalOutcome.deny("the owner could not be asked for approval: " + ToolRegistryImpl.describe(cause)
+                    + " (set approval = \"auto\" to run tools without asking)");
+        }
+        if (decision == ApprovalDecision.ALLOW_FOR_SESSION) {
+            allowedForSession.computeIfAbsent(request.sessionId(), id -> ConcurrentHashMap.newKeySet()).add(tool);
+        }
+        return decision.allows() ? ApprovalOutcome.allow() : ApprovalOutcome.deny("the owner refused this tool call");
+    }
+
+    /** Forgets the "allow for this session" decisions of a session. */
+    void forgetSession(String sessionId) {
+        allowedForSession.remove(sessionId);
+    }
+
+    // waits in slices so that an interrupt (the turn was cancelled) ends the wait promptly
+    private static ApprovalDecision await(CompletableFuture<ApprovalDecision> answer)
+            throws InterruptedException, ExecutionException {
+        while (true) {
+            try {
+                ApprovalDecision decision = answer.get(250, TimeUnit.MILLISECONDS);
+                if (decision == null) {
+                    throw new ExecutionException(new IllegalStateException("no decision"));
+                }
+                return decision;
+            } catch (TimeoutException stillWaiting) {
+                if (Thread.currentThread().isInterrupted()) {
+                    answer.cancel(true);
+                    throw new InterruptedException("cancelled while waiting for approval");
+                }
+            }
+        }
+    }
+
+    private static String string(Object value) {
+        return value == null ? null : value.toString();
+    }
+}

@@ -1,0 +1,312 @@
+package org.openpista.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openpista.api.approval.ApprovalDecision;
+import org.openpista.api.channel.AgentReply;
+import org.openpista.api.channel.InboundMessage;
+import org.openpista.api.channel.TurnHandle;
+import org.openpista.api.chat.ChatMessage;
+import org.openpista.api.chat.Role;
+import org.openpista.api.chat.ToolCall;
+import org.openpista.api.llm.ProviderException;
+import org.openpista.api.tool.Tool;
+
+class AgentRuntimeTest {
+
+    @TempDir
+    Path home;
+
+    final InMemoryStore store = new InMemoryStore();
+    final ToolRegistryImpl tools = new ToolRegistryImpl();
+    final ApprovalPolicy approval = new ApprovalPolicy();
+    final ScriptedProvider provider = new ScriptedProvider("openai");
+    AgentRuntime runtime;
+
+    AgentRuntime runtime(Map<String, Object> config) {
+        Map<String, Object> approvalConfig = new HashMap<>();
+        approvalConfig.put("approval", config.getOrDefault("approval", "auto"));
+        approval.configure(approvalConfig);
+        runtime = new AgentRuntime(store, tools, approval, home, Configs.of(AgentRuntime.Config.class, config));
+        runtime.providers = List.of(provider);
+        return runtime;
+    }
+
+    @AfterEach
+    void stop() {
+        if (runtime != null) {
+            runtime.deactivate();
+        }
+    }
+
+    void register(Tool tool) {
+        tools.addTool(tool, new FakeServiceReference<>(Map.of(Tool.NAME, tool.spec().name())));
+    }
+
+    static AgentReply await(TurnHandle handle) throws Exception {
+        return handle.completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+
+    static InboundMessage cli(String session, String text) {
+        return InboundMessage.text("cli", "cli:" + session, session, text);
+    }
+
+    @Test
+    void textAnswerIsStoredAndReplied() throws Exception {
+        provider.then((request, listener) -> {
+            listener.onTextDelta("Hel");
+            listener.onTextDelta("lo");
+            return ScriptedProvider.text("Hello");
+        });
+        RecordingSink sink = new RecordingSink();
+
+        AgentReply reply = await(runtime(Map.of()).submit(cli("s1", "hi"), sink));
+
+        assertThat(reply.error()).isFalse();
+        assertThat(reply.text()).isEqualTo("Hello");
+        assertThat(sink.replies).containsExactly(reply);
+        assertThat(sink.deltas).containsExactly("Hel", "lo");
+        assertThat(store.history("s1")).extracting(ChatMessage::role, ChatMessage::content)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Role.USER, "hi"),
+                        org.assertj.core.groups.Tuple.tuple(Role.ASSISTANT, "Hello"));
+        assertThat(provider.requests.get(0).model()).isEqualTo("scripted-1");
+        assertThat(provider.requests.get(0).systemPrompt()).contains("openpista").contains(home.resolve("workspace").toString());
+    }
+
+    @Test
+    void toolCallsRunAndTheirResultsGoBackToTheModel() throws Exception {
+        FakeTool tool = new FakeTool("system.run", "hello from tool");
+        register(tool);
+        provider.then((request, listener) -> ScriptedProvider.calls(new ToolCall("c1", "system.run", "{\"command\":\"echo\"}")))
+                .then((request, listener) -> ScriptedProvider.text("done: " + request.messages().get(2).content()));
+
+        AgentReply reply = await(runtime(Map.of()).submit(cli("s1", "run it"), new RecordingSink()));
+
+        assertThat(reply.text()).isEqualTo("done: hello from tool");
+        assertThat(tool.calls).containsExactly(new ToolCall("c1", "system.run", "{\"command\":\"echo\"}"));
+        assertThat(tool.contexts.get(0).sessionId()).isEqualTo("s1");
+        assertThat(tool.contexts.get(0).workspace()).isEqualTo(home.resolve("workspace"));
+        assertThat(provider.requests.get(0).tools()).extracting(t -> t.name()).containsExactly("system.run");
+        List<ChatMessage> stored = store.history("s1");
+        assertThat(stored).extracting(ChatMessage::role)
+                .containsExactly(Role.USER, Role.ASSISTANT, Role.TOOL, Role.ASSISTANT);
+        assertThat(stored.get(1).toolCalls()).hasSize(1);
+        assertThat(stored.get(2).toolCallId()).isEqualTo("c1");
+        assertThat(stored.get(2).toolName()).isEqualTo("system.run");
+    }
+
+    @Test
+    void roundLimitEndsTheTurnWithAClearMessage() throws Exception {
+        register(new FakeTool("loop.tool", "again"));
+        AtomicInteger ids = new AtomicInteger();
+        provider.fallback = (request, listener) ->
+                ScriptedProvider.calls(new ToolCall("c" + ids.incrementAndGet(), "loop.tool", "{}"));
+
+        AgentReply reply = await(runtime(Map.of("max_tool_rounds", 3)).submit(cli("s1", "go"), new RecordingSink()));
+
+        assertThat(reply.error()).isTrue();
+        assertThat(reply.text()).contains("Stopped after 3 tool rounds").contains("max_tool_rounds");
+        assertThat(provider.requests).hasSize(3);
+        assertThat(store.history("s1")).filteredOn(m -> m.role() == Role.TOOL).hasSize(3);
+    }
+
+    @Test
+    void unknownProviderIsReportedNotThrown() throws Exception {
+        AgentReply reply = await(runtime(Map.of("provider", "anthropic")).submit(cli("s1", "hi"), new RecordingSink()));
+
+        assertThat(reply.error()).isTrue();
+        assertThat(reply.text()).contains("\"anthropic\" is not available").contains("available: openai");
+    }
+
+    @Test
+    void providerFailureBecomesTheReply() throws Exception {
+        provider.then((request, listener) -> {
+            throw new ProviderException(ProviderException.Kind.AUTHENTICATION, 401, "OpenAI rejected the API key (401)", null);
+        });
+
+        AgentReply reply = await(runtime(Map.of()).submit(cli("s1", "hi"), new RecordingSink()));
+
+        assertThat(reply.error()).isTrue();
+        assertThat(reply.text()).isEqualTo("OpenAI rejected the API key (401)");
+        assertThat(store.history("s1")).extracting(ChatMessage::role).containsExactly(Role.USER);
+    }
+
+    @Test
+    void deniedToolCallIsNotRunAndTheModelIsTold() throws Exception {
+        FakeTool tool = new FakeTool("system.run", "must not run");
+        register(tool);
+        provider.then((request, listener) -> ScriptedProvider.calls(new ToolCall("c1", "system.run", "{}")))
+                .then((request, listener) -> ScriptedProvider.text("ok"));
+
+        await(runtime(Map.of("approval", "deny")).submit(cli("s1", "hi"), new RecordingSink()));
+
+        assertThat(tool.calls).isEmpty();
+        ChatMessage result = store.history("s1").get(2);
+        assertThat(result.error()).isTrue();
+        assertThat(result.content()).startsWith("not run:").contains("deny");
+    }
+
+    @Test
+    void askingAChannelThatCannotAskRefusesWithAReason() throws Exception {
+        FakeTool tool = new FakeTool("system.run", "must not run");
+        register(tool);
+        provider.then((request, listener) -> ScriptedProvider.calls(new ToolCall("c1", "system.run", "{}")))
+                .then((request, listener) -> ScriptedProvider.text("ok"));
+
+        await(runtime(Map.of("approval", "ask")).submit(cli("s1", "hi"), new RecordingSink()));
+
+        assertThat(tool.calls).isEmpty();
+        assertThat(store.history("s1").get(2).content()).contains("could not be asked");
+    }
+
+    @Test
+    void approvedToolCallRunsUnderAsk() throws Exception {
+        FakeTool tool = new FakeTool("system.run", "ran");
+        register(tool);
+        provider.then((request, listener) -> ScriptedProvider.calls(new ToolCall("c1", "system.run", "{\"command\":\"ls\"}")))
+                .then((request, listener) -> ScriptedProvider.text("ok"));
+        RecordingSink sink = RecordingSink.answering(ApprovalDecision.APPROVE);
+
+        await(runtime(Map.of("approval", "ask")).submit(cli("s1", "hi"), sink));
+
+        assertThat(tool.calls).hasSize(1);
+        assertThat(sink.questions).singleElement().satisfies(question -> {
+            assertThat(question.call()).isEqualTo(new ToolCall("c1", "system.run", "{\"command\":\"ls\"}"));
+            assertThat(question.sessionId()).isEqualTo("s1");
+        });
+    }
+
+    @Test
+    void toolsRegisteredBetweenTurnsAreOfferedAndRemovedOnesAreGone() throws Exception {
+        provider.fallback = (request, listener) -> ScriptedProvider.text("ok");
+        runtime(Map.of());
+        FakeTool hello = new FakeTool("hello.greet", "hi");
+        FakeServiceReference<Tool> reference = new FakeServiceReference<>(Map.of(Tool.NAME, "hello.greet"));
+
+        await(runtime.submit(cli("s1", "one"), new RecordingSink()));
+        tools.addTool(hello, reference);
+        await(runtime.submit(cli("s1", "two"), new RecordingSink()));
+        tools.removeTool(hello, reference);
+        await(runtime.submit(cli("s1", "three"), new RecordingSink()));
+
+        assertThat(provider.requests).extracting(r -> r.tools().size()).containsExactly(0, 1, 0);
+    }
+
+    @Test
+    void oneSessionRunsOneTurnAtATimeInOrder() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger concurrent = new AtomicInteger();
+        AtomicInteger maxConcurrent = new AtomicInteger();
+        provider.fallback = (request, listener) -> {
+            maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            concurrent.decrementAndGet();
+            return ScriptedProvider.text("answer to " + request.messages().get(request.messages().size() - 1).content());
+        };
+        runtime(Map.of());
+        RecordingSink sink = new RecordingSink();
+        TurnHandle first = runtime.submit(cli("same", "first"), sink);
+        TurnHandle second = runtime.submit(cli("same", "second"), sink);
+        TurnHandle third = runtime.submit(cli("same", "third"), sink);
+        release.countDown();
+
+        assertThat(await(first).text()).isEqualTo("answer to first");
+        assertThat(await(second).text()).isEqualTo("answer to second");
+        assertThat(await(third).text()).isEqualTo("answer to third");
+        assertThat(maxConcurrent).hasValue(1);
+        assertThat(store.history("same")).extracting(ChatMessage::content)
+                .containsExactly("first", "answer to first", "second", "answer to second", "third", "answer to third");
+    }
+
+    @Test
+    void differentSessionsRunInParallel() throws Exception {
+        CountDownLatch bothInside = new CountDownLatch(2);
+        provider.fallback = (request, listener) -> {
+            bothInside.countDown();
+            try {
+                // only returns when the other session's turn is inside the provider at the same time
+                if (!bothInside.await(10, TimeUnit.SECONDS)) {
+                    return ScriptedProvider.text("alone");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return ScriptedProvider.text("together");
+        };
+        runtime(Map.of());
+
+        TurnHandle a = runtime.submit(cli("a", "x"), new RecordingSink());
+        TurnHandle b = runtime.submit(cli("b", "y"), new RecordingSink());
+
+        assertThat(await(a).text()).isEqualTo("together");
+        assertThat(await(b).text()).isEqualTo("together");
+    }
+
+    @Test
+    void cancellingARunningTurnStopsItAndTheSessionKeepsWorking() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        provider.then((request, listener) -> {
+            inside.countDown();
+            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!request.cancellation().isCancelled() && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            throw new ProviderException(ProviderException.Kind.CANCELLED, "cancelled");
+        }).then((request, listener) -> ScriptedProvider.text("still here"));
+        runtime(Map.of());
+
+        TurnHandle running = runtime.submit(cli("s1", "slow"), new RecordingSink());
+        TurnHandle queued = runtime.submit(cli("s1", "queued"), new RecordingSink());
+        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(queued.cancel()).isTrue();
+        assertThat(running.cancel()).isTrue();
+
+        assertThat(await(running).text()).isEqualTo("Cancelled.");
+        assertThat(await(queued).text()).isEqualTo("Cancelled.");
+        assertThat(await(runtime.submit(cli("s1", "again"), new RecordingSink())).text()).isEqualTo("still here");
+    }
+
+    @Test
+    void aFailingSinkDoesNotBreakTheSession() throws Exception {
+        provider.fallback = (request, listener) -> ScriptedProvider.text("ok");
+        runtime(Map.of());
+        RecordingSink broken = new RecordingSink() {
+            @Override
+            public void reply(AgentReply reply) {
+                throw new IllegalStateException("socket closed");
+            }
+        };
+
+        await(runtime.submit(cli("s1", "one"), broken));
+
+        assertThat(await(runtime.submit(cli("s1", "two"), new RecordingSink())).text()).isEqualTo("ok");
+    }
+
+    @Test
+    void shutdownRefusesNewMessagesWithAClearReply() throws Exception {
+        runtime(Map.of()).deactivate();
+        RecordingSink sink = new RecordingSink();
+
+        AgentReply reply = await(runtime.submit(cli("s1", "late"), sink));
+
+        assertThat(reply.error()).isTrue();
+        assertThat(reply.text()).contains("shutting down");
+        assertThat(sink.replies).containsExactly(reply);
+        runtime = null;
+    }
+}

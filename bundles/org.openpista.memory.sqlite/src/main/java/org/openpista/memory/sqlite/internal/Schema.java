@@ -1,0 +1,183 @@
+package org.openpista.memory.sqlite.internal;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.openpista.api.memory.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Versioned migrations. The version lives in {@code PRAGMA user_version} (part of the database
+ * header, so it changes atomically with the migration's own transaction). Each migration runs in
+ * its own {@code BEGIN IMMEDIATE} transaction and re-reads the version inside it, so a daemon and
+ * a one-shot CLI opening a fresh file at the same moment migrate it exactly once. A file with a
+ * higher version than {@link #LATEST} comes from a newer openpista and is refused untouched.
+ *
+ * <p>Migrations are Java constants rather than resources: one statement per string, no SQL
+ * splitting, and they are compiled into the bundle with the code that reads the tables. Append new
+ * migrations; never edit a released one.
+ *
+ * <p>Attachments live in their own table as BLOBs (not base64 inside a JSON column), so a
+ * screenshot costs its size and listing or loading text never decodes image bytes.
+ */
+final class Schema {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Schema.class);
+
+    /** One step of the schema. */
+    record Migration(int version, String description, List<String> statements) {}
+
+    static final List<Migration> MIGRATIONS = List.of(new Migration(1, "sessions, messages and attachments", List.of(
+            """
+            CREATE TABLE sessions (
+                id               TEXT PRIMARY KEY NOT NULL,
+                channel          TEXT NOT NULL,
+                conversation_key TEXT NOT NULL,
+                created_at       TEXT NOT NULL,
+                updated_at       TEXT NOT NULL
+            )""",
+            "CREATE INDEX sessions_by_updated ON sessions (updated_at)",
+            "CREATE INDEX sessions_by_conversation ON sessions (conversation_key)",
+            """
+            CREATE TABLE messages (
+                id            INTEGER PRIMARY KEY,
+                session_id    TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+                seq           INTEGER NOT NULL,
+                role          TEXT NOT NULL CHECK (role IN ('system', 'user', 'assistant', 'tool')),
+                content       TEXT NOT NULL,
+                tool_calls    TEXT,
+                tool_call_id  TEXT,
+                tool_name     TEXT,
+                is_error      INTEGER NOT NULL DEFAULT 0 CHECK (is_error IN (0, 1)),
+                provider_data TEXT,
+                created_at    TEXT NOT NULL,
+                UNIQUE (session_id, seq)
+            )""",
+            """
+            CREATE TABLE attachments (
+                id         INTEGER PRIMARY KEY,
+                message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+                position   INTEGER NOT NULL,
+                mime_type  TEXT NOT NULL,
+                name       TEXT NOT NULL,
+                data       BLOB NOT NULL,
+                UNIQUE (message_id, position)
+            )""")));
+
+    /** The highest schema version this code knows. */
+    static final int LATEST = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
+
+    private Schema() {}
+
+    /**
+     * Brings the database up to {@link #LATEST}.
+     *
+     * @return the versions applied now, empty when the file was current
+     * @throws StoreException for a newer or foreign file
+     * @throws SQLException when SQLite fails
+     */
+    static List<Integer> migrate(Connection connection, Path file, Codec codec) throws SQLException {
+        int current = userVersion(connection);
+        checkNotNewer(current, file);
+        if (current == 0 && LegacyImport.isLegacy(connection)) {
+            // converting is one-way: keep the Rust openpista's file as it was, beside the new one
+            LegacyImport.backup(connection, file);
+        }
+        List<Integer> applied = new ArrayList<>();
+        for (Migration migration : MIGRATIONS) {
+            if (migration.version() <= current) {
+                continue;
+            }
+            execute(connection, "BEGIN IMMEDIATE");
+            try {
+                int now = userVersion(connection);
+                checkNotNewer(now, file);
+                if (now < migration.version()) {
+                    apply(connection, file, codec, migration, now);
+                    applied.add(migration.version());
+                }
+                execute(connection, "COMMIT");
+                current = Math.max(now, migration.version());
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection);
+                throw e;
+            }
+        }
+        return List.copyOf(applied);
+    }
+
+    private static void apply(Connection connection, Path file, Codec codec, Migration migration, int from)
+            throws SQLException {
+        boolean legacy = false;
+        if (from == 0) {
+            Set<String> tables = userTables(connection);
+            legacy = LegacyImport.isLegacy(connection);
+            if (!legacy && !tables.isEmpty()) {
+                throw new StoreException(file + " is not an openpista memory database (it holds the tables "
+                        + String.join(", ", tables) + " but no openpista schema version); "
+                        + "move it away or set [database] url to another file", null);
+            }
+            if (legacy) {
+                LegacyImport.moveAside(connection);
+            }
+        }
+        for (String sql : migration.statements()) {
+            execute(connection, sql);
+        }
+        if (legacy) {
+            LegacyImport.copyAndDrop(connection, codec);
+        }
+        execute(connection, "PRAGMA user_version = " + migration.version());
+        LOG.info("Conversation memory {}: applied schema migration {} ({}){}", file, migration.version(),
+                migration.description(), legacy ? ", imported the Rust openpista's sessions" : "");
+    }
+
+    private static void checkNotNewer(int version, Path file) {
+        if (version > LATEST) {
+            throw new StoreException(file + " was written by a newer openpista (schema version " + version
+                    + ", this one knows up to " + LATEST + "); upgrade openpista or set [database] url to another file",
+                    null);
+        }
+    }
+
+    static int userVersion(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("PRAGMA user_version")) {
+            return rows.next() ? rows.getInt(1) : 0;
+        }
+    }
+
+    static Set<String> userTables(Connection connection) throws SQLException {
+        Set<String> names = new TreeSet<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(
+                        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")) {
+            while (rows.next()) {
+                names.add(rows.getString(1));
+            }
+        }
+        return names;
+    }
+
+    static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    /** Rolls back; SQLite may already have done so itself (disk full), which is fine. */
+    static void rollbackQuietly(Connection connection) {
+        try {
+            execute(connection, "ROLLBACK");
+        } catch (SQLException e) {
+            LOG.debug("Rollback after an error: {}", e.getMessage());
+        }
+    }
+}

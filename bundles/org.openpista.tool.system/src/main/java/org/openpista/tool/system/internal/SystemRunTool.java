@@ -1,0 +1,373 @@
+package org.openpista.tool.system.internal;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.openpista.api.chat.Cancellation;
+import org.openpista.api.chat.ToolCall;
+import org.openpista.api.llm.ToolSpec;
+import org.openpista.api.tool.Tool;
+import org.openpista.api.tool.ToolContext;
+import org.openpista.api.tool.ToolResult;
+import org.openpista.tool.system.internal.CommandRunner.Outcome;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code system.run} tool: runs a bash command on the owner's machine and gives the model its
+ * exit code, stdout and stderr.
+ *
+ * <p>The command runs as {@code bash -c <command>} in a session of its own, with stdin at end of
+ * file, in the {@code cwd} argument or else the workspace. It is killed with everything it started
+ * when its timeout expires, the turn is cancelled, the turn's deadline comes, or this component is
+ * deactivated; see {@link CommandRunner}. stdout and stderr are each cut to {@code
+ * max_output_chars} with a marker that says how many characters were dropped.
+ *
+ * <p>The result's first line is the outcome: {@code exit code: N}, or why the command was stopped.
+ * A command that ran to its end is a successful call whatever its exit code: {@code grep}, {@code
+ * diff} and {@code test} answer with non-zero codes, and the model reads the code on that first
+ * line (marked {@code (non-zero)}). Calls that could not run or did not finish (bad arguments,
+ * missing {@code cwd}, no bash, timeout, cancellation) are error results.
+ *
+ * <p>The command sees the daemon's environment minus its secrets; the rule is in {@link
+ * ChildEnvironment}. All state of a call lives on the calling thread, so calls may run in
+ * parallel.
+ */
+@Component(
+        service = Tool.class,
+        property = Tool.NAME + "=" + SystemRunTool.TOOL_NAME,
+        configurationPid = SystemRunTool.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = SystemRunTool.Config.class)
+public final class SystemRunTool implements Tool {
+
+    /** The tool's name. */
+    static final String TOOL_NAME = "system.run";
+
+    /** The configuration PID. */
+    static final String PID = "org.openpista.tool.system";
+
+    /** The framework property that holds the openpista home folder. */
+    static final String HOME_PROPERTY = "openpista.home";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SystemRunTool.class);
+
+    private static final int DEFAULT_TIMEOUT_SECS = 30;
+    private static final int DEFAULT_MAX_OUTPUT_CHARS = 10_000;
+    private static final int DEFAULT_MAX_TIMEOUT_SECS = 600;
+    private static final String FALLBACK_PATH = "/usr/local/bin:/usr/bin:/bin";
+
+    /** Configuration of {@code system.run}. */
+    @ObjectClassDefinition(
+            name = "openpista system.run tool",
+            description = "Runs bash commands for the model: workspace, timeouts and output limit.")
+    public @interface Config {
+
+        @AttributeDefinition(
+                name = "Workspace",
+                description = "Folder commands run in when the call gives no cwd, created when missing. "
+                        + "Empty: <openpista.home>/workspace. A relative path is resolved against openpista.home.")
+        String workspace() default "";
+
+        @AttributeDefinition(
+                name = "Default timeout (s)",
+                description = "Seconds a command may run when the call does not say; then it is killed.",
+                min = "1")
+        int timeout_secs() default DEFAULT_TIMEOUT_SECS;
+
+        @AttributeDefinition(
+                name = "Output limit (characters)",
+                description = "Characters kept of stdout and of stderr each; the rest is dropped with a marker.",
+                min = "1")
+        int max_output_chars() default DEFAULT_MAX_OUTPUT_CHARS;
+
+        @AttributeDefinition(
+                name = "Largest timeout (s)",
+                description = "The largest timeout_secs a call may ask for.",
+                min = "1")
+        int max_timeout_secs() default DEFAULT_MAX_TIMEOUT_SECS;
+    }
+
+    private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private final Path workspace;
+    private final int timeoutSecs;
+    private final int maxTimeoutSecs;
+    private final int maxOutputChars;
+    private final Map<String, String> childEnvironment;
+    private final String searchPath;
+    private final CommandRunner.Graces graces;
+    private final ToolSpec spec;
+    /** Signals of the calls running now, cancelled on deactivation. */
+    private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
+
+    private volatile boolean closed;
+
+    /**
+     * Activated by DS.
+     *
+     * @param context for the {@value #HOME_PROPERTY} framework property
+     * @param config the configuration, defaults when there is none
+     */
+    @Activate
+    public SystemRunTool(BundleContext context, Config config) {
+        this(config, context.getProperty(HOME_PROPERTY), System.getenv(), CommandRunner.Graces.DEFAULT);
+    }
+
+    /**
+     * @param home the openpista home folder, or {@code null} for {@code ~/.openpista}
+     * @param environment the daemon's environment; commands get it filtered
+     */
+    SystemRunTool(Config config, String home, Map<String, String> environment, CommandRunner.Graces graces) {
+        Path homeDir = home == null || home.isBlank()
+                ? Path.of(System.getProperty("user.home"), ".openpista")
+                : Path.of(expandHome(home.strip()));
+        String configured = config.workspace() == null ? "" : config.workspace().strip();
+        this.workspace = configured.isEmpty()
+                ? homeDir.resolve("workspace")
+                : homeDir.resolve(expandHome(configured)).normalize();
+        this.maxTimeoutSecs = positive(config.max_timeout_secs(), DEFAULT_MAX_TIMEOUT_SECS, "max_timeout_secs");
+        int timeout = positive(config.timeout_secs(), DEFAULT_TIMEOUT_SECS, "timeout_secs");
+        if (timeout > maxTimeoutSecs) {
+            LOG.warn("system.run: timeout_secs {} is above max_timeout_secs {}; using {}",
+                    timeout, maxTimeoutSecs, maxTimeoutSecs);
+            timeout = maxTimeoutSecs;
+        }
+        this.timeoutSecs = timeout;
+        this.maxOutputChars = positive(config.max_output_chars(), DEFAULT_MAX_OUTPUT_CHARS, "max_output_chars");
+        this.childEnvironment = ChildEnvironment.filter(environment);
+        String path = environment.get("PATH");
+        this.searchPath = path == null || path.isBlank() ? FALLBACK_PATH : path;
+        this.graces = graces;
+        this.spec = new ToolSpec(TOOL_NAME, description(), schema());
+    }
+
+    /** Stops the commands still running: the daemon or this bundle is going away. */
+    @Deactivate
+    void deactivate() {
+        closed = true;
+        running.forEach(Cancellation::cancel);
+    }
+
+    @Override
+    public ToolSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public ToolResult execute(ToolCall call, ToolContext context) {
+        if (closed) {
+            return ToolResult.error("system.run is shutting down; the command was not started");
+        }
+        RunArguments arguments;
+        try {
+            arguments = RunArguments.parse(call.arguments(), mapper, maxTimeoutSecs);
+        } catch (IllegalArgumentException e) {
+            return ToolResult.error("invalid arguments: " + e.getMessage());
+        }
+        Path cwd;
+        try {
+            cwd = workingDirectory(arguments.cwd());
+        } catch (IllegalArgumentException e) {
+            return ToolResult.error(e.getMessage());
+        }
+        Cancellation turn = context == null || context.cancellation() == null
+                ? Cancellation.none()
+                : context.cancellation();
+        Instant deadline = context == null ? null : context.deadline();
+        if (turn.isCancelled()) {
+            return ToolResult.error("the turn was cancelled; the command was not started");
+        }
+        if (deadline != null && !deadline.isAfter(Instant.now())) {
+            return ToolResult.error("the turn has no time left; the command was not started");
+        }
+        Path bash = findExecutable("bash", searchPath);
+        if (bash == null) {
+            return ToolResult.error("cannot run the command: bash was not found on PATH (" + searchPath + ")");
+        }
+        int timeout = arguments.timeoutSecs() == null ? timeoutSecs : arguments.timeoutSecs();
+        CommandRunner runner = new CommandRunner(
+                bash, findExecutable("setsid", searchPath), childEnvironment, maxOutputChars, graces);
+
+        Cancellation local = new Cancellation();
+        Cancellation.Registration link = turn.onCancel(local::cancel);
+        running.add(local);
+        try {
+            if (closed) {
+                local.cancel();
+            }
+            Outcome outcome = runner.run(arguments.command(), cwd, Duration.ofSeconds(timeout), deadline, local);
+            return result(outcome, timeout, turn.isCancelled());
+        } catch (IOException e) {
+            return ToolResult.error("cannot start bash in " + cwd + ": " + e.getMessage());
+        } finally {
+            running.remove(local);
+            link.close();
+        }
+    }
+
+    private ToolResult result(Outcome outcome, int timeout, boolean turnCancelled) {
+        StringBuilder text = new StringBuilder();
+        String killed = "the command and every process it started were killed; partial output below";
+        switch (outcome.stop()) {
+            case EXITED:
+                text.append("exit code: ").append(outcome.exitCode());
+                if (outcome.exitCode() != 0) {
+                    text.append(" (non-zero)");
+                }
+                break;
+            case TIMED_OUT:
+                text.append("timed out after ").append(timeout).append(" s: ").append(killed);
+                break;
+            case DEADLINE:
+                text.append("stopped after ").append(seconds(outcome.elapsed()))
+                        .append(" s because the turn ran out of time: ").append(killed);
+                break;
+            case CANCELLED:
+                text.append(turnCancelled ? "cancelled after " : "stopped after ")
+                        .append(seconds(outcome.elapsed()))
+                        .append(turnCancelled ? " s because the turn was cancelled: " : " s because system.run shut down: ")
+                        .append(killed);
+                break;
+        }
+        text.append('\n');
+        if (outcome.stragglersStopped()) {
+            text.append("note: background processes kept stdout/stderr open after the command ended and were stopped;"
+                    + " redirect their output (cmd > file 2>&1 &) to keep them running\n");
+        }
+        if (outcome.outputIncomplete()) {
+            text.append("note: a process still holds stdout/stderr open, so the output may be incomplete\n");
+        }
+        section(text, "stdout", outcome.stdout());
+        text.append('\n');
+        section(text, "stderr", outcome.stderr());
+        String content = text.toString();
+        return outcome.stop() == CommandRunner.Stop.EXITED ? ToolResult.ok(content) : ToolResult.error(content);
+    }
+
+    private static void section(StringBuilder text, String name, String output) {
+        if (output.isEmpty()) {
+            text.append(name).append(": (empty)");
+            return;
+        }
+        text.append(name).append(":\n").append(output);
+        if (output.endsWith("\n")) {
+            text.setLength(text.length() - 1);
+        }
+    }
+
+    private static String seconds(Duration elapsed) {
+        return String.format(Locale.ROOT, "%.1f", elapsed.toMillis() / 1000.0);
+    }
+
+    /** @return the folder to run in; the workspace, created if missing, when {@code cwd} is null */
+    private Path workingDirectory(String cwd) {
+        if (cwd == null) {
+            try {
+                Files.createDirectories(workspace);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot create the workspace " + workspace + ": " + e.getMessage());
+            }
+            return workspace;
+        }
+        Path dir;
+        try {
+            dir = workspace.resolve(expandHome(cwd)).normalize();
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("\"cwd\" is not a valid path: " + e.getMessage());
+        }
+        if (!Files.exists(dir)) {
+            throw new IllegalArgumentException("cwd does not exist: " + dir);
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("cwd is not a directory: " + dir);
+        }
+        return dir;
+    }
+
+    private String description() {
+        return "Runs a bash command on the owner's machine (bash -c) and returns its exit code, stdout and stderr."
+                + " It runs in the workspace folder " + workspace + " unless cwd is given (relative paths are"
+                + " resolved against the workspace, ~ is the home folder). stdin is closed, so interactive"
+                + " commands get end of file. Default timeout " + timeoutSecs + " s, up to " + maxTimeoutSecs
+                + " s with timeout_secs; on timeout the command and every process it started are killed."
+                + " stdout and stderr are each cut at " + maxOutputChars + " characters (the middle is dropped"
+                + " and the output says how much). A non-zero exit code is reported on the first line."
+                + " Background jobs must redirect their output (cmd > file 2>&1 &), otherwise they are stopped"
+                + " when the command ends.";
+    }
+
+    private String schema() {
+        ObjectNode schema = mapper.createObjectNode().put("type", "object");
+        ObjectNode properties = schema.putObject("properties");
+        properties.putObject("command")
+                .put("type", "string")
+                .put("description", "The bash command line, for example `ls -la` or `cd src && make test`.");
+        properties.putObject("cwd")
+                .put("type", "string")
+                .put("description", "Working directory; relative paths are resolved against the workspace,"
+                        + " ~ is the home folder. Default: the workspace.");
+        properties.putObject("timeout_secs")
+                .put("type", "integer")
+                .put("minimum", 1)
+                .put("maximum", maxTimeoutSecs)
+                .put("description", "Seconds before the command is killed (default " + timeoutSecs
+                        + ", at most " + maxTimeoutSecs + ").");
+        schema.putArray("required").add("command");
+        return schema.toString();
+    }
+
+    private static int positive(int value, int fallback, String key) {
+        if (value > 0) {
+            return value;
+        }
+        LOG.warn("system.run: {} must be at least 1, got {}; using {}", key, value, fallback);
+        return fallback;
+    }
+
+    private static String expandHome(String path) {
+        if (path.equals("~")) {
+            return System.getProperty("user.home");
+        }
+        if (path.startsWith("~/")) {
+            return System.getProperty("user.home") + path.substring(1);
+        }
+        return path;
+    }
+
+    /** @return the first executable file called {@code name} in the folders of {@code searchPath} */
+    static Path findExecutable(String name, String searchPath) {
+        for (String folder : searchPath.split(File.pathSeparator)) {
+            if (folder.isEmpty()) {
+                continue;
+            }
+            try {
+                Path candidate = Path.of(folder, name);
+                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                    return candidate;
+                }
+            } catch (InvalidPathException e) {
+                // a malformed PATH entry: skip it like the shell does
+            }
+        }
+        return null;
+    }
+}

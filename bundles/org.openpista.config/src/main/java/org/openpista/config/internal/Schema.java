@@ -1,0 +1,120 @@
+package org.openpista.config.internal;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The sections and keys of {@code config.toml} this bundle understands. Key names follow the
+ * original openpista's file, so an existing file keeps working.
+ */
+final class Schema {
+
+    /** One known key: how its value is read and whether it is a secret. */
+    record Field(Rule rule, boolean secret) {}
+
+    /** Tool approval modes. */
+    static final List<String> APPROVAL_MODES = List.of("ask", "auto", "deny");
+
+    /** Top-level tables read by other parts of openpista (credentials, provider accounts). */
+    static final Set<String> PASSED_OVER = Set.of("auth", "providers");
+
+    private static final Field APPROVAL = plain(Rule.oneOf("approval mode", APPROVAL_MODES));
+    private static final Field ENABLED = plain(Rule.flag());
+    private static final Field TEXT = plain(Rule.text());
+    private static final Field SECRET = new Field(Rule.text(), true);
+    private static final Field URL = plain(Rule.url());
+    private static final Field PORT = plain(Rule.integer(0, 65535, "a port number (0 = any free port)"));
+
+    /** {@code [agent]} */
+    static final Map<String, Field> AGENT = fields(
+            "provider", plain(Rule.oneOf("provider", Providers.KNOWN)),
+            "model", TEXT,
+            "base_url", URL,
+            "api_key", SECRET,
+            "max_tool_rounds", plain(Rule.integer(1, 10_000, "a number of rounds")),
+            "approval", APPROVAL,
+            "system_prompt", TEXT,
+            "timeout_secs", plain(Rule.integer(1, 86_400, "a number of seconds")));
+
+    /** {@code [database]}; {@code path} is a synonym of {@code url}. */
+    static final Map<String, Field> DATABASE = fields("url", TEXT, "path", TEXT);
+
+    /** {@code [skills]} */
+    static final Map<String, Field> SKILLS = fields("workspace", TEXT);
+
+    /** {@code [[cron]]}: one scheduled message per entry. */
+    static final Map<String, Field> CRON = fields(
+            "schedule", TEXT, "message", TEXT, "session", TEXT, "channel", TEXT, "target", TEXT);
+
+    /** Keys every {@code [[cron]]} entry must have. */
+    static final List<String> CRON_REQUIRED = List.of("schedule", "message");
+
+    /** {@code [channels.<name>]} by channel name. */
+    static final Map<String, Map<String, Field>> CHANNELS = channels();
+
+    /** Channel keys holding a filesystem path, which get {@code ~} expanded. */
+    static final Set<String> CHANNEL_PATHS = Set.of("static_dir", "session_dir", "bridge_path");
+
+    private Schema() {}
+
+    private static Map<String, Map<String, Field>> channels() {
+        Map<String, Map<String, Field>> channels = new LinkedHashMap<>();
+        channels.put("cli", fields("enabled", ENABLED, "approval", APPROVAL));
+        channels.put("web", fields(
+                "enabled", ENABLED,
+                "bind", TEXT,
+                "port", PORT,
+                "token", SECRET,
+                "cors_origins", plain(Rule.origins()),
+                "static_dir", TEXT,
+                "shared_session_id", TEXT,
+                "approval", APPROVAL,
+                "max_frame_bytes", plain(Rule.integer(1, Integer.MAX_VALUE, "a number of bytes"))));
+        channels.put("telegram", fields(
+                "enabled", ENABLED,
+                "token", SECRET,
+                "api_url", URL,
+                "allowed_users", plain(Rule.longList()),
+                "approval", APPROVAL));
+        channels.put("whatsapp", fields(
+                "enabled", ENABLED,
+                "mode", plain(Rule.oneOf("mode", List.of("bridge", "cloud"))),
+                "session_dir", TEXT,
+                "bridge_path", TEXT,
+                "allowed_numbers", plain(Rule.stringList()),
+                "phone_number_id", plain(idText()),
+                "access_token", SECRET,
+                "verify_token", SECRET,
+                "app_secret", SECRET,
+                "api_url", URL,
+                "approval", APPROVAL));
+        channels.put("mobile", fields(
+                "enabled", ENABLED,
+                "port", PORT,
+                "token", SECRET,
+                "bind", TEXT,
+                "approval", APPROVAL));
+        return Collections.unmodifiableMap(channels);
+    }
+
+    /** A string, or an integer written without quotes (WhatsApp ids are long numbers). */
+    private static Rule idText() {
+        return (value, secret) -> value.isIntegralNumber() ? value.bigIntegerValue().toString() : Rule.text().read(value, secret);
+    }
+
+    private static Field plain(Rule rule) {
+        return new Field(rule, false);
+    }
+
+    /** @return an insertion-ordered map from alternating names and fields */
+    private static Map<String, Field> fields(Object... namesAndFields) {
+        Map<String, Field> fields = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndFields.length; i += 2) {
+            fields.put((String) namesAndFields[i], (Field) namesAndFields[i + 1]);
+        }
+        return Collections.unmodifiableMap(fields);
+    }
+}

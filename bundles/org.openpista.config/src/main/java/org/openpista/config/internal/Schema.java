@@ -30,7 +30,7 @@ final class Schema {
 
     /** {@code [agent]} */
     static final Map<String, Field> AGENT = fields(
-            "provider", plain(Rule.oneOf("provider", Providers.KNOWN)),
+            "provider", plain(blankOr(Rule.oneOf("provider", Providers.KNOWN))),
             "model", TEXT,
             "base_url", URL,
             "api_key", SECRET,
@@ -103,6 +103,11 @@ final class Schema {
     /** A string, or an integer written without quotes (WhatsApp ids are long numbers). */
     private static Rule idText() {
         return (value, secret) -> value.isIntegralNumber() ? value.bigIntegerValue().toString() : Rule.text().read(value, secret);
+    }
+
+    /** An empty string passes as {@code ""} (= not set), anything else goes to the rule. */
+    private static Rule blankOr(Rule rule) {
+        return (value, secret) -> value.isTextual() && value.textValue().isBlank() ? "" : rule.read(value, secret);
     }
 
     private static Field plain(Rule rule) {

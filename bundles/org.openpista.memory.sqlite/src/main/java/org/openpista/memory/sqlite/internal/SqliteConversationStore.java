@@ -375,6 +375,8 @@ public final class SqliteConversationStore implements ConversationStore {
             requireOpen(action);
             return work.run();
         } catch (SQLException e) {
+            // sqlite-jdbc finalizes a statement that failed (disk full, busy), so start afresh
+            closeStatements();
             throw failure(action, e);
         } catch (java.time.format.DateTimeParseException | IllegalArgumentException e) {
             throw new StoreException("cannot " + action + " " + file + ": a stored row is damaged (" + e.getMessage()
@@ -386,10 +388,10 @@ public final class SqliteConversationStore implements ConversationStore {
 
     private <T> T write(String action, Work<T> work) {
         return read(action, () -> {
-            Schema.execute(connection, "BEGIN IMMEDIATE");
+            statement("BEGIN IMMEDIATE").execute();
             try {
                 T result = work.run();
-                Schema.execute(connection, "COMMIT");
+                statement("COMMIT").execute();
                 return result;
             } catch (SQLException | RuntimeException e) {
                 Schema.rollbackQuietly(connection);
@@ -453,7 +455,7 @@ public final class SqliteConversationStore implements ConversationStore {
         }
     }
 
-    private void closeQuietly() {
+    private void closeStatements() {
         for (PreparedStatement statement : statements.values()) {
             try {
                 statement.close();
@@ -462,6 +464,10 @@ public final class SqliteConversationStore implements ConversationStore {
             }
         }
         statements.clear();
+    }
+
+    private void closeQuietly() {
+        closeStatements();
         try {
             connection.close();
         } catch (SQLException e) {

@@ -1,0 +1,67 @@
+package org.openpista.memory.sqlite.internal;
+
+import java.lang.annotation.Annotation;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.sqlite.SQLiteConfig;
+
+/** Small helpers: a raw connection to look under the store, and a {@code Config} without a framework. */
+final class TestDatabases {
+
+    private TestDatabases() {}
+
+    /** @return a plain connection to the file, for checks the API does not expose */
+    static Connection raw(Path file) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(5000);
+        return config.createConnection("jdbc:sqlite:" + file);
+    }
+
+    static long queryLong(Path file, String sql) throws SQLException {
+        try (Connection connection = raw(file);
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    static String queryString(Path file, String sql) throws SQLException {
+        try (Connection connection = raw(file);
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    static void execute(Path file, String... sql) throws SQLException {
+        try (Connection connection = raw(file); Statement statement = connection.createStatement()) {
+            for (String s : sql) {
+                statement.execute(s);
+            }
+        }
+    }
+
+    static SqliteConversationStore.Config config(String url, String path) {
+        return new SqliteConversationStore.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return SqliteConversationStore.Config.class;
+            }
+
+            @Override
+            public String url() {
+                return url;
+            }
+
+            @Override
+            public String path() {
+                return path;
+            }
+        };
+    }
+}

@@ -1,0 +1,2 @@
+/** OSGi integration tests of openpista. */
+package org.openpista.itests;

@@ -1,0 +1,118 @@
+package org.openpista.runtime;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import org.openpista.api.channel.AgentGateway;
+import org.openpista.api.channel.AgentReply;
+import org.openpista.api.channel.InboundMessage;
+import org.openpista.api.channel.TurnHandle;
+import org.openpista.api.config.ConfigException;
+import org.openpista.api.config.ConfigReport;
+import org.openpista.api.llm.LlmProvider;
+import org.osgi.framework.BundleException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code openpista run -e "PROMPT"}: one turn, the answer on standard output. */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = {
+            "Runs one prompt through the agent and prints its answer.",
+            "",
+            "Exit status: 0 answered, 1 the turn failed (provider error, round limit, cancelled), "
+                    + "2 bad usage or configuration."
+        })
+final class RunCommand implements Callable<Integer> {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+    @ParentCommand
+    Main main;
+
+    @Option(names = {"-e", "--exec"}, required = true, paramLabel = "PROMPT", description = "The prompt to run.")
+    String prompt;
+
+    @Option(names = {"-s", "--session"}, paramLabel = "SESSION",
+            description = "Continue this session (created when new); default: a new session.")
+    String session;
+
+    @Override
+    public Integer call() throws IOException, BundleException, InterruptedException {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        if (prompt.isBlank()) {
+            err.println("openpista: the prompt is empty; pass it with -e \"...\"");
+            return Main.USAGE;
+        }
+        Home home = main.setUpLogging(null);
+        String sessionId = session != null && !session.isBlank() ? session.strip() : newSessionId();
+        try (OsgiRuntime runtime = OsgiRuntime.create(Distribution.locate(), home, List.of("core"), Map.of())) {
+            ConfigReport report;
+            try {
+                report = runtime.loadConfiguration(START_TIMEOUT);
+            } catch (ConfigException e) {
+                err.println("openpista: " + e.getMessage());
+                return Main.USAGE;
+            }
+            report.warnings().forEach(warning -> err.println("openpista: warning: " + warning));
+            if (!report.providerProblem().isEmpty()) {
+                err.println("openpista: " + report.providerProblem());
+                err.println("See README.md, section Configuration, for an example config.toml.");
+                return Main.USAGE;
+            }
+            runtime.startAll();
+            AgentGateway gateway = runtime.awaitService(AgentGateway.class, null, START_TIMEOUT);
+            runtime.awaitService(LlmProvider.class, "(" + LlmProvider.NAME + "=" + report.provider() + ")", START_TIMEOUT);
+
+            BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            TerminalSink sink = new TerminalSink(err, stdin, Terminals.stdinIsTerminal(), System.console() != null);
+            InboundMessage message = InboundMessage.text("cli", "cli:" + sessionId, sessionId, prompt);
+            TurnHandle turn = gateway.submit(message, sink);
+            Thread cancelOnExit = new Thread(turn::cancel, "openpista-cancel");
+            Runtime.getRuntime().addShutdownHook(cancelOnExit);
+            AgentReply reply;
+            try {
+                reply = turn.completion().toCompletableFuture().get();
+            } catch (ExecutionException e) {
+                throw new RuntimeProblem("the turn failed: " + e.getCause());
+            } finally {
+                removeHook(cancelOnExit);
+            }
+            if (reply.error()) {
+                err.println("openpista: " + reply.text());
+                return Main.FAILED;
+            }
+            out.println(reply.text());
+            out.flush();
+            return 0;
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is already exiting (Ctrl-C); the hook runs and cancels the turn
+        }
+    }
+
+    static String newSessionId() {
+        return "cli-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+    }
+
+}

@@ -1,0 +1,83 @@
+package org.openpista.runtime;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the assembled distribution's {@code bin/openpista} as a separate process. */
+final class DistributionProcess {
+
+    /** What a finished command produced. */
+    record Result(int exitCode, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout ---\n" + stdout + "\n--- stderr ---\n" + stderr;
+        }
+    }
+
+    private DistributionProcess() {}
+
+    static Path dist() {
+        Path dist = Path.of(System.getProperty("openpista.dist", "target/openpista"));
+        if (!Files.isExecutable(dist.resolve("bin/openpista"))) {
+            throw new IllegalStateException("no distribution at " + dist + "; run the package phase first");
+        }
+        return dist;
+    }
+
+    /** Runs a command with {@code OPENPISTA_HOME=home} and no provider keys from the caller's environment. */
+    static Result run(Path home, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return run(home, env, null, Duration.ofSeconds(90), args);
+    }
+
+    static Result run(Path home, Map<String, String> env, String stdin, Duration timeout, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(dist().resolve("bin/openpista").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        clean(builder.environment());
+        builder.environment().put("OPENPISTA_HOME", home.toString());
+        builder.environment().putAll(env);
+        if (stdin == null) {
+            builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        }
+        Process process = builder.start();
+        if (stdin != null) {
+            process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().close();
+        }
+        CompletableFuture<String> out = read(process.getInputStream());
+        CompletableFuture<String> err = read(process.getErrorStream());
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            throw new AssertionError("openpista " + String.join(" ", args) + " did not finish within " + timeout);
+        }
+        return new Result(process.exitValue(), out.join(), err.join());
+    }
+
+    /** Removes everything from the environment that could point openpista at a real provider. */
+    static void clean(Map<String, String> env) {
+        env.keySet().removeIf(name -> name.toUpperCase().startsWith("OPENPISTA_") || name.endsWith("_API_KEY")
+                || name.endsWith("_TOKEN"));
+    }
+
+    private static CompletableFuture<String> read(InputStream stream) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (stream) {
+                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "<unreadable: " + e + ">";
+            }
+        });
+    }
+}

@@ -2,8 +2,11 @@ package org.openpista.config.internal;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -21,20 +24,36 @@ final class KeyLines {
 
     private static final Pattern BARE_KEY = Pattern.compile("[A-Za-z0-9_-]+");
 
-    private final Map<String, Integer> lines;
+    /** A key given a value twice: its path and the line of the second time. */
+    record Duplicate(String key, int line) {}
 
-    private KeyLines(Map<String, Integer> lines) {
+    private final Map<String, Integer> lines;
+    private final Optional<Duplicate> duplicate;
+
+    private KeyLines(Map<String, Integer> lines, Optional<Duplicate> duplicate) {
         this.lines = lines;
+        this.duplicate = duplicate;
     }
 
     /** @return the lines of the keys in a TOML text that Jackson parsed without error */
     static KeyLines scan(String text) {
-        return new KeyLines(new Scanner(text).scan());
+        Scanner scanner = new Scanner(text);
+        return new KeyLines(scanner.scan(), Optional.ofNullable(scanner.duplicate));
     }
 
     /** @return no line for any key (for defaults when there is no file) */
     static KeyLines none() {
-        return new KeyLines(Map.of());
+        return new KeyLines(Map.of(), Optional.empty());
+    }
+
+    /**
+     * Jackson reports a duplicate key at the token after it, which may be lines further down; this
+     * is where the key really is.
+     *
+     * @return the first key assigned a second time in the same table
+     */
+    Optional<Duplicate> firstDuplicate() {
+        return duplicate;
     }
 
     /**
@@ -81,6 +100,9 @@ final class KeyLines {
         private final Map<String, Integer> found = new HashMap<>();
         /** how many [[x]] headers were seen per rendered array path */
         private final Map<String, Integer> arrayCounts = new HashMap<>();
+        /** rendered paths given a value by {@code key = value} */
+        private final Set<String> assigned = new HashSet<>();
+        private Duplicate duplicate;
         private int pos;
         private int line = 1;
 
@@ -140,6 +162,9 @@ final class KeyLines {
             for (String key : keys) {
                 path.add(key);
                 record(path, keyLine);
+            }
+            if (!assigned.add(render(path)) && duplicate == null) {
+                duplicate = new Duplicate(render(path), keyLine);
             }
             skipBlank(false);
             if (pos < s.length() && s.charAt(pos) == '=') {

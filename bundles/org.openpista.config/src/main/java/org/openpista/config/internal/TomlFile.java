@@ -46,10 +46,18 @@ record TomlFile(ObjectNode root, KeyLines lines, boolean exists) {
         try {
             root = new TomlMapper().readTree(text);
         } catch (JsonProcessingException e) {
+            String problem = withoutText(e.getOriginalMessage());
+            if (problem.startsWith("Duplicate key")) {
+                var duplicate = KeyLines.scan(text).firstDuplicate();
+                if (duplicate.isPresent()) {
+                    throw new ConfigException(file, duplicate.get().line(), duplicate.get().key(),
+                            "malformed TOML: key given a value twice");
+                }
+            }
             JsonLocation at = e.getLocation();
             int line = at == null ? 0 : Math.max(at.getLineNr(), 0);
             String column = at == null || at.getColumnNr() <= 0 ? "" : " (column " + at.getColumnNr() + ")";
-            throw new ConfigException(file, line, "", "malformed TOML: " + withoutText(e.getOriginalMessage()) + column);
+            throw new ConfigException(file, line, "", "malformed TOML: " + problem + column);
         }
         ObjectNode table = root instanceof ObjectNode ? (ObjectNode) root : JsonNodeFactory.instance.objectNode();
         return new TomlFile(table, KeyLines.scan(text), true);

@@ -237,6 +237,22 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void duplicateKeyNamesTheLineOfTheSecondOne() throws IOException {
+            write("[agent]\nprovider = \"openai\"\nprovider = \"ollama\"\n\n\n[skills]\n");
+
+            assertThatThrownBy(loader::load).isInstanceOf(ConfigException.class)
+                    .hasMessage(file + ":3: agent.provider: malformed TOML: key given a value twice");
+        }
+
+        @Test
+        void secretsStayOutOfSyntaxErrors() throws IOException {
+            write("[agent]\napi_key = 0123456789\n");
+
+            assertThatThrownBy(loader::load).isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith(file + ":2: malformed TOML: ").hasMessageNotContaining("0123456789");
+        }
+
+        @Test
         void unknownProviderNamesLineKeyAndTheKnownOnes() throws IOException {
             write("# my config\n\n[agent]\nprovider = \"opnai\"\n");
 

@@ -100,4 +100,13 @@ class KeyLinesTest {
     private int line(Object... path) {
         return lines.lineOf(List.of(path));
     }
+
+    @Test
+    void windowsLineEnds() {
+        KeyLines crlf = KeyLines.scan("[agent]\r\nprovider = \"x\"\r\n\r\n[channels.web]\r\nport = [\r\n 1,\r\n 2]\r\n");
+
+        assertThat(crlf.lineOf(List.of("agent", "provider"))).isEqualTo(2);
+        assertThat(crlf.lineOf(List.of("channels", "web"))).isEqualTo(4);
+        assertThat(crlf.lineOf(List.of("channels", "web", "port", 1))).isEqualTo(7);
+    }
 }

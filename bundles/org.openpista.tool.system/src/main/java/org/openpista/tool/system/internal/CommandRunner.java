@@ -2,6 +2,7 @@ package org.openpista.tool.system.internal;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -263,7 +264,7 @@ final class CommandRunner {
             signalGroup("KILL", process.pid());
         }
         for (ProcessHandle handle : tree) {
-            if (handle.isAlive()) {
+            if (running(handle)) {
                 handle.descendants().forEach(ProcessHandle::destroyForcibly);
                 handle.destroyForcibly();
             }
@@ -280,11 +281,29 @@ final class CommandRunner {
     private static void awaitGone(List<ProcessHandle> tree, Duration grace) {
         long end = System.nanoTime() + grace.toNanos();
         try {
-            while (tree.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < end) {
+            while (tree.stream().anyMatch(CommandRunner::running) && System.nanoTime() < end) {
                 Thread.sleep(20);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Whether a process still runs. A killed child re-parented to an init that reaps late (a
+     * container's PID 1) stays a zombie, which {@link ProcessHandle#isAlive()} counts as alive;
+     * waiting for it would only burn the grace period.
+     */
+    private static boolean running(ProcessHandle process) {
+        if (!process.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            int end = stat.lastIndexOf(')');
+            return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return process.isAlive(); // no procfs, or the process is gone
         }
     }
 

@@ -305,8 +305,8 @@ public final class SystemRunTool implements Tool {
 
     private String description() {
         return "Runs a bash command on the owner's machine (bash -c) and returns its exit code, stdout and stderr."
-                + " It runs in the workspace folder " + workspace + " unless cwd is given (relative paths are"
-                + " resolved against the workspace, ~ is the home folder). stdin is closed, so interactive"
+                + " It runs in the workspace folder unless cwd is given (relative paths are resolved against"
+                + " the workspace, ~ is the home folder). stdin is closed, so interactive"
                 + " commands get end of file. Default timeout " + timeoutSecs + " s, up to " + maxTimeoutSecs
                 + " s with timeout_secs; on timeout the command and every process it started are killed."
                 + " stdout and stderr are each cut at " + maxOutputChars + " characters (the middle is dropped"

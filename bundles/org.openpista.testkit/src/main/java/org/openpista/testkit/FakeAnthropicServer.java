@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  * <p>Like the real API it refuses, with 400 {@code invalid_request_error}, requests that break the
  * wire format: roles that do not alternate between {@code user} and {@code assistant}, a {@code
  * tool_result} that answers no {@code tool_use} of the previous assistant message, a {@code
- * tool_use} left without result, tool names outside {@code ^[a-zA-Z0-9_-]{1,64}$}, empty text
- * blocks. It answers 401 without {@code x-api-key} or {@code Authorization} and 400 without {@code
+ * tool_use} left without result, tool names outside {@code ^[a-zA-Z0-9_-]{1,64}$}, empty or
+ * blank text blocks. It answers 401 without {@code x-api-key} or {@code Authorization} and 400 without {@code
  * anthropic-version}. A refused request still counts as a chat request and uses up the scripted
  * reply it would have got (the base class takes the reply before the request is rendered).
  */
@@ -291,6 +291,9 @@ public class FakeAnthropicServer extends FakeLlmServer {
             case "text":
                 if (!block.path("text").isTextual() || block.path("text").asText().isEmpty()) {
                     return at + ".text: text content blocks must be non-empty";
+                }
+                if (block.path("text").asText().isBlank()) {
+                    return at + ".text: text content blocks must contain non-whitespace text";
                 }
                 return null;
             case "image":

@@ -234,6 +234,14 @@ class FakeAnthropicServerTest {
     }
 
     @Test
+    void refusesWhitespaceOnlyText() throws Exception {
+        HttpResponse<String> response = post(request(userText(" \n ")));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertError(response, "invalid_request_error", "non-whitespace text");
+    }
+
+    @Test
     void refusesRequestsWithoutKeyOrVersion() throws Exception {
         HttpResponse<String> noKey = send(HttpRequest.newBuilder(server.baseUrl().resolve("/v1/messages"))
                 .header("anthropic-version", "2023-06-01")

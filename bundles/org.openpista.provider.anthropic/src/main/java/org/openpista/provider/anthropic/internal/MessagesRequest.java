@@ -189,7 +189,7 @@ final class MessagesRequest {
         } catch (JsonProcessingException e) {
             // fall through: an earlier model answer carried broken arguments
         }
-        LOG.warn("Arguments of tool call {} ({}) are not a JSON object; sending {{}} instead", call.id(), call.name());
+        LOG.warn("Arguments of tool call {} ({}) are not a JSON object; sending an empty object instead", call.id(), call.name());
         return JSON.createObjectNode();
     }
 

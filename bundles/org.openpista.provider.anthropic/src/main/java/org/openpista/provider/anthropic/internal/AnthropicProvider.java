@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * checked against what openpista needs and fall short where it matters: they always send {@code
  * x-api-key} and require an API key (no room for an OAuth bearer token, which must come without
  * it), rebuild tool schemas instead of passing them unchanged, cannot merge a tool result with a
- * following user message, hide the response headers of failures (no {@code retry-after}), retry
- * without it, and cannot abandon a blocking call when a turn is cancelled. See {@link
+ * following user message (two user turns in a row, which the API refuses), and report failures
+ * as an {@code HttpException} without response headers, so {@code retry-after} cannot be honoured.
+ * Their blocking call can only be stopped by interrupting the calling thread. See {@link
  * MessagesRequest} and {@link Transport} for the details.
  *
  * <p>Rate limits (429), server errors (5xx) and overload (529) are retried up to {@code

@@ -24,8 +24,8 @@ import org.openpista.api.llm.ProviderException;
  *
  * <p>Written by hand instead of through langchain4j's {@code JdkHttpClient} (1.19.0): its
  * failures are an {@code HttpException} with status and body but without response headers, so
- * {@code retry-after} is lost, and a blocking call there cannot be abandoned when the turn is
- * cancelled. Here the response is received asynchronously and its lines are handed over through a
+ * {@code retry-after} is lost, and its blocking call can only be stopped by interrupting the
+ * calling thread. Here the response is received asynchronously and its lines are handed over through a
  * queue, so the calling thread can stop waiting at once when the turn is cancelled or interrupted
  * (the exchange is then aborted), and can apply the timeout to the start of the answer and to
  * every pause inside a stream, which {@link HttpRequest#timeout} alone does not cover.

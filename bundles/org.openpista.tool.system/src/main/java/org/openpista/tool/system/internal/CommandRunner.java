@@ -2,6 +2,7 @@ package org.openpista.tool.system.internal;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.openpista.api.chat.Cancellation;
 import org.slf4j.Logger;
@@ -34,7 +36,10 @@ import org.slf4j.LoggerFactory;
  *   <li>When bash exits but a background job it started still holds stdout or stderr, the output
  *       never ends. After a short grace the rest of the group is stopped and the result says so;
  *       jobs that redirect their output ({@code cmd > log 2>&1 &}) let the pipes close and are
- *       left running.
+ *       left running. For that the pipes must stay open as long as anyone writes to them, which
+ *       the JDK does not promise (it closes them when bash exits, unless they are being read
+ *       right then); so bash waits at a gate ({@link #GATE}) until both readers hold their
+ *       streams, and the readers hold them to the end.
  * </ul>
  */
 final class CommandRunner {
@@ -46,6 +51,13 @@ final class CommandRunner {
 
     /** The least time given to the readers to take the last bytes out of closed pipes. */
     private static final Duration MIN_DRAIN = Duration.ofMillis(250);
+
+    /**
+     * What bash runs first: wait for one line on stdin, then become {@code bash -c <command>} (same
+     * pid, so same session and group) with stdin at end of file. The line is sent once both
+     * output readers own their streams; see {@link OutputCapture#run()} for why that matters.
+     */
+    private static final String GATE = "IFS= read -r _; exec \"$0\" -c \"$1\" </dev/null";
 
     private static final File DEV_NULL = new File("/dev/null");
 
@@ -135,30 +147,43 @@ final class CommandRunner {
         }
         long end = started + budget;
 
-        List<String> commandLine = new ArrayList<>(4);
+        List<String> commandLine = new ArrayList<>(6);
         if (setsid != null) {
             commandLine.add(setsid.toString());
         }
         commandLine.add(bash.toString());
         commandLine.add("-c");
+        commandLine.add(GATE);
+        commandLine.add(bash.toString());
         commandLine.add(command);
         ProcessBuilder builder = new ProcessBuilder(commandLine).directory(cwd.toFile());
         builder.environment().clear();
         builder.environment().putAll(environment);
-        builder.redirectInput(DEV_NULL.exists() ? ProcessBuilder.Redirect.from(DEV_NULL) : ProcessBuilder.Redirect.PIPE);
         Process process = builder.start();
-        if (!DEV_NULL.exists()) {
-            process.getOutputStream().close();
-        }
         LOG.debug("system.run: started pid {} in {}", process.pid(), cwd);
 
-        OutputCapture stdout = read(process, new OutputCapture(process.getInputStream(), outputCap), "stdout");
-        OutputCapture stderr = read(process, new OutputCapture(process.getErrorStream(), outputCap), "stderr");
-
-        Stop stop;
+        CountDownLatch reading = new CountDownLatch(2);
+        OutputCapture stdout =
+                read(process, new OutputCapture(process.getInputStream(), outputCap, reading::countDown), "stdout");
+        OutputCapture stderr =
+                read(process, new OutputCapture(process.getErrorStream(), outputCap, reading::countDown), "stderr");
         boolean interrupted = false;
         try {
-            stop = await(process, end, limit, cancellation);
+            if (!reading.await(5, TimeUnit.SECONDS)) {
+                LOG.warn("system.run: output readers of pid {} did not start in time", process.pid());
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        try (OutputStream gate = process.getOutputStream()) {
+            gate.write('\n');
+        } catch (IOException e) {
+            // bash is already gone; the wait below sees it exit
+        }
+
+        Stop stop;
+        try {
+            stop = interrupted ? Stop.CANCELLED : await(process, end, limit, cancellation);
         } catch (InterruptedException e) {
             interrupted = true;
             stop = Stop.CANCELLED;

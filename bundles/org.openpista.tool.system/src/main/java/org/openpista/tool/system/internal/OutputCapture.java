@@ -29,6 +29,7 @@ final class OutputCapture implements Runnable {
     private final StringBuilder head = new StringBuilder();
     private final char[] tail;
     private final CountDownLatch done = new CountDownLatch(1);
+    private final Runnable onReading;
     private int tailPos;
     private long total;
 
@@ -37,6 +38,13 @@ final class OutputCapture implements Runnable {
      * @param cap the most characters {@link #text()} returns besides the cut marker; at least 1
      */
     OutputCapture(InputStream in, int cap) {
+        this(in, cap, () -> {});
+    }
+
+    /**
+     * @param onReading run on the reading thread once it owns the stream, before the first read
+     */
+    OutputCapture(InputStream in, int cap, Runnable onReading) {
         if (cap < 1) {
             throw new IllegalArgumentException("cap must be at least 1, got " + cap);
         }
@@ -44,20 +52,28 @@ final class OutputCapture implements Runnable {
         this.cap = cap;
         this.tailCap = Math.min(MAX_TAIL, cap / 5);
         this.tail = new char[tailCap];
+        this.onReading = onReading;
     }
 
     @Override
     public void run() {
-        try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-            char[] buffer = new char[8192];
-            int n;
-            while ((n = reader.read(buffer)) != -1) {
-                append(buffer, 0, n);
+        // Hold the stream's monitor for the whole read. When the child exits, the JDK's Process
+        // takes that monitor to drain what is buffered and close the pipe; if it got in before or
+        // between our reads, a background job still holding the pipe would be cut off unseen and
+        // the output would end early. Holding it, the pipe stays ours until its real end.
+        synchronized (in) {
+            onReading.run();
+            try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+                char[] buffer = new char[8192];
+                int n;
+                while ((n = reader.read(buffer)) != -1) {
+                    append(buffer, 0, n);
+                }
+            } catch (IOException e) {
+                // the pipe went away under us (process killed, stream closed): keep what was read
+            } finally {
+                done.countDown();
             }
-        } catch (IOException e) {
-            // the pipe went away under us (process killed, stream closed): keep what was read
-        } finally {
-            done.countDown();
         }
     }
 

@@ -11,6 +11,7 @@ import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.ProviderException.Kind;
 
@@ -41,14 +42,14 @@ final class Failures {
     /** @return the failure of a stream that stopped sending */
     ProviderException stalled() {
         return new ProviderException(Kind.TIMEOUT, 0, settings.vendor() + " sent nothing for "
-                + settings.timeout().toSeconds() + " s (" + settings.hostPort() + "); raise timeout_secs if the model is slow",
+                + span(settings.timeout()) + " (" + settings.hostPort() + "); raise timeout_secs if the model is slow",
                 null);
     }
 
     /** @return the failure of a request that got no answer in time */
     ProviderException noAnswer(Throwable cause) {
         return new ProviderException(Kind.TIMEOUT, 0, settings.vendor() + " did not answer within "
-                + settings.timeout().toSeconds() + " s (" + settings.hostPort() + "); raise timeout_secs if the model is slow",
+                + span(settings.timeout()) + " (" + settings.hostPort() + "); raise timeout_secs if the model is slow",
                 cause);
     }
 
@@ -79,7 +80,7 @@ final class Failures {
         String where = settings.hostPort();
         if (find(failure, HttpConnectTimeoutException.class) != null) {
             return new ProviderException(Kind.TIMEOUT, 0, "Cannot reach " + vendor + " at " + where + ": no connection within "
-                    + settings.timeout().toSeconds() + " s", failure);
+                    + span(settings.timeout()), failure);
         }
         if (find(failure, HttpTimeoutException.class) != null
                 || find(failure, dev.langchain4j.exception.TimeoutException.class) != null) {
@@ -173,6 +174,11 @@ final class Failures {
             line = line.replace(key, "***");
         }
         return line.length() > MAX_DETAIL ? line.substring(0, MAX_DETAIL) + "…" : line;
+    }
+
+    /** @return a duration for messages: whole seconds, or milliseconds below one second */
+    static String span(Duration duration) {
+        return duration.compareTo(Duration.ofSeconds(1)) < 0 ? duration.toMillis() + " ms" : duration.toSeconds() + " s";
     }
 
     private static String rootMessage(Throwable failure) {

@@ -74,12 +74,17 @@ final class OpenAiProvider implements LlmProvider {
                 ChatMapper.toWire(request, model, names, settings.preset() == Preset.OPENAI, settings.vendor());
         StreamListener sink = listener == null ? StreamListener.IGNORE : listener;
         Cancellation cancellation = request.cancellation();
-        return retrier.run(() -> {
-            ChatExchange exchange = new ChatExchange(settings, http, failures, cancellation);
-            return settings.stream()
-                    ? exchange.streaming(wire, names, model, sink)
-                    : exchange.blocking(wire, names, model);
-        }, cancellation, failures, settings.name() + " chat");
+        if (settings.stream()) {
+            return retrier.run(() -> new ChatExchange(settings, http, failures, cancellation).streaming(wire, names, model, sink),
+                    cancellation, failures, settings.name() + " chat");
+        }
+        ChatResponse response = retrier.run(() -> new ChatExchange(settings, http, failures, cancellation).blocking(wire, names, model),
+                cancellation, failures, settings.name() + " chat");
+        // without streaming the listener still sees the text, once, so channels behave the same
+        if (!response.text().isEmpty()) {
+            sink.onTextDelta(response.text());
+        }
+        return response;
     }
 
     @Override

@@ -56,8 +56,9 @@ final class CommandRunner {
      * What bash runs first: wait for one line on stdin, then become {@code bash -c <command>} (same
      * pid, so same session and group) with stdin at end of file. The line is sent once both
      * output readers own their streams; see {@link OutputCapture#run()} for why that matters.
+     * Without the line (the caller was interrupted, or the JVM died) the command never runs.
      */
-    private static final String GATE = "IFS= read -r _; exec \"$0\" -c \"$1\" </dev/null";
+    private static final String GATE = "IFS= read -r _ && exec \"$0\" -c \"$1\" </dev/null";
 
     private static final File DEV_NULL = new File("/dev/null");
 
@@ -161,7 +162,17 @@ final class CommandRunner {
         builder.environment().putAll(environment);
         Process process = builder.start();
         LOG.debug("system.run: started pid {} in {}", process.pid(), cwd);
+        try {
+            return follow(process, end, limit, deadline, cancellation, started);
+        } catch (RuntimeException | Error e) {
+            // e.g. no thread could be started for a reader: do not leave the command running
+            killTree(process, Duration.ZERO);
+            throw e;
+        }
+    }
 
+    private Outcome follow(Process process, long end, Stop limit, Instant deadline, Cancellation cancellation,
+            long started) {
         CountDownLatch reading = new CountDownLatch(2);
         OutputCapture stdout =
                 read(process, new OutputCapture(process.getInputStream(), outputCap, reading::countDown), "stdout");
@@ -176,7 +187,9 @@ final class CommandRunner {
             interrupted = true;
         }
         try (OutputStream gate = process.getOutputStream()) {
-            gate.write('\n');
+            if (!interrupted) {
+                gate.write('\n');
+            }
         } catch (IOException e) {
             // bash is already gone; the wait below sees it exit
         }
@@ -340,7 +353,7 @@ final class CommandRunner {
     private void signalGroup(String signal, long pgid) {
         ProcessBuilder builder = new ProcessBuilder(bash.toString(), "-c", "kill -s " + signal + " -- -" + pgid);
         builder.environment().clear();
-        builder.redirectInput(DEV_NULL.exists() ? ProcessBuilder.Redirect.from(DEV_NULL) : ProcessBuilder.Redirect.PIPE);
+        builder.redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
         builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.redirectError(ProcessBuilder.Redirect.DISCARD);
         try {

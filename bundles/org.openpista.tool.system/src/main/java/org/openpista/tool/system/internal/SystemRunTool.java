@@ -10,7 +10,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +19,6 @@ import org.openpista.api.llm.ToolSpec;
 import org.openpista.api.tool.Tool;
 import org.openpista.api.tool.ToolContext;
 import org.openpista.api.tool.ToolResult;
-import org.openpista.tool.system.internal.CommandRunner.Outcome;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -214,68 +212,15 @@ public final class SystemRunTool implements Tool {
             if (closed) {
                 local.cancel();
             }
-            Outcome outcome = runner.run(arguments.command(), cwd, Duration.ofSeconds(timeout), deadline, local);
-            return result(outcome, timeout, turn.isCancelled());
+            CommandRunner.Outcome outcome =
+                    runner.run(arguments.command(), cwd, Duration.ofSeconds(timeout), deadline, local);
+            return ResultText.of(outcome, timeout, turn.isCancelled());
         } catch (IOException e) {
             return ToolResult.error("cannot start bash in " + cwd + ": " + e.getMessage());
         } finally {
             running.remove(local);
             link.close();
         }
-    }
-
-    private ToolResult result(Outcome outcome, int timeout, boolean turnCancelled) {
-        StringBuilder text = new StringBuilder();
-        String killed = "the command and every process it started were killed; partial output below";
-        switch (outcome.stop()) {
-            case EXITED:
-                text.append("exit code: ").append(outcome.exitCode());
-                if (outcome.exitCode() != 0) {
-                    text.append(" (non-zero)");
-                }
-                break;
-            case TIMED_OUT:
-                text.append("timed out after ").append(timeout).append(" s: ").append(killed);
-                break;
-            case DEADLINE:
-                text.append("stopped after ").append(seconds(outcome.elapsed()))
-                        .append(" s because the turn ran out of time: ").append(killed);
-                break;
-            case CANCELLED:
-                text.append(turnCancelled ? "cancelled after " : "stopped after ")
-                        .append(seconds(outcome.elapsed()))
-                        .append(turnCancelled ? " s because the turn was cancelled: " : " s because system.run shut down: ")
-                        .append(killed);
-                break;
-        }
-        text.append('\n');
-        if (outcome.stragglersStopped()) {
-            text.append("note: background processes kept stdout/stderr open after the command ended and were stopped;"
-                    + " redirect their output (cmd > file 2>&1 &) to keep them running\n");
-        }
-        if (outcome.outputIncomplete()) {
-            text.append("note: a process still holds stdout/stderr open, so the output may be incomplete\n");
-        }
-        section(text, "stdout", outcome.stdout());
-        text.append('\n');
-        section(text, "stderr", outcome.stderr());
-        String content = text.toString();
-        return outcome.stop() == CommandRunner.Stop.EXITED ? ToolResult.ok(content) : ToolResult.error(content);
-    }
-
-    private static void section(StringBuilder text, String name, String output) {
-        if (output.isEmpty()) {
-            text.append(name).append(": (empty)");
-            return;
-        }
-        text.append(name).append(":\n").append(output);
-        if (output.endsWith("\n")) {
-            text.setLength(text.length() - 1);
-        }
-    }
-
-    private static String seconds(Duration elapsed) {
-        return String.format(Locale.ROOT, "%.1f", elapsed.toMillis() / 1000.0);
     }
 
     /** @return the folder to run in; the workspace, created if missing, when {@code cwd} is null */

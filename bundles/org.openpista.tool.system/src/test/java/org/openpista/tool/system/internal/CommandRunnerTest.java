@@ -75,6 +75,20 @@ class CommandRunnerTest {
     }
 
     @Test
+    void interruptedCallerNeverStartsTheCommand() throws Exception {
+        Path witness = dir.resolve("ran");
+        Thread.currentThread().interrupt();
+        Outcome outcome;
+        try {
+            outcome = runner.run("touch '" + witness + "'", dir, Duration.ofSeconds(10), null, Cancellation.none());
+        } finally {
+            assertThat(Thread.interrupted()).as("interrupt flag restored").isTrue();
+        }
+        assertThat(outcome.stop()).isEqualTo(Stop.CANCELLED);
+        assertThat(witness).doesNotExist();
+    }
+
+    @Test
     void exitCodeAndBothStreams() throws Exception {
         Outcome outcome = runner.run("echo out; echo err >&2; exit 7", dir, Duration.ofSeconds(10), null,
                 Cancellation.none());

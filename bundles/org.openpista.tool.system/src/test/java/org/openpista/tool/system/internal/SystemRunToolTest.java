@@ -204,13 +204,15 @@ class SystemRunToolTest {
 
         ToolResult result = call.get(20, TimeUnit.SECONDS);
         assertThat(result.error()).isTrue();
-        assertThat(result.content()).startsWith("timed out after 1 s: the command and every process it started were killed");
+        assertThat(result.content())
+                .startsWith("timed out after 1 s: the command and every process it started were killed");
         Sleeps.awaitGone(child, waiter, orphan);
     }
 
     @Test
     void timeoutKeepsPartialOutput() {
-        ToolResult result = run(tool(), "{\"command\": \"echo before; sleep " + sleeps.marker() + "\", \"timeout_secs\": 1}");
+        ToolResult result = run(tool(),
+                "{\"command\": \"echo before; sleep " + sleeps.marker() + "\", \"timeout_secs\": 1}");
         assertThat(result.error()).isTrue();
         assertThat(result.content()).startsWith("timed out after 1 s").contains("stdout:\nbefore");
     }

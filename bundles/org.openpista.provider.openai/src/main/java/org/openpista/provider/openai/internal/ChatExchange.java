@@ -125,7 +125,10 @@ final class ChatExchange {
                 } else if (event instanceof Done done) {
                     if (ChatMapper.finishReason(done.answer()) == null) {
                         // a stream that ends without finish_reason was cut off, or was no chunk stream at all
-                        throw new Retrier.Failure(failures.malformed("the stream ended without a finish_reason", null),
+                        String type = tap.headers().firstValue("content-type").orElse("none");
+                        throw new Retrier.Failure(failures.malformed(type.startsWith("text/event-stream")
+                                ? "the stream ended without a finish_reason"
+                                : "a streamed answer was asked for, but the content type is " + type, null),
                                 tap.headers(), false);
                     }
                     return ChatMapper.fromWire(done.answer(), names, model);

@@ -291,6 +291,26 @@ class OpenAiProviderTest {
         assertThat(server.requests()).hasSize(1);
     }
 
+    @Test
+    void explainsAPlainJsonAnswerToAStreamingRequest() {
+        server.enqueue(FakeReply.malformed("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"choices\":[]}"));
+
+        ProviderException error = failure(provider(true), plainRequest());
+
+        assertThat(error.kind()).isEqualTo(Kind.MALFORMED_RESPONSE);
+        assertThat(error.getMessage()).endsWith("a streamed answer was asked for, but the content type is application/json");
+    }
+
+    @Test
+    void buildsForEveryConfigurationSoTheServiceCanBeListed() {
+        for (String preset : new String[] {"openai", "custom", "gemini", ""}) {
+            OpenAiProvider provider = new OpenAiProvider(Settings.of(Configs.config(java.util.Map.of("preset", preset))));
+
+            assertThat(provider.name()).isEqualTo(preset.isEmpty() ? "openai" : preset);
+            assertThat(provider.toString()).contains(provider.name());
+        }
+    }
+
     @ParameterizedTest(name = "stream={0}")
     @ValueSource(booleans = {false, true})
     void reportsAnAnswerWithoutChoicesAsMalformed(boolean stream) {

@@ -27,14 +27,12 @@ import org.openpista.api.llm.Usage;
 final class ChatExchange {
 
     private final Settings settings;
-    private final HttpClient http;
     private final Failures failures;
     private final Cancellation cancellation;
     private final TappedHttpClient tap;
 
     ChatExchange(Settings settings, HttpClient http, Failures failures, Cancellation cancellation) {
         this.settings = settings;
-        this.http = http;
         this.failures = failures;
         this.cancellation = cancellation;
         this.tap = new TappedHttpClient(http, settings.timeout());
@@ -45,7 +43,9 @@ final class ChatExchange {
             throws Retrier.Failure {
         Cancellation.Registration registration = cancellation.onCancel(tap::abort);
         try {
-            OpenAiChatModel chat = OpenAiChatModel.builder()
+            // the builder's constructor rather than builder(), which searches ServiceLoader for SPI
+            // factories on every call; none exist here, and in OSGi the search cannot see bundles anyway
+            OpenAiChatModel chat = new OpenAiChatModel.OpenAiChatModelBuilder()
                     .httpClientBuilder(JdkHttpClient.builder().httpClientBuilder(tap.builder()))
                     .baseUrl(settings.baseUrl())
                     .apiKey(key())
@@ -80,7 +80,7 @@ final class ChatExchange {
             events.add(cancelled);
         });
         try {
-            OpenAiStreamingChatModel chat = OpenAiStreamingChatModel.builder()
+            OpenAiStreamingChatModel chat = new OpenAiStreamingChatModel.OpenAiStreamingChatModelBuilder()
                     .httpClientBuilder(JdkHttpClient.builder().httpClientBuilder(tap.builder()))
                     .baseUrl(settings.baseUrl())
                     .apiKey(key())

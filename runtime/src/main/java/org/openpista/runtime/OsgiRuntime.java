@@ -73,6 +73,9 @@ final class OsgiRuntime implements AutoCloseable {
         properties.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, String.join(",",
                 exportsOf(ConfigurationLoader.class), exportsOf(LoggerFactory.class)));
         properties.put("felix.log.logger", new FelixLog());
+        // components stay active while their bundle runs, instead of being torn down whenever
+        // nobody holds their service for a moment (the launcher, a finished turn)
+        properties.put("ds.delayed.keepInstances", "true");
         properties.put(ConfigurationLoader.HOME_PROPERTY, home.dir().toString());
         properties.put(ConfigurationLoader.FILE_PROPERTY, home.configFile().toString());
         properties.put("openpista.dist", distribution.dir().toString());

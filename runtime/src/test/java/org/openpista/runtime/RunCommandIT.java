@@ -91,8 +91,9 @@ class RunCommandIT {
             assertThat(first.path("model").asText()).isEqualTo("test-model");
             assertThat(first.path("tools").toString()).contains("system_run");
             assertThat(fake.requests().get(0).header("authorization")).isEqualTo("Bearer sk-test-secret-123");
-            String second = fake.requests().get(1).body();
-            assertThat(second).contains("from-the-shell-42").contains("\"role\":\"tool\"");
+            JsonNode toolMessage = fake.requests().get(1).json().path("messages").get(3);
+            assertThat(toolMessage.path("role").asText()).isEqualTo("tool");
+            assertThat(toolMessage.path("content").asText()).contains("from-the-shell-42");
             assertToolTurnStored("from-the-shell-42");
             assertThat(result.stderr()).doesNotContain("sk-test-secret-123");
         }
@@ -217,7 +218,7 @@ class RunCommandIT {
 
         @Test
         void unknownOptionIsAUsageError() throws Exception {
-            Result result = DistributionProcess.run(home, Map.of(), "run", "--frobnicate");
+            Result result = DistributionProcess.run(home, Map.of(), "run", "-e", "hi", "--frobnicate");
 
             assertThat(result.exitCode()).isEqualTo(2);
             assertThat(result.stderr()).contains("--frobnicate").contains("--help");

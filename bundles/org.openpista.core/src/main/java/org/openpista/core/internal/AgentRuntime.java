@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * On shutdown it stops accepting, lets running turns finish within a grace period, then cancels
  * them.
  */
-@Component(service = AgentGateway.class, configurationPid = "org.openpista.agent")
+@Component(service = AgentGateway.class, configurationPid = "org.openpista.agent", immediate = true)
 @Designate(ocd = AgentRuntime.Config.class)
 public class AgentRuntime implements AgentGateway {
 

@@ -1,0 +1,9 @@
+/**
+ * Administration of a running daemon: what the agent is doing now ({@link org.openpista.api.admin.AgentStatus}) and control of the daemon process itself ({@link org.openpista.api.admin.DaemonControl}). The admin shell and status pages read these services; nothing here is needed to answer a message.
+ */
+@Export
+@Version("1.0.0")
+package org.openpista.api.admin;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

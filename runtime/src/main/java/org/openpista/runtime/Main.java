@@ -53,13 +53,16 @@ public final class Main implements Runnable {
     }
 
     static int execute(String... args) {
+        RunCommand fast = FastRun.parse(args);
+        if (fast != null) {
+            try {
+                return fast.call();
+            } catch (Exception e) {
+                return failed(e, new PrintWriter(System.err, true));
+            }
+        }
         CommandLine commandLine = new CommandLine(new Main());
-        commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
-            LoggerFactory.getLogger(Main.class).error("openpista failed", error);
-            String message = error.getMessage() == null ? error.toString() : error.getMessage();
-            cmd.getErr().println("openpista: " + message);
-            return FAILED;
-        });
+        commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> failed(error, cmd.getErr()));
         commandLine.setParameterExceptionHandler((error, arguments) -> {
             PrintWriter err = error.getCommandLine().getErr();
             err.println("openpista: " + error.getMessage());
@@ -67,6 +70,13 @@ public final class Main implements Runnable {
             return USAGE;
         });
         return commandLine.execute(args);
+    }
+
+    private static int failed(Exception error, PrintWriter err) {
+        LoggerFactory.getLogger(Main.class).error("openpista failed", error);
+        String message = error.getMessage() == null ? error.toString() : error.getMessage();
+        err.println("openpista: " + message);
+        return FAILED;
     }
 
     @Override

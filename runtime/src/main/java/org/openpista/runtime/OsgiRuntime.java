@@ -206,6 +206,22 @@ final class OsgiRuntime implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             deleteQuietly(storage);
+            releaseHttpSelectors();
+        }
+    }
+
+    /**
+     * Wakes the selector threads of the JDK's HTTP clients the bundles created, so they leave
+     * native code. On exit, a Java 17 VM waits up to 300 ms for every thread that sits in native
+     * code, and an HTTP client's selector waits in epoll until the client is garbage collected
+     * (Java 21 added {@code HttpClient.close()}; 17 has nothing to stop it). The bundles are stopped
+     * by now, so nothing uses those clients any more.
+     */
+    private static void releaseHttpSelectors() {
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().startsWith("HttpClient-") && thread.getName().endsWith("-SelectorManager")) {
+                thread.interrupt();
+            }
         }
     }
 

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.AgentReply;
 import org.openpista.api.channel.InboundMessage;
@@ -38,6 +40,7 @@ import picocli.CommandLine.ParentCommand;
         })
 final class RunCommand implements Callable<Integer> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     @ParentCommand
@@ -60,46 +63,60 @@ final class RunCommand implements Callable<Integer> {
         }
         Home home = main.setUpLogging(null);
         String sessionId = session != null && !session.isBlank() ? session.strip() : newSessionId();
+        Phases phases = new Phases(LOG);
+        Warmup.start();
+        int status;
         try (OsgiRuntime runtime = OsgiRuntime.create(Distribution.locate(), home, List.of("core"), Map.of())) {
-            ConfigReport report;
-            try {
-                report = runtime.loadConfiguration(START_TIMEOUT);
-            } catch (ConfigException e) {
-                err.println("openpista: " + e.getMessage());
-                return Main.USAGE;
-            }
-            report.warnings().forEach(warning -> err.println("openpista: warning: " + warning));
-            if (!report.providerProblem().isEmpty()) {
-                err.println("openpista: " + report.providerProblem());
-                err.println("See README.md, section Configuration, for an example config.toml.");
-                return Main.USAGE;
-            }
-            runtime.startAll();
-            AgentGateway gateway = runtime.awaitService(AgentGateway.class, null, START_TIMEOUT);
-            runtime.awaitService(LlmProvider.class, "(" + LlmProvider.NAME + "=" + report.provider() + ")", START_TIMEOUT);
-
-            BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            TerminalSink sink = new TerminalSink(err, stdin, Terminals.stdinIsTerminal(), System.console() != null);
-            InboundMessage message = InboundMessage.text("cli", "cli:" + sessionId, sessionId, prompt);
-            TurnHandle turn = gateway.submit(message, sink);
-            Thread cancelOnExit = new Thread(turn::cancel, "openpista-cancel");
-            Runtime.getRuntime().addShutdownHook(cancelOnExit);
-            AgentReply reply;
-            try {
-                reply = turn.completion().toCompletableFuture().get();
-            } catch (ExecutionException e) {
-                throw new RuntimeProblem("the turn failed: " + e.getCause());
-            } finally {
-                removeHook(cancelOnExit);
-            }
-            if (reply.error()) {
-                err.println("openpista: " + reply.text());
-                return Main.FAILED;
-            }
-            out.println(reply.text());
-            out.flush();
-            return 0;
+            phases.mark("framework installed");
+            status = runTurn(runtime, sessionId, phases, out, err);
         }
+        phases.mark("shut down");
+        return status;
+    }
+
+    private int runTurn(OsgiRuntime runtime, String sessionId, Phases phases, PrintStream out, PrintStream err)
+            throws BundleException, InterruptedException {
+        ConfigReport report;
+        try {
+            report = runtime.loadConfiguration(START_TIMEOUT);
+        } catch (ConfigException e) {
+            err.println("openpista: " + e.getMessage());
+            return Main.USAGE;
+        }
+        phases.mark("configuration loaded");
+        report.warnings().forEach(warning -> err.println("openpista: warning: " + warning));
+        if (!report.providerProblem().isEmpty()) {
+            err.println("openpista: " + report.providerProblem());
+            err.println("See README.md, section Configuration, for an example config.toml.");
+            return Main.USAGE;
+        }
+        runtime.startAll();
+        AgentGateway gateway = runtime.awaitService(AgentGateway.class, null, START_TIMEOUT);
+        runtime.awaitService(LlmProvider.class, "(" + LlmProvider.NAME + "=" + report.provider() + ")", START_TIMEOUT);
+        phases.mark("agent ready");
+
+        BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        TerminalSink sink = new TerminalSink(err, stdin, Terminals::stdinIsTerminal, System.console() != null);
+        InboundMessage message = InboundMessage.text("cli", "cli:" + sessionId, sessionId, prompt);
+        TurnHandle turn = gateway.submit(message, sink);
+        Thread cancelOnExit = new Thread(turn::cancel, "openpista-cancel");
+        Runtime.getRuntime().addShutdownHook(cancelOnExit);
+        AgentReply reply;
+        try {
+            reply = turn.completion().toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            throw new RuntimeProblem("the turn failed: " + e.getCause());
+        } finally {
+            removeHook(cancelOnExit);
+        }
+        phases.mark("turn done");
+        if (reply.error()) {
+            err.println("openpista: " + reply.text());
+            return Main.FAILED;
+        }
+        out.println(reply.text());
+        out.flush();
+        return 0;
     }
 
     private static void removeHook(Thread hook) {

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
 import org.openpista.api.approval.ApprovalDecision;
 import org.openpista.api.approval.ApprovalRequest;
 import org.openpista.api.channel.AgentReply;
@@ -21,10 +22,14 @@ final class TerminalSink implements ReplySink {
 
     private final PrintStream err;
     private final BufferedReader in;
-    private final boolean interactive;
+    private final BooleanSupplier interactive;
     private final boolean showProgress;
 
-    TerminalSink(PrintStream err, BufferedReader in, boolean interactive, boolean showProgress) {
+    /**
+     * @param interactive whether standard input is a terminal; asked only when a question comes up,
+     *     since finding out costs a process start
+     */
+    TerminalSink(PrintStream err, BufferedReader in, BooleanSupplier interactive, boolean showProgress) {
         this.err = err;
         this.in = in;
         this.interactive = interactive;
@@ -50,7 +55,7 @@ final class TerminalSink implements ReplySink {
 
     @Override
     public synchronized CompletionStage<ApprovalDecision> requestApproval(ApprovalRequest request) {
-        if (!interactive) {
+        if (!interactive.getAsBoolean()) {
             return CompletableFuture.failedFuture(new IllegalStateException(
                     "standard input is not a terminal, so nobody can approve it; set approval = \"auto\" under [agent] "
                             + "in config.toml to run tools without asking"));

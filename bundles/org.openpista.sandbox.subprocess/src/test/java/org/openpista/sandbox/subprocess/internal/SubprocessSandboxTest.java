@@ -1,0 +1,137 @@
+package org.openpista.sandbox.subprocess.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.annotation.Annotation;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openpista.api.sandbox.SandboxException;
+import org.openpista.api.sandbox.SandboxLimits;
+import org.openpista.api.sandbox.SandboxRequest;
+import org.openpista.api.sandbox.SandboxResult;
+
+class SubprocessSandboxTest {
+
+    @TempDir
+    Path workspace;
+
+    final SubprocessSandbox sandbox = new SubprocessSandbox(config(), Map.of(
+            "PATH", System.getenv("PATH"),
+            "OPENAI_API_KEY", "sk-planted-secret",
+            "TELEGRAM_BOT_TOKEN", "planted-token"));
+
+    static SubprocessSandbox.Config config() {
+        return new SubprocessSandbox.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return SubprocessSandbox.Config.class;
+            }
+
+            @Override
+            public String path() {
+                return "";
+            }
+
+            @Override
+            public long drain_millis() {
+                return 300;
+            }
+        };
+    }
+
+    SandboxResult bash(String script, SandboxLimits limits) throws Exception {
+        return sandbox.run(new SandboxRequest(List.of("bash", "-c", script), "", workspace, Map.of(), Map.of(), "", limits));
+    }
+
+    @Test
+    void runsInTheWorkspaceWithAMinimalEnvironment() throws Exception {
+        SandboxResult result = bash("pwd; env | sort", SandboxLimits.defaults());
+
+        assertThat(result.succeeded()).as(result.toString()).isTrue();
+        assertThat(result.stdout()).startsWith(workspace.toRealPath() + "\n");
+        assertThat(result.stdout()).contains("WORKSPACE=" + workspace).contains("PATH=");
+        assertThat(result.stdout()).doesNotContain("sk-planted-secret").doesNotContain("planted-token")
+                .doesNotContain("OPENAI_API_KEY");
+        // nothing of the test JVM's own environment leaks through either
+        assertThat(result.stdout()).doesNotContain("JAVA_HOME=").doesNotContain("MAVEN");
+    }
+
+    @Test
+    void inputGoesToStdinAndRequestVariablesAreSet() throws Exception {
+        SandboxResult result = sandbox.run(new SandboxRequest(List.of("bash", "-c", "read -r line; echo \"$GREETING $line\""),
+                "world\n", workspace, Map.of("GREETING", "hello"), Map.of(), "", SandboxLimits.defaults()));
+
+        assertThat(result.stdout()).isEqualTo("hello world\n");
+    }
+
+    @Test
+    void nonZeroExitIsReportedWithStderr() throws Exception {
+        SandboxResult result = bash("echo oops >&2; exit 3", SandboxLimits.defaults());
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.stderr()).isEqualTo("oops\n");
+        assertThat(result.timedOut()).isFalse();
+    }
+
+    @Test
+    void timeoutKillsTheWholeProcessGroup() throws Exception {
+        Path marker = workspace.resolve("pid");
+        SandboxResult result = bash("sleep 300 & echo $! > pid; sleep 300",
+                SandboxLimits.defaults().withTimeout(Duration.ofSeconds(1)));
+
+        assertThat(result.timedOut()).isTrue();
+        assertThat(result.exitCode()).isEqualTo(-1);
+        assertThat(result.killedReason()).contains("time limit");
+        long background = Long.parseLong(Files.readString(marker).strip());
+        ProcessHandle.of(background).ifPresent(handle -> handle.onExit().orTimeout(5, TimeUnit.SECONDS).join());
+        assertThat(ProcessHandle.of(background).map(ProcessHandle::isAlive)).isIn(java.util.Optional.empty(),
+                java.util.Optional.of(false));
+    }
+
+    @Test
+    void outputIsCappedWithAMarker() throws Exception {
+        SandboxLimits limits = new SandboxLimits(Duration.ofSeconds(30), 0, 0, false, 100);
+        SandboxResult result = bash("head -c 1000000 /dev/zero | tr '\\0' x", limits);
+
+        assertThat(result.stdout()).startsWith("x".repeat(100)).contains("999900 more characters cut");
+    }
+
+    @Test
+    void filesArePlacedInAFreshFolderInsideTheWorkspaceAndRemovedAfterwards() throws Exception {
+        SandboxResult result = sandbox.run(new SandboxRequest(List.of("bash", "-c", "pwd; cat a/b.txt"), "", workspace,
+                Map.of(), Map.of("a/b.txt", "content".getBytes(StandardCharsets.UTF_8)), "", SandboxLimits.defaults()));
+
+        assertThat(result.succeeded()).as(result.toString()).isTrue();
+        assertThat(result.stdout()).startsWith(workspace.toRealPath().resolve(SubprocessSandbox.RUNS).toString())
+                .endsWith("content");
+        try (var left = Files.list(workspace.resolve(SubprocessSandbox.RUNS))) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
+    void fileNamesThatLeaveTheFolderAreRefused() {
+        for (String name : List.of("../x", "/etc/x", "a/../../x", "a\\..\\x", "~/x", "a/\0b")) {
+            assertThatThrownBy(() -> sandbox.run(new SandboxRequest(List.of("true"), "", workspace, Map.of(),
+                    Map.of(name, new byte[0]), "", SandboxLimits.defaults())))
+                    .as(name).isInstanceOf(SandboxException.class);
+        }
+        assertThat(workspace.getParent().resolve("x")).doesNotExist();
+    }
+
+    @Test
+    void unknownProgramIsAClearError() {
+        assertThatThrownBy(() -> sandbox.run(new SandboxRequest(List.of("no-such-program-xyz"), "", workspace, Map.of(),
+                Map.of(), "", SandboxLimits.defaults())))
+                .isInstanceOf(SandboxException.class).hasMessageContaining("no-such-program-xyz was not found");
+    }
+}

@@ -37,6 +37,9 @@ final class AgentLoop {
 
     static final String CANCELLED = "Cancelled.";
 
+    /** Requests of one round: the first, plus resends after the provider left during a request. */
+    private static final int MAX_PROVIDER_ATTEMPTS = 4;
+
     private final ConversationStore store;
     private final ToolInvoker tools;
     private final ApprovalService approval;
@@ -64,49 +67,33 @@ final class AgentLoop {
             if (turn.cancellation().isCancelled()) {
                 return AgentReply.failure(sessionId, CANCELLED);
             }
-            LlmProvider provider = providers.find(settings.provider());
-            if (provider == null) {
-                return AgentReply.failure(sessionId, missingProvider(settings.provider()));
-            }
-            return converse(turn, settings, provider);
+            return converse(turn, settings);
         } catch (StoreException e) {
             LOG.error("Memory failure in session {}", sessionId, e);
             return AgentReply.failure(sessionId, "memory error: " + e.getMessage());
         }
     }
 
-    private AgentReply converse(Turn turn, AgentSettings settings, LlmProvider provider) {
+    private AgentReply converse(Turn turn, AgentSettings settings) {
         String sessionId = turn.sessionId();
         Cancellation cancellation = turn.cancellation();
         List<ChatMessage> history = new ArrayList<>(store.history(sessionId));
         List<Attachment> attachments = new ArrayList<>();
-        String model = settings.model().isBlank() ? provider.defaultModel() : settings.model();
         String systemPrompt = SystemPrompt.build(settings, promptSections.get(), LocalDate.now());
         for (int round = 1; ; round++) {
             if (cancellation.isCancelled()) {
                 return AgentReply.failure(sessionId, CANCELLED);
             }
             turn.sink().progress(new ProgressEvent(sessionId, ProgressEvent.Kind.THINKING, null, null, ""));
-            ChatResponse response;
-            try {
-                ChatRequest request = new ChatRequest(model, systemPrompt, history, tools.tools(), 0, cancellation);
-                response = provider.chat(request, delta -> turn.sink().textDelta(sessionId, delta));
-            } catch (ProviderException e) {
-                if (e.kind() == ProviderException.Kind.CANCELLED || cancellation.isCancelled()) {
-                    return AgentReply.failure(sessionId, CANCELLED);
-                }
-                LOG.info("Provider {} failed in session {}: {}", provider.name(), sessionId, e.getMessage());
-                return AgentReply.failure(sessionId, e.getMessage());
-            } catch (RuntimeException | LinkageError e) {
-                // a provider bundle that was stopped in the middle of the call lands here too
-                LOG.warn("Provider {} failed unexpectedly in session {}", settings.provider(), sessionId, e);
-                return AgentReply.failure(sessionId, "the provider \"" + settings.provider() + "\" failed: "
-                        + ToolRegistryImpl.describe(e));
+            Answer answer = ask(turn, settings, systemPrompt, history);
+            if (answer.failure() != null) {
+                return answer.failure();
             }
-            ChatMessage answer = ChatMessage.assistant(response.text(), response.toolCalls())
+            ChatResponse response = answer.response();
+            ChatMessage said = ChatMessage.assistant(response.text(), response.toolCalls())
                     .withProviderData(response.providerData());
-            store.append(sessionId, answer);
-            history.add(answer);
+            store.append(sessionId, said);
+            history.add(said);
             if (!response.hasToolCalls()) {
                 String text = response.text().isBlank() ? "(the model returned an empty answer)" : response.text();
                 return new AgentReply(sessionId, text, false, attachments);
@@ -122,6 +109,72 @@ final class AgentLoop {
                         true, attachments);
             }
         }
+    }
+
+    /** The provider's answer to one request, or the reply that ends the turn. */
+    private record Answer(ChatResponse response, AgentReply failure) {}
+
+    /**
+     * Sends one request to the configured provider, looked up afresh so a re-registered provider is
+     * used and a stale one is not. When the provider service leaves during the call (its bundle is
+     * stopped or updated) the request is sent again to its replacement, which a bundle update
+     * registers moments later; only when none comes does the turn end, with a message saying so.
+     */
+    private Answer ask(Turn turn, AgentSettings settings, String systemPrompt, List<ChatMessage> history) {
+        String sessionId = turn.sessionId();
+        Cancellation cancellation = turn.cancellation();
+        String name = settings.provider();
+        for (int attempt = 1; ; attempt++) {
+            LlmProvider provider = providers.find(name);
+            if (provider == null) {
+                provider = providers.await(name, settings.providerWait(), cancellation);
+            }
+            if (cancellation.isCancelled()) {
+                return new Answer(null, AgentReply.failure(sessionId, CANCELLED));
+            }
+            if (provider == null) {
+                return new Answer(null, AgentReply.failure(sessionId, attempt == 1
+                        ? missingProvider(name)
+                        : "the provider \"" + name + "\" went away while answering (its bundle was stopped, updated "
+                                + "or removed) and did not come back within " + settings.providerWait().toSeconds()
+                                + " s; ask again once it is available"));
+            }
+            try {
+                String model = settings.model().isBlank() ? provider.defaultModel() : settings.model();
+                ChatRequest request = new ChatRequest(model, systemPrompt, history, tools.tools(), 0, cancellation);
+                return new Answer(provider.chat(request, delta -> turn.sink().textDelta(sessionId, delta)), null);
+            } catch (ProviderException e) {
+                if (e.kind() == ProviderException.Kind.CANCELLED || cancellation.isCancelled()) {
+                    return new Answer(null, AgentReply.failure(sessionId, CANCELLED));
+                }
+                if (vanished(provider, attempt, sessionId, e)) {
+                    continue;
+                }
+                LOG.info("Provider {} failed in session {}: {}", name, sessionId, e.getMessage());
+                return new Answer(null, AgentReply.failure(sessionId, e.getMessage()));
+            } catch (RuntimeException | LinkageError e) {
+                // a provider whose bundle was updated or uninstalled in the middle of the call lands here
+                if (cancellation.isCancelled()) {
+                    return new Answer(null, AgentReply.failure(sessionId, CANCELLED));
+                }
+                if (vanished(provider, attempt, sessionId, e)) {
+                    continue;
+                }
+                LOG.warn("Provider {} failed unexpectedly in session {}", name, sessionId, e);
+                return new Answer(null, AgentReply.failure(sessionId, "the provider \"" + name + "\" failed: "
+                        + ToolRegistryImpl.describe(e)));
+            }
+        }
+    }
+
+    /** @return whether the provider left while the request ran, so the request is worth sending again */
+    private boolean vanished(LlmProvider provider, int attempt, String sessionId, Throwable failure) {
+        if (attempt >= MAX_PROVIDER_ATTEMPTS || providers.isRegistered(provider)) {
+            return false;
+        }
+        LOG.info("The provider left during a request of session {} ({}); sending it again to its replacement",
+                sessionId, ToolRegistryImpl.describe(failure));
+        return true;
     }
 
     private ChatMessage runTool(Turn turn, AgentSettings settings, ToolCall call, List<Attachment> attachments) {

@@ -2,8 +2,12 @@ package org.openpista.core.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -13,7 +17,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openpista.api.admin.AgentStatus;
+import org.openpista.api.admin.SessionActivity;
 import org.openpista.api.agent.PromptContributor;
 import org.openpista.api.approval.ApprovalService;
 import org.openpista.api.channel.AgentGateway;
@@ -24,6 +32,7 @@ import org.openpista.api.channel.TurnHandle;
 import org.openpista.api.chat.Cancellation;
 import org.openpista.api.llm.LlmProvider;
 import org.openpista.api.memory.ConversationStore;
+import org.openpista.api.session.SessionRouter;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -39,15 +48,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent as channels see it: routes each message to its session and runs the session's turns
- * one at a time, in order, while different sessions run in parallel. Providers and prompt
- * contributors are tracked dynamically, so one that appears or leaves is seen by the next turn.
- * On shutdown it stops accepting, lets running turns finish within a grace period, then cancels
- * them.
+ * The agent as channels see it (the channel router): maps each conversation to its current
+ * session, and runs each session's turns one at a time, in order, while different sessions run in
+ * parallel. Providers and prompt contributors are tracked dynamically, so one that appears or
+ * leaves is seen by the next request; a provider that leaves in the middle of a turn is waited for
+ * briefly (a bundle update re-registers it) before the turn gives up with a clear message. On
+ * shutdown it stops accepting, lets running turns finish within a grace period, then cancels them.
  */
-@Component(service = AgentGateway.class, configurationPid = "org.openpista.agent", immediate = true)
+@Component(service = {AgentGateway.class, SessionRouter.class, AgentStatus.class},
+        configurationPid = "org.openpista.agent", immediate = true)
 @Designate(ocd = AgentRuntime.Config.class)
-public class AgentRuntime implements AgentGateway {
+public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
 
     /** The {@code [agent]} section of config.toml. */
     @ObjectClassDefinition(name = "openpista agent", description = "The agent loop: provider, model, limits.")
@@ -72,11 +83,20 @@ public class AgentRuntime implements AgentGateway {
 
         @AttributeDefinition(name = "Shutdown grace", description = "Seconds running turns get to finish on shutdown.")
         int shutdown_grace_secs() default 10;
+
+        @AttributeDefinition(name = "Provider wait",
+                description = "Seconds a turn waits for its provider to come back when it is missing, as during a bundle update.")
+        int provider_wait_secs() default 10;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
 
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    /** Conversation key to its current session, for conversations that left their default one. */
+    private final Map<String, String> routes = new ConcurrentHashMap<>();
+    private final AtomicLong finished = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final Instant startedAt = Instant.now();
     private final ExecutorService executor;
     private final AgentLoop loop;
     private final Path home;
@@ -122,7 +142,8 @@ public class AgentRuntime implements AgentGateway {
                 Math.max(1, config.max_tool_rounds()),
                 config.system_prompt(),
                 Path.of(expandHome(workspace)),
-                Duration.ofSeconds(Math.max(1, config.tool_timeout_secs())));
+                Duration.ofSeconds(Math.max(1, config.tool_timeout_secs())),
+                Duration.ofSeconds(Math.max(0, config.provider_wait_secs())));
         shutdownGrace = Duration.ofSeconds(Math.max(0, config.shutdown_grace_secs()));
     }
 
@@ -134,7 +155,7 @@ public class AgentRuntime implements AgentGateway {
     @Override
     public TurnHandle submit(InboundMessage message, ReplySink sink) {
         String sessionId = message.sessionId() == null || message.sessionId().isBlank()
-                ? message.conversationKey()
+                ? currentSession(message.conversationKey())
                 : message.sessionId();
         Pending pending = new Pending(new Turn(sessionId, message, sink, new Cancellation()));
         if (closed) {
@@ -185,6 +206,71 @@ public class AgentRuntime implements AgentGateway {
         return List.copyOf(lanes.keySet());
     }
 
+    @Override
+    public String currentSession(String conversationKey) {
+        return routes.getOrDefault(conversationKey, conversationKey);
+    }
+
+    @Override
+    public String newSession(String conversationKey) {
+        String id = conversationKey + ":" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+        routes.put(conversationKey, id);
+        return id;
+    }
+
+    @Override
+    public void switchSession(String conversationKey, String sessionId) {
+        if (sessionId == null || sessionId.isBlank() || sessionId.equals(conversationKey)) {
+            routes.remove(conversationKey);
+        } else {
+            routes.put(conversationKey, sessionId.strip());
+        }
+    }
+
+    @Override
+    public String provider() {
+        return settings.provider();
+    }
+
+    @Override
+    public String model() {
+        return settings.model();
+    }
+
+    @Override
+    public List<SessionActivity> activity() {
+        List<SessionActivity> activity = new ArrayList<>();
+        for (Lane lane : lanes.values()) {
+            synchronized (lane) {
+                Pending current = lane.current;
+                Pending first = current != null ? current : lane.queue.peek();
+                if (first == null) {
+                    continue;
+                }
+                activity.add(new SessionActivity(lane.sessionId, first.turn.message().channel(),
+                        current == null ? null : current.startedAt, lane.queue.size()));
+            }
+        }
+        activity.sort(Comparator.comparing(SessionActivity::sessionId));
+        return activity;
+    }
+
+    @Override
+    public long turnsFinished() {
+        return finished.get();
+    }
+
+    @Override
+    public long turnsFailed() {
+        return failed.get();
+    }
+
+    @Override
+    public Instant startedAt() {
+        return startedAt;
+    }
+
     private void drain(Lane lane) {
         while (true) {
             Pending next;
@@ -198,6 +284,7 @@ public class AgentRuntime implements AgentGateway {
                     return;
                 }
             }
+            next.startedAt = Instant.now();
             runTurn(next);
         }
     }
@@ -214,6 +301,10 @@ public class AgentRuntime implements AgentGateway {
                 LOG.error("Turn in session {} failed", turn.sessionId(), e);
                 reply = AgentReply.failure(turn.sessionId(), "internal error: " + ToolRegistryImpl.describe(e));
             }
+        }
+        finished.incrementAndGet();
+        if (reply.error()) {
+            failed.incrementAndGet();
         }
         pending.finish(reply);
     }
@@ -301,6 +392,7 @@ public class AgentRuntime implements AgentGateway {
         final Turn turn;
         final CompletableFuture<AgentReply> future = new CompletableFuture<>();
         volatile Lane lane;
+        volatile Instant startedAt;
 
         Pending(Turn turn) {
             this.turn = turn;
@@ -368,6 +460,33 @@ public class AgentRuntime implements AgentGateway {
                 }
             }
             return null;
+        }
+
+        @Override
+        public LlmProvider await(String name, Duration timeout, Cancellation cancellation) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                LlmProvider provider = find(name);
+                if (provider != null || cancellation.isCancelled() || System.nanoTime() >= deadline) {
+                    return provider;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+        }
+
+        @Override
+        public boolean isRegistered(LlmProvider provider) {
+            for (LlmProvider registered : providers) {
+                if (registered == provider) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         @Override

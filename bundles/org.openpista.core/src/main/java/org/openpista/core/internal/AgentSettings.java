@@ -13,6 +13,13 @@ import java.time.Duration;
  * @param systemPrompt extra instructions appended to the built-in system prompt
  * @param workspace the agent's workspace folder
  * @param toolTimeout how long one tool call may run at most
+ * @param providerWait how long a turn waits for a missing provider to (re)appear
  */
 record AgentSettings(
-        String provider, String model, int maxToolRounds, String systemPrompt, Path workspace, Duration toolTimeout) {}
+        String provider,
+        String model,
+        int maxToolRounds,
+        String systemPrompt,
+        Path workspace,
+        Duration toolTimeout,
+        Duration providerWait) {}

@@ -29,8 +29,11 @@ import org.osgi.service.component.annotations.Modified;
 @Component(service = ApprovalService.class, configurationPid = "org.openpista.agent")
 public class ApprovalPolicy implements ApprovalService {
 
-    /** Channels on the owner's own terminal. */
-    static final Set<String> LOCAL_CHANNELS = Set.of("cli", "tui");
+    /**
+     * Channels on the owner's own terminal; {@code shell} is the daemon's admin console, reached only
+     * through a socket file that only the owner may open.
+     */
+    static final Set<String> LOCAL_CHANNELS = Set.of("cli", "tui", "shell");
 
     private static final String OVERRIDE_PREFIX = "approval.";
 

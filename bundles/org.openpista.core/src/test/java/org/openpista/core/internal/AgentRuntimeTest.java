@@ -123,7 +123,8 @@ class AgentRuntimeTest {
 
     @Test
     void unknownProviderIsReportedNotThrown() throws Exception {
-        AgentReply reply = await(runtime(Map.of("provider", "anthropic")).submit(cli("s1", "hi"), new RecordingSink()));
+        AgentReply reply = await(runtime(Map.of("provider", "anthropic", "provider_wait_secs", 0))
+                .submit(cli("s1", "hi"), new RecordingSink()));
 
         assertThat(reply.error()).isTrue();
         assertThat(reply.text()).contains("\"anthropic\" is not available").contains("available: openai");
@@ -308,5 +309,126 @@ class AgentRuntimeTest {
         assertThat(reply.text()).contains("shutting down");
         assertThat(sink.replies).containsExactly(reply);
         runtime = null;
+    }
+
+    @Test
+    void aProviderReplacedDuringARequestGetsTheRequestAgain() throws Exception {
+        ScriptedProvider replacement = new ScriptedProvider("openai");
+        replacement.fallback = (request, listener) -> ScriptedProvider.text("answered by the new revision");
+        provider.then((request, listener) -> {
+            // the bundle is updated while the request runs: the old service leaves, the new one arrives
+            runtime.providers = List.of(replacement);
+            throw new NoClassDefFoundError("org/openpista/provider/openai/internal/ChatExchange$1");
+        });
+        runtime(Map.of());
+
+        AgentReply reply = await(runtime.submit(cli("s1", "hi"), new RecordingSink()));
+
+        assertThat(reply.error()).as(reply.text()).isFalse();
+        assertThat(reply.text()).isEqualTo("answered by the new revision");
+        assertThat(replacement.requests).hasSize(1);
+        assertThat(store.history("s1")).extracting(ChatMessage::content).containsExactly("hi", "answered by the new revision");
+    }
+
+    @Test
+    void aProviderThatLeavesForGoodEndsTheTurnWithAClearMessage() throws Exception {
+        provider.then((request, listener) -> {
+            runtime.providers = List.of();
+            throw new IllegalStateException("bundle stopped");
+        });
+        runtime(Map.of("provider_wait_secs", 0));
+
+        AgentReply reply = await(runtime.submit(cli("s1", "hi"), new RecordingSink()));
+
+        assertThat(reply.error()).isTrue();
+        assertThat(reply.text()).contains("\"openai\" went away while answering").contains("ask again");
+    }
+
+    @Test
+    void aTurnWaitsForAProviderThatIsBeingReRegistered() throws Exception {
+        runtime(Map.of());
+        runtime.providers = List.of();
+        provider.fallback = (request, listener) -> ScriptedProvider.text("back");
+        Thread later = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            runtime.providers = List.of(provider);
+        });
+        later.start();
+
+        AgentReply reply = await(runtime.submit(cli("s1", "hi"), new RecordingSink()));
+        later.join();
+
+        assertThat(reply.text()).isEqualTo("back");
+    }
+
+    @Test
+    void aProviderFailureWhileStillRegisteredIsNotRetried() throws Exception {
+        provider.then((request, listener) -> {
+            throw new IllegalStateException("boom");
+        });
+        runtime(Map.of());
+
+        AgentReply reply = await(runtime.submit(cli("s1", "hi"), new RecordingSink()));
+
+        assertThat(reply.error()).isTrue();
+        assertThat(reply.text()).isEqualTo("the provider \"openai\" failed: boom");
+        assertThat(provider.requests).hasSize(1);
+    }
+
+    @Test
+    void aConversationUsesItsKeyAsSessionUntilANewSessionStarts() throws Exception {
+        provider.fallback = (request, listener) -> ScriptedProvider.text("ok");
+        runtime(Map.of());
+        InboundMessage toConversation = InboundMessage.text("web", "web:client1", null, "hello");
+
+        TurnHandle first = runtime.submit(toConversation, new RecordingSink());
+        String fresh = runtime.newSession("web:client1");
+        TurnHandle second = runtime.submit(toConversation, new RecordingSink());
+        await(first);
+        await(second);
+        runtime.switchSession("web:client1", "web:client1");
+
+        assertThat(first.sessionId()).isEqualTo("web:client1");
+        assertThat(fresh).startsWith("web:client1:").isNotEqualTo("web:client1");
+        assertThat(second.sessionId()).isEqualTo(fresh);
+        assertThat(runtime.currentSession("web:client1")).isEqualTo("web:client1");
+        assertThat(runtime.currentSession("web:other")).isEqualTo("web:other");
+        assertThat(store.history(fresh)).extracting(ChatMessage::content).containsExactly("hello", "ok");
+    }
+
+    @Test
+    void activityShowsRunningAndQueuedTurnsAndCountersCountThem() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        provider.fallback = (request, listener) -> {
+            inside.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return ScriptedProvider.text("ok");
+        };
+        runtime(Map.of());
+        TurnHandle first = runtime.submit(cli("busy", "one"), new RecordingSink());
+        TurnHandle second = runtime.submit(cli("busy", "two"), new RecordingSink());
+        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(runtime.activity()).singleElement().satisfies(activity -> {
+            assertThat(activity.sessionId()).isEqualTo("busy");
+            assertThat(activity.channel()).isEqualTo("cli");
+            assertThat(activity.runningSince()).isNotNull();
+            assertThat(activity.queued()).isEqualTo(1);
+        });
+        release.countDown();
+        await(first);
+        await(second);
+        assertThat(runtime.turnsFinished()).isEqualTo(2);
+        assertThat(runtime.turnsFailed()).isZero();
+        assertThat(runtime.provider()).isEqualTo("openai");
     }
 }

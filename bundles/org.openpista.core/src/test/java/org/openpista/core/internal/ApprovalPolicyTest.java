@@ -33,6 +33,14 @@ class ApprovalPolicyTest {
     }
 
     @Test
+    void theAdminShellOfTheDaemonCountsAsLocalButCronDoesNot() {
+        policy.configure(Map.of("approval", "auto"));
+
+        assertThat(policy.modeFor("shell")).isEqualTo(ApprovalMode.AUTO);
+        assertThat(policy.modeFor("cron")).isEqualTo(ApprovalMode.ASK);
+    }
+
+    @Test
     void perChannelDenyWins() {
         policy.configure(Map.of("approval", "auto", "approval.cli", "deny"));
         assertThat(policy.modeFor("cli")).isEqualTo(ApprovalMode.DENY);

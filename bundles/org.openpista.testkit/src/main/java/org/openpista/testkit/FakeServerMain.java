@@ -7,7 +7,7 @@ import java.util.concurrent.CountDownLatch;
  * Starts a fake LLM server from the command line, for benchmarks and manual trials:
  *
  * <pre>
- * java -jar org.openpista.testkit.jar --protocol openai|anthropic [--port N]
+ * java -jar org.openpista.testkit.jar --protocol openai|anthropic|responses [--port N]
  * </pre>
  *
  * It answers by {@link EchoScript} (a prompt starting with {@code run:} makes it call {@code
@@ -25,7 +25,7 @@ public final class FakeServerMain {
                 case "--protocol" -> protocol = value(args, ++i).toLowerCase(Locale.ROOT);
                 case "--port" -> port = Integer.parseInt(value(args, ++i));
                 case "--help", "-h" -> {
-                    System.out.println("usage: --protocol openai|anthropic [--port N]");
+                    System.out.println("usage: --protocol openai|anthropic|responses [--port N]");
                     return;
                 }
                 default -> fail("unknown argument " + args[i]);
@@ -34,7 +34,8 @@ public final class FakeServerMain {
         FakeLlmServer server = switch (protocol) {
             case "openai" -> new FakeOpenAiServer(port);
             case "anthropic" -> new FakeAnthropicServer(port);
-            default -> throw new IllegalArgumentException("unknown protocol " + protocol + " (openai or anthropic)");
+            case "responses" -> new FakeResponsesServer(port);
+            default -> throw new IllegalArgumentException("unknown protocol " + protocol + " (openai, anthropic or responses)");
         };
         server.echoFallback();
         System.out.println("listening on " + server.baseUrl());

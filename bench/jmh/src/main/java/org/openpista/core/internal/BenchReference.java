@@ -7,7 +7,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
 
 /** A service reference carrying properties, to hand a tool to the registry outside a framework. */
-final class BenchReference implements ServiceReference<Object> {
+final class BenchReference<S> implements ServiceReference<S> {
 
     private final Map<String, Object> properties;
 

@@ -102,7 +102,7 @@ public class TurnOverheadBenchmark {
         home = Files.createTempDirectory("openpista-bench");
         conversations = store.equals("sqlite") ? BenchStores.sqlite(home.resolve("memory.db")) : new InMemory();
         ToolRegistryImpl tools = new ToolRegistryImpl();
-        tools.addTool(new EchoTool(), new BenchReference(Map.of(Tool.NAME, "bench.echo")));
+        tools.addTool(new EchoTool(), new BenchReference<>(Map.of(Tool.NAME, "bench.echo")));
         ApprovalPolicy approval = new ApprovalPolicy();
         approval.configure(Map.of("approval", "auto"));
         runtime = new AgentRuntime(conversations, tools, approval, home, BenchConfig.agent("instant"));

@@ -60,7 +60,7 @@ final class PidMapper {
         pids.put(Providers.factoryPid(provider) + "~" + provider, provider(settings));
         pids.put(MEMORY, Map.of("url", database(settings)));
         String workspace = workspace(settings);
-        pids.put(SKILLS, Map.of("workspace", workspace));
+        pids.put(SKILLS, skills(settings, workspace));
         pids.put(TOOL_SYSTEM, Map.of("workspace", workspace));
         settings.channels().forEach((name, keys) -> pids.put(CHANNEL_PREFIX + name, channel(keys)));
         pids.put(CRON, Map.of("jobs", cron(settings)));
@@ -106,6 +106,18 @@ final class PidMapper {
             }
         }
         return locations.underHome(url.isEmpty() ? "memory.db" : url).toString();
+    }
+
+    /** {@code [skills]}: the workspace always, the other keys when written (the components hold the defaults). */
+    private static Map<String, Object> skills(Settings settings, String workspace) {
+        Map<String, Object> skills = new LinkedHashMap<>();
+        skills.put("workspace", workspace);
+        settings.skills().forEach((key, value) -> {
+            if (!key.equals("workspace")) {
+                skills.put(key.replace('_', '.'), value);
+            }
+        });
+        return skills;
     }
 
     private String workspace(Settings settings) {

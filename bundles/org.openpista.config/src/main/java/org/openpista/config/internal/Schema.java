@@ -42,8 +42,14 @@ final class Schema {
     /** {@code [database]}; {@code path} is a synonym of {@code url}. */
     static final Map<String, Field> DATABASE = fields("url", TEXT, "path", TEXT);
 
-    /** {@code [skills]} */
-    static final Map<String, Field> SKILLS = fields("workspace", TEXT);
+    /** {@code [skills]}; the sandboxes read their keys from the same section. */
+    static final Map<String, Field> SKILLS = fields(
+            "workspace", TEXT,
+            "require_docker", ENABLED,
+            "docker_host", TEXT,
+            "docker_image", TEXT,
+            "wasm_engine", plain(Rule.oneOf("wasm engine", List.of("auto", "wasmtime", "chicory"))),
+            "scan_interval_secs", plain(Rule.integer(0, 3600, "a number of seconds (0 = no background scan)")));
 
     /** {@code [[cron]]}: one scheduled message per entry. */
     static final Map<String, Field> CRON = fields(

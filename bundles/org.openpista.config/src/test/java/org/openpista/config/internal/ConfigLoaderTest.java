@@ -211,6 +211,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void skillsAndSandboxKeysGoToTheSkillsPid() throws Exception {
+        write("[skills]\nworkspace = \"ws\"\nrequire_docker = true\ndocker_host = \"unix:///tmp/d.sock\"\n"
+                + "docker_image = \"busybox:stable\"\nwasm_engine = \"chicory\"\nscan_interval_secs = 0\n");
+
+        loader.load();
+
+        assertThat(sink.current.get("org.openpista.skills")).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "workspace", home.resolve("ws").toString(),
+                "require.docker", true,
+                "docker.host", "unix:///tmp/d.sock",
+                "docker.image", "busybox:stable",
+                "wasm.engine", "chicory",
+                "scan.interval.secs", 0));
+    }
+
+    @Test
     void secretsNeverBecomePublicProperties() throws Exception {
         write(ORIGINAL);
         loader.load();
@@ -282,6 +298,10 @@ class ConfigLoaderTest {
                     "channels.telegram.allowed_users[1]", "expected a numeric id, got \"bob\"");
             assertError("[agent]\nbase_url = \"localhost:8080\"\n", 2, "agent.base_url",
                     "expected an http:// or https:// URL, got \"localhost:8080\"");
+            assertError("[skills]\nwasm_engine = \"v8\"\n", 2, "skills.wasm_engine",
+                    "unknown wasm engine \"v8\" (known: auto, wasmtime, chicory)");
+            assertError("[skills]\nrequire_docker = \"yes\"\n", 2, "skills.require_docker",
+                    "expected true or false, got \"yes\"");
             assertError("agent = 3\n", 1, "agent", "expected a table [agent], got a number");
             assertError("[cron]\nschedule = \"x\"\n", 1, "cron", "expected [[cron]] entries (an array of tables), got a table");
             assertError("[[cron]]\nschedule = \"0 * * * *\"\nmessage = \"a\"\n\n[[cron]]\nmessage = \"hi\"\n", 5, "cron[1].schedule",

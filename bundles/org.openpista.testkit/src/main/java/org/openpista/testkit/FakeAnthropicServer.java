@@ -98,24 +98,30 @@ public class FakeAnthropicServer extends FakeLlmServer {
     }
 
     @Override
-    protected void render(HttpExchange exchange, RecordedRequest request, FakeReply reply) throws IOException {
+    protected boolean refuse(HttpExchange exchange, RecordedRequest request) throws IOException {
         String refusal = refuseHeaders(request);
         if (refusal != null) {
             sendError(exchange, refusal.startsWith("anthropic-version") ? 400 : 401, errorType(refusal), refusal);
-            return;
+            return true;
         }
         JsonNode body;
         try {
             body = JSON.readTree(request.body());
         } catch (JsonProcessingException e) {
             sendError(exchange, 400, "invalid_request_error", "request body is not valid JSON");
-            return;
+            return true;
         }
         String invalid = validate(body);
         if (invalid != null) {
             sendError(exchange, 400, "invalid_request_error", invalid);
-            return;
+            return true;
         }
+        return false;
+    }
+
+    @Override
+    protected void render(HttpExchange exchange, RecordedRequest request, FakeReply reply) throws IOException {
+        JsonNode body = request.json();
         if (reply.kind() == FakeReply.Kind.ERROR) {
             sendError(exchange, reply.status(), errorTypeFor(reply.status()), reply.text());
             return;

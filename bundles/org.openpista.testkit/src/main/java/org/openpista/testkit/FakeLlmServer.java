@@ -141,6 +141,18 @@ public abstract class FakeLlmServer implements AutoCloseable {
     protected abstract boolean isChatRequest(RecordedRequest request);
 
     /**
+     * Refuses a chat request the real API would refuse (bad credentials, malformed body), by
+     * answering it with the vendor's error. A refused request leaves the script alone, so the reply
+     * meant for it still answers the next, correct request. The default refuses nothing.
+     *
+     * @return whether the request was refused and answered
+     * @throws IOException when writing fails
+     */
+    protected boolean refuse(HttpExchange exchange, RecordedRequest request) throws IOException {
+        return false;
+    }
+
+    /**
      * Writes the reply in the vendor's wire format, streamed when the request asked for it.
      *
      * @param exchange the exchange to answer
@@ -225,6 +237,9 @@ public abstract class FakeLlmServer implements AutoCloseable {
             requests.add(request);
             if (!isChatRequest(request)) {
                 handleOther(exchange, request);
+                return;
+            }
+            if (refuse(exchange, request)) {
                 return;
             }
             FakeReply reply = script.pollFirst();

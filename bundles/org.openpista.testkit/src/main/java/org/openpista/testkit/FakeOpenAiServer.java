@@ -115,9 +115,9 @@ public class FakeOpenAiServer extends FakeLlmServer {
     }
 
     @Override
-    protected void render(HttpExchange exchange, RecordedRequest request, FakeReply reply) throws IOException {
+    protected boolean refuse(HttpExchange exchange, RecordedRequest request) throws IOException {
         if (refuseKey(exchange, request)) {
-            return;
+            return true;
         }
         JsonNode body;
         try {
@@ -125,13 +125,19 @@ public class FakeOpenAiServer extends FakeLlmServer {
         } catch (JsonProcessingException e) {
             sendError(exchange, 400, "invalid_request_error", null,
                     "We could not parse the JSON body of your request.");
-            return;
+            return true;
         }
         String invalid = validate(body);
         if (invalid != null) {
             sendError(exchange, 400, "invalid_request_error", null, invalid);
-            return;
+            return true;
         }
+        return false;
+    }
+
+    @Override
+    protected void render(HttpExchange exchange, RecordedRequest request, FakeReply reply) throws IOException {
+        JsonNode body = request.json();
         if (reply.kind() == FakeReply.Kind.ERROR) {
             sendError(exchange, reply.status(), errorType(reply.status()), errorCode(reply.status()), reply.text());
             return;

@@ -12,8 +12,12 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface AuthService {
 
-    /** @return every known provider with its login state, in the order login pickers show them */
-    List<ProviderAuthStatus> providers();
+    /**
+     * @return every known provider with its login state, in the order login pickers show them
+     * @throws AuthException when the credentials file cannot be used (for example it can be read by
+     *     others); the message says how to fix it
+     */
+    List<ProviderAuthStatus> providers() throws AuthException;
 
     /**
      * Starts an OAuth login.

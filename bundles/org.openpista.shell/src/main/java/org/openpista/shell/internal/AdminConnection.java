@@ -1,0 +1,201 @@
+package org.openpista.shell.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client of the admin socket: a Gogo session for the life of the connection. A reader thread
+ * takes command frames off the socket, a worker thread runs them one after the other and streams
+ * their output back. When the client goes away the running command is interrupted, so a waiting
+ * {@code openpista:send} cancels its turn instead of running for nobody.
+ */
+final class AdminConnection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminConnection.class);
+    private static final String END = "\u0000end";
+
+    private final SocketChannel channel;
+    private final CommandProcessor processor;
+    private final Runnable onClose;
+    private final BlockingQueue<String> commands = new LinkedBlockingQueue<>();
+    private final Object writeLock = new Object();
+    private final Thread reader;
+    private final Thread worker;
+    private volatile boolean closed;
+
+    AdminConnection(SocketChannel channel, CommandProcessor processor, int number, Runnable onClose) {
+        this.channel = channel;
+        this.processor = processor;
+        this.onClose = onClose;
+        this.reader = new Thread(this::readCommands, "openpista-admin-" + number + "-in");
+        this.worker = new Thread(this::runCommands, "openpista-admin-" + number);
+        reader.setDaemon(true);
+        worker.setDaemon(true);
+    }
+
+    void start() {
+        worker.start();
+        reader.start();
+    }
+
+    /** Closes the connection; a running command is interrupted. */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        worker.interrupt();
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("Closing an admin connection failed", e);
+        }
+        onClose.run();
+    }
+
+    private void readCommands() {
+        try {
+            while (!closed) {
+                Frames.Frame frame = Frames.read(channel, Frames.MAX_COMMAND);
+                if (frame == null) {
+                    break;
+                }
+                if (frame.type() != Frames.COMMAND) {
+                    throw new IOException("unexpected frame type " + (char) frame.type());
+                }
+                commands.add(frame.text());
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                LOG.debug("Admin connection ended: {}", e.getMessage());
+            }
+        } finally {
+            // the client is gone (or sent garbage): stop what it started
+            commands.add(END);
+            worker.interrupt();
+        }
+    }
+
+    private void runCommands() {
+        PrintStream out = new PrintStream(new FrameStream(Frames.OUT), true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FrameStream(Frames.ERR), true, StandardCharsets.UTF_8);
+        CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, err);
+        session.put(AgentCommands.ERR, err);
+        try {
+            while (!closed) {
+                String command;
+                try {
+                    command = commands.take();
+                } catch (InterruptedException e) {
+                    if (commands.isEmpty()) {
+                        break;
+                    }
+                    continue;
+                }
+                if (command.equals(END)) {
+                    break;
+                }
+                int status = execute(session, command, out, err);
+                out.flush();
+                err.flush();
+                send(Frames.STATUS, Integer.toString(status));
+            }
+        } catch (IOException e) {
+            LOG.debug("Admin client went away: {}", e.getMessage());
+        } finally {
+            try {
+                session.close();
+            } catch (RuntimeException e) {
+                LOG.debug("Closing a Gogo session failed", e);
+            }
+            close();
+        }
+    }
+
+    private static int execute(CommandSession session, String command, PrintStream out, PrintStream err) {
+        if (command.isBlank()) {
+            return 0;
+        }
+        try {
+            Object result = session.execute(command);
+            if (result != null) {
+                CharSequence text = session.format(result, Converter.INSPECT);
+                String shown = text == null ? String.valueOf(result) : text.toString();
+                out.print(shown.endsWith("\n") ? shown : shown + "\n");
+            }
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("interrupted");
+            return 130;
+        } catch (Exception | LinkageError e) {
+            LOG.debug("Admin command failed: {}", command, e);
+            String message = e.getMessage();
+            err.println(message == null || message.isBlank() ? e.getClass().getSimpleName() : message);
+            return 1;
+        }
+    }
+
+    private void send(byte type, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        synchronized (writeLock) {
+            Frames.write(channel, type, bytes, 0, bytes.length);
+        }
+    }
+
+    /** Buffers a command's output and sends it as frames of one type when flushed or full. */
+    private final class FrameStream extends OutputStream {
+        private final byte type;
+        private final byte[] buffer = new byte[8192];
+        private int count;
+
+        FrameStream(byte type) {
+            this.type = type;
+        }
+
+        @Override
+        public synchronized void write(int b) throws IOException {
+            if (count == buffer.length) {
+                flush();
+            }
+            buffer[count++] = (byte) b;
+        }
+
+        @Override
+        public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
+            while (length > 0) {
+                if (count == buffer.length) {
+                    flush();
+                }
+                int chunk = Math.min(length, buffer.length - count);
+                System.arraycopy(bytes, offset, buffer, count, chunk);
+                count += chunk;
+                offset += chunk;
+                length -= chunk;
+            }
+        }
+
+        @Override
+        public synchronized void flush() throws IOException {
+            if (count == 0 || closed) {
+                count = 0;
+                return;
+            }
+            synchronized (writeLock) {
+                Frames.write(channel, type, buffer, 0, count);
+            }
+            count = 0;
+        }
+    }
+}

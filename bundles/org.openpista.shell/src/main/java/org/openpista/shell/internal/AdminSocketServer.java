@@ -1,0 +1,180 @@
+package org.openpista.shell.internal;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.felix.service.command.CommandProcessor;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves Gogo over the Unix domain socket {@code $OPENPISTA_HOME/admin.sock}, for {@code openpista
+ * shell}. Nothing listens on TCP. The socket file is created in a private folder, given mode 600
+ * there and only then moved into place, so at no moment can another user connect. A socket file
+ * left by a crashed daemon is replaced; one that still answers belongs to a live daemon, and then
+ * this component refuses to start.
+ */
+@Component(service = AdminSocketServer.class, immediate = true, configurationPid = "org.openpista.shell",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = AdminSocketServer.Config.class)
+public class AdminSocketServer {
+
+    /** The admin socket's settings. */
+    @ObjectClassDefinition(name = "openpista admin socket", description = "Gogo over a Unix domain socket.")
+    public @interface Config {
+        @AttributeDefinition(name = "Socket", description = "The socket file; empty for $OPENPISTA_HOME/admin.sock.")
+        String socket() default "";
+
+        @AttributeDefinition(name = "Connections", description = "How many clients may be connected at once.")
+        int max_connections() default 16;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminSocketServer.class);
+
+    private final Path socket;
+    private final ServerSocketChannel server;
+    private final CommandProcessor processor;
+    private final int maxConnections;
+    private final Set<AdminConnection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger numbers = new AtomicInteger();
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    @Activate
+    public AdminSocketServer(@Reference CommandProcessor processor, BundleContext context, Config config) throws IOException {
+        this(processor, socketOf(context, config), config.max_connections());
+    }
+
+    AdminSocketServer(CommandProcessor processor, Path socket, int maxConnections) throws IOException {
+        this.processor = processor;
+        this.socket = socket;
+        this.maxConnections = Math.max(1, maxConnections);
+        this.server = bind(socket);
+        this.acceptor = new Thread(this::accept, "openpista-admin-socket");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        LOG.info("Admin shell listening on {}", socket);
+    }
+
+    /** @return the socket file */
+    Path socket() {
+        return socket;
+    }
+
+    private static ServerSocketChannel bind(Path socket) throws IOException {
+        Files.createDirectories(socket.getParent());
+        if (Files.exists(socket)) {
+            if (answers(socket)) {
+                throw new IOException("another openpista daemon already serves " + socket);
+            }
+            Files.delete(socket);
+        }
+        Path privateDir = Files.createTempDirectory(socket.getParent(), ".admin-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path temporary = privateDir.resolve("s");
+        ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            channel.bind(UnixDomainSocketAddress.of(temporary));
+            Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
+            Files.move(temporary, socket, StandardCopyOption.ATOMIC_MOVE);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw new IOException("cannot serve the admin shell on " + socket + ": " + e.getMessage(), e);
+        } finally {
+            Files.deleteIfExists(temporary);
+            Files.deleteIfExists(privateDir);
+        }
+    }
+
+    private static boolean answers(Path socket) {
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            return probe.isConnected();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void accept() {
+        while (!closed) {
+            SocketChannel client;
+            try {
+                client = server.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                LOG.warn("The admin socket failed to accept a client: {}", e.getMessage());
+                continue;
+            }
+            if (connections.size() >= maxConnections) {
+                refuse(client);
+                continue;
+            }
+            AdminConnection[] holder = new AdminConnection[1];
+            AdminConnection connection = new AdminConnection(client, processor, numbers.incrementAndGet(),
+                    () -> connections.remove(holder[0]));
+            holder[0] = connection;
+            connections.add(connection);
+            connection.start();
+        }
+    }
+
+    private void refuse(SocketChannel client) {
+        try (client) {
+            Frames.write(client, Frames.ERR, "too many admin connections (at most " + maxConnections + ")\n");
+            Frames.write(client, Frames.STATUS, "1");
+        } catch (IOException e) {
+            LOG.debug("Could not tell a refused admin client why", e);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.debug("Closing the admin socket failed", e);
+        }
+        for (AdminConnection connection : connections) {
+            connection.close();
+        }
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            LOG.warn("Cannot delete {}: {}", socket, e.getMessage());
+        }
+        try {
+            acceptor.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Path socketOf(BundleContext context, Config config) {
+        if (!config.socket().isBlank()) {
+            return Path.of(config.socket());
+        }
+        String home = context.getProperty("openpista.home");
+        return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") + "/.openpista" : home, "admin.sock");
+    }
+}

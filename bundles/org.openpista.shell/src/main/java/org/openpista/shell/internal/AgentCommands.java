@@ -1,0 +1,429 @@
+package org.openpista.shell.internal;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.openpista.api.admin.AgentStatus;
+import org.openpista.api.admin.DaemonControl;
+import org.openpista.api.admin.SessionActivity;
+import org.openpista.api.channel.AgentGateway;
+import org.openpista.api.channel.AgentReply;
+import org.openpista.api.channel.ChannelAdapter;
+import org.openpista.api.channel.InboundMessage;
+import org.openpista.api.channel.ProgressEvent;
+import org.openpista.api.channel.ReplySink;
+import org.openpista.api.channel.TurnHandle;
+import org.openpista.api.chat.ChatMessage;
+import org.openpista.api.chat.ToolCall;
+import org.openpista.api.config.ConfigException;
+import org.openpista.api.config.ConfigReport;
+import org.openpista.api.config.ConfigurationLoader;
+import org.openpista.api.cron.CronService;
+import org.openpista.api.llm.LlmProvider;
+import org.openpista.api.memory.ConversationStore;
+import org.openpista.api.memory.SessionInfo;
+import org.openpista.api.tool.Tool;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * The agent's Gogo commands in scope {@code openpista}: what runs ({@code status}, {@code
+ * sessions}, {@code history}, {@code providers}, {@code tools}, {@code channels}), what to change
+ * ({@code model}, {@code reload}), a message to a session ({@code send}) and {@code shutdown}.
+ * Every service is optional and tracked dynamically, so the commands keep working, and say what
+ * is missing, while parts of the daemon are stopped or being replaced. Tables are returned as text;
+ * failures are thrown as {@link IllegalArgumentException}/{@link IllegalStateException} with a
+ * one-line message, which the admin socket turns into a non-zero exit status.
+ */
+@Component(service = AgentCommands.class, property = {
+    "osgi.command.scope=openpista",
+    "osgi.command.function=status",
+    "osgi.command.function=sessions",
+    "osgi.command.function=history",
+    "osgi.command.function=providers",
+    "osgi.command.function=tools",
+    "osgi.command.function=channels",
+    "osgi.command.function=model",
+    "osgi.command.function=reload",
+    "osgi.command.function=send",
+    "osgi.command.function=shutdown"
+})
+public class AgentCommands {
+
+    /** Session variable holding the error stream of an admin socket session. */
+    static final String ERR = ".openpista.err";
+
+    private static final String AGENT_PID = "org.openpista.agent";
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    private final BundleContext context;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile AgentStatus agent;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile AgentGateway gateway;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile ConversationStore store;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile ConfigurationLoader loader;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile ConfigurationAdmin configurationAdmin;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile DaemonControl daemon;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile CronService cron;
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    volatile List<LlmProvider> providers = List.of();
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    volatile List<Tool> toolServices = List.of();
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    volatile List<ChannelAdapter> channelAdapters = List.of();
+
+    @Activate
+    public AgentCommands(BundleContext context) {
+        this.context = context;
+    }
+
+    @Descriptor("show what the daemon runs: process, provider, sessions, tools, channels, plugins, bundles")
+    public String status() {
+        Table table = new Table("", "");
+        DaemonControl process = daemon;
+        if (process != null) {
+            table.row("pid", process.pid());
+            table.row("home", process.home());
+            table.row("uptime", duration(Duration.between(process.startedAt(), Instant.now())));
+            table.row("features", String.join(", ", process.features()));
+            table.row("mode", process.foreground() ? "foreground" : "background");
+        }
+        AgentStatus status = agent;
+        if (status == null) {
+            table.row("agent", "not running (the core bundle is stopped or starting)");
+        } else {
+            table.row("provider", status.provider() + " (" + describeModel(status) + ")");
+            List<SessionActivity> activity = status.activity();
+            long running = activity.stream().filter(a -> a.runningSince() != null).count();
+            long queued = activity.stream().mapToLong(SessionActivity::queued).sum();
+            table.row("sessions", running + " running, " + queued + " queued");
+            table.row("turns", status.turnsFinished() + " finished, " + status.turnsFailed() + " failed");
+        }
+        table.row("tools", toolServices.size());
+        List<ChannelAdapter> channels = channelAdapters;
+        table.row("channels", channels.isEmpty() ? "none" : String.join(", ", channels.stream().map(this::channelId).toList()));
+        CronService scheduler = cron;
+        table.row("cron", scheduler == null ? "not running" : scheduler.jobs().size() + " job(s)");
+        table.row("plugins", PluginCommands.pluginJars(context).size() + " in " + PluginCommands.pluginDir(context));
+        Bundle[] bundles = context.getBundles();
+        long active = java.util.Arrays.stream(bundles).filter(b -> b.getState() == Bundle.ACTIVE).count();
+        table.row("bundles", active + " active of " + bundles.length);
+        Runtime jvm = Runtime.getRuntime();
+        table.row("memory", "heap " + mb(jvm.totalMemory() - jvm.freeMemory()) + " used of " + mb(jvm.totalMemory())
+                + ", JVM up " + duration(Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime())));
+        return withoutHeader(table);
+    }
+
+    @Descriptor("list sessions, most recently active first, with the ones working now")
+    public String sessions(
+            @Descriptor("how many to show") @Parameter(names = {"-n", "--limit"}, absentValue = "30") int limit) {
+        ConversationStore memory = requireStore();
+        Map<String, SessionActivity> busy = new HashMap<>();
+        AgentStatus status = agent;
+        if (status != null) {
+            status.activity().forEach(activity -> busy.put(activity.sessionId(), activity));
+        }
+        Table table = new Table("SESSION", "CHANNEL", "MESSAGES", "UPDATED", "STATE", "LAST");
+        List<String> listed = new ArrayList<>();
+        for (SessionInfo session : memory.sessions(Math.max(1, limit))) {
+            listed.add(session.id());
+            table.row(session.id(), session.channel(), session.messageCount(), TIME.format(session.updatedAt()),
+                    state(busy.get(session.id())), Table.cut(session.preview(), 60));
+        }
+        busy.values().stream().filter(activity -> !listed.contains(activity.sessionId()))
+                .forEach(activity -> table.row(activity.sessionId(), activity.channel(), 0, "-", state(activity), ""));
+        return table.isEmpty() ? "no sessions yet\n" : table.toString();
+    }
+
+    @Descriptor("show the messages of a session, oldest first")
+    public String history(
+            @Descriptor("how many of the last messages to show") @Parameter(names = {"-n", "--limit"}, absentValue = "50") int limit,
+            @Descriptor("the session id") String session) {
+        ConversationStore memory = requireStore();
+        if (memory.session(session).isEmpty()) {
+            throw new IllegalArgumentException("no session \"" + session + "\" (see openpista:sessions)");
+        }
+        List<ChatMessage> messages = memory.history(session);
+        int from = Math.max(0, messages.size() - Math.max(1, limit));
+        Table table = new Table("#", "TIME", "ROLE", "TEXT");
+        for (int i = from; i < messages.size(); i++) {
+            ChatMessage message = messages.get(i);
+            StringBuilder text = new StringBuilder(message.content());
+            for (ToolCall call : message.toolCalls()) {
+                text.append(text.length() == 0 ? "" : " ").append("→ ").append(call.name()).append(' ').append(call.arguments());
+            }
+            String role = message.role().name().toLowerCase(java.util.Locale.ROOT)
+                    + (message.toolName() != null ? " " + message.toolName() : "") + (message.error() ? " (error)" : "");
+            table.row(i + 1, TIME.format(message.createdAt()), role, Table.cut(text.toString(), 100));
+        }
+        return table.toString();
+    }
+
+    @Descriptor("list the registered LLM providers; * marks the one in use")
+    public String providers() {
+        AgentStatus status = agent;
+        String selected = status == null ? "" : status.provider();
+        Table table = new Table("", "PROVIDER", "DEFAULT MODEL", "BUNDLE");
+        List<String> names = new ArrayList<>();
+        for (LlmProvider provider : providers) {
+            try {
+                names.add(provider.name());
+                table.row(provider.name().equals(selected) ? "*" : "", provider.name(), provider.defaultModel(),
+                        bundleOf(provider));
+            } catch (RuntimeException | LinkageError gone) {
+                // the service left while being listed
+            }
+        }
+        if (!selected.isEmpty() && !names.contains(selected)) {
+            table.row("*", selected, "-", "not registered: check [agent] provider and the log");
+        }
+        return table.isEmpty() ? "no providers registered\n" : table.toString();
+    }
+
+    @Descriptor("list the tools the agent can offer to the model")
+    public String tools() {
+        Table table = new Table("TOOL", "BUNDLE", "DESCRIPTION");
+        List<String[]> rows = new ArrayList<>();
+        for (Tool tool : toolServices) {
+            try {
+                rows.add(new String[] {tool.spec().name(), bundleOf(tool), Table.cut(tool.spec().description(), 80)});
+            } catch (RuntimeException | LinkageError gone) {
+                // the service left while being listed
+            }
+        }
+        rows.sort(Comparator.comparing(row -> row[0]));
+        rows.forEach(row -> table.row((Object[]) row));
+        return table.isEmpty() ? "no tools registered\n" : table.toString();
+    }
+
+    @Descriptor("list the running channels and their state")
+    public String channels() {
+        Table table = new Table("CHANNEL", "STATE", "BUNDLE");
+        for (ChannelAdapter adapter : channelAdapters) {
+            try {
+                table.row(adapter.id(), adapter.status(), bundleOf(adapter));
+            } catch (RuntimeException | LinkageError e) {
+                table.row(channelId(adapter), "failing: " + e.getMessage(), bundleOf(adapter));
+            }
+        }
+        return table.isEmpty() ? "no channels running\n" : table.toString();
+    }
+
+    @Descriptor("show the model new turns use")
+    public String model() {
+        AgentStatus status = agent;
+        if (status == null) {
+            throw new IllegalStateException("the agent core is not running");
+        }
+        return "provider " + status.provider() + ", model " + describeModel(status) + "\n";
+    }
+
+    @Descriptor("use another model for new turns, until the next reload or restart (set [agent] model in config.toml to keep it)")
+    public String model(@Descriptor("the model name, as the provider knows it") String name) throws IOException {
+        ConfigurationAdmin admin = configurationAdmin;
+        if (admin == null) {
+            throw new IllegalStateException("Configuration Admin is not running");
+        }
+        Configuration[] found;
+        try {
+            found = admin.listConfigurations("(service.pid=" + AGENT_PID + ")");
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        if (found == null || found.length == 0) {
+            throw new IllegalStateException("the agent has no configuration yet; run openpista:reload first");
+        }
+        Dictionary<String, Object> properties = found[0].getProperties();
+        properties.put("model", name.strip());
+        found[0].update(properties);
+        return "model " + name.strip() + " is used for new turns (until the next reload or restart; set [agent] model in "
+                + "config.toml to keep it)\n";
+    }
+
+    @Descriptor("read config.toml again and apply it to the running daemon")
+    public String reload() {
+        ConfigurationLoader configuration = loader;
+        if (configuration == null) {
+            throw new IllegalStateException("the configuration bundle is not running");
+        }
+        ConfigReport report;
+        try {
+            report = configuration.load();
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (nothing was changed)");
+        }
+        StringBuilder text = new StringBuilder("reloaded ").append(report.file())
+                .append(report.exists() ? "" : " (missing: defaults apply)").append('\n');
+        report.warnings().forEach(warning -> text.append("warning: ").append(warning).append('\n'));
+        if (!report.providerProblem().isEmpty()) {
+            text.append("problem: ").append(report.providerProblem()).append('\n');
+        }
+        return text.toString();
+    }
+
+    @Descriptor("send a message to a session and print the answer (tools run as [agent] approval allows for the shell)")
+    public String send(
+            CommandSession session,
+            @Descriptor("the session id; created when new") String sessionId,
+            @Descriptor("the message (quote it)") String message) throws InterruptedException {
+        AgentGateway agentGateway = gateway;
+        if (agentGateway == null) {
+            throw new IllegalStateException("the agent core is not running");
+        }
+        if (message.isBlank()) {
+            throw new IllegalArgumentException("the message is empty");
+        }
+        Object errVariable = session.get(ERR);
+        PrintStream err = errVariable instanceof PrintStream stream ? stream : session.getConsole();
+        CompletableFuture<AgentReply> done = new CompletableFuture<>();
+        TurnHandle turn = agentGateway.submit(InboundMessage.text("shell", "shell:" + sessionId, sessionId, message),
+                new ReplySink() {
+                    @Override
+                    public void reply(AgentReply reply) {
+                        done.complete(reply);
+                    }
+
+                    @Override
+                    public void progress(ProgressEvent event) {
+                        if (event.kind() == ProgressEvent.Kind.TOOL_STARTED) {
+                            err.println("» " + event.toolName() + " " + event.detail());
+                        } else if (event.kind() == ProgressEvent.Kind.TOOL_FAILED) {
+                            err.println("  ✗ " + event.detail());
+                        }
+                    }
+                });
+        AgentReply reply;
+        try {
+            while (true) {
+                try {
+                    reply = done.get(200, TimeUnit.MILLISECONDS);
+                    break;
+                } catch (TimeoutException stillRunning) {
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            // the client went away: nobody waits for this answer any more
+            turn.cancel();
+            throw e;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the turn failed: " + e.getCause().getMessage());
+        }
+        if (reply.error()) {
+            throw new IllegalStateException(reply.text());
+        }
+        return reply.text() + "\n";
+    }
+
+    @Descriptor("stop the daemon gracefully, as openpista stop does")
+    public String shutdown() {
+        DaemonControl process = daemon;
+        if (process == null) {
+            throw new IllegalStateException("this framework is not an openpista daemon");
+        }
+        process.requestStop("openpista:shutdown from the admin shell");
+        return "openpista is shutting down\n";
+    }
+
+    private ConversationStore requireStore() {
+        ConversationStore memory = store;
+        if (memory == null) {
+            throw new IllegalStateException("the conversation memory is not running");
+        }
+        return memory;
+    }
+
+    private String describeModel(AgentStatus status) {
+        if (!status.model().isEmpty()) {
+            return status.model();
+        }
+        for (LlmProvider provider : providers) {
+            try {
+                if (provider.name().equals(status.provider())) {
+                    return provider.defaultModel() + ", the provider's default";
+                }
+            } catch (RuntimeException | LinkageError gone) {
+                // left while being looked at
+            }
+        }
+        return "the provider's default";
+    }
+
+    private String channelId(ChannelAdapter adapter) {
+        try {
+            return adapter.id();
+        } catch (RuntimeException | LinkageError e) {
+            return "?";
+        }
+    }
+
+    private static String state(SessionActivity activity) {
+        if (activity == null) {
+            return "idle";
+        }
+        String state = activity.runningSince() == null ? "queued" : "running "
+                + duration(Duration.between(activity.runningSince(), Instant.now()));
+        return activity.queued() > 0 ? state + " +" + activity.queued() + " queued" : state;
+    }
+
+    static String bundleOf(Object service) {
+        Bundle bundle = FrameworkUtil.getBundle(service.getClass());
+        return bundle == null ? "-" : bundle.getSymbolicName() + " " + bundle.getVersion() + " [" + bundle.getBundleId() + "]";
+    }
+
+    static String duration(Duration duration) {
+        long seconds = Math.max(0, duration.toSeconds());
+        if (seconds < 60) {
+            return seconds + "s";
+        }
+        if (seconds < 3600) {
+            return seconds / 60 + "m " + seconds % 60 + "s";
+        }
+        return seconds / 3600 + "h " + seconds % 3600 / 60 + "m";
+    }
+
+    private static String mb(long bytes) {
+        return bytes / (1024 * 1024) + " MB";
+    }
+
+    private static String withoutHeader(Table table) {
+        String text = table.toString();
+        return text.substring(text.indexOf('\n') + 1);
+    }
+}

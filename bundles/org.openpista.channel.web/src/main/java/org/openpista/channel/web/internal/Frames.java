@@ -1,0 +1,119 @@
+package org.openpista.channel.web.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.List;
+import org.openpista.api.chat.Attachment;
+import org.openpista.api.chat.ChatMessage;
+import org.openpista.api.chat.Role;
+import org.openpista.api.chat.ToolCall;
+import org.openpista.api.memory.SessionInfo;
+
+/**
+ * The JSON frames of the web protocol ({@code /work/shared/web-protocol.md} and the extensions in
+ * {@code docs/web-protocol.md}). Field names are snake_case; times are RFC 3339 in UTC.
+ */
+final class Frames {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Images larger than this are not sent to the browser inline. */
+    static final int MAX_INLINE_IMAGE = 5 * 1024 * 1024;
+
+    private Frames() {}
+
+    static ObjectNode frame(String type) {
+        return JSON.createObjectNode().put("type", type);
+    }
+
+    static String text(JsonNode frame) {
+        try {
+            return JSON.writeValueAsString(frame);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a frame", e); // trees always serialise
+        }
+    }
+
+    /** An error about a frame the client sent; the connection stays open. */
+    static ObjectNode error(String code, String message) {
+        return frame("error").put("code", code).put("error", message);
+    }
+
+    static String time(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    static ObjectNode sessionsList(List<SessionInfo> sessions) {
+        ObjectNode frame = frame("sessions_list");
+        ArrayNode list = frame.putArray("sessions");
+        for (SessionInfo session : sessions) {
+            list.addObject()
+                    .put("id", session.id())
+                    .put("channel_id", session.channel())
+                    .put("updated_at", time(session.updatedAt()))
+                    .put("preview", session.preview() == null ? "" : session.preview())
+                    .put("message_count", session.messageCount());
+        }
+        return frame;
+    }
+
+    static ObjectNode history(String sessionId, List<ChatMessage> messages) {
+        ObjectNode frame = frame("session_history").put("session_id", sessionId);
+        ArrayNode list = frame.putArray("messages");
+        for (ChatMessage message : messages) {
+            if (message.role() == Role.SYSTEM) {
+                continue;
+            }
+            ObjectNode item = list.addObject()
+                    .put("role", message.role().wireName())
+                    .put("content", message.content())
+                    .put("created_at", time(message.createdAt()));
+            if (message.role() == Role.TOOL) {
+                item.put("tool_name", message.toolName());
+                item.put("tool_call_id", message.toolCallId());
+                item.put("is_error", message.error());
+            }
+            if (message.hasToolCalls()) {
+                ArrayNode calls = item.putArray("tool_calls");
+                for (ToolCall call : message.toolCalls()) {
+                    calls.addObject().put("id", call.id()).put("name", call.name()).set("arguments", arguments(call.arguments()));
+                }
+            }
+            attachments(item, message.attachments());
+        }
+        return frame;
+    }
+
+    /** Adds displayable images as {@code attachments: [{mime_type, name, data_b64}]}. */
+    static void attachments(ObjectNode target, List<Attachment> attachments) {
+        ArrayNode list = null;
+        for (Attachment attachment : attachments) {
+            if (!attachment.mimeType().startsWith("image/") || attachment.size() > MAX_INLINE_IMAGE) {
+                continue;
+            }
+            if (list == null) {
+                list = target.putArray("attachments");
+            }
+            list.addObject()
+                    .put("mime_type", attachment.mimeType())
+                    .put("name", attachment.name())
+                    .put("data_b64", Base64.getEncoder().encodeToString(attachment.data()));
+        }
+    }
+
+    /** @return the arguments as JSON when they parse, else as the text they are */
+    static JsonNode arguments(String arguments) {
+        try {
+            JsonNode parsed = JSON.readTree(arguments);
+            return parsed == null ? JSON.getNodeFactory().textNode(arguments) : parsed;
+        } catch (JsonProcessingException e) {
+            return JSON.getNodeFactory().textNode(arguments);
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package org.openpista.channel.web.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.openpista.api.approval.ApprovalDecision;
+import org.openpista.api.approval.ApprovalRequest;
+import org.openpista.api.channel.AgentReply;
+import org.openpista.api.channel.ProgressEvent;
+import org.openpista.api.channel.ReplySink;
+import org.openpista.api.channel.TurnHandle;
+
+/**
+ * One message from the web and its turn: streams its output to the connections showing its
+ * session, asks approval questions there, and enforces the turn's time limit. The clock stops
+ * while an approval question waits, because a person may take a while to answer.
+ *
+ * <p>Exactly one of three things ends it: the agent's reply, the time limit (an error
+ * {@code response} and the turn is cancelled) or the user's stop button ({@code
+ * generation_cancelled}, and the agent's "Cancelled." is not shown again).
+ */
+final class WebTurn implements ReplySink {
+
+    private final ChatHub hub;
+    private final String sessionId;
+    private final String messageId;
+    private final Duration limit;
+    private final ScheduledExecutorService timer;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private volatile boolean cancelledByUser;
+    private volatile TurnHandle handle;
+
+    // guarded by this: the time limit's clock
+    private long remainingNanos;
+    private long runningSince;
+    private int paused;
+    private ScheduledFuture<?> deadline;
+
+    WebTurn(ChatHub hub, String sessionId, String messageId, Duration limit, ScheduledExecutorService timer) {
+        this.hub = hub;
+        this.sessionId = sessionId;
+        this.messageId = messageId;
+        this.limit = limit;
+        this.timer = timer;
+        this.remainingNanos = limit.toNanos();
+    }
+
+    String sessionId() {
+        return sessionId;
+    }
+
+    boolean finished() {
+        return finished.get();
+    }
+
+    /** Starts the clock; called before the message is submitted. */
+    synchronized void start() {
+        runningSince = System.nanoTime();
+        deadline = timer.schedule(this::expire, remainingNanos, TimeUnit.NANOSECONDS);
+    }
+
+    void submitted(TurnHandle turn) {
+        this.handle = turn;
+        if (cancelledByUser || finished.get()) {
+            // stopped (or timed out) before the handle was known; cancelling a finished turn is harmless
+            turn.cancel();
+        }
+    }
+
+    /** The stop button: cancels the turn; its own "Cancelled." reply is not shown. */
+    boolean cancelByUser() {
+        cancelledByUser = true;
+        TurnHandle turn = handle;
+        boolean wasRunning = !finished.get();
+        if (turn != null) {
+            turn.cancel();
+        }
+        return wasRunning;
+    }
+
+    @Override
+    public void reply(AgentReply reply) {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        stopClock();
+        hub.turnEnded(this);
+        if (cancelledByUser && reply.error()) {
+            return;
+        }
+        ObjectNode frame = Frames.frame("response")
+                .put("content", reply.text())
+                .put("is_error", reply.error())
+                .put("session_id", sessionId);
+        if (messageId != null) {
+            frame.put("message_id", messageId);
+        }
+        Frames.attachments(frame, reply.attachments());
+        hub.broadcast(sessionId, frame);
+    }
+
+    @Override
+    public void textDelta(String session, String delta) {
+        if (finished.get() || delta.isEmpty()) {
+            return;
+        }
+        ObjectNode frame = Frames.frame("response_delta").put("session_id", sessionId).put("content", delta);
+        if (messageId != null) {
+            frame.put("message_id", messageId);
+        }
+        hub.broadcast(sessionId, frame);
+    }
+
+    @Override
+    public void progress(ProgressEvent event) {
+        if (finished.get()) {
+            return;
+        }
+        ObjectNode frame = Frames.frame("progress")
+                .put("session_id", sessionId)
+                .put("kind", event.kind().name().toLowerCase(Locale.ROOT))
+                .put("detail", event.detail());
+        if (event.toolName() != null) {
+            frame.put("tool_name", event.toolName());
+        }
+        if (event.callId() != null) {
+            frame.put("call_id", event.callId());
+        }
+        hub.broadcast(sessionId, frame);
+    }
+
+    @Override
+    public CompletionStage<ApprovalDecision> requestApproval(ApprovalRequest request) {
+        CompletableFuture<ApprovalDecision> answer = new CompletableFuture<>();
+        pause();
+        answer.whenComplete((decision, failure) -> resume());
+        hub.askApproval(request, answer);
+        return answer;
+    }
+
+    private synchronized void pause() {
+        if (paused++ == 0 && deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+            remainingNanos -= System.nanoTime() - runningSince;
+        }
+    }
+
+    private synchronized void resume() {
+        if (--paused == 0 && !finished.get()) {
+            runningSince = System.nanoTime();
+            deadline = timer.schedule(this::expire, Math.max(0, remainingNanos), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private synchronized void stopClock() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+
+    private void expire() {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        TurnHandle turn = handle;
+        if (turn != null) {
+            turn.cancel();
+        }
+        hub.turnEnded(this);
+        ObjectNode frame = Frames.frame("response")
+                .put("content", "No answer within " + describe(limit) + "; the turn was stopped. "
+                        + "The session keeps working: send the message again to retry.")
+                .put("is_error", true)
+                .put("session_id", sessionId);
+        if (messageId != null) {
+            frame.put("message_id", messageId);
+        }
+        hub.broadcast(sessionId, frame);
+    }
+
+    static String describe(Duration duration) {
+        long seconds = duration.toSeconds();
+        return seconds % 60 == 0 && seconds >= 120 ? seconds / 60 + " minutes" : seconds + " s";
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * Pairing of channels that link to an account by scanning a code, such as WhatsApp's linked
+ * devices: the channel registers a {@link org.openpista.api.pairing.ChannelPairing} service and
+ * keeps its {@link org.openpista.api.pairing.PairingState} current; the terminal ({@code openpista
+ * whatsapp}) and the web UI read it to show the QR code and the connection state.
+ */
+@Export
+@Version("1.0.0")
+package org.openpista.api.pairing;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

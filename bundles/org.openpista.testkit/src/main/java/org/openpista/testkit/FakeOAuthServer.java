@@ -528,6 +528,7 @@ public final class FakeOAuthServer implements AutoCloseable {
         claims.put("email", email);
         claims.put("iat", now);
         claims.put("exp", expires);
+        claims.put("jti", randomId(16));
         claims.putObject("https://api.openai.com/auth").put("chatgpt_account_id", accountId).put("chatgpt_plan_type", "plus");
         ObjectNode answer = JSON.createObjectNode();
         answer.put("access_token", jwt(claims));

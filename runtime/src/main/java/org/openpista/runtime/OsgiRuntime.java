@@ -76,6 +76,9 @@ final class OsgiRuntime implements AutoCloseable {
         // components stay active while their bundle runs, instead of being torn down whenever
         // nobody holds their service for a moment (the launcher, a finished turn)
         properties.put("ds.delayed.keepInstances", "true");
+        // Felix HTTP (the web feature) listens only once the web channel has configured its address
+        // and port, never on its default 0.0.0.0:8080
+        properties.put("org.apache.felix.http.require.config", "true");
         properties.put(ConfigurationLoader.HOME_PROPERTY, home.dir().toString());
         properties.put(ConfigurationLoader.FILE_PROPERTY, home.configFile().toString());
         properties.put("openpista.dist", distribution.dir().toString());

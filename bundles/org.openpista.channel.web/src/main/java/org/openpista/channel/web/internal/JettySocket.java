@@ -8,7 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Connects one Jetty WebSocket session to its {@link Connection} in the {@link ChatHub}. */
-final class JettySocket implements Session.Listener.AutoDemanding {
+// public: Jetty calls the listener methods through method handles, which need a public class
+public final class JettySocket implements Session.Listener.AutoDemanding {
 
     private static final Logger LOG = LoggerFactory.getLogger(JettySocket.class);
 

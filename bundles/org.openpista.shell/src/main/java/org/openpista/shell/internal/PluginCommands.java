@@ -77,6 +77,7 @@ public class PluginCommands {
         text.append("bundle   ").append(bundle == null ? symbolicName(jar) : describe(bundle)).append('\n');
         String state = state(jar, bundle);
         text.append("state    ").append(state).append('\n');
+        text.append("modified ").append(bundle == null ? 0 : bundle.getLastModified()).append('\n');
         if (state.equals("failed")) {
             text.append("problem  ").append(problem(jar, bundle)).append('\n');
         }

@@ -1,0 +1,158 @@
+package org.openpista.runtime;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.osgi.framework.BundleException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code openpista start}: the daemon with every feature of the distribution and every enabled channel. */
+@Command(
+        name = "start",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = {
+            "Starts the daemon: every enabled channel, the cron scheduler, plugins from HOME/plugins and the admin "
+                    + "socket HOME/admin.sock (see 'openpista shell').",
+            "",
+            "Without --foreground it runs in the background: the command returns once the daemon is ready and "
+                    + "prints its PID; its log is HOME/logs/openpista.0.log. With --foreground it stays attached: "
+                    + "the log also goes to the terminal, lines typed are messages to session cli:local, /quit or "
+                    + "Ctrl-C stops it.",
+            "",
+            "Exit status: 0 started (or, in the foreground, stopped cleanly), 1 it could not start or one is already "
+                    + "running, 2 bad usage or configuration."
+        })
+final class StartCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Main main;
+
+    @Option(names = {"-f", "--foreground"}, description = "Stay attached to the terminal.")
+    boolean foreground;
+
+    @Option(names = "--detached", hidden = true, description = "Internal: the background child of 'openpista start'.")
+    boolean detached;
+
+    @Override
+    public Integer call() throws IOException, BundleException, InterruptedException {
+        if (!foreground && !detached) {
+            return Background.launch(main, List.of("start"), System.out, System.err);
+        }
+        List<String> features = allFeatures(Distribution.locate());
+        return new Daemon(main, new Daemon.Options(features, Set.of(), !detached, detached, null)).run();
+    }
+
+    /** @return every feature of the distribution: core first, then daemon, then the rest by name */
+    static List<String> allFeatures(Distribution distribution) throws IOException {
+        List<String> features = new ArrayList<>();
+        try (Stream<Path> folders = Files.list(distribution.dir().resolve("bundles"))) {
+            folders.filter(Files::isDirectory).map(folder -> folder.getFileName().toString()).forEach(features::add);
+        }
+        features.sort(Comparator.comparing((String name) -> name.equals("core") ? 0 : name.equals("daemon") ? 1 : 2)
+                .thenComparing(Comparator.naturalOrder()));
+        return features;
+    }
+
+    /**
+     * Runs a daemon command in the background: the same launcher, detached from the terminal
+     * ({@code setsid}), its output in {@code HOME/logs/daemon.out}; waits until its admin socket
+     * answers. Used by {@code start} and by single-channel commands such as {@code web start}.
+     */
+    static final class Background {
+
+        private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+        private Background() {}
+
+        /**
+         * @param words the command words of the daemon, e.g. {@code start} or {@code web, start};
+         *     {@code --detached} is added
+         * @return the exit status for the command
+         */
+        static int launch(Main main, List<String> words, PrintStream out, PrintStream err)
+                throws IOException, InterruptedException {
+            ClientLogging.setUp(main);
+            Home home = main.resolveHome();
+            PidFile.Status status = PidFile.inspect(PidFile.of(home));
+            if (status.state() == PidFile.State.RUNNING) {
+                err.println(Daemon.alreadyRunning(home, status.pid()));
+                return Main.FAILED;
+            }
+            Distribution distribution = Distribution.locate();
+            Files.createDirectories(home.logs());
+            Path output = home.logs().resolve("daemon.out");
+            List<String> command = new ArrayList<>();
+            Path setsid = Path.of("/usr/bin/setsid");
+            if (Files.isExecutable(setsid)) {
+                // a session of its own: closing the terminal does not hang the daemon up
+                command.add(setsid.toString());
+            }
+            command.add(distribution.dir().resolve("bin/openpista").toString());
+            command.add("--home");
+            command.add(home.dir().toString());
+            if (main.config != null) {
+                command.add("--config");
+                command.add(home.configFile().toString());
+            }
+            if (main.logLevel != null) {
+                command.add("--log-level");
+                command.add(main.logLevel);
+            }
+            if (main.debug) {
+                command.add("--debug");
+            }
+            command.addAll(words);
+            command.add("--detached");
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.to(output.toFile()))
+                    .redirectErrorStream(true);
+            Process child = builder.start();
+            Path socket = AdminClient.socket(home);
+            long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+            while (true) {
+                if (!child.isAlive()) {
+                    int exit = child.exitValue();
+                    err.println("openpista: the daemon did not start (exit status " + exit + "):");
+                    tail(output, err);
+                    return exit == Main.USAGE ? Main.USAGE : Main.FAILED;
+                }
+                PidFile.Status now = PidFile.inspect(PidFile.of(home));
+                if (now.state() == PidFile.State.RUNNING && now.pid() == child.pid() && AdminClient.answers(socket)) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    err.println("openpista: the daemon (PID " + child.pid() + ") did not become ready within "
+                            + READY_TIMEOUT.toSeconds() + " s; it keeps starting in the background, see "
+                            + home.logs().resolve("openpista.0.log"));
+                    return Main.FAILED;
+                }
+                Thread.sleep(50);
+            }
+            out.println("openpista started in the background (PID " + child.pid() + ", home " + home.dir() + ")");
+            out.println("log: " + home.logs().resolve("openpista.0.log") + "; admin: openpista shell; stop: openpista stop");
+            out.flush();
+            return 0;
+        }
+
+        private static void tail(Path output, PrintStream err) {
+            try {
+                List<String> lines = Files.readAllLines(output);
+                lines.subList(Math.max(0, lines.size() - 20), lines.size()).forEach(line -> err.println("  " + line));
+            } catch (IOException e) {
+                err.println("  (cannot read " + output + ": " + e.getMessage() + ")");
+            }
+        }
+    }
+}

@@ -1,0 +1,775 @@
+// The openpista web chat. Speaks the web protocol (POST /auth, then the WebSocket /ws); see
+// docs/web-protocol.md. Everything from the server is put on the page as text or through the
+// Markdown renderer, which builds DOM nodes and never parses HTML.
+(function () {
+  'use strict';
+
+  const $ = (id) => document.getElementById(id);
+  const store = {
+    get: (key) => { try { return window.localStorage.getItem('openpista.' + key); } catch (e) { return null; } },
+    set: (key, value) => { try { window.localStorage.setItem('openpista.' + key, value); } catch (e) { /* private mode */ } },
+    remove: (key) => { try { window.localStorage.removeItem('openpista.' + key); } catch (e) { /* private mode */ } },
+  };
+  const MAX_RECONNECTS = 10;
+  const PING_EVERY = 25000;
+  const PONG_WITHIN = 10000;
+
+  const state = {
+    token: null,
+    clientId: null,
+    sessionToken: null,
+    sessionId: null,
+    ws: null,
+    attempts: 0,
+    reconnectTimer: null,
+    pingTimer: null,
+    pongTimer: null,
+    intentionalClose: false,
+    busy: false,
+    streaming: null,
+    thinking: null,
+    approvals: new Map(),
+    provider: '',
+    model: '',
+    sessions: [],
+    loginFlow: null,
+  };
+
+  // ---- small helpers
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function randomId() {
+    const bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  function toast(text, kind) {
+    const node = el('div', 'toast' + (kind === 'error' ? ' error' : ''), text);
+    node.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+    $('toasts').appendChild(node);
+    setTimeout(() => node.remove(), kind === 'error' ? 7000 : 3500);
+  }
+
+  function setStatus(value, title) {
+    const status = $('status');
+    status.dataset.state = value;
+    status.title = title || value;
+  }
+
+  function scrollDown() {
+    const box = $('messages');
+    box.scrollTop = box.scrollHeight;
+  }
+
+  function shortSession(id) {
+    if (!id) return '';
+    const custom = store.get('name.' + id);
+    return custom || (id.length > 36 ? id.slice(0, 33) + '…' : id);
+  }
+
+  // ---- login and connection
+
+  function showLogin(message) {
+    $('app').hidden = true;
+    $('login').hidden = false;
+    $('login-error').textContent = message || '';
+    $('login-token').focus();
+  }
+
+  function showApp() {
+    $('login').hidden = true;
+    $('app').hidden = false;
+  }
+
+  async function authenticate() {
+    let response;
+    try {
+      response = await fetch('/auth', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ token: state.token, client_id: state.clientId }),
+        cache: 'no-store',
+      });
+    } catch (e) {
+      return { ok: false, retry: true, error: 'The server does not answer.' };
+    }
+    let body = {};
+    try { body = await response.json(); } catch (e) { /* not JSON */ }
+    if (response.ok && body.success) {
+      state.sessionToken = body.session_token;
+      if (body.client_id) {
+        state.clientId = body.client_id;
+        store.set('client_id', state.clientId);
+      }
+      updateModel(body.provider, body.model);
+      return { ok: true };
+    }
+    if (response.status === 429) return { ok: false, retry: false, error: body.error || 'Too many failed attempts; wait a few minutes.' };
+    if (response.status === 401) return { ok: false, retry: false, invalid: true, error: body.error || 'Invalid token' };
+    return { ok: false, retry: true, error: body.error || ('The server answered ' + response.status) };
+  }
+
+  async function start() {
+    if (!state.token) {
+      showLogin('');
+      return;
+    }
+    setStatus('connecting');
+    const result = await authenticate();
+    if (!result.ok) {
+      if (result.invalid) {
+        store.remove('token');
+        state.token = null;
+        showLogin(result.error);
+      } else if (result.retry) {
+        showApp();
+        scheduleReconnect(result.error);
+      } else {
+        showLogin(result.error);
+      }
+      return;
+    }
+    showApp();
+    connect();
+  }
+
+  function connect() {
+    clearTimeout(state.reconnectTimer);
+    const params = new URLSearchParams();
+    params.set('session_token', state.sessionToken || '');
+    params.set('client_id', state.clientId);
+    if (state.sessionId) params.set('session_id', state.sessionId);
+    const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = new WebSocket(scheme + '//' + window.location.host + '/ws?' + params.toString());
+    state.ws = ws;
+    state.intentionalClose = false;
+    setStatus('connecting');
+    ws.onopen = () => {
+      state.attempts = 0;
+      $('banner').hidden = true;
+      setStatus('open', 'connected');
+      startKeepalive();
+    };
+    ws.onmessage = (event) => {
+      let frame;
+      try { frame = JSON.parse(event.data); } catch (e) { return; }
+      handle(frame);
+    };
+    ws.onclose = (event) => {
+      stopKeepalive();
+      if (state.ws !== ws) return;
+      state.ws = null;
+      setStatus('closed', 'disconnected');
+      endStreaming(false);
+      setBusy(false);
+      if (!state.intentionalClose) {
+        scheduleReconnect(event.code === 1009 ? 'The message was too large for the server.' : null);
+      }
+    };
+  }
+
+  function scheduleReconnect(reason) {
+    clearTimeout(state.reconnectTimer);
+    if (state.attempts >= MAX_RECONNECTS) {
+      showBanner('Disconnected after ' + MAX_RECONNECTS + ' attempts.' + (reason ? ' ' + reason : ''));
+      return;
+    }
+    const delay = Math.min(30000, 1000 * Math.pow(2, state.attempts));
+    state.attempts++;
+    showBanner('Reconnecting in ' + Math.round(delay / 1000) + ' s (attempt ' + state.attempts + ' of ' + MAX_RECONNECTS + ')…'
+      + (reason ? ' ' + reason : ''));
+    state.reconnectTimer = setTimeout(async () => {
+      // a session token does not survive a server restart: get a fresh one each time
+      const result = await authenticate();
+      if (result.ok) connect();
+      else if (result.invalid) { store.remove('token'); state.token = null; showLogin(result.error); }
+      else scheduleReconnect(result.error);
+    }, delay);
+  }
+
+  function showBanner(text) {
+    $('banner-text').textContent = text;
+    $('banner').hidden = false;
+  }
+
+  function startKeepalive() {
+    stopKeepalive();
+    state.pingTimer = setInterval(() => {
+      if (!send({ type: 'ping' })) return;
+      clearTimeout(state.pongTimer);
+      state.pongTimer = setTimeout(() => { if (state.ws) state.ws.close(4000, 'no pong'); }, PONG_WITHIN);
+    }, PING_EVERY);
+  }
+
+  function stopKeepalive() {
+    clearInterval(state.pingTimer);
+    clearTimeout(state.pongTimer);
+  }
+
+  function send(frame) {
+    if (!state.ws || state.ws.readyState !== WebSocket.OPEN) return false;
+    state.ws.send(JSON.stringify(frame));
+    return true;
+  }
+
+  // ---- frames from the server
+
+  function handle(frame) {
+    switch (frame.type) {
+      case 'auth_result':
+        if (!frame.success) { toast(frame.error || 'Authentication failed', 'error'); return; }
+        if (frame.client_id) { state.clientId = frame.client_id; store.set('client_id', frame.client_id); }
+        if (frame.session_id) setSession(frame.session_id);
+        updateModel(frame.provider, frame.model);
+        send({ type: 'model_list_request' });
+        return;
+      case 'pong':
+        clearTimeout(state.pongTimer);
+        return;
+      case 'sessions_list':
+        state.sessions = frame.sessions || [];
+        renderSessions();
+        return;
+      case 'session_history':
+        if (frame.session_id !== state.sessionId) setSession(frame.session_id);
+        renderHistory(frame.messages || []);
+        return;
+      case 'message_ack':
+        markDelivered(frame.message_id);
+        return;
+      case 'message_error':
+        markFailed(frame.message_id);
+        setBusy(false);
+        hideThinking();
+        toast(frame.error || 'The message could not be sent', 'error');
+        return;
+      case 'user_message':
+        if (frame.session_id === state.sessionId) { addUser(frame.content, frame.message_id); setBusy(true); showThinking(); }
+        return;
+      case 'response_delta':
+        if (frame.session_id && frame.session_id !== state.sessionId) return;
+        appendDelta(frame.content || '');
+        return;
+      case 'progress':
+        if (frame.session_id && frame.session_id !== state.sessionId) return;
+        progress(frame);
+        return;
+      case 'response':
+        if (frame.session_id && frame.session_id !== state.sessionId) return;
+        finishResponse(frame);
+        send({ type: 'sessions_request' });
+        return;
+      case 'generation_cancelled':
+        if (frame.session_id && frame.session_id !== state.sessionId) return;
+        endStreaming(true);
+        hideThinking();
+        setBusy(false);
+        for (const card of state.approvals.values()) resolveApproval(card, 'cancelled');
+        toast('Generation stopped');
+        return;
+      case 'tool_approval_request':
+        if (frame.session_id && frame.session_id !== state.sessionId) return;
+        showApproval(frame);
+        return;
+      case 'tool_approval_resolved': {
+        const card = state.approvals.get(frame.call_id);
+        if (card) resolveApproval(card, frame.decision);
+        return;
+      }
+      case 'model_list':
+        renderModels(frame);
+        return;
+      case 'model_changed':
+        updateModel(frame.provider, frame.model);
+        toast('Model: ' + frame.provider + ' / ' + frame.model);
+        return;
+      case 'provider_auth_status':
+        renderProviders(frame.providers || []);
+        return;
+      case 'provider_auth_url':
+        showLoginFlow(frame);
+        return;
+      case 'provider_auth_completed':
+        toast(frame.message || (frame.success ? 'Logged in' : 'Login failed'), frame.success ? 'info' : 'error');
+        if (frame.success) { closeProviderForm(); send({ type: 'model_list_request' }); }
+        return;
+      case 'session_deleted':
+        if (frame.session_id === state.sessionId) newSession();
+        return;
+      case 'error':
+        if (frame.in_reply_to === 'model_list_request') {
+          $('model-select').title = frame.error;
+          return;
+        }
+        toast(frame.error || 'Error', 'error');
+        return;
+      default:
+        // unknown frame types are ignored, as the protocol asks
+    }
+  }
+
+  // ---- sessions
+
+  function setSession(id) {
+    state.sessionId = id;
+    store.set('session_id', id);
+    $('session-title').textContent = shortSession(id);
+    const path = '/s/' + encodeURIComponent(id);
+    if (window.location.pathname !== path) window.history.replaceState(null, '', path);
+    renderSessions();
+  }
+
+  function renderSessions() {
+    const list = $('session-list');
+    list.replaceChildren();
+    const sessions = state.sessions.slice();
+    if (state.sessionId && !sessions.some((s) => s.id === state.sessionId)) {
+      sessions.unshift({ id: state.sessionId, preview: 'New chat', channel_id: 'web' });
+    }
+    for (const session of sessions) {
+      const li = el('li');
+      li.dataset.sessionId = session.id;
+      if (session.id === state.sessionId) li.classList.add('active');
+      const open = el('button', 'open');
+      open.type = 'button';
+      open.appendChild(el('span', '', session.preview || shortSession(session.id)));
+      open.appendChild(el('small', '', (session.channel_id || '') + ' · ' + shortSession(session.id)));
+      open.addEventListener('click', () => switchSession(session.id));
+      const del = el('button', 'delete', '🗑');
+      del.type = 'button';
+      del.title = 'Delete this session';
+      del.setAttribute('aria-label', 'Delete session ' + session.id);
+      del.addEventListener('click', () => {
+        if (window.confirm('Delete this session and its messages?')) send({ type: 'session_delete', session_id: session.id });
+      });
+      li.append(open, del);
+      list.appendChild(li);
+    }
+  }
+
+  function switchSession(id) {
+    closeSidebar();
+    if (id === state.sessionId) return;
+    send({ type: 'session_history_request', session_id: id });
+  }
+
+  function newSession() {
+    closeSidebar();
+    send({ type: 'session_new' });
+  }
+
+  // ---- messages
+
+  function renderHistory(messages) {
+    const box = $('messages');
+    box.replaceChildren();
+    state.streaming = null;
+    state.thinking = null;
+    state.approvals.clear();
+    setBusy(false);
+    for (const message of messages) {
+      if (message.role === 'user') addUser(message.content);
+      else if (message.role === 'assistant') {
+        if (message.content) addAssistant(message.content, false, message.attachments);
+        for (const call of message.tool_calls || []) addTool('» ' + call.name + ' ' + compact(call.arguments));
+      } else if (message.role === 'tool') {
+        const text = (message.is_error ? '✗ ' : '  ') + firstLines(message.content);
+        const node = addTool(text);
+        addImages(node, message.attachments);
+      }
+    }
+    scrollDown();
+  }
+
+  function compact(value) {
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    return text.length > 300 ? text.slice(0, 299) + '…' : text;
+  }
+
+  function firstLines(text) {
+    const lines = String(text || '').split('\n');
+    const shown = lines.slice(0, 6).join('\n');
+    return lines.length > 6 ? shown + '\n…' : shown;
+  }
+
+  function addUser(text, messageId) {
+    const node = el('div', 'msg user', text);
+    if (messageId) node.dataset.messageId = messageId;
+    $('messages').appendChild(node);
+    scrollDown();
+    return node;
+  }
+
+  function addAssistant(text, error, attachments) {
+    const node = el('div', 'msg assistant' + (error ? ' error' : ''));
+    window.OpenpistaMarkdown.render(text, node);
+    addImages(node, attachments);
+    $('messages').appendChild(node);
+    scrollDown();
+    return node;
+  }
+
+  function addTool(text) {
+    const node = el('div', 'msg tool', text);
+    $('messages').appendChild(node);
+    return node;
+  }
+
+  function addImages(node, attachments) {
+    for (const image of attachments || []) {
+      if (!/^image\/(png|jpeg|gif|webp)$/.test(image.mime_type || '') || !image.data_b64) continue;
+      const img = el('img');
+      img.alt = image.name || 'image';
+      img.src = 'data:' + image.mime_type + ';base64,' + image.data_b64;
+      node.appendChild(img);
+    }
+  }
+
+  function markDelivered(messageId) {
+    const node = messageId && document.querySelector('.msg.user[data-message-id="' + CSS.escape(messageId) + '"]');
+    if (node) node.dataset.delivered = 'true';
+  }
+
+  function markFailed(messageId) {
+    const node = messageId && document.querySelector('.msg.user[data-message-id="' + CSS.escape(messageId) + '"]');
+    if (node) node.classList.add('failed');
+  }
+
+  function showThinking() {
+    if (state.thinking) return;
+    const node = el('div', 'thinking');
+    node.setAttribute('aria-label', 'thinking');
+    node.append(el('span'), el('span'), el('span'));
+    $('messages').appendChild(node);
+    state.thinking = node;
+    scrollDown();
+  }
+
+  function hideThinking() {
+    if (state.thinking) state.thinking.remove();
+    state.thinking = null;
+  }
+
+  function appendDelta(text) {
+    if (!text) return;
+    if (!state.streaming) {
+      hideThinking();
+      const node = el('div', 'msg assistant streaming');
+      node.dataset.deltas = '0';
+      state.streaming = { node, text: '' };
+      $('messages').appendChild(node);
+    }
+    state.streaming.text += text;
+    state.streaming.node.dataset.deltas = String(Number(state.streaming.node.dataset.deltas) + 1);
+    // while streaming, plain text; the Markdown is rendered once the answer is complete
+    state.streaming.node.textContent = state.streaming.text;
+    scrollDown();
+  }
+
+  function endStreaming(cancelled) {
+    if (!state.streaming) return;
+    state.streaming.node.classList.remove('streaming');
+    if (cancelled) state.streaming.node.classList.add('cancelled');
+    state.streaming = null;
+  }
+
+  function progress(frame) {
+    if (frame.kind === 'thinking') {
+      if (!state.streaming) showThinking();
+      setBusy(true);
+    } else if (frame.kind === 'tool_started') {
+      endStreaming(false);
+      hideThinking();
+      addTool('» ' + (frame.tool_name || 'tool') + ' ' + (frame.detail || ''));
+    } else if (frame.kind === 'tool_failed') {
+      addTool('✗ ' + (frame.detail || 'failed'));
+    }
+    scrollDown();
+  }
+
+  function finishResponse(frame) {
+    hideThinking();
+    const streamed = state.streaming;
+    state.streaming = null;
+    if (streamed && !frame.is_error) {
+      streamed.node.classList.remove('streaming');
+      streamed.node.textContent = '';
+      window.OpenpistaMarkdown.render(frame.content || '', streamed.node);
+      addImages(streamed.node, frame.attachments);
+    } else {
+      if (streamed) streamed.node.classList.remove('streaming');
+      addAssistant(frame.content || '', frame.is_error, frame.attachments);
+      if (frame.is_error) toast(frame.content || 'The turn failed', 'error');
+    }
+    setBusy(false);
+    scrollDown();
+  }
+
+  function setBusy(busy) {
+    state.busy = busy;
+    $('send').hidden = busy;
+    $('stop').hidden = !busy;
+  }
+
+  function sendMessage() {
+    const box = $('composer');
+    const text = box.value;
+    if (!text.trim()) return;
+    const messageId = randomId();
+    if (!send({ type: 'message', content: text, message_id: messageId })) {
+      toast('Not connected; the message was not sent', 'error');
+      return;
+    }
+    box.value = '';
+    autosize();
+    addUser(text, messageId);
+    setBusy(true);
+    showThinking();
+  }
+
+  function cancelGeneration() {
+    if (state.busy) send({ type: 'cancel_generation' });
+  }
+
+  // ---- approvals
+
+  function showApproval(frame) {
+    if (state.approvals.has(frame.call_id)) return;
+    hideThinking();
+    endStreaming(false);
+    const card = el('div', 'approval');
+    card.dataset.callId = frame.call_id;
+    card.appendChild(el('h4', '', 'Allow ' + frame.tool_name + '?'));
+    const args = typeof frame.arguments === 'string' ? frame.arguments : JSON.stringify(frame.arguments, null, 2);
+    card.appendChild(el('pre', '', args));
+    const row = el('div', 'row');
+    const choices = [['approve', 'Allow', 'primary'], ['reject', 'Deny', ''], ['allow_for_session', 'Allow for this session', '']];
+    for (const [decision, label, cls] of choices) {
+      const button = el('button', cls, label);
+      button.type = 'button';
+      button.dataset.decision = decision;
+      button.addEventListener('click', () => {
+        send({ type: 'tool_approval_response', call_id: frame.call_id, decision, session_id: frame.session_id });
+        resolveApproval(card, decision);
+      });
+      row.appendChild(button);
+    }
+    card.appendChild(row);
+    $('messages').appendChild(card);
+    state.approvals.set(frame.call_id, card);
+    scrollDown();
+  }
+
+  function resolveApproval(card, decision) {
+    if (card.classList.contains('resolved')) return;
+    card.classList.add('resolved');
+    card.querySelectorAll('button').forEach((b) => { b.disabled = true; });
+    const words = { approve: 'Allowed', reject: 'Denied', allow_for_session: 'Allowed for this session',
+      expired: 'Nobody answered in time', cancelled: 'Cancelled' };
+    card.appendChild(el('div', 'outcome', words[decision] || decision));
+    state.approvals.delete(card.dataset.callId);
+    if (decision !== 'reject' && decision !== 'cancelled' && decision !== 'expired') showThinking();
+  }
+
+  // ---- models
+
+  function updateModel(provider, model) {
+    if (provider) state.provider = provider;
+    if (model !== undefined && model !== null) state.model = model;
+    const select = $('model-select');
+    const value = state.provider + '\u0000' + state.model;
+    if (![...select.options].some((o) => o.value === value) && state.provider) {
+      const option = el('option', '', state.provider + ' / ' + (state.model || 'default'));
+      option.value = value;
+      select.appendChild(option);
+    }
+    select.value = value;
+  }
+
+  function renderModels(frame) {
+    const select = $('model-select');
+    select.replaceChildren();
+    const groups = new Map();
+    for (const model of frame.models || []) {
+      if (!groups.has(model.provider)) {
+        const group = el('optgroup');
+        group.label = model.provider;
+        groups.set(model.provider, group);
+        select.appendChild(group);
+      }
+      const option = el('option', '', model.model + (model.recommended ? ' ★' : ''));
+      option.value = model.provider + '\u0000' + model.model;
+      groups.get(model.provider).appendChild(option);
+    }
+    if (frame.current) updateModel(frame.current.provider, frame.current.model);
+    select.title = frame.error || '';
+  }
+
+  function changeModel() {
+    const [provider, model] = $('model-select').value.split('\u0000');
+    if (provider === undefined || model === undefined) return;
+    if (provider === state.provider && model === state.model) return;
+    send({ type: 'model_change', provider, model });
+  }
+
+  // ---- provider logins
+
+  function openProviders() {
+    closeSidebar();
+    $('providers').hidden = false;
+    $('provider-list').replaceChildren(el('li', '', 'Loading…'));
+    closeProviderForm();
+    send({ type: 'provider_auth_request' });
+  }
+
+  function renderProviders(providers) {
+    const list = $('provider-list');
+    list.replaceChildren();
+    for (const provider of providers) {
+      const li = el('li');
+      const name = el('div');
+      name.appendChild(el('strong', '', provider.display_name || provider.name));
+      name.appendChild(el('div', 'state' + (provider.authenticated ? ' ok' : ''),
+        provider.authenticated ? 'connected' + (provider.account ? ' as ' + provider.account : '') : 'not connected'));
+      const button = el('button', '', provider.authenticated ? 'Change' : 'Connect');
+      button.type = 'button';
+      button.dataset.provider = provider.name;
+      button.addEventListener('click', () => openProviderForm(provider));
+      li.append(name, button);
+      list.appendChild(li);
+    }
+    if (!providers.length) list.appendChild(el('li', '', 'No providers.'));
+  }
+
+  function openProviderForm(provider) {
+    state.loginFlow = { provider: provider.name, mode: provider.auth_mode };
+    $('provider-form').hidden = false;
+    $('provider-form-title').textContent = provider.display_name || provider.name;
+    $('provider-auth-link').hidden = true;
+    $('provider-user-code').hidden = true;
+    $('provider-code').hidden = true;
+    $('provider-endpoint').hidden = provider.auth_mode !== 'endpoint_and_key';
+    $('provider-key').hidden = provider.auth_mode === 'oauth' || provider.auth_mode === 'none';
+    $('provider-key').value = '';
+    $('provider-code').value = '';
+    $('provider-submit').textContent = provider.auth_mode === 'oauth' ? 'Log in' : 'Save';
+  }
+
+  function closeProviderForm() {
+    $('provider-form').hidden = true;
+    state.loginFlow = null;
+  }
+
+  function submitProvider() {
+    const flow = state.loginFlow;
+    if (!flow) return;
+    if (!$('provider-code').hidden && $('provider-code').value.trim()) {
+      send({ type: 'provider_login', provider: flow.provider, auth_code: $('provider-code').value.trim() });
+      return;
+    }
+    if (flow.mode === 'oauth') {
+      send({ type: 'provider_login', provider: flow.provider });
+      return;
+    }
+    const frame = { type: 'provider_login', provider: flow.provider };
+    if (!$('provider-key').hidden) frame.api_key = $('provider-key').value.trim();
+    if (!$('provider-endpoint').hidden) frame.endpoint = $('provider-endpoint').value.trim();
+    send(frame);
+    $('provider-key').value = '';
+  }
+
+  function showLoginFlow(frame) {
+    let url;
+    try { url = new URL(frame.auth_url); } catch (e) { return; }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return;
+    const link = $('provider-auth-link');
+    link.href = url.href;
+    link.hidden = false;
+    if (frame.user_code) {
+      $('provider-user-code').textContent = frame.user_code;
+      $('provider-user-code').hidden = false;
+    }
+    if (frame.flow_type === 'code_display') {
+      $('provider-code').hidden = false;
+      $('provider-submit').textContent = 'Submit code';
+    }
+    window.open(url.href, '_blank', 'noopener,noreferrer');
+  }
+
+  // ---- layout
+
+  function openSidebar() { $('sidebar').classList.add('open'); $('scrim').hidden = false; }
+  function closeSidebar() { $('sidebar').classList.remove('open'); $('scrim').hidden = true; }
+
+  function autosize() {
+    const box = $('composer');
+    box.style.height = 'auto';
+    box.style.height = Math.min(box.scrollHeight, window.innerHeight * 0.4) + 'px';
+  }
+
+  // ---- start
+
+  function init() {
+    const hash = new URLSearchParams(window.location.hash.slice(1));
+    if (hash.get('token')) {
+      store.set('token', hash.get('token'));
+      window.history.replaceState(null, '', window.location.pathname);
+    }
+    state.token = store.get('token');
+    state.clientId = store.get('client_id') || randomId();
+    store.set('client_id', state.clientId);
+    const match = /^\/s\/(.+)$/.exec(window.location.pathname);
+    state.sessionId = match ? decodeURIComponent(match[1]) : null;
+
+    $('login-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      const token = $('login-token').value.trim();
+      if (!token) return;
+      state.token = token;
+      store.set('token', token);
+      $('login-token').value = '';
+      start();
+    });
+    $('composer-form').addEventListener('submit', (event) => { event.preventDefault(); sendMessage(); });
+    $('composer').addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        sendMessage();
+      }
+    });
+    $('composer').addEventListener('input', autosize);
+    $('stop').addEventListener('click', cancelGeneration);
+    document.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') {
+        if (!$('providers').hidden) { $('providers').hidden = true; return; }
+        cancelGeneration();
+      }
+    });
+    $('new-session').addEventListener('click', newSession);
+    $('model-select').addEventListener('change', changeModel);
+    $('menu').addEventListener('click', openSidebar);
+    $('scrim').addEventListener('click', closeSidebar);
+    $('open-login').addEventListener('click', openProviders);
+    $('providers-close').addEventListener('click', () => { $('providers').hidden = true; });
+    $('provider-submit').addEventListener('click', submitProvider);
+    $('provider-cancel').addEventListener('click', closeProviderForm);
+    $('banner-retry').addEventListener('click', () => { state.attempts = 0; scheduleReconnect(); });
+    $('logout').addEventListener('click', () => {
+      store.remove('token');
+      state.token = null;
+      state.intentionalClose = true;
+      if (state.ws) state.ws.close(1000, 'logout');
+      showLogin('');
+    });
+    start();
+  }
+
+  document.addEventListener('DOMContentLoaded', init);
+})();

@@ -17,6 +17,11 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.openpista.api.auth.AuthException;
+import org.openpista.api.auth.AuthMethod;
+import org.openpista.api.auth.Credential;
+import org.openpista.api.auth.CredentialStore;
 import org.openpista.api.chat.Cancellation;
 import org.openpista.api.llm.ChatRequest;
 import org.openpista.api.llm.ChatResponse;
@@ -50,6 +55,8 @@ import org.slf4j.LoggerFactory;
 final class AnthropicProvider implements LlmProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(AnthropicProvider.class);
+    /** The stored login this provider uses when no key is configured. */
+    static final String LOGIN = "anthropic";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Backoff before the first retry; doubled for each further one. */
@@ -60,6 +67,9 @@ final class AnthropicProvider implements LlmProvider {
     private static final int MAX_MODEL_PAGES = 20;
 
     private final Settings settings;
+    private final Supplier<CredentialStore> logins;
+    /** The credentials of the latest request, for blotting them out of messages. */
+    private volatile Credentials inFlight;
     private final Failures failures;
     private final Transport transport;
     final Duration baseDelay;
@@ -68,12 +78,26 @@ final class AnthropicProvider implements LlmProvider {
     final AtomicInteger attempts = new AtomicInteger();
 
     AnthropicProvider(Settings settings) {
-        this(settings, BASE_DELAY, MAX_DELAY);
+        this(settings, () -> null);
+    }
+
+    /**
+     * @param logins the stored logins, or a supplier of {@code null} when the auth bundle is absent;
+     *     asked for every request that has no configured key
+     */
+    AnthropicProvider(Settings settings, Supplier<CredentialStore> logins) {
+        this(settings, BASE_DELAY, MAX_DELAY, logins);
     }
 
     AnthropicProvider(Settings settings, Duration baseDelay, Duration maxDelay) {
+        this(settings, baseDelay, maxDelay, () -> null);
+    }
+
+    AnthropicProvider(Settings settings, Duration baseDelay, Duration maxDelay, Supplier<CredentialStore> logins) {
         this.settings = settings;
-        this.failures = new Failures(settings.host(), settings.credentials());
+        this.logins = logins;
+        this.inFlight = settings.credentials();
+        this.failures = new Failures(settings.host(), () -> inFlight);
         this.transport = new Transport(settings.apiRoot(), settings.timeout(), failures);
         this.baseDelay = baseDelay;
         this.maxDelay = maxDelay;
@@ -96,19 +120,19 @@ final class AnthropicProvider implements LlmProvider {
 
     @Override
     public ChatResponse chat(ChatRequest request, StreamListener listener) throws ProviderException {
-        checkConfigured();
+        Credentials credentials = checkConfigured();
         StreamListener sink = listener == null ? StreamListener.IGNORE : listener;
         ToolNames names = ToolNames.of(request);
         String model = request.model().isBlank() ? settings.model() : request.model();
         int maxTokens = request.maxOutputTokens() > 0 ? request.maxOutputTokens() : settings.maxTokens();
         String body = MessagesRequest.body(request, names, model, maxTokens, settings.stream()).toString();
         URI uri = settings.endpoint("messages");
-        return withRetries(request.cancellation(), () -> send(uri, body, names, sink, request.cancellation()));
+        return withRetries(request.cancellation(), () -> send(uri, body, names, sink, request.cancellation(), credentials));
     }
 
     @Override
     public List<ModelInfo> listModels() throws ProviderException {
-        checkConfigured();
+        Credentials credentials = checkConfigured();
         Cancellation none = Cancellation.none();
         List<ModelInfo> models = new ArrayList<>();
         boolean hasDefault = false;
@@ -116,7 +140,7 @@ final class AnthropicProvider implements LlmProvider {
         for (int page = 0; page < MAX_MODEL_PAGES; page++) {
             String query = "models?limit=1000" + (after == null ? "" : "&after_id=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
             URI uri = settings.endpoint(query);
-            JsonNode list = withRetries(none, () -> get(uri, none));
+            JsonNode list = withRetries(none, () -> get(uri, none, credentials));
             JsonNode data = list.path("data");
             if (!data.isArray()) {
                 throw failures.malformed("the model list has no data array", null);
@@ -228,9 +252,9 @@ final class AnthropicProvider implements LlmProvider {
         return wanted.compareTo(maxDelay) > 0 ? maxDelay : wanted;
     }
 
-    private ChatResponse send(URI uri, String body, ToolNames names, StreamListener listener, Cancellation cancellation)
-            throws ProviderException, RetryableException {
-        try (Transport.Exchange exchange = transport.open(uri, requestHeaders(settings.stream()), body, cancellation)) {
+    private ChatResponse send(URI uri, String body, ToolNames names, StreamListener listener, Cancellation cancellation,
+            Credentials credentials) throws ProviderException, RetryableException {
+        try (Transport.Exchange exchange = transport.open(uri, requestHeaders(credentials, settings.stream()), body, cancellation)) {
             checkStatus(exchange);
             if (!settings.stream()) {
                 ChatResponse response;
@@ -269,8 +293,8 @@ final class AnthropicProvider implements LlmProvider {
         }
     }
 
-    private JsonNode get(URI uri, Cancellation cancellation) throws ProviderException, RetryableException {
-        try (Transport.Exchange exchange = transport.open(uri, requestHeaders(false), null, cancellation)) {
+    private JsonNode get(URI uri, Cancellation cancellation, Credentials credentials) throws ProviderException, RetryableException {
+        try (Transport.Exchange exchange = transport.open(uri, requestHeaders(credentials, false), null, cancellation)) {
             checkStatus(exchange);
             String body = exchange.readAll();
             try {
@@ -297,19 +321,43 @@ final class AnthropicProvider implements LlmProvider {
         throw failure;
     }
 
-    private Map<String, String> requestHeaders(boolean stream) {
-        Map<String, String> headers = settings.credentials().headers();
+    private static Map<String, String> requestHeaders(Credentials credentials, boolean stream) {
+        Map<String, String> headers = credentials.headers();
         headers.put("accept", stream ? "text/event-stream" : "application/json");
         return headers;
     }
 
-    private void checkConfigured() throws ProviderException {
+    /**
+     * @return the credentials of the next request: the configured key, else the stored Anthropic
+     *     login (an OAuth token goes out as bearer with the OAuth beta)
+     */
+    private Credentials checkConfigured() throws ProviderException {
         if (!settings.problem().isEmpty()) {
             throw new ProviderException(Kind.NOT_CONFIGURED, "Anthropic provider '" + name() + "': " + settings.problem());
         }
-        if (settings.credentials().isMissing()) {
-            throw new ProviderException(Kind.NOT_CONFIGURED, "no Anthropic API key for provider '" + name()
-                    + "': set ANTHROPIC_API_KEY or api_key under [agent] in config.toml");
+        Credentials credentials = settings.credentials();
+        if (credentials.isMissing()) {
+            credentials = storedLogin();
         }
+        inFlight = credentials;
+        return credentials;
+    }
+
+    private Credentials storedLogin() throws ProviderException {
+        CredentialStore store = logins.get();
+        Optional<Credential> login = Optional.empty();
+        if (store != null) {
+            try {
+                login = store.credential(LOGIN);
+            } catch (AuthException e) {
+                throw new ProviderException(Kind.AUTHENTICATION, 0, e.getMessage(), null);
+            }
+        }
+        Credential credential = login.filter(found -> !found.secret().isEmpty()).orElseThrow(() -> new ProviderException(
+                Kind.NOT_CONFIGURED, "no Anthropic credentials for provider '" + name() + "': set ANTHROPIC_API_KEY or api_key"
+                        + " under [agent] in config.toml, or log in: openpista auth login anthropic"));
+        return credential.method() == AuthMethod.OAUTH
+                ? Credentials.oauthToken(credential.secret())
+                : Credentials.apiKey(credential.secret());
     }
 }

@@ -2,6 +2,7 @@ package org.openpista.provider.anthropic.internal;
 
 import java.util.Dictionary;
 import java.util.Hashtable;
+import org.openpista.api.auth.CredentialStore;
 import org.openpista.api.llm.LlmProvider;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -9,6 +10,10 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
@@ -23,7 +28,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * configuration properties into service properties under their own names, so a configuration
  * {@code name=claude} would give a service property {@code name}, while the whiteboard contract
  * asks for {@code provider.name}. A missing API key does not stop the registration: the provider
- * then answers every call with a {@code NOT_CONFIGURED} error saying what to set.
+ * then takes the stored Anthropic login ({@code openpista auth login anthropic}) for each request,
+ * and without one answers with a {@code NOT_CONFIGURED} error saying what to set.
  */
 @Component(service = {}, immediate = true, configurationPid = AnthropicProviderComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -68,11 +74,16 @@ public final class AnthropicProviderComponent {
         int max_tokens() default Settings.DEFAULT_MAX_TOKENS;
     }
 
+    /** The stored logins, used per request when no key is configured; absent without the auth bundle. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile CredentialStore logins;
+
     private final ServiceRegistration<LlmProvider> registration;
 
     @Activate
     public AnthropicProviderComponent(BundleContext context, Config config) {
-        AnthropicProvider provider = new AnthropicProvider(Settings.from(config));
+        AnthropicProvider provider = new AnthropicProvider(Settings.from(config), () -> logins);
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(LlmProvider.NAME, provider.name());
         properties.put("provider.model", provider.defaultModel());

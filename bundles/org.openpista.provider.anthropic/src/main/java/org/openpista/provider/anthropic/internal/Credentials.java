@@ -5,9 +5,9 @@ import java.util.Map;
 
 /**
  * How requests prove who sends them, and the one place that builds the headers every request
- * carries. Today that is an API key in {@code x-api-key}; an OAuth login (Claude subscription)
- * sends {@code Authorization: Bearer} with the {@code oauth-2025-04-20} beta instead and must not
- * send {@code x-api-key} at all, so switching is a matter of constructing the other variant.
+ * carries: an API key in {@code x-api-key}, or, for an OAuth login (Claude subscription, {@code
+ * openpista auth login anthropic}), {@code Authorization: Bearer} with the {@code
+ * oauth-2025-04-20} beta and no {@code x-api-key} at all.
  */
 final class Credentials {
 
@@ -33,6 +33,11 @@ final class Credentials {
     /** @return credentials sending an OAuth access token as bearer */
     static Credentials oauthToken(String token) {
         return new Credentials(token, true);
+    }
+
+    /** @return whether this is an OAuth access token rather than an API key */
+    boolean isOauth() {
+        return oauth;
     }
 
     /** @return whether there is nothing to authenticate with */

@@ -8,6 +8,7 @@ import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.ProviderException.Kind;
@@ -22,9 +23,14 @@ final class Failures {
     private static final int MAX_MESSAGE = 300;
 
     private final String host;
-    private final Credentials credentials;
+    private final Supplier<Credentials> credentials;
 
     Failures(String host, Credentials credentials) {
+        this(host, () -> credentials);
+    }
+
+    /** @param credentials the credentials of the request in flight, blotted out of messages */
+    Failures(String host, Supplier<Credentials> credentials) {
         this.host = host;
         this.credentials = credentials;
     }
@@ -48,7 +54,9 @@ final class Failures {
         String hint = "";
         if (status == 401 || status == 403) {
             kind = Kind.AUTHENTICATION;
-            hint = "; check ANTHROPIC_API_KEY or [agent] api_key";
+            hint = credentials.get().isOauth()
+                    ? "; log in again: openpista auth login anthropic"
+                    : "; check ANTHROPIC_API_KEY or [agent] api_key";
         } else if (status == 429) {
             kind = Kind.RATE_LIMITED;
         } else if (status == 529 || status >= 500) {
@@ -123,7 +131,7 @@ final class Failures {
 
     /** @return text made into one line of bounded length, the secret blotted out */
     String clean(String text) {
-        String line = credentials.redact(text).replaceAll("\\s+", " ").strip();
+        String line = credentials.get().redact(text).replaceAll("\\s+", " ").strip();
         return line.length() <= MAX_MESSAGE ? line : line.substring(0, MAX_MESSAGE) + "…";
     }
 }

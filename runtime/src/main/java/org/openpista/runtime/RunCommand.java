@@ -66,7 +66,9 @@ final class RunCommand implements Callable<Integer> {
         Phases phases = new Phases(LOG);
         Warmup.start();
         int status;
-        try (OsgiRuntime runtime = OsgiRuntime.create(Distribution.locate(), home, List.of("core"), Map.of())) {
+        // skills: the catalog is activated with the agent (it contributes to the prompt); the docker and
+        // wasm sandboxes stay inactive until a skill of their mode runs (bench/skills-overhead.sh measures it)
+        try (OsgiRuntime runtime = OsgiRuntime.create(Distribution.locate(), home, List.of("core", "skills"), Map.of())) {
             phases.mark("framework installed");
             status = runTurn(runtime, sessionId, phases, out, err);
         }

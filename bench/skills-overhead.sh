@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# What loading the skills feature costs `openpista run -e`: the same distribution twice, once with
+# its bundles/skills folder emptied (no skills feature) and once as built, timed in alternation so
+# both see the same machine load.
+# Usage: bench/skills-overhead.sh [RUNS]   (default 10 per variant, plus one warm-up each)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+runs=${1:-10}
+cd "$root"
+./openpista --version >/dev/null                      # builds the distribution when needed
+./mvnw -B -q package -pl bundles/org.openpista.testkit -Dmaven.test.skip=true
+dist="$root/runtime/target/openpista"
+work=$(mktemp -d)
+trap 'kill "$fake_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+# variant A: the distribution without the skills feature (an empty feature folder installs nothing)
+cp -r "$dist" "$work/without"
+rm -f "$work/without/bundles/skills/"*.jar "$work/without/lib/openpista.jsa"
+
+classpath="bundles/org.openpista.testkit/target/org.openpista.testkit-0.1.0-SNAPSHOT.jar"
+for jar in "$dist"/bundles/core/jackson-*.jar; do classpath="$classpath:$jar"; done
+java -cp "$classpath" org.openpista.testkit.FakeServerMain --protocol openai >"$work/fake.out" 2>&1 &
+fake_pid=$!
+for _ in $(seq 50); do grep -q listening "$work/fake.out" && break; sleep 0.1; done
+base_url=$(sed -n 's/^listening on //p' "$work/fake.out")
+
+mkdir -p "$work/home"
+cat >"$work/home/config.toml" <<TOML
+[agent]
+provider = "openai"
+model = "bench"
+base_url = "$base_url"
+api_key = "sk-bench"
+approval = "auto"
+TOML
+
+once() { # dist, prompt -> milliseconds
+    local start end
+    start=$(date +%s%N)
+    OPENPISTA_HOME="$work/home" "$1/bin/openpista" run -e "$2" >/dev/null
+    end=$(date +%s%N)
+    echo $(( (end - start) / 1000000 ))
+}
+
+stats() { # label, times...
+    local label=$1; shift
+    local sorted
+    mapfile -t sorted < <(printf '%s\n' "$@" | sort -n)
+    local n=${#sorted[@]}
+    printf '%-34s min %5d ms   median %5d ms   max %5d ms   (%d runs)\n' "$label" \
+        "${sorted[0]}" "${sorted[$(( n / 2 ))]}" "${sorted[$(( n - 1 ))]}" "$n"
+}
+
+once "$work/without" hello >/dev/null; once "$dist" hello >/dev/null   # warm-ups (CDS archives)
+without=(); with=()
+for _ in $(seq "$runs"); do
+    without+=("$(once "$work/without" hello)")
+    with+=("$(once "$dist" hello)")
+done
+echo "openpista run -e \"hello\", $(nproc) cores, $(java -version 2>&1 | head -1)"
+stats "core only" "${without[@]}"
+stats "core + skills feature" "${with[@]}"

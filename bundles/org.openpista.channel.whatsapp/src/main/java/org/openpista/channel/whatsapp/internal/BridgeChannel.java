@@ -1,0 +1,187 @@
+package org.openpista.channel.whatsapp.internal;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openpista.api.channel.AgentGateway;
+import org.openpista.api.channel.ChannelAdapter;
+import org.openpista.api.pairing.ChannelPairing;
+import org.openpista.api.pairing.PairingState;
+import org.openpista.api.pairing.PairingState.Phase;
+import org.openpista.api.pairing.QrCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * WhatsApp through the bridge (a personal account as a linked device): supervises the bridge
+ * process, turns its events into agent turns and pairing states, and sends answers as {@code send}
+ * commands whose acknowledgement it waits for.
+ */
+final class BridgeChannel implements ChannelAdapter, ChannelPairing, BridgeSupervisor.Listener, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeChannel.class);
+    /** How long a sent message may wait for the bridge's acknowledgement. */
+    static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
+
+    private final BridgeSupervisor supervisor;
+    private final Conversations conversations;
+    private final Clock clock;
+    private final AtomicLong versions = new AtomicLong();
+    private final AtomicLong refs = new AtomicLong();
+    private final Map<String, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
+    private volatile PairingState state;
+
+    /**
+     * @param command the bridge's command line
+     * @param installer installs the bridge's dependencies on first use
+     * @param restartDelay the first wait before restarting a dead bridge
+     */
+    BridgeChannel(AgentGateway gateway, Allowlist allowlist, List<String> command, BridgeInstaller installer,
+            Duration restartDelay, Clock clock) {
+        this.clock = clock;
+        this.conversations = new Conversations(gateway, allowlist, this::sendOne);
+        this.supervisor = new BridgeSupervisor(command, installer, this, restartDelay);
+        this.state = next(Phase.STARTING, null, "", "starting the bridge");
+    }
+
+    void start() {
+        supervisor.start();
+    }
+
+    @Override
+    public String id() {
+        return Conversations.CHANNEL;
+    }
+
+    @Override
+    public String status() {
+        PairingState current = state;
+        return switch (current.phase()) {
+            case STARTING -> "starting the bridge";
+            case WAITING_FOR_SCAN -> "waiting for the QR code to be scanned (openpista whatsapp)";
+            case CONNECTED -> "connected as +" + current.account()
+                    + (current.detail().isEmpty() ? "" : " (" + current.detail() + ")");
+            case DISCONNECTED -> "disconnected: " + current.detail();
+            case FAILED -> "failed: " + current.detail();
+            case STOPPED -> "stopped";
+        };
+    }
+
+    @Override
+    public PairingState state() {
+        return state;
+    }
+
+    @Override
+    public void deliver(String target, String text) throws Exception {
+        String number = Allowlist.digits(target);
+        if (number.isEmpty()) {
+            throw new IllegalArgumentException("\"" + target + "\" is not a phone number");
+        }
+        if (state.phase() != Phase.CONNECTED) {
+            throw new IllegalStateException("WhatsApp is not connected (" + status() + ")");
+        }
+        try {
+            conversations.sendAll(number, text).toCompletableFuture().get(SEND_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException(Conversations.message(e.getCause()), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("WhatsApp did not confirm the message within " + SEND_TIMEOUT.toSeconds() * 2 + " s");
+        }
+    }
+
+    /** Sends one message through the bridge; completes when the bridge reports it sent. */
+    private CompletionStage<Void> sendOne(String to, String text) {
+        String ref = "r" + refs.incrementAndGet();
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        pending.put(ref, acknowledged);
+        acknowledged.whenComplete((done, failure) -> pending.remove(ref));
+        try {
+            supervisor.send(supervisor.lines().send(to, text, ref));
+        } catch (IOException e) {
+            acknowledged.completeExceptionally(e);
+            return acknowledged;
+        }
+        return acknowledged.orTimeout(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void starting() {
+        if (state.phase() != Phase.STARTING) {
+            state = next(Phase.STARTING, null, "", "starting the bridge");
+        }
+    }
+
+    @Override
+    public void event(BridgeEvent event) {
+        if (event instanceof BridgeEvent.Qr qr) {
+            QrCode code = QrEncoder.encode(qr.data());
+            boolean first = state.phase() != Phase.WAITING_FOR_SCAN;
+            state = next(Phase.WAITING_FOR_SCAN, code, "", "");
+            if (first) {
+                LOG.info("WhatsApp: waiting for the QR code to be scanned; run 'openpista whatsapp' to see it");
+            }
+        } else if (event instanceof BridgeEvent.Connected connected) {
+            state = next(Phase.CONNECTED, null, Allowlist.digits(connected.phone()), connected.name());
+            LOG.info("WhatsApp: connected as {}", Allowlist.mask(connected.phone()));
+        } else if (event instanceof BridgeEvent.Disconnected disconnected) {
+            String reason = disconnected.reason().isEmpty() ? "connection closed" : disconnected.reason();
+            state = next(Phase.DISCONNECTED, null, "", reason.equals("logged out")
+                    ? "logged out on the phone; a new QR code follows" : reason + "; reconnecting");
+            LOG.info("WhatsApp: disconnected ({})", reason);
+        } else if (event instanceof BridgeEvent.Message message) {
+            conversations.received(Allowlist.digits(message.from()), message.from(), message.text(),
+                    message.selfChat(), message.id());
+        } else if (event instanceof BridgeEvent.Sent sent) {
+            complete(sent.ref(), null);
+        } else if (event instanceof BridgeEvent.Error error) {
+            if (error.ref() == null || !complete(error.ref(), new IOException(error.message()))) {
+                LOG.warn("WhatsApp bridge: {}", error.message());
+            }
+        } else if (event instanceof BridgeEvent.Unknown unknown) {
+            LOG.debug("WhatsApp bridge: ignored an event of type {}", unknown.type());
+        }
+    }
+
+    @Override
+    public void down(String detail, boolean failed) {
+        state = next(failed ? Phase.FAILED : Phase.DISCONNECTED, null, "", detail);
+        IOException gone = new IOException("the WhatsApp bridge stopped before confirming the message");
+        pending.values().forEach(future -> future.completeExceptionally(gone));
+    }
+
+    private boolean complete(String ref, Exception failure) {
+        CompletableFuture<Void> future = ref == null ? null : pending.get(ref);
+        if (future == null) {
+            return false;
+        }
+        if (failure == null) {
+            future.complete(null);
+        } else {
+            future.completeExceptionally(failure);
+        }
+        return true;
+    }
+
+    private PairingState next(Phase phase, QrCode qr, String account, String detail) {
+        return new PairingState(Conversations.CHANNEL, phase, qr, account, detail, clock.instant(),
+                versions.incrementAndGet());
+    }
+
+    @Override
+    public void close() {
+        supervisor.close();
+        state = next(Phase.STOPPED, null, "", "");
+        IOException stopped = new IOException("the WhatsApp channel stopped");
+        pending.values().forEach(future -> future.completeExceptionally(stopped));
+    }
+}

@@ -1,0 +1,167 @@
+package org.openpista.channel.whatsapp.internal;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import org.openpista.api.channel.AgentGateway;
+import org.openpista.api.channel.ChannelAdapter;
+import org.openpista.api.pairing.ChannelPairing;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WhatsApp channel, {@code [channels.whatsapp]} of config.toml. Disabled by default; when
+ * enabled it runs in one of two modes and registers what that mode offers:
+ *
+ * <ul>
+ *   <li>{@code bridge}: a personal account as a linked device through the Node.js bridge. Registers
+ *       the {@link ChannelAdapter} and the {@link ChannelPairing} whose QR code the terminal and the
+ *       web UI show.
+ *   <li>{@code cloud}: a business account through the official Cloud API. Registers the {@link
+ *       ChannelAdapter} and the webhook servlet at {@value WhatsAppSettings#WEBHOOK_PATH} on the
+ *       web channel's HTTP server.
+ * </ul>
+ *
+ * The services are registered by hand rather than declared, because which ones exist depends on
+ * the configured mode.
+ */
+@Component(service = {}, configurationPid = WhatsAppChannel.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        immediate = true)
+@Designate(ocd = WhatsAppChannel.Config.class)
+public class WhatsAppChannel {
+
+    static final String PID = "org.openpista.channel.whatsapp";
+
+    /** The {@code [channels.whatsapp]} section of config.toml. */
+    @ObjectClassDefinition(name = "openpista WhatsApp channel",
+            description = "WhatsApp through the Baileys bridge (personal account) or the Cloud API (business account).")
+    public @interface Config {
+        @AttributeDefinition(name = "Enabled", description = "Whether the channel runs.")
+        boolean enabled() default false;
+
+        @AttributeDefinition(name = "Mode", description = "bridge (personal account, QR pairing) or cloud (Cloud API).")
+        String mode() default "bridge";
+
+        @AttributeDefinition(name = "Session folder", description = "Where the bridge keeps the pairing; "
+                + "default HOME/whatsapp-session.")
+        String session_dir() default "";
+
+        @AttributeDefinition(name = "Bridge", description = "The bridge program; default the bundled one.")
+        String bridge_path() default "";
+
+        @AttributeDefinition(name = "Allowed numbers", description = "Who may talk to the agent; \"*\" for everybody. "
+                + "In bridge mode the owner's own chat is always allowed.")
+        String[] allowed_numbers() default {};
+
+        @AttributeDefinition(name = "Phone number id", description = "Cloud API: the business number's id.")
+        String phone_number_id() default "";
+
+        @AttributeDefinition(name = "Access token", description = "Cloud API: the access token.")
+        String _access_token() default "";
+
+        @AttributeDefinition(name = "Verify token", description = "Cloud API: the webhook's verify token.")
+        String _verify_token() default "";
+
+        @AttributeDefinition(name = "App secret", description = "Cloud API: the app secret signing webhook deliveries.")
+        String _app_secret() default "";
+
+        @AttributeDefinition(name = "API URL", description = "Cloud API: the Graph API root; default "
+                + WhatsAppSettings.DEFAULT_API_URL + ".")
+        String api_url() default "";
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(WhatsAppChannel.class);
+    private static final Duration RESTART_DELAY = Duration.ofSeconds(1);
+
+    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+    private final BridgeChannel bridge;
+
+    @Activate
+    public WhatsAppChannel(@Reference AgentGateway gateway, BundleContext context, Config config) {
+        WhatsAppSettings settings = WhatsAppSettings.from(config, home(context), dist(context));
+        if (!settings.enabled()) {
+            LOG.debug("WhatsApp channel disabled ([channels.whatsapp] enabled = false)");
+            bridge = null;
+            return;
+        }
+        if (settings.mode() == WhatsAppSettings.Mode.CLOUD) {
+            bridge = null;
+            startCloud(gateway, context, settings);
+            return;
+        }
+        if (settings.bridgePath() == null) {
+            throw new IllegalStateException("no bridge: set [channels.whatsapp] bridge_path");
+        }
+        bridge = new BridgeChannel(gateway, settings.allowed(),
+                BridgeSupervisor.commandFor(settings.bridgePath(), settings.sessionDir()),
+                new BridgeInstaller(settings.bridgePath(), List.of("npm")), RESTART_DELAY, Clock.systemUTC());
+        registrations.add(context.registerService(new String[] {ChannelAdapter.class.getName(), ChannelPairing.class.getName()},
+                bridge, channelProperties()));
+        bridge.start();
+        LOG.info("WhatsApp channel (bridge {}, session {}, allowed: {})", settings.bridgePath(), settings.sessionDir(),
+                settings.allowed());
+    }
+
+    private void startCloud(AgentGateway gateway, BundleContext context, WhatsAppSettings settings) {
+        CloudChannel cloud = new CloudChannel(gateway, settings);
+        List<String> missing = settings.cloudProblems();
+        if (!missing.isEmpty()) {
+            LOG.error("WhatsApp cloud mode needs {} in [channels.whatsapp]", String.join(", ", missing));
+        } else {
+            try {
+                registrations.add(WebhookRegistration.register(context, cloud.webhook()));
+                LOG.info("WhatsApp channel (cloud API, webhook {} on the web channel's server, allowed: {})",
+                        WhatsAppSettings.WEBHOOK_PATH, settings.allowed());
+            } catch (LinkageError e) {
+                String problem = "the webhook needs the web channel's HTTP server (the web feature), which is not installed";
+                LOG.error("WhatsApp cloud mode: {}", problem);
+                cloud.serving(problem);
+            }
+        }
+        registrations.add(context.registerService(ChannelAdapter.class, cloud, channelProperties()));
+    }
+
+    private static Dictionary<String, Object> channelProperties() {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(ChannelAdapter.CHANNEL, Conversations.CHANNEL);
+        return properties;
+    }
+
+    @Deactivate
+    void deactivate() {
+        for (ServiceRegistration<?> registration : registrations) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework is stopping the bundle
+            }
+        }
+        if (bridge != null) {
+            bridge.close();
+        }
+    }
+
+    private static Path home(BundleContext context) {
+        String home = context.getProperty("openpista.home");
+        return home == null || home.isBlank() ? Path.of(System.getProperty("user.home"), ".openpista") : Path.of(home);
+    }
+
+    private static Path dist(BundleContext context) {
+        String dist = context.getProperty("openpista.dist");
+        return dist == null || dist.isBlank() ? null : Path.of(dist);
+    }
+}

@@ -1,0 +1,299 @@
+package org.openpista.channel.whatsapp.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.zxing.common.BitMatrix;
+import com.google.zxing.qrcode.decoder.Decoder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openpista.api.channel.AgentReply;
+import org.openpista.api.channel.InboundMessage;
+import org.openpista.api.pairing.PairingState.Phase;
+import org.openpista.api.pairing.QrCode;
+
+/** The bridge mode against a fake bridge: a real process speaking the JSON-lines protocol. */
+class BridgeChannelTest {
+
+    private static final String BOB = "4917000000001";
+    private static final String OWNER = "4915112345678";
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    Path session;
+    Path bridgeScript;
+    RecordingGateway gateway = new RecordingGateway();
+    BridgeChannel channel;
+    final ObjectMapper json = new ObjectMapper();
+
+    @BeforeEach
+    void fakeBridge() throws IOException {
+        session = Files.createDirectories(dir.resolve("session"));
+        bridgeScript = dir.resolve("fake-bridge.sh");
+        try (InputStream in = BridgeChannelTest.class.getResourceAsStream("/fake-bridge.sh")) {
+            Files.write(bridgeScript, in.readAllBytes());
+        }
+        Files.setPosixFilePermissions(bridgeScript, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    @AfterEach
+    void stop() {
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    void start(String... allowed) {
+        channel = new BridgeChannel(gateway, Allowlist.of(List.of(allowed)),
+                BridgeSupervisor.commandFor(bridgeScript, session), BridgeInstaller.none(), Duration.ofMillis(50),
+                Clock.systemUTC());
+        channel.start();
+    }
+
+    void script(String name, String... lines) throws IOException {
+        Files.writeString(session.resolve(name), String.join("\n", lines) + "\n");
+    }
+
+    static String connected() {
+        return "{\"type\":\"connected\",\"phone\":\"" + OWNER + "\",\"name\":\"Ada\"}";
+    }
+
+    static String message(String from, String text, boolean selfChat) {
+        return "{\"type\":\"message\",\"from\":\"" + from + "@s.whatsapp.net\",\"text\":\"" + text
+                + "\",\"timestamp\":1700000000,\"selfChat\":" + selfChat + ",\"id\":\"M-" + text.hashCode() + "\"}";
+    }
+
+    List<JsonNode> commands() throws IOException {
+        Path file = session.resolve("commands");
+        List<JsonNode> commands = new ArrayList<>();
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                commands.add(json.readTree(line));
+            }
+        }
+        return commands;
+    }
+
+    List<String> sentTexts() throws IOException {
+        return commands().stream().filter(c -> c.path("type").asText().equals("send"))
+                .map(c -> c.path("text").asText()).toList();
+    }
+
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    int sentCount() {
+        try {
+            return sentTexts().size();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void aQrCodeBecomesAScannablePairingState() throws Exception {
+        String data = "2@y8+8RkQ0b1Bn3Zk9XyKQm6dWZ6b0Y7z,Xl7h1F0Zl0D7uH0m1Jk8QFq8i0C5T5QpR8c0zV3xv0Q=,"
+                + "3m6s0Yw3JtYg7k7cH1e7I9t4f8d9J2lZ3H5gKx2mQ1s=,q0Wm6QwU3y0L9Y1W0b5k5Q==";
+        script("start", "{\"type\":\"qr\",\"data\":\"" + data + "\"}");
+        start();
+
+        await("the QR code is shown", () -> channel.state().phase() == Phase.WAITING_FOR_SCAN);
+
+        QrCode qr = channel.state().qr();
+        assertThat(qr.data()).isEqualTo(data);
+        assertThat(decode(qr)).isEqualTo(data);
+        assertThat(qr.toTerminal()).contains("█").contains("▀");
+        assertThat(channel.status()).contains("waiting for the QR code");
+    }
+
+    @Test
+    void afterConnectingAMessageGoesToTheAgentAndTheAnswerBack() throws Exception {
+        script("start", connected(), message(BOB, "hello agent", false));
+        start(BOB);
+
+        await("the answer is sent", () -> sentCount() == 1);
+
+        assertThat(channel.state().phase()).isEqualTo(Phase.CONNECTED);
+        assertThat(channel.state().account()).isEqualTo(OWNER);
+        assertThat(channel.status()).isEqualTo("connected as +" + OWNER + " (Ada)");
+        InboundMessage received = gateway.messages.get(0);
+        assertThat(received.channel()).isEqualTo("whatsapp");
+        assertThat(received.conversationKey()).isEqualTo("whatsapp:" + BOB);
+        assertThat(received.senderId()).isEqualTo(BOB);
+        assertThat(received.text()).isEqualTo("hello agent");
+        assertThat(received.metadata()).containsKey("message.id");
+        JsonNode send = commands().get(0);
+        assertThat(send.path("to").asText()).isEqualTo(BOB + "@s.whatsapp.net");
+        assertThat(send.path("text").asText()).isEqualTo("echo: hello agent");
+        assertThat(send.path("ref").asText()).isNotEmpty();
+    }
+
+    @Test
+    void aLongAnswerIsSentInOrderedPartsAndAFailedTurnWithTheErrorMark() throws Exception {
+        String longAnswer = ("word ".repeat(1500)).strip();
+        gateway.answering(message -> message.text().equals("long")
+                ? AgentReply.answer("s", longAnswer)
+                : AgentReply.failure("s", "the provider refused the request (HTTP 401)"));
+        script("start", connected(), message(BOB, "long", false), message(BOB, "broken", false));
+        start(BOB);
+
+        await("three messages are sent", () -> sentCount() == 3);
+
+        List<String> sent = sentTexts();
+        assertThat(sent.get(0).length()).isLessThanOrEqualTo(TextSplitter.LIMIT);
+        assertThat(sent.get(1).length()).isLessThanOrEqualTo(TextSplitter.LIMIT);
+        assertThat(sent.get(0) + " " + sent.get(1)).isEqualTo(longAnswer);
+        assertThat(sent.get(2)).isEqualTo("❌ the provider refused the request (HTTP 401)");
+    }
+
+    @Test
+    void strangersAreIgnoredAndTheOwnersOwnChatIsAlwaysAllowed() throws Exception {
+        script("start", connected(), message("4900000000099", "let me in", false),
+                message(OWNER, "note to self", true), message(BOB, "from bob", false));
+        start(BOB);
+
+        await("two answers are sent", () -> sentCount() == 2);
+
+        assertThat(gateway.messages).extracting(InboundMessage::text).containsExactly("note to self", "from bob");
+        assertThat(sentTexts()).containsExactly("echo: note to self", "echo: from bob");
+    }
+
+    @Test
+    void malformedLinesAreSkippedAndTheBridgeKeepsWorking() throws Exception {
+        script("start", "this is not json", "[1,2,3]", "{\"no\":\"type\"}", "{\"type\":\"message\",\"text\":\"no sender\"}",
+                "{\"type\":\"from-the-future\",\"x\":1}", "", connected(), message(BOB, "still here", false));
+        start(BOB);
+
+        await("the answer is sent", () -> sentCount() == 1);
+
+        assertThat(gateway.messages).extracting(InboundMessage::text).containsExactly("still here");
+        assertThat(Files.readString(session.resolve("runs")).strip()).isEqualTo("1");
+    }
+
+    @Test
+    void aCrashedBridgeIsStartedAgainAndReconnects() throws Exception {
+        script("start.1", connected(), "@exit 3");
+        script("start.2", "@exit 1");
+        script("start", connected(), message(BOB, "after the crash", false));
+        start(BOB);
+
+        await("the third run answers", () -> sentCount() == 1);
+
+        assertThat(Files.readString(session.resolve("runs")).strip()).isEqualTo("3");
+        assertThat(channel.state().phase()).isEqualTo(Phase.CONNECTED);
+        assertThat(sentTexts()).containsExactly("echo: after the crash");
+    }
+
+    @Test
+    void aBridgeThatDiesIsReportedWithItsExitStatusWhileItRestarts() throws Exception {
+        script("start.1", connected());
+        script("start", connected());
+        start();
+        await("connected", () -> channel.state().phase() == Phase.CONNECTED);
+
+        assertThatThrownBy(() -> channel.deliver(BOB, "CRASH now")).hasMessageContaining("stopped before confirming");
+
+        await("the bridge runs again", () -> {
+            try {
+                return Files.readString(session.resolve("runs")).strip().equals("2")
+                        && channel.state().phase() == Phase.CONNECTED;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    void deliverWaitsForTheBridgesAcknowledgementAndReportsItsError() throws Exception {
+        script("start", connected());
+        start();
+        await("connected", () -> channel.state().phase() == Phase.CONNECTED);
+
+        channel.deliver("+49 170 0000001", "scheduled hello");
+        assertThat(sentTexts()).containsExactly("scheduled hello");
+        assertThat(commands().get(0).path("to").asText()).isEqualTo("491700000001");
+
+        assertThatThrownBy(() -> channel.deliver(BOB, "please FAIL")).hasMessageContaining("rate limited");
+        assertThatThrownBy(() -> channel.deliver("nobody", "x")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void deliverRefusesWhileNotConnected() throws Exception {
+        script("start", "{\"type\":\"qr\",\"data\":\"2@abc\"}");
+        start();
+        await("waiting for scan", () -> channel.state().phase() == Phase.WAITING_FOR_SCAN);
+
+        assertThatThrownBy(() -> channel.deliver(BOB, "x")).hasMessageContaining("not connected");
+    }
+
+    @Test
+    void disconnectsAreShownAndStoppingClosesTheBridgesInputSoItLeavesCleanly() throws Exception {
+        script("start", connected(), "{\"type\":\"disconnected\",\"reason\":\"Connection Closed (status 428)\"}");
+        start();
+        await("disconnected", () -> channel.state().phase() == Phase.DISCONNECTED);
+        assertThat(channel.status()).isEqualTo("disconnected: Connection Closed (status 428); reconnecting");
+
+        channel.close();
+
+        assertThat(session.resolve("stopped")).exists();
+        assertThat(channel.state().phase()).isEqualTo(Phase.STOPPED);
+        assertThat(Files.readString(session.resolve("runs")).strip()).isEqualTo("1");
+    }
+
+    @Test
+    void aMissingProgramIsAFailureSayingWhatToInstall() throws Exception {
+        channel = new BridgeChannel(gateway, Allowlist.of(List.of()), List.of(dir.resolve("no-such-node").toString()),
+                BridgeInstaller.none(), Duration.ofMillis(50), Clock.systemUTC());
+        channel.start();
+
+        await("failed", () -> channel.state().phase() == Phase.FAILED);
+
+        assertThat(channel.status()).contains("Node.js 20").contains("starting it again in");
+    }
+
+    @Test
+    void versionsGrowWithEveryChange() throws Exception {
+        script("start", "{\"type\":\"qr\",\"data\":\"2@one\"}", "{\"type\":\"qr\",\"data\":\"2@two\"}", connected());
+        start();
+        long before = channel.state().version();
+        await("connected", () -> channel.state().phase() == Phase.CONNECTED);
+        assertThat(channel.state().version()).isGreaterThan(before + 2);
+    }
+
+    /** Reads a QR code back with ZXing's decoder. */
+    static String decode(QrCode qr) throws Exception {
+        BitMatrix matrix = new BitMatrix(qr.size());
+        for (int y = 0; y < qr.size(); y++) {
+            for (int x = 0; x < qr.size(); x++) {
+                if (qr.dark(x, y)) {
+                    matrix.set(x, y);
+                }
+            }
+        }
+        return new Decoder().decode(matrix).getText();
+    }
+}

@@ -1,0 +1,354 @@
+package org.openpista.channel.telegram.internal;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
+import org.openpista.api.channel.AgentGateway;
+import org.openpista.api.channel.ChannelAdapter;
+import org.openpista.api.config.ConfigurationLoader;
+import org.openpista.api.model.ModelSelector;
+import org.openpista.api.session.SessionRouter;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
+import org.telegram.telegrambots.meta.TelegramUrl;
+import org.telegram.telegrambots.meta.api.objects.User;
+import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
+
+/**
+ * The Telegram channel: a bot that long-polls the Bot API and talks to the agent, one session per
+ * chat ({@code telegram:<chat id>}).
+ *
+ * <p>It runs when {@code [channels.telegram] enabled = true} (or the launcher of {@code openpista
+ * telegram start} asks for it) and a token is set ({@code token}, {@code TELEGRAM_BOT_TOKEN} or
+ * {@code telegram start --token}); otherwise it stays registered, says why in its status, and does
+ * nothing. Connecting happens in the background: {@code getMe} checks the token (a refused token
+ * stops the channel with one log line), then polling starts and keeps retrying while Telegram is
+ * unreachable.
+ */
+@Component(service = ChannelAdapter.class, property = ChannelAdapter.CHANNEL + "=" + UpdateHandler.CHANNEL,
+        configurationPid = TelegramChannel.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
+@Designate(ocd = TelegramChannel.Config.class)
+public final class TelegramChannel implements ChannelAdapter {
+
+    /** The configuration PID ({@code [channels.telegram]}). */
+    static final String PID = "org.openpista.channel.telegram";
+    /** Framework property set by {@code openpista telegram start}: run even when not enabled in the file. */
+    static final String START_PROPERTY = "openpista.telegram.start";
+    /** Framework property set by {@code openpista telegram start --token T}: the token to use. */
+    static final String TOKEN_PROPERTY = "openpista.telegram.token";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TelegramChannel.class);
+
+    /** {@code [channels.telegram]} */
+    @ObjectClassDefinition(name = "openpista Telegram channel",
+            description = "A Telegram bot (long polling) that talks to the agent, one session per chat.")
+    public @interface Config {
+
+        @AttributeDefinition(name = "Enabled", description = "Run the bot (openpista start).")
+        boolean enabled() default false;
+
+        @AttributeDefinition(name = "Bot token", description = "The token from @BotFather; TELEGRAM_BOT_TOKEN overrides it.")
+        String _token() default "";
+
+        @AttributeDefinition(name = "API URL",
+                description = "The Bot API root, scheme://host[:port]; empty for Telegram's own server.")
+        String api_url() default "";
+
+        @AttributeDefinition(name = "Allowed users",
+                description = "Numeric Telegram user ids that may talk to the bot; others must be paired.")
+        long[] allowed_users() default {};
+
+        @AttributeDefinition(name = "Long poll timeout (s)", description = "How long one getUpdates waits for news (1-50).")
+        int poll_timeout_secs() default 50;
+    }
+
+    private final AgentGateway gateway;
+    private final Pairings pairings;
+    private final Path stateDir;
+    private final Duration firstBackoff;
+    private final Set<Long> allowedUsers;
+    private final int pollTimeout;
+    private final String token;
+    private final TelegramUrl url;
+    private final String offReason;
+    private final ScheduledExecutorService timer;
+    private final ExecutorService httpThreads;
+    private final OkHttpClient http;
+    private final TelegramFormat format = new TelegramFormat();
+    private final Thread starter;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile SessionRouter router;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile ModelSelector models;
+
+    private volatile String state = "starting";
+    private volatile BotApi api;
+    private volatile Poller poller;
+    private volatile Approvals approvals;
+    private volatile boolean stopped;
+
+    @Activate
+    public TelegramChannel(@Reference AgentGateway gateway, @Reference Pairings pairings, Config config, BundleContext context) {
+        this(gateway, pairings, config, stateDir(context), launcherProperties(context), Duration.ofMillis(500));
+    }
+
+    TelegramChannel(AgentGateway gateway, Pairings pairings, Config config, Path stateDir, Map<String, String> launcher,
+            Duration firstBackoff) {
+        this.gateway = gateway;
+        this.pairings = pairings;
+        this.stateDir = stateDir;
+        this.firstBackoff = firstBackoff;
+        this.allowedUsers = Arrays.stream(config.allowed_users()).boxed().collect(Collectors.toUnmodifiableSet());
+        this.pollTimeout = Math.max(1, Math.min(50, config.poll_timeout_secs()));
+        String launcherToken = launcher.getOrDefault(TOKEN_PROPERTY, "");
+        this.token = !launcherToken.isBlank() ? launcherToken.strip() : config._token().strip();
+        boolean enabled = config.enabled() || Boolean.parseBoolean(launcher.getOrDefault(START_PROPERTY, "false"));
+        TelegramUrl parsed = null;
+        String problem = null;
+        try {
+            parsed = telegramUrl(config.api_url());
+        } catch (IllegalArgumentException e) {
+            problem = e.getMessage();
+        }
+        this.url = parsed;
+        if (!enabled) {
+            offReason = "off ([channels.telegram] enabled = false)";
+        } else if (token.isEmpty()) {
+            offReason = "off (no token: set [channels.telegram] token, TELEGRAM_BOT_TOKEN or telegram start --token)";
+        } else if (problem != null) {
+            offReason = "off (" + problem + ")";
+        } else {
+            offReason = null;
+        }
+        this.timer = Executors.newScheduledThreadPool(2, daemonThreads("telegram-typing"));
+        this.httpThreads = Executors.newCachedThreadPool(daemonThreads("telegram-http"));
+        this.http = new OkHttpClient.Builder()
+                .dispatcher(new Dispatcher(httpThreads))
+                .connectionPool(new ConnectionPool(4, 60, TimeUnit.SECONDS))
+                .connectTimeout(Duration.ofSeconds(15))
+                .readTimeout(Duration.ofSeconds(60))
+                .writeTimeout(Duration.ofSeconds(60))
+                .build();
+        if (offReason != null) {
+            state = offReason;
+            LOG.info("Telegram channel {}", offReason);
+            starter = null;
+            return;
+        }
+        starter = new Thread(this::connect, "telegram-connect");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    @Override
+    public String id() {
+        return UpdateHandler.CHANNEL;
+    }
+
+    @Override
+    public String status() {
+        return state;
+    }
+
+    @Override
+    public void deliver(String target, String text) throws Exception {
+        BotApi current = api;
+        if (current == null || poller == null) {
+            throw new IllegalStateException("the Telegram channel is not running: " + state);
+        }
+        long chatId;
+        try {
+            chatId = Long.parseLong(target.startsWith(UpdateHandler.CHANNEL + ":") ? target.substring(UpdateHandler.CHANNEL.length() + 1) : target);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("a Telegram target is a numeric chat id, not " + target);
+        }
+        for (TelegramFormat.Chunk chunk : format.render(text)) {
+            current.sendMessage(chatId, chunk.html(), true, null);
+        }
+    }
+
+    /** Checks the token, then polls; retried with backoff while Telegram cannot be reached. */
+    private void connect() {
+        OkHttpTelegramClient client = new OkHttpTelegramClient(http, token, url);
+        BotApi botApi = new BotApi(client, firstBackoff);
+        Backoff backoff = new Backoff(firstBackoff, Duration.ofSeconds(30));
+        User me = null;
+        while (!stopped && me == null) {
+            try {
+                me = botApi.getMe();
+            } catch (BotApiException e) {
+                if (e.errorCode() == 401 || e.errorCode() == 404) {
+                    state = "off (Telegram refused the token: " + e.getMessage() + ")";
+                    LOG.error("Telegram channel stopped: the bot token was refused ({}); check [channels.telegram] token",
+                            e.getMessage());
+                    return;
+                }
+                state = "connecting (" + e.getMessage() + ")";
+                LOG.warn("Telegram is not reachable yet ({}); trying again", e.getMessage());
+                if (!pause(backoff)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+        if (stopped) {
+            return;
+        }
+        Approvals questions = new Approvals(botApi, allowedUsers::contains);
+        UpdateHandler handler = new UpdateHandler(botApi,
+                new UpdateHandler.Services(gateway, () -> router, () -> models), pairings, allowedUsers, me, questions,
+                format, timer, Clock.systemUTC());
+        OffsetStore offsets = new OffsetStore(OffsetStore.fileFor(stateDir, me.getId()));
+        Poller started = new Poller(http, token, url, pollTimeout, offsets, update -> {
+            try {
+                handler.handle(update);
+            } catch (BotApiException e) {
+                LOG.warn("Telegram update {}: {}", update.getUpdateId(), e.getMessage());
+            }
+        }, firstBackoff);
+        backoff.reset();
+        while (!stopped) {
+            try {
+                started.start();
+                break;
+            } catch (TelegramApiException e) {
+                state = "connecting (" + BotApi.describe("deleteWebhook", e) + ")";
+                LOG.warn("Telegram polling cannot start yet ({}); trying again", BotApi.describe("deleteWebhook", e));
+                if (!pause(backoff)) {
+                    started.close();
+                    return;
+                }
+            }
+        }
+        synchronized (this) {
+            if (stopped) {
+                started.close();
+                return;
+            }
+            api = botApi;
+            approvals = questions;
+            poller = started;
+        }
+        state = "polling as @" + me.getUserName() + " since " + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + (url.getHost().equals(TelegramUrl.DEFAULT_URL.getHost()) ? "" : " (api " + url.getSchema() + "://" + url.getHost() + ":" + url.getPort() + ")");
+        LOG.info("Telegram channel {}; {} allowed user(s), {} paired", state, allowedUsers.size(), pairings.approved().size());
+    }
+
+    private boolean pause(Backoff backoff) {
+        try {
+            Thread.sleep(backoff.nextMillis());
+            return !stopped;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+
+    @Deactivate
+    void stop() {
+        Poller running;
+        synchronized (this) {
+            stopped = true;
+            running = poller;
+            poller = null;
+        }
+        if (starter != null) {
+            starter.interrupt();
+        }
+        if (running != null) {
+            running.close();
+        }
+        Approvals questions = approvals;
+        if (questions != null) {
+            questions.cancelAll();
+        }
+        timer.shutdownNow();
+        http.dispatcher().cancelAll();
+        httpThreads.shutdownNow();
+        http.connectionPool().evictAll();
+        if (starter != null) {
+            try {
+                starter.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (offReason == null) {
+            LOG.info("Telegram channel stopped");
+        }
+    }
+
+    /** @return the Bot API root of {@code api_url}; Telegram's own server when empty */
+    static TelegramUrl telegramUrl(String apiUrl) {
+        if (apiUrl == null || apiUrl.isBlank()) {
+            return TelegramUrl.DEFAULT_URL;
+        }
+        URI uri;
+        try {
+            uri = URI.create(apiUrl.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("api_url is not a URL: " + apiUrl);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            throw new IllegalArgumentException("api_url must be http(s)://host[:port], not " + apiUrl);
+        }
+        if (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/")) {
+            // telegrambots builds <scheme>://<host>:<port>/bot<token>/<method> and has no room for a path
+            throw new IllegalArgumentException("api_url must be the Bot API root without a path, not " + apiUrl);
+        }
+        int port = uri.getPort() > 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+        return new TelegramUrl(scheme, uri.getHost(), port, false);
+    }
+
+    /** @return {@code $OPENPISTA_HOME/telegram}, or the bundle's data area when no home is set */
+    static Path stateDir(BundleContext context) {
+        String home = context.getProperty(ConfigurationLoader.HOME_PROPERTY);
+        if (home != null && !home.isBlank()) {
+            return Path.of(home, "telegram");
+        }
+        return context.getDataFile("telegram").toPath();
+    }
+
+    private static Map<String, String> launcherProperties(BundleContext context) {
+        String start = context.getProperty(START_PROPERTY);
+        String token = context.getProperty(TOKEN_PROPERTY);
+        return Map.of(START_PROPERTY, start == null ? "" : start, TOKEN_PROPERTY, token == null ? "" : token);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -47,8 +47,10 @@ final class ChatExchange {
             // factories on every call; none exist here, and in OSGi the search cannot see bundles anyway
             OpenAiChatModel chat = new OpenAiChatModel.OpenAiChatModelBuilder()
                     .httpClientBuilder(JdkHttpClient.builder().httpClientBuilder(tap.builder()))
-                    .baseUrl(settings.baseUrl())
-                    .apiKey(key())
+                    .baseUrl(settings.baseUrlFor(model))
+                    .apiKey(settings.bearerKey())
+                    .customHeaders(settings.headers())
+                    .customQueryParams(settings.queryParams())
                     .timeout(settings.timeout())
                     .maxRetries(0)
                     .build();
@@ -82,8 +84,10 @@ final class ChatExchange {
         try {
             OpenAiStreamingChatModel chat = new OpenAiStreamingChatModel.OpenAiStreamingChatModelBuilder()
                     .httpClientBuilder(JdkHttpClient.builder().httpClientBuilder(tap.builder()))
-                    .baseUrl(settings.baseUrl())
-                    .apiKey(key())
+                    .baseUrl(settings.baseUrlFor(model))
+                    .apiKey(settings.bearerKey())
+                    .customHeaders(settings.headers())
+                    .customQueryParams(settings.queryParams())
                     .timeout(settings.timeout())
                     .build();
             chat.chat(request, new StreamingChatResponseHandler() {
@@ -147,11 +151,6 @@ final class ChatExchange {
             // the answer is complete or abandoned: either way the connection is not needed any more
             tap.abort();
         }
-    }
-
-    private String key() {
-        // no Authorization header at all for hosts without key (Ollama), rather than "Bearer "
-        return settings.apiKey().isEmpty() ? null : settings.apiKey();
     }
 
     /** A piece of answer text. */

@@ -2,6 +2,7 @@ package org.openpista.provider.openai.internal;
 
 import java.util.Dictionary;
 import java.util.Hashtable;
+import org.openpista.api.auth.CredentialStore;
 import org.openpista.api.llm.LlmProvider;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -9,6 +10,10 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
@@ -24,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>The service is registered by hand rather than by DS because DS can only publish configuration
  * properties under their own names, and the whiteboard contract wants {@code name} as {@code
  * provider.name}. The component activates even when the key or base URL is missing, so status
- * commands can list the provider; its requests then fail with a message saying what to set.
+ * commands can list the provider; without a configured key each request takes the preset's stored
+ * login ({@code openpista auth login}), and without one fails with a message saying what to set.
  */
 @Component(configurationPid = OpenAiProviderComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {}, immediate = true)
@@ -38,13 +44,15 @@ public final class OpenAiProviderComponent {
 
     /** Configuration of one provider instance; keys follow {@code [agent]} in {@code config.toml}. */
     @ObjectClassDefinition(name = "openpista OpenAI-compatible provider",
-            description = "An LLM provider speaking OpenAI Chat Completions: OpenAI, Together, Ollama, OpenRouter or a custom host.")
+            description = "An LLM provider speaking OpenAI Chat Completions: OpenAI, Together, Ollama, OpenRouter, GitHub Copilot,"
+                    + " Google Gemini, Vercel AI Gateway, Azure OpenAI, AWS Bedrock or a custom host.")
     public @interface Config {
 
         @AttributeDefinition(name = "Name", description = "Instance name, published as provider.name; empty = the preset.")
         String name() default "";
 
-        @AttributeDefinition(name = "Preset", description = "openai, together, ollama, openrouter or custom.")
+        @AttributeDefinition(name = "Preset", description = "openai, together, ollama, openrouter, custom, github-copilot,"
+                + " google, vercel-ai-gateway, azure-openai or bedrock.")
         String preset() default "openai";
 
         @AttributeDefinition(name = "Base URL",
@@ -67,14 +75,25 @@ public final class OpenAiProviderComponent {
 
         @AttributeDefinition(name = "Stream", description = "Stream answers as they are generated.")
         boolean stream() default true;
+
+        @AttributeDefinition(name = "API version", description = "Azure OpenAI's api-version; empty = " + Settings.AZURE_API_VERSION + ".")
+        String api_version() default "";
+
+        @AttributeDefinition(name = "Region", description = "AWS region of Bedrock, for example us-east-1; empty = the login's.")
+        String region() default "";
     }
+
+    /** The stored logins, used per request when no key is configured; absent without the auth bundle. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile CredentialStore logins;
 
     private final ServiceRegistration<LlmProvider> registration;
 
     /** Registers the provider described by the configuration. */
     @Activate
     public OpenAiProviderComponent(BundleContext context, Config config) {
-        OpenAiProvider provider = new OpenAiProvider(Settings.of(config));
+        OpenAiProvider provider = new OpenAiProvider(Settings.of(config), () -> logins);
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(LlmProvider.NAME, provider.name());
         registration = context.registerService(LlmProvider.class, provider, properties);

@@ -2,27 +2,48 @@ package org.openpista.provider.openai.internal;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import org.openpista.api.auth.Credential;
 import org.openpista.api.llm.ProviderException;
 
 /**
  * One provider instance's configuration with the preset's defaults filled in. Building it never
  * fails, so the component registers even when something is missing; {@link #requireUsable()} says
- * what is missing when a request is made.
+ * what is missing when a request is made. A request without configured key runs on a copy that
+ * carries the stored login ({@link #withLogin(Credential)}).
  *
  * @param name the instance name ({@code provider.name})
  * @param presetName the preset as configured, lower case
- * @param baseUrl the API root including {@code /v1}, without trailing slash; empty when unknown
+ * @param baseUrl the API root including {@code /v1} (Azure: the resource endpoint), without
+ *     trailing slash; empty when unknown
  * @param apiKey the API key, empty when none
- * @param model the model used when a request names none; may be empty for {@code custom}
+ * @param model the model used when a request names none (Azure: the deployment); may be empty
  * @param maxRetries how often 429 and 5xx answers are retried
  * @param timeout how long to wait for an answer (and, when streaming, between two chunks)
  * @param stream whether answers are streamed
+ * @param baseUrlConfigured whether {@code base_url} was configured, so it wins over a login's endpoint
+ * @param apiVersion Azure's {@code api-version}
+ * @param region the AWS region (Bedrock)
+ * @param login the stored login the key comes from, empty when it was configured
  */
 record Settings(
         String name, String presetName, String baseUrl, String apiKey, String model, int maxRetries, Duration timeout,
-        boolean stream) {
+        boolean stream, boolean baseUrlConfigured, String apiVersion, String region, String login) {
+
+    /** Azure's {@code api-version} when none is configured: the current generally available one. */
+    static final String AZURE_API_VERSION = "2024-10-21";
+
+    /** Headers GitHub's Copilot API expects from an editor integration. */
+    private static final Map<String, String> COPILOT_HEADERS = Map.of(
+            "Copilot-Integration-Id", "vscode-chat",
+            "Editor-Version", "vscode/1.99.3",
+            "Editor-Plugin-Version", "copilot-chat/0.26.7",
+            "Openai-Intent", "conversation-panel");
 
     Settings {
         name = name == null ? "" : name.strip();
@@ -31,13 +52,18 @@ record Settings(
         model = model == null ? "" : model.strip();
         maxRetries = Math.max(0, maxRetries);
         timeout = timeout == null || timeout.isNegative() || timeout.isZero() ? Duration.ofSeconds(120) : timeout;
+        apiVersion = apiVersion == null || apiVersion.isBlank() ? AZURE_API_VERSION : apiVersion.strip();
+        region = region == null ? "" : region.strip().toLowerCase(Locale.ROOT);
+        login = login == null ? "" : login;
         Preset preset = Preset.find(presetName).orElse(null);
         if (name.isEmpty()) {
             name = presetName;
         }
         baseUrl = baseUrl == null ? "" : baseUrl.strip();
         if (baseUrl.isEmpty() && preset != null) {
-            baseUrl = preset.baseUrl;
+            baseUrl = preset == Preset.BEDROCK && !region.isEmpty()
+                    ? "https://bedrock-runtime." + region + ".amazonaws.com/openai/v1"
+                    : preset.baseUrl;
         }
         // the API root is documented with /v1 and no trailing slash; a user's trailing slash must not
         // turn {base}/chat/completions into a double slash
@@ -47,6 +73,13 @@ record Settings(
         if (model.isEmpty() && preset != null) {
             model = preset.defaultModel;
         }
+    }
+
+    /** Settings without Azure, Bedrock or login specifics; a non-blank base URL counts as configured. */
+    Settings(String name, String presetName, String baseUrl, String apiKey, String model, int maxRetries, Duration timeout,
+            boolean stream) {
+        this(name, presetName, baseUrl, apiKey, model, maxRetries, timeout, stream, baseUrl != null && !baseUrl.isBlank(), "",
+                "", "");
     }
 
     /** @return settings from a component configuration */
@@ -59,7 +92,23 @@ record Settings(
                 config.model(),
                 config.max_retries(),
                 Duration.ofSeconds(Math.max(1, config.timeout_secs())),
-                config.stream());
+                config.stream(),
+                !config.base_url().isBlank(),
+                config.api_version(),
+                config.region(),
+                "");
+    }
+
+    /**
+     * @return a copy that authenticates with a stored login: its secret as key, its endpoint and
+     *     region unless the configuration names its own
+     */
+    Settings withLogin(Credential credential) {
+        // an empty endpoint is filled from the preset (and, for Bedrock, the region) by the constructor
+        String endpoint = baseUrlConfigured ? baseUrl : credential.endpoint();
+        String loginRegion = region.isEmpty() ? credential.attribute(Credential.REGION) : region;
+        return new Settings(name, presetName, endpoint, credential.secret(), model, maxRetries, timeout, stream, baseUrlConfigured,
+                apiVersion, loginRegion, credential.provider());
     }
 
     /** @return the preset, or {@code null} when the configured one is unknown */
@@ -89,6 +138,9 @@ record Settings(
 
     /** @return what to check after the key was refused, for example {@code OPENAI_API_KEY or [agent] api_key} */
     String keyHint() {
+        if (!login.isEmpty()) {
+            return "the stored " + login + " login (log in again: openpista auth login " + login + ")";
+        }
         Preset preset = preset();
         return preset == null || preset.keyVariable.isEmpty()
                 ? "[agent] api_key"
@@ -99,6 +151,45 @@ record Settings(
     boolean plainHttp() {
         URI uri = uri();
         return uri != null && "http".equalsIgnoreCase(uri.getScheme());
+    }
+
+    /** @return the API root requests for this model go to (Azure: the model's deployment) */
+    String baseUrlFor(String model) {
+        if (preset() == Preset.AZURE && !baseUrl.contains("/openai/deployments/")) {
+            return baseUrl + "/openai/deployments/" + URLEncoder.encode(model, StandardCharsets.UTF_8);
+        }
+        return baseUrl;
+    }
+
+    /** @return the API root of the model listing (Azure lists under {@code /openai}) */
+    String modelsBaseUrl() {
+        if (preset() == Preset.AZURE) {
+            int deployments = baseUrl.indexOf("/openai/deployments/");
+            return (deployments < 0 ? baseUrl : baseUrl.substring(0, deployments)) + "/openai";
+        }
+        return baseUrl;
+    }
+
+    /** @return the key sent as {@code Authorization: Bearer}, or {@code null} when none is (no key, or Azure's own header) */
+    String bearerKey() {
+        return apiKey.isEmpty() || preset() == Preset.AZURE ? null : apiKey;
+    }
+
+    /** @return headers every request carries besides {@code Authorization} */
+    Map<String, String> headers() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        Preset preset = preset();
+        if (preset == Preset.GITHUB_COPILOT) {
+            headers.putAll(COPILOT_HEADERS);
+        } else if (preset == Preset.AZURE && !apiKey.isEmpty()) {
+            headers.put("api-key", apiKey);
+        }
+        return headers;
+    }
+
+    /** @return query parameters every request carries */
+    Map<String, String> queryParams() {
+        return preset() == Preset.AZURE ? Map.of("api-version", apiVersion) : Map.of();
     }
 
     /**
@@ -114,8 +205,15 @@ record Settings(
                     + Preset.names());
         }
         if (baseUrl.isEmpty()) {
-            throw notConfigured("Provider '" + name + "' (" + preset.id + ") has no endpoint: set [agent] base_url to"
-                    + " the API root including /v1, for example http://localhost:8000/v1");
+            throw notConfigured(switch (preset) {
+                case AZURE -> "Azure OpenAI needs its endpoint: run openpista auth login azure-openai (endpoint and key), or set"
+                        + " base_url under [providers.azure-openai] to https://NAME.openai.azure.com";
+                case BEDROCK -> "AWS Bedrock needs a region: run openpista auth login bedrock (region and API key), or set"
+                        + " region under [providers.bedrock]";
+                default -> "Provider '" + name + "' (" + preset.id + ") has no endpoint: set [agent] base_url to"
+                        + " the API root including /v1, for example http://localhost:8000/v1, or run openpista auth login "
+                        + preset.id;
+            });
         }
         URI uri = uri();
         if (uri == null || uri.getHost() == null
@@ -124,8 +222,10 @@ record Settings(
                     + " [agent] base_url to the API root including /v1, for example https://api.openai.com/v1");
         }
         if (apiKey.isEmpty() && preset.needsKey()) {
-            throw notConfigured("No API key for " + preset.displayName + ": set " + preset.keyVariable
-                    + " (or OPENPISTA_API_KEY) or [agent] api_key");
+            throw notConfigured(preset.keyVariable.isEmpty()
+                    ? "No login for " + preset.displayName + ": run openpista auth login " + preset.id
+                    : "No API key for " + preset.displayName + ": set " + preset.keyVariable
+                            + " (or OPENPISTA_API_KEY) or [agent] api_key, or run openpista auth login " + preset.id);
         }
     }
 
@@ -133,7 +233,9 @@ record Settings(
     String modelFor(String requested) throws ProviderException {
         String chosen = requested == null || requested.isBlank() ? model : requested.strip();
         if (chosen.isEmpty()) {
-            throw notConfigured("Provider '" + name + "' (" + presetName + ") has no default model: set [agent] model");
+            throw notConfigured(preset() == Preset.AZURE
+                    ? "Provider '" + name + "' (azure-openai) has no deployment: set [agent] model to the deployment name"
+                    : "Provider '" + name + "' (" + presetName + ") has no default model: set [agent] model");
         }
         return chosen;
     }
@@ -154,7 +256,7 @@ record Settings(
     public String toString() {
         // never the key
         return "Settings[name=" + name + ", preset=" + presetName + ", baseUrl=" + baseUrl + ", apiKey="
-                + (apiKey.isEmpty() ? "none" : "set") + ", model=" + model + ", maxRetries=" + maxRetries
-                + ", timeout=" + timeout + ", stream=" + stream + "]";
+                + (apiKey.isEmpty() ? "none" : login.isEmpty() ? "set" : "from login " + login) + ", model=" + model
+                + ", maxRetries=" + maxRetries + ", timeout=" + timeout + ", stream=" + stream + "]";
     }
 }

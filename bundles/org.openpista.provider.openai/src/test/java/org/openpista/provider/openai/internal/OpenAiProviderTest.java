@@ -461,7 +461,8 @@ class OpenAiProviderTest {
         assertThat(provider.name()).isEqualTo("openai");
         assertThat(provider.defaultModel()).isEqualTo("gpt-4o");
         assertThat(error.kind()).isEqualTo(Kind.NOT_CONFIGURED);
-        assertThat(error.getMessage()).isEqualTo("No API key for OpenAI: set OPENAI_API_KEY (or OPENPISTA_API_KEY) or [agent] api_key");
+        assertThat(error.getMessage()).isEqualTo("No API key for OpenAI: set OPENAI_API_KEY (or OPENPISTA_API_KEY) or [agent] api_key,"
+                + " or run openpista auth login openai");
         assertThat(server.allRequests()).isEmpty();
         assertThatThrownBy(provider::listModels).isInstanceOfSatisfying(ProviderException.class,
                 e -> assertThat(e.kind()).isEqualTo(Kind.NOT_CONFIGURED));

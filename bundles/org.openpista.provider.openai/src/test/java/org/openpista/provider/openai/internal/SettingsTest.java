@@ -110,7 +110,7 @@ class SettingsTest {
                 Settings.of(Configs.config(Map.of("base_url", "ftp://files.example.com", "_api_key", "k")))::requireUsable);
 
         assertThat(unknown.kind()).isEqualTo(Kind.NOT_CONFIGURED);
-        assertThat(unknown.getMessage()).contains("'gemini'").contains("openai, together, ollama, openrouter or custom");
+        assertThat(unknown.getMessage()).contains("'gemini'").contains("openai, together, ollama, openrouter, custom,").contains(" or bedrock");
         assertThat(broken.kind()).isEqualTo(Kind.NOT_CONFIGURED);
         assertThat(broken.getMessage()).contains("ftp://files.example.com").contains("[agent] base_url");
     }

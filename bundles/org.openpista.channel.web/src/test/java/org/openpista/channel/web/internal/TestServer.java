@@ -1,0 +1,167 @@
+package org.openpista.channel.web.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.websocket.server.config.JettyWebSocketServletContainerInitializer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.openpista.api.auth.AuthService;
+import org.openpista.api.model.ModelSelector;
+import org.openpista.api.session.SessionRouter;
+
+/**
+ * The channel's servlets in a plain embedded Jetty of the version Felix HTTP embeds, with a
+ * scripted agent and memory behind them: real sockets, real HTTP and WebSocket, no OSGi.
+ */
+final class TestServer implements AutoCloseable {
+
+    static final String TOKEN = "test-token-0123456789abcdef";
+    static final Path WEB = Path.of("../../web").toAbsolutePath().normalize();
+
+    final MemoryStore store = new MemoryStore();
+    final ScriptedGateway gateway = new ScriptedGateway(store);
+    final MutableClock clock = new MutableClock();
+    final WebSettings settings;
+    final ChatHub hub;
+    private final Server server;
+    volatile ModelSelector models;
+    volatile AuthService auth;
+    volatile SessionRouter router;
+
+    TestServer() throws Exception {
+        this(settings(TOKEN, List.of(), Duration.ofSeconds(120), 1024 * 1024));
+    }
+
+    TestServer(WebSettings settings) throws Exception {
+        this.settings = settings;
+        Authenticator authenticator = new Authenticator(settings.token(), clock, new SecureRandom());
+        hub = new ChatHub(settings, authenticator, gateway, store, new OptionalServices() {
+            @Override
+            public ModelSelector models() {
+                return models;
+            }
+
+            @Override
+            public AuthService auth() {
+                return auth;
+            }
+
+            @Override
+            public SessionRouter router() {
+                return router;
+            }
+        });
+        OriginPolicy origins = new OriginPolicy(settings);
+        StaticFiles files = new StaticFiles(settings.staticDir() != null ? settings.staticDir() : WEB, path -> null);
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/");
+        JettyWebSocketServletContainerInitializer.configure(context, null);
+        context.addServlet(new ServletHolder(new SocketServlet(hub, origins)), "/ws");
+        context.addServlet(new ServletHolder(new PageServlet(hub, origins, files, () -> {
+            ModelSelector selector = models;
+            return selector == null ? null : selector.current();
+        })), "/*");
+        server.setHandler(context);
+        server.start();
+    }
+
+    static WebSettings settings(String token, List<String> origins, Duration turnTimeout, long maxFrame) {
+        return new WebSettings(true, "127.0.0.1", 0, token, origins, null, "", maxFrame, turnTimeout, Duration.ofMinutes(10));
+    }
+
+    int port() {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    String origin() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    URI ws(Map<String, String> query) {
+        StringJoiner params = new StringJoiner("&");
+        query.forEach((key, value) -> params.add(key + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        return URI.create("ws://127.0.0.1:" + port() + "/ws" + (query.isEmpty() ? "" : "?" + params));
+    }
+
+    /** A connected client with the raw token. */
+    WsClient client(String clientId) throws Exception {
+        WsClient client = WsClient.connect(ws(Map.of("token", TOKEN, "client_id", clientId)));
+        client.handshake();
+        return client;
+    }
+
+    HttpResponse<String> get(String path, Map<String, String> headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path)).GET();
+        headers.forEach(request::header);
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String body, Map<String, String> headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
+        headers.forEach(request::header);
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Sends a WebSocket upgrade by hand, with any headers (the JDK client refuses to set Host), and
+     * returns the response head: the status line first.
+     */
+    String rawUpgrade(String pathAndQuery, Map<String, String> headers) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port())) {
+            socket.setSoTimeout(10_000);
+            StringBuilder request = new StringBuilder("GET " + pathAndQuery + " HTTP/1.1\r\n");
+            if (!headers.containsKey("Host")) {
+                request.append("Host: 127.0.0.1:").append(port()).append("\r\n");
+            }
+            headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+            request.append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n")
+                    .append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+            OutputStream out = socket.getOutputStream();
+            out.write(request.toString().getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            int c;
+            while ((c = in.read()) >= 0) {
+                head.append((char) c);
+                if (head.toString().endsWith("\r\n\r\n")) {
+                    break;
+                }
+            }
+            return head.toString();
+        }
+    }
+
+    @Override
+    public void close() {
+        hub.close();
+        gateway.close();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("Jetty did not stop", e);
+        }
+    }
+}

@@ -36,6 +36,61 @@ final class ConfigLoader {
         return locations;
     }
 
+    /** A provider and model chosen at runtime, which wins over the file until the process ends. */
+    record Selection(String provider, String model) {}
+
+    private Selection selection;
+
+    /**
+     * Chooses provider and model at runtime and applies the configuration with them; on failure the
+     * previous choice stays.
+     *
+     * @param provider a known provider, or empty to keep the current one
+     * @param model the model, or empty for the provider's default
+     * @return what was loaded
+     * @throws ConfigException for an unknown provider, or when the file cannot be loaded
+     */
+    synchronized ConfigReport select(String provider, String model) throws ConfigException {
+        String wanted = provider == null ? "" : provider.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!wanted.isEmpty() && !Providers.KNOWN.contains(wanted)) {
+            throw new ConfigException(locations.file(), 0, "provider", "unknown provider " + Rule.quote(wanted) + " (known: "
+                    + String.join(", ", Providers.KNOWN) + ")");
+        }
+        Selection previous = selection;
+        selection = new Selection(wanted, model == null ? "" : model.strip());
+        try {
+            return load();
+        } catch (ConfigException e) {
+            selection = previous;
+            throw e;
+        }
+    }
+
+    /**
+     * Applies a runtime selection. Before the environment: a different provider replaces the file's,
+     * whose {@code [agent]} base URL, key and model do not belong to it (the new one takes those of
+     * {@code [providers.<name>]} and its own key variable). After the environment: the chosen model
+     * wins over {@code OPENPISTA_MODEL}.
+     */
+    private static Settings applySelection(Settings settings, Selection selection, boolean beforeEnvironment) {
+        if (selection == null) {
+            return settings;
+        }
+        Map<String, Object> agent = new java.util.LinkedHashMap<>(settings.agent());
+        if (beforeEnvironment) {
+            if (selection.provider().isEmpty() || selection.provider().equals(settings.provider())) {
+                return settings;
+            }
+            agent.put("provider", selection.provider());
+            agent.remove("base_url");
+            agent.remove("api_key");
+            agent.remove("model");
+        } else {
+            agent.put("model", selection.model());
+        }
+        return settings.withAgent(agent);
+    }
+
     /**
      * Reads the file again and applies it. Nothing is pushed when it fails.
      *
@@ -44,11 +99,12 @@ final class ConfigLoader {
      */
     synchronized ConfigReport load() throws ConfigException {
         TomlFile toml = TomlFile.read(locations.file());
-        Settings settings = env.apply(Validator.validate(toml, locations.file()), locations.file());
+        Settings settings = applySelection(Validator.validate(toml, locations.file()), selection, true);
+        settings = applySelection(env.apply(settings, locations.file()), selection, false);
         Map<String, Map<String, Object>> configurations = new PidMapper(locations).map(settings);
         String provider = settings.provider();
-        String problem = Providers.problem(provider, settings.agentText("api_key"), settings.agentText("base_url"),
-                locations.file().toString());
+        String problem = Providers.problem(provider, settings.providerText("api_key"), settings.providerText("base_url"),
+                locations.file().toString(), StoredLogins.in(locations.home()));
 
         try {
             sink.apply(configurations);
@@ -64,7 +120,7 @@ final class ConfigLoader {
         LOG.info("Loaded {}{}: provider {}, {} channel section(s), {} cron job(s)", locations.file(),
                 toml.exists() ? "" : " (absent, defaults apply)", provider, settings.channels().size(),
                 settings.cron().size());
-        return new ConfigReport(locations.file(), toml.exists(), provider, settings.agentText("model"), problem,
+        return new ConfigReport(locations.file(), toml.exists(), provider, settings.providerText("model"), problem,
                 settings.warnings());
     }
 }

@@ -60,7 +60,8 @@ final class EnvOverrides {
         variable("WHATSAPP_SESSION_DIR").ifPresent(dir -> channel(channels, "whatsapp").put("session_dir", dir.value()));
         variable("WHATSAPP_BRIDGE_PATH").ifPresent(path -> channel(channels, "whatsapp").put("bridge_path", path.value()));
 
-        return new Settings(agent, settings.database(), skills, channels, settings.cron(), settings.warnings());
+        return new Settings(agent, settings.database(), skills, channels, settings.cron(), settings.auth(), settings.providers(),
+                settings.warnings());
     }
 
     /** An environment variable that is set, and the name it was found under. */

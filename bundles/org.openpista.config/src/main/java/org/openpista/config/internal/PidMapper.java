@@ -32,6 +32,8 @@ final class PidMapper {
     static final String SKILLS = "org.openpista.skills";
     /** The system tools' PID. */
     static final String TOOL_SYSTEM = "org.openpista.tool.system";
+    /** The logins' PID; pushed only when {@code [auth]} has keys. */
+    static final String AUTH = "org.openpista.auth";
     /** The cron scheduler's PID. */
     static final String CRON = "org.openpista.cron";
     /** Prefix of a channel's PID, followed by the channel name. */
@@ -64,6 +66,9 @@ final class PidMapper {
         pids.put(TOOL_SYSTEM, Map.of("workspace", workspace));
         settings.channels().forEach((name, keys) -> pids.put(CHANNEL_PREFIX + name, channel(keys)));
         pids.put(CRON, Map.of("jobs", cron(settings)));
+        if (!settings.auth().isEmpty()) {
+            pids.put(AUTH, auth(settings));
+        }
         return pids;
     }
 
@@ -83,17 +88,31 @@ final class PidMapper {
         return agent;
     }
 
+    /** The selected provider's instance: {@code [agent]} keys, else those of {@code [providers.<name>]}. */
     private static Map<String, Object> provider(Settings settings) {
         Map<String, Object> provider = new LinkedHashMap<>();
         provider.put("name", settings.provider());
         provider.put("preset", settings.provider());
-        provider.put("base.url", settings.agentText("base_url"));
-        String key = settings.agentText("api_key");
+        provider.put("base.url", settings.providerText("base_url"));
+        String key = settings.providerText("api_key");
         if (!key.isEmpty()) {
             provider.put(".api.key", key);
         }
-        provider.put("model", settings.agentText("model"));
+        provider.put("model", settings.providerText("model"));
+        Map<String, Object> own = settings.providers().getOrDefault(settings.provider(), Map.of());
+        for (String extra : List.of("api_version", "region", "timeout_secs", "max_retries")) {
+            if (own.containsKey(extra)) {
+                provider.put(extra.replace('_', '.'), own.get(extra));
+            }
+        }
         return provider;
+    }
+
+    /** {@code [auth]} keys dotted: {@code login_timeout_secs} → {@code login.timeout.secs}, {@code openai.token_url} → {@code openai.token.url}. */
+    private static Map<String, Object> auth(Settings settings) {
+        Map<String, Object> auth = new LinkedHashMap<>();
+        settings.auth().forEach((key, value) -> auth.put(key.replace('_', '.'), value));
+        return auth;
     }
 
     /** @return the database file: {@code sqlite:} prefix dropped, {@code ~} expanded, under home if relative */

@@ -18,8 +18,8 @@ final class Schema {
     /** Tool approval modes. */
     static final List<String> APPROVAL_MODES = List.of("ask", "auto", "deny");
 
-    /** Top-level tables read by other parts of openpista (credentials, provider accounts). */
-    static final Set<String> PASSED_OVER = Set.of("auth", "providers");
+    /** Top-level tables read by other parts of openpista without checking here; none at present. */
+    static final Set<String> PASSED_OVER = Set.of();
 
     private static final Field APPROVAL = plain(Rule.oneOf("approval mode", APPROVAL_MODES));
     private static final Field ENABLED = plain(Rule.flag());
@@ -50,6 +50,41 @@ final class Schema {
             "docker_image", TEXT,
             "wasm_engine", plain(Rule.oneOf("wasm engine", List.of("auto", "wasmtime", "chicory"))),
             "scan_interval_secs", plain(Rule.integer(0, 3600, "a number of seconds (0 = no background scan)")));
+
+    /** {@code [auth]}: settings of the logins ({@code org.openpista.auth}). */
+    static final Map<String, Field> AUTH = fields(
+            "login_timeout_secs", plain(Rule.integer(1, 86_400, "a number of seconds")),
+            "http_timeout_secs", plain(Rule.integer(1, 3_600, "a number of seconds")),
+            "refresh_check_secs", plain(Rule.integer(1, 86_400, "a number of seconds")));
+
+    /** The logins whose endpoints {@code [auth.<provider>]} may override. */
+    static final List<String> AUTH_PROVIDERS = List.of("openai", "anthropic", "openrouter", "github-copilot");
+
+    /** {@code [auth.<provider>]}: login endpoints and client, defaults built into the auth bundle. */
+    static final Map<String, Field> AUTH_PROVIDER = fields(
+            "authorize_url", URL,
+            "token_url", URL,
+            "device_url", URL,
+            "key_url", URL,
+            "copilot_token_url", URL,
+            "client_id", TEXT,
+            "scope", TEXT,
+            "redirect_uri", URL,
+            "callback_port", PORT,
+            "api_url", URL);
+
+    /**
+     * {@code [providers.<name>]}: per-provider settings used whenever that provider is selected
+     * (also when switched to at runtime); {@code [agent]} keys win for the provider it selects.
+     */
+    static final Map<String, Field> PROVIDER = fields(
+            "base_url", URL,
+            "api_key", SECRET,
+            "model", TEXT,
+            "api_version", TEXT,
+            "region", TEXT,
+            "timeout_secs", plain(Rule.integer(1, 86_400, "a number of seconds")),
+            "max_retries", plain(Rule.integer(0, 100, "a number of retries")));
 
     /** {@code [[cron]]}: one scheduled message per entry. */
     static final Map<String, Field> CRON = fields(

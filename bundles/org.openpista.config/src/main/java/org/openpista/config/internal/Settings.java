@@ -16,6 +16,9 @@ import java.util.Map;
  * @param skills {@code [skills]}
  * @param channels {@code [channels.<name>]} by name, in file order
  * @param cron the {@code [[cron]]} entries, in file order
+ * @param auth {@code [auth]}: its own keys, and those of {@code [auth.<provider>]} as {@code
+ *     <provider>.<key>}
+ * @param providers {@code [providers.<name>]} by name
  * @param warnings problems that did not stop loading, each naming file, line and key
  */
 record Settings(
@@ -24,6 +27,8 @@ record Settings(
         Map<String, Object> skills,
         Map<String, Map<String, Object>> channels,
         List<Map<String, Object>> cron,
+        Map<String, Object> auth,
+        Map<String, Map<String, Object>> providers,
         List<String> warnings) {
 
     Settings {
@@ -36,7 +41,35 @@ record Settings(
         List<Map<String, Object>> cronCopy = new ArrayList<>();
         cron.forEach(entry -> cronCopy.add(frozen(entry)));
         cron = Collections.unmodifiableList(cronCopy);
+        auth = frozen(auth);
+        Map<String, Map<String, Object>> providerCopy = new LinkedHashMap<>();
+        providers.forEach((name, keys) -> providerCopy.put(name, frozen(keys)));
+        providers = Collections.unmodifiableMap(providerCopy);
         warnings = List.copyOf(warnings);
+    }
+
+    /** Settings without {@code [auth]} and {@code [providers]}. */
+    Settings(Map<String, Object> agent, Map<String, Object> database, Map<String, Object> skills,
+            Map<String, Map<String, Object>> channels, List<Map<String, Object>> cron, List<String> warnings) {
+        this(agent, database, skills, channels, cron, Map.of(), Map.of(), warnings);
+    }
+
+    /**
+     * @return a value for the selected provider: {@code [agent]}'s when set, else that of {@code
+     *     [providers.<provider>]}, else empty
+     */
+    String providerText(String key) {
+        String value = agentText(key);
+        if (!value.isEmpty()) {
+            return value;
+        }
+        Object fallback = providers.getOrDefault(provider(), Map.of()).get(key);
+        return fallback == null ? "" : fallback.toString();
+    }
+
+    /** @return a copy with other {@code [agent]} values */
+    Settings withAgent(Map<String, Object> newAgent) {
+        return new Settings(newAgent, database, skills, channels, cron, auth, providers, warnings);
     }
 
     /** @return the selected provider preset, {@value Providers#DEFAULT} when none is set */

@@ -46,6 +46,8 @@ final class Validator {
         Map<String, Object> skills = new LinkedHashMap<>();
         Map<String, Map<String, Object>> channels = new LinkedHashMap<>();
         List<Map<String, Object>> cron = new ArrayList<>();
+        Map<String, Object> auth = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> providers = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : root.properties()) {
             List<Object> path = List.of(entry.getKey());
             JsonNode node = entry.getValue();
@@ -68,13 +70,65 @@ final class Validator {
                 case "cron":
                     cron = cron(path, node);
                     break;
+                case "auth":
+                    auth = auth(path, node);
+                    break;
+                case "providers":
+                    providers = providers(path, node);
+                    break;
                 default:
                     if (!Schema.PASSED_OVER.contains(entry.getKey())) {
                         warn(path, node.isObject() ? "unknown section, ignored" : "unknown key, ignored");
                     }
             }
         }
-        return new Settings(agent, database, skills, channels, cron, warnings);
+        return new Settings(agent, database, skills, channels, cron, auth, providers, warnings);
+    }
+
+    /** {@code [auth]} keys as they are, {@code [auth.<provider>]} keys as {@code <provider>.<key>}. */
+    private Map<String, Object> auth(List<Object> path, JsonNode node) throws ConfigException {
+        requireTable(path, node);
+        Map<String, Object> auth = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            List<Object> keyPath = append(path, entry.getKey());
+            if (entry.getValue().isObject()) {
+                if (!Schema.AUTH_PROVIDERS.contains(entry.getKey())) {
+                    warn(keyPath, "no login of that name, ignored (logins with endpoints: "
+                            + String.join(", ", Schema.AUTH_PROVIDERS) + ")");
+                    continue;
+                }
+                section(keyPath, entry.getValue(), Schema.AUTH_PROVIDER)
+                        .forEach((key, value) -> auth.put(entry.getKey() + "." + key, value));
+                continue;
+            }
+            Schema.Field field = Schema.AUTH.get(entry.getKey());
+            if (field == null) {
+                warn(keyPath, "unknown key, ignored (known: " + String.join(", ", Schema.AUTH.keySet())
+                        + ", and tables [auth.<provider>])");
+                continue;
+            }
+            try {
+                auth.put(entry.getKey(), field.rule().read(entry.getValue(), field.secret()));
+            } catch (Rule.BadValue bad) {
+                throw error(keyPath, bad.getMessage());
+            }
+        }
+        return auth;
+    }
+
+    private Map<String, Map<String, Object>> providers(List<Object> path, JsonNode node) throws ConfigException {
+        requireTable(path, node);
+        Map<String, Map<String, Object>> providers = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            List<Object> providerPath = append(path, entry.getKey());
+            String name = entry.getKey().trim().toLowerCase(java.util.Locale.ROOT);
+            if (!Providers.KNOWN.contains(name)) {
+                warn(providerPath, "unknown provider, ignored (known: " + String.join(", ", Providers.KNOWN) + ")");
+                continue;
+            }
+            providers.put(name, section(providerPath, entry.getValue(), Schema.PROVIDER));
+        }
+        return providers;
     }
 
     private Map<String, Object> database(List<Object> path, JsonNode node) throws ConfigException {

@@ -88,9 +88,9 @@ class ConfigLoaderTest {
             "session = \"reports\"",                                // 65
             "",                                                     // 66
             "[auth]",                                               // 67
-            "anything = \"goes\"",                                  // 68
+            "login_timeout_secs = 300",                             // 68
             "[providers.openai]",                                   // 69
-            "whatever = 1",                                         // 70
+            "model = \"gpt-4.1\"",                                  // 70
             "");
 
     @TempDir
@@ -149,7 +149,8 @@ class ConfigLoaderTest {
         assertThat(sink.current).containsOnlyKeys("org.openpista.agent", "org.openpista.provider.anthropic~anthropic",
                 "org.openpista.memory.sqlite", "org.openpista.skills", "org.openpista.tool.system",
                 "org.openpista.channel.cli", "org.openpista.channel.web", "org.openpista.channel.telegram",
-                "org.openpista.channel.whatsapp", "org.openpista.channel.mobile", "org.openpista.cron");
+                "org.openpista.channel.whatsapp", "org.openpista.channel.mobile", "org.openpista.cron", "org.openpista.auth");
+        assertThat(sink.current.get("org.openpista.auth")).containsExactly(Map.entry("login.timeout.secs", 300));
 
         assertThat(sink.current.get("org.openpista.agent")).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "provider", "anthropic",
@@ -276,7 +277,8 @@ class ConfigLoaderTest {
                 assertThat(e.line()).isEqualTo(4);
                 assertThat(e.key()).isEqualTo("agent.provider");
                 assertThat(e.getMessage()).isEqualTo(file + ":4: agent.provider: unknown provider \"opnai\" "
-                        + "(known: openai, anthropic, claude, responses, together, ollama, openrouter, custom)");
+                        + "(known: openai, anthropic, claude, responses, together, ollama, openrouter, custom, github-copilot,"
+                        + " google, vercel-ai-gateway, azure-openai, bedrock)");
             });
         }
 
@@ -383,7 +385,8 @@ class ConfigLoaderTest {
 
         @Test
         void authAndProvidersSectionsAreAccepted() throws Exception {
-            write("[auth]\nfoo = 1\n[auth.openai]\nbar = \"x\"\n[providers.together]\nbaz = true\n");
+            write("[auth]\nlogin_timeout_secs = 60\n[auth.openai]\ntoken_url = \"http://127.0.0.1:9/t\"\n"
+                    + "[providers.together]\nmodel = \"m\"\n");
 
             assertThat(loader.load().warnings()).isEmpty();
         }
@@ -520,7 +523,7 @@ class ConfigLoaderTest {
         @Test
         void openaiWithoutKey() throws Exception {
             assertThat(loader.load().providerProblem()).isEqualTo("no API key for provider \"openai\": set OPENAI_API_KEY "
-                    + "(or OPENPISTA_API_KEY), or add api_key under [agent] in " + file);
+                    + "(or OPENPISTA_API_KEY), or add api_key under [agent] in " + file + ", or log in: openpista auth login openai");
             assertThat(sink.current.get("org.openpista.provider.openai~openai")).doesNotContainKey(".api.key");
         }
 
@@ -545,7 +548,8 @@ class ConfigLoaderTest {
         void customNeedsBaseUrlButNoKey() throws Exception {
             write("[agent]\nprovider = \"custom\"\n");
             assertThat(loader.load().providerProblem())
-                    .isEqualTo("provider \"custom\" needs an endpoint: add base_url under [agent] in " + file);
+                    .isEqualTo("provider \"custom\" needs an endpoint: add base_url under [agent] in " + file
+                            + ", or store endpoint and key: openpista auth login custom");
             write("[agent]\nprovider = \"custom\"\nbase_url = \"http://127.0.0.1:9/v1\"\n");
             assertThat(loader.load().providerProblem()).isEmpty();
         }

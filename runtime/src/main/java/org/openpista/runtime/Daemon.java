@@ -150,7 +150,9 @@ final class Daemon {
         properties.put("gosh.args", "--nointeractive --noshutdown");
         properties.put("openpista.console", Boolean.toString(options.foreground() && Terminals.stdinIsTerminal()));
         properties.put("openpista.channels", String.join(",", options.channels()));
+        Phases phases = new Phases(LOG);
         try (OsgiRuntime runtime = OsgiRuntime.create(Distribution.locate(), home, options.features(), properties)) {
+            phases.mark("framework and installs");
             BundleContext system = runtime.context();
             system.registerService(DaemonControl.class, new Control(home), null);
             system.addBundleListener(event -> {
@@ -165,13 +167,16 @@ final class Daemon {
                 err.println("openpista: " + e.getMessage());
                 return Main.USAGE;
             }
+            phases.mark("configuration");
             report.warnings().forEach(warning -> err.println("openpista: warning: " + warning));
             if (!report.providerProblem().isEmpty()) {
                 // the daemon still starts: the admin shell, channels and a later reload can fix it
                 err.println("openpista: warning: " + report.providerProblem());
             }
             start(system, bundle -> !deferred(bundle), true);
+            phases.mark("bundles started");
             runtime.awaitService(AgentGateway.class, null, START_TIMEOUT);
+            phases.mark("agent core");
             if (!report.provider().isEmpty()) {
                 try {
                     runtime.awaitService(LlmProvider.class, "(" + LlmProvider.NAME + "=" + report.provider() + ")",
@@ -180,10 +185,13 @@ final class Daemon {
                     err.println("openpista: warning: " + e.getMessage());
                 }
             }
+            phases.mark("provider");
             start(system, bundle -> isChannel(bundle) || CRON.equals(bundle.getSymbolicName()), false);
+            phases.mark("channels and cron");
             start(system, bundle -> FILEINSTALL.equals(bundle.getSymbolicName()), false);
             start(system, bundle -> SHELL.equals(bundle.getSymbolicName()), true);
             awaitAdminSocket(home);
+            phases.mark("plugins and admin socket");
             if (options.onReady() != null) {
                 int status;
                 try {

@@ -145,7 +145,7 @@ final class PluginsCommand implements Runnable {
                 Files.createDirectories(dir);
                 String fileName = jar.getFileName().toString();
                 Path target = dir.resolve(fileName);
-                long since = System.currentTimeMillis() - 1000;
+                long since = System.currentTimeMillis();
                 copyIn(jar, target, home);
                 long deadline = System.nanoTime() + WAIT.toNanos();
                 while (true) {

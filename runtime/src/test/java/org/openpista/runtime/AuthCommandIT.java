@@ -1,0 +1,292 @@
+package org.openpista.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openpista.runtime.DistributionProcess.Result;
+import org.openpista.testkit.FakeAnthropicServer;
+import org.openpista.testkit.FakeOAuthServer;
+import org.openpista.testkit.FakeOpenAiServer;
+import org.openpista.testkit.FakeReply;
+import org.openpista.testkit.RecordedRequest;
+
+/**
+ * {@code openpista auth login|status|logout} end to end: the real distribution as a process against
+ * the fake OAuth server, the browser step driven by an HTTP client that follows the authorization
+ * redirect (to the loopback server of the running command, or to the vendor's code page).
+ */
+class AuthCommandIT {
+
+    static final Duration STEP = Duration.ofSeconds(60);
+
+    @TempDir
+    Path home;
+
+    final FakeOAuthServer oauth = new FakeOAuthServer();
+    final HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+    final List<AutoCloseable> closing = new ArrayList<>();
+
+    @BeforeEach
+    void config() throws Exception {
+        Files.writeString(home.resolve("config.toml"), """
+                [agent]
+                provider = "openai"
+                approval = "auto"
+
+                [auth.openai]
+                authorize_url = "%1$s/oauth/authorize"
+                token_url = "%1$s/oauth/token"
+                callback_port = 0
+
+                [auth.anthropic]
+                authorize_url = "%1$s/oauth/authorize"
+                token_url = "%1$s/oauth/token"
+                redirect_uri = "%1$s/oauth/code/callback"
+
+                [auth.openrouter]
+                authorize_url = "%1$s/auth"
+                key_url = "%1$s/api/v1/auth/keys"
+
+                [auth.github-copilot]
+                device_url = "%1$s/login/device/code"
+                token_url = "%1$s/login/oauth/access_token"
+                copilot_token_url = "%1$s/copilot_internal/v2/token"
+                """.formatted(oauth.root()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable closeable : closing) {
+            closeable.close();
+        }
+        oauth.close();
+    }
+
+    InteractiveProcess login(String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("auth", "login"));
+        all.addAll(List.of(args));
+        InteractiveProcess process = InteractiveProcess.start(home, Map.of(), all.toArray(String[]::new));
+        closing.add(process);
+        return process;
+    }
+
+    /** @return every secret value credentials.toml holds */
+    List<String> storedSecrets() throws Exception {
+        JsonNode root = new TomlMapper().readTree(home.resolve("credentials.toml").toFile());
+        List<String> secrets = new ArrayList<>();
+        root.properties().forEach(login -> {
+            for (String key : List.of("api_key", "access_token", "refresh_token", "id_token")) {
+                String value = login.getValue().path(key).asText("");
+                if (!value.isEmpty()) {
+                    secrets.add(value);
+                }
+            }
+        });
+        return secrets;
+    }
+
+    void assertPrivate() throws Exception {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("credentials.toml"))))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void openAiBrowserLoginThenStatusShowsItWithoutSecrets() throws Exception {
+        InteractiveProcess login = login("openai", "--no-browser");
+        String url = login.awaitLine(line -> line.startsWith("http"), STEP);
+        assertThat(url).startsWith(oauth.authorizeUrl().toString()).contains("code_challenge_method=S256").contains("state=");
+
+        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        Result result = login.finish(STEP);
+
+        assertThat(page.body()).contains("Login received");
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains("Logged in to openai as " + FakeOAuthServer.DEFAULT_EMAIL);
+        assertPrivate();
+        List<String> secrets = storedSecrets();
+        assertThat(secrets).anySatisfy(secret -> assertThat(secret).startsWith("sk-proj-fake-"));
+        assertThat(result.stdout() + result.stderr()).doesNotContain(secrets);
+
+        Result status = DistributionProcess.run(home, Map.of(), "auth", "status");
+
+        assertThat(status.exitCode()).as(status.toString()).isZero();
+        assertThat(status.stdout()).containsPattern("openai +oauth +" + Pattern.quote(FakeOAuthServer.DEFAULT_EMAIL)
+                + " +never +credentials.toml");
+        assertThat(status.stdout() + status.stderr()).doesNotContain(secrets);
+    }
+
+    @Test
+    void anthropicPastedCodeLoginThenATurnSendsTheBearerTokenWithTheOauthBeta() throws Exception {
+        InteractiveProcess login = login("claude", "--no-browser");
+        String url = login.awaitLine(line -> line.startsWith("http"), STEP);
+        String page = browser.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher code = Pattern.compile("<code id=\"code\">([^<]+)</code>").matcher(page);
+        assertThat(code.find()).as(page).isTrue();
+
+        login.type(code.group(1));
+        Result result = login.finish(STEP);
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains("Logged in to anthropic");
+        assertPrivate();
+
+        try (FakeAnthropicServer anthropic = new FakeAnthropicServer()) {
+            anthropic.enqueue(FakeReply.text("Hello with a subscription."));
+            Files.writeString(home.resolve("config.toml"), Files.readString(home.resolve("config.toml"))
+                    .replace("provider = \"openai\"", "provider = \"anthropic\"\nbase_url = \"" + anthropic.baseUrl() + "\""));
+
+            Result turn = DistributionProcess.run(home, Map.of(), "run", "-e", "hi");
+
+            assertThat(turn.exitCode()).as(turn.toString()).isZero();
+            assertThat(turn.stdout()).isEqualTo("Hello with a subscription.\n");
+            RecordedRequest request = anthropic.lastRequest();
+            assertThat(request.header("authorization")).startsWith("Bearer ");
+            assertThat(oauth.isIssuedAccessToken(request.header("authorization").substring(7))).isTrue();
+            assertThat(request.header("anthropic-beta")).isEqualTo("oauth-2025-04-20");
+            assertThat(request.header("x-api-key")).isNull();
+        }
+    }
+
+    @Test
+    void aPastedCodeOfAnotherLoginFails() throws Exception {
+        InteractiveProcess login = login("anthropic", "--no-browser");
+        login.awaitLine(line -> line.startsWith("http"), STEP);
+
+        login.type("code-made-up#not-the-state");
+        Result result = login.finish(STEP);
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
+        assertThat(result.stderr()).contains("state").doesNotContain("Exception");
+        assertThat(home.resolve("credentials.toml")).doesNotExist();
+    }
+
+    @Test
+    void openRouterCallbackIsExchangedForAKey() throws Exception {
+        InteractiveProcess login = login("--provider", "openrouter", "--no-browser");
+        String url = login.awaitLine(line -> line.startsWith("http"), STEP);
+
+        browser.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        Result result = login.finish(STEP);
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(storedSecrets()).singleElement().asString().startsWith("sk-or-v1-fake-");
+    }
+
+    @Test
+    void copilotDeviceLoginThenATurnUsesTheCopilotToken() throws Exception {
+        try (FakeOpenAiServer copilot = new FakeOpenAiServer()) {
+            oauth.copilotApi(copilot.baseUrl());
+            InteractiveProcess login = login("github-copilot", "--no-browser");
+            String verification = login.awaitLine(line -> line.startsWith("http"), STEP);
+            String code = login.awaitLine(line -> line.contains("code:"), STEP).replaceAll(".*code: *", "").strip();
+
+            browser.send(HttpRequest.newBuilder(URI.create(verification + "?user_code=" + code)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Result result = login.finish(STEP);
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.stdout()).contains("Logged in to GitHub Copilot");
+
+            copilot.enqueue(FakeReply.text("Hello from Copilot."));
+            Files.writeString(home.resolve("config.toml"), Files.readString(home.resolve("config.toml"))
+                    .replace("provider = \"openai\"", "provider = \"github-copilot\""));
+            Result turn = DistributionProcess.run(home, Map.of(), "run", "-e", "hi");
+
+            assertThat(turn.exitCode()).as(turn.toString()).isZero();
+            assertThat(turn.stdout()).isEqualTo("Hello from Copilot.\n");
+            assertThat(copilot.lastRequest().header("authorization")).startsWith("Bearer tid=");
+            assertThat(copilot.lastRequest().header("copilot-integration-id")).isEqualTo("vscode-chat");
+        }
+    }
+
+    @Test
+    void keysForScriptsStatusAndLogout() throws Exception {
+        Result saved = DistributionProcess.run(home, Map.of(), "auth", "login", "--non-interactive", "--provider", "together",
+                "--api-key", "tk-script-key-123456");
+        Result piped = DistributionProcess.run(home, Map.of(), "az-piped-key-654321\n", Duration.ofSeconds(90),
+                "auth", "login", "azure-openai", "--endpoint", "https://me.openai.azure.com");
+        Result status = DistributionProcess.run(home, Map.of("GOOGLE_API_KEY", "AIza-env-key-777"), "auth", "status");
+
+        assertThat(saved.exitCode()).as(saved.toString()).isZero();
+        assertThat(piped.exitCode()).as(piped.toString()).isZero();
+        assertPrivate();
+        assertThat(storedSecrets()).containsExactly("tk-script-key-123456", "az-piped-key-654321");
+        assertThat(status.stdout()).containsPattern("together +api_key +- +never +credentials.toml")
+                .containsPattern("azure-openai +api_key").containsPattern("google +api_key .*GOOGLE_API_KEY")
+                .containsPattern("anthropic +not logged in");
+        assertThat(saved.stdout() + saved.stderr() + piped.stdout() + piped.stderr() + status.stdout() + status.stderr())
+                .doesNotContain("tk-script-key-123456", "az-piped-key-654321", "AIza-env-key-777");
+
+        Result logout = DistributionProcess.run(home, Map.of(), "auth", "logout", "--provider", "together");
+        Result again = DistributionProcess.run(home, Map.of(), "auth", "logout", "--all");
+
+        assertThat(logout.stdout()).contains("Removed the stored together login.");
+        assertThat(again.stdout()).contains("Removed the stored azure-openai login.");
+        assertThat(storedSecrets()).isEmpty();
+    }
+
+    @Test
+    void aKeyTypedOnATerminalIsNotEchoed() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")) || "all".equals(System.getenv("OPENPISTA_IT_REQUIRE")),
+                "util-linux script is needed to give openpista a terminal");
+        String command = DistributionProcess.dist().resolve("bin/openpista") + " auth login together";
+        ProcessBuilder builder = new ProcessBuilder(List.of("script", "-qec", command, "/dev/null"));
+        DistributionProcess.clean(builder.environment());
+        builder.environment().put("OPENPISTA_HOME", home.toString());
+        Process process = builder.start();
+        closing.add(process::destroyForcibly);
+        process.getOutputStream().write("tk-typed-secret-424242\n".getBytes());
+        process.getOutputStream().flush();
+        String terminal = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(process.exitValue()).as(terminal).isZero();
+        assertThat(terminal).contains("API key for Together AI:").contains("Saved the API key")
+                .doesNotContain("tk-typed-secret-424242");
+        assertThat(storedSecrets()).containsExactly("tk-typed-secret-424242");
+    }
+
+    @Test
+    void aCredentialsFileOthersCanReadIsRefusedWithTheFix() throws Exception {
+        DistributionProcess.run(home, Map.of(), "auth", "login", "--non-interactive", "--provider", "openai",
+                "--api-key", "sk-stored-111111");
+        Files.setPosixFilePermissions(home.resolve("credentials.toml"), PosixFilePermissions.fromString("rw-r--r--"));
+
+        Result status = DistributionProcess.run(home, Map.of(), "auth", "status");
+        Result turn = DistributionProcess.run(home, Map.of(), "run", "-e", "hi");
+
+        String fix = "chmod 600 " + home.resolve("credentials.toml");
+        assertThat(status.exitCode()).isEqualTo(1);
+        assertThat(status.stderr()).contains(fix).doesNotContain("sk-stored-111111");
+        assertThat(turn.exitCode()).isEqualTo(2);
+        assertThat(turn.stderr()).contains(fix);
+    }
+
+    @Test
+    void nonInteractiveWithoutProviderIsAUsageError() throws Exception {
+        Result result = DistributionProcess.run(home, Map.of(), "auth", "login", "--non-interactive");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--provider");
+    }
+}

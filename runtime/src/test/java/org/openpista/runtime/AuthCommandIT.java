@@ -3,8 +3,6 @@ package org.openpista.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -90,18 +88,14 @@ class AuthCommandIT {
         return process;
     }
 
-    /** @return every secret value credentials.toml holds */
+    /** @return every secret value credentials.toml holds, in file order (the file is written by openpista: one key per line) */
     List<String> storedSecrets() throws Exception {
-        JsonNode root = new TomlMapper().readTree(home.resolve("credentials.toml").toFile());
         List<String> secrets = new ArrayList<>();
-        root.properties().forEach(login -> {
-            for (String key : List.of("api_key", "access_token", "refresh_token", "id_token")) {
-                String value = login.getValue().path(key).asText("");
-                if (!value.isEmpty()) {
-                    secrets.add(value);
-                }
-            }
-        });
+        Matcher line = Pattern.compile("(?m)^(api_key|access_token|refresh_token|id_token) = \"((?:[^\"\\\\]|\\\\.)*)\"$")
+                .matcher(Files.readString(home.resolve("credentials.toml")));
+        while (line.find()) {
+            secrets.add(line.group(2).replace("\\\"", "\"").replace("\\\\", "\\"));
+        }
         return secrets;
     }
 

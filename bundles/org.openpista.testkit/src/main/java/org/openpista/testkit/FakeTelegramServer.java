@@ -37,7 +37,8 @@ import java.util.function.Predicate;
  * method names, parameters (query string, form, JSON or multipart) and JSON answers ({@code
  * {"ok":true,"result":…}} or {@code {"ok":false,"error_code":…,"description":…}}).
  *
- * <p>Implemented methods: {@code getMe}, {@code deleteWebhook}, {@code getUpdates} (long poll with
+ * <p>Implemented methods (names case-insensitive, as in the Bot API; calls are recorded under the
+ * documented spelling): {@code getMe}, {@code deleteWebhook}, {@code getUpdates} (long poll with
  * {@code offset}, {@code limit} and {@code timeout}; updates below the offset are confirmed and
  * forgotten, as by Telegram; a second poll terminates the first with 409), {@code sendMessage}
  * (4096-character limit; {@code parse_mode=HTML} is checked against the tags Telegram accepts),
@@ -120,6 +121,14 @@ public final class FakeTelegramServer implements AutoCloseable {
                 }
             }
             return value;
+        }
+
+        /**
+         * @return the bytes uploaded for a file parameter: a part of that name, or the part an
+         *     {@code attach://NAME} value points to; {@code null} when none was uploaded
+         */
+        public byte[] upload(String name) {
+            return FakeTelegramServer.upload(name, params, files);
         }
 
         /** @return {@code chat_id} as a number */
@@ -336,7 +345,8 @@ public final class FakeTelegramServer implements AutoCloseable {
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + method + " request matched within " + timeout + "; received: " + summary());
+                throw new AssertionError("no " + method + " request matched within " + timeout + "; " + method + " requests: "
+                        + calls(method).stream().map(call -> call.status() + " " + call.params()).toList() + "; all: " + summary());
             }
             sleep(20);
         }
@@ -416,7 +426,8 @@ public final class FakeTelegramServer implements AutoCloseable {
                 return;
             }
             String requestToken = path.substring(4, path.indexOf('/', 4));
-            String method = path.substring(path.indexOf('/', 4) + 1);
+            // method names are case-insensitive in the Bot API (telegrambots sends "sendmessage")
+            String method = canonical(path.substring(path.indexOf('/', 4) + 1));
             Map<String, byte[]> files = new LinkedHashMap<>();
             ObjectNode params;
             try {
@@ -465,6 +476,19 @@ public final class FakeTelegramServer implements AutoCloseable {
         BadRequest(String message) {
             super(message);
         }
+    }
+
+    private static final List<String> METHODS = List.of("getMe", "deleteWebhook", "getUpdates", "sendMessage",
+            "sendChatAction", "sendPhoto", "answerCallbackQuery", "editMessageText");
+
+    /** @return the method's documented spelling, or the name as sent when the fake does not know it */
+    private static String canonical(String method) {
+        for (String known : METHODS) {
+            if (known.equalsIgnoreCase(method)) {
+                return known;
+            }
+        }
+        return method;
     }
 
     private Answer handle(String method, ObjectNode params, Map<String, byte[]> files) {
@@ -552,9 +576,12 @@ public final class FakeTelegramServer implements AutoCloseable {
 
     private Answer sendPhoto(ObjectNode params, Map<String, byte[]> files) {
         long chatId = chatId(params);
-        byte[] photo = files.get("photo");
+        byte[] photo = upload("photo", params, files);
         if (photo == null && params.path("photo").asText("").isEmpty()) {
             throw new BadRequest("there is no photo in the request");
+        }
+        if (photo == null && params.path("photo").asText("").startsWith("attach://")) {
+            throw new BadRequest("file attach://" + params.path("photo").asText("").substring(9) + " is not found in the request");
         }
         if (photo != null && photo.length == 0) {
             throw new BadRequest("file must be non-empty");
@@ -691,6 +718,15 @@ public final class FakeTelegramServer implements AutoCloseable {
                     .put("length", matcher.end() - matcher.start());
         }
         return entities;
+    }
+
+    private static byte[] upload(String name, JsonNode params, Map<String, byte[]> files) {
+        byte[] direct = files.get(name);
+        if (direct != null) {
+            return direct;
+        }
+        String value = params.path(name).asText("");
+        return value.startsWith("attach://") ? files.get(value.substring("attach://".length())) : null;
     }
 
     private static long chatId(ObjectNode params) {

@@ -36,6 +36,9 @@ class FakeTelegramServerTest {
         assertThat(me.path("result").path("is_bot").asBoolean()).isTrue();
         assertThat(me.path("result").path("username").asText()).isEqualTo(FakeTelegramServer.BOT_USERNAME);
 
+        assertThat(call(TOKEN, "getme", "{}").path("ok").asBoolean()).isTrue(); // case-insensitive, as in the Bot API
+        assertThat(server.calls("getMe")).hasSize(2);
+
         JsonNode refused = call("999:wrong", "getMe", "{}");
         assertThat(refused.path("ok").asBoolean()).isFalse();
         assertThat(refused.path("error_code").asInt()).isEqualTo(401);
@@ -146,7 +149,7 @@ class FakeTelegramServerTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(response.body()).path("result").path("photo")).isNotEmpty();
-        assertThat(server.calls("sendPhoto").get(0).files().get("photo")).isEqualTo(png);
+        assertThat(server.calls("sendPhoto").get(0).upload("photo")).isEqualTo(png);
         assertThat(server.chatLog(42).get(0).photo()).isTrue();
     }
 

@@ -152,6 +152,13 @@ final class BotApi {
             }
             return -1;
         }
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof IOException && "Canceled".equals(root.getMessage())) {
+            return -1; // the channel is stopping and cancelled its calls
+        }
         return backoff.nextMillis(); // network: refused, reset, timed out
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import okhttp3.Dispatcher;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
@@ -65,6 +66,8 @@ final class Poller implements AutoCloseable {
         this.offsets = offsets;
         this.handler = handler;
         this.http = base.newBuilder()
+                // a dispatcher of its own, so that stopping aborts the long poll and never an answer being sent
+                .dispatcher(new Dispatcher())
                 .readTimeout(Duration.ofSeconds(pollTimeoutSeconds + 15L))
                 .addInterceptor(this::noteRetryAfter)
                 .build();
@@ -94,6 +97,20 @@ final class Poller implements AutoCloseable {
      * @throws TelegramApiException when Telegram cannot be reached or refuses (the caller retries)
      */
     void start() throws TelegramApiException {
+        try {
+            register();
+        } catch (TelegramApiException e) {
+            // telegrambots keeps a bot whose start failed registered, and refuses to register it again
+            try {
+                application.unregisterBot(token);
+            } catch (TelegramApiException notRegistered) {
+                e.addSuppressed(notRegistered);
+            }
+            throw e;
+        }
+    }
+
+    private void register() throws TelegramApiException {
         application.registerBot(token, () -> url, ignoredCounter -> request(), new LongPollingUpdateConsumer() {
             @Override
             public void consume(List<Update> updates) {

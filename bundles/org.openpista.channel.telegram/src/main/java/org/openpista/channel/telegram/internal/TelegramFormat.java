@@ -95,7 +95,7 @@ final class TelegramFormat {
     /** @return plain text cut into chunks (for texts that are not markdown, such as errors) */
     List<Chunk> plain(String text) {
         List<Chunk> chunks = new ArrayList<>();
-        for (String piece : splitText(text, limit)) {
+        for (String piece : splitEscaped(text, limit)) {
             chunks.add(new Chunk(escape(piece), piece));
         }
         return chunks;
@@ -158,52 +158,35 @@ final class TelegramFormat {
         return chunks;
     }
 
-    /** Splits text so that each piece, once escaped, fits the room. */
-    private static List<String> splitEscaped(String text, int room) {
-        List<String> pieces = new ArrayList<>();
-        for (String piece : splitText(text, room)) {
-            if (escape(piece).length() <= room) {
-                pieces.add(piece);
-                continue;
-            }
-            // escaping made it longer: cut by escaped length
-            StringBuilder current = new StringBuilder();
-            int length = 0;
-            for (int i = 0; i < piece.length(); i++) {
-                int width = escape(String.valueOf(piece.charAt(i))).length();
-                if (length + width > room && current.length() > 0) {
-                    pieces.add(current.toString());
-                    current.setLength(0);
-                    length = 0;
-                }
-                current.append(piece.charAt(i));
-                length += width;
-            }
-            if (current.length() > 0) {
-                pieces.add(current.toString());
-            }
-        }
-        return pieces;
-    }
-
-    /** Splits at the last paragraph break, else line break, else space before the limit; else hard. */
-    static List<String> splitText(String text, int limit) {
+    /** Splits text so that each piece, once escaped, fits the room; at paragraph, line or word boundaries when it can. */
+    static List<String> splitEscaped(String text, int room) {
         List<String> pieces = new ArrayList<>();
         String rest = text;
-        while (rest.length() > limit) {
-            int cut = rest.lastIndexOf("\n\n", limit);
+        while (escape(rest).length() > room) {
+            // the longest prefix whose escaped form fits
+            int fit = 0;
+            int length = 0;
+            while (fit < rest.length()) {
+                int width = escapedWidth(rest.charAt(fit));
+                if (length + width > room) {
+                    break;
+                }
+                length += width;
+                fit++;
+            }
+            int cut = rest.lastIndexOf("\n\n", fit - 2);
             int skip = 2;
             if (cut <= 0) {
-                cut = rest.lastIndexOf('\n', limit);
+                cut = rest.lastIndexOf('\n', fit - 1);
                 skip = 1;
             }
             if (cut <= 0) {
-                cut = rest.lastIndexOf(' ', limit);
+                cut = rest.lastIndexOf(' ', fit - 1);
                 skip = 1;
             }
             if (cut <= 0) {
-                cut = limit;
-                if (Character.isHighSurrogate(rest.charAt(cut - 1))) {
+                cut = Math.max(1, fit);
+                if (cut < rest.length() && Character.isLowSurrogate(rest.charAt(cut)) && cut > 1) {
                     cut--;
                 }
                 skip = 0;
@@ -215,6 +198,15 @@ final class TelegramFormat {
             pieces.add(rest);
         }
         return pieces;
+    }
+
+    private static int escapedWidth(char c) {
+        return switch (c) {
+            case '<', '>' -> 4;
+            case '&' -> 5;
+            case '"' -> 6;
+            default -> 1;
+        };
     }
 
     // ---------------------------------------------------------------- rendering

@@ -1,0 +1,497 @@
+package org.openpista.channel.telegram.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.annotation.Annotation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openpista.api.approval.ApprovalDecision;
+import org.openpista.api.approval.ApprovalRequest;
+import org.openpista.api.channel.AgentGateway;
+import org.openpista.api.channel.AgentReply;
+import org.openpista.api.channel.InboundMessage;
+import org.openpista.api.channel.ReplySink;
+import org.openpista.api.channel.TurnHandle;
+import org.openpista.api.chat.Attachment;
+import org.openpista.api.chat.ToolCall;
+import org.openpista.api.session.SessionRouter;
+import org.openpista.testkit.FakeTelegramServer;
+import org.openpista.testkit.FakeTelegramServer.ChatEntry;
+import org.openpista.testkit.FakeTelegramServer.Failure;
+
+/** The channel against the fake Bot API, with a scripted stand-in for the agent core. */
+class TelegramChannelTest {
+
+    private static final String TOKEN = "4242:unit-test-token";
+    private static final long OWNER = 1001;
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path home;
+
+    final FakeTelegramServer telegram = new FakeTelegramServer(TOKEN);
+    final ScriptedGateway gateway = new ScriptedGateway();
+    final List<TelegramChannel> channels = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() {
+        channels.forEach(TelegramChannel::stop);
+        gateway.close();
+        telegram.close();
+    }
+
+    TelegramChannel start(long... allowed) {
+        return start(config(true, TOKEN, telegram.apiUrl(), allowed), Map.of());
+    }
+
+    Pairings pairings;
+
+    TelegramChannel start(TelegramChannel.Config config, Map<String, String> launcher) {
+        if (pairings == null) {
+            pairings = new Pairings(home.resolve("telegram/pairing.json"), Clock.systemUTC());
+        }
+        TelegramChannel channel = new TelegramChannel(gateway, pairings, config, home.resolve("telegram"), launcher,
+                Duration.ofMillis(50));
+        channels.add(channel);
+        return channel;
+    }
+
+    void awaitPolling(TelegramChannel channel) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!channel.status().startsWith("polling")) {
+            assertThat(System.nanoTime()).as("channel status: %s", channel.status()).isLessThan(deadline);
+            assertThat(channel.status()).doesNotStartWith("off");
+            sleep(20);
+        }
+    }
+
+    @Test
+    void aMessageFromTheOwnerReachesTheAgentAndTheAnswerComesBackFormatted() {
+        gateway.answer((message, sink) -> AgentReply.answer(message.conversationKey(), "**Done**: " + message.text()));
+        TelegramChannel channel = start(OWNER);
+        awaitPolling(channel);
+        assertThat(channel.status()).contains("@" + FakeTelegramServer.BOT_USERNAME).contains("api http://127.0.0.1");
+
+        telegram.userSends(OWNER, "list <files> & more");
+
+        List<ChatEntry> answers = telegram.awaitBotMessages(OWNER, 1, WAIT);
+        assertThat(answers.get(0).text()).isEqualTo("<b>Done</b>: list &lt;files&gt; &amp; more");
+        assertThat(answers.get(0).parseMode()).isEqualTo("HTML");
+        InboundMessage received = gateway.received.get(0);
+        assertThat(received.channel()).isEqualTo("telegram");
+        assertThat(received.conversationKey()).isEqualTo("telegram:" + OWNER);
+        assertThat(received.sessionId()).isNull();
+        assertThat(received.senderId()).isEqualTo(Long.toString(OWNER));
+        assertThat(received.text()).isEqualTo("list <files> & more");
+        assertThat(telegram.calls("sendChatAction")).isNotEmpty()
+                .allSatisfy(call -> assertThat(call.param("action")).isEqualTo("typing"));
+        assertThat(telegram.calls("deleteWebhook")).hasSize(1);
+    }
+
+    @Test
+    void errorsArePrefixedAndImagesSentAsPhotos() {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10};
+        gateway.answer((message, sink) -> message.text().equals("fail")
+                ? AgentReply.failure(message.conversationKey(), "the provider said: rate limited\nretry later")
+                : new AgentReply(message.conversationKey(), "Here:", false, List.of(new Attachment("image/png", "screen.png", png))));
+        awaitPolling(start(OWNER));
+
+        telegram.userSends(OWNER, "fail");
+        assertThat(telegram.awaitBotMessages(OWNER, 1, WAIT).get(0).text())
+                .isEqualTo("❌ the provider said: rate limited retry later");
+        telegram.userSends(OWNER, "screenshot");
+        List<ChatEntry> messages = telegram.awaitBotMessages(OWNER, 3, WAIT);
+        assertThat(messages.get(1).text()).isEqualTo("Here:");
+        assertThat(messages.get(2).photo()).isTrue();
+        FakeTelegramServer.Call upload = telegram.calls("sendPhoto").get(0);
+        assertThat(upload.upload("photo")).as("sendPhoto %s", upload.params()).isEqualTo(png);
+    }
+
+    @Test
+    void aLongAnswerIsSplitIntoMessagesOfAtMost4096Characters() {
+        String paragraph = "lorem ipsum ".repeat(100).strip();
+        String answer = String.join("\n\n", java.util.Collections.nCopies(12, paragraph));
+        gateway.answer((message, sink) -> AgentReply.answer(message.conversationKey(), answer));
+        awaitPolling(start(OWNER));
+
+        telegram.userSends(OWNER, "write a lot");
+
+        List<ChatEntry> parts = telegram.awaitBotMessages(OWNER, 4, WAIT);
+        sleep(300);
+        parts = telegram.chatLog(OWNER).stream().filter(ChatEntry::fromBot).toList();
+        assertThat(parts).hasSize(4).allSatisfy(part -> assertThat(part.text().length()).isLessThanOrEqualTo(4096));
+        assertThat(String.join("\n\n", parts.stream().map(ChatEntry::text).toList())).isEqualTo(answer);
+    }
+
+    @Test
+    void aStrangerGetsAPairingCodeAndNothingElseUntilTheOwnerApprovesIt() {
+        gateway.answer((message, sink) -> AgentReply.answer(message.conversationKey(), "hello " + message.senderId()));
+        TelegramChannel channel = start(OWNER);
+        awaitPolling(channel);
+        long stranger = 666;
+
+        telegram.userSends(stranger, "run: rm -rf /");
+        ChatEntry notice = telegram.awaitBotMessages(stranger, 1, WAIT).get(0);
+        assertThat(notice.text()).contains("openpista:pair approve ").contains("<code>" + stranger + "</code>");
+        telegram.userSends(stranger, "please?");
+        sleep(500);
+        assertThat(telegram.chatLog(stranger).stream().filter(ChatEntry::fromBot)).hasSize(1); // no second notice at once
+        assertThat(gateway.received).isEmpty();
+
+        String code = pairings.pending().get(0).code();
+        assertThat(notice.text()).contains(code);
+        assertThat(pairings.pending().get(0).userId()).isEqualTo(stranger);
+        PairCommand command = new PairCommand(pairings);
+        command.telegram = channel;
+        assertThat(command.pair()).contains(code).contains("user id 666");
+        assertThat(command.pair("approve", code)).contains("approved Telegram user id 666");
+        assertThat(telegram.awaitBotMessages(stranger, 2, WAIT).get(1).text()).contains("approved");
+        assertThat(new Pairings(home.resolve("telegram/pairing.json"), Clock.systemUTC()).isApproved(stranger)).isTrue();
+
+        telegram.userSends(stranger, "now?");
+        assertThat(telegram.awaitBotMessages(stranger, 3, WAIT).get(2).text()).isEqualTo("hello 666");
+        assertThat(gateway.received).extracting(InboundMessage::text).containsExactly("now?");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> command.pair("approve", code))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already used");
+    }
+
+    @Test
+    void approvalButtonsOnlyWorkForTheOwner() throws Exception {
+        CompletableFuture<ApprovalDecision> decision = new CompletableFuture<>();
+        gateway.answer((message, sink) -> {
+            ApprovalRequest request = new ApprovalRequest(message.conversationKey(), "telegram",
+                    new ToolCall("call-1", "system.run", "{\"command\":\"echo <42>\"}"));
+            ApprovalDecision answer = sink.requestApproval(request).toCompletableFuture().join();
+            decision.complete(answer);
+            return AgentReply.answer(message.conversationKey(), "decided " + answer.wireName());
+        });
+        awaitPolling(start(OWNER));
+        long group = -5005;
+        long member = 2002;
+
+        telegram.userSendsIn(group, "group", OWNER, "@" + FakeTelegramServer.BOT_USERNAME + " check it", null);
+        ChatEntry question = telegram.awaitBotMessages(group, 1, WAIT).get(0);
+        assertThat(question.text()).contains("system.run").contains("echo &lt;42&gt;");
+        assertThat(question.keyboard().path("inline_keyboard").toString())
+                .contains("Allow").contains("Deny").contains("Allow for this chat");
+        String allowData = question.keyboard().path("inline_keyboard").get(0).get(0).path("callback_data").asText();
+        String chatData = question.keyboard().path("inline_keyboard").get(1).get(0).path("callback_data").asText();
+
+        // another group member presses: refused, nothing decided
+        telegram.userPresses(group, member, question.messageId(), allowData);
+        FakeTelegramServer.Call refusal = telegram.awaitCall("answerCallbackQuery", call -> call.param("text").contains("Only the owner"), WAIT);
+        assertThat(refusal.ok()).isTrue();
+        assertThat(decision).isNotDone();
+
+        telegram.userPresses(group, OWNER, question.messageId(), chatData);
+        assertThat(decision.get(10, TimeUnit.SECONDS)).isEqualTo(ApprovalDecision.ALLOW_FOR_SESSION);
+        telegram.awaitCall("editMessageText", call -> call.param("text").contains("Allowed for this chat"), WAIT);
+        List<ChatEntry> log = telegram.awaitBotMessages(group, 2, WAIT);
+        assertThat(log.get(0).keyboard().isMissingNode()).isTrue();
+        assertThat(log.get(1).text()).isEqualTo("decided allow_for_session");
+
+        // pressing again changes nothing
+        telegram.userPresses(group, OWNER, question.messageId(), allowData);
+        telegram.awaitCall("answerCallbackQuery", call -> call.param("text").contains("no longer open"), WAIT);
+    }
+
+    @Test
+    void groupMessagesAreIgnoredUnlessTheBotIsMentionedOrRepliedTo() {
+        gateway.answer((message, sink) -> AgentReply.answer(message.conversationKey(), "ok: " + message.text()));
+        awaitPolling(start(OWNER));
+        long group = -77;
+
+        telegram.userSendsIn(group, "supergroup", OWNER, "just chatting", null);
+        telegram.userSendsIn(group, "supergroup", OWNER, "hey @" + FakeTelegramServer.BOT_USERNAME + " what time is it", null);
+        ChatEntry answer = telegram.awaitBotMessages(group, 1, WAIT).get(0);
+        assertThat(answer.text()).isEqualTo("ok: hey  what time is it");
+        telegram.userSendsIn(group, "supergroup", OWNER, "and now?", answer.messageId());
+        assertThat(telegram.awaitBotMessages(group, 2, WAIT).get(1).text()).isEqualTo("ok: and now?");
+        assertThat(gateway.received).extracting(InboundMessage::conversationKey).containsOnly("telegram:-77");
+        assertThat(gateway.received).extracting(InboundMessage::text).doesNotContain("just chatting");
+    }
+
+    @Test
+    void commandsNewStopAndHelp() throws Exception {
+        RecordingRouter router = new RecordingRouter();
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        gateway.answer((message, sink) -> {
+            release.join();
+            return AgentReply.answer(message.conversationKey(), "late");
+        });
+        TelegramChannel channel = start(OWNER);
+        channel.router = router;
+        awaitPolling(channel);
+
+        telegram.userSends(OWNER, "/new");
+        assertThat(telegram.awaitBotMessages(OWNER, 1, WAIT).get(0).text()).contains("New conversation");
+        assertThat(router.started).containsExactly("telegram:" + OWNER);
+
+        telegram.userSends(OWNER, "work for a long time");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (gateway.received.isEmpty() && System.nanoTime() < deadline) {
+            sleep(20);
+        }
+        telegram.userSends(OWNER, "/stop");
+        assertThat(telegram.awaitBotMessages(OWNER, 2, WAIT).get(1).text()).contains("Stopped");
+        assertThat(gateway.cancelled).containsExactly("telegram:" + OWNER + "#2");
+        release.complete(null);
+        assertThat(telegram.awaitBotMessages(OWNER, 3, WAIT).get(2).text()).isEqualTo("late");
+
+        telegram.userSends(OWNER, "/help");
+        assertThat(telegram.awaitBotMessages(OWNER, 4, WAIT).get(3).text()).contains("/new").contains("/model");
+        telegram.userSends(OWNER, "/model");
+        assertThat(telegram.awaitBotMessages(OWNER, 5, WAIT).get(4).text()).contains("no model selector");
+    }
+
+    @Test
+    void updatesAreAcknowledgedOnlyAfterHandOffAndARestartNeitherLosesNorRepeats() {
+        gateway.answer((message, sink) -> AgentReply.answer(message.conversationKey(), "re: " + message.text()));
+        TelegramChannel first = start(OWNER);
+        awaitPolling(first);
+        long one = telegram.userSends(OWNER, "one");
+        telegram.awaitBotMessages(OWNER, 1, WAIT);
+        Path offsetFile = OffsetStore.fileFor(home.resolve("telegram"), FakeTelegramServer.BOT_ID);
+        awaitFile(offsetFile, Long.toString(one + 1));
+
+        first.stop();
+        channels.remove(first);
+        // while the daemon is down
+        telegram.userSends(OWNER, "two");
+        telegram.userSends(OWNER, "three");
+
+        int pollsBefore = telegram.calls("getUpdates").size();
+        TelegramChannel second = start(OWNER);
+        awaitPolling(second);
+        List<ChatEntry> answers = telegram.awaitBotMessages(OWNER, 3, WAIT);
+        sleep(500);
+        assertThat(telegram.chatLog(OWNER).stream().filter(ChatEntry::fromBot).map(ChatEntry::text))
+                .as("polls: %s", telegram.calls("getUpdates").stream().map(call -> call.status() + ":" + call.param("offset") + "@" + call.at()).toList())
+                .containsExactly("re: one", "re: two", "re: three");
+        assertThat(answers).hasSize(3);
+        assertThat(gateway.received).extracting(InboundMessage::text).containsExactly("one", "two", "three");
+        // the second run resumed at the persisted offset
+        assertThat(telegram.calls("getUpdates").get(pollsBefore).param("offset")).isEqualTo(Long.toString(one + 1));
+        assertThat(telegram.unconfirmedUpdates()).isZero();
+    }
+
+    @Test
+    void failuresAndRateLimitsInTheMiddleLoseNoMessage() {
+        gateway.answer((message, sink) -> AgentReply.answer(message.conversationKey(), "re: " + message.text()));
+        awaitPolling(start(OWNER));
+        telegram.userSends(OWNER, "m1");
+        telegram.awaitBotMessages(OWNER, 1, WAIT);
+
+        telegram.failNext("getUpdates", Failure.status(502, "Bad Gateway"), Failure.disconnect(), Failure.tooManyRequests(1),
+                Failure.status(500, "Internal Server Error"));
+        telegram.failNext("sendMessage", Failure.tooManyRequests(1), Failure.status(503, "Service Unavailable"), Failure.disconnect());
+        for (int i = 2; i <= 6; i++) {
+            telegram.userSends(OWNER, "m" + i);
+        }
+
+        telegram.awaitBotMessages(OWNER, 6, Duration.ofSeconds(40));
+        sleep(500);
+        List<String> answers = telegram.chatLog(OWNER).stream().filter(ChatEntry::fromBot).map(ChatEntry::text).toList();
+        assertThat(answers).containsExactly("re: m1", "re: m2", "re: m3", "re: m4", "re: m5", "re: m6");
+        assertThat(gateway.received).extracting(InboundMessage::text).containsExactly("m1", "m2", "m3", "m4", "m5", "m6");
+        assertThat(telegram.failuresLeft("getUpdates")).isZero();
+        assertThat(telegram.failuresLeft("sendMessage")).isZero();
+        // the 429 on getUpdates was honoured: the next poll came at least retry_after later
+        List<FakeTelegramServer.Call> polls = telegram.calls("getUpdates");
+        for (int i = 0; i < polls.size() - 1; i++) {
+            if (polls.get(i).status() == 429) {
+                assertThat(Duration.between(polls.get(i).at(), polls.get(i + 1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+            }
+        }
+    }
+
+    @Test
+    void offWithoutEnabledOrTokenAndStoppedByARefusedToken() {
+        TelegramChannel disabled = start(config(false, TOKEN, telegram.apiUrl()), Map.of());
+        assertThat(disabled.status()).startsWith("off").contains("enabled = false");
+        TelegramChannel noToken = start(config(true, "", telegram.apiUrl()), Map.of());
+        assertThat(noToken.status()).startsWith("off").contains("no token");
+        TelegramChannel badUrl = start(config(true, TOKEN, "ftp://x"), Map.of());
+        assertThat(badUrl.status()).startsWith("off").contains("api_url");
+        sleep(200);
+        assertThat(telegram.calls()).isEmpty();
+
+        // telegram start --token overrides the file and runs without enabled = true
+        TelegramChannel forced = start(config(false, "", telegram.apiUrl()),
+                Map.of(TelegramChannel.START_PROPERTY, "true", TelegramChannel.TOKEN_PROPERTY, TOKEN));
+        awaitPolling(forced);
+        forced.stop();
+
+        TelegramChannel refused = start(config(true, "1:wrong", telegram.apiUrl()), Map.of());
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!refused.status().contains("refused") && System.nanoTime() < deadline) {
+            sleep(20);
+        }
+        assertThat(refused.status()).startsWith("off (Telegram refused the token").doesNotContain("wrong");
+    }
+
+    @Test
+    void deliverSendsToAChat() throws Exception {
+        TelegramChannel channel = start(OWNER);
+        awaitPolling(channel);
+        channel.deliver("telegram:" + OWNER, "Daily *report*");
+        assertThat(telegram.awaitBotMessages(OWNER, 1, WAIT).get(0).text()).isEqualTo("Daily <i>report</i>");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static void awaitFile(Path file, String content) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try {
+                if (Files.exists(file) && Files.readString(file).strip().equals(content)) {
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                // being replaced; read again
+            }
+            assertThat(System.nanoTime()).as("%s holds %s", file, content).isLessThan(deadline);
+            sleep(20);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    static TelegramChannel.Config config(boolean enabled, String token, String apiUrl, long... allowed) {
+        return new TelegramChannel.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return TelegramChannel.Config.class;
+            }
+
+            @Override
+            public boolean enabled() {
+                return enabled;
+            }
+
+            @Override
+            public String _token() {
+                return token;
+            }
+
+            @Override
+            public String api_url() {
+                return apiUrl;
+            }
+
+            @Override
+            public long[] allowed_users() {
+                return allowed;
+            }
+
+            @Override
+            public int poll_timeout_secs() {
+                return 2;
+            }
+        };
+    }
+
+    /** Stands in for the agent core: one turn at a time per conversation, in order; answers from a script. */
+    static final class ScriptedGateway implements AgentGateway {
+        final List<InboundMessage> received = new CopyOnWriteArrayList<>();
+        final List<String> cancelled = new CopyOnWriteArrayList<>();
+        final Map<String, ExecutorService> lanes = new ConcurrentHashMap<>();
+        final AtomicInteger counter = new AtomicInteger();
+        volatile BiFunction<InboundMessage, ReplySink, AgentReply> script =
+                (message, sink) -> AgentReply.answer(message.conversationKey(), "ok");
+
+        void answer(BiFunction<InboundMessage, ReplySink, AgentReply> script) {
+            this.script = script;
+        }
+
+        @Override
+        public TurnHandle submit(InboundMessage message, ReplySink sink) {
+            received.add(message);
+            String session = message.conversationKey() + "#" + counter.incrementAndGet();
+            CompletableFuture<AgentReply> done = new CompletableFuture<>();
+            lanes.computeIfAbsent(message.conversationKey(), key -> Executors.newSingleThreadExecutor()).execute(() -> {
+                AgentReply reply;
+                try {
+                    reply = script.apply(message, sink);
+                } catch (RuntimeException e) {
+                    reply = AgentReply.failure(session, "cancelled");
+                }
+                sink.reply(reply);
+                done.complete(reply);
+            });
+            return new TurnHandle() {
+                @Override
+                public String sessionId() {
+                    return session;
+                }
+
+                @Override
+                public CompletionStage<AgentReply> completion() {
+                    return done;
+                }
+
+                @Override
+                public boolean cancel() {
+                    return false;
+                }
+            };
+        }
+
+        @Override
+        public int cancel(String sessionId) {
+            cancelled.add(sessionId);
+            return 1;
+        }
+
+        void close() {
+            lanes.values().forEach(ExecutorService::shutdownNow);
+        }
+    }
+
+    /** A session router that numbers fresh sessions. */
+    static final class RecordingRouter implements SessionRouter {
+        final List<String> started = new CopyOnWriteArrayList<>();
+        final Map<String, String> current = new ConcurrentHashMap<>();
+
+        @Override
+        public String currentSession(String conversationKey) {
+            return current.getOrDefault(conversationKey, conversationKey);
+        }
+
+        @Override
+        public String newSession(String conversationKey) {
+            started.add(conversationKey);
+            String id = conversationKey + "#" + (started.size() + 1);
+            current.put(conversationKey, id);
+            return id;
+        }
+
+        @Override
+        public void switchSession(String conversationKey, String sessionId) {
+            current.put(conversationKey, sessionId);
+        }
+    }
+}

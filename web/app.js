@@ -342,7 +342,7 @@
       open.appendChild(el('span', '', session.preview || shortSession(session.id)));
       open.appendChild(el('small', '', (session.channel_id || '') + ' · ' + shortSession(session.id)));
       open.addEventListener('click', () => switchSession(session.id));
-      const del = el('button', 'delete', '🗑');
+      const del = el('button', 'delete', '×');
       del.type = 'button';
       del.title = 'Delete this session';
       del.setAttribute('aria-label', 'Delete session ' + session.id);

@@ -21,7 +21,8 @@
   }
 
   // inline: `code`, **bold**, *italic* / _italic_, ~~strike~~, [text](url), bare http(s) URLs
-  const INLINE = /(`+)([\s\S]*?[^`])\1(?!`)|\*\*([\s\S]+?)\*\*|__([\s\S]+?)__|\*([^\s*][\s\S]*?)\*|(?<![\w])_([^\s_][\s\S]*?)_(?![\w])|~~([\s\S]+?)~~|\[([^\]]+)\]\(([^)\s]+)\)|(https?:\/\/[^\s<>()]+[^\s<>().,;:!?'"])/;
+  // underscores count only around whole words, so identifiers such as window.__name stay as written
+  const INLINE = /(`+)([\s\S]*?[^`])\1(?!`)|\*\*([\s\S]+?)\*\*|(?<=^|[\s(])__(\S(?:[\s\S]*?\S)?)__(?=$|[\s).,;:!?])|\*([^\s*][\s\S]*?)\*|(?<=^|[\s(])_(\S(?:[\s\S]*?\S)?)_(?=$|[\s).,;:!?])|~~([\s\S]+?)~~|\[([^\]]+)\]\(([^)\s]+)\)|(https?:\/\/[^\s<>()]+[^\s<>().,;:!?'"])/;
 
   function inline(text, parent) {
     let rest = text;

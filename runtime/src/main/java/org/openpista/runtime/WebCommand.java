@@ -18,12 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.openpista.api.channel.ChannelAdapter;
-import org.openpista.api.config.ConfigException;
-import org.openpista.api.config.ConfigReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -203,9 +200,10 @@ final class WebCommand implements Runnable {
         }
     }
 
-    /** {@code web start}: the runtime with the web channel, in the foreground. */
+    /** {@code web start}: the daemon with only the web channel, in the foreground. */
     @Command(name = "start", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-            description = {"Runs openpista with the web chat in the foreground until Ctrl-C or SIGTERM."})
+            description = {"Runs the openpista daemon with only the web chat, in the foreground, until Ctrl-C, "
+                    + "SIGTERM or 'openpista stop'."})
     static final class Start implements Callable<Integer> {
 
         @ParentCommand
@@ -213,40 +211,14 @@ final class WebCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            PrintStream out = System.out;
-            PrintStream err = System.err;
-            Home home = web.main.setUpLogging(null);
+            Home home = web.main.resolveHome();
             WebConfig before = WebConfig.read(home, System.getenv());
             if (!before.enabled()) {
-                err.println("openpista: the web chat is disabled ([channels.web] enabled = false); "
+                System.err.println("openpista: the web chat is disabled ([channels.web] enabled = false); "
                         + "turn it on with: openpista web setup --enable");
                 return Main.USAGE;
             }
-            CountDownLatch stop = new CountDownLatch(1);
-            CountDownLatch stopped = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                stop.countDown();
-                try {
-                    stopped.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "openpista-web-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try (OsgiRuntime runtime = OsgiRuntime.create(Distribution.locate(), home, List.of("core", "web"), Map.of())) {
-                ConfigReport report;
-                try {
-                    report = runtime.loadConfiguration(START_TIMEOUT);
-                } catch (ConfigException e) {
-                    err.println("openpista: " + e.getMessage());
-                    return Main.USAGE;
-                }
-                report.warnings().forEach(warning -> err.println("openpista: warning: " + warning));
-                if (!report.providerProblem().isEmpty()) {
-                    // the chat still starts: a provider can be logged in from the web UI
-                    err.println("openpista: warning: " + report.providerProblem());
-                }
-                runtime.startAll();
+            Daemon.ReadyHook ready = (runtime, out, err) -> {
                 ChannelAdapter channel = runtime.awaitService(ChannelAdapter.class,
                         "(" + ChannelAdapter.CHANNEL + "=web)", START_TIMEOUT);
                 String status = awaitListening(channel);
@@ -261,18 +233,11 @@ final class WebCommand implements Runnable {
                     out.println("Generated a token and saved it in " + home.configFile() + ": " + after.token());
                     out.println("Open:  " + url + "#token=" + after.token());
                 }
-                out.println("Press Ctrl-C to stop.");
                 out.flush();
-                stop.await();
                 return 0;
-            } finally {
-                stopped.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is running
-                }
-            }
+            };
+            return new Daemon(web.main, new Daemon.Options(List.of("core", "daemon", "web"), Set.of("web"), true, false,
+                    ready)).run();
         }
 
         private static String awaitListening(ChannelAdapter channel) throws InterruptedException {

@@ -1,0 +1,113 @@
+package org.openpista.runtime;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code openpista web start} of the assembled distribution as a background process, for the web
+ * chat's end-to-end tests: started on a free port of 127.0.0.1, stopped with SIGTERM.
+ */
+final class WebDaemon implements AutoCloseable {
+
+    static final Duration START = Duration.ofSeconds(60);
+
+    final Path home;
+    final int port;
+    final Process process;
+    final Path stdout;
+    final Path stderr;
+
+    private WebDaemon(Path home, int port, Process process, Path stdout, Path stderr) {
+        this.home = home;
+        this.port = port;
+        this.process = process;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Starts {@code web start} and waits until it printed its URL (or ended). */
+    static WebDaemon start(Path home, int port, Map<String, String> env) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(DistributionProcess.dist().resolve("bin/openpista").toString());
+        command.add("web");
+        command.add("start");
+        ProcessBuilder builder = new ProcessBuilder(command);
+        DistributionProcess.clean(builder.environment());
+        builder.environment().put("OPENPISTA_HOME", home.toString());
+        builder.environment().putAll(env);
+        Path logs = Files.createTempDirectory("openpista-web-it-");
+        Path out = logs.resolve("stdout.txt");
+        Path err = logs.resolve("stderr.txt");
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        WebDaemon daemon = new WebDaemon(home, port, builder.start(), out, err);
+        daemon.awaitOutput("Web chat: ", START);
+        return daemon;
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port + "/";
+    }
+
+    String stdout() throws IOException {
+        return Files.readString(stdout, StandardCharsets.UTF_8);
+    }
+
+    String stderr() throws IOException {
+        return Files.readString(stderr, StandardCharsets.UTF_8);
+    }
+
+    /** Waits for a text on standard output; fails (with both outputs) when the process ends first. */
+    void awaitOutput(String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (stdout().contains(text)) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("web start ended with " + process.exitValue() + " before printing \"" + text
+                        + "\"\n--- stdout ---\n" + stdout() + "\n--- stderr ---\n" + stderr());
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("web start did not print \"" + text + "\" within " + timeout + "\n--- stdout ---\n"
+                + stdout() + "\n--- stderr ---\n" + stderr());
+    }
+
+    /** Sends SIGTERM and waits. @return the exit status */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            throw new AssertionError("web start did not stop within 60 s after SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            try {
+                stop();
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

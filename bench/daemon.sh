@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The daemon's start-to-ready time and idle memory. Targets on 2 cores: ready in under 1.5 s,
+# under 150 MB resident after 30 s idle.
+#
+#   start-to-ready  from launching `openpista start --foreground` until it prints "ready"
+#                   (JVM start, Felix, configuration, every bundle, admin socket), median of RUNS
+#   idle RSS        resident memory of the daemon process and its children (sum), 30 s after ready
+#
+# Usage: bench/daemon.sh [RUNS] [IDLE_SECONDS]   (defaults 5 and 30). Uses the built distribution
+# (./openpista builds it when needed). No LLM is contacted: an idle daemon sends no request.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+runs=${1:-5}
+idle=${2:-30}
+cd "$root"
+dist="$root/runtime/target/openpista"
+[[ -x "$dist/bin/openpista" ]] || ./openpista --version >/dev/null   # builds the distribution when missing
+work=$(mktemp -d /tmp/openpista-bench.XXXXXX)
+daemon_pid=""
+cleanup() {
+    if [[ -n "$daemon_pid" ]] && kill -0 "$daemon_pid" 2>/dev/null; then kill "$daemon_pid"; wait "$daemon_pid" || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+mkdir -p "$work/home"
+cat >"$work/home/config.toml" <<TOML
+[agent]
+provider = "openai"
+model = "bench"
+base_url = "http://127.0.0.1:9/v1"
+api_key = "sk-bench"
+approval = "auto"
+
+[channels.web]
+enabled = false
+TOML
+
+# starts the daemon in the foreground, waits for its ready line; sets daemon_pid and ready_ms
+start_daemon() {
+    : >"$work/out"
+    local start end
+    start=$(date +%s%N)
+    OPENPISTA_HOME="$work/home" "$dist/bin/openpista" start --foreground </dev/null >"$work/out" 2>&1 &
+    daemon_pid=$!
+    until grep -q "ready in" "$work/out"; do
+        if ! kill -0 "$daemon_pid" 2>/dev/null; then echo "the daemon died:"; cat "$work/out"; exit 1; fi
+        sleep 0.01
+    done
+    end=$(date +%s%N)
+    ready_ms=$(( (end - start) / 1000000 ))
+}
+
+stop_daemon() {
+    kill "$daemon_pid"
+    wait "$daemon_pid" || true
+    daemon_pid=""
+}
+
+# resident set of a process and all its descendants, in kB
+rss_tree() {
+    local total=0 pid
+    for pid in $1 $(pgrep -P "$1" || true); do
+        total=$(( total + $(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0) ))
+    done
+    echo "$total"
+}
+
+echo "openpista daemon, $(nproc) cores, $(java -version 2>&1 | head -1)"
+echo "features: $(ls "$dist/bundles" | tr '\n' ' ')"
+start_daemon; stop_daemon                               # warm-up: file system caches
+times=()
+for _ in $(seq "$runs"); do
+    start_daemon
+    times+=("$ready_ms")
+    inside=$(sed -n 's/.*ready in \([0-9.]*\) s.*/\1/p' "$work/out" | head -1)
+    stop_daemon
+done
+mapfile -t sorted < <(printf '%s\n' "${times[@]}" | sort -n)
+printf 'start-to-ready   min %5d ms   median %5d ms   max %5d ms   (%d runs; the daemon itself reports %s s from JVM start)\n' \
+    "${sorted[0]}" "${sorted[$(( runs / 2 ))]}" "${sorted[$(( runs - 1 ))]}" "$runs" "$inside"
+
+start_daemon
+sleep "$idle"
+rss=$(rss_tree "$daemon_pid")
+printf 'idle RSS         %5d MB after %d s idle (process and children)\n' $(( rss / 1024 )) "$idle"
+echo "JVM options:     $(tr '\0' ' ' </proc/"$daemon_pid"/cmdline | grep -o -- ' -X[^ ]*' | tr -d '\n')"
+stop_daemon

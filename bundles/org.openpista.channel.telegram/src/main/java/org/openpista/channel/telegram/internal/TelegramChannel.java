@@ -44,8 +44,8 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
  * The Telegram channel: a bot that long-polls the Bot API and talks to the agent, one session per
  * chat ({@code telegram:<chat id>}).
  *
- * <p>It runs when {@code [channels.telegram] enabled = true} (or the launcher of {@code openpista
- * telegram start} asks for it) and a token is set ({@code token}, {@code TELEGRAM_BOT_TOKEN} or
+ * <p>It runs when {@code [channels.telegram] enabled = true} (or the daemon of {@code openpista
+ * telegram start} names it in {@value #CHANNELS_PROPERTY}) and a token is set ({@code token}, {@code TELEGRAM_BOT_TOKEN} or
  * {@code telegram start --token}); otherwise it stays registered, says why in its status, and does
  * nothing. Connecting happens in the background: {@code getMe} checks the token (a refused token
  * stops the channel with one log line), then polling starts and keeps retrying while Telegram is
@@ -58,9 +58,13 @@ public final class TelegramChannel implements ChannelAdapter {
 
     /** The configuration PID ({@code [channels.telegram]}). */
     static final String PID = "org.openpista.channel.telegram";
-    /** Framework property set by {@code openpista telegram start}: run even when not enabled in the file. */
-    static final String START_PROPERTY = "openpista.telegram.start";
-    /** Framework property set by {@code openpista telegram start --token T}: the token to use. */
+    /**
+     * Framework property of the daemon: the channels it was asked to run, comma-separated, empty for
+     * all enabled ones. {@code openpista telegram start} names {@code telegram}, which runs the bot
+     * even when the file does not enable it.
+     */
+    static final String CHANNELS_PROPERTY = "openpista.channels";
+    /** Framework (or system) property set by {@code openpista telegram start --token T}: the token to use. */
     static final String TOKEN_PROPERTY = "openpista.telegram.token";
 
     private static final Logger LOG = LoggerFactory.getLogger(TelegramChannel.class);
@@ -130,7 +134,8 @@ public final class TelegramChannel implements ChannelAdapter {
         this.pollTimeout = Math.max(1, Math.min(50, config.poll_timeout_secs()));
         String launcherToken = launcher.getOrDefault(TOKEN_PROPERTY, "");
         this.token = !launcherToken.isBlank() ? launcherToken.strip() : config._token().strip();
-        boolean enabled = config.enabled() || Boolean.parseBoolean(launcher.getOrDefault(START_PROPERTY, "false"));
+        boolean enabled = config.enabled() || Arrays.stream(launcher.getOrDefault(CHANNELS_PROPERTY, "").split(","))
+                .map(String::strip).anyMatch(UpdateHandler.CHANNEL::equals);
         TelegramUrl parsed = null;
         String problem = null;
         try {
@@ -339,9 +344,9 @@ public final class TelegramChannel implements ChannelAdapter {
     }
 
     private static Map<String, String> launcherProperties(BundleContext context) {
-        String start = context.getProperty(START_PROPERTY);
+        String channels = context.getProperty(CHANNELS_PROPERTY);
         String token = context.getProperty(TOKEN_PROPERTY);
-        return Map.of(START_PROPERTY, start == null ? "" : start, TOKEN_PROPERTY, token == null ? "" : token);
+        return Map.of(CHANNELS_PROPERTY, channels == null ? "" : channels, TOKEN_PROPERTY, token == null ? "" : token);
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads(String name) {

@@ -334,7 +334,7 @@ class TelegramChannelTest {
 
         // telegram start --token overrides the file and runs without enabled = true
         TelegramChannel forced = start(config(false, "", telegram.apiUrl()),
-                Map.of(TelegramChannel.START_PROPERTY, "true", TelegramChannel.TOKEN_PROPERTY, TOKEN));
+                Map.of(TelegramChannel.CHANNELS_PROPERTY, "telegram", TelegramChannel.TOKEN_PROPERTY, TOKEN));
         awaitPolling(forced);
         forced.stop();
 

@@ -1,0 +1,289 @@
+package org.openpista.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openpista.runtime.DistributionProcess.Result;
+import org.openpista.testkit.FakeGraphApiServer;
+import org.openpista.testkit.FakeOpenAiServer;
+import org.openpista.testkit.FakeReply;
+
+/**
+ * The WhatsApp channel end to end in the real distribution: bridge mode with a fake bridge (a
+ * script speaking the bridge's JSON-lines protocol), cloud mode with WhatsApp's side played by
+ * signed webhook deliveries and a fake Graph API, the agent answering through a fake LLM.
+ */
+class WhatsAppIT {
+
+    static final String BOB = "4917000000001";
+    static final String OWNER = "4915112345678";
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path home;
+
+    FakeOpenAiServer llm;
+    Path session;
+    Path bridge;
+    Process daemon;
+    Path daemonOut;
+    Path daemonErr;
+    final ObjectMapper json = new ObjectMapper();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        llm = new FakeOpenAiServer();
+        session = Files.createDirectories(home.resolve("whatsapp-session"));
+        bridge = home.resolve("fake-bridge.sh");
+        try (InputStream in = WhatsAppIT.class.getResourceAsStream("/fake-whatsapp-bridge.sh")) {
+            Files.write(bridge, in.readAllBytes());
+        }
+        Files.setPosixFilePermissions(bridge, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (daemon != null && daemon.isAlive()) {
+            stopDaemon();
+        }
+        llm.close();
+    }
+
+    void config(String whatsapp, String extra) throws IOException {
+        Files.writeString(home.resolve("config.toml"), """
+                [agent]
+                provider = "openai"
+                model = "test-model"
+                base_url = "%s"
+                api_key = "sk-test"
+                approval = "auto"
+
+                [channels.web]
+                enabled = false
+
+                [channels.whatsapp]
+                %s
+                %s
+                """.formatted(llm.baseUrl(), whatsapp, extra));
+    }
+
+    void bridgeScript(String name, String... lines) throws IOException {
+        Files.writeString(session.resolve(name), String.join("\n", lines) + "\n");
+    }
+
+    static String connected() {
+        return "{\"type\":\"connected\",\"phone\":\"" + OWNER + "\",\"name\":\"Ada\"}";
+    }
+
+    static String message(String from, String text) {
+        return "{\"type\":\"message\",\"from\":\"" + from + "@s.whatsapp.net\",\"text\":\"" + text
+                + "\",\"timestamp\":1700000000,\"selfChat\":false,\"id\":\"IN-" + Math.abs(text.hashCode()) + "\"}";
+    }
+
+    List<JsonNode> sends() throws IOException {
+        List<JsonNode> sends = new ArrayList<>();
+        Path file = session.resolve("commands");
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                JsonNode command = json.readTree(line);
+                if (command.path("type").asText().equals("send")) {
+                    sends.add(command);
+                }
+            }
+        }
+        return sends;
+    }
+
+    void startDaemon(String readyText) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(DistributionProcess.dist().resolve("bin/openpista").toString(),
+                "whatsapp", "start");
+        DistributionProcess.clean(builder.environment());
+        builder.environment().put("OPENPISTA_HOME", home.toString());
+        daemonOut = home.resolve("daemon-stdout.txt");
+        daemonErr = home.resolve("daemon-stderr.txt");
+        builder.redirectOutput(daemonOut.toFile()).redirectError(daemonErr.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        daemon = builder.start();
+        await("the daemon printed \"" + readyText + "\"", () -> output().contains(readyText));
+    }
+
+    String output() {
+        try {
+            return (daemonOut != null && Files.exists(daemonOut) ? Files.readString(daemonOut) : "")
+                    + (daemonErr != null && Files.exists(daemonErr) ? Files.readString(daemonErr) : "");
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    int stopDaemon() throws Exception {
+        daemon.destroy();
+        if (!daemon.waitFor(60, TimeUnit.SECONDS)) {
+            daemon.descendants().forEach(ProcessHandle::destroyForcibly);
+            daemon.destroyForcibly();
+            throw new AssertionError("whatsapp start did not stop after SIGTERM\n" + output());
+        }
+        return daemon.exitValue();
+    }
+
+    void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (daemon != null && !daemon.isAlive()) {
+                throw new AssertionError("the daemon ended (" + daemon.exitValue() + ") before " + what + "\n" + output());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what + "\n" + output());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    int sendCount() {
+        try {
+            return sends().size();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void setupShowsTheQrCodeInTheTerminalAndEndsOncePaired() throws Exception {
+        config("bridge_path = \"" + bridge + "\"", "");
+        bridgeScript("start", "{\"type\":\"qr\",\"data\":\"2@pairing-code-from-the-fake,key1,key2,adv\"}", "@sleep 1", connected());
+
+        Result result = DistributionProcess.run(home, Map.of(), "whatsapp");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains("Scan this QR code").contains("█▀").contains("Linked devices")
+                .contains("connected as +" + OWNER + " (Ada)").contains("Paired.");
+        assertThat(Files.readString(home.resolve("config.toml"))).contains("enabled = true");
+        assertThat(session.resolve("stopped")).as("the bridge was stopped by closing its input").exists();
+    }
+
+    @Test
+    void bridgeModeAnswersThroughTheAgentSurvivesACrashAndSendsFromTheCommandLine() throws Exception {
+        config("enabled = true\nbridge_path = \"" + bridge + "\"\nallowed_numbers = [\"+49 1700 0000001\"]", "");
+        // first run: connects, writes a malformed line, then crashes; the channel starts it again
+        bridgeScript("start.1", connected(), "{not json at all", "@exit 1");
+        bridgeScript("start", connected(), message("4900000000066", "stranger here"), message(BOB, "what is six times seven?"));
+        llm.enqueue(FakeReply.text("It is 42."));
+
+        startDaemon("openpista: ready");
+        await("the answer is sent to Bob", () -> sendCount() >= 1);
+
+        JsonNode answer = sends().get(0);
+        assertThat(answer.path("to").asText()).isEqualTo(BOB + "@s.whatsapp.net");
+        assertThat(answer.path("text").asText()).isEqualTo("It is 42.");
+        assertThat(llm.requests()).hasSize(1);
+        assertThat(llm.lastRequest().body()).contains("what is six times seven?").doesNotContain("stranger here");
+        assertThat(Files.readString(session.resolve("runs")).strip()).isEqualTo("2");
+
+        Result status = DistributionProcess.run(home, Map.of(), "whatsapp", "status");
+        assertThat(status.exitCode()).as(status.toString()).isZero();
+        assertThat(status.stdout()).contains("enabled: true").contains("connected as +" + OWNER);
+
+        Result send = DistributionProcess.run(home, Map.of(), "whatsapp", "send", "+" + BOB, "Reminder: \"tea\" $HOME");
+        assertThat(send.exitCode()).as(send.toString()).isZero();
+        assertThat(sends()).extracting(command -> command.path("text").asText()).contains("Reminder: \"tea\" $HOME");
+
+        assertThat(stopDaemon()).as("SIGTERM ends the JVM with 128 + 15 after the graceful shutdown").isIn(0, 143);
+        assertThat(session.resolve("stopped")).as("the bridge left cleanly on the daemon's stop").exists();
+    }
+
+    @Test
+    void cloudModeTakesOnlySignedDeliveriesOnceAndAnswersThroughTheGraphApi() throws Exception {
+        String numberId = "106540352242922";
+        String secret = "the-app-secret";
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        try (FakeGraphApiServer graph = new FakeGraphApiServer(numberId, "EAAG-access")) {
+            config("""
+                    enabled = true
+                    mode = "cloud"
+                    phone_number_id = "%s"
+                    access_token = "EAAG-access"
+                    verify_token = "verify-123"
+                    app_secret = "%s"
+                    api_url = "%s"
+                    allowed_numbers = ["%s"]
+                    """.formatted(numberId, secret, graph.apiUrl(), BOB), "");
+            Files.writeString(home.resolve("config.toml"), Files.readString(home.resolve("config.toml"))
+                    .replace("[channels.web]\nenabled = false", "[channels.web]\nenabled = true\nport = " + port
+                            + "\ntoken = \"web-token-0123456789abcdef\""));
+            llm.enqueue(FakeReply.text("Hello from the agent."));
+            startDaemon("openpista: ready");
+            URI webhook = URI.create("http://127.0.0.1:" + port + "/webhooks/whatsapp");
+            HttpClient http = HttpClient.newHttpClient();
+            await("the webhook is served", () -> status(http, HttpRequest.newBuilder(webhook).GET()) == 403);
+
+            HttpResponse<String> verified = http.send(HttpRequest.newBuilder(URI.create(webhook
+                    + "?hub.mode=subscribe&hub.verify_token=verify-123&hub.challenge=987654")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(verified.statusCode()).isEqualTo(200);
+            assertThat(verified.body()).isEqualTo("987654");
+
+            String body = FakeGraphApiServer.textDelivery(numberId, BOB, "wamid.E2E-1", "hi agent");
+            assertThat(post(http, webhook, body, null)).isEqualTo(401);
+            assertThat(post(http, webhook, body, FakeGraphApiServer.signature(body, "not-the-secret"))).isEqualTo(401);
+            assertThat(llm.requests()).isEmpty();
+
+            String signature = FakeGraphApiServer.signature(body, secret);
+            assertThat(post(http, webhook, body, signature)).isEqualTo(200);
+            assertThat(post(http, webhook, body, signature)).isEqualTo(200);
+
+            FakeGraphApiServer.Call answer = graph.awaitAccepted(1, WAIT).get(0);
+            assertThat(answer.to()).isEqualTo(BOB);
+            assertThat(answer.text()).isEqualTo("Hello from the agent.");
+            assertThat(answer.authorization()).isEqualTo("Bearer EAAG-access");
+            Thread.sleep(500);
+            assertThat(llm.requests()).as("the duplicate delivery was not processed again").hasSize(1);
+            assertThat(graph.calls()).hasSize(1);
+            assertThat(stopDaemon()).as("SIGTERM ends the JVM with 128 + 15 after the graceful shutdown").isIn(0, 143);
+            assertThat(output()).doesNotContain("EAAG-access").doesNotContain(secret);
+        }
+    }
+
+    static int status(HttpClient http, HttpRequest.Builder request) {
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    static int post(HttpClient http, URI webhook, String body, String signature) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(webhook).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (signature != null) {
+            request.header("X-Hub-Signature-256", signature);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+}

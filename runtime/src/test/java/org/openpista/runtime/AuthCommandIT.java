@@ -249,10 +249,28 @@ class AuthCommandIT {
         builder.environment().put("OPENPISTA_HOME", home.toString());
         Process process = builder.start();
         closing.add(process::destroyForcibly);
+        StringBuffer screen = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            try {
+                byte[] buffer = new byte[4096];
+                for (int n = process.getInputStream().read(buffer); n >= 0; n = process.getInputStream().read(buffer)) {
+                    screen.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+                }
+            } catch (java.io.IOException gone) {
+                // the terminal closed
+            }
+        });
+        reader.start();
+        // type only once the prompt is up: a real user does, and echo is off only while the key is read
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!screen.toString().contains("API key for Together AI:") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         process.getOutputStream().write("tk-typed-secret-424242\n".getBytes());
         process.getOutputStream().flush();
-        String terminal = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        reader.join(10_000);
+        String terminal = screen.toString();
 
         assertThat(process.exitValue()).as(terminal).isZero();
         assertThat(terminal).contains("API key for Together AI:").contains("Saved the API key")

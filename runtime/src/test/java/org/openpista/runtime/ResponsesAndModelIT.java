@@ -90,6 +90,8 @@ class ResponsesAndModelIT {
                     assertThat(loggedIn.exitCode()).as(loggedIn.toString()).isZero();
                     assertThat(loggedIn.stdout()).contains("provider = \"responses\"");
                 }
+                // the stored token expires in 4 minutes, within the 5-minute margin; the refreshed one lives an hour
+                oauth.tokenLifetime(Duration.ofHours(1));
                 fake.enqueue(FakeReply.toolCall("system.run", "{\"command\":\"echo subscribed\"}"), FakeReply.text("Done."));
 
                 Result result = DistributionProcess.run(home, Map.of(), "run", "-e", "go");

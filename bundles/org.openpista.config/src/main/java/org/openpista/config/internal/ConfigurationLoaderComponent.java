@@ -1,6 +1,7 @@
 package org.openpista.config.internal;
 
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import org.openpista.api.config.ConfigException;
 import org.openpista.api.config.ConfigReport;
@@ -11,12 +12,12 @@ import org.openpista.api.llm.ProviderException;
 import org.openpista.api.model.ModelChoice;
 import org.openpista.api.model.ModelSelector;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +36,8 @@ public class ConfigurationLoaderComponent implements ConfigurationLoader, ModelS
     private static final Logger LOG = LoggerFactory.getLogger(ConfigurationLoaderComponent.class);
 
     private final ConfigLoader loader;
+    private final BundleContext context;
     private volatile ConfigReport last;
-
-    /** The running providers, to list models and fill in default models. */
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    volatile List<LlmProvider> providers = List.of();
 
     /**
      * @param context reads the framework properties {@value ConfigurationLoader#HOME_PROPERTY} and
@@ -48,6 +46,7 @@ public class ConfigurationLoaderComponent implements ConfigurationLoader, ModelS
      */
     @Activate
     public ConfigurationLoaderComponent(BundleContext context, @Reference(name = "configurationAdmin") ConfigurationAdmin admin) {
+        this.context = context;
         Locations locations = Locations.of(context::getProperty, Path.of(System.getProperty("user.home")));
         this.loader = new ConfigLoader(locations, System::getenv, new ConfigAdminSink(admin));
         try {
@@ -82,8 +81,7 @@ public class ConfigurationLoaderComponent implements ConfigurationLoader, ModelS
         }
         String model = report.model();
         if (model.isEmpty()) {
-            LlmProvider provider = provider(report.provider());
-            model = provider == null ? "" : provider.defaultModel();
+            model = defaultModel(report.provider());
         }
         return new ModelChoice(report.provider(), model);
     }
@@ -96,11 +94,11 @@ public class ConfigurationLoaderComponent implements ConfigurationLoader, ModelS
     @Override
     public List<ModelInfo> models() throws ProviderException {
         String name = current().provider();
-        LlmProvider provider = provider(name);
-        if (provider == null) {
+        List<ModelInfo> models = withProvider(name, LlmProvider::listModels, null);
+        if (models == null) {
             throw new ProviderException(ProviderException.Kind.NOT_CONFIGURED, "the provider \"" + name + "\" is not running");
         }
-        return provider.listModels();
+        return models;
     }
 
     @Override
@@ -111,12 +109,48 @@ public class ConfigurationLoaderComponent implements ConfigurationLoader, ModelS
         return new ModelChoice(report.provider(), report.model());
     }
 
-    private LlmProvider provider(String name) {
-        for (LlmProvider provider : providers) {
-            if (name.equals(provider.name())) {
-                return provider;
+    /** Work on a provider service. */
+    @FunctionalInterface
+    private interface ProviderWork<T> {
+        T run(LlmProvider provider) throws ProviderException;
+    }
+
+    /**
+     * Runs work on the provider of this name, looked up in the service registry for this one use:
+     * the registry, not a bound reference, is what a caller that just waited for the service sees.
+     *
+     * @return the work's result, or {@code absent} when no such provider is registered
+     */
+    private <T> T withProvider(String name, ProviderWork<T> work, T absent) throws ProviderException {
+        Collection<ServiceReference<LlmProvider>> references;
+        try {
+            references = context.getServiceReferences(LlmProvider.class, "(" + LlmProvider.NAME + "=" + escape(name) + ")");
+        } catch (InvalidSyntaxException e) {
+            return absent;
+        }
+        for (ServiceReference<LlmProvider> reference : references) {
+            LlmProvider provider = context.getService(reference);
+            if (provider == null) {
+                continue;
+            }
+            try {
+                return work.run(provider);
+            } finally {
+                context.ungetService(reference);
             }
         }
-        return null;
+        return absent;
+    }
+
+    private String defaultModel(String name) {
+        try {
+            return withProvider(name, LlmProvider::defaultModel, "");
+        } catch (ProviderException cannotHappen) {
+            return ""; // defaultModel() throws nothing
+        }
+    }
+
+    private static String escape(String value) {
+        return value.replace("\\", "\\5c").replace("*", "\\2a").replace("(", "\\28").replace(")", "\\29");
     }
 }

@@ -139,16 +139,24 @@ final class AgentLoop {
                                 + "or removed) and did not come back within " + settings.providerWait().toSeconds()
                                 + " s; ask again once it is available"));
             }
+            // the request is abandoned when the turn is cancelled, and also when its provider leaves: a
+            // request to a stopped or updated bundle may never finish, so it goes to the replacement instead
+            Cancellation request = new Cancellation();
+            Cancellation.Registration turnCancelled = cancellation.onCancel(request::cancel);
+            Cancellation.Registration providerLeft = providers.whenGone(provider, request::cancel);
             try {
                 String model = settings.model().isBlank() ? provider.defaultModel() : settings.model();
-                ChatRequest request = new ChatRequest(model, systemPrompt, history, tools.tools(), 0, cancellation);
-                return new Answer(provider.chat(request, delta -> turn.sink().textDelta(sessionId, delta)), null);
+                ChatRequest chat = new ChatRequest(model, systemPrompt, history, tools.tools(), 0, request);
+                return new Answer(provider.chat(chat, delta -> turn.sink().textDelta(sessionId, delta)), null);
             } catch (ProviderException e) {
-                if (e.kind() == ProviderException.Kind.CANCELLED || cancellation.isCancelled()) {
+                if (cancellation.isCancelled()) {
                     return new Answer(null, AgentReply.failure(sessionId, CANCELLED));
                 }
                 if (vanished(provider, attempt, sessionId, e)) {
                     continue;
+                }
+                if (e.kind() == ProviderException.Kind.CANCELLED) {
+                    return new Answer(null, AgentReply.failure(sessionId, CANCELLED));
                 }
                 LOG.info("Provider {} failed in session {}: {}", name, sessionId, e.getMessage());
                 return new Answer(null, AgentReply.failure(sessionId, e.getMessage()));
@@ -163,6 +171,9 @@ final class AgentLoop {
                 LOG.warn("Provider {} failed unexpectedly in session {}", name, sessionId, e);
                 return new Answer(null, AgentReply.failure(sessionId, "the provider \"" + name + "\" failed: "
                         + ToolRegistryImpl.describe(e)));
+            } finally {
+                turnCancelled.close();
+                providerLeft.close();
             }
         }
     }

@@ -104,8 +104,14 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
     private volatile Duration shutdownGrace;
     private volatile boolean closed;
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, unbind = "providerLeft")
     volatile List<LlmProvider> providers = List.of();
+
+    /** Actions waiting for a provider service to leave: the requests in flight to it. */
+    private final List<Map.Entry<LlmProvider, Runnable>> whenGone = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Provider services that were unregistered, whatever the field says at this instant. */
+    private final java.util.Set<LlmProvider> departed =
+            java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     volatile List<PromptContributor> contributors = List.of();
@@ -204,6 +210,17 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
     /** @return the sessions with a running or queued turn */
     List<String> busySessions() {
         return List.copyOf(lanes.keySet());
+    }
+
+    /** DS calls this (besides updating the field) when a provider service is unregistered. */
+    void providerLeft(LlmProvider provider) {
+        departed.add(provider);
+        for (Map.Entry<LlmProvider, Runnable> watch : whenGone) {
+            if (watch.getKey() == provider && whenGone.remove(watch)) {
+                LOG.info("A provider service left while requests to it were in flight; they are abandoned");
+                watch.getValue().run();
+            }
+        }
     }
 
     @Override
@@ -480,7 +497,20 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
         }
 
         @Override
+        public Cancellation.Registration whenGone(LlmProvider provider, Runnable action) {
+            Map.Entry<LlmProvider, Runnable> watch = Map.entry(provider, action);
+            whenGone.add(watch);
+            if (!isRegistered(provider) && whenGone.remove(watch)) {
+                action.run();
+            }
+            return () -> whenGone.remove(watch);
+        }
+
+        @Override
         public boolean isRegistered(LlmProvider provider) {
+            if (departed.contains(provider)) {
+                return false;
+            }
             for (LlmProvider registered : providers) {
                 if (registered == provider) {
                     return true;

@@ -19,6 +19,13 @@ interface ProviderLookup {
      */
     LlmProvider await(String name, Duration timeout, Cancellation cancellation);
 
+    /**
+     * Runs an action once the provider service is unregistered (at once when it already is).
+     *
+     * @return a handle that forgets the action
+     */
+    Cancellation.Registration whenGone(LlmProvider provider, Runnable action);
+
     /** @return whether this very service object is still registered */
     boolean isRegistered(LlmProvider provider);
 

@@ -431,4 +431,30 @@ class AgentRuntimeTest {
         assertThat(runtime.turnsFailed()).isZero();
         assertThat(runtime.provider()).isEqualTo("openai");
     }
+
+    @Test
+    void aRequestToAProviderThatLeavesIsAbandonedAndSentToItsReplacement() throws Exception {
+        ScriptedProvider replacement = new ScriptedProvider("openai");
+        replacement.fallback = (request, listener) -> ScriptedProvider.text("from the new revision");
+        CountDownLatch inside = new CountDownLatch(1);
+        provider.then((request, listener) -> {
+            inside.countDown();
+            // an updated bundle's old revision may never answer; only the cancellation ends the wait
+            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!request.cancellation().isCancelled() && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            throw new ProviderException(ProviderException.Kind.CANCELLED, "request cancelled");
+        });
+        runtime(Map.of());
+
+        TurnHandle turn = runtime.submit(cli("s1", "hi"), new RecordingSink());
+        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+        runtime.providers = List.of(replacement);
+        runtime.providerLeft(provider);
+
+        AgentReply reply = await(turn);
+        assertThat(reply.error()).as(reply.text()).isFalse();
+        assertThat(reply.text()).isEqualTo("from the new revision");
+    }
 }

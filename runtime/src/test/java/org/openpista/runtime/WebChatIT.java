@@ -230,7 +230,7 @@ class WebChatIT {
 
     static boolean reachable(int port) {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-            return true;
+            return socket.isConnected();
         } catch (ConnectException e) {
             return false;
         } catch (java.io.IOException e) {

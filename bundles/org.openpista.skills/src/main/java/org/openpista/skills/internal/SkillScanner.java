@@ -36,7 +36,7 @@ final class SkillScanner {
     /** What one scan found. */
     record Result(Map<String, Skill> skills, List<String> problems) {}
 
-    private record Cached(String stamp, Skill skill, String problem) {}
+    private record Cached(String stamp, String origin, Skill skill, String problem) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(SkillScanner.class);
     private static final Set<String> SKIPPED = Set.of("node_modules", "target", "__pycache__", "venv", "build", "dist");
@@ -60,7 +60,7 @@ final class SkillScanner {
             for (Path folder : skillFolders(root.dir())) {
                 Cached cached = cache.get(folder);
                 String stamp = stamp(folder);
-                if (cached == null || !cached.stamp.equals(stamp) || !cached.skill.origin().equals(root.origin())) {
+                if (cached == null || !cached.stamp.equals(stamp) || !cached.origin.equals(root.origin())) {
                     cached = parse(folder, root.origin(), stamp);
                 }
                 next.put(folder, cached);
@@ -80,11 +80,11 @@ final class SkillScanner {
 
     private Cached parse(Path folder, String origin, String stamp) {
         try {
-            return new Cached(stamp, reader.read(folder, origin), "");
+            return new Cached(stamp, origin, reader.read(folder, origin), "");
         } catch (IllegalArgumentException e) {
-            return new Cached(stamp, null, e.getMessage());
+            return new Cached(stamp, origin, null, e.getMessage());
         } catch (IOException e) {
-            return new Cached(stamp, null, "cannot read: " + SkillFile.oneLine(e.getMessage()));
+            return new Cached(stamp, origin, null, "cannot read: " + SkillFile.oneLine(e.getMessage()));
         }
     }
 

@@ -104,7 +104,10 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
     private volatile Duration shutdownGrace;
     private volatile boolean closed;
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, unbind = "providerLeft")
+    // the field is the list; the methods are told about arrivals and departures (Felix SCR calls the
+    // unbind method of a field reference only when a bind method is named as well)
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            bind = "providerArrived", unbind = "providerLeft")
     volatile List<LlmProvider> providers = List.of();
 
     /** Actions waiting for a provider service to leave: the requests in flight to it. */
@@ -210,6 +213,11 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
     /** @return the sessions with a running or queued turn */
     List<String> busySessions() {
         return List.copyOf(lanes.keySet());
+    }
+
+    /** DS calls this (besides updating the field) when a provider service is registered. */
+    void providerArrived(LlmProvider provider) {
+        departed.remove(provider);
     }
 
     /** DS calls this (besides updating the field) when a provider service is unregistered. */

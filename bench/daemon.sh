@@ -49,6 +49,10 @@ start_daemon() {
     done
     end=$(date +%s%N)
     ready_ms=$(( (end - start) / 1000000 ))
+    # CPU time the daemon used until ready: on a busy machine the wall time says more about the neighbours
+    local ticks
+    ticks=$(awk '{print $14 + $15}' "/proc/$daemon_pid/stat")
+    cpu_ms=$(( ticks * 1000 / $(getconf CLK_TCK) ))
 }
 
 stop_daemon() {
@@ -70,15 +74,21 @@ echo "openpista daemon, $(nproc) cores, $(java -version 2>&1 | head -1)"
 echo "features: $(ls "$dist/bundles" | tr '\n' ' ')"
 start_daemon; stop_daemon                               # warm-up: file system caches
 times=()
+cpus=()
 for _ in $(seq "$runs"); do
     start_daemon
     times+=("$ready_ms")
+    cpus+=("$cpu_ms")
     inside=$(sed -n 's/.*ready in \([0-9.]*\) s.*/\1/p' "$work/out" | head -1)
     stop_daemon
 done
 mapfile -t sorted < <(printf '%s\n' "${times[@]}" | sort -n)
 printf 'start-to-ready   min %5d ms   median %5d ms   max %5d ms   (%d runs; the daemon itself reports %s s from JVM start)\n' \
     "${sorted[0]}" "${sorted[$(( runs / 2 ))]}" "${sorted[$(( runs - 1 ))]}" "$runs" "$inside"
+mapfile -t sorted < <(printf '%s\n' "${cpus[@]}" | sort -n)
+printf 'CPU until ready  min %5d ms   median %5d ms   max %5d ms   (user + system time of the daemon process)\n' \
+    "${sorted[0]}" "${sorted[$(( runs / 2 ))]}" "${sorted[$(( runs - 1 ))]}"
+echo "load average:    $(cut -d' ' -f1-3 /proc/loadavg)"
 
 start_daemon
 sleep "$idle"

@@ -365,6 +365,8 @@ class DaemonIT {
             assertThat(stored("swap" + client)).containsExactlyElementsOf(rows);
         }
         assertThat(arrived.get()).as("some turns ran after the second update").isGreaterThan(before + 3);
+        // requests at the old revision during an update were abandoned and sent again to the new one
+        assertThat(Files.readString(log)).contains("sending it again to its replacement");
         assertThat(shell("openpista:providers").stdout()).contains("openai");
         assertThat(shell("openpista:send after-swap \"ping\"").stdout()).isEqualTo("answer to ping\n");
     }

@@ -1,0 +1,239 @@
+package org.openpista.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openpista.runtime.DistributionProcess.Result;
+import org.openpista.testkit.FakeOpenAiServer;
+import org.openpista.testkit.FakeReply;
+
+/**
+ * Skills end to end: the real distribution runs `openpista run -e` against the fake OpenAI server,
+ * which calls skill tools; the tool results it receives back are what the model would read.
+ */
+class SkillsIT {
+
+    static final String IMAGE = System.getenv().getOrDefault("OPENPISTA_TEST_IMAGE", "openpista-test/busybox:latest");
+    static final Path PROBE = Path.of("../bundles/org.openpista.sandbox.wasm/src/test/resources/probe.wasm")
+            .toAbsolutePath().normalize();
+
+    @TempDir
+    Path home;
+
+    Path workspace;
+    FakeOpenAiServer fake;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        fake = new FakeOpenAiServer();
+        workspace = Files.createDirectories(home.resolve("workspace"));
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(workspace, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @AfterEach
+    void stop() {
+        fake.close();
+    }
+
+    void config(String skills) throws IOException {
+        Files.writeString(home.resolve("config.toml"), """
+                [agent]
+                provider = "openai"
+                model = "test-model"
+                base_url = "%s"
+                api_key = "sk-test-secret-123"
+                approval = "auto"
+
+                [skills]
+                docker_image = "%s"
+                %s
+                """.formatted(fake.baseUrl(), IMAGE, skills));
+    }
+
+    Path skill(String name, String mode, String entry, String script) throws IOException {
+        Path folder = Files.createDirectories(workspace.resolve("skills").resolve(name));
+        Files.writeString(folder.resolve("SKILL.md"), """
+                ---
+                name: %s
+                description: Test skill %s.
+                mode: %s
+                timeout: 30
+                ---
+                Instructions of %s.
+                """.formatted(name, name, mode, name));
+        Files.writeString(folder.resolve(entry), script);
+        return folder;
+    }
+
+    /** @return the tool results the fake received, in order */
+    List<String> toolResults() {
+        List<String> results = new ArrayList<>();
+        JsonNode last = fake.requests().get(fake.requests().size() - 1).json().path("messages");
+        for (JsonNode message : last) {
+            if (message.path("role").asText().equals("tool")) {
+                results.add(message.path("content").asText());
+            }
+        }
+        return results;
+    }
+
+    static boolean dockerReachable() {
+        try {
+            Process ps = new ProcessBuilder("docker", "image", "inspect", IMAGE).redirectErrorStream(true).start();
+            ps.getInputStream().readAllBytes();
+            return ps.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    static void requireDocker() {
+        if (!dockerReachable()) {
+            String reason = "Docker with the image " + IMAGE + " is needed (see .ci/run)";
+            if ("all".equals(System.getenv("OPENPISTA_IT_REQUIRE"))) {
+                throw new AssertionError(reason);
+            }
+            Assumptions.abort(reason);
+        }
+    }
+
+    @Test
+    void bundledSkillsAreOfferedAsToolsListedInThePromptAndRun() throws Exception {
+        config("");
+        fake.enqueue(FakeReply.toolCall("skill.hello", "{\"name\":\"Ada\"}"),
+                FakeReply.toolCall("skill.hello-wasm", "{\"name\":\"Bob\"}"),
+                FakeReply.text("Greeted twice."));
+
+        Result result = DistributionProcess.run(home, Map.of(), "run", "-e", "greet Ada and Bob with skills");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).isEqualTo("Greeted twice.\n");
+        JsonNode first = fake.requests().get(0).json();
+        assertThat(first.path("messages").get(0).path("content").asText()).contains("## Skills")
+                .contains("skill.hello: Greets someone by name").contains("skill.hello-wasm").contains("skill.word-count");
+        assertThat(first.path("tools").toString()).contains("skill_hello").contains("system_run");
+        List<String> results = toolResults();
+        assertThat(results.get(0)).contains("Hello, Ada! (skill hello, working in " + workspace);
+        assertThat(results.get(1)).contains("\"greeting\":\"Hello, Bob!\"");
+        // wasmtime's native library was loaded inside Felix through Bundle-NativeCode
+        assertThat(Files.readString(home.resolve("logs/openpista.0.log"))).contains("wasm sandbox: engine wasmtime");
+    }
+
+    @Test
+    void aWorkspaceSkillThatFailsIsAToolErrorWithItsStderr() throws Exception {
+        config("");
+        skill("failing", "subprocess", "run.sh", "echo partial output\necho 'bad things happened' >&2\nexit 4\n");
+        fake.enqueue(FakeReply.toolCall("skill.failing", "{}"), FakeReply.text("It failed."));
+
+        Result result = DistributionProcess.run(home, Map.of(), "run", "-e", "run the failing skill");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(toolResults().get(0)).contains("skill.failing failed with exit code 4").contains("bad things happened");
+    }
+
+    @Test
+    void aSkillAddedWhileTheRuntimeRunsIsPickedUpWithoutRestart() throws Exception {
+        config("scan_interval_secs = 1");
+        String create = "mkdir -p skills/fresh && printf -- '---\\nname: fresh\\ndescription: Made during the turn.\\n---\\n' "
+                + "> skills/fresh/SKILL.md && printf 'echo fresh skill ran' > skills/fresh/run.sh && sleep 3";
+        fake.enqueue(FakeReply.toolCall("system.run", "{\"command\":\"" + create.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}"),
+                FakeReply.toolCall("skill.fresh", "{}"),
+                FakeReply.text("done"));
+
+        Result result = DistributionProcess.run(home, Map.of(), "run", "-e", "make a skill and use it");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(fake.requests().get(0).json().path("tools").toString()).doesNotContain("skill_fresh");
+        assertThat(fake.requests().get(2).json().path("tools").toString()).contains("skill_fresh");
+        assertThat(toolResults().get(1)).contains("fresh skill ran");
+    }
+
+    @Test
+    void dockerUnreachableFallsBackWithAWarningOrIsRefusedWhenRequired() throws Exception {
+        skill("where", "docker", "run.sh", "echo ran-somewhere\n");
+        config("docker_host = \"unix:///nonexistent/docker.sock\"");
+        fake.enqueue(FakeReply.toolCall("skill.where", "{}"), FakeReply.text("ok"));
+        Result fallback = DistributionProcess.run(home, Map.of(), "run", "-e", "where?");
+        assertThat(fallback.exitCode()).as(fallback.toString()).isZero();
+        assertThat(toolResults().get(0)).contains("warning: Docker is unavailable").contains("subprocess sandbox")
+                .contains("ran-somewhere");
+
+        config("docker_host = \"unix:///nonexistent/docker.sock\"\nrequire_docker = true");
+        fake.enqueue(FakeReply.toolCall("skill.where", "{}"), FakeReply.text("ok"));
+        Result refused = DistributionProcess.run(home, Map.of(), "run", "-e", "where?");
+        assertThat(refused.exitCode()).as(refused.toString()).isZero();
+        assertThat(toolResults().get(0)).contains("skill.where was refused").contains("require_docker = true")
+                .contains("Docker is unreachable at unix:///nonexistent/docker.sock").doesNotContain("ran-somewhere");
+    }
+
+    @Test
+    void aDockerSkillRunsLockedDownInAContainer() throws Exception {
+        requireDocker();
+        config("");
+        fake.enqueue(FakeReply.toolCall("skill.hello-docker", "{}"),
+                FakeReply.toolCall("container.run", "{\"command\":\"dd if=/dev/zero of=/dev/null bs=400M count=1\"}"),
+                FakeReply.text("ok"));
+
+        Result result = DistributionProcess.run(home, Map.of(), "run", "-e", "check the container");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        List<String> results = toolResults();
+        assertThat(results.get(0)).contains("interfaces: lo \n").contains("workspace: read-only")
+                .doesNotContain("user: 0\n");
+        assertThat(results.get(1)).contains("killed: out of memory");
+        JsonNode toolMessage = fake.requests().get(2).json().path("messages");
+        assertThat(toolMessage.toString()).contains("killed: out of memory");
+    }
+
+    @Test
+    void aPlantedSecretIsVisibleInNoSandbox() throws Exception {
+        requireDocker();
+        config("");
+        skill("env-sub", "subprocess", "run.sh", "env\n");
+        skill("env-docker", "docker", "run.sh", "env\n");
+        Path wasm = Files.createDirectories(workspace.resolve("skills/env-wasm"));
+        Files.writeString(wasm.resolve("SKILL.md"), "---\nname: env-wasm\ndescription: Prints the environment.\nmode: wasm\n---\n");
+        Files.copy(PROBE, wasm.resolve("probe.wasm"));
+        fake.enqueue(FakeReply.toolCall("skill.env-sub", "{}"), FakeReply.toolCall("skill.env-docker", "{}"),
+                FakeReply.toolCall("skill.env-wasm", "{\"op\":\"env\"}"), FakeReply.text("ok"));
+        Map<String, String> planted = Map.of(
+                "ANTHROPIC_API_KEY", "sk-ant-planted-0001",
+                "GITHUB_TOKEN", "ghp-planted-0002",
+                "OPENPISTA_API_KEY", "sk-op-planted-0003",
+                "MY_SERVICE_PASSWORD", "planted-password-0004");
+
+        Result result = DistributionProcess.run(home, planted, "run", "-e", "print the environments");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        List<String> results = toolResults();
+        assertThat(results).hasSize(3);
+        assertThat(results.get(0)).contains("SKILL_NAME=env-sub");
+        assertThat(results.get(1)).contains("SKILL_NAME=env-docker");
+        assertThat(results.get(2)).contains("SKILL_NAME=env-wasm");
+        String all = String.join("\n", results) + fake.requests().get(3).body();
+        for (String secret : planted.values()) {
+            assertThat(all).doesNotContain(secret);
+        }
+        assertThat(all).doesNotContain("sk-test-secret-123");
+        Files.writeString(Path.of("target/security-figures.txt"), "planted secrets: " + planted.size()
+                + " planted in the daemon's environment, visible in 0 of 3 sandboxes (subprocess, docker, wasm)\n",
+                StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+}

@@ -20,7 +20,8 @@ import picocli.CommandLine.ScopeType;
             "Configuration: $OPENPISTA_HOME/config.toml (default ~/.openpista/config.toml)."
         },
         subcommands = {RunCommand.class, StartCommand.class, StopCommand.class, ShellCommand.class, PluginsCommand.class,
-            WebCommand.class, WhatsAppCommand.class, TelegramCommand.class, AuthCommand.class, ModelCommand.class, CommandLine.HelpCommand.class},
+            WebCommand.class, WhatsAppCommand.class, TelegramCommand.class, AuthCommand.class, ModelCommand.class, SkillsCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {"", "Run 'openpista COMMAND --help' for the options of a command."})
 public final class Main implements Runnable {
 

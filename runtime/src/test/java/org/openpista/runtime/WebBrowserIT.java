@@ -225,6 +225,25 @@ class WebBrowserIT {
     }
 
     @Test
+    void aProviderKeyIsSavedFromTheProvidersModal() throws Exception {
+        logIn();
+        browser.findElement(By.id("open-login")).click();
+        WebElement connect = wait.until(ExpectedConditions.elementToBeClickable(
+                By.cssSelector("#provider-list button[data-provider=together]")));
+        screenshot("11-providers");
+        connect.click();
+        WebElement key = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("provider-key")));
+        key.sendKeys("together-key-from-the-browser");
+        browser.findElement(By.id("provider-submit")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("toasts"), "Saved the API key for together"));
+        wait.until(driver -> browser.findElement(By.cssSelector("#provider-list button[data-provider=together]"))
+                .getText().equals("Change"));
+        screenshot("12-provider-connected");
+        assertThat(Files.readString(home.resolve("credentials.toml"))).contains("together-key-from-the-browser");
+        assertThat(browser.getPageSource()).doesNotContain("together-key-from-the-browser");
+    }
+
+    @Test
     void aWrongTokenIsRefusedAndThePhoneLayoutWorks() throws Exception {
         browser.manage().window().setSize(new Dimension(390, 844));
         browser.get(daemon.url());

@@ -656,7 +656,9 @@
     $('provider-user-code').hidden = true;
     $('provider-code').hidden = true;
     $('provider-endpoint').hidden = provider.auth_mode !== 'endpoint_and_key';
-    $('provider-key').hidden = provider.auth_mode === 'oauth' || provider.auth_mode === 'none';
+    // OAuth providers accept an API key too: an empty key field starts the browser login
+    $('provider-key').hidden = provider.auth_mode === 'none';
+    $('provider-key').placeholder = provider.auth_mode === 'oauth' ? 'API key (or leave empty to log in)' : 'API key';
     $('provider-key').value = '';
     $('provider-code').value = '';
     $('provider-submit').textContent = provider.auth_mode === 'oauth' ? 'Log in' : 'Save';
@@ -674,12 +676,17 @@
       send({ type: 'provider_login', provider: flow.provider, auth_code: $('provider-code').value.trim() });
       return;
     }
-    if (flow.mode === 'oauth') {
+    const key = $('provider-key').hidden ? '' : $('provider-key').value.trim();
+    if (flow.mode === 'oauth' && !key) {
       send({ type: 'provider_login', provider: flow.provider });
       return;
     }
+    if (!key && flow.mode !== 'none') {
+      toast('Enter the API key', 'error');
+      return;
+    }
     const frame = { type: 'provider_login', provider: flow.provider };
-    if (!$('provider-key').hidden) frame.api_key = $('provider-key').value.trim();
+    if (key) frame.api_key = key;
     if (!$('provider-endpoint').hidden) frame.endpoint = $('provider-endpoint').value.trim();
     send(frame);
     $('provider-key').value = '';

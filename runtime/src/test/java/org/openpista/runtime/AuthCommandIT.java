@@ -240,6 +240,17 @@ class AuthCommandIT {
     }
 
     @Test
+    void withoutProviderItAsksWhichAndReadsTheKeyFromStandardInput() throws Exception {
+        Result result = DistributionProcess.run(home, Map.of(), "vercel-ai-gateway\nvk-picked-key-31337\n", Duration.ofSeconds(90),
+                "auth", "login");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains("Log in to which provider?").containsPattern(" 1\\) openai ")
+                .contains("Saved the API key for Vercel AI Gateway").doesNotContain("vk-picked-key-31337");
+        assertThat(storedSecrets()).containsExactly("vk-picked-key-31337");
+    }
+
+    @Test
     void aKeyTypedOnATerminalIsNotEchoed() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")) || "all".equals(System.getenv("OPENPISTA_IT_REQUIRE")),
                 "util-linux script is needed to give openpista a terminal");

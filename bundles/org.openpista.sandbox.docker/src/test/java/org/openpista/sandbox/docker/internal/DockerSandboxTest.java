@@ -298,6 +298,7 @@ class DockerSandboxTest {
 
     static int pidsOf(String id) {
         for (String file : List.of("/sys/fs/cgroup/pids/docker/" + id + "/pids.current",
+                "/sys/fs/cgroup/docker/" + id + "/pids.current",
                 "/sys/fs/cgroup/system.slice/docker-" + id + ".scope/pids.current")) {
             try {
                 return Integer.parseInt(Files.readString(Path.of(file)).strip());

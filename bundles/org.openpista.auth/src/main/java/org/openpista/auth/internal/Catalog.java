@@ -34,7 +34,7 @@ final class Catalog {
      * @param displayName the vendor's name
      * @param mode what it needs
      * @param oauth how it logs in with OAuth
-     * @param keyVariables environment variables that hold its key, first wins
+     * @param keyVariables environment variables that hold its key (those the configuration bundle reads)
      */
     record Entry(String name, String displayName, AuthMode mode, OAuthKind oauth, List<String> keyVariables) {}
 
@@ -45,9 +45,9 @@ final class Catalog {
             new Entry("openrouter", "OpenRouter", AuthMode.OAUTH, OAuthKind.OPENROUTER, List.of("OPENROUTER_API_KEY")),
             new Entry("github-copilot", "GitHub Copilot", AuthMode.OAUTH, OAuthKind.GITHUB_DEVICE, List.of()),
             new Entry("together", "Together AI", AuthMode.API_KEY, OAuthKind.NONE, List.of("TOGETHER_API_KEY")),
-            new Entry("google", "Google Gemini", AuthMode.API_KEY, OAuthKind.NONE, List.of("GOOGLE_API_KEY", "GEMINI_API_KEY")),
+            new Entry("google", "Google Gemini", AuthMode.API_KEY, OAuthKind.NONE, List.of("GOOGLE_API_KEY")),
             new Entry("vercel-ai-gateway", "Vercel AI Gateway", AuthMode.API_KEY, OAuthKind.NONE,
-                    List.of("VERCEL_AI_GATEWAY_API_KEY", "AI_GATEWAY_API_KEY")),
+                    List.of("VERCEL_AI_GATEWAY_API_KEY")),
             new Entry("azure-openai", "Azure OpenAI", AuthMode.ENDPOINT_AND_KEY, OAuthKind.NONE, List.of("AZURE_OPENAI_API_KEY")),
             new Entry("bedrock", "AWS Bedrock (API key)", AuthMode.ENDPOINT_AND_KEY, OAuthKind.NONE,
                     List.of("AWS_BEARER_TOKEN_BEDROCK")),

@@ -246,6 +246,25 @@ class DaemonIT {
         assertThat(failing.exitCode()).isEqualTo(1);
         assertThat(failing.stderr()).contains("no session \"no-such-session\"");
 
+        Result switched = shell("openpista:model other-model");
+        assertThat(switched.exitCode()).as(switched.toString()).isZero();
+        assertThat(shell("openpista:model").stdout()).contains("other-model");
+        assertThat(shell("openpista:send admin-session \"which model?\"").stdout()).isEqualTo("echo: which model?\n");
+        assertThat(fake.lastRequest().json().path("model").asText()).isEqualTo("other-model");
+        assertThat(shell("openpista:sessions").stdout()).contains("admin-session").contains("shell");
+        assertThat(shell("openpista:history admin-session").stdout()).contains("user").contains("which model?")
+                .contains("echo: which model?");
+        Result reload = shell("openpista:reload");
+        assertThat(reload.exitCode()).as(reload.toString()).isZero();
+        assertThat(reload.stdout()).contains("reloaded " + home.resolve("config.toml"));
+        await("the model of config.toml again", Duration.ofSeconds(10), () -> {
+            try {
+                return shell("openpista:model").stdout().contains("test-model");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+
         Result interactive = DistributionProcess.run(home, Map.of(), "openpista:channels\nopenpista:providers\n",
                 Duration.ofSeconds(60), "shell");
         assertThat(interactive.exitCode()).as(interactive.toString()).isZero();

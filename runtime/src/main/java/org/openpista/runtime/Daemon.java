@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.logging.Level;
+import java.util.logging.LogManager;
 import org.openpista.api.admin.DaemonControl;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.config.ConfigException;
@@ -113,6 +114,9 @@ final class Daemon {
         try (pid) {
             return serve(home, out, err);
         } finally {
+            if (LogManager.getLogManager() instanceof DaemonLogManager) {
+                DaemonLogManager.closeLog();
+            }
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

@@ -72,6 +72,8 @@ rss_tree() {
 
 echo "openpista daemon, $(nproc) cores, $(java -version 2>&1 | head -1)"
 echo "features: $(ls "$dist/bundles" | tr '\n' ' ')"
+# a one-shot run records the class-data sharing archive the daemon starts from (see bin/openpista)
+OPENPISTA_HOME="$work/home" "$dist/bin/openpista" run -e "warm-up" >/dev/null 2>&1 || true
 start_daemon; stop_daemon                               # warm-up: file system caches
 times=()
 cpus=()

@@ -137,6 +137,56 @@ class SkillsIT {
     }
 
     @Test
+    void withoutWasmtimesNativeLibraryWasmSkillsRunOnChicory() throws Exception {
+        config("");
+        fake.enqueue(FakeReply.toolCall("skill.hello-wasm", "{\"name\":\"Cy\"}"), FakeReply.text("ok"));
+
+        // wasmtime-java skips loading its library when this variable is set, as on a platform without one
+        Result result = DistributionProcess.run(home, Map.of("WASMTIME_JNI_LOAD_DISABLED", "1"), "run", "-e", "greet Cy");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(toolResults().get(0)).contains("\"greeting\":\"Hello, Cy!\"");
+        String log = Files.readString(home.resolve("logs/openpista.0.log"));
+        assertThat(log).contains("cannot be loaded here").contains("wasm sandbox: engine chicory");
+    }
+
+    @Test
+    void theSkillsCommandInstallsListsAndRemoves() throws Exception {
+        Path zip = home.resolve("demo.zip");
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("demo/SKILL.md"));
+            out.write("---\nname: demo\ndescription: Installed from an archive.\n---\n".getBytes(StandardCharsets.UTF_8));
+            out.putNextEntry(new java.util.zip.ZipEntry("demo/run.sh"));
+            out.write("echo demo\n".getBytes(StandardCharsets.UTF_8));
+            out.putNextEntry(new java.util.zip.ZipEntry("demo/../../escaped.txt"));
+            out.write("x".getBytes(StandardCharsets.UTF_8));
+        }
+        Result rejected = DistributionProcess.run(home, Map.of(), "skills", "install", zip.toString());
+        assertThat(rejected.exitCode()).as(rejected.toString()).isEqualTo(1);
+        assertThat(rejected.stderr()).contains("rejected the archive").contains("demo/../../escaped.txt")
+                .doesNotContain("Exception");
+        assertThat(home.resolve("escaped.txt")).doesNotExist();
+        assertThat(home.resolve("skills/demo")).doesNotExist();
+
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("SKILL.md"));
+            out.write("---\nname: demo\ndescription: Installed from an archive.\n---\n".getBytes(StandardCharsets.UTF_8));
+            out.putNextEntry(new java.util.zip.ZipEntry("run.sh"));
+            out.write("echo demo\n".getBytes(StandardCharsets.UTF_8));
+        }
+        Result installed = DistributionProcess.run(home, Map.of(), "skills", "install", zip.toString());
+        Result listed = DistributionProcess.run(home, Map.of(), "skills", "list");
+        Result removed = DistributionProcess.run(home, Map.of(), "skills", "remove", "demo");
+
+        assertThat(installed.exitCode()).as(installed.toString()).isZero();
+        assertThat(installed.stdout()).contains("Installed skill demo (subprocess) into " + home.resolve("skills/demo"));
+        assertThat(listed.stdout()).contains("demo").contains("home").contains("Installed from an archive.")
+                .contains("hello-wasm").contains("bundled");
+        assertThat(removed.exitCode()).as(removed.toString()).isZero();
+        assertThat(home.resolve("skills/demo")).doesNotExist();
+    }
+
+    @Test
     void aWorkspaceSkillThatFailsIsAToolErrorWithItsStderr() throws Exception {
         config("");
         skill("failing", "subprocess", "run.sh", "echo partial output\necho 'bad things happened' >&2\nexit 4\n");

@@ -248,6 +248,49 @@ class DockerSandboxTest {
     }
 
     @Test
+    void shuttingTheSandboxDownRemovesRunningContainers() throws Exception {
+        DockerSandbox other = new DockerSandbox(config(""), System.getenv());
+        CompletableFuture<Object> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return other.run(new SandboxRequest(List.of("sleep", "60"), "", workspace, Map.of(), Map.of(), "",
+                        SandboxLimits.defaults().withTimeout(Duration.ofSeconds(60))));
+            } catch (Exception e) {
+                return e;
+            }
+        });
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (other.engine().live().isEmpty() && System.nanoTime() < end) {
+            sleep(50);
+        }
+        assertThat(other.engine().live()).hasSize(1);
+
+        other.deactivate();
+
+        assertThat(run.get(20, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(Exception.class);
+        assertThat(labelledContainers()).isEmpty();
+    }
+
+    @Test
+    void containersLeftByADeadDaemonAreRemovedOnFirstUse() throws Exception {
+        String host = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        Process create = new ProcessBuilder("docker", "create", "--label", DockerEngine.LABEL + "=1",
+                "--label", DockerEngine.LABEL_PID + "=999999999", "--label", DockerEngine.LABEL_HOST + "=" + host,
+                IMAGE, "sleep", "60").redirectErrorStream(true).start();
+        String id = new String(create.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(create.waitFor()).as(id).isZero();
+        assertThat(labelledContainers()).hasSize(1);
+
+        DockerSandbox fresh = new DockerSandbox(config(""), System.getenv());
+        try {
+            assertThat(fresh.run(new SandboxRequest(List.of("true"), "", workspace, Map.of(), Map.of(), "",
+                    SandboxLimits.defaults())).succeeded()).isTrue();
+        } finally {
+            fresh.deactivate();
+        }
+        assertThat(labelledContainers()).isEmpty();
+    }
+
+    @Test
     void theTaskCannotReadItsTokenAndForgedReportsAreNotAccepted() throws Exception {
         String forged = "OPENPISTA-RESULT:" + "a".repeat(64) + ":0";
         SandboxResult result = sh("cat .openpista/token 2>&1 || echo no-token-file; env | grep -ci token; echo " + forged

@@ -129,6 +129,31 @@ class SubprocessSandboxTest {
     }
 
     @Test
+    void noTraversalPayloadInAFileNameEscapesTheWorkspace() throws Exception {
+        Path outside = workspace.getParent().resolve("outside-" + workspace.getFileName());
+        java.nio.file.Files.createDirectories(outside);
+        List<String> payloads = TraversalPayloads.all(List.of("secret.txt", "etc/passwd"));
+        int refused = 0;
+        for (String payload : payloads) {
+            try {
+                SandboxResult result = sandbox.run(new SandboxRequest(List.of("bash", "-c", "find . -type f"), "", workspace,
+                        Map.of(), Map.of(payload, "payload".getBytes(StandardCharsets.UTF_8)), "", SandboxLimits.defaults()));
+                assertThat(result.stdout()).as(payload).isNotBlank();
+            } catch (SandboxException e) {
+                refused++;
+            }
+        }
+        try (var left = Files.walk(workspace.getParent(), 2)) {
+            assertThat(left.filter(path -> path.getFileName().toString().equals("secret.txt"))).isEmpty();
+        }
+        try (var left = Files.list(workspace.resolve(SubprocessSandbox.RUNS))) {
+            assertThat(left).isEmpty();
+        }
+        System.out.println("[figure] subprocess file names: " + payloads.size() + " payloads, " + refused
+                + " refused, " + (payloads.size() - refused) + " placed inside the run folder, 0 escaped");
+    }
+
+    @Test
     void unknownProgramIsAClearError() {
         assertThatThrownBy(() -> sandbox.run(new SandboxRequest(List.of("no-such-program-xyz"), "", workspace, Map.of(),
                 Map.of(), "", SandboxLimits.defaults())))

@@ -46,6 +46,8 @@ final class WasmtimeEngine implements WasmEngine {
     /** @throws LinkageError or RuntimeException when the native library cannot be loaded here */
     WasmtimeEngine() {
         NativeLibraryLoader.init();
+        // a first native call, so a library that did not load (or was skipped) fails here, not mid-run
+        new Config().dispose();
     }
 
     @Override

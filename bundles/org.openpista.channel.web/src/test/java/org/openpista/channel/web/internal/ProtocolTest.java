@@ -223,6 +223,25 @@ class ProtocolTest {
     }
 
     @Test
+    void aSharedSessionIsTheOneSessionOfEveryClient() throws Exception {
+        server.close();
+        server = new TestServer(new WebSettings(true, "127.0.0.1", 0, TestServer.TOKEN, List.of(), null, "main",
+                1024 * 1024, Duration.ofSeconds(120), Duration.ofMinutes(10)));
+        try (WsClient ada = WsClient.connect(server.ws(Map.of("token", TestServer.TOKEN, "client_id", "ada")));
+                WsClient bob = WsClient.connect(server.ws(Map.of("token", TestServer.TOKEN, "client_id", "bob")))) {
+            JsonNode auth = ada.handshake();
+            assertThat(auth.path("session_id").asText()).isEqualTo("main");
+            assertThat(auth.path("shared_with_tui").asBoolean()).isTrue();
+            bob.handshake();
+            ada.frame("message", "content", "hello both");
+            assertThat(bob.next("user_message").path("client_id").asText()).isEqualTo("ada");
+            assertThat(bob.next("response").path("content").asText()).isEqualTo("echo: hello both");
+            assertThat(ada.next("response").path("session_id").asText()).isEqualTo("main");
+        }
+        assertThat(server.gateway.turns.get(0).message.conversationKey()).isEqualTo("main");
+    }
+
+    @Test
     void cancelGenerationStopsASlowTurnAndTheSessionKeepsWorking() throws Exception {
         server.gateway.script = turn -> {
             turn.sink.textDelta(turn.sessionId, "thinking slowly");

@@ -14,9 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.openpista.api.agent.PromptContributor;
 import org.openpista.api.sandbox.Sandbox;
 import org.openpista.api.skill.SkillCatalog;
@@ -44,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * $OPENPISTA_HOME/skills} and the workspace, registers one {@link Tool} service {@code
  * skill.<name>} per skill, and contributes the list of skills to the system prompt.
  *
- * <p>Changes to the folders take effect without a restart: a background scan every {@code
- * scan_interval_secs} and a scan before each turn's prompt (when the last one is older than a
+ * <p>The first scan runs on the catalog's own thread, so it overlaps with the rest of start-up;
+ * the first prompt waits for it. Changes to the folders take effect without a restart: a
+ * background scan every {@code scan_interval_secs} and a scan before each turn's prompt (when the last one is older than a
  * second) register, re-register or unregister the tools. A scan walks the folders and re-reads
  * only skills whose files changed.
  *
@@ -101,6 +105,7 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
     private final long minRescanNanos = TimeUnit.SECONDS.toNanos(1);
     private final Map<String, Registered> registered = new HashMap<>();
     private final ScheduledExecutorService scheduler;
+    private final CompletableFuture<Void> initialScan;
     private volatile List<Skill> current = List.of();
     private volatile List<String> problems = List.of();
     private volatile long lastScan;
@@ -132,25 +137,34 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
                 config.require_docker(), Math.max(100, config.max_output_chars()),
                 Math.max(16, config.memory_mb()) * 1024L * 1024L), this::sandbox, new ObjectMapper());
         this.prompt = new PromptSection(Math.max(200, config.max_prompt_chars()));
-        refresh();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "openpista-skills-scan");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // the first scan (YAML parsing included) overlaps with the rest of start-up; the first
+        // prompt waits for it, and the core asks for the prompt before it lists the tools
+        this.initialScan = CompletableFuture.runAsync(this::refreshQuietly, scheduler);
         int interval = config.scan_interval_secs();
         if (interval > 0) {
-            scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "openpista-skills-scan");
-                thread.setDaemon(true);
-                return thread;
-            });
             scheduler.scheduleWithFixedDelay(this::refreshQuietly, interval, interval, TimeUnit.SECONDS);
-        } else {
-            scheduler = null;
+        }
+    }
+
+    /** Waits for the first scan, so nobody sees an empty catalog just because start-up is still going. */
+    private void awaitInitialScan() {
+        try {
+            initialScan.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("The first look for skills did not finish: {}", e.toString());
         }
     }
 
     @Deactivate
     void deactivate() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-        }
+        scheduler.shutdownNow();
         synchronized (this) {
             closed = true;
             for (Registered entry : registered.values()) {
@@ -162,6 +176,7 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
 
     @Override
     public String contribute(String sessionId) {
+        awaitInitialScan();
         if (System.nanoTime() - lastScan > minRescanNanos) {
             refreshQuietly();
         }
@@ -170,6 +185,7 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
 
     @Override
     public List<SkillInfo> skills() {
+        awaitInitialScan();
         refresh();
         return current.stream().map(Skill::info).toList();
     }
@@ -181,6 +197,7 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
 
     @Override
     public SkillInfo install(Path archive, boolean replace) throws SkillException {
+        awaitInitialScan();
         Skill skill = new ArchiveInstaller().install(archive, homeSkills, replace);
         refresh();
         LOG.info("Installed skill {} into {}", skill.name(), skill.folder());
@@ -189,6 +206,7 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
 
     @Override
     public void remove(String name) throws SkillException {
+        awaitInitialScan();
         Path folder;
         try {
             folder = homeSkills.resolve(name).normalize();

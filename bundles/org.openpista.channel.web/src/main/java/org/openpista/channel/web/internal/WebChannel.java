@@ -133,9 +133,9 @@ public class WebChannel implements ChannelAdapter {
         } else if (!configured.tokenRequired()) {
             configured = configured.withToken(generateToken(context));
         }
+        StaticFiles files = new StaticFiles(configured.staticDir(), path -> WebChannel.class.getClassLoader()
+                .getResource("web/" + path));
         if (refusal == null) {
-            StaticFiles files = new StaticFiles(configured.staticDir(), path -> WebChannel.class.getClassLoader()
-                    .getResource("web/" + path));
             refusal = files.problem();
             if (refusal == null) {
                 refusal = probe(configured);
@@ -156,8 +156,6 @@ public class WebChannel implements ChannelAdapter {
         Authenticator authenticator = new Authenticator(settings.token(), Clock.systemUTC(), new SecureRandom());
         this.hub = new ChatHub(settings, authenticator, gateway, store, new Services());
         OriginPolicy origins = new OriginPolicy(settings);
-        StaticFiles files = new StaticFiles(settings.staticDir(), path -> WebChannel.class.getClassLoader()
-                .getResource("web/" + path));
         register(context, new SocketServlet(hub, origins), "/ws");
         register(context, new PageServlet(hub, origins, files, this::currentModel), "/*");
         try {

@@ -208,6 +208,26 @@ class WebBrowserIT {
     }
 
     @Test
+    void theUiReconnectsByItselfAfterTheServerRestarts() throws Exception {
+        logIn();
+        fake.enqueue(FakeReply.text("Before the restart."));
+        send("one");
+        awaitAnswer(1);
+        daemon.stop();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("banner")));
+        assertThat(browser.findElement(By.id("banner-text")).getText()).contains("Reconnecting");
+        screenshot("13-reconnecting");
+        // the new server knows nothing of the old session token: the page gets a fresh one by itself
+        daemon = WebDaemon.start(home, daemon.port, Map.of());
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(
+                ExpectedConditions.attributeToBe(By.id("status"), "data-state", "open"));
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("banner")));
+        fake.enqueue(FakeReply.text("After the restart."));
+        send("two");
+        assertThat(awaitAnswer(2).getText()).isEqualTo("After the restart.");
+    }
+
+    @Test
     void injectedHtmlInAnAnswerIsShownAsTextAndNeverRuns() throws Exception {
         logIn();
         fake.enqueue(FakeReply.text("<img src=x onerror=\"window.__pwned=1\"> <script>window.__pwned=2</script> "

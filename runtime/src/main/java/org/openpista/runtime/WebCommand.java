@@ -270,10 +270,12 @@ final class WebCommand implements Runnable {
             out.println("token:   " + (config.token().isEmpty() ? "not set (generated on first start)"
                     : "set (" + config.tokenSource() + ")"));
             out.println("url:     " + config.url());
-            Path pid = home.dir().resolve("openpista.pid");
-            if (Files.exists(pid)) {
-                out.println("daemon:  pid " + Files.readString(pid, StandardCharsets.UTF_8).strip());
-            }
+            PidFile.Status daemon = PidFile.inspect(PidFile.of(home));
+            out.println("daemon:  " + switch (daemon.state()) {
+                case RUNNING -> "running (PID " + daemon.pid() + ")";
+                case STALE -> "not running (stale PID file of PID " + daemon.pid() + ")";
+                case ABSENT -> "not running";
+            });
             String health = health(config);
             out.println("running: " + health);
             return 0;

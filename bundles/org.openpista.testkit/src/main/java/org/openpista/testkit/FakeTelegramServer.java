@@ -169,6 +169,7 @@ public final class FakeTelegramServer implements AutoCloseable {
     private long confirmed;
     private long pollGeneration;
     private int callbackSeq;
+    private int pollsStarted;
 
     /** Starts the fake on an ephemeral port of 127.0.0.1 for the given bot token. */
     public FakeTelegramServer(String token) {
@@ -292,6 +293,14 @@ public final class FakeTelegramServer implements AutoCloseable {
     /** @return the lowest update id the bot has not confirmed yet (through a getUpdates offset) */
     public synchronized long confirmedOffset() {
         return confirmed;
+    }
+
+    /**
+     * @return how many getUpdates requests arrived, including a long poll still waiting (requests are
+     *     only in {@link #calls()} once answered)
+     */
+    public synchronized int pollsStarted() {
+        return pollsStarted;
     }
 
     /** @return how many updates the bot has not confirmed yet */
@@ -512,6 +521,7 @@ public final class FakeTelegramServer implements AutoCloseable {
         long timeoutMillis = Math.max(0, params.path("timeout").asLong(0)) * 1000;
         long deadline = System.currentTimeMillis() + timeoutMillis;
         synchronized (this) {
+            pollsStarted++;
             long generation = ++pollGeneration;
             notifyAll(); // a waiting poll is terminated by this one
             if (offset > 0) {

@@ -1,5 +1,6 @@
 package org.openpista.channel.telegram.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -147,16 +148,21 @@ final class BotApi {
                 Integer retryAfter = request.getParameters() == null ? null : request.getParameters().getRetryAfter();
                 return Math.min(MAX_WAIT.toMillis(), Math.max(1, retryAfter == null ? 1 : retryAfter) * 1000L);
             }
-            if (code >= 500 || (code == 0 && request.getApiResponse() == null)) {
-                return backoff.nextMillis(); // a server error, or an answer that was not the Bot API's JSON
+            if (code >= 500) {
+                return backoff.nextMillis();
             }
+            // other errors, and answers that could not be read: Telegram may have acted on the request, and
+            // sending it again could post a message twice (error pages of proxies arrive as 5xx, see ErrorBodies)
             return -1;
         }
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        if (root instanceof IOException && "Canceled".equals(root.getMessage())) {
+        if (!(root instanceof IOException) || root instanceof JsonProcessingException) {
+            return -1; // not a network error: the answer arrived but could not be read
+        }
+        if ("Canceled".equals(root.getMessage())) {
             return -1; // the channel is stopping and cancelled its calls
         }
         return backoff.nextMillis(); // network: refused, reset, timed out
@@ -190,8 +196,12 @@ final class BotApi {
             root = root.getCause();
         }
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        if (root instanceof IOException && !(root instanceof InterruptedIOException)) {
+        if (root instanceof JsonProcessingException) {
+            message = "unreadable answer: " + message;
+        } else if (root instanceof IOException && !(root instanceof InterruptedIOException)) {
             message = "network error: " + message;
+        } else if (root instanceof NullPointerException) {
+            message = "the answer is not the Bot API's (check api_url)";
         }
         return method + ": " + message.replaceAll("bot[0-9]+:[A-Za-z0-9_-]+", "bot<token>");
     }

@@ -71,11 +71,7 @@ final class Poller implements AutoCloseable {
                 .readTimeout(Duration.ofSeconds(pollTimeoutSeconds + 15L))
                 .addInterceptor(this::noteRetryAfter)
                 .build();
-        this.pollThread = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "telegram-poll");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.pollThread = Executors.newSingleThreadScheduledExecutor(TelegramChannel.daemonThreads("telegram-poll"));
         Backoff backoff = new Backoff(firstBackoff, Duration.ofSeconds(30));
         BackOff pollBackOff = new BackOff() {
             @Override

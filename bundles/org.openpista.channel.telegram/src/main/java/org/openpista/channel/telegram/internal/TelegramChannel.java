@@ -157,6 +157,7 @@ public final class TelegramChannel implements ChannelAdapter {
         this.httpThreads = Executors.newCachedThreadPool(daemonThreads("telegram-http"));
         this.http = new OkHttpClient.Builder()
                 .dispatcher(new Dispatcher(httpThreads))
+                .addInterceptor(new ErrorBodies())
                 .connectionPool(new ConnectionPool(4, 60, TimeUnit.SECONDS))
                 .connectTimeout(Duration.ofSeconds(15))
                 .readTimeout(Duration.ofSeconds(60))
@@ -349,10 +350,17 @@ public final class TelegramChannel implements ChannelAdapter {
         return Map.of(CHANNELS_PROPERTY, channels == null ? "" : channels, TOKEN_PROPERTY, token == null ? "" : token);
     }
 
-    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+    /**
+     * Threads that see this bundle's classes as context class loader: Jackson (its own bundle)
+     * resolves the class names telegrambots writes into {@code @JsonTypeInfo} through it, and OkHttp
+     * reads answers on these threads.
+     */
+    static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+        ClassLoader bundle = TelegramChannel.class.getClassLoader();
         return runnable -> {
             Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
+            thread.setContextClassLoader(bundle);
             return thread;
         };
     }

@@ -1,0 +1,312 @@
+package org.openpista.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openpista.runtime.DistributionProcess.Result;
+import org.openpista.testkit.FakeOpenAiServer;
+import org.openpista.testkit.FakeReply;
+import org.openpista.testkit.FakeTelegramServer;
+import org.openpista.testkit.FakeTelegramServer.ChatEntry;
+import org.openpista.testkit.FakeTelegramServer.Failure;
+import org.openpista.testkit.RecordedRequest;
+
+/**
+ * The Telegram channel end to end: the real daemon ({@code openpista start}, {@code openpista
+ * telegram start}) against the fake Bot API and a fake LLM, driven as Telegram users would.
+ */
+class TelegramIT {
+
+    private static final String TOKEN = "7000000001:IT-secret-token_xyz";
+    private static final long ALICE = 1001;
+    private static final long BOB = 1002;
+    private static final long STRANGER = 666;
+    private static final Duration WAIT = Duration.ofSeconds(40);
+
+    // a Unix socket path must stay under 108 bytes: the system's temporary folder is short enough
+    @TempDir
+    Path home;
+
+    FakeOpenAiServer llm;
+    FakeTelegramServer telegram;
+    final List<Process> foreground = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        llm = new FakeOpenAiServer();
+        llm.echoFallback();
+        telegram = new FakeTelegramServer(TOKEN);
+        writeConfig(true);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        try {
+            openpista("stop");
+            for (Process process : foreground) {
+                process.destroy();
+                if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+        } finally {
+            telegram.close();
+            llm.close();
+        }
+    }
+
+    void writeConfig(boolean enabled) throws IOException {
+        Files.writeString(home.resolve("config.toml"), """
+                [agent]
+                provider = "openai"
+                model = "test-model"
+                base_url = "%s"
+                api_key = "sk-test-secret-123"
+                approval = "ask"
+
+                [channels.web]
+                enabled = false
+
+                [channels.telegram]
+                enabled = %s
+                token = "%s"
+                api_url = "%s"
+                allowed_users = [%d, %d]
+                """.formatted(llm.baseUrl(), enabled, TOKEN, telegram.apiUrl(), ALICE, BOB));
+    }
+
+    Result openpista(String... args) throws Exception {
+        return DistributionProcess.run(home, Map.of(), args);
+    }
+
+    void startDaemon() throws Exception {
+        Result started = openpista("start");
+        assertThat(started.exitCode()).as(started.toString()).isZero();
+        awaitPolling();
+    }
+
+    void awaitPolling() throws InterruptedException {
+        DaemonIT.await("the bot polls", WAIT, () -> telegram.pollsStarted() > 0);
+    }
+
+    List<String> botTexts(long chat) {
+        return telegram.chatLog(chat).stream().filter(ChatEntry::fromBot).map(ChatEntry::text).toList();
+    }
+
+    /** role: content of a session's stored messages, oldest first. */
+    List<String> stored(String session) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection db = new org.sqlite.JDBC().connect("jdbc:sqlite:" + home.resolve("memory.db"), new Properties());
+                PreparedStatement query = db.prepareStatement("SELECT role, content FROM messages WHERE session_id = ? ORDER BY seq")) {
+            query.setString(1, session);
+            try (ResultSet result = query.executeQuery()) {
+                while (result.next()) {
+                    rows.add(result.getString(1) + ": " + result.getString(2));
+                }
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void chatsKeepTheirOwnSessionsStrangersArePairedLongAnswersSplitAndButtonsApproveTools() throws Exception {
+        startDaemon();
+
+        // two chats at the same time
+        telegram.userSends(ALICE, "hello from alice");
+        telegram.userSends(BOB, "hello from bob");
+        assertThat(telegram.awaitBotMessages(ALICE, 1, WAIT).get(0).text()).isEqualTo("echo: hello from alice");
+        assertThat(telegram.awaitBotMessages(BOB, 1, WAIT).get(0).text()).isEqualTo("echo: hello from bob");
+        telegram.userSends(ALICE, "second from alice");
+        assertThat(telegram.awaitBotMessages(ALICE, 2, WAIT).get(1).text()).isEqualTo("echo: second from alice");
+        assertThat(stored("telegram:" + ALICE)).containsExactly("user: hello from alice", "assistant: echo: hello from alice",
+                "user: second from alice", "assistant: echo: second from alice");
+        assertThat(stored("telegram:" + BOB)).containsExactly("user: hello from bob", "assistant: echo: hello from bob");
+        assertThat(telegram.calls("sendChatAction")).isNotEmpty();
+
+        // a stranger gets a pairing code and nothing else
+        telegram.userSends(STRANGER, "run: cat /etc/passwd");
+        String notice = telegram.awaitBotMessages(STRANGER, 1, WAIT).get(0).text();
+        Matcher code = Pattern.compile("pair approve ([A-Z0-9]{4}-[A-Z0-9]{4})").matcher(notice);
+        assertThat(code.find()).as(notice).isTrue();
+        assertThat(llm.requests()).noneMatch(request -> request.body().contains("/etc/passwd"));
+        Result wrong = openpista("shell", "-c", "openpista:pair approve AAAA-BBBB");
+        assertThat(wrong.exitCode()).as(wrong.toString()).isEqualTo(1);
+        assertThat(wrong.stderr()).contains("no pairing request with code AAAA-BBBB");
+        Result listed = openpista("shell", "-c", "openpista:pair");
+        assertThat(listed.stdout()).contains(code.group(1)).contains("user id " + STRANGER);
+        Result approved = openpista("shell", "-c", "openpista:pair approve " + code.group(1));
+        assertThat(approved.exitCode()).as(approved.toString()).isZero();
+        assertThat(approved.stdout()).contains("approved Telegram user id " + STRANGER);
+        assertThat(telegram.awaitBotMessages(STRANGER, 2, WAIT).get(1).text()).contains("approved");
+        telegram.userSends(STRANGER, "now may I?");
+        assertThat(telegram.awaitBotMessages(STRANGER, 3, WAIT).get(2).text()).isEqualTo("echo: now may I?");
+        assertThat(Files.readString(home.resolve("telegram/pairing.json"))).contains("\"user_id\" : " + STRANGER);
+
+        // a long answer comes as several messages, cut between paragraphs
+        String paragraph = "The quick brown fox jumps over the lazy dog. ".repeat(20).strip();
+        String longAnswer = String.join("\n\n", java.util.Collections.nCopies(8, paragraph));
+        llm.enqueue(FakeReply.text(longAnswer));
+        telegram.userSends(BOB, "tell me a long story");
+        List<ChatEntry> parts = telegram.awaitBotMessages(BOB, 3, WAIT);
+        DaemonIT.await("the whole answer", WAIT, () -> String.join("\n\n", botTexts(BOB).subList(1, botTexts(BOB).size()))
+                .equals(longAnswer));
+        assertThat(parts.subList(1, parts.size())).allSatisfy(part -> assertThat(part.text().length()).isLessThanOrEqualTo(4096));
+
+        // a tool call is asked with buttons; only the owner's press counts
+        telegram.userSends(ALICE, "run: echo forty-$((40+2))");
+        DaemonIT.await("the approval question", WAIT, () -> botTexts(ALICE).size() >= 3);
+        ChatEntry question = telegram.chatLog(ALICE).stream().filter(ChatEntry::fromBot).toList().get(2);
+        assertThat(question.text()).contains("system.run").contains("echo forty-$((40+2))");
+        JsonNode rows = question.keyboard().path("inline_keyboard");
+        String allow = rows.get(0).get(0).path("callback_data").asText();
+        telegram.userPresses(ALICE, 4242, question.messageId(), allow); // someone who is no owner of the bot
+        telegram.awaitCall("answerCallbackQuery", call -> call.param("text").contains("Only the owner"), WAIT);
+        telegram.userPresses(ALICE, ALICE, question.messageId(), allow);
+        List<ChatEntry> afterApproval = telegram.awaitBotMessages(ALICE, 4, WAIT);
+        assertThat(afterApproval.get(3).text()).startsWith("The tool said:").contains("forty-42");
+        telegram.awaitCall("editMessageText", call -> call.param("text").contains("Allowed."), WAIT);
+        assertThat(telegram.chatLog(ALICE).get(question.messageId() - 1).keyboard().isMissingNode()).isTrue();
+
+        // the running daemon reports the bot
+        Result status = openpista("telegram", "status");
+        assertThat(status.exitCode()).as(status.toString()).isZero();
+        assertThat(status.stdout()).contains("enabled: true").contains("polling as @" + FakeTelegramServer.BOT_USERNAME)
+                .contains("1 user(s)").doesNotContain("IT-secret-token");
+    }
+
+    @Test
+    void failuresRateLimitsAndRestartsNeitherLoseNorRepeatMessages() throws Exception {
+        writeConfig(false); // telegram start runs the bot even when the file does not enable it
+        Process daemon = telegramStart();
+        awaitPolling();
+
+        telegram.failNext("getUpdates", Failure.status(502, "Bad Gateway"), Failure.disconnect(), Failure.tooManyRequests(1),
+                Failure.status(500, "Internal Server Error"));
+        telegram.failNext("sendMessage", Failure.tooManyRequests(1), Failure.disconnect(), Failure.status(503, "Service Unavailable"));
+        for (int i = 1; i <= 4; i++) {
+            telegram.userSends(ALICE, "message " + i);
+        }
+        DaemonIT.await("four answers", WAIT, () -> botTexts(ALICE).size() >= 4);
+        assertThat(telegram.failuresLeft("getUpdates")).isZero();
+
+        Result stop = openpista("stop");
+        assertThat(stop.exitCode()).as(stop.toString()).isZero();
+        assertThat(daemon.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // written while the daemon is down
+        telegram.userSends(ALICE, "message 5");
+        telegram.userSends(BOB, "message 6");
+
+        telegramStart();
+        telegram.awaitBotMessages(BOB, 1, WAIT);
+        DaemonIT.await("five answers for alice", WAIT, () -> botTexts(ALICE).size() >= 5);
+        Thread.sleep(1000); // a repeat would show up by now
+        // a network error after Telegram stored a message may make the bot resend it: compare without repeats
+        // of the same answer in a row caused by sendMessage retries, then check every message was answered once
+        List<String> alice = botTexts(ALICE).stream().distinct().toList();
+        assertThat(alice).containsExactly("echo: message 1", "echo: message 2", "echo: message 3", "echo: message 4",
+                "echo: message 5");
+        assertThat(botTexts(BOB)).containsExactly("echo: message 6");
+        List<String> prompts = llm.requests().stream().map(TelegramIT::lastUserText).toList();
+        for (int i = 1; i <= 6; i++) {
+            String prompt = "message " + i;
+            assertThat(prompts.stream().filter(prompt::equals)).as("turns for %s in %s", prompt, prompts).hasSize(1);
+        }
+        assertThat(telegram.unconfirmedUpdates()).isZero();
+    }
+
+    @Test
+    void setupChecksTheTokenBeforeSavingAndStatusShowsTheConfiguration() throws Exception {
+        Files.writeString(home.resolve("config.toml"), """
+                # my settings
+                [agent]
+                provider = "openai"
+                base_url = "%s"
+
+                [channels.telegram]
+                api_url = "%s"
+                """.formatted(llm.baseUrl(), telegram.apiUrl()));
+
+        Result refused = openpista("telegram", "setup", "--token", "123:wrong");
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+        assertThat(refused.stderr()).contains("Telegram refused the token").contains("401").contains("nothing was saved");
+        assertThat(Files.readString(home.resolve("config.toml"))).doesNotContain("123:wrong");
+        Result garbage = openpista("telegram", "setup", "--token", "not a token");
+        assertThat(garbage.exitCode()).isEqualTo(2);
+
+        Result setup = openpista("telegram", "setup", "--token", TOKEN, "--allow", ALICE + "," + BOB);
+        assertThat(setup.exitCode()).as(setup.toString()).isZero();
+        assertThat(setup.stdout()).contains("Bot @" + FakeTelegramServer.BOT_USERNAME + " verified");
+        String config = Files.readString(home.resolve("config.toml"));
+        assertThat(config).startsWith("# my settings").contains("token = \"" + TOKEN + "\"").contains("enabled = true")
+                .contains("allowed_users = [" + ALICE + ", " + BOB + "]").contains("api_url = \"" + telegram.apiUrl() + "\"");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("config.toml"))))
+                .isEqualTo("rw-------");
+        assertThat(telegram.calls("getMe")).hasSize(2);
+
+        Result status = openpista("telegram", "status", "--check");
+        assertThat(status.exitCode()).as(status.toString()).isZero();
+        assertThat(status.stdout()).contains("enabled: true").contains("token:   set (config.toml, bot id 7000000001")
+                .contains("allowed: " + ALICE + ", " + BOB).contains("token valid, bot @" + FakeTelegramServer.BOT_USERNAME)
+                .contains("running: no daemon").doesNotContain("IT-secret-token");
+    }
+
+    Process telegramStart() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(List.of(DistributionProcess.dist().resolve("bin/openpista").toString(),
+                "telegram", "start"));
+        builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        DistributionProcess.clean(builder.environment());
+        builder.environment().put("OPENPISTA_HOME", home.toString());
+        builder.redirectErrorStream(true);
+        Process process = builder.start();
+        foreground.add(process);
+        StringBuffer output = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            try (InputStream in = process.getInputStream()) {
+                byte[] buffer = new byte[4096];
+                int read;
+                while ((read = in.read(buffer)) >= 0) {
+                    output.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                output.append(e);
+            }
+        }, "telegram-start-output");
+        reader.setDaemon(true);
+        reader.start();
+        DaemonIT.await("telegram start is ready:\n" + output, WAIT,
+                () -> output.indexOf("is listening") >= 0 || !process.isAlive());
+        assertThat(output.toString()).contains("Telegram bot @" + FakeTelegramServer.BOT_USERNAME + " is listening")
+                .doesNotContain("IT-secret-token");
+        return process;
+    }
+
+    static String lastUserText(RecordedRequest request) {
+        JsonNode messages = request.json().path("messages");
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            if (messages.get(i).path("role").asText().equals("user")) {
+                return messages.get(i).path("content").asText();
+            }
+        }
+        return "";
+    }
+}

@@ -152,7 +152,8 @@ final class Daemon {
         properties.put("felix.fileinstall.enableConfigSave", "false");
         // Gogo is served on the admin socket only: its own console must never read the daemon's stdin
         properties.put("gosh.args", "--nointeractive --noshutdown");
-        properties.put("openpista.console", Boolean.toString(options.foreground() && Terminals.stdinIsTerminal()));
+        properties.put("openpista.console", Boolean.toString(options.foreground() && Terminals.stdinIsTerminal()
+                && inForegroundProcessGroup()));
         properties.put("openpista.channels", String.join(",", options.channels()));
         Phases phases = new Phases(LOG);
         try (OsgiRuntime runtime = OsgiRuntime.create(Distribution.locate(), home, options.features(), properties)) {
@@ -300,6 +301,26 @@ final class Daemon {
             return true;
         }
         return options.channels().contains(bundle.getSymbolicName().substring(CHANNEL_PREFIX.length()));
+    }
+
+    /**
+     * Whether this process is in the terminal's foreground process group. A daemon started with
+     * {@code --foreground &} has a terminal but must not read it: the read would stop the whole
+     * process (SIGTTIN). Linux tells through {@code /proc/self/stat}; elsewhere assume yes.
+     */
+    static boolean inForegroundProcessGroup() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            // pid (comm) state ppid pgrp session tty_nr tpgid ...; comm may contain spaces and parentheses
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            boolean foreground = fields[2].equals(fields[5]);
+            if (!foreground) {
+                LOG.info("Started in the background of a terminal: the terminal channel does not read it");
+            }
+            return foreground;
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
     }
 
     private static void awaitAdminSocket(Home home) {

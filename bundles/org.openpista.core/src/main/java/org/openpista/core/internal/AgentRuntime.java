@@ -7,17 +7,21 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openpista.api.admin.AgentStatus;
@@ -111,10 +115,10 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
     volatile List<LlmProvider> providers = List.of();
 
     /** Actions waiting for a provider service to leave: the requests in flight to it. */
-    private final List<Map.Entry<LlmProvider, Runnable>> whenGone = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Map.Entry<LlmProvider, Runnable>> whenGone = new CopyOnWriteArrayList<>();
     /** Provider services that were unregistered, whatever the field says at this instant. */
-    private final java.util.Set<LlmProvider> departed =
-            java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
+    private final Set<LlmProvider> departed =
+            Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     volatile List<PromptContributor> contributors = List.of();
@@ -337,7 +341,7 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
     private List<String> promptSections() {
         List<PromptContributor> current = new ArrayList<>(contributors);
         // DS keeps the list in ascending ranking order; the highest ranking goes first
-        java.util.Collections.reverse(current);
+        Collections.reverse(current);
         List<String> sections = new ArrayList<>();
         for (PromptContributor contributor : current) {
             try {

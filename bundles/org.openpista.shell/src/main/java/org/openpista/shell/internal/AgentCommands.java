@@ -8,10 +8,12 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -140,7 +142,7 @@ public class AgentCommands {
         table.row("cron", scheduler == null ? "not running" : scheduler.jobs().size() + " job(s)");
         table.row("plugins", PluginCommands.pluginJars(context).size() + " in " + PluginCommands.pluginDir(context));
         Bundle[] bundles = context.getBundles();
-        long active = java.util.Arrays.stream(bundles).filter(b -> b.getState() == Bundle.ACTIVE).count();
+        long active = Arrays.stream(bundles).filter(b -> b.getState() == Bundle.ACTIVE).count();
         table.row("bundles", active + " active of " + bundles.length);
         Runtime jvm = Runtime.getRuntime();
         table.row("memory", "heap " + mb(jvm.totalMemory() - jvm.freeMemory()) + " used of " + mb(jvm.totalMemory())
@@ -186,7 +188,7 @@ public class AgentCommands {
             for (ToolCall call : message.toolCalls()) {
                 text.append(text.length() == 0 ? "" : " ").append("→ ").append(call.name()).append(' ').append(call.arguments());
             }
-            String role = message.role().name().toLowerCase(java.util.Locale.ROOT)
+            String role = message.role().name().toLowerCase(Locale.ROOT)
                     + (message.toolName() != null ? " " + message.toolName() : "") + (message.error() ? " (error)" : "");
             table.row(i + 1, TIME.format(message.createdAt()), role, Table.cut(text.toString(), 100));
         }

@@ -187,6 +187,15 @@ class TelegramIT {
         telegram.awaitCall("editMessageText", call -> call.param("text").contains("Allowed."), WAIT);
         assertThat(telegram.chatLog(ALICE).get(question.messageId() - 1).keyboard().isMissingNode()).isTrue();
 
+        // the model, shown and switched from the chat; the next turn uses it
+        telegram.userSends(BOB, "/model");
+        DaemonIT.await("the model", WAIT, () -> botTexts(BOB).stream().anyMatch(text -> text.startsWith("Model: openai / test-model")));
+        telegram.userSends(BOB, "/model other-model");
+        DaemonIT.await("the switch", WAIT, () -> botTexts(BOB).contains("✅ Model: openai / other-model"));
+        telegram.userSends(BOB, "which model?");
+        DaemonIT.await("an answer by the other model", WAIT, () -> botTexts(BOB).contains("echo: which model?"));
+        assertThat(llm.lastRequest().json().path("model").asText()).isEqualTo("other-model");
+
         // the running daemon reports the bot
         Result status = openpista("telegram", "status");
         assertThat(status.exitCode()).as(status.toString()).isZero();

@@ -229,7 +229,11 @@ final class UpdateHandler {
             }
             ModelChoice chosen = models.select(provider, model);
             return "✅ Model: " + chosen.provider() + " / " + (chosen.model().isEmpty() ? "(provider default)" : chosen.model());
-        } catch (ConfigException | RuntimeException e) {
+        } catch (ConfigException e) {
+            // the chat is remote: say what is wrong, not where the daemon keeps its files
+            String where = java.util.regex.Pattern.quote(String.valueOf(e.file()));
+            return "❌ " + e.getMessage().replaceFirst("^" + where + "(:[0-9]+)?: ", "");
+        } catch (RuntimeException e) {
             return "❌ " + (e.getMessage() == null ? e.toString() : e.getMessage());
         }
     }

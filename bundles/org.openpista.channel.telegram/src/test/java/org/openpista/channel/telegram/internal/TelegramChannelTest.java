@@ -354,6 +354,49 @@ class TelegramChannelTest {
         assertThat(telegram.awaitBotMessages(OWNER, 1, WAIT).get(0).text()).isEqualTo("Daily <i>report</i>");
     }
 
+    @Test
+    void modelShowsAndSwitchesThroughTheModelSelector() {
+        TelegramChannel channel = start(OWNER);
+        java.util.concurrent.atomic.AtomicReference<org.openpista.api.model.ModelChoice> current =
+                new java.util.concurrent.atomic.AtomicReference<>(new org.openpista.api.model.ModelChoice("openai", "gpt-4o"));
+        channel.models = new org.openpista.api.model.ModelSelector() {
+            @Override
+            public org.openpista.api.model.ModelChoice current() {
+                return current.get();
+            }
+
+            @Override
+            public List<String> providers() {
+                return List.of("openai", "anthropic");
+            }
+
+            @Override
+            public List<org.openpista.api.llm.ModelInfo> models() {
+                return List.of();
+            }
+
+            @Override
+            public org.openpista.api.model.ModelChoice select(String provider, String model)
+                    throws org.openpista.api.config.ConfigException {
+                if (model.equals("nope")) {
+                    throw new org.openpista.api.config.ConfigException(home.resolve("config.toml"), 0, "agent.model", "unknown model nope");
+                }
+                current.set(new org.openpista.api.model.ModelChoice(provider.isEmpty() ? current.get().provider() : provider, model));
+                return current.get();
+            }
+        };
+        awaitPolling(channel);
+
+        telegram.userSends(OWNER, "/model");
+        assertThat(telegram.awaitBotMessages(OWNER, 1, WAIT).get(0).text()).startsWith("Model: openai / gpt-4o")
+                .contains("openai, anthropic");
+        telegram.userSends(OWNER, "/model anthropic/claude-x");
+        assertThat(telegram.awaitBotMessages(OWNER, 2, WAIT).get(1).text()).isEqualTo("✅ Model: anthropic / claude-x");
+        telegram.userSends(OWNER, "/model nope");
+        assertThat(telegram.awaitBotMessages(OWNER, 3, WAIT).get(2).text()).isEqualTo("❌ agent.model: unknown model nope");
+        assertThat(gateway.received).isEmpty();
+    }
+
     // ---------------------------------------------------------------- helpers
 
     static void awaitFile(Path file, String content) {

@@ -1,5 +1,6 @@
 package org.openpista.runtime;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -115,7 +116,7 @@ final class StartCommand implements Callable<Integer> {
             command.addAll(words);
             command.add("--detached");
             ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.to(output.toFile()))
                     .redirectErrorStream(true);
             Process child = builder.start();
@@ -139,6 +140,12 @@ final class StartCommand implements Callable<Integer> {
                     return Main.FAILED;
                 }
                 Thread.sleep(50);
+            }
+            // what the daemon warned about while starting (unknown keys, a provider without a key) concerns the user now
+            for (String line : Files.readAllLines(output)) {
+                if (line.startsWith("openpista: warning: ")) {
+                    err.println(line);
+                }
             }
             out.println("openpista started in the background (PID " + child.pid() + ", home " + home.dir() + ")");
             out.println("log: " + home.logs().resolve("openpista.0.log") + "; admin: openpista shell; stop: openpista stop");

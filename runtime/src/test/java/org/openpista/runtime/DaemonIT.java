@@ -199,9 +199,18 @@ class DaemonIT {
         assertThat(home.resolve("openpista.pid")).doesNotExist();
 
         Files.writeString(home.resolve("openpista.pid"), "999999\n");
-        long pid = start();
+        writeConfig("""
 
-        assertThat(Files.readString(home.resolve("openpista.pid")).strip()).isEqualTo(Long.toString(pid));
+                [channels.cli]
+                colour = "blue"
+                """);
+        Result started = openpista("start");
+
+        assertThat(started.exitCode()).as(started.toString()).isZero();
+        assertThat(started.stderr()).contains("warning").contains("colour");
+        Matcher pid = Pattern.compile("PID (\\d+)").matcher(started.stdout());
+        assertThat(pid.find()).isTrue();
+        assertThat(Files.readString(home.resolve("openpista.pid")).strip()).isEqualTo(pid.group(1));
     }
 
     @Test

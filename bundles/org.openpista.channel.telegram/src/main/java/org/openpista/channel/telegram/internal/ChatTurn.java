@@ -29,9 +29,14 @@ final class ChatTurn implements ReplySink {
     private final long chatId;
     private final long requesterId;
     private final ScheduledFuture<?> typing;
+    private final InFlight inFlight;
+    private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
 
-    ChatTurn(BotApi api, Approvals approvals, TelegramFormat format, ScheduledExecutorService timer, long chatId, long requesterId) {
+    ChatTurn(BotApi api, Approvals approvals, TelegramFormat format, ScheduledExecutorService timer, InFlight inFlight,
+            long chatId, long requesterId) {
         this.api = api;
+        this.inFlight = inFlight;
+        inFlight.begin();
         this.approvals = approvals;
         this.format = format;
         this.chatId = chatId;
@@ -42,6 +47,14 @@ final class ChatTurn implements ReplySink {
     @Override
     public void reply(AgentReply reply) {
         typing.cancel(false);
+        try {
+            deliver(reply);
+        } finally {
+            finish();
+        }
+    }
+
+    private void deliver(AgentReply reply) {
         try {
             if (reply.error()) {
                 send(format.plain("❌ " + oneLine(reply.text())));
@@ -76,6 +89,13 @@ final class ChatTurn implements ReplySink {
     /** Stops the typing indicator without an answer (the message was never submitted). */
     void abandon() {
         typing.cancel(false);
+        finish();
+    }
+
+    private void finish() {
+        if (done.compareAndSet(false, true)) {
+            inFlight.end();
+        }
     }
 
     private void send(List<TelegramFormat.Chunk> chunks) throws BotApiException, InterruptedException {

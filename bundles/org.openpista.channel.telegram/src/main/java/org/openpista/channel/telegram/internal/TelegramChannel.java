@@ -68,6 +68,8 @@ public final class TelegramChannel implements ChannelAdapter {
     static final String TOKEN_PROPERTY = "openpista.telegram.token";
 
     private static final Logger LOG = LoggerFactory.getLogger(TelegramChannel.class);
+    /** How long stopping waits for answers of turns still running. */
+    static final Duration ANSWER_GRACE = Duration.ofSeconds(20);
 
     /** {@code [channels.telegram]} */
     @ObjectClassDefinition(name = "openpista Telegram channel",
@@ -105,6 +107,7 @@ public final class TelegramChannel implements ChannelAdapter {
     private final ExecutorService httpThreads;
     private final OkHttpClient http;
     private final TelegramFormat format = new TelegramFormat();
+    private final InFlight inFlight = new InFlight();
     private final Thread starter;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -232,7 +235,7 @@ public final class TelegramChannel implements ChannelAdapter {
         Approvals questions = new Approvals(botApi, allowedUsers::contains);
         UpdateHandler handler = new UpdateHandler(botApi,
                 new UpdateHandler.Services(gateway, () -> router, () -> models), pairings, allowedUsers, me, questions,
-                format, timer, Clock.systemUTC());
+                format, timer, inFlight, Clock.systemUTC());
         OffsetStore offsets = new OffsetStore(OffsetStore.fileFor(stateDir, me.getId()));
         Poller started = new Poller(http, token, url, pollTimeout, offsets, update -> {
             try {
@@ -295,6 +298,15 @@ public final class TelegramChannel implements ChannelAdapter {
         Approvals questions = approvals;
         if (questions != null) {
             questions.cancelAll();
+        }
+        // the daemon stops channels before the agent core; turns still running get their answers out
+        try {
+            if (!inFlight.awaitNone(ANSWER_GRACE)) {
+                LOG.warn("Telegram channel stops with {} answer(s) not sent after waiting {} s", inFlight.count(),
+                        ANSWER_GRACE.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         timer.shutdownNow();
         http.dispatcher().cancelAll();

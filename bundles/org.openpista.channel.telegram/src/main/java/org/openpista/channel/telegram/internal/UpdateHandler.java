@@ -54,11 +54,12 @@ final class UpdateHandler {
     private final Approvals approvals;
     private final TelegramFormat format;
     private final ScheduledExecutorService timer;
+    private final InFlight inFlight;
     private final Clock clock;
     private final Map<Long, Instant> lastNotice = new LinkedHashMap<>();
 
     UpdateHandler(BotApi api, Services services, Pairings pairings, Set<Long> allowedUsers, User bot, Approvals approvals,
-            TelegramFormat format, ScheduledExecutorService timer, Clock clock) {
+            TelegramFormat format, ScheduledExecutorService timer, InFlight inFlight, Clock clock) {
         this.api = api;
         this.services = services;
         this.pairings = pairings;
@@ -67,6 +68,7 @@ final class UpdateHandler {
         this.approvals = approvals;
         this.format = format;
         this.timer = timer;
+        this.inFlight = inFlight;
         this.clock = clock;
     }
 
@@ -247,7 +249,7 @@ final class UpdateHandler {
                 "username", from.getUserName() == null ? "" : from.getUserName());
         InboundMessage inbound = new InboundMessage(CHANNEL, conversation(chatId), null, Long.toString(from.getId()), text,
                 List.of(), metadata);
-        ChatTurn turn = new ChatTurn(api, approvals, format, timer, chatId, from.getId());
+        ChatTurn turn = new ChatTurn(api, approvals, format, timer, inFlight, chatId, from.getId());
         try {
             services.gateway().submit(inbound, turn);
         } catch (RuntimeException e) {

@@ -83,7 +83,10 @@ class TelegramChannelTest {
 
     @Test
     void aMessageFromTheOwnerReachesTheAgentAndTheAnswerComesBackFormatted() {
-        gateway.answer((message, sink) -> AgentReply.answer(message.conversationKey(), "**Done**: " + message.text()));
+        gateway.answer((message, sink) -> {
+            sleep(300); // long enough for the typing indicator to show
+            return AgentReply.answer(message.conversationKey(), "**Done**: " + message.text());
+        });
         TelegramChannel channel = start(OWNER);
         awaitPolling(channel);
         assertThat(channel.status()).contains("@" + FakeTelegramServer.BOT_USERNAME).contains("api http://127.0.0.1");
@@ -99,8 +102,7 @@ class TelegramChannelTest {
         assertThat(received.sessionId()).isNull();
         assertThat(received.senderId()).isEqualTo(Long.toString(OWNER));
         assertThat(received.text()).isEqualTo("list <files> & more");
-        assertThat(telegram.calls("sendChatAction")).isNotEmpty()
-                .allSatisfy(call -> assertThat(call.param("action")).isEqualTo("typing"));
+        assertThat(telegram.awaitCall("sendChatAction", call -> true, WAIT).param("action")).isEqualTo("typing");
         assertThat(telegram.calls("deleteWebhook")).hasSize(1);
     }
 
@@ -289,6 +291,25 @@ class TelegramChannelTest {
         // the second run resumed at the persisted offset
         assertThat(telegram.calls("getUpdates").get(pollsBefore).param("offset")).isEqualTo(Long.toString(one + 1));
         assertThat(telegram.unconfirmedUpdates()).isZero();
+    }
+
+    @Test
+    void stoppingWaitsForTheAnswersOfRunningTurns() {
+        gateway.answer((message, sink) -> {
+            sleep(1500);
+            return AgentReply.answer(message.conversationKey(), "finished: " + message.text());
+        });
+        TelegramChannel channel = start(OWNER);
+        awaitPolling(channel);
+        telegram.userSends(OWNER, "slow work");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (gateway.received.isEmpty() && System.nanoTime() < deadline) {
+            sleep(20);
+        }
+
+        channel.stop();
+
+        assertThat(telegram.chatLog(OWNER).stream().filter(ChatEntry::fromBot).map(ChatEntry::text)).containsExactly("finished: slow work");
     }
 
     @Test

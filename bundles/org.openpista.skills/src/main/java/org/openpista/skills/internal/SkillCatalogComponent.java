@@ -312,9 +312,4 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
         }
         return path;
     }
-
-    /** For tests: whether a skill's folder is still registered. */
-    synchronized boolean isRegistered(String name) {
-        return registered.containsKey(name);
-    }
 }

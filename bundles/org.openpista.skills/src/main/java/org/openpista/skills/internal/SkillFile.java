@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -43,9 +42,6 @@ final class SkillFile {
     static final long MAX_BYTES = 256 * 1024;
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
-    private static final Set<String> KNOWN = Set.of(
-            "name", "description", "mode", "image", "timeout", "arguments", "parameters", "entry", "version",
-            "license", "author", "metadata", "allowed-tools");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     private final ObjectMapper json = new ObjectMapper();
@@ -126,11 +122,6 @@ final class SkillFile {
         String stamp = stamp(file) + "|" + stamp(entry);
         return new Skill(name, description.replaceAll("\\s+", " "), mode, text(meta, "image"), timeout, schema, body,
                 folder, entry, origin, stamp);
-    }
-
-    /** @return the front matter keys this reader does not know, for a warning */
-    static boolean known(String key) {
-        return KNOWN.contains(key);
     }
 
     private Path entry(Path folder, String declared) throws IOException {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongPredicate;
 import org.openpista.api.approval.ApprovalDecision;
 import org.openpista.api.approval.ApprovalRequest;
@@ -31,7 +32,8 @@ final class Approvals {
     private static final int MAX_ARGUMENTS = 3000;
 
     /** A question waiting for a press. */
-    private record Question(CompletableFuture<ApprovalDecision> answer, long chatId, long requesterId, int messageId, String html) {}
+    private record Question(CompletableFuture<ApprovalDecision> answer, long chatId, long requesterId, AtomicInteger messageId,
+            String html) {}
 
     private final BotApi api;
     private final LongPredicate owner;
@@ -61,16 +63,18 @@ final class Approvals {
                 .keyboardRow(new InlineKeyboardRow(button("✅ Allow for this chat", id, "c")))
                 .build();
         CompletableFuture<ApprovalDecision> answer = new CompletableFuture<>();
+        // open before it is sent: the owner may press before sendMessage has returned
+        Question question = new Question(answer, chatId, requesterId, new AtomicInteger(), html);
+        waiting.put(id, question);
+        answer.whenComplete((decision, error) -> {
+            if (waiting.remove(id) != null && error != null && question.messageId().get() > 0) {
+                // the turn was cancelled while the question was open
+                edit(question, question.messageId().get(), "⏹ <i>Not answered: the turn ended.</i>");
+            }
+        });
         try {
             Message sent = api.sendMessage(chatId, html, true, keyboard);
-            Question question = new Question(answer, chatId, requesterId, sent.getMessageId(), html);
-            waiting.put(id, question);
-            answer.whenComplete((decision, error) -> {
-                if (waiting.remove(id) != null && error != null) {
-                    // the turn was cancelled while the question was open
-                    edit(question, "⏹ <i>Not answered: the turn ended.</i>");
-                }
-            });
+            question.messageId().set(sent.getMessageId());
         } catch (BotApiException e) {
             answer.completeExceptionally(new IllegalStateException("the question could not be sent to Telegram: " + e.getMessage()));
         } catch (InterruptedException e) {
@@ -121,7 +125,8 @@ final class Approvals {
         }
         question.answer().complete(decision);
         answer(query, null);
-        edit(question, outcome);
+        Integer pressed = query.getMessage() == null ? null : query.getMessage().getMessageId();
+        edit(question, pressed != null ? pressed : question.messageId().get(), outcome);
     }
 
     /** Cancels every open question (the channel stops). */
@@ -139,9 +144,9 @@ final class Approvals {
         }
     }
 
-    private void edit(Question question, String outcome) {
+    private void edit(Question question, int messageId, String outcome) {
         try {
-            api.editText(question.chatId(), question.messageId(), question.html() + "\n" + outcome);
+            api.editText(question.chatId(), messageId, question.html() + "\n" + outcome);
         } catch (BotApiException e) {
             LOG.warn("Could not update the approval question in chat {}: {}", question.chatId(), e.getMessage());
         } catch (InterruptedException e) {

@@ -203,7 +203,7 @@ final class AgentLoop {
             Instant deadline = Instant.now().plus(settings.toolTimeout());
             ToolContext context = new ToolContext(sessionId, turn.message().channel(), settings.workspace(), deadline,
                     turn.cancellation());
-            result = tools.invoke(call, context);
+            result = Base64Payloads.strip(tools.invoke(call, context));
         }
         attachments.addAll(result.attachments());
         turn.sink().progress(new ProgressEvent(sessionId,

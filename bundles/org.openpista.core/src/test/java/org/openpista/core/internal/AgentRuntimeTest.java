@@ -107,6 +107,20 @@ class AgentRuntimeTest {
     }
 
     @Test
+    void base64ImagesOfAToolReachTheUserNotTheModel() throws Exception {
+        String image = java.util.Base64.getEncoder().encodeToString(new byte[4096]);
+        register(new FakeTool("screen.capture", "{\"mime_type\":\"image/png\",\"data_b64\":\"" + image + "\"}"));
+        provider.then((request, listener) -> ScriptedProvider.calls(new ToolCall("c1", "screen.capture", "{}")))
+                .then((request, listener) -> ScriptedProvider.text("a black square"));
+
+        AgentReply reply = await(runtime(Map.of()).submit(cli("s1", "look"), new RecordingSink()));
+
+        assertThat(provider.requests.get(1).messages().get(2).content()).doesNotContain(image).contains("4096 bytes");
+        assertThat(reply.attachments()).singleElement().satisfies(a -> assertThat(a.size()).isEqualTo(4096));
+        assertThat(store.history("s1").get(2).attachments()).hasSize(1);
+    }
+
+    @Test
     void roundLimitEndsTheTurnWithAClearMessage() throws Exception {
         register(new FakeTool("loop.tool", "again"));
         AtomicInteger ids = new AtomicInteger();

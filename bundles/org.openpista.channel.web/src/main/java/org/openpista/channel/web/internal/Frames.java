@@ -80,10 +80,6 @@ final class Frames {
                 item.put("tool_name", message.toolName());
                 item.put("tool_call_id", message.toolCallId());
                 item.put("is_error", message.error());
-                // a tool that returns an image as base64 inside its JSON: show the image, not the base64
-                List<Attachment> extracted = new ArrayList<>(attachments);
-                item.put("content", withoutBase64(message.content(), extracted));
-                attachments = extracted;
             }
             if (message.hasToolCalls()) {
                 ArrayNode calls = item.putArray("tool_calls");
@@ -94,48 +90,6 @@ final class Frames {
             attachments(item, attachments);
         }
         return frame;
-    }
-
-    /**
-     * Replaces every {@code data_b64} field of a JSON tool result by a short note and collects the
-     * decoded bytes as image attachments, so a screenshot shows as a picture instead of megabytes
-     * of text.
-     *
-     * @return the content to show
-     */
-    static String withoutBase64(String content, List<Attachment> into) {
-        String trimmed = content.strip();
-        if (!content.contains("data_b64") || !(trimmed.startsWith("{") || trimmed.startsWith("["))) {
-            return content;
-        }
-        JsonNode tree;
-        try {
-            tree = JSON.readTree(trimmed);
-        } catch (JsonProcessingException e) {
-            return content;
-        }
-        int before = into.size();
-        strip(tree, into);
-        return into.size() == before ? content : text(tree);
-    }
-
-    private static void strip(JsonNode node, List<Attachment> into) {
-        if (node instanceof ObjectNode object) {
-            JsonNode data = object.get("data_b64");
-            if (data != null && data.isTextual() && data.textValue().matches("[A-Za-z0-9+/=\\s]{4,}")) {
-                try {
-                    byte[] bytes = Base64.getMimeDecoder().decode(data.textValue());
-                    String mime = object.path("mime_type").asText(object.path("mime").asText("image/png"));
-                    into.add(new Attachment(mime.startsWith("image/") ? mime : "image/png", object.path("name").asText(""), bytes));
-                    object.put("data_b64", "[" + bytes.length + " bytes, shown as an image]");
-                } catch (IllegalArgumentException notBase64) {
-                    // leave it as it is
-                }
-            }
-            object.elements().forEachRemaining(child -> strip(child, into));
-        } else if (node != null && node.isArray()) {
-            node.elements().forEachRemaining(child -> strip(child, into));
-        }
     }
 
     /** Adds displayable images as {@code attachments: [{mime_type, name, data_b64}]}. */

@@ -127,6 +127,17 @@ class TelegramIT {
         return rows;
     }
 
+    String sessionOf(String userText) throws Exception {
+        try (Connection db = new org.sqlite.JDBC().connect("jdbc:sqlite:" + home.resolve("memory.db"), new Properties());
+                PreparedStatement query = db.prepareStatement("SELECT session_id FROM messages WHERE role = 'user' AND content = ?")) {
+            query.setString(1, userText);
+            try (ResultSet result = query.executeQuery()) {
+                assertThat(result.next()).as("a stored message %s", userText).isTrue();
+                return result.getString(1);
+            }
+        }
+    }
+
     @Test
     void chatsKeepTheirOwnSessionsStrangersArePairedLongAnswersSplitAndButtonsApproveTools() throws Exception {
         startDaemon();
@@ -195,6 +206,18 @@ class TelegramIT {
         telegram.userSends(BOB, "which model?");
         DaemonIT.await("an answer by the other model", WAIT, () -> botTexts(BOB).contains("echo: which model?"));
         assertThat(llm.lastRequest().json().path("model").asText()).isEqualTo("other-model");
+
+        // /new: the chat goes on in a fresh session, the old one stays as it was
+        int before = botTexts(ALICE).size();
+        telegram.userSends(ALICE, "/new");
+        telegram.userSends(ALICE, "fresh start");
+        DaemonIT.await("the fresh answer", WAIT, () -> botTexts(ALICE).contains("echo: fresh start"));
+        assertThat(botTexts(ALICE).subList(before, botTexts(ALICE).size())).containsExactly("🆕 New conversation started.",
+                "echo: fresh start");
+        String fresh = sessionOf("fresh start");
+        assertThat(fresh).isNotEqualTo("telegram:" + ALICE);
+        assertThat(stored(fresh)).containsExactly("user: fresh start", "assistant: echo: fresh start");
+        assertThat(stored("telegram:" + ALICE)).doesNotContain("user: fresh start");
 
         // the running daemon reports the bot
         Result status = openpista("telegram", "status");

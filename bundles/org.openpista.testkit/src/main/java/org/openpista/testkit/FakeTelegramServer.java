@@ -70,7 +70,7 @@ public final class FakeTelegramServer implements AutoCloseable {
      *
      * @param status the HTTP status, or 0 to drop the connection without an answer
      * @param description the error description
-     * @param retryAfter for 429: seconds the client must wait, else 0
+     * @param retryAfter for 429: seconds the client must wait; -1 for an HTML page instead of JSON; else 0
      */
     public record Failure(int status, String description, int retryAfter) {
 
@@ -82,6 +82,11 @@ public final class FakeTelegramServer implements AutoCloseable {
         /** @return 429 "Too Many Requests: retry after N" with {@code parameters.retry_after} */
         public static Failure tooManyRequests(int retryAfterSeconds) {
             return new Failure(429, "Too Many Requests: retry after " + retryAfterSeconds, retryAfterSeconds);
+        }
+
+        /** @return an HTML error page instead of the Bot API's JSON, as a reverse proxy in front of it answers */
+        public static Failure proxyPage(int status) {
+            return new Failure(status, "<html><body><h1>" + status + " Bad Gateway</h1></body></html>", -1);
         }
 
         /** @return the connection is closed before any answer (a network error for the client) */
@@ -456,6 +461,15 @@ public final class FakeTelegramServer implements AutoCloseable {
                 record(method, params, files, failure.status());
                 if (failure.status() == 0) {
                     return; // closing the exchange without a response drops the connection
+                }
+                if (failure.retryAfter() < 0) {
+                    byte[] page = failure.description().getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().set("content-type", "text/html");
+                    exchange.sendResponseHeaders(failure.status(), page.length);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(page);
+                    }
+                    return;
                 }
                 ObjectNode error = error(failure.status(), failure.description());
                 if (failure.retryAfter() > 0) {

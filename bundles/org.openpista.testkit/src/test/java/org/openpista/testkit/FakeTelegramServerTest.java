@@ -129,6 +129,13 @@ class FakeTelegramServerTest {
         assertThatThrownBy(() -> call(TOKEN, "sendMessage", "{\"chat_id\":1,\"text\":\"a\"}")).isInstanceOf(IOException.class);
         assertThat(call(TOKEN, "sendMessage", "{\"chat_id\":1,\"text\":\"a\"}").path("ok").asBoolean()).isTrue();
         assertThat(server.calls("sendMessage")).extracting(FakeTelegramServer.Call::status).containsExactly(429, 502, 0, 200);
+
+        server.failNext("getUpdates", FakeTelegramServer.Failure.proxyPage(502));
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(server.apiUrl() + "/bot" + TOKEN + "/getUpdates"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(502);
+        assertThat(page.headers().firstValue("content-type")).contains("text/html");
+        assertThat(page.body()).contains("<h1>502");
     }
 
     @Test

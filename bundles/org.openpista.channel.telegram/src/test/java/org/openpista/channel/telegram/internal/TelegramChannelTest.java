@@ -321,7 +321,8 @@ class TelegramChannelTest {
 
         telegram.failNext("getUpdates", Failure.status(502, "Bad Gateway"), Failure.disconnect(), Failure.tooManyRequests(1),
                 Failure.status(500, "Internal Server Error"));
-        telegram.failNext("sendMessage", Failure.tooManyRequests(1), Failure.status(503, "Service Unavailable"), Failure.disconnect());
+        telegram.failNext("sendMessage", Failure.tooManyRequests(1), Failure.status(503, "Service Unavailable"), Failure.disconnect(),
+                Failure.proxyPage(502));
         for (int i = 2; i <= 6; i++) {
             telegram.userSends(OWNER, "m" + i);
         }

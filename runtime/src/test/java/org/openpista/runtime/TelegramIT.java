@@ -75,6 +75,10 @@ class TelegramIT {
     }
 
     void writeConfig(boolean enabled) throws IOException {
+        writeConfig(enabled, TOKEN);
+    }
+
+    void writeConfig(boolean enabled, String token) throws IOException {
         Files.writeString(home.resolve("config.toml"), """
                 [agent]
                 provider = "openai"
@@ -91,7 +95,7 @@ class TelegramIT {
                 token = "%s"
                 api_url = "%s"
                 allowed_users = [%d, %d]
-                """.formatted(llm.baseUrl(), enabled, TOKEN, telegram.apiUrl(), ALICE, BOB));
+                """.formatted(llm.baseUrl(), enabled, token, telegram.apiUrl(), ALICE, BOB));
     }
 
     Result openpista(String... args) throws Exception {
@@ -248,7 +252,11 @@ class TelegramIT {
         telegram.userSends(ALICE, "message 5");
         telegram.userSends(BOB, "message 6");
 
-        telegramStart();
+        writeConfig(false, ""); // this time the token comes from the command line
+        Result noToken = openpista("telegram", "start");
+        assertThat(noToken.exitCode()).as(noToken.toString()).isEqualTo(2);
+        assertThat(noToken.stderr()).contains("no bot token");
+        telegramStart("--token", TOKEN);
         telegram.awaitBotMessages(BOB, 1, WAIT);
         DaemonIT.await("five answers for alice", WAIT, () -> botTexts(ALICE).size() >= 5);
         Thread.sleep(1000); // a repeat would show up by now
@@ -300,9 +308,11 @@ class TelegramIT {
                 .contains("running: no daemon").doesNotContain("IT-secret-token");
     }
 
-    Process telegramStart() throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(List.of(DistributionProcess.dist().resolve("bin/openpista").toString(),
+    Process telegramStart(String... options) throws Exception {
+        List<String> command = new ArrayList<>(List.of(DistributionProcess.dist().resolve("bin/openpista").toString(),
                 "telegram", "start"));
+        command.addAll(List.of(options));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         DistributionProcess.clean(builder.environment());
         builder.environment().put("OPENPISTA_HOME", home.toString());

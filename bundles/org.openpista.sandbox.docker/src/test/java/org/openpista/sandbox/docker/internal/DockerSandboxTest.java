@@ -205,13 +205,17 @@ class DockerSandboxTest {
                 sleep(50);
             }
         });
-        SandboxResult result = sh("b(){ b | b & }; b; sleep 6", SandboxLimits.defaults().withTimeout(Duration.ofSeconds(5)));
+        // every copy forks two more and stays alive, so the bomb grows exponentially and presses on the limit
+        SandboxResult result = sh("b(){ b & b & sleep 8; }; b", SandboxLimits.defaults().withTimeout(Duration.ofSeconds(5)));
         watch.cancel(true);
 
+        long refused = result.stderr().lines().filter(line -> line.toLowerCase(java.util.Locale.ROOT).contains("fork")).count();
         assertThat(result.timedOut()).as(result.toString()).isTrue();
         assertThat(peak.get()).as("peak processes").isBetween(2, 64);
-        Figures.record("docker fork bomb", "peak " + peak.get() + " processes (limit 64), run stopped after "
-                + result.elapsed().toMillis() + " ms by its 5 s limit, container removed");
+        assertThat(refused).as("forks refused at the limit: " + result.stderr()).isPositive();
+        Figures.record("docker fork bomb", "peak " + peak.get() + " processes (limit 64), " + refused
+                + " forks refused, run stopped after " + result.elapsed().toMillis() + " ms by its 5 s limit,"
+                + " container removed");
     }
 
     @Test

@@ -206,7 +206,8 @@ class DockerSandboxTest {
             }
         });
         // every copy forks two more and stays alive, so the bomb grows exponentially and presses on the limit
-        SandboxResult result = sh("b(){ b & b & sleep 8; }; b", SandboxLimits.defaults().withTimeout(Duration.ofSeconds(5)));
+        // (the bomb runs in the background: a fork refused to the foreground shell would end the task early)
+        SandboxResult result = sh("b(){ b & b & sleep 8; }; b & sleep 8", SandboxLimits.defaults().withTimeout(Duration.ofSeconds(5)));
         watch.cancel(true);
 
         long refused = result.stderr().lines().filter(line -> line.toLowerCase(java.util.Locale.ROOT).contains("fork")).count();

@@ -56,11 +56,18 @@ final class Poller implements AutoCloseable {
     private final TelegramUrl url;
     private final int pollTimeoutSeconds;
     private final AtomicLong retryAfterMillis = new AtomicLong();
+    private final Runnable onTokenRefused;
     private volatile boolean stopping;
+    private volatile String lastProblem;
 
+    /**
+     * @param onTokenRefused called (on the poll thread) when Telegram answers a poll with 401 or 404: the
+     *     token was revoked, and polling on would only fill the log
+     */
     Poller(OkHttpClient base, String token, TelegramUrl url, int pollTimeoutSeconds, OffsetStore offsets, Handler handler,
-            Duration firstBackoff) {
+            Duration firstBackoff, Runnable onTokenRefused) {
         this.token = token;
+        this.onTokenRefused = onTokenRefused;
         this.url = url;
         this.pollTimeoutSeconds = pollTimeoutSeconds;
         this.offsets = offsets;
@@ -176,8 +183,36 @@ final class Poller implements AutoCloseable {
         }
     }
 
+    /** @return why the last poll failed, or {@code null} when it succeeded */
+    String lastProblem() {
+        return lastProblem;
+    }
+
     private Response noteRetryAfter(Interceptor.Chain chain) throws IOException {
-        Response response = chain.proceed(chain.request());
+        Response response;
+        try {
+            response = chain.proceed(chain.request());
+        } catch (IOException e) {
+            if (!stopping) {
+                lastProblem = "network error: " + e.getMessage();
+            }
+            throw e;
+        }
+        if (response.isSuccessful()) {
+            lastProblem = null;
+            return response;
+        }
+        String description = "";
+        try {
+            description = JSON.readTree(response.peekBody(16_384).string()).path("description").asText("");
+        } catch (IOException | RuntimeException e) {
+            // not the Bot API's JSON: the status says enough
+        }
+        lastProblem = response.code() + (description.isEmpty() ? "" : " " + description);
+        if ((response.code() == 401 || response.code() == 404) && !stopping) {
+            stopping = true;
+            onTokenRefused.run();
+        }
         if (response.code() == 429) {
             try {
                 JsonNode body = JSON.readTree(response.peekBody(16_384).string());

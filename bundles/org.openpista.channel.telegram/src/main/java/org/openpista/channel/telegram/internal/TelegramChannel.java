@@ -184,7 +184,27 @@ public final class TelegramChannel implements ChannelAdapter {
 
     @Override
     public String status() {
-        return state;
+        Poller running = poller;
+        String problem = running == null ? null : running.lastProblem();
+        return problem == null || !state.startsWith("polling") ? state : state + "; last poll failed: " + problem;
+    }
+
+    /** The token was revoked while polling: stop for good, saying why (from the poll thread, so close elsewhere). */
+    private void tokenRefused() {
+        Poller running;
+        synchronized (this) {
+            running = poller;
+            poller = null;
+        }
+        String problem = running == null ? "" : String.valueOf(running.lastProblem());
+        state = "off (Telegram refused the token while polling: " + problem + ")";
+        LOG.error("Telegram channel stopped: the bot token was refused while polling ({}); check [channels.telegram] token",
+                problem);
+        if (running != null) {
+            Thread closer = new Thread(running::close, "telegram-stop");
+            closer.setDaemon(true);
+            closer.start();
+        }
     }
 
     @Override
@@ -243,7 +263,7 @@ public final class TelegramChannel implements ChannelAdapter {
             } catch (BotApiException e) {
                 LOG.warn("Telegram update {}: {}", update.getUpdateId(), e.getMessage());
             }
-        }, firstBackoff);
+        }, firstBackoff, this::tokenRefused);
         backoff.reset();
         while (!stopped) {
             try {

@@ -369,6 +369,35 @@ class TelegramChannelTest {
     }
 
     @Test
+    void statusShowsFailingPollsAndARevokedTokenStopsPolling() {
+        TelegramChannel channel = start(OWNER);
+        awaitPolling(channel);
+        telegram.failNext("getUpdates", Failure.status(409,
+                "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"),
+                Failure.status(409, "Conflict: terminated by other getUpdates request"));
+        // the waiting poll ends by itself after its timeout (2 s here); the next ones fail
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!channel.status().contains("last poll failed: 409") && System.nanoTime() < deadline) {
+            sleep(20);
+        }
+        assertThat(channel.status()).startsWith("polling as @").contains("last poll failed: 409 Conflict");
+        while (channel.status().contains("last poll failed") && System.nanoTime() < deadline) {
+            sleep(20);
+        }
+        assertThat(channel.status()).doesNotContain("failed");
+
+        telegram.failNext("getUpdates", Failure.status(401, "Unauthorized"));
+        while (!channel.status().startsWith("off") && System.nanoTime() < deadline) {
+            sleep(20);
+        }
+        assertThat(channel.status()).isEqualTo("off (Telegram refused the token while polling: 401 Unauthorized)");
+        sleep(500);
+        int polls = telegram.pollsStarted();
+        sleep(3000);
+        assertThat(telegram.pollsStarted()).isEqualTo(polls);
+    }
+
+    @Test
     void deliverSendsToAChat() throws Exception {
         TelegramChannel channel = start(OWNER);
         awaitPolling(channel);

@@ -182,13 +182,13 @@ class DockerSandboxTest {
             });
             SandboxResult result = sh("cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' '; "
                     + "nc -w 2 127.0.0.1 " + port + " </dev/null && echo connected || echo no-connection; "
-                    + "wget -q -T 2 -O- http://example.com/ 2>&1 || echo no-http", SandboxLimits.defaults());
+                    + "wget -q -T 2 -O- http://127.0.0.1:" + port + "/ 2>&1 || echo no-http", SandboxLimits.defaults());
 
             assertThat(result.stdout()).as(result.toString()).startsWith("lo\n").contains("no-connection")
                     .contains("no-http").doesNotContain("connected\n");
             assertThat(accepted).hasValue(0);
             Figures.record("docker network", "interfaces " + result.stdout().lines().takeWhile(l -> !l.startsWith("no-"))
-                    .toList() + ", connection to the host's 127.0.0.1:" + port + " refused, HTTP lookup failed");
+                    .toList() + ", connection to the host's 127.0.0.1:" + port + " refused, HTTP to it failed");
         }
     }
 

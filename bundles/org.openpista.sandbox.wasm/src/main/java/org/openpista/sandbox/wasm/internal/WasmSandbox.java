@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * (30 s by default). JSON goes in and out through module memory; see {@link WasmEngine} for the
  * ABI. The engine is wasmtime when its native library loads here, else Chicory; {@code [skills]
  * wasm_engine} forces one. It is chosen on the first run, so an installed but unused wasm sandbox
- * costs nothing.
+ * costs nothing. WASI commands (modules without the {@code run} export, input on stdin) always
+ * run on Chicory: wasmtime-java 0.19.0 cannot give a module a stdin to read.
  */
 @Component(
         service = Sandbox.class,
@@ -58,6 +59,7 @@ public final class WasmSandbox implements Sandbox {
     private final String choice;
     private final int maxPages;
     private WasmEngine engine;
+    private WasmEngine commands;
 
     @Activate
     public WasmSandbox(Config config) {
@@ -92,6 +94,14 @@ public final class WasmSandbox implements Sandbox {
         }
         LOG.info("wasm sandbox: engine {}", engine.name());
         return engine;
+    }
+
+    /** @return the engine for WASI commands (modules without {@code run}): Chicory */
+    private synchronized WasmEngine commandEngine() {
+        if (commands == null) {
+            commands = new ChicoryEngine();
+        }
+        return commands;
     }
 
     @Override
@@ -129,6 +139,10 @@ public final class WasmSandbox implements Sandbox {
                 List.of(file.getFileName().toString()), request.environment(), workspace, request.limits().timeout(),
                 request.limits().outputLimitChars());
         WasmEngine chosen = engine();
+        if (chosen instanceof WasmtimeEngine && !ExportNames.of(capped).contains(Abi.RUN)) {
+            // a WASI command reads its input from stdin, which wasmtime-java 0.19.0 cannot supply
+            chosen = commandEngine();
+        }
         long started = System.nanoTime();
         WasmEngine.Outcome outcome;
         try {

@@ -63,7 +63,6 @@ final class WasmtimeEngine implements WasmEngine {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a temporary folder: " + e.getMessage(), e);
         }
-        Path stdin = io.resolve("stdin");
         Path stdout = io.resolve("stdout");
         Path stderr = io.resolve("stderr");
         try (Config config = new Config().epochInterruption(true);
@@ -76,10 +75,11 @@ final class WasmtimeEngine implements WasmEngine {
             }
             try (compiled) {
                 boolean command = !ExportNames.of(module).contains(Abi.RUN);
-                Files.write(stdin, command ? invocation.input() : new byte[0]);
                 Files.write(stdout, new byte[0]);
                 Files.write(stderr, new byte[0]);
-                WasiCtxBuilder builder = new WasiCtxBuilder().stdin(stdin).stdout(stdout).stderr(stderr)
+                // no stdin: wasmtime-java 0.19.0 opens a stdin file with File::create (write-only,
+                // truncated), so WASI commands, which read their input there, run on Chicory instead
+                WasiCtxBuilder builder = new WasiCtxBuilder().stdout(stdout).stderr(stderr)
                         .args(invocation.arguments());
                 invocation.environment().forEach(builder::env);
                 WasiCtx wasi = builder.build();
@@ -121,7 +121,7 @@ final class WasmtimeEngine implements WasmEngine {
         } catch (IOException e) {
             throw new IllegalStateException("cannot prepare the module's standard streams: " + e.getMessage(), e);
         } finally {
-            for (Path file : new Path[] {stdin, stdout, stderr, io}) {
+            for (Path file : new Path[] {stdout, stderr, io}) {
                 try {
                     Files.deleteIfExists(file);
                 } catch (IOException e) {

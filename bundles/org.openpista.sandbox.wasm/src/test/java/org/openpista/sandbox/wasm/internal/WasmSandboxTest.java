@@ -187,6 +187,27 @@ class WasmSandboxTest {
                 + " workspace, 0 escaped, 0 writes");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"wasmtime", "chicory"})
+    void aWasiCommandGetsTheInputOnStdinAndItsStdoutIsTheOutput(String engine) throws Exception {
+        Path command = root.resolve("command.wasm");
+        try (InputStream in = WasmSandboxTest.class.getResourceAsStream("/command.wasm")) {
+            Files.copy(in, command);
+        }
+        WasmSandbox sandbox = sandbox(engine);
+        SandboxResult ok = sandbox.run(new SandboxRequest(List.of(command.toString()), "{\"x\":1}", workspace, Map.of(),
+                Map.of(), "", SandboxLimits.defaults()));
+        SandboxResult failed = sandbox.run(new SandboxRequest(List.of(command.toString()), "{\"exit\":3}", workspace,
+                Map.of(), Map.of(), "", SandboxLimits.defaults()));
+
+        assertThat(ok.succeeded()).as(ok.toString()).isTrue();
+        assertThat(ok.stdout()).isEqualTo("{\"command_saw\":{\"x\":1}}");
+        assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(3);
+        assertThat(failed.stderr()).contains("asked to fail");
+        assertThat(failed.killedReason()).isEmpty();
+        assertThat(ok.stderr()).doesNotContain("wasmtime");
+    }
+
     @org.junit.jupiter.api.Test
     void memoryCapRewritesLimitsAndRefusesOversizedModules() {
         // (module (memory 2)) and (module (memory 2000))

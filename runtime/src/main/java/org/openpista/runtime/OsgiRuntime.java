@@ -97,6 +97,7 @@ final class OsgiRuntime implements AutoCloseable {
             }
         }
         framework.start();
+        Warmup.bundles(installed);
         return new OsgiRuntime(framework, storage, installed);
     }
 

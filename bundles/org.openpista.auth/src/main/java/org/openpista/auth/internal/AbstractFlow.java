@@ -59,7 +59,7 @@ abstract class AbstractFlow implements LoginFlow {
      */
     abstract LoginResult run() throws AuthException, Timeout, InterruptedException;
 
-    /** Releases what the flow holds; called once when it ends, however it ends. */
+    /** Releases what the flow holds when it ends, however it ends; must be safe to call twice. */
     void cleanUp() {}
 
     /** @return time left until the deadline, never negative */
@@ -127,13 +127,17 @@ abstract class AbstractFlow implements LoginFlow {
 
     @Override
     public final void cancel() {
-        if (result.complete(LoginResult.failed(provider, "the " + provider + " login was cancelled"))) {
-            Thread thread = worker;
-            if (thread != null) {
-                thread.interrupt();
-            }
-            cleanUp();
+        if (result.isDone()) {
+            return;
         }
+        Thread thread = worker;
+        if (thread != null) {
+            thread.interrupt();
+        }
+        // release first (cleanUp may run twice; it is idempotent), so whoever sees the result also
+        // finds the callback port closed
+        cleanUp();
+        result.complete(LoginResult.failed(provider, "the " + provider + " login was cancelled"));
     }
 
     @Override

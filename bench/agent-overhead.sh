@@ -7,4 +7,4 @@ cd "$root"
 echo "building the bundles under measurement..." >&2
 ./mvnw -B -q package -pl bundles/org.openpista.core,bundles/org.openpista.memory.sqlite -am -Dmaven.test.skip=true
 ./mvnw -B -q -f bench/jmh/pom.xml package
-java -cp "bench/jmh/target/classes:$(cat bench/jmh/target/classpath.txt)" org.openjdk.jmh.Main "${@:-TurnOverheadBenchmark}"
+java -cp "bench/jmh/target/classes:$(cat bench/jmh/target/classpath.txt)" org.openjdk.jmh.Main "${@:-TurnOverheadBenchmark|AppendBenchmark}"

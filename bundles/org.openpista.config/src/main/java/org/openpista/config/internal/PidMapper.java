@@ -75,6 +75,8 @@ final class PidMapper {
     private Map<String, Object> agent(Settings settings) {
         Map<String, Object> agent = new LinkedHashMap<>();
         agent.put("provider", settings.provider());
+        // the workspace tools see in their ToolContext, the same as the skills' and system.run's
+        agent.put("workspace", workspace(settings));
         agent.put("model", settings.agentText("model"));
         agent.put("max.tool.rounds", settings.agent().getOrDefault("max_tool_rounds", DEFAULT_MAX_TOOL_ROUNDS));
         agent.put("approval", settings.agent().getOrDefault("approval", DEFAULT_APPROVAL));

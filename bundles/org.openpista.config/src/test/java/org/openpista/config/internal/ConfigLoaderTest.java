@@ -123,7 +123,8 @@ class ConfigLoaderTest {
         assertThat(sink.current).containsOnlyKeys("org.openpista.agent", "org.openpista.provider.openai~openai",
                 "org.openpista.memory.sqlite", "org.openpista.skills", "org.openpista.tool.system", "org.openpista.cron");
         assertThat(sink.current.get("org.openpista.agent")).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "provider", "openai", "model", "", "max.tool.rounds", 30, "approval", "ask"));
+                "provider", "openai", "model", "", "max.tool.rounds", 30, "approval", "ask",
+                "workspace", home.resolve("workspace").toString()));
         assertThat(sink.current.get("org.openpista.provider.openai~openai")).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "name", "openai", "preset", "openai", "base.url", "", "model", ""));
         assertThat(sink.current.get("org.openpista.memory.sqlite")).containsExactly(
@@ -160,7 +161,8 @@ class ConfigLoaderTest {
                 "approval.cli", "ask",
                 "approval.web", "deny",
                 "system.prompt", "Be brief.",
-                "timeout.secs", 90));
+                "timeout.secs", 90,
+                "workspace", userHome.resolve("pista-work").toString()));
         assertThat(sink.current.get("org.openpista.provider.anthropic~anthropic")).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "name", "anthropic",
                 "preset", "anthropic",
@@ -510,6 +512,7 @@ class ConfigLoaderTest {
                     "session.dir", userHome.resolve("wa").toString(), "bridge.path", "/opt/bridge/index.js"));
             assertThat(sink.current.get("org.openpista.skills")).containsEntry("workspace", userHome.resolve("other-ws").toString());
             assertThat(sink.current.get("org.openpista.tool.system")).containsEntry("workspace", userHome.resolve("other-ws").toString());
+            assertThat(sink.current.get("org.openpista.agent")).containsEntry("workspace", userHome.resolve("other-ws").toString());
         }
 
         private Object providerKey(String provider) {

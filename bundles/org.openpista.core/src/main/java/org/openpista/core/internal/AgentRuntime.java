@@ -82,8 +82,8 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
         @AttributeDefinition(name = "Workspace", description = "The agent's workspace folder; empty for $OPENPISTA_HOME/workspace.")
         String workspace() default "";
 
-        @AttributeDefinition(name = "Tool timeout", description = "Seconds one tool call may run at most.")
-        int tool_timeout_secs() default 600;
+        @AttributeDefinition(name = "Tool timeout", description = "Seconds one tool call may run at most ([agent] timeout_secs).")
+        int timeout_secs() default 600;
 
         @AttributeDefinition(name = "Shutdown grace", description = "Seconds running turns get to finish on shutdown.")
         int shutdown_grace_secs() default 10;
@@ -155,7 +155,7 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
                 Math.max(1, config.max_tool_rounds()),
                 config.system_prompt(),
                 Path.of(expandHome(workspace)),
-                Duration.ofSeconds(Math.max(1, config.tool_timeout_secs())),
+                Duration.ofSeconds(Math.max(1, config.timeout_secs())),
                 Duration.ofSeconds(Math.max(0, config.provider_wait_secs())));
         shutdownGrace = Duration.ofSeconds(Math.max(0, config.shutdown_grace_secs()));
     }

@@ -47,8 +47,8 @@ final class OsgiRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OsgiRuntime.class);
 
     /** Started first, to read the configuration before anything else runs. */
-    private static final List<String> INFRASTRUCTURE =
-            List.of("org.apache.felix.configadmin", "org.apache.felix.scr", "org.openpista.config");
+    private static final List<String> INFRASTRUCTURE = List.of(
+            "org.apache.felix.log", "org.apache.felix.configadmin", "org.apache.felix.scr", "org.openpista.config");
 
     private final Framework framework;
     private final Path storage;
@@ -76,6 +76,8 @@ final class OsgiRuntime implements AutoCloseable {
         // components stay active while their bundle runs, instead of being torn down whenever
         // nobody holds their service for a moment (the launcher, a finished turn)
         properties.put("ds.delayed.keepInstances", "true");
+        // the OSGi log (Felix Log) only relays to SLF4J; it needs no history of its own
+        properties.put("org.apache.felix.log.maxSize", "20");
         // Felix HTTP (the web feature) listens only once the web channel has configured its address
         // and port, never on its default 0.0.0.0:8080
         properties.put("org.apache.felix.http.require.config", "true");

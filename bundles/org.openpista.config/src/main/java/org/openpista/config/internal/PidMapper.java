@@ -45,7 +45,8 @@ final class PidMapper {
     static final String DEFAULT_APPROVAL = "ask";
 
     /** Channel keys that are secrets: private properties, never service properties. */
-    private static final List<String> CHANNEL_SECRETS = List.of("token", "access_token", "app_secret", "verify_token");
+    private static final List<String> CHANNEL_SECRETS = List.of("token", "access_token", "app_secret", "verify_token",
+            "webhook_secret");
 
     private final Locations locations;
     private final ObjectMapper json = new ObjectMapper();

@@ -119,7 +119,9 @@ final class Schema {
                 "token", SECRET,
                 "api_url", URL,
                 "allowed_users", plain(Rule.longList()),
-                "approval", APPROVAL));
+                "approval", APPROVAL,
+                "webhook_url", URL,
+                "webhook_secret", new Field(blankOr(webhookSecret()), true)));
         channels.put("whatsapp", fields(
                 "enabled", ENABLED,
                 "mode", plain(Rule.oneOf("mode", List.of("bridge", "cloud"))),
@@ -139,6 +141,21 @@ final class Schema {
                 "bind", TEXT,
                 "approval", APPROVAL));
         return Collections.unmodifiableMap(channels);
+    }
+
+    /**
+     * Telegram's {@code secret_token}: 1 to 256 characters out of {@code A-Z a-z 0-9 _ -}, which is
+     * all Telegram accepts; the value itself never appears in the problem text.
+     */
+    private static Rule webhookSecret() {
+        return (value, secret) -> {
+            String text = (String) Rule.text().read(value, secret);
+            if (!text.matches("[A-Za-z0-9_-]{1,256}")) {
+                throw new Rule.BadValue("expected 1 to 256 characters out of A-Z, a-z, 0-9, _ and - (what Telegram "
+                        + "accepts as a webhook secret); empty generates one");
+            }
+            return text;
+        };
     }
 
     /** A string, or an integer written without quotes (WhatsApp ids are long numbers). */

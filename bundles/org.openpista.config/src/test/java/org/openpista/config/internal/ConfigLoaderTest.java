@@ -230,6 +230,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void telegramWebhookUrlAndSecretAreMappedTheSecretPrivately() throws Exception {
+        write("[channels.telegram]\ntoken = \"1:t\"\nwebhook_url = \"https://bot.example.org/webhooks/telegram\"\n"
+                + "webhook_secret = \"s3cret_Value-42\"\n");
+
+        loader.load();
+
+        assertThat(sink.current.get("org.openpista.channel.telegram")).containsExactlyInAnyOrderEntriesOf(Map.of(
+                ".token", "1:t",
+                "webhook.url", "https://bot.example.org/webhooks/telegram",
+                ".webhook.secret", "s3cret_Value-42"));
+
+        // empty means "generate one": the channel does that, the loader passes it on as not set
+        write("[channels.telegram]\nwebhook_url = \"https://bot.example.org/hook\"\nwebhook_secret = \"\"\n");
+        loader.load();
+        assertThat(sink.current.get("org.openpista.channel.telegram")).containsEntry(".webhook.secret", "");
+    }
+
+    @Test
     void secretsNeverBecomePublicProperties() throws Exception {
         write(ORIGINAL);
         loader.load();
@@ -335,6 +353,16 @@ class ConfigLoaderTest {
             write("[agent]\napi_key = [\"sk-in-a-list\"]\n");
             assertThatThrownBy(loader::load).isInstanceOf(ConfigException.class)
                     .hasMessage(file + ":2: agent.api_key: expected a string, got a list");
+
+            // Telegram accepts only A-Z, a-z, 0-9, _ and - in a webhook secret; the value is not repeated
+            write("[channels.telegram]\nwebhook_secret = \"my secret!\"\n");
+            assertThatThrownBy(loader::load).isInstanceOf(ConfigException.class)
+                    .hasMessage(file + ":2: channels.telegram.webhook_secret: expected 1 to 256 characters out of A-Z, "
+                            + "a-z, 0-9, _ and - (what Telegram accepts as a webhook secret); empty generates one");
+            write("[channels.telegram]\nwebhook_url = \"bot.example.org/hook\"\n");
+            assertThatThrownBy(loader::load).isInstanceOf(ConfigException.class)
+                    .hasMessage(file + ":2: channels.telegram.webhook_url: expected an http:// or https:// URL, "
+                            + "got \"bot.example.org/hook\"");
         }
 
         private void assertError(String toml, int line, String key, String problem) throws IOException {

@@ -68,6 +68,7 @@ final class ChatHub implements AutoCloseable {
     private final Map<String, LoginFlow> logins = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
     private final ExecutorService slow;
+    private final PairingFeed pairings;
 
     /** An approval question waiting for its answer. */
     private record Pending(ApprovalRequest request, CompletableFuture<ApprovalDecision> answer, ObjectNode frame) {}
@@ -87,6 +88,7 @@ final class ChatHub implements AutoCloseable {
         // model listings and logins talk to vendors and may take seconds: never on a socket thread
         this.slow = new ThreadPoolExecutor(0, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(64),
                 runnable -> daemon(runnable, "openpista-web-" + threads.incrementAndGet()));
+        this.pairings = new PairingFeed(services::pairing, timer);
     }
 
     private static Thread daemon(Runnable runnable, String name) {
@@ -143,6 +145,7 @@ final class ChatHub implements AutoCloseable {
     void closed(Connection connection) {
         connection.closed();
         connections.remove(connection);
+        pairings.forget(connection);
         LOG.debug("Web client disconnected: {}", connection);
     }
 
@@ -198,6 +201,7 @@ final class ChatHub implements AutoCloseable {
             case "model_change" -> later(connection, type, () -> modelChange(connection, frame));
             case "provider_auth_request" -> later(connection, type, () -> providerStatus(connection));
             case "provider_login" -> later(connection, type, () -> providerLogin(connection, frame));
+            case "pairing_request" -> pairings.request(connection, requiredId(frame, "channel"), flag(frame, "watch", true));
             default -> connection.send(Frames.error("unknown_type", "unknown frame type \"" + clip(type) + "\"")
                     .put("in_reply_to", clip(type)));
         }
@@ -680,6 +684,7 @@ final class ChatHub implements AutoCloseable {
             pending.answer().cancel(false);
         }
         logins.values().forEach(LoginFlow::cancel);
+        pairings.close();
         timer.shutdownNow();
         slow.shutdownNow();
     }
@@ -695,6 +700,17 @@ final class ChatHub implements AutoCloseable {
             throw new BadFrame("\"" + field + "\" must be a string");
         }
         return value.textValue();
+    }
+
+    private static boolean flag(JsonNode frame, String field, boolean absent) {
+        JsonNode value = frame.get(field);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        if (!value.isBoolean()) {
+            throw new BadFrame("\"" + field + "\" must be true or false");
+        }
+        return value.booleanValue();
     }
 
     private static String requiredId(JsonNode frame, String field) {

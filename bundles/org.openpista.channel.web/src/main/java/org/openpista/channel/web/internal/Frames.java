@@ -9,11 +9,14 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import org.openpista.api.chat.Attachment;
 import org.openpista.api.chat.ChatMessage;
 import org.openpista.api.chat.Role;
 import org.openpista.api.chat.ToolCall;
 import org.openpista.api.memory.SessionInfo;
+import org.openpista.api.pairing.PairingState;
+import org.openpista.api.pairing.QrCode;
 
 /**
  * The JSON frames of the web protocol ({@code /work/shared/web-protocol.md} and the extensions in
@@ -106,6 +109,33 @@ final class Frames {
                     .put("name", attachment.name())
                     .put("data_b64", Base64.getEncoder().encodeToString(attachment.data()));
         }
+    }
+
+    /**
+     * A channel's pairing: {@code state} is the phase in snake case, or {@code unavailable} when no
+     * pairing service runs for the channel; {@code qr} holds the code's modules while one waits to be
+     * scanned, one string of {@code 0} (light) and {@code 1} (dark) per row, without quiet zone.
+     *
+     * @param state the state, or {@code null} when the channel has no pairing running
+     */
+    static ObjectNode pairingStatus(String channel, PairingState state) {
+        ObjectNode frame = frame("pairing_status").put("channel", channel);
+        if (state == null) {
+            return frame.put("state", "unavailable").put("account", "")
+                    .put("detail", "the " + channel + " channel does not run here, or does not pair by QR code");
+        }
+        frame.put("state", state.phase().name().toLowerCase(Locale.ROOT))
+                .put("account", state.account())
+                .put("detail", state.detail())
+                .put("since", time(state.since()))
+                .put("version", state.version());
+        QrCode qr = state.qr();
+        if (qr != null) {
+            ObjectNode code = frame.putObject("qr").put("size", qr.size());
+            ArrayNode rows = code.putArray("rows");
+            qr.rows().forEach(rows::add);
+        }
+        return frame;
     }
 
     /** @return the arguments as JSON when they parse, else as the text they are */

@@ -2,12 +2,13 @@ package org.openpista.channel.web.internal;
 
 import org.openpista.api.auth.AuthService;
 import org.openpista.api.model.ModelSelector;
+import org.openpista.api.pairing.ChannelPairing;
 import org.openpista.api.session.SessionRouter;
 
 /**
- * Services the chat uses when they run: model switching, provider logins, session routing. Each
- * may be absent (its bundle not installed or stopped); the frames that need it then answer with a
- * clear error instead.
+ * Services the chat uses when they run: model switching, provider logins, session routing, channel
+ * pairing. Each may be absent (its bundle not installed or stopped); the frames that need it then
+ * answer with a clear error, or say that it is unavailable.
  */
 interface OptionalServices {
 
@@ -19,4 +20,7 @@ interface OptionalServices {
 
     /** @return the session router, or {@code null} */
     SessionRouter router();
+
+    /** @return the pairing service of a channel (WhatsApp's QR code), or {@code null} when none runs */
+    ChannelPairing pairing(String channel);
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import org.openpista.api.auth.AuthService;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.ChannelAdapter;
@@ -18,6 +19,7 @@ import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.memory.ConversationStore;
 import org.openpista.api.model.ModelChoice;
 import org.openpista.api.model.ModelSelector;
+import org.openpista.api.pairing.ChannelPairing;
 import org.openpista.api.session.SessionRouter;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -100,6 +102,7 @@ public class WebChannel implements ChannelAdapter {
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private final ChatHub hub;
     private final String problem;
+    private final Pairings pairings = new Pairings();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -226,6 +229,17 @@ public class WebChannel implements ChannelAdapter {
         }
     }
 
+    /** Channels that pair by QR code (WhatsApp's bridge): the UI shows their code and state. */
+    @Reference(service = ChannelPairing.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC)
+    void bindPairing(ChannelPairing pairing, Map<String, Object> properties) {
+        pairings.bind(pairing, properties);
+    }
+
+    void unbindPairing(ChannelPairing pairing, Map<String, Object> properties) {
+        pairings.unbind(pairing, properties);
+    }
+
     private ModelChoice currentModel() {
         ModelSelector selector = modelSelector;
         try {
@@ -303,6 +317,11 @@ public class WebChannel implements ChannelAdapter {
         @Override
         public SessionRouter router() {
             return sessionRouter;
+        }
+
+        @Override
+        public ChannelPairing pairing(String channel) {
+            return pairings.get(channel);
         }
     }
 }

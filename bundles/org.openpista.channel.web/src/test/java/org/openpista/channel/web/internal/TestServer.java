@@ -24,6 +24,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.openpista.api.auth.AuthService;
 import org.openpista.api.model.ModelSelector;
+import org.openpista.api.pairing.ChannelPairing;
 import org.openpista.api.session.SessionRouter;
 
 /**
@@ -38,6 +39,8 @@ final class TestServer implements AutoCloseable {
     final MemoryStore store = new MemoryStore();
     final ScriptedGateway gateway = new ScriptedGateway(store);
     final MutableClock clock = new MutableClock();
+    /** The pairing services "registered" for the channel, as the web channel's dynamic reference keeps them. */
+    final Pairings pairings = new Pairings();
     final WebSettings settings;
     final ChatHub hub;
     private final Server server;
@@ -66,6 +69,11 @@ final class TestServer implements AutoCloseable {
             @Override
             public SessionRouter router() {
                 return router;
+            }
+
+            @Override
+            public ChannelPairing pairing(String channel) {
+                return pairings.get(channel);
             }
         });
         OriginPolicy origins = new OriginPolicy(settings);

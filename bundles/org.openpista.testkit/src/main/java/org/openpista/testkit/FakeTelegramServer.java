@@ -12,7 +12,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,12 +46,22 @@ import java.util.function.Predicate;
  * {@code offset}, {@code limit} and {@code timeout}; updates below the offset are confirmed and
  * forgotten, as by Telegram; a second poll terminates the first with 409), {@code sendMessage}
  * (4096-character limit; {@code parse_mode=HTML} is checked against the tags Telegram accepts),
- * {@code sendChatAction}, {@code sendPhoto} (multipart upload), {@code answerCallbackQuery} and
- * {@code editMessageText}. Anything else answers 404 "Not Found", as Telegram does.
+ * {@code sendChatAction}, {@code sendPhoto} (multipart upload), {@code answerCallbackQuery},
+ * {@code editMessageText}, {@code setWebhook} (an HTTPS {@code url}, {@code secret_token} of 1-256
+ * characters {@code A-Z a-z 0-9 _ -}, {@code allowed_updates}, {@code max_connections}; an empty url
+ * removes the webhook), {@code deleteWebhook} and {@code getWebhookInfo}. While a webhook is set,
+ * {@code getUpdates} answers 409, as Telegram does. Anything else answers 404 "Not Found".
  *
  * <p>Tests inject what users do ({@link #userSends}, {@link #userPresses}), script failures per
  * method ({@link #failNext}: HTTP errors, 429 with {@code retry_after}, dropped connections) and
  * read what the bot did ({@link #calls}, {@link #awaitCall}, {@link #chatLog}).
+ *
+ * <p>Webhook mode: Telegram POSTs each update as JSON to the webhook's public HTTPS URL with the
+ * header {@value #SECRET_HEADER}; here the test says where those requests land instead (the
+ * address a reverse proxy would forward them to): {@link #postToWebhook} sends one update with any
+ * secret, {@link #forwardWebhookTo} delivers every pending update in order with the registered
+ * secret, one request at a time, retrying failed deliveries, until the webhook is deleted. An
+ * update counts as delivered (and is forgotten) only when the bot answered 2xx.
  */
 public final class FakeTelegramServer implements AutoCloseable {
 
@@ -58,6 +72,9 @@ public final class FakeTelegramServer implements AutoCloseable {
 
     /** The longest message text Telegram accepts. */
     public static final int MAX_TEXT = 4096;
+
+    /** The header of a webhook request carrying the {@code secret_token} given to {@code setWebhook}. */
+    public static final String SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -148,6 +165,32 @@ public final class FakeTelegramServer implements AutoCloseable {
     }
 
     /**
+     * The webhook set with {@code setWebhook}.
+     *
+     * @param url the URL Telegram would POST to
+     * @param secretToken the {@code secret_token}, or empty when none was given
+     * @param allowedUpdates the update types asked for (empty: all)
+     * @param maxConnections {@code max_connections} (Telegram's default 40 when not given)
+     */
+    public record Webhook(String url, String secretToken, List<String> allowedUpdates, int maxConnections) {}
+
+    /**
+     * One webhook request the fake made.
+     *
+     * @param updateId the update it carried
+     * @param secretToken the secret header sent, or {@code null} when none was
+     * @param status the HTTP status the bot answered, 0 when the request failed (refused, reset)
+     * @param at when it was answered
+     */
+    public record WebhookDelivery(long updateId, String secretToken, int status, Instant at) {
+
+        /** @return whether the bot accepted the update (2xx) */
+        public boolean accepted() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    /**
      * A message in a chat as the user sees it now (edits applied).
      *
      * @param messageId the message id
@@ -164,6 +207,9 @@ public final class FakeTelegramServer implements AutoCloseable {
     private final ExecutorService executor;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Failure>> failures = new HashMap<>();
+    private final List<WebhookDelivery> deliveries = new CopyOnWriteArrayList<>();
+    private final HttpClient webhookClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     // guarded by this
     private final List<ObjectNode> updates = new ArrayList<>();
@@ -175,6 +221,11 @@ public final class FakeTelegramServer implements AutoCloseable {
     private long pollGeneration;
     private int callbackSeq;
     private int pollsStarted;
+    private Webhook webhook;
+    private String lastWebhookError = "";
+    private long lastWebhookErrorDate;
+    private Thread forwarder;
+    private boolean closed;
 
     /** Starts the fake on an ephemeral port of 127.0.0.1 for the given bot token. */
     public FakeTelegramServer(String token) {
@@ -313,6 +364,141 @@ public final class FakeTelegramServer implements AutoCloseable {
         return updates.size();
     }
 
+    // ---------------------------------------------------------------- webhook
+
+    /** @return the webhook set with {@code setWebhook}, or {@code null} while there is none */
+    public synchronized Webhook webhook() {
+        return webhook;
+    }
+
+    /**
+     * Waits until a webhook is set.
+     *
+     * @throws AssertionError when none is set in time
+     */
+    public Webhook awaitWebhook(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Webhook current = webhook();
+            if (current != null) {
+                return current;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no webhook was set within " + timeout + "; requests: " + summary());
+            }
+            sleep(20);
+        }
+    }
+
+    /** @return every webhook request made so far, oldest first */
+    public List<WebhookDelivery> webhookDeliveries() {
+        return List.copyOf(deliveries);
+    }
+
+    /**
+     * POSTs one pending update to the bot as Telegram's webhook would, with the given secret header.
+     * When the bot answers 2xx the update is delivered and forgotten; otherwise it stays pending.
+     *
+     * @param endpoint where the request goes (where a reverse proxy in front of the bot would forward
+     *     the webhook's public URL)
+     * @param updateId a pending update (from {@link #userSends} and the like)
+     * @param secretToken the {@value #SECRET_HEADER} header, or {@code null} to send none
+     * @return the HTTP status, or 0 when the request failed (connection refused or reset)
+     * @throws IllegalArgumentException when the update is not pending
+     */
+    public int postToWebhook(URI endpoint, long updateId, String secretToken) {
+        byte[] body;
+        synchronized (this) {
+            ObjectNode update = updates.stream().filter(candidate -> candidate.path("update_id").asLong() == updateId)
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException("update " + updateId + " is not pending"));
+            try {
+                body = JSON.writeValueAsBytes(update);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (secretToken != null) {
+            request.header(SECRET_HEADER, secretToken);
+        }
+        int status;
+        String problem;
+        try {
+            HttpResponse<String> response = webhookClient.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            status = response.statusCode();
+            problem = "Wrong response from the webhook: " + status + " " + response.body().strip();
+        } catch (IOException e) {
+            status = 0;
+            problem = "Connection failed: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            status = 0;
+            problem = "interrupted";
+        }
+        deliveries.add(new WebhookDelivery(updateId, secretToken, status, Instant.now()));
+        synchronized (this) {
+            if (status >= 200 && status < 300) {
+                updates.removeIf(update -> update.path("update_id").asLong() == updateId);
+            } else {
+                lastWebhookError = problem;
+                lastWebhookErrorDate = Instant.now().getEpochSecond();
+            }
+            notifyAll();
+        }
+        return status;
+    }
+
+    /**
+     * Delivers updates as Telegram does while a webhook is set: the oldest pending update first, one
+     * request at a time, with the registered secret; a failed delivery (not 2xx) is retried after a
+     * pause (0.1 s, doubling up to 2 s) before anything newer is sent. Runs in the background until
+     * the fake is closed; while no webhook is set it waits.
+     *
+     * @param endpoint where the requests go instead of the webhook's public URL (see {@link #postToWebhook})
+     */
+    public synchronized void forwardWebhookTo(URI endpoint) {
+        if (forwarder != null) {
+            throw new IllegalStateException("already forwarding webhook requests");
+        }
+        forwarder = new Thread(() -> forward(endpoint), "FakeTelegramServer-webhook");
+        forwarder.setDaemon(true);
+        forwarder.start();
+    }
+
+    private void forward(URI endpoint) {
+        long pause = 100;
+        while (true) {
+            long updateId;
+            String secret;
+            synchronized (this) {
+                while (!closed && (webhook == null || updates.isEmpty())) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+                updateId = updates.get(0).path("update_id").asLong();
+                secret = webhook.secretToken().isEmpty() ? null : webhook.secretToken();
+            }
+            int status = postToWebhook(endpoint, updateId, secret);
+            if (status >= 200 && status < 300) {
+                pause = 100;
+                continue;
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                return;
+            }
+            pause = Math.min(2_000, pause * 2);
+        }
+    }
+
     // ---------------------------------------------------------------- failures
 
     /** The next requests of a method (in order) fail as given; later ones succeed again. */
@@ -412,9 +598,20 @@ public final class FakeTelegramServer implements AutoCloseable {
 
     @Override
     public void close() {
+        Thread delivering;
         synchronized (this) {
+            closed = true;
             pollGeneration++;
             notifyAll();
+            delivering = forwarder;
+        }
+        if (delivering != null) {
+            delivering.interrupt();
+            try {
+                delivering.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         server.stop(0);
         executor.shutdownNow();
@@ -502,7 +699,7 @@ public final class FakeTelegramServer implements AutoCloseable {
     }
 
     private static final List<String> METHODS = List.of("getMe", "deleteWebhook", "getUpdates", "sendMessage",
-            "sendChatAction", "sendPhoto", "answerCallbackQuery", "editMessageText");
+            "sendChatAction", "sendPhoto", "answerCallbackQuery", "editMessageText", "setWebhook", "getWebhookInfo");
 
     /** @return the method's documented spelling, or the name as sent when the fake does not know it */
     private static String canonical(String method) {
@@ -518,7 +715,9 @@ public final class FakeTelegramServer implements AutoCloseable {
         return switch (method) {
             case "getMe" -> ok(botUser().put("can_join_groups", true).put("can_read_all_group_messages", false)
                     .put("supports_inline_queries", false));
-            case "deleteWebhook" -> ok(NODES.booleanNode(true));
+            case "deleteWebhook" -> deleteWebhook(params);
+            case "setWebhook" -> setWebhook(params);
+            case "getWebhookInfo" -> getWebhookInfo();
             case "getUpdates" -> getUpdates(params);
             case "sendMessage" -> sendMessage(params);
             case "sendChatAction" -> sendChatAction(params);
@@ -535,6 +734,10 @@ public final class FakeTelegramServer implements AutoCloseable {
         long timeoutMillis = Math.max(0, params.path("timeout").asLong(0)) * 1000;
         long deadline = System.currentTimeMillis() + timeoutMillis;
         synchronized (this) {
+            if (webhook != null) {
+                return new Answer(409, error(409,
+                        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"));
+            }
             pollsStarted++;
             long generation = ++pollGeneration;
             notifyAll(); // a waiting poll is terminated by this one
@@ -670,6 +873,79 @@ public final class FakeTelegramServer implements AutoCloseable {
             message.put("edit_date", Instant.now().getEpochSecond());
             return ok(message);
         }
+    }
+
+    private Answer setWebhook(ObjectNode params) {
+        String url = text(params, "url").strip();
+        if (url.isEmpty()) {
+            synchronized (this) {
+                boolean had = webhook != null;
+                webhook = null;
+                notifyAll();
+                return ok(NODES.booleanNode(true), had ? "Webhook was deleted" : "Webhook is already deleted");
+            }
+        }
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("bad webhook: Failed to parse webhook URL");
+        }
+        if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+            throw new BadRequest("bad webhook: An HTTPS URL must be provided for webhook");
+        }
+        String secret = text(params, "secret_token");
+        if (!secret.isEmpty() && !secret.matches("[A-Za-z0-9_-]{1,256}")) {
+            throw new BadRequest("secret token contains unallowed characters");
+        }
+        int maxConnections = params.path("max_connections").asInt(40);
+        if (params.has("max_connections") && (maxConnections < 1 || maxConnections > 100)) {
+            throw new BadRequest("max_connections must be between 1 and 100");
+        }
+        List<String> allowed = new ArrayList<>();
+        JsonNode types = jsonValue(params.get("allowed_updates"));
+        for (JsonNode type : types) {
+            allowed.add(type.asText());
+        }
+        synchronized (this) {
+            Webhook previous = webhook;
+            webhook = new Webhook(url, secret, List.copyOf(allowed), maxConnections);
+            pollGeneration++; // a waiting long poll ends, as when Telegram switches to the webhook
+            notifyAll();
+            return ok(NODES.booleanNode(true), webhook.equals(previous) ? "Webhook is already set" : "Webhook was set");
+        }
+    }
+
+    private Answer deleteWebhook(ObjectNode params) {
+        synchronized (this) {
+            boolean had = webhook != null;
+            webhook = null;
+            if (params.path("drop_pending_updates").asBoolean(false)
+                    || params.path("drop_pending_updates").asText("").equals("true")) {
+                updates.clear();
+            }
+            notifyAll();
+            return ok(NODES.booleanNode(true), had ? "Webhook was deleted" : "Webhook is already deleted");
+        }
+    }
+
+    private synchronized Answer getWebhookInfo() {
+        ObjectNode info = NODES.objectNode();
+        info.put("url", webhook == null ? "" : webhook.url());
+        info.put("has_custom_certificate", false);
+        info.put("pending_update_count", updates.size());
+        if (webhook != null) {
+            info.put("max_connections", webhook.maxConnections());
+            if (!webhook.allowedUpdates().isEmpty()) {
+                ArrayNode types = info.putArray("allowed_updates");
+                webhook.allowedUpdates().forEach(types::add);
+            }
+            if (!lastWebhookError.isEmpty()) {
+                info.put("last_error_date", lastWebhookErrorDate);
+                info.put("last_error_message", lastWebhookError);
+            }
+        }
+        return ok(info);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -828,6 +1104,27 @@ public final class FakeTelegramServer implements AutoCloseable {
         body.put("ok", true);
         body.set("result", result);
         return new Answer(200, body);
+    }
+
+    private static Answer ok(JsonNode result, String description) {
+        Answer answer = ok(result);
+        answer.body().put("description", description);
+        return answer;
+    }
+
+    /** @return a parameter that holds JSON, sent as JSON or as a JSON string (form, multipart); missing when absent */
+    private static JsonNode jsonValue(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return NODES.missingNode();
+        }
+        if (value.isTextual()) {
+            try {
+                return JSON.readTree(value.asText());
+            } catch (IOException e) {
+                throw new BadRequest("can't parse JSON: " + e.getMessage());
+            }
+        }
+        return value;
     }
 
     private static ObjectNode error(int code, String description) {

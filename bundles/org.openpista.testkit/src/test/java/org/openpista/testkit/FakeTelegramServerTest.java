@@ -198,6 +198,84 @@ class FakeTelegramServerTest {
         assertThat(call(TOKEN, "sendDice", "{\"chat_id\":9}").path("error_code").asInt()).isEqualTo(404);
     }
 
+    @Test
+    void setWebhookRecordsUrlSecretAndAllowedUpdatesAndPollingConflictsUntilItIsDeleted() throws Exception {
+        JsonNode plainHttp = call(TOKEN, "setWebhook", "{\"url\":\"http://bot.example.org/hook\"}");
+        assertThat(plainHttp.path("error_code").asInt()).isEqualTo(400);
+        assertThat(plainHttp.path("description").asText()).contains("HTTPS URL must be provided");
+        assertThat(call(TOKEN, "setWebhook", "{\"url\":\"https://bot.example.org/hook\",\"secret_token\":\"no spaces\"}")
+                .path("error_code").asInt()).isEqualTo(400);
+        assertThat(server.webhook()).isNull();
+
+        JsonNode set = call(TOKEN, "setWebhook", "{\"url\":\"https://bot.example.org/hook\",\"secret_token\":\"s3cret_-X\","
+                + "\"allowed_updates\":[\"message\",\"callback_query\"],\"max_connections\":1}");
+        assertThat(set.path("result").asBoolean()).isTrue();
+        assertThat(set.path("description").asText()).isEqualTo("Webhook was set");
+        assertThat(server.webhook()).isEqualTo(new FakeTelegramServer.Webhook("https://bot.example.org/hook", "s3cret_-X",
+                java.util.List.of("message", "callback_query"), 1));
+        server.userSends(42, "hello");
+        JsonNode info = call(TOKEN, "getWebhookInfo", "{}").path("result");
+        assertThat(info.path("url").asText()).isEqualTo("https://bot.example.org/hook");
+        assertThat(info.path("pending_update_count").asInt()).isEqualTo(1);
+        assertThat(info.path("allowed_updates").toString()).isEqualTo("[\"message\",\"callback_query\"]");
+        assertThat(info.has("secret_token")).isFalse(); // Telegram never shows it again
+
+        JsonNode conflict = call(TOKEN, "getUpdates", "{\"timeout\":0}");
+        assertThat(conflict.path("error_code").asInt()).isEqualTo(409);
+        assertThat(conflict.path("description").asText()).contains("webhook is active");
+
+        assertThat(call(TOKEN, "deleteWebhook", "{}").path("description").asText()).isEqualTo("Webhook was deleted");
+        assertThat(server.webhook()).isNull();
+        assertThat(call(TOKEN, "getUpdates", "{\"timeout\":0}").path("result")).hasSize(1);
+        assertThat(call(TOKEN, "getWebhookInfo", "{}").path("result").path("url").asText()).isEmpty();
+    }
+
+    @Test
+    void updatesArePostedToTheWebhookWithTheSecretAndForgottenOnlyWhenAccepted() throws Exception {
+        java.util.List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger failFirst = new java.util.concurrent.atomic.AtomicInteger(1);
+        com.sun.net.httpserver.HttpServer bot = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        bot.createContext("/webhooks/telegram", exchange -> {
+            String secret = exchange.getRequestHeaders().getFirst(FakeTelegramServer.SECRET_HEADER);
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            int status = !"right-secret".equals(secret) ? 401 : failFirst.getAndDecrement() > 0 ? 503 : 200;
+            if (status == 200) {
+                received.add(JSON.readTree(body).path("message").path("text").asText());
+            }
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        bot.start();
+        try {
+            URI endpoint = URI.create("http://127.0.0.1:" + bot.getAddress().getPort() + "/webhooks/telegram");
+            call(TOKEN, "setWebhook", "{\"url\":\"https://bot.example.org/webhooks/telegram\",\"secret_token\":\"right-secret\"}");
+            long first = server.userSends(42, "one");
+
+            assertThat(server.postToWebhook(endpoint, first, "wrong-secret")).isEqualTo(401);
+            assertThat(server.postToWebhook(endpoint, first, null)).isEqualTo(401);
+            assertThat(server.unconfirmedUpdates()).isEqualTo(1);
+            assertThat(call(TOKEN, "getWebhookInfo", "{}").path("result").path("last_error_message").asText()).contains("401");
+
+            server.userSends(42, "two");
+            server.userSends(43, "three");
+            server.forwardWebhookTo(endpoint);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (server.unconfirmedUpdates() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(received).containsExactly("one", "two", "three");
+            assertThat(server.webhookDeliveries()).extracting(FakeTelegramServer.WebhookDelivery::status)
+                    .containsExactly(401, 401, 503, 200, 200, 200);
+            assertThat(server.webhookDeliveries().get(2).updateId()).isEqualTo(first);
+            assertThat(server.webhookDeliveries().get(2).secretToken()).isEqualTo("right-secret");
+            assertThatThrownBy(() -> server.postToWebhook(endpoint, first, "right-secret"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not pending");
+        } finally {
+            bot.stop(0);
+        }
+    }
+
     private JsonNode callUnchecked(String method, String json) {
         try {
             return call(TOKEN, method, json);

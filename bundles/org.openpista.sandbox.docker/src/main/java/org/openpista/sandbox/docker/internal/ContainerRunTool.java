@@ -13,6 +13,7 @@ import java.util.Map;
 import org.openpista.api.chat.Cancellation;
 import org.openpista.api.chat.ToolCall;
 import org.openpista.api.llm.ToolSpec;
+import org.openpista.api.sandbox.SandboxPaths;
 import org.openpista.api.sandbox.Sandbox;
 import org.openpista.api.sandbox.SandboxException;
 import org.openpista.api.sandbox.SandboxLimits;
@@ -146,9 +147,9 @@ public final class ContainerRunTool implements Tool {
             }
             for (Map.Entry<String, JsonNode> file : filesNode.properties()) {
                 if (!file.getValue().isTextual()) {
-                    throw new IllegalArgumentException("the content of file " + RelativePaths.quote(file.getKey()) + " must be text");
+                    throw new IllegalArgumentException("the content of file " + SandboxPaths.quote(file.getKey()) + " must be text");
                 }
-                RelativePaths.inside(Path.of(DockerEngine.WORKDIR), file.getKey());
+                SandboxPaths.inside(Path.of(DockerEngine.WORKDIR), file.getKey());
                 if (file.getKey().equals(Worker.DIR) || file.getKey().startsWith(Worker.DIR + "/")) {
                     throw new IllegalArgumentException("file paths under " + Worker.DIR + "/ are reserved");
                 }

@@ -1,5 +1,6 @@
 package org.openpista.sandbox.docker.internal;
 
+import org.openpista.api.sandbox.SandboxPaths;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ final class TarBuilder {
      * @throws IllegalArgumentException when it does not
      */
     TarBuilder add(String relative, byte[] content, int mode) {
-        RelativePaths.inside(Path.of("/sandbox"), relative);
+        SandboxPaths.inside(Path.of("/sandbox"), relative);
         files.put(relative, content);
         modes.put(relative, mode);
         return this;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import org.openpista.testkit.SecurityFigures;
 import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.net.ServerSocket;
@@ -187,7 +188,7 @@ class DockerSandboxTest {
             assertThat(result.stdout()).as(result.toString()).startsWith("lo\n").contains("no-connection")
                     .contains("no-http").doesNotContain("connected\n");
             assertThat(accepted).hasValue(0);
-            Figures.record("docker network", "interfaces " + result.stdout().lines().takeWhile(l -> !l.startsWith("no-"))
+            SecurityFigures.record("docker network", "interfaces " + result.stdout().lines().takeWhile(l -> !l.startsWith("no-"))
                     .toList() + ", connection to the host's 127.0.0.1:" + port + " refused, HTTP to it failed");
         }
     }
@@ -214,7 +215,7 @@ class DockerSandboxTest {
         assertThat(result.timedOut()).as(result.toString()).isTrue();
         assertThat(peak.get()).as("peak processes").isBetween(2, 64);
         assertThat(refused).as("forks refused at the limit: " + result.stderr()).isPositive();
-        Figures.record("docker fork bomb", "peak " + peak.get() + " processes (limit 64), " + refused
+        SecurityFigures.record("docker fork bomb", "peak " + peak.get() + " processes (limit 64), " + refused
                 + " forks refused, run stopped after " + result.elapsed().toMillis() + " ms by its 5 s limit,"
                 + " container removed");
     }
@@ -227,7 +228,7 @@ class DockerSandboxTest {
         assertThat(result.succeeded()).as(result.toString()).isFalse();
         assertThat(result.stdout()).doesNotContain("survived");
         assertThat(result.killedReason()).contains("out of memory").contains("256 MB");
-        Figures.record("docker memory hog", "400 MB allocation in a 256 MB container: exit code " + result.exitCode()
+        SecurityFigures.record("docker memory hog", "400 MB allocation in a 256 MB container: exit code " + result.exitCode()
                 + ", reported as '" + result.killedReason() + "'");
     }
 

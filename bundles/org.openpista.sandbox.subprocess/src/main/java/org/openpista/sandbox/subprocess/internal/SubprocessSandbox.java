@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.openpista.api.sandbox.SandboxPaths;
 import org.openpista.api.sandbox.Sandbox;
 import org.openpista.api.sandbox.SandboxException;
 import org.openpista.api.sandbox.SandboxRequest;
@@ -243,13 +244,13 @@ public final class SubprocessSandbox implements Sandbox {
         for (Map.Entry<String, byte[]> file : files.entrySet()) {
             Path target;
             try {
-                target = RelativePaths.inside(dir, file.getKey());
+                target = SandboxPaths.inside(dir, file.getKey());
             } catch (IllegalArgumentException e) {
                 throw new IOException(e.getMessage(), e);
             }
             Files.createDirectories(target.getParent());
             if (!target.getParent().toRealPath().startsWith(dir.toRealPath())) {
-                throw new IOException("file path " + RelativePaths.quote(file.getKey()) + " leaves the sandbox folder");
+                throw new IOException("file path " + SandboxPaths.quote(file.getKey()) + " leaves the sandbox folder");
             }
             Files.write(target, file.getValue(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);

@@ -3,6 +3,8 @@ package org.openpista.sandbox.wasm.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.openpista.testkit.SecurityFigures;
+import org.openpista.testkit.TraversalPayloads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.annotation.Annotation;
@@ -114,7 +116,7 @@ class WasmSandboxTest {
         assertThat(result.killedReason()).contains("time limit");
         // the precise bound (limit + 50 ms) is measured and reported; a loaded CI machine gets slack here
         assertThat(overshoot).isLessThan(1_000);
-        Figures.record("wasm infinite loop (" + engine + ")", "limit " + limit.toMillis() + " ms, module stopped "
+        SecurityFigures.record("wasm infinite loop (" + engine + ")", "limit " + limit.toMillis() + " ms, module stopped "
                 + overshoot + " ms after the limit");
     }
 
@@ -131,7 +133,7 @@ class WasmSandboxTest {
         assertThat(large.exitCode()).isEqualTo(-1);
         assertThat(large.killedReason()).contains("wasm trap").contains("64 MB");
         assertThat(large.stdout()).doesNotContain("allocated_mb");
-        Figures.record("wasm memory (" + engine + ")", "32 MB allocated fine; 100 MB trapped: " + large.killedReason());
+        SecurityFigures.record("wasm memory (" + engine + ")", "32 MB allocated fine; 100 MB trapped: " + large.killedReason());
     }
 
     @ParameterizedTest
@@ -182,7 +184,7 @@ class WasmSandboxTest {
         assertThat(listing(root)).isEqualTo(before);
         assertThat(root.resolve("secret.txt")).hasContent(SECRET);
         assertThat(Files.readString(Path.of("/etc/passwd"))).isEqualTo(passwd);
-        Figures.record("wasm path traversal (" + engine + ")", payloads.size() + " payloads, each read and opened for"
+        SecurityFigures.record("wasm path traversal (" + engine + ")", payloads.size() + " payloads, each read and opened for"
                 + " writing: " + (payloads.size() - reads) + " reads refused, " + reads + " read a file inside the"
                 + " workspace, 0 escaped, 0 writes");
     }

@@ -3,6 +3,7 @@ package org.openpista.runtime;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +12,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.openpista.api.channel.ChannelAdapter;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,6 +35,8 @@ import picocli.CommandLine.ParentCommand;
                     + "the log also goes to the terminal, lines typed are messages to session cli:local, /quit or "
                     + "Ctrl-C stops it.",
             "",
+            "When the web chat runs, both print its URL with the token (Web chat: http://127.0.0.1:3210/#token=...).",
+            "",
             "Exit status: 0 started (or, in the foreground, stopped cleanly), 1 it could not start or one is already "
                     + "running, 2 bad usage or configuration."
         })
@@ -45,13 +51,64 @@ final class StartCommand implements Callable<Integer> {
     @Option(names = "--detached", hidden = true, description = "Internal: the background child of 'openpista start'.")
     boolean detached;
 
+    /** How a daemon says where its web chat answers; the background launcher looks for it in daemon.out. */
+    static final String WEB_CHAT = "Web chat: ";
+    private static final String WEB_BUNDLE = "org.openpista.channel.web";
+    private static final Duration WEB_TIMEOUT = Duration.ofSeconds(10);
+
     @Override
     public Integer call() throws IOException, BundleException, InterruptedException {
         if (!foreground && !detached) {
             return Background.launch(main, List.of("start"), System.out, System.err);
         }
         List<String> features = allFeatures(Distribution.locate());
-        return new Daemon(main, new Daemon.Options(features, Set.of(), !detached, detached, null)).run();
+        return new Daemon(main, new Daemon.Options(features, Set.of(), !detached, detached, this::announceWebChat)).run();
+    }
+
+    /**
+     * Once the daemon runs, says where the web chat answers, with its token ("printed with the URL"),
+     * when the web channel runs; why not, when it is enabled but cannot listen. The background child
+     * writes into daemon.out, a log: it prints the URL only and {@link Background#launch} adds the
+     * token on the terminal.
+     */
+    private int announceWebChat(OsgiRuntime runtime, PrintStream out, PrintStream err) throws IOException, InterruptedException {
+        if (!webChannelActive(runtime)) {
+            return 0; // not in this distribution, or it failed to start (logged)
+        }
+        ChannelAdapter channel;
+        try {
+            channel = runtime.awaitService(ChannelAdapter.class, "(" + ChannelAdapter.CHANNEL + "=web)", WEB_TIMEOUT);
+        } catch (RuntimeProblem e) {
+            err.println("openpista: warning: web chat: " + e.getMessage());
+            return 0;
+        }
+        String status = WebCommand.Start.awaitListening(channel);
+        if (status.startsWith("listening on ")) {
+            String url = status.substring("listening on ".length()).split(" ")[0];
+            out.println(detached ? WEB_CHAT + url : webChatLine(url, WebCommand.WebConfig.read(main.resolveHome(), System.getenv())));
+            out.flush();
+        } else if (!status.startsWith("disabled")) {
+            err.println("openpista: warning: web chat: " + status);
+        }
+        return 0;
+    }
+
+    private static boolean webChannelActive(OsgiRuntime runtime) {
+        for (Bundle bundle : runtime.context().getBundles()) {
+            if (WEB_BUNDLE.equals(bundle.getSymbolicName()) && bundle.getState() == Bundle.ACTIVE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the line that tells the user where the web chat is, with the token it needs */
+    static String webChatLine(String url, WebCommand.WebConfig config) {
+        if (config.token().isEmpty()) {
+            // the channel generated one but could not save it (logged); it is nowhere to be read
+            return WEB_CHAT + url + " (its token could not be saved to config.toml; set one with: openpista web setup)";
+        }
+        return WEB_CHAT + url + "#token=" + config.token();
     }
 
     /** @return every feature of the distribution: core first, then daemon, then the rest by name */
@@ -130,7 +187,8 @@ final class StartCommand implements Callable<Integer> {
                     return exit == Main.USAGE ? Main.USAGE : Main.FAILED;
                 }
                 PidFile.Status now = PidFile.inspect(PidFile.of(home));
-                if (now.state() == PidFile.State.RUNNING && now.pid() == child.pid() && AdminClient.answers(socket)) {
+                if (now.state() == PidFile.State.RUNNING && now.pid() == child.pid() && AdminClient.answers(socket)
+                        && printedReady(output)) {
                     break;
                 }
                 if (System.nanoTime() > deadline) {
@@ -142,15 +200,30 @@ final class StartCommand implements Callable<Integer> {
                 Thread.sleep(50);
             }
             // what the daemon warned about while starting (unknown keys, a provider without a key) concerns the user now
-            for (String line : Files.readAllLines(output)) {
+            List<String> printed = Files.readAllLines(output);
+            for (String line : printed) {
                 if (line.startsWith("openpista: warning: ")) {
                     err.println(line);
                 }
             }
             out.println("openpista started in the background (PID " + child.pid() + ", home " + home.dir() + ")");
             out.println("log: " + home.logs().resolve("openpista.0.log") + "; admin: openpista shell; stop: openpista stop");
+            for (String line : printed) {
+                if (line.startsWith(WEB_CHAT)) {
+                    // the child leaves the token out of daemon.out; it is in config.toml (or the environment) by now
+                    String url = line.substring(WEB_CHAT.length()).strip();
+                    out.println(webChatLine(url, WebCommand.WebConfig.read(home, System.getenv())));
+                }
+            }
             out.flush();
             return 0;
+        }
+
+        private static final Pattern READY = Pattern.compile("(?m)^openpista: ready");
+
+        /** @return whether the daemon printed its ready line, which follows what it says once it runs (the web chat's URL) */
+        private static boolean printedReady(Path output) throws IOException {
+            return READY.matcher(new String(Files.readAllBytes(output), StandardCharsets.UTF_8)).find();
         }
 
         private static void tail(Path output, PrintStream err) {

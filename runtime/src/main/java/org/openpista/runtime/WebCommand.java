@@ -240,7 +240,8 @@ final class WebCommand implements Runnable {
                     ready)).run();
         }
 
-        private static String awaitListening(ChannelAdapter channel) throws InterruptedException {
+        /** @return the web channel's status once it no longer says it is starting (or after 30 s) */
+        static String awaitListening(ChannelAdapter channel) throws InterruptedException {
             long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
             String status = channel.status();
             while (status.startsWith("starting") && System.nanoTime() < deadline) {

@@ -33,6 +33,7 @@
     model: '',
     sessions: [],
     loginFlow: null,
+    pairing: { watching: false, shown: false, state: null },
   };
 
   // ---- small helpers
@@ -229,6 +230,8 @@
         if (frame.session_id) setSession(frame.session_id);
         updateModel(frame.provider, frame.model);
         send({ type: 'model_list_request' });
+        // a new connection watches nothing yet: watch again what the open dialog shows
+        if (state.pairing.watching) send({ type: 'pairing_request', channel: 'whatsapp' });
         return;
       case 'pong':
         clearTimeout(state.pongTimer);
@@ -302,6 +305,9 @@
         return;
       case 'session_deleted':
         if (frame.session_id === state.sessionId) newSession();
+        return;
+      case 'pairing_status':
+        if (frame.channel === 'whatsapp') renderPairing(frame);
         return;
       case 'error':
         if (frame.in_reply_to === 'model_list_request') {
@@ -627,6 +633,19 @@
     $('provider-list').replaceChildren(el('li', '', 'Loading…'));
     closeProviderForm();
     send({ type: 'provider_auth_request' });
+    $('whatsapp-state').textContent = 'Checking…';
+    $('pairing').hidden = true;
+    state.pairing.shown = false;
+    state.pairing.watching = true;
+    send({ type: 'pairing_request', channel: 'whatsapp' });
+  }
+
+  function closeProviders() {
+    $('providers').hidden = true;
+    if (state.pairing.watching) {
+      state.pairing.watching = false;
+      send({ type: 'pairing_request', channel: 'whatsapp', watch: false });
+    }
   }
 
   function renderProviders(providers) {
@@ -710,6 +729,93 @@
     window.open(url.href, '_blank', 'noopener,noreferrer');
   }
 
+  // ---- WhatsApp pairing (docs/web-protocol.md, Pairing)
+
+  const QUIET_ZONE = 4;
+
+  function pairedName(frame) {
+    const number = frame.account ? '+' + frame.account : '';
+    if (frame.detail && number) return frame.detail + ' (' + number + ')';
+    return frame.detail || number || 'this account';
+  }
+
+  function describePairing(frame) {
+    switch (frame.state) {
+      case 'unavailable': return 'not running with QR pairing here; set it up with: openpista whatsapp';
+      case 'starting': return 'starting…';
+      case 'waiting_for_scan': return 'waiting for the QR code to be scanned';
+      case 'connected': return 'paired as ' + pairedName(frame);
+      case 'disconnected': return 'disconnected' + (frame.detail ? ': ' + frame.detail : '; reconnecting');
+      case 'failed': return 'failed' + (frame.detail ? ': ' + frame.detail : '');
+      case 'stopped': return 'stopped';
+      default: return String(frame.state || 'unknown');
+    }
+  }
+
+  function renderPairing(frame) {
+    const previous = state.pairing.state;
+    state.pairing.state = frame.state;
+    const connected = frame.state === 'connected';
+    const row = $('whatsapp-state');
+    row.textContent = describePairing(frame);
+    row.className = 'state' + (connected ? ' ok' : '');
+    const button = $('whatsapp-connect');
+    button.textContent = connected ? 'Paired' : 'Connect WhatsApp';
+    button.disabled = connected || frame.state === 'unavailable';
+
+    const canvas = $('pairing-qr');
+    const drawn = frame.state === 'waiting_for_scan' && drawQr(canvas, frame.qr);
+    canvas.hidden = !drawn;
+    canvas.dataset.version = drawn ? String(frame.version) : '';
+    $('pairing-hint').hidden = !drawn;
+    const text = $('pairing-state');
+    text.className = 'pairing-state' + (connected ? ' ok' : frame.state === 'failed' ? ' error' : '');
+    text.textContent = connected ? 'Paired as ' + pairedName(frame) + '. WhatsApp messages now reach the agent.'
+      : drawn ? 'Waiting for the scan…'
+        : frame.state === 'waiting_for_scan' ? 'The QR code cannot be shown.'
+          : describePairing(frame).replace(/^./, (c) => c.toUpperCase());
+    if (connected && previous && previous !== 'connected' && state.pairing.shown) {
+      toast('WhatsApp paired as ' + pairedName(frame));
+    }
+  }
+
+  /** Draws the modules on the canvas, dark on white with a quiet zone; false when the code is malformed. */
+  function drawQr(canvas, qr) {
+    const size = qr && qr.size;
+    const rows = qr && qr.rows;
+    if (!Number.isInteger(size) || size < 1 || size > 177 || !Array.isArray(rows) || rows.length !== size
+      || !rows.every((row) => typeof row === 'string' && row.length === size && /^[01]+$/.test(row))) {
+      return false;
+    }
+    const modules = size + 2 * QUIET_ZONE;
+    const scale = Math.max(2, Math.floor(264 / modules));
+    const side = modules * scale;
+    canvas.width = side;
+    canvas.height = side;
+    const context = canvas.getContext('2d');
+    context.fillStyle = '#ffffff';
+    context.fillRect(0, 0, side, side);
+    context.fillStyle = '#000000';
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        if (rows[y].charCodeAt(x) === 49) {
+          context.fillRect((x + QUIET_ZONE) * scale, (y + QUIET_ZONE) * scale, scale, scale);
+        }
+      }
+    }
+    canvas.dataset.size = String(size);
+    canvas.dataset.scale = String(scale);
+    canvas.dataset.quiet = String(QUIET_ZONE);
+    return true;
+  }
+
+  function showPairing() {
+    state.pairing.shown = true;
+    $('pairing').hidden = false;
+    $('pairing').scrollIntoView({ block: 'nearest' });
+    send({ type: 'pairing_request', channel: 'whatsapp' });
+  }
+
   // ---- layout
 
   function openSidebar() { $('sidebar').classList.add('open'); $('scrim').hidden = false; }
@@ -755,7 +861,7 @@
     $('stop').addEventListener('click', cancelGeneration);
     document.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') {
-        if (!$('providers').hidden) { $('providers').hidden = true; return; }
+        if (!$('providers').hidden) { closeProviders(); return; }
         cancelGeneration();
       }
     });
@@ -764,7 +870,8 @@
     $('menu').addEventListener('click', openSidebar);
     $('scrim').addEventListener('click', closeSidebar);
     $('open-login').addEventListener('click', openProviders);
-    $('providers-close').addEventListener('click', () => { $('providers').hidden = true; });
+    $('providers-close').addEventListener('click', closeProviders);
+    $('whatsapp-connect').addEventListener('click', showPairing);
     $('provider-submit').addEventListener('click', submitProvider);
     $('provider-cancel').addEventListener('click', closeProviderForm);
     $('banner-retry').addEventListener('click', () => { state.attempts = 0; scheduleReconnect(); });

@@ -98,6 +98,7 @@ class DaemonIT {
     long start() throws Exception {
         Result started = openpista("start");
         assertThat(started.exitCode()).as(started.toString()).isZero();
+        assertThat(started.stdout()).as("the web chat is disabled here: no address to print").doesNotContain("Web chat");
         Matcher pid = Pattern.compile("PID (\\d+)").matcher(started.stdout());
         assertThat(pid.find()).as(started.toString()).isTrue();
         return Long.parseLong(pid.group(1));

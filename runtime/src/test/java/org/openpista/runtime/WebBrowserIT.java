@@ -250,6 +250,9 @@ class WebBrowserIT {
         browser.findElement(By.id("open-login")).click();
         WebElement connect = wait.until(ExpectedConditions.elementToBeClickable(
                 By.cssSelector("#provider-list button[data-provider=together]")));
+        // web start runs no WhatsApp channel: the dialog says so and offers nothing to scan
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("whatsapp-state"), "not running with QR pairing"));
+        assertThat(browser.findElement(By.id("whatsapp-connect")).isEnabled()).isFalse();
         screenshot("11-providers");
         connect.click();
         WebElement key = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("provider-key")));

@@ -140,6 +140,49 @@ class WebChatIT {
     }
 
     @Test
+    void openpistaStartPrintsTheUrlWithTheTokenButNeverIntoALog() throws Exception {
+        writeConfig("");
+        Path config = home.resolve("config.toml");
+        try {
+            // the port is taken: the daemon runs all the same and says why the chat does not
+            try (java.net.ServerSocket taken = new java.net.ServerSocket(port, 50, java.net.InetAddress.getLoopbackAddress())) {
+                assertThat(taken.isBound()).isTrue();
+                Result started = DistributionProcess.run(home, Map.of(), "start");
+                assertThat(started.exitCode()).as(started.toString()).isZero();
+                assertThat(started.stderr()).contains("openpista: warning: web chat: not listening: cannot listen on 127.0.0.1:" + port);
+                assertThat(started.stdout()).contains("openpista started in the background").doesNotContain("Web chat:");
+                Result stop = DistributionProcess.run(home, Map.of(), "stop");
+                assertThat(stop.exitCode()).as(stop.toString()).isZero();
+            }
+
+            // in the background: the launcher prints the URL with the token; the daemon's own output has no token
+            Result started = DistributionProcess.run(home, Map.of(), "start");
+            assertThat(started.exitCode()).as(started.toString()).isZero();
+            String token = tokenIn(config);
+            assertThat(token).matches("[0-9a-f]{48}");
+            assertThat(started.stdout()).contains("Web chat: http://127.0.0.1:" + port + "/#token=" + token + "\n");
+            assertThat(Files.readString(home.resolve("logs/daemon.out"))).contains("Web chat: http://127.0.0.1:" + port + "/")
+                    .doesNotContain(token);
+            assertThat(Files.readString(home.resolve("logs/openpista.0.log"))).doesNotContain(token);
+            HttpResponse<String> auth = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/auth"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + token + "\"}"))
+                    .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(auth.statusCode()).as("the printed token opens the chat").isEqualTo(200);
+            Result stop = DistributionProcess.run(home, Map.of(), "stop");
+            assertThat(stop.exitCode()).as(stop.toString()).isZero();
+
+            // in the foreground the daemon prints it itself, once it is ready
+            try (WebDaemon daemon = WebDaemon.start(home, port, Map.of(), "start", "--foreground")) {
+                assertThat(daemon.stdout()).contains("Web chat: http://127.0.0.1:" + port + "/#token=" + token + "\n");
+                assertThat(daemon.stop()).isIn(0, 143);
+            }
+        } finally {
+            DistributionProcess.run(home, Map.of(), "stop");
+        }
+    }
+
+    @Test
     void theTokenIsRequiredAndForeignOriginsAreRefused() throws Exception {
         writeConfig("token = \"configured-token-0123456789\"");
         try (WebDaemon daemon = WebDaemon.start(home, port, Map.of())) {

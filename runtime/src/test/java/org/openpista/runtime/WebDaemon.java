@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code openpista web start} of the assembled distribution as a background process, for the web
+ * {@code openpista web start} (or another daemon command) of the assembled distribution as a background process, for the web
  * chat's end-to-end tests: started on a free port of 127.0.0.1, stopped with SIGTERM.
  */
 final class WebDaemon implements AutoCloseable {
@@ -41,10 +41,14 @@ final class WebDaemon implements AutoCloseable {
 
     /** Starts {@code web start} and waits until it printed its URL (or ended). */
     static WebDaemon start(Path home, int port, Map<String, String> env) throws Exception {
+        return start(home, port, env, "web", "start");
+    }
+
+    /** Starts a daemon command that prints the web chat's URL, such as {@code start --foreground}, and waits for it. */
+    static WebDaemon start(Path home, int port, Map<String, String> env, String... words) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(DistributionProcess.dist().resolve("bin/openpista").toString());
-        command.add("web");
-        command.add("start");
+        command.addAll(List.of(words));
         ProcessBuilder builder = new ProcessBuilder(command);
         DistributionProcess.clean(builder.environment());
         builder.environment().put("OPENPISTA_HOME", home.toString());
@@ -79,12 +83,12 @@ final class WebDaemon implements AutoCloseable {
                 return;
             }
             if (!process.isAlive()) {
-                throw new AssertionError("web start ended with " + process.exitValue() + " before printing \"" + text
+                throw new AssertionError("the daemon ended with " + process.exitValue() + " before printing \"" + text
                         + "\"\n--- stdout ---\n" + stdout() + "\n--- stderr ---\n" + stderr());
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("web start did not print \"" + text + "\" within " + timeout + "\n--- stdout ---\n"
+        throw new AssertionError("the daemon did not print \"" + text + "\" within " + timeout + "\n--- stdout ---\n"
                 + stdout() + "\n--- stderr ---\n" + stderr());
     }
 
@@ -94,7 +98,7 @@ final class WebDaemon implements AutoCloseable {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
-            throw new AssertionError("web start did not stop within 60 s after SIGTERM");
+            throw new AssertionError("the daemon did not stop within 60 s after SIGTERM");
         }
         return process.exitValue();
     }

@@ -7,18 +7,11 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.openpista.api.auth.AuthException;
 import org.openpista.api.auth.AuthMethod;
 import org.openpista.api.auth.Credential;
 import org.openpista.api.auth.CredentialStore;
@@ -30,8 +23,10 @@ import org.openpista.api.llm.ModelInfo;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.ProviderException.Kind;
 import org.openpista.api.llm.StreamListener;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.openpista.provider.support.HttpTransport;
+import org.openpista.provider.support.Retrier;
+import org.openpista.provider.support.StoredLogins;
+import org.openpista.provider.support.ToolNames;
 
 /**
  * An {@link LlmProvider} speaking Anthropic's Messages API ({@code POST {base_url}/messages},
@@ -45,16 +40,15 @@ import org.slf4j.LoggerFactory;
  * following user message (two user turns in a row, which the API refuses), and report failures
  * as an {@code HttpException} without response headers, so {@code retry-after} cannot be honoured.
  * Their blocking call can only be stopped by interrupting the calling thread. See {@link
- * MessagesRequest} and {@link Transport} for the details.
+ * MessagesRequest} and {@link HttpTransport} for the details.
  *
  * <p>Rate limits (429), server errors (5xx) and overload (529) are retried up to {@code
- * max_retries} times with exponential backoff from {@link #baseDelay}, or after the server's
- * {@code retry-after}, never longer than {@link #maxDelay}. A stream that fails after text reached
- * the listener is not retried, as the text would be repeated.
+ * max_retries} times with exponential backoff from {@link #BASE_DELAY}, or after the server's
+ * {@code retry-after}, never longer than {@link #MAX_DELAY} ({@link Retrier}). A stream that fails
+ * after text reached the listener is not retried, as the text would be repeated.
  */
 final class AnthropicProvider implements LlmProvider {
 
-    private static final Logger LOG = LoggerFactory.getLogger(AnthropicProvider.class);
     /** The stored login this provider uses when no key is configured. */
     static final String LOGIN = "anthropic";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,9 +65,8 @@ final class AnthropicProvider implements LlmProvider {
     /** The credentials of the latest request, for blotting them out of messages. */
     private volatile Credentials inFlight;
     private final Failures failures;
-    private final Transport transport;
-    final Duration baseDelay;
-    final Duration maxDelay;
+    private final HttpTransport transport;
+    private final Retrier retrier;
     /** Attempts sent so far, for tests. */
     final AtomicInteger attempts = new AtomicInteger();
 
@@ -98,9 +91,8 @@ final class AnthropicProvider implements LlmProvider {
         this.logins = logins;
         this.inFlight = settings.credentials();
         this.failures = new Failures(settings.host(), () -> inFlight);
-        this.transport = new Transport(settings.apiRoot(), settings.timeout(), failures);
-        this.baseDelay = baseDelay;
-        this.maxDelay = maxDelay;
+        this.transport = new HttpTransport(settings.timeout());
+        this.retrier = new Retrier(settings.maxRetries(), baseDelay, maxDelay, Retrier.SLEEP);
     }
 
     /** @return the configuration this provider runs with */
@@ -122,7 +114,7 @@ final class AnthropicProvider implements LlmProvider {
     public ChatResponse chat(ChatRequest request, StreamListener listener) throws ProviderException {
         Credentials credentials = checkConfigured();
         StreamListener sink = listener == null ? StreamListener.IGNORE : listener;
-        ToolNames names = ToolNames.of(request);
+        ToolNames names = MessagesRequest.toolNames(request);
         String model = request.model().isBlank() ? settings.model() : request.model();
         int maxTokens = request.maxOutputTokens() > 0 ? request.maxOutputTokens() : settings.maxTokens();
         String body = MessagesRequest.body(request, names, model, maxTokens, settings.stream()).toString();
@@ -165,137 +157,42 @@ final class AnthropicProvider implements LlmProvider {
         return models;
     }
 
-    /** One attempt, a failure that may deserve another. */
-    @FunctionalInterface
-    private interface Attempt<T> {
-        T run() throws ProviderException, RetryableException;
-    }
-
-    /** A failure worth another attempt, with the server's wish of when. */
-    private static final class RetryableException extends Exception {
-        private static final long serialVersionUID = 1L;
-        final ProviderException failure;
-        final Optional<String> retryAfter;
-
-        RetryableException(ProviderException failure, Optional<String> retryAfter) {
-            super(failure.getMessage(), null, false, false);
-            this.failure = failure;
-            this.retryAfter = retryAfter;
-        }
-    }
-
-    private <T> T withRetries(Cancellation cancellation, Attempt<T> attempt) throws ProviderException {
-        CountDownLatch cancelled = new CountDownLatch(1);
-        Cancellation.Registration registration = cancellation.onCancel(cancelled::countDown);
-        try {
-            for (int retry = 0; ; retry++) {
-                if (cancellation.isCancelled()) {
-                    throw new ProviderException(Kind.CANCELLED, "the request was cancelled");
-                }
-                attempts.incrementAndGet();
-                try {
-                    return attempt.run();
-                } catch (RetryableException e) {
-                    if (retry >= settings.maxRetries()) {
-                        ProviderException last = e.failure;
-                        String tries = retry == 0 ? "" : " (gave up after " + (retry + 1) + " attempts)";
-                        throw new ProviderException(last.kind(), last.httpStatus(), last.getMessage() + tries, last.getCause());
-                    }
-                    Duration delay = delay(retry, e.retryAfter.orElse(null));
-                    LOG.info("Anthropic provider {}: {}; retrying in {} ms", name(), e.failure.getMessage(), delay.toMillis());
-                    pause(delay, cancelled);
-                }
-            }
-        } finally {
-            registration.close();
-        }
-    }
-
-    private static void pause(Duration delay, CountDownLatch cancelled) throws ProviderException {
-        try {
-            if (cancelled.await(delay.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw new ProviderException(Kind.CANCELLED, "the request was cancelled");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderException(Kind.CANCELLED, 0, "the request was interrupted", e);
-        }
-    }
-
-    /**
-     * @param retry how many retries were made before this one
-     * @param retryAfter the server's {@code retry-after} header (seconds or an HTTP date), or
-     *     {@code null}
-     * @return how long to wait before the next attempt
-     */
-    Duration delay(int retry, String retryAfter) {
-        Duration wanted = null;
-        if (retryAfter != null && !retryAfter.isBlank()) {
-            try {
-                double seconds = Double.parseDouble(retryAfter.strip());
-                if (seconds >= 0 && !Double.isInfinite(seconds)) {
-                    wanted = Duration.ofMillis((long) Math.ceil(seconds * 1000));
-                }
-            } catch (NumberFormatException notSeconds) {
-                try {
-                    ZonedDateTime when = ZonedDateTime.parse(retryAfter.strip(), DateTimeFormatter.RFC_1123_DATE_TIME);
-                    wanted = Duration.between(ZonedDateTime.now(when.getZone()), when);
-                    wanted = wanted.isNegative() ? Duration.ZERO : wanted;
-                } catch (DateTimeParseException neither) {
-                    // not a form the header may take; fall back to backoff
-                }
-            }
-        }
-        if (wanted == null) {
-            wanted = baseDelay.multipliedBy(1L << Math.min(retry, 20));
-        }
-        return wanted.compareTo(maxDelay) > 0 ? maxDelay : wanted;
+    private <T> T withRetries(Cancellation cancellation, Retrier.Attempt<T> attempt) throws ProviderException {
+        return retrier.run(() -> {
+            attempts.incrementAndGet();
+            return attempt.run();
+        }, cancellation, failures.http(), "Anthropic provider " + name());
     }
 
     private ChatResponse send(URI uri, String body, ToolNames names, StreamListener listener, Cancellation cancellation,
-            Credentials credentials) throws ProviderException, RetryableException {
-        try (Transport.Exchange exchange = transport.open(uri, requestHeaders(credentials, settings.stream()), body, cancellation)) {
-            checkStatus(exchange);
+            Credentials credentials) throws ProviderException, Retrier.Failure {
+        try (HttpTransport.Exchange exchange = transport.open(uri, requestHeaders(credentials, settings.stream()), body, cancellation,
+                failures.http())) {
+            exchange.requireSuccess(failures::status);
             if (!settings.stream()) {
                 ChatResponse response;
                 try {
                     response = MessageParser.parse(exchange.readAll(), names, failures);
                 } catch (ProviderException e) {
                     // an error object in a 200 answer, such as overloaded_error
-                    if (e.isRetryable()) {
-                        throw new RetryableException(e, Optional.empty());
-                    }
-                    throw e;
+                    throw new Retrier.Failure(e, null, true);
                 }
                 if (!response.text().isEmpty()) {
                     listener.onTextDelta(response.text());
                 }
                 return response;
             }
+            // an error event such as overloaded_error is retried until text reached the listener
             StreamReader reader = new StreamReader(names, listener, failures);
-            try {
-                while (!reader.finished()) {
-                    String line = exchange.nextLine();
-                    if (line == null) {
-                        reader.end();
-                        break;
-                    }
-                    reader.line(line);
-                }
-            } catch (ProviderException e) {
-                // an error event such as overloaded_error; once text reached the listener a retry would repeat it
-                if (e.isRetryable() && !reader.forwardedText()) {
-                    throw new RetryableException(e, Optional.empty());
-                }
-                throw e;
-            }
+            exchange.read(reader);
             return reader.response();
         }
     }
 
-    private JsonNode get(URI uri, Cancellation cancellation, Credentials credentials) throws ProviderException, RetryableException {
-        try (Transport.Exchange exchange = transport.open(uri, requestHeaders(credentials, false), null, cancellation)) {
-            checkStatus(exchange);
+    private JsonNode get(URI uri, Cancellation cancellation, Credentials credentials) throws ProviderException, Retrier.Failure {
+        try (HttpTransport.Exchange exchange = transport.open(uri, requestHeaders(credentials, false), null, cancellation,
+                failures.http())) {
+            exchange.requireSuccess(failures::status);
             String body = exchange.readAll();
             try {
                 JsonNode list = JSON.readTree(body);
@@ -307,18 +204,6 @@ final class AnthropicProvider implements LlmProvider {
                 throw failures.malformed("the model list is not JSON", e);
             }
         }
-    }
-
-    private void checkStatus(Transport.Exchange exchange) throws ProviderException, RetryableException {
-        int status = exchange.status();
-        if (status >= 200 && status < 300) {
-            return;
-        }
-        ProviderException failure = failures.status(status, exchange.readAll());
-        if (failure.isRetryable()) {
-            throw new RetryableException(failure, exchange.headers().firstValue("retry-after"));
-        }
-        throw failure;
     }
 
     private static Map<String, String> requestHeaders(Credentials credentials, boolean stream) {
@@ -344,16 +229,7 @@ final class AnthropicProvider implements LlmProvider {
     }
 
     private Credentials storedLogin() throws ProviderException {
-        CredentialStore store = logins.get();
-        Optional<Credential> login = Optional.empty();
-        if (store != null) {
-            try {
-                login = store.credential(LOGIN);
-            } catch (AuthException e) {
-                throw new ProviderException(Kind.AUTHENTICATION, 0, e.getMessage(), null);
-            }
-        }
-        Credential credential = login.filter(found -> !found.secret().isEmpty()).orElseThrow(() -> new ProviderException(
+        Credential credential = StoredLogins.current(logins.get(), LOGIN).orElseThrow(() -> new ProviderException(
                 Kind.NOT_CONFIGURED, "no Anthropic credentials for provider '" + name() + "': set ANTHROPIC_API_KEY or api_key"
                         + " under [agent] in config.toml, or log in: openpista auth login anthropic"));
         return credential.method() == AuthMethod.OAUTH

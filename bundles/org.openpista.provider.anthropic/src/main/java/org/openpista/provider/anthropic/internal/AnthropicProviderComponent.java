@@ -1,11 +1,10 @@
 package org.openpista.provider.anthropic.internal;
 
-import java.util.Dictionary;
-import java.util.Hashtable;
+import java.util.Map;
 import org.openpista.api.auth.CredentialStore;
 import org.openpista.api.llm.LlmProvider;
+import org.openpista.provider.support.ProviderRegistration;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -24,12 +23,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * "claude"}), registered as an {@link LlmProvider} whose {@value LlmProvider#NAME} service property
  * is the configuration's {@code name}.
  *
- * <p>The service is registered here rather than by DS ({@code service = {}}): DS copies
- * configuration properties into service properties under their own names, so a configuration
- * {@code name=claude} would give a service property {@code name}, while the whiteboard contract
- * asks for {@code provider.name}. A missing API key does not stop the registration: the provider
- * then takes the stored Anthropic login ({@code openpista auth login anthropic}) for each request,
- * and without one answers with a {@code NOT_CONFIGURED} error saying what to set.
+ * <p>The service is registered by hand ({@code service = {}}; {@link ProviderRegistration} says
+ * why). A missing API key does not stop the registration: the provider then takes the stored
+ * Anthropic login ({@code openpista auth login anthropic}) for each request, and without one
+ * answers with a {@code NOT_CONFIGURED} error saying what to set.
  */
 @Component(service = {}, immediate = true, configurationPid = AnthropicProviderComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -79,23 +76,16 @@ public final class AnthropicProviderComponent {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile CredentialStore logins;
 
-    private final ServiceRegistration<LlmProvider> registration;
+    private final ProviderRegistration registration;
 
     @Activate
     public AnthropicProviderComponent(BundleContext context, Config config) {
         AnthropicProvider provider = new AnthropicProvider(Settings.from(config), () -> logins);
-        Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put(LlmProvider.NAME, provider.name());
-        properties.put("provider.model", provider.defaultModel());
-        registration = context.registerService(LlmProvider.class, provider, properties);
+        registration = ProviderRegistration.register(context, provider, Map.of("provider.model", provider.defaultModel()));
     }
 
     @Deactivate
     void deactivate() {
-        try {
-            registration.unregister();
-        } catch (IllegalStateException alreadyGone) {
-            // the framework unregisters services of a stopping bundle on its own
-        }
+        registration.unregister();
     }
 }

@@ -58,12 +58,9 @@ final class Credentials {
         return headers;
     }
 
-    /** @return the text with the secret blotted out, should a server or exception echo it */
-    String redact(String text) {
-        if (text == null || secret.length() < 4) {
-            return text;
-        }
-        return text.replace(secret, "***");
+    /** @return the key or token, for blotting it out of messages; never log it */
+    String secret() {
+        return secret;
     }
 
     @Override

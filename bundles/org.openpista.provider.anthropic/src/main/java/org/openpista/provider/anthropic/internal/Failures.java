@@ -3,27 +3,22 @@ package org.openpista.provider.anthropic.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLException;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.ProviderException.Kind;
+import org.openpista.provider.support.HttpFailures;
 
 /**
- * Turns HTTP statuses, vendor error bodies and I/O failures into one-line {@link
- * ProviderException}s that name the host, carry the vendor's own message and never the secret.
+ * Turns HTTP statuses and Anthropic's error bodies and events into one-line {@link
+ * ProviderException}s that name the host, carry the vendor's own message and never the secret;
+ * failures of the exchange itself are {@link HttpFailures}'.
  */
 final class Failures {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_MESSAGE = 300;
 
-    private final String host;
     private final Supplier<Credentials> credentials;
+    private final HttpFailures http;
 
     Failures(String host, Credentials credentials) {
         this(host, () -> credentials);
@@ -31,8 +26,13 @@ final class Failures {
 
     /** @param credentials the credentials of the request in flight, blotted out of messages */
     Failures(String host, Supplier<Credentials> credentials) {
-        this.host = host;
         this.credentials = credentials;
+        this.http = new HttpFailures(host, "Anthropic at " + host, () -> credentials.get().secret());
+    }
+
+    /** @return the failures of the exchange itself: I/O, timeouts, cancellation, retries */
+    HttpFailures http() {
+        return http;
     }
 
     /** @return the failure an error status with this body means */
@@ -49,7 +49,7 @@ final class Failures {
         if (message.isBlank()) {
             message = body == null || body.isBlank() ? "no details" : body;
         }
-        String head = status + (type.isEmpty() ? "" : " " + type) + " from " + host + ": " + clean(message);
+        String head = status + (type.isEmpty() ? "" : " " + type) + " from " + http.host() + ": " + http.clean(message);
         Kind kind;
         String hint = "";
         if (status == 401 || status == 403) {
@@ -86,52 +86,12 @@ final class Failures {
             default -> 500;
         };
         ProviderException mapped = status(status, "");
-        String line = type + " in the answer stream from " + host + ": " + clean(message);
+        String line = type + " in the answer stream from " + http.host() + ": " + http.clean(message);
         return new ProviderException(mapped.kind(), status, line, null);
-    }
-
-    /** @return the failure an I/O problem means */
-    ProviderException io(Throwable failure, java.time.Duration timeout) {
-        if (failure instanceof HttpConnectTimeoutException) {
-            return new ProviderException(Kind.TIMEOUT, 0,
-                    "could not connect to " + host + " within " + timeout.toSeconds() + " s", failure);
-        }
-        if (failure instanceof HttpTimeoutException) {
-            return timeout(timeout);
-        }
-        if (failure instanceof ConnectException) {
-            return new ProviderException(Kind.NETWORK, 0,
-                    "cannot reach Anthropic at " + host + ": connection refused", failure);
-        }
-        if (failure instanceof UnknownHostException || failure instanceof UnresolvedAddressException
-                || failure.getCause() instanceof UnresolvedAddressException) {
-            return new ProviderException(Kind.NETWORK, 0,
-                    "cannot reach Anthropic at " + host + ": unknown host", failure);
-        }
-        if (failure instanceof SSLException) {
-            return new ProviderException(Kind.NETWORK, 0,
-                    "TLS failure talking to " + host + ": " + clean(String.valueOf(failure.getMessage())), failure);
-        }
-        String detail = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-        return new ProviderException(Kind.NETWORK, 0,
-                "connection to " + host + " failed: " + clean(detail), failure);
-    }
-
-    /** @return the failure of waiting too long */
-    ProviderException timeout(java.time.Duration timeout) {
-        return new ProviderException(Kind.TIMEOUT, 0,
-                "no answer from " + host + " within " + timeout.toSeconds() + " s", null);
     }
 
     /** @return the failure of an answer that breaks the protocol */
     ProviderException malformed(String what, Throwable cause) {
-        return new ProviderException(Kind.MALFORMED_RESPONSE, 200,
-                "malformed answer from " + host + ": " + clean(what), cause);
-    }
-
-    /** @return text made into one line of bounded length, the secret blotted out */
-    String clean(String text) {
-        String line = credentials.get().redact(text).replaceAll("\\s+", " ").strip();
-        return line.length() <= MAX_MESSAGE ? line : line.substring(0, MAX_MESSAGE) + "…";
+        return http.malformed(what, cause);
     }
 }

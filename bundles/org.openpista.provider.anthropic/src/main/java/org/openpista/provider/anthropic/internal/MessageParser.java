@@ -9,6 +9,7 @@ import org.openpista.api.chat.ToolCall;
 import org.openpista.api.llm.ChatResponse;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.Usage;
+import org.openpista.provider.support.ToolNames;
 
 /** Reads the message JSON of a non-streamed answer. */
 final class MessageParser {

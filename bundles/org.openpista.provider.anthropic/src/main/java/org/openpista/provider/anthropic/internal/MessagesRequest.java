@@ -12,6 +12,7 @@ import org.openpista.api.chat.ToolCall;
 import org.openpista.api.llm.ChatRequest;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.ToolSpec;
+import org.openpista.provider.support.ToolNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,16 @@ final class MessagesRequest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private MessagesRequest() {}
+
+    /**
+     * @return the wire aliases of every tool the request offers or its history names
+     * @throws ProviderException BAD_REQUEST when two names share an alias
+     */
+    static ToolNames toolNames(ChatRequest request) throws ProviderException {
+        return ToolNames.of(request, (earlier, name, wire) -> new ProviderException(ProviderException.Kind.BAD_REQUEST,
+                "tools '" + earlier + "' and '" + name + "' would both be called '" + wire
+                        + "' on the Anthropic wire; rename one of them"));
+    }
 
     /** One message on the wire while it is assembled. */
     private record Turn(String role, List<ObjectNode> blocks) {}

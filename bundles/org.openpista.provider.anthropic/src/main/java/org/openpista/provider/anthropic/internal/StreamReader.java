@@ -13,17 +13,19 @@ import org.openpista.api.llm.ChatResponse;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.StreamListener;
 import org.openpista.api.llm.Usage;
+import org.openpista.provider.support.EventReader;
+import org.openpista.provider.support.ToolNames;
 
 /**
- * Reads the server-sent event stream of a streamed answer line by line: forwards text deltas to the
- * listener as they come, assembles each {@code tool_use} input from its {@code input_json_delta}
- * pieces, and builds the complete answer once {@code message_stop} arrives.
+ * Reads the server-sent events of a streamed answer: forwards text deltas to the listener as they
+ * come, assembles each {@code tool_use} input from its {@code input_json_delta} pieces, and builds
+ * the complete answer once {@code message_stop} arrives.
  *
  * <p>Event types it does not know (new ones may appear, per Anthropic's versioning policy) and
  * {@code ping} are skipped. Text blocks after the first are joined with a newline, sent to the
  * listener too, so the streamed text equals the final text.
  */
-final class StreamReader {
+final class StreamReader implements EventReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,8 +51,6 @@ final class StreamReader {
 
     private final Map<Integer, Block> blocks = new TreeMap<>();
     private final StringBuilder text = new StringBuilder();
-    private final StringBuilder data = new StringBuilder();
-    private String eventName = "";
     private boolean forwarded;
     private boolean started;
     private boolean stopped;
@@ -65,48 +65,14 @@ final class StreamReader {
         this.failures = failures;
     }
 
-    /**
-     * Takes the next line of the stream (without line terminator).
-     *
-     * @throws ProviderException MALFORMED_RESPONSE for events that break the protocol, or the
-     *     failure an {@code error} event reports
-     */
-    void line(String line) throws ProviderException {
-        if (line.isEmpty()) {
-            dispatch();
-            return;
-        }
-        if (line.startsWith(":")) {
-            return;
-        }
-        int colon = line.indexOf(':');
-        String field = colon < 0 ? line : line.substring(0, colon);
-        String value = colon < 0 ? "" : line.substring(colon + 1);
-        if (value.startsWith(" ")) {
-            value = value.substring(1);
-        }
-        if (field.equals("event")) {
-            eventName = value;
-        } else if (field.equals("data")) {
-            if (data.length() > 0) {
-                data.append('\n');
-            }
-            data.append(value);
-        }
-    }
-
-    /** Handles an event the stream ended without its terminating blank line. */
-    void end() throws ProviderException {
-        dispatch();
-    }
-
     /** @return whether {@code message_stop} arrived */
-    boolean finished() {
+    @Override
+    public boolean finished() {
         return stopped;
     }
 
-    /** @return whether any text reached the listener, after which a retry would repeat it */
-    boolean forwardedText() {
+    @Override
+    public boolean forwardedText() {
         return forwarded;
     }
 
@@ -134,15 +100,14 @@ final class StreamReader {
         return new ChatResponse(text.toString(), calls, usage, stopReason, model, null);
     }
 
-    private void dispatch() throws ProviderException {
-        if (data.length() == 0) {
-            eventName = "";
-            return;
-        }
-        String payload = data.toString();
-        String name = eventName;
-        data.setLength(0);
-        eventName = "";
+    /**
+     * Takes the next event of the stream.
+     *
+     * @throws ProviderException MALFORMED_RESPONSE for events that break the protocol, or the
+     *     failure an {@code error} event reports
+     */
+    @Override
+    public void event(String name, String payload) throws ProviderException {
         JsonNode event;
         try {
             event = JSON.readTree(payload);

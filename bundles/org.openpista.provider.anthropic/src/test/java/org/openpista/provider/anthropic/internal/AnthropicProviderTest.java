@@ -493,21 +493,6 @@ class AnthropicProviderTest {
                 new ModelInfo("anthropic", Settings.DEFAULT_MODEL, true), new ModelInfo("anthropic", "claude-a", false));
     }
 
-    @Test
-    void delaysRetriesExponentiallyOrAsTheServerAsksCapped() {
-        AnthropicProvider provider = new AnthropicProvider(provider(true).settings(), Duration.ofMillis(100), Duration.ofSeconds(5));
-
-        assertThat(provider.delay(0, null)).isEqualTo(Duration.ofMillis(100));
-        assertThat(provider.delay(1, null)).isEqualTo(Duration.ofMillis(200));
-        assertThat(provider.delay(3, "")).isEqualTo(Duration.ofMillis(800));
-        assertThat(provider.delay(10, null)).isEqualTo(Duration.ofSeconds(5));
-        assertThat(provider.delay(0, "2")).isEqualTo(Duration.ofSeconds(2));
-        assertThat(provider.delay(0, "0.25")).isEqualTo(Duration.ofMillis(250));
-        assertThat(provider.delay(0, "3600")).isEqualTo(Duration.ofSeconds(5));
-        assertThat(provider.delay(2, "soon")).isEqualTo(Duration.ofMillis(400));
-        assertThat(provider.delay(0, "Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);
-    }
-
     private void awaitRequest() throws InterruptedException {
         // the fake records a request before it sleeps over its delay
         for (int i = 0; i < 2000 && server.requests().isEmpty(); i++) {

@@ -12,6 +12,7 @@ import org.openpista.api.llm.ChatResponse;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.ProviderException.Kind;
 import org.openpista.api.llm.ToolSpec;
+import org.openpista.provider.support.ServerSentEvents;
 
 /** Event streams the fake does not produce: several text blocks, error events, broken streams. */
 class StreamReaderTest {
@@ -22,15 +23,16 @@ class StreamReaderTest {
     private StreamReader reader() throws ProviderException {
         ChatRequest request = new ChatRequest("", "", List.of(ChatMessage.user("hi")),
                 List.of(new ToolSpec("screen.capture", "", null)), 0, null);
-        return new StreamReader(ToolNames.of(request), deltas::add, failures);
+        return new StreamReader(MessagesRequest.toolNames(request), deltas::add, failures);
     }
 
     private static void feed(StreamReader reader, String... events) throws ProviderException {
+        ServerSentEvents stream = new ServerSentEvents(reader);
         for (String event : events) {
             for (String line : event.split("\n", -1)) {
-                reader.line(line);
+                stream.line(line);
             }
-            reader.line("");
+            stream.line("");
         }
     }
 
@@ -152,7 +154,6 @@ class StreamReaderTest {
     void refusesAStreamThatEndsBeforeMessageStop() throws Exception {
         StreamReader reader = reader();
         feed(reader, START, textStart(0), textDelta(0, "cut"));
-        reader.end();
 
         ProviderException e = catchThrowableOfType(ProviderException.class, reader::response);
 

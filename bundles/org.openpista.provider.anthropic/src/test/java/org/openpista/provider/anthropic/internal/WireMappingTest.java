@@ -14,6 +14,7 @@ import org.openpista.api.llm.ChatRequest;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.ProviderException.Kind;
 import org.openpista.api.llm.ToolSpec;
+import org.openpista.provider.support.ToolNames;
 
 /** Tool names, request mapping, settings and headers, without a server. */
 class WireMappingTest {
@@ -27,7 +28,7 @@ class WireMappingTest {
                 List.of(new ToolSpec("system.run", "", null), new ToolSpec("mcp:files", "", null),
                         new ToolSpec(longName, "", null), new ToolSpec("ok_name-1", "", null)), 0, null);
 
-        ToolNames names = ToolNames.of(request);
+        ToolNames names = MessagesRequest.toolNames(request);
 
         assertThat(names.wire("system.run")).isEqualTo("system_run");
         assertThat(names.wire("mcp:files")).isEqualTo("mcp_files");
@@ -48,7 +49,7 @@ class WireMappingTest {
                 ChatMessage.assistant("", List.of(new ToolCall("c1", "fs.read", "{}")))),
                 List.of(new ToolSpec("fs_read", "", null)), 0, null);
 
-        ProviderException e = catchThrowableOfType(ProviderException.class, () -> ToolNames.of(request));
+        ProviderException e = catchThrowableOfType(ProviderException.class, () -> MessagesRequest.toolNames(request));
 
         assertThat(e.kind()).isEqualTo(Kind.BAD_REQUEST);
         assertThat(e.getMessage()).isEqualTo(
@@ -61,7 +62,7 @@ class WireMappingTest {
                 List.of(new ToolSpec("broken", "", "{\"type\": ")), 0, null);
 
         ProviderException e = catchThrowableOfType(ProviderException.class,
-                () -> MessagesRequest.body(request, ToolNames.of(request), "m", 10, false));
+                () -> MessagesRequest.body(request, MessagesRequest.toolNames(request), "m", 10, false));
 
         assertThat(e.kind()).isEqualTo(Kind.BAD_REQUEST);
         assertThat(e.getMessage()).startsWith("tool 'broken' has a parameters schema that is not JSON");
@@ -72,7 +73,7 @@ class WireMappingTest {
         ChatRequest request = ChatRequest.of("", "system only", List.of(ChatMessage.system("more system"), ChatMessage.user(" ")));
 
         ProviderException e = catchThrowableOfType(ProviderException.class,
-                () -> MessagesRequest.body(request, ToolNames.of(request), "m", 10, false));
+                () -> MessagesRequest.body(request, MessagesRequest.toolNames(request), "m", 10, false));
 
         assertThat(e.kind()).isEqualTo(Kind.BAD_REQUEST);
         assertThat(e.getMessage()).contains("nothing to send");
@@ -84,7 +85,7 @@ class WireMappingTest {
         ChatRequest request = ChatRequest.of("", "", List.of(
                 ChatMessage.user("hi"), ChatMessage.assistant("", List.of(call)), ChatMessage.toolResult(call, "", false)));
 
-        JsonNode body = MessagesRequest.body(request, ToolNames.of(request), "m", 10, true);
+        JsonNode body = MessagesRequest.body(request, MessagesRequest.toolNames(request), "m", 10, true);
 
         JsonNode use = body.path("messages").get(1).path("content").get(0);
         assertThat(use.path("input").isObject()).isTrue();
@@ -137,7 +138,8 @@ class WireMappingTest {
                 Map.entry("authorization", "Bearer tok"),
                 Map.entry("anthropic-beta", "oauth-2025-04-20"),
                 Map.entry("anthropic-version", "2023-06-01"));
-        assertThat(Credentials.apiKey("sk-ant-1").redact("bad key sk-ant-1!")).isEqualTo("bad key ***!");
+        assertThat(new Failures("api.anthropic.com", Credentials.apiKey("sk-ant-1")).http().clean("bad key sk-ant-1!"))
+                .isEqualTo("bad key ***!");
         assertThat(Credentials.apiKey("sk-ant-1").toString()).doesNotContain("sk-ant-1");
     }
 

@@ -14,6 +14,8 @@ import org.openpista.api.chat.Cancellation;
 import org.openpista.api.llm.ChatResponse;
 import org.openpista.api.llm.StreamListener;
 import org.openpista.api.llm.Usage;
+import org.openpista.provider.support.Retrier;
+import org.openpista.provider.support.ToolNames;
 
 /**
  * One attempt of a chat request through langchain4j's {@link OpenAiChatModel} or {@link

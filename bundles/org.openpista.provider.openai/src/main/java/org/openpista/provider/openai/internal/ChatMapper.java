@@ -26,6 +26,7 @@ import org.openpista.api.llm.ChatResponse;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.ToolSpec;
 import org.openpista.api.llm.Usage;
+import org.openpista.provider.support.ToolNames;
 
 /** Translates openpista's chat request and response to langchain4j's and back. */
 final class ChatMapper {
@@ -33,6 +34,32 @@ final class ChatMapper {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ChatMapper() {}
+
+    /**
+     * Tool names as the Chat Completions API accepts them ({@code ^[a-zA-Z0-9_-]{1,64}$}) and back:
+     * {@code system.run} goes out as {@code system_run}, and a call of {@code system_run} comes back
+     * as {@code system.run}. Two tools that would share a wire name are refused rather than merged,
+     * since the model's call could then not be routed to the right one.
+     *
+     * @param tools the tools a request offers
+     * @param vendor the vendor's name, for the message
+     * @return the mapping for these tools
+     * @throws ProviderException of kind {@code BAD_REQUEST} when a name is empty or two names collide
+     */
+    static ToolNames toolNames(List<ToolSpec> tools, String vendor) throws ProviderException {
+        ToolNames.Builder names = ToolNames.builder((earlier, name, wire) -> new ProviderException(
+                ProviderException.Kind.BAD_REQUEST, earlier.equals(name)
+                        ? "The tool '" + name + "' is offered twice"
+                        : "The tools '" + earlier + "' and '" + name + "' would both be called '" + wire + "' on the "
+                                + vendor + " wire, which allows only letters, digits, '_' and '-' (at most 64): rename one of them"));
+        for (ToolSpec tool : tools) {
+            if (tool.name().isBlank()) {
+                throw new ProviderException(ProviderException.Kind.BAD_REQUEST, "A tool without a name cannot be offered to " + vendor);
+            }
+            names.add(tool.name());
+        }
+        return names.build();
+    }
 
     /**
      * @param request openpista's request

@@ -14,16 +14,15 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.ProviderException.Kind;
+import org.openpista.provider.support.HttpFailures;
+import org.openpista.provider.support.Retrier;
 
 /**
  * Turns whatever langchain4j, the JDK client or the server threw into a {@link ProviderException}
  * with one line for the user. Messages name the vendor and what to do, carry the vendor's own error
  * message where it helps (an unknown model), and never the API key.
  */
-final class Failures {
-
-    /** Longest vendor detail quoted in a message. */
-    private static final int MAX_DETAIL = 300;
+final class Failures implements Retrier.Wording {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -34,9 +33,17 @@ final class Failures {
     }
 
     /** @return the failure of a request that was cancelled or interrupted */
-    ProviderException cancelled(boolean interrupted) {
+    @Override
+    public ProviderException cancelled(boolean interrupted) {
         return new ProviderException(Kind.CANCELLED, 0,
                 "The request to " + settings.vendor() + (interrupted ? " was interrupted" : " was cancelled"), null);
+    }
+
+    /** @return the last failure, its message ending in "(gave up after N retries)" */
+    @Override
+    public ProviderException gaveUp(ProviderException last, int retries) {
+        return new ProviderException(last.kind(), last.httpStatus(),
+                last.getMessage() + " (gave up after " + retries + (retries == 1 ? " retry)" : " retries)"), last.getCause());
     }
 
     /** @return the failure of a stream that stopped sending */
@@ -165,15 +172,7 @@ final class Failures {
 
     /** @return the text on one line, shortened, with the API key blanked out */
     String clean(String text) {
-        if (text == null) {
-            return "";
-        }
-        String line = text.replaceAll("\\s+", " ").strip();
-        String key = settings.apiKey();
-        if (key.length() >= 4) {
-            line = line.replace(key, "***");
-        }
-        return line.length() > MAX_DETAIL ? line.substring(0, MAX_DETAIL) + "…" : line;
+        return HttpFailures.oneLine(text, settings.apiKey());
     }
 
     /** @return a duration for messages: whole seconds, or milliseconds below one second */

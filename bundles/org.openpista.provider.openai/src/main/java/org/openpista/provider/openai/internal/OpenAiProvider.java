@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.openpista.api.auth.AuthException;
 import org.openpista.api.auth.Credential;
 import org.openpista.api.auth.CredentialStore;
 import org.openpista.api.chat.Cancellation;
@@ -20,6 +19,9 @@ import org.openpista.api.llm.ModelInfo;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.ProviderException.Kind;
 import org.openpista.api.llm.StreamListener;
+import org.openpista.provider.support.Retrier;
+import org.openpista.provider.support.StoredLogins;
+import org.openpista.provider.support.ToolNames;
 
 /**
  * An {@link LlmProvider} speaking OpenAI's Chat Completions protocol to OpenAI or a compatible host
@@ -92,16 +94,8 @@ final class OpenAiProvider implements LlmProvider {
         if (!settings.apiKey().isEmpty() || preset == null) {
             return settings;
         }
-        CredentialStore store = logins.get();
-        Optional<Credential> login = Optional.empty();
-        if (store != null) {
-            try {
-                login = store.credential(preset.id);
-            } catch (AuthException e) {
-                throw new ProviderException(Kind.AUTHENTICATION, 0, e.getMessage(), null);
-            }
-        }
-        if (login.isEmpty() || login.get().secret().isEmpty()) {
+        Optional<Credential> login = StoredLogins.current(logins.get(), preset.id);
+        if (login.isEmpty()) {
             return settings;
         }
         if ("responses".equals(login.get().attribute(Credential.PROTOCOL))) {
@@ -121,7 +115,7 @@ final class OpenAiProvider implements LlmProvider {
         Settings effective = effective();
         effective.requireUsable();
         String model = effective.modelFor(request.model());
-        ToolNames names = ToolNames.of(request.tools(), effective.vendor());
+        ToolNames names = ChatMapper.toolNames(request.tools(), effective.vendor());
         dev.langchain4j.model.chat.request.ChatRequest wire =
                 ChatMapper.toWire(request, model, names, effective.preset() == Preset.OPENAI, effective.vendor());
         StreamListener sink = listener == null ? StreamListener.IGNORE : listener;

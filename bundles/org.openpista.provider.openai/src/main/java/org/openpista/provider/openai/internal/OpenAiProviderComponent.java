@@ -1,11 +1,10 @@
 package org.openpista.provider.openai.internal;
 
-import java.util.Dictionary;
-import java.util.Hashtable;
+import java.util.Map;
 import org.openpista.api.auth.CredentialStore;
 import org.openpista.api.llm.LlmProvider;
+import org.openpista.provider.support.ProviderRegistration;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -26,11 +25,10 @@ import org.slf4j.LoggerFactory;
  * per {@code [agent] provider}). It registers an {@link LlmProvider} with {@code provider.name} set
  * to the configured {@code name}.
  *
- * <p>The service is registered by hand rather than by DS because DS can only publish configuration
- * properties under their own names, and the whiteboard contract wants {@code name} as {@code
- * provider.name}. The component activates even when the key or base URL is missing, so status
- * commands can list the provider; without a configured key each request takes the preset's stored
- * login ({@code openpista auth login}), and without one fails with a message saying what to set.
+ * <p>The service is registered by hand ({@code service = {}}; {@link ProviderRegistration} says
+ * why). The component activates even when the key or base URL is missing, so status commands can
+ * list the provider; without a configured key each request takes the preset's stored login ({@code
+ * openpista auth login}), and without one fails with a message saying what to set.
  */
 @Component(configurationPid = OpenAiProviderComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {}, immediate = true)
@@ -88,24 +86,18 @@ public final class OpenAiProviderComponent {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile CredentialStore logins;
 
-    private final ServiceRegistration<LlmProvider> registration;
+    private final ProviderRegistration registration;
 
     /** Registers the provider described by the configuration. */
     @Activate
     public OpenAiProviderComponent(BundleContext context, Config config) {
         OpenAiProvider provider = new OpenAiProvider(Settings.of(config), () -> logins);
-        Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put(LlmProvider.NAME, provider.name());
-        registration = context.registerService(LlmProvider.class, provider, properties);
+        registration = ProviderRegistration.register(context, provider, Map.of());
         LOG.debug("Registered {}", provider);
     }
 
     @Deactivate
     void deactivate() {
-        try {
-            registration.unregister();
-        } catch (IllegalStateException alreadyGone) {
-            // the framework unregisters a stopping bundle's services itself
-        }
+        registration.unregister();
     }
 }

@@ -2,6 +2,8 @@ package org.openpista.provider.openai.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
 import java.net.Authenticator;
 import java.net.CookieHandler;
 import java.net.ProxySelector;
@@ -57,9 +59,29 @@ final class TappedHttpClient extends HttpClient {
         this.deadline = deadline;
     }
 
-    /** @return a builder for langchain4j's {@code JdkHttpClient.builder().httpClientBuilder(...)} that builds this tap */
+    /**
+     * @return a builder for langchain4j's {@code JdkHttpClient.builder().httpClientBuilder(...)}:
+     *     {@code build()} returns this tap, every setting is ignored, since the shared client is
+     *     configured already (connect timeout, HTTP version). A proxy rather than a class because
+     *     the builder interface has a dozen setters, all of which do nothing here.
+     */
     HttpClient.Builder builder() {
-        return new TapBuilder(this);
+        InvocationHandler builder = (proxy, method, args) -> {
+            if (method.getName().equals("build") && method.getParameterCount() == 0) {
+                return this;
+            }
+            if (method.getReturnType() == HttpClient.Builder.class) {
+                return proxy;
+            }
+            return switch (method.getName()) {
+                case "equals" -> proxy == args[0];
+                case "hashCode" -> System.identityHashCode(proxy);
+                case "toString" -> "TappedHttpClient.builder()";
+                default -> throw new UnsupportedOperationException(method.getName());
+            };
+        };
+        return (HttpClient.Builder) Proxy.newProxyInstance(TappedHttpClient.class.getClassLoader(),
+                new Class<?>[] {HttpClient.Builder.class}, builder);
     }
 
     /** @return the status of the last response, or 0 before any arrived */
@@ -214,74 +236,5 @@ final class TappedHttpClient extends HttpClient {
     @Override
     public Optional<Executor> executor() {
         return delegate.executor();
-    }
-
-    /**
-     * What langchain4j's {@code JdkHttpClient} configures and builds. The shared client is already
-     * configured (connect timeout, HTTP version), so the settings are ignored; {@code build()}
-     * returns the tap.
-     */
-    private static final class TapBuilder implements HttpClient.Builder {
-
-        private final TappedHttpClient tap;
-
-        TapBuilder(TappedHttpClient tap) {
-            this.tap = tap;
-        }
-
-        @Override
-        public HttpClient.Builder cookieHandler(CookieHandler cookieHandler) {
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder connectTimeout(Duration duration) {
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder sslContext(SSLContext sslContext) {
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder sslParameters(SSLParameters sslParameters) {
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder executor(Executor executor) {
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder followRedirects(Redirect policy) {
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder version(Version version) {
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder priority(int priority) {
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder proxy(ProxySelector proxySelector) {
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder authenticator(Authenticator authenticator) {
-            return this;
-        }
-
-        @Override
-        public HttpClient build() {
-            return tap;
-        }
     }
 }

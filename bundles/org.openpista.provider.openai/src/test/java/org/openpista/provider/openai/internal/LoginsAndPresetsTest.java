@@ -19,6 +19,7 @@ import org.openpista.api.llm.ChatRequest;
 import org.openpista.api.llm.ChatResponse;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.ProviderException.Kind;
+import org.openpista.provider.support.Retrier;
 import org.openpista.testkit.FakeAzureOpenAiServer;
 import org.openpista.testkit.FakeOpenAiServer;
 import org.openpista.testkit.FakeReply;

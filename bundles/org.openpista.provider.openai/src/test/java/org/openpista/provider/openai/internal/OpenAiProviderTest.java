@@ -31,6 +31,7 @@ import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.ProviderException.Kind;
 import org.openpista.api.llm.StreamListener;
 import org.openpista.api.llm.ToolSpec;
+import org.openpista.provider.support.Retrier;
 import org.openpista.testkit.FakeOpenAiServer;
 import org.openpista.testkit.FakeReply;
 import org.openpista.testkit.RecordedRequest;

@@ -23,6 +23,7 @@ import org.openpista.api.chat.ChatMessage;
 import org.openpista.api.llm.ChatRequest;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.ProviderException.Kind;
+import org.openpista.provider.support.Retrier;
 
 /**
  * A server that starts a Chat Completions stream and then goes quiet, which the scripted fake

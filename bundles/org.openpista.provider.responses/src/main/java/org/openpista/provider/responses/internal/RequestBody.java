@@ -8,7 +8,9 @@ import java.io.IOException;
 import org.openpista.api.chat.ChatMessage;
 import org.openpista.api.chat.ToolCall;
 import org.openpista.api.llm.ChatRequest;
+import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.ToolSpec;
+import org.openpista.provider.support.ToolNames;
 
 /**
  * Builds the JSON body of {@code POST /responses} from a request: the system prompt as {@code
@@ -29,6 +31,18 @@ final class RequestBody {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private RequestBody() {}
+
+    /**
+     * @return the wire aliases of every tool the request offers or its history names; the API
+     *     accepts function names matching {@code ^[a-zA-Z0-9_-]{1,64}$}
+     * @throws ProviderException BAD_REQUEST when two names share an alias (for example {@code a.b}
+     *     and {@code a_b})
+     */
+    static ToolNames toolNames(ChatRequest request) throws ProviderException {
+        return ToolNames.of(request, (earlier, name, wire) -> new ProviderException(ProviderException.Kind.BAD_REQUEST,
+                "tool name collision: '" + earlier + "' and '" + name + "' would both be called '" + wire
+                        + "' on the Responses API wire; rename one of them"));
+    }
 
     static ObjectNode of(ChatRequest request, ToolNames names, String model, Settings settings) {
         ObjectNode body = JSON.createObjectNode();

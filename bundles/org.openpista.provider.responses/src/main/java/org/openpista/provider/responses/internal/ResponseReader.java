@@ -14,9 +14,11 @@ import org.openpista.api.llm.ChatResponse;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.StreamListener;
 import org.openpista.api.llm.Usage;
+import org.openpista.provider.support.EventReader;
+import org.openpista.provider.support.ToolNames;
 
 /**
- * Reads an answer of the Responses API: a streamed one line by line (text deltas go to the
+ * Reads an answer of the Responses API: a streamed one event by event (text deltas go to the
  * listener as they come; the finished output items and the final {@code response.completed}
  * object make the answer), or a plain JSON {@code response} object. Event types it does not know
  * are skipped, as the API adds new ones over time.
@@ -25,7 +27,7 @@ import org.openpista.api.llm.Usage;
  * providerData} of the assistant message ({@link RequestBody#PROVIDER_DATA}), so the next request
  * can send them back.
  */
-final class ResponseReader {
+final class ResponseReader implements EventReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -34,7 +36,6 @@ final class ResponseReader {
     private final Failures failures;
     private final Map<Integer, JsonNode> items = new TreeMap<>();
     private final StringBuilder streamed = new StringBuilder();
-    private final StringBuilder data = new StringBuilder();
     private JsonNode completed;
     private boolean forwarded;
     private boolean finished;
@@ -65,41 +66,19 @@ final class ResponseReader {
         return reader.response(requestedModel);
     }
 
-    /** Takes the next line of the event stream, without its terminator. */
-    void line(String line) throws ProviderException {
-        if (line.isEmpty()) {
-            dispatch();
-            return;
-        }
-        if (line.startsWith("data:")) {
-            String value = line.substring(5);
-            if (data.length() > 0) {
-                data.append('\n');
-            }
-            data.append(value.startsWith(" ") ? value.substring(1) : value);
-        }
-        // "event:" names repeat the type inside the data; comments and ids are not needed
-    }
-
-    /** Handles an event the stream ended without its terminating blank line. */
-    void end() throws ProviderException {
-        dispatch();
-    }
-
-    boolean finished() {
+    @Override
+    public boolean finished() {
         return finished;
     }
 
-    boolean forwardedText() {
+    @Override
+    public boolean forwardedText() {
         return forwarded;
     }
 
-    private void dispatch() throws ProviderException {
-        if (data.length() == 0) {
-            return;
-        }
-        String text = data.toString();
-        data.setLength(0);
+    /** Takes one event of the stream; its {@code event:} name repeats the type inside the data. */
+    @Override
+    public void event(String name, String text) throws ProviderException {
         if (text.equals("[DONE]")) {
             return;
         }

@@ -5,18 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.openpista.api.auth.AuthException;
 import org.openpista.api.auth.AuthMethod;
 import org.openpista.api.auth.Credential;
 import org.openpista.api.auth.CredentialStore;
@@ -28,8 +21,10 @@ import org.openpista.api.llm.ModelInfo;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.ProviderException.Kind;
 import org.openpista.api.llm.StreamListener;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.openpista.provider.support.HttpTransport;
+import org.openpista.provider.support.Retrier;
+import org.openpista.provider.support.StoredLogins;
+import org.openpista.provider.support.ToolNames;
 
 /**
  * An {@link LlmProvider} speaking OpenAI's Responses API ({@code POST {base}/responses}, {@code GET
@@ -42,12 +37,11 @@ import org.slf4j.LoggerFactory;
  * the ChatGPT backend its login names unless {@code base_url} is set.
  *
  * <p>Rate limits (429) and server errors (5xx) are retried up to {@code max_retries} times with
- * exponential backoff, or after the server's {@code retry-after}; a stream that failed after text
- * reached the listener is not retried.
+ * exponential backoff, or after the server's {@code retry-after} ({@link Retrier}); a stream that
+ * failed after text reached the listener is not retried.
  */
 final class ResponsesProvider implements LlmProvider {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ResponsesProvider.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The login whose credentials this provider uses. */
     static final String LOGIN = "openai";
@@ -57,8 +51,8 @@ final class ResponsesProvider implements LlmProvider {
 
     private final Settings settings;
     private final Supplier<CredentialStore> credentials;
-    private final Transport transport;
-    private final Duration baseDelay;
+    private final HttpTransport transport;
+    private final Retrier retrier;
 
     ResponsesProvider(Settings settings, Supplier<CredentialStore> credentials) {
         this(settings, credentials, BASE_DELAY);
@@ -67,8 +61,8 @@ final class ResponsesProvider implements LlmProvider {
     ResponsesProvider(Settings settings, Supplier<CredentialStore> credentials, Duration baseDelay) {
         this.settings = settings;
         this.credentials = credentials;
-        this.transport = new Transport(settings.timeout());
-        this.baseDelay = baseDelay;
+        this.transport = new HttpTransport(settings.timeout());
+        this.retrier = new Retrier(settings.maxRetries(), baseDelay, MAX_DELAY, Retrier.SLEEP);
     }
 
     Settings settings() {
@@ -96,21 +90,21 @@ final class ResponsesProvider implements LlmProvider {
     public ChatResponse chat(ChatRequest request, StreamListener listener) throws ProviderException {
         Auth auth = auth();
         StreamListener sink = listener == null ? StreamListener.IGNORE : listener;
-        ToolNames names = ToolNames.of(request);
+        ToolNames names = RequestBody.toolNames(request);
         String model = request.model().isBlank() ? settings.model() : request.model().strip();
         String body = RequestBody.of(request, names, model, settings).toString();
         URI uri = auth.endpoint("responses");
-        return withRetries(request.cancellation(), () -> send(auth, uri, body, names, model, sink, request.cancellation()));
+        return withRetries(request.cancellation(), auth, () -> send(auth, uri, body, names, model, sink, request.cancellation()));
     }
 
     @Override
     public List<ModelInfo> listModels() throws ProviderException {
         Auth auth = auth();
         Cancellation none = Cancellation.none();
-        JsonNode list = withRetries(none, () -> {
-            try (Transport.Exchange exchange = transport.open(auth.endpoint("models"), headers(auth, false), null, none,
-                    auth.failures())) {
-                checkStatus(exchange, auth.failures());
+        JsonNode list = withRetries(none, auth, () -> {
+            try (HttpTransport.Exchange exchange = transport.open(auth.endpoint("models"), headers(auth, false), null, none,
+                    auth.failures().http())) {
+                exchange.requireSuccess(auth.failures()::status);
                 try {
                     return JSON.readTree(exchange.readAll());
                 } catch (IOException e) {
@@ -176,25 +170,17 @@ final class ResponsesProvider implements LlmProvider {
     }
 
     private Credential storedLogin() throws ProviderException {
-        CredentialStore store = credentials.get();
-        Optional<Credential> credential = Optional.empty();
-        if (store != null) {
-            try {
-                credential = store.credential(LOGIN);
-            } catch (AuthException e) {
-                throw new ProviderException(Kind.AUTHENTICATION, 0, e.getMessage(), null);
-            }
-        }
-        return credential.filter(found -> !found.secret().isEmpty()).orElseThrow(() -> new ProviderException(Kind.NOT_CONFIGURED,
+        return StoredLogins.current(credentials.get(), LOGIN).orElseThrow(() -> new ProviderException(Kind.NOT_CONFIGURED,
                 "no OpenAI credentials for provider '" + name() + "': run openpista auth login openai (ChatGPT or API key),"
                         + " or set OPENAI_API_KEY or [agent] api_key"));
     }
 
     private ChatResponse send(Auth auth, URI uri, String body, ToolNames names, String model, StreamListener listener,
-            Cancellation cancellation) throws ProviderException, RetryableException {
+            Cancellation cancellation) throws ProviderException, Retrier.Failure {
         Failures failures = auth.failures();
-        try (Transport.Exchange exchange = transport.open(uri, headers(auth, settings.stream()), body, cancellation, failures)) {
-            checkStatus(exchange, failures);
+        try (HttpTransport.Exchange exchange = transport.open(uri, headers(auth, settings.stream()), body, cancellation,
+                failures.http())) {
+            exchange.requireSuccess(failures::status);
             if (!settings.stream()) {
                 ChatResponse response = ResponseReader.parse(exchange.readAll(), names, failures, model);
                 if (!response.text().isEmpty()) {
@@ -208,21 +194,7 @@ final class ResponsesProvider implements LlmProvider {
                         + (type.isEmpty() ? "none" : type), null);
             }
             ResponseReader reader = new ResponseReader(names, listener, failures);
-            try {
-                while (!reader.finished()) {
-                    String line = exchange.nextLine();
-                    if (line == null) {
-                        reader.end();
-                        break;
-                    }
-                    reader.line(line);
-                }
-            } catch (ProviderException e) {
-                if (e.isRetryable() && !reader.forwardedText()) {
-                    throw new RetryableException(e, Optional.empty());
-                }
-                throw e;
-            }
+            exchange.read(reader);
             return reader.response(model);
         }
     }
@@ -233,93 +205,8 @@ final class ResponsesProvider implements LlmProvider {
         return headers;
     }
 
-    private static void checkStatus(Transport.Exchange exchange, Failures failures) throws ProviderException, RetryableException {
-        int status = exchange.status();
-        if (status >= 200 && status < 300) {
-            return;
-        }
-        ProviderException failure = failures.status(status, exchange.readAll());
-        if (failure.isRetryable()) {
-            throw new RetryableException(failure, exchange.headers().firstValue("retry-after"));
-        }
-        throw failure;
-    }
-
-    /** One attempt. */
-    @FunctionalInterface
-    private interface Attempt<T> {
-        T run() throws ProviderException, RetryableException;
-    }
-
-    /** A failure worth another attempt, with the server's wish of when. */
-    private static final class RetryableException extends Exception {
-        private static final long serialVersionUID = 1L;
-        final ProviderException failure;
-        final Optional<String> retryAfter;
-
-        RetryableException(ProviderException failure, Optional<String> retryAfter) {
-            super(failure.getMessage(), null, false, false);
-            this.failure = failure;
-            this.retryAfter = retryAfter;
-        }
-    }
-
-    private <T> T withRetries(Cancellation cancellation, Attempt<T> attempt) throws ProviderException {
-        CountDownLatch cancelled = new CountDownLatch(1);
-        Cancellation.Registration registration = cancellation.onCancel(cancelled::countDown);
-        try {
-            for (int retry = 0; ; retry++) {
-                if (cancellation.isCancelled()) {
-                    throw new ProviderException(Kind.CANCELLED, "the request was cancelled");
-                }
-                try {
-                    return attempt.run();
-                } catch (RetryableException e) {
-                    if (retry >= settings.maxRetries()) {
-                        ProviderException last = e.failure;
-                        String tries = retry == 0 ? "" : " (gave up after " + (retry + 1) + " attempts)";
-                        throw new ProviderException(last.kind(), last.httpStatus(), last.getMessage() + tries, last.getCause());
-                    }
-                    Duration delay = delay(retry, e.retryAfter.orElse(null));
-                    LOG.info("Responses provider {}: {}; retrying in {} ms", name(), e.failure.getMessage(), delay.toMillis());
-                    try {
-                        if (cancelled.await(delay.toNanos(), TimeUnit.NANOSECONDS)) {
-                            throw new ProviderException(Kind.CANCELLED, "the request was cancelled");
-                        }
-                    } catch (InterruptedException interrupted) {
-                        Thread.currentThread().interrupt();
-                        throw new ProviderException(Kind.CANCELLED, 0, "the request was interrupted", interrupted);
-                    }
-                }
-            }
-        } finally {
-            registration.close();
-        }
-    }
-
-    /** @return how long to wait before the next attempt: the server's {@code retry-after}, else exponential backoff */
-    Duration delay(int retry, String retryAfter) {
-        Duration wanted = null;
-        if (retryAfter != null && !retryAfter.isBlank()) {
-            try {
-                double seconds = Double.parseDouble(retryAfter.strip());
-                if (seconds >= 0 && !Double.isInfinite(seconds)) {
-                    wanted = Duration.ofMillis((long) Math.ceil(seconds * 1000));
-                }
-            } catch (NumberFormatException notSeconds) {
-                try {
-                    ZonedDateTime when = ZonedDateTime.parse(retryAfter.strip(), DateTimeFormatter.RFC_1123_DATE_TIME);
-                    wanted = Duration.between(ZonedDateTime.now(when.getZone()), when);
-                    wanted = wanted.isNegative() ? Duration.ZERO : wanted;
-                } catch (DateTimeParseException neither) {
-                    // not a form the header may take; fall back to backoff
-                }
-            }
-        }
-        if (wanted == null) {
-            wanted = baseDelay.multipliedBy(1L << Math.min(retry, 20));
-        }
-        return wanted.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : wanted;
+    private <T> T withRetries(Cancellation cancellation, Auth auth, Retrier.Attempt<T> attempt) throws ProviderException {
+        return retrier.run(attempt, cancellation, auth.failures().http(), "Responses provider " + name());
     }
 
     @Override

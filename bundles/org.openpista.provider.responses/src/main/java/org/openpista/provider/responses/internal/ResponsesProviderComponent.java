@@ -1,11 +1,10 @@
 package org.openpista.provider.responses.internal;
 
-import java.util.Dictionary;
-import java.util.Hashtable;
+import java.util.Map;
 import org.openpista.api.auth.CredentialStore;
 import org.openpista.api.llm.LlmProvider;
+import org.openpista.provider.support.ProviderRegistration;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -22,8 +21,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 /**
  * One configured Responses API provider instance ({@code [agent] provider = "responses"}), registered
  * as an {@link LlmProvider} whose {@value LlmProvider#NAME} service property is the configuration's
- * {@code name}. Registered by hand ({@code service = {}}) because DS would publish {@code name} under
- * its own name instead of {@code provider.name}.
+ * {@code name}. Registered by hand ({@code service = {}}; {@link ProviderRegistration} says why).
  *
  * <p>Without a configured key it uses the stored OpenAI login through the {@link CredentialStore}
  * service, looked up per request, so a login made or refreshed while the daemon runs is used from
@@ -76,23 +74,16 @@ public final class ResponsesProviderComponent {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile CredentialStore credentials;
 
-    private final ServiceRegistration<LlmProvider> registration;
+    private final ProviderRegistration registration;
 
     @Activate
     public ResponsesProviderComponent(BundleContext context, Config config) {
         ResponsesProvider provider = new ResponsesProvider(Settings.of(config), () -> credentials);
-        Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put(LlmProvider.NAME, provider.name());
-        properties.put("provider.model", provider.defaultModel());
-        registration = context.registerService(LlmProvider.class, provider, properties);
+        registration = ProviderRegistration.register(context, provider, Map.of("provider.model", provider.defaultModel()));
     }
 
     @Deactivate
     void deactivate() {
-        try {
-            registration.unregister();
-        } catch (IllegalStateException alreadyGone) {
-            // the framework unregisters services of a stopping bundle on its own
-        }
+        registration.unregister();
     }
 }

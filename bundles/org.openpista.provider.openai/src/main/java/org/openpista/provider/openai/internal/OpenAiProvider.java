@@ -29,6 +29,9 @@ import org.openpista.provider.support.ToolNames;
  * Bedrock, any custom server), through langchain4j's OpenAI models on the JDK HTTP client.
  * Thread-safe: every request builds its own langchain4j model around a shared JDK client. Without
  * a configured key, every request takes the preset's stored login as it is at that moment.
+ *
+ * <p>Rate limits and server errors are retried by the shared {@link Retrier}; langchain4j's own
+ * retry is switched off, as it neither reads {@code retry-after} nor stops waiting on cancellation.
  */
 final class OpenAiProvider implements LlmProvider {
 

@@ -36,6 +36,13 @@ import org.openpista.provider.support.ToolNames;
  * {@code chatgpt-account-id} header from its token's claims, and one without an API key goes to
  * the ChatGPT backend its login names unless {@code base_url} is set.
  *
+ * <p>Written by hand, as the Anthropic provider, because langchain4j's {@code
+ * OpenAiResponsesChatModel} (1.19.0) falls short where it matters here: it takes no extra headers
+ * (a ChatGPT login must send {@code chatgpt-account-id}), has no way to carry encrypted reasoning
+ * items from one turn to the next (reasoning models need them back with their function calls when
+ * nothing is stored server-side), and its failures carry no response headers, so {@code
+ * retry-after} would be lost. The exchanges go through {@link HttpTransport}.
+ *
  * <p>Rate limits (429) and server errors (5xx) are retried up to {@code max_retries} times with
  * exponential backoff, or after the server's {@code retry-after} ({@link Retrier}); a stream that
  * failed after text reached the listener is not retried.

@@ -72,10 +72,19 @@ final class WsClient implements AutoCloseable {
         return this;
     }
 
-    /** Sends a frame the server may refuse while it is still being written (it closes the socket). */
-    void sendOversized(String type, String content) {
+    /**
+     * Sends a frame whose text is exactly {@code bytes} long (ASCII). Tests send one byte more than the server's limit:
+     * the server then refuses only after reading the last byte, so nothing is left unread in its socket, and closing it
+     * cannot turn into a TCP reset that races the close frame to the client.
+     */
+    void sendOfLength(String type, long bytes) {
+        int envelope = Frames.text(Frames.frame(type).put("content", "")).length();
+        String text = Frames.text(Frames.frame(type).put("content", "x".repeat((int) bytes - envelope)));
+        if (text.length() != bytes) {
+            throw new IllegalStateException("frame of " + text.length() + " bytes instead of " + bytes);
+        }
         try {
-            socket.sendText(Frames.text(Frames.frame(type).put("content", content)), true).join();
+            socket.sendText(text, true).join();
         } catch (java.util.concurrent.CompletionException closedWhileSending) {
             // the server closed the connection before the whole frame was written
         }

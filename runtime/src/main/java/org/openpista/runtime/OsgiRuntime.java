@@ -76,8 +76,10 @@ final class OsgiRuntime implements AutoCloseable {
         // components stay active while their bundle runs, instead of being torn down whenever
         // nobody holds their service for a moment (the launcher, a finished turn)
         properties.put("ds.delayed.keepInstances", "true");
-        // the OSGi log (Felix Log) only relays to SLF4J; it needs no history of its own
+        // the OSGi log (Felix Log) only relays to SLF4J; it needs no history of its own, and it must
+        // pass info entries on (its own default is warn), since SLF4J decides what is written
         properties.put("org.apache.felix.log.maxSize", "20");
+        properties.put("org.osgi.service.log.admin.loglevel", "INFO");
         // Felix HTTP (the web feature) listens only once the web channel has configured its address
         // and port, never on its default 0.0.0.0:8080
         properties.put("org.apache.felix.http.require.config", "true");

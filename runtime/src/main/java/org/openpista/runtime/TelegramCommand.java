@@ -54,7 +54,8 @@ final class TelegramCommand implements Runnable {
     }
 
     /** What config.toml and the environment say about the bot. */
-    record TelegramConfig(boolean enabled, String token, String tokenSource, String apiUrl, List<String> allowedUsers) {
+    record TelegramConfig(boolean enabled, String token, String tokenSource, String apiUrl, List<String> allowedUsers,
+            String webhookUrl) {
 
         static TelegramConfig read(Home home, Map<String, String> env) throws IOException {
             String content = Files.exists(home.configFile()) ? Files.readString(home.configFile(), StandardCharsets.UTF_8) : "";
@@ -69,8 +70,15 @@ final class TelegramCommand implements Runnable {
             }
             String api = section.get(content, "api_url");
             String users = section.get(content, "allowed_users");
+            String webhook = section.get(content, "webhook_url");
             return new TelegramConfig(enabled != null && enabled.strip().equals("true"), token == null ? "" : token.strip(),
-                    source, api == null || api.isBlank() ? "" : api.strip(), ids(users));
+                    source, api == null || api.isBlank() ? "" : api.strip(), ids(users),
+                    webhook == null ? "" : webhook.strip());
+        }
+
+        /** @return whether Telegram posts updates to a webhook (served by the web chat's server) instead of being polled */
+        boolean webhookMode() {
+            return !webhookUrl.isEmpty();
         }
 
         String api() {
@@ -226,17 +234,21 @@ final class TelegramCommand implements Runnable {
                     err.println("openpista: telegram: " + status);
                     return Main.FAILED;
                 }
-                if (status.startsWith("polling")) {
-                    out.println("Telegram bot " + status.substring("polling as ".length()).split(" ")[0] + " is listening; "
-                            + "write to it in Telegram.");
+                if (status.startsWith("polling") || status.startsWith("webhook")) {
+                    String bot = status.substring(status.indexOf(" as ") + " as ".length()).split(" ")[0];
+                    out.println("Telegram bot " + bot + " is listening" + (status.startsWith("webhook")
+                            ? " through its webhook " + config.webhookUrl() : "") + "; write to it in Telegram.");
                 } else {
                     err.println("openpista: warning: telegram: " + status + "; it keeps trying");
                 }
                 out.flush();
                 return 0;
             };
-            return new Daemon(telegram.main, new Daemon.Options(List.of("core", "daemon", "telegram"), Set.of("telegram"),
-                    true, false, ready)).run();
+            // webhook mode: the web chat's HTTP server serves the webhook
+            List<String> features = config.webhookMode() ? List.of("core", "daemon", "web", "telegram")
+                    : List.of("core", "daemon", "telegram");
+            Set<String> channels = config.webhookMode() ? Set.of("telegram", "web") : Set.of("telegram");
+            return new Daemon(telegram.main, new Daemon.Options(features, channels, true, false, ready)).run();
         }
 
         private static String awaitConnected(ChannelAdapter channel) throws InterruptedException {
@@ -272,6 +284,8 @@ final class TelegramCommand implements Runnable {
             out.println("token:   " + (config.token().isEmpty() ? "not set (openpista telegram setup --token TOKEN)"
                     : "set (" + config.tokenSource() + ", " + masked(config.token()) + ")"));
             out.println("api:     " + config.api());
+            out.println("updates: " + (config.webhookMode() ? "webhook " + config.webhookUrl()
+                    + " (served at /webhooks/telegram of the web chat's server)" : "long polling"));
             out.println("allowed: " + (config.allowedUsers().isEmpty() ? "nobody yet (pairing only)"
                     : String.join(", ", config.allowedUsers())));
             Path pairing = home.dir().resolve("telegram/pairing.json");

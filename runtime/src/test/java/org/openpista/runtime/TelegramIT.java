@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -304,8 +306,87 @@ class TelegramIT {
         Result status = openpista("telegram", "status", "--check");
         assertThat(status.exitCode()).as(status.toString()).isZero();
         assertThat(status.stdout()).contains("enabled: true").contains("token:   set (config.toml, bot id 7000000001")
-                .contains("allowed: " + ALICE + ", " + BOB).contains("token valid, bot @" + FakeTelegramServer.BOT_USERNAME)
+                .contains("allowed: " + ALICE + ", " + BOB).contains("updates: long polling").contains("token valid, bot @" + FakeTelegramServer.BOT_USERNAME)
                 .contains("running: no daemon").doesNotContain("IT-secret-token");
+    }
+
+    @Test
+    void webhookModeServesUpdatesOnTheWebServerWithTheGeneratedSecretOnlyAndLosesNothingAcrossARestart() throws Exception {
+        int port = WebDaemon.freePort();
+        String hookUrl = "https://bot.example.org/webhooks/telegram";
+        Files.writeString(home.resolve("config.toml"), """
+                # my settings
+                [agent]
+                provider = "openai"
+                model = "test-model"
+                base_url = "%s"
+                api_key = "sk-test-secret-123"
+
+                [channels.web]
+                enabled = true
+                port = %d
+
+                [channels.telegram]
+                enabled = true
+                token = "%s"
+                api_url = "%s"
+                allowed_users = [%d, %d]
+                webhook_url = "%s"
+                """.formatted(llm.baseUrl(), port, TOKEN, telegram.apiUrl(), ALICE, BOB, hookUrl));
+        Result started = openpista("start");
+        assertThat(started.exitCode()).as(started.toString()).isZero();
+
+        FakeTelegramServer.Webhook hook = telegram.awaitWebhook(WAIT);
+        assertThat(hook.url()).isEqualTo(hookUrl);
+        assertThat(hook.allowedUpdates()).containsExactly("message", "callback_query");
+        String secret = hook.secretToken();
+        assertThat(secret).matches("[0-9a-f]{64}");
+        String config = Files.readString(home.resolve("config.toml"));
+        assertThat(config).startsWith("# my settings").contains("webhook_secret = \"" + secret + "\"");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("config.toml"))))
+                .isEqualTo("rw-------");
+        assertThat(telegram.pollsStarted()).isZero();
+
+        // the web chat's server serves the webhook; only the exact secret gets through
+        URI endpoint = URI.create("http://127.0.0.1:" + port + "/webhooks/telegram");
+        long first = telegram.userSends(ALICE, "hello through the webhook");
+        assertThat(telegram.postToWebhook(endpoint, first, null)).isEqualTo(401);
+        assertThat(telegram.postToWebhook(endpoint, first, "not-the-secret")).isEqualTo(401);
+        assertThat(telegram.postToWebhook(endpoint, first, secret.substring(1))).isEqualTo(401);
+        assertThat(botTexts(ALICE)).isEmpty();
+        assertThat(llm.requests()).noneMatch(request -> request.body().contains("hello through the webhook"));
+        assertThat(telegram.postToWebhook(endpoint, first, secret)).isEqualTo(200);
+        assertThat(telegram.awaitBotMessages(ALICE, 1, WAIT).get(0).text()).isEqualTo("echo: hello through the webhook");
+
+        // from now on the fake delivers as Telegram does, retrying what fails
+        telegram.forwardWebhookTo(endpoint);
+        telegram.userSends(BOB, "bob one");
+        telegram.userSends(ALICE, "alice two");
+        DaemonIT.await("both answers", WAIT, () -> botTexts(BOB).contains("echo: bob one") && botTexts(ALICE).size() >= 2);
+        Result status = openpista("telegram", "status");
+        assertThat(status.exitCode()).as(status.toString()).isZero();
+        assertThat(status.stdout()).contains("webhook as @" + FakeTelegramServer.BOT_USERNAME)
+                .contains("updates: webhook " + hookUrl + " (served at /webhooks/telegram of the web chat's server)")
+                .doesNotContain(secret).doesNotContain("IT-secret-token");
+
+        // written while the daemon is down: Telegram keeps it and delivers it once the daemon is back
+        Result stop = openpista("stop");
+        assertThat(stop.exitCode()).as(stop.toString()).isZero();
+        telegram.userSends(ALICE, "while you were away");
+        DaemonIT.await("a failed delivery", WAIT, () -> telegram.webhookDeliveries().stream()
+                .anyMatch(delivery -> !delivery.accepted() && delivery.secretToken() != null));
+        Result again = openpista("start");
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        DaemonIT.await("the answer after the restart", WAIT, () -> botTexts(ALICE).contains("echo: while you were away"));
+        assertThat(Files.readString(home.resolve("config.toml"))).contains("webhook_secret = \"" + secret + "\"");
+        assertThat(telegram.awaitWebhook(WAIT).secretToken()).isEqualTo(secret);
+        Thread.sleep(1000); // a repeat would show up by now
+        assertThat(botTexts(ALICE)).containsExactly("echo: hello through the webhook", "echo: alice two",
+                "echo: while you were away");
+        assertThat(botTexts(BOB)).containsExactly("echo: bob one");
+        assertThat(telegram.unconfirmedUpdates()).isZero();
+        assertThat(telegram.pollsStarted()).isZero();
+        assertThat(Files.readString(home.resolve("logs/openpista.0.log"))).doesNotContain(secret);
     }
 
     Process telegramStart(String... options) throws Exception {

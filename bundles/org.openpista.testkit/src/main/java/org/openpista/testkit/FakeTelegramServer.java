@@ -359,6 +359,11 @@ public final class FakeTelegramServer implements AutoCloseable {
         return pollsStarted;
     }
 
+    /** @return copies of the updates Telegram still holds for the bot (not confirmed, not delivered), oldest first */
+    public synchronized List<ObjectNode> pendingUpdates() {
+        return updates.stream().map(ObjectNode::deepCopy).toList();
+    }
+
     /** @return how many updates the bot has not confirmed yet */
     public synchronized int unconfirmedUpdates() {
         return updates.size();

@@ -17,6 +17,7 @@ import org.telegram.telegrambots.meta.api.methods.GetMe;
 import org.telegram.telegrambots.meta.api.methods.send.SendChatAction;
 import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
 import org.telegram.telegrambots.meta.api.methods.send.SendPhoto;
+import org.telegram.telegrambots.meta.api.methods.updates.SetWebhook;
 import org.telegram.telegrambots.meta.api.methods.updatingmessages.EditMessageText;
 import org.telegram.telegrambots.meta.api.objects.InputFile;
 import org.telegram.telegrambots.meta.api.objects.User;
@@ -58,6 +59,16 @@ final class BotApi {
     /** @return the bot's own user */
     User getMe() throws BotApiException, InterruptedException {
         return call("getMe", () -> client.execute(new GetMe()));
+    }
+
+    /**
+     * Has Telegram deliver updates to a webhook instead of {@code getUpdates}: one request at a time,
+     * each carrying the secret; updates not delivered yet are kept and sent there.
+     */
+    void setWebhook(String url, String secret, List<String> allowedUpdates) throws BotApiException, InterruptedException {
+        SetWebhook method = SetWebhook.builder().url(url).secretToken(secret).allowedUpdates(allowedUpdates)
+                .maxConnections(1).dropPendingUpdates(false).build();
+        call("setWebhook", () -> client.execute(method));
     }
 
     /** Sends a text; {@code html} selects Telegram's HTML parse mode. */

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongPredicate;
 import okhttp3.Dispatcher;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
@@ -38,6 +39,9 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
  */
 final class Poller implements AutoCloseable {
 
+    /** The kinds of update the bot asks Telegram for, polling or by webhook. */
+    static final List<String> ALLOWED_UPDATES = List.of("message", "callback_query");
+
     private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -57,17 +61,21 @@ final class Poller implements AutoCloseable {
     private final int pollTimeoutSeconds;
     private final AtomicLong retryAfterMillis = new AtomicLong();
     private final Runnable onTokenRefused;
+    private final LongPredicate handledByWebhook;
     private volatile boolean stopping;
     private volatile String lastProblem;
 
     /**
      * @param onTokenRefused called (on the poll thread) when Telegram answers a poll with 401 or 404: the
      *     token was revoked, and polling on would only fill the log
+     * @param handledByWebhook whether an update was handed over through the webhook before (one
+     *     whose request failed after the hand-over is still at Telegram when polling starts again)
      */
     Poller(OkHttpClient base, String token, TelegramUrl url, int pollTimeoutSeconds, OffsetStore offsets, Handler handler,
-            Duration firstBackoff, Runnable onTokenRefused) {
+            Duration firstBackoff, Runnable onTokenRefused, LongPredicate handledByWebhook) {
         this.token = token;
         this.onTokenRefused = onTokenRefused;
+        this.handledByWebhook = handledByWebhook;
         this.url = url;
         this.pollTimeoutSeconds = pollTimeoutSeconds;
         this.offsets = offsets;
@@ -133,7 +141,7 @@ final class Poller implements AutoCloseable {
                 .offset((int) offsets.next())
                 .limit(100)
                 .timeout(pollTimeoutSeconds)
-                .allowedUpdates(List.of("message", "callback_query"))
+                .allowedUpdates(ALLOWED_UPDATES)
                 .build();
     }
 
@@ -147,7 +155,11 @@ final class Poller implements AutoCloseable {
                 continue; // already handed over (a poll that raced the last acknowledgement)
             }
             try {
-                handler.handle(update);
+                if (handledByWebhook.test(update.getUpdateId())) {
+                    LOG.debug("Telegram update {} was handed over through the webhook already", update.getUpdateId());
+                } else {
+                    handler.handle(update);
+                }
             } catch (InterruptedException e) {
                 // stopping: not acknowledged, so the next start fetches it again
                 Thread.currentThread().interrupt();

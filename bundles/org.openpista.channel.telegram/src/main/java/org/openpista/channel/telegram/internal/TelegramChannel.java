@@ -1,11 +1,14 @@
 package org.openpista.channel.telegram.internal;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -41,15 +44,22 @@ import org.telegram.telegrambots.meta.api.objects.User;
 import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
 
 /**
- * The Telegram channel: a bot that long-polls the Bot API and talks to the agent, one session per
- * chat ({@code telegram:<chat id>}).
+ * The Telegram channel: a bot that talks to the agent, one session per chat ({@code
+ * telegram:<chat id>}), receiving updates by long polling or, with {@code webhook_url}, through a
+ * webhook on the web chat's HTTP server.
  *
  * <p>It runs when {@code [channels.telegram] enabled = true} (or the daemon of {@code openpista
  * telegram start} names it in {@value #CHANNELS_PROPERTY}) and a token is set ({@code token}, {@code TELEGRAM_BOT_TOKEN} or
  * {@code telegram start --token}); otherwise it stays registered, says why in its status, and does
  * nothing. Connecting happens in the background: {@code getMe} checks the token (a refused token
- * stops the channel with one log line), then polling starts and keeps retrying while Telegram is
- * unreachable.
+ * stops the channel with one log line), then polling starts (which deletes a webhook) or the
+ * webhook is set, retrying while Telegram is unreachable.
+ *
+ * <p>Webhook mode serves {@value TelegramWebhook#PATH} through the HTTP whiteboard as soon as the
+ * channel starts (answering 503 until the bot is connected) and calls {@code setWebhook} with the
+ * URL, the secret ({@code webhook_secret}, generated and saved to config.toml when empty) and the
+ * update kinds the bot handles. Stopping leaves the webhook set: Telegram keeps what it cannot
+ * deliver and delivers it again once the daemon is back.
  */
 @Component(service = ChannelAdapter.class, property = ChannelAdapter.CHANNEL + "=" + UpdateHandler.CHANNEL,
         configurationPid = TelegramChannel.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
@@ -92,7 +102,28 @@ public final class TelegramChannel implements ChannelAdapter {
 
         @AttributeDefinition(name = "Long poll timeout (s)", description = "How long one getUpdates waits for news (1-50).")
         int poll_timeout_secs() default 50;
+
+        @AttributeDefinition(name = "Webhook URL", description = "The public HTTPS URL Telegram posts updates to; it must "
+                + "reach " + TelegramWebhook.PATH + " on the web chat's server (through a reverse proxy, for instance). "
+                + "Empty: long polling.")
+        String webhook_url() default "";
+
+        @AttributeDefinition(name = "Webhook secret", description = "Telegram sends it with every webhook request "
+                + "(A-Z, a-z, 0-9, _ and -, at most 256); empty: generated and saved to config.toml.")
+        String _webhook_secret() default "";
     }
+
+    /**
+     * What differs between the framework and unit tests.
+     *
+     * @param stateDir where offsets, the webhook ledger and pairings are kept
+     * @param configFile config.toml, where a generated webhook secret is saved
+     * @param launcher the launcher's properties ({@value #CHANNELS_PROPERTY}, {@value #TOKEN_PROPERTY})
+     * @param firstBackoff the first pause after a failure
+     * @param webhookServer where the webhook is served in webhook mode
+     */
+    record Environment(Path stateDir, Path configFile, Map<String, String> launcher, Duration firstBackoff,
+            WebhookServer webhookServer) {}
 
     private final AgentGateway gateway;
     private final Pairings pairings;
@@ -103,6 +134,11 @@ public final class TelegramChannel implements ChannelAdapter {
     private final String token;
     private final TelegramUrl url;
     private final String offReason;
+    private final String webhookUrl;
+    private final String webhookSecret;
+    private final TelegramWebhook webhook;
+    private final WebhookServer webhookServer;
+    private final WebhookServer.Serving serving;
     private final ScheduledExecutorService timer;
     private final ExecutorService httpThreads;
     private final OkHttpClient http;
@@ -120,19 +156,29 @@ public final class TelegramChannel implements ChannelAdapter {
     private volatile BotApi api;
     private volatile Poller poller;
     private volatile Approvals approvals;
+    private volatile boolean running;
     private volatile boolean stopped;
 
     @Activate
     public TelegramChannel(@Reference AgentGateway gateway, @Reference Pairings pairings, Config config, BundleContext context) {
-        this(gateway, pairings, config, stateDir(context), launcherProperties(context), Duration.ofMillis(500));
+        this(gateway, pairings, config, new Environment(stateDir(context), configFile(context), launcherProperties(context),
+                Duration.ofMillis(500), new WhiteboardWebhookServer(context)));
     }
 
+    /** Long polling only; for tests. */
     TelegramChannel(AgentGateway gateway, Pairings pairings, Config config, Path stateDir, Map<String, String> launcher,
             Duration firstBackoff) {
+        this(gateway, pairings, config, new Environment(stateDir, stateDir.resolveSibling("config.toml"), launcher,
+                firstBackoff, WebhookServer.NONE));
+    }
+
+    TelegramChannel(AgentGateway gateway, Pairings pairings, Config config, Environment environment) {
+        Map<String, String> launcher = environment.launcher();
         this.gateway = gateway;
         this.pairings = pairings;
-        this.stateDir = stateDir;
-        this.firstBackoff = firstBackoff;
+        this.stateDir = environment.stateDir();
+        this.firstBackoff = environment.firstBackoff();
+        this.webhookServer = environment.webhookServer();
         this.allowedUsers = Arrays.stream(config.allowed_users()).boxed().collect(Collectors.toUnmodifiableSet());
         this.pollTimeout = Math.max(1, Math.min(50, config.poll_timeout_secs()));
         String launcherToken = launcher.getOrDefault(TOKEN_PROPERTY, "");
@@ -147,15 +193,41 @@ public final class TelegramChannel implements ChannelAdapter {
             problem = e.getMessage();
         }
         this.url = parsed;
-        if (!enabled) {
-            offReason = "off ([channels.telegram] enabled = false)";
-        } else if (token.isEmpty()) {
-            offReason = "off (no token: set [channels.telegram] token, TELEGRAM_BOT_TOKEN or telegram start --token)";
-        } else if (problem != null) {
-            offReason = "off (" + problem + ")";
-        } else {
-            offReason = null;
+        String hook = config.webhook_url() == null ? "" : config.webhook_url().strip();
+        String secret = config._webhook_secret() == null ? "" : config._webhook_secret().strip();
+        if (problem == null && !hook.isEmpty()) {
+            problem = webhookProblem(hook, secret);
         }
+        String off;
+        if (!enabled) {
+            off = "off ([channels.telegram] enabled = false)";
+        } else if (token.isEmpty()) {
+            off = "off (no token: set [channels.telegram] token, TELEGRAM_BOT_TOKEN or telegram start --token)";
+        } else if (problem != null) {
+            off = "off (" + problem + ")";
+        } else {
+            off = null;
+        }
+        TelegramWebhook served = null;
+        WebhookServer.Serving registration = null;
+        if (off == null && !hook.isEmpty()) {
+            if (secret.isEmpty()) {
+                secret = generateSecret(environment.configFile());
+            }
+            served = new TelegramWebhook(secret);
+            try {
+                registration = webhookServer.serve(served);
+            } catch (IllegalStateException | LinkageError e) {
+                served = null;
+                off = "off (webhook mode needs the web chat's HTTP server (the web feature): "
+                        + (e instanceof LinkageError ? "it is not installed" : e.getMessage()) + ")";
+            }
+        }
+        this.offReason = off;
+        this.webhookUrl = served == null ? null : hook;
+        this.webhookSecret = served == null ? null : secret;
+        this.webhook = served;
+        this.serving = registration;
         this.timer = Executors.newScheduledThreadPool(2, daemonThreads("telegram-typing"));
         this.httpThreads = Executors.newCachedThreadPool(daemonThreads("telegram-http"));
         this.http = new OkHttpClient.Builder()
@@ -184,24 +256,29 @@ public final class TelegramChannel implements ChannelAdapter {
 
     @Override
     public String status() {
-        Poller running = poller;
-        String problem = running == null ? null : running.lastProblem();
+        if (webhook != null) {
+            String problem = state.startsWith("webhook") ? webhookServer.problem() : null;
+            return problem == null ? state : state + "; " + problem;
+        }
+        Poller current = poller;
+        String problem = current == null ? null : current.lastProblem();
         return problem == null || !state.startsWith("polling") ? state : state + "; last poll failed: " + problem;
     }
 
     /** The token was revoked while polling: stop for good, saying why (from the poll thread, so close elsewhere). */
     private void tokenRefused() {
-        Poller running;
+        Poller current;
         synchronized (this) {
-            running = poller;
+            current = poller;
             poller = null;
+            running = false;
         }
-        String problem = running == null ? "" : String.valueOf(running.lastProblem());
+        String problem = current == null ? "" : String.valueOf(current.lastProblem());
         state = "off (Telegram refused the token while polling: " + problem + ")";
         LOG.error("Telegram channel stopped: the bot token was refused while polling ({}); check [channels.telegram] token",
                 problem);
-        if (running != null) {
-            Thread closer = new Thread(running::close, "telegram-stop");
+        if (current != null) {
+            Thread closer = new Thread(current::close, "telegram-stop");
             closer.setDaemon(true);
             closer.start();
         }
@@ -210,7 +287,7 @@ public final class TelegramChannel implements ChannelAdapter {
     @Override
     public void deliver(String target, String text) throws Exception {
         BotApi current = api;
-        if (current == null || poller == null) {
+        if (current == null || !running) {
             throw new IllegalStateException("the Telegram channel is not running: " + state);
         }
         long chatId;
@@ -257,14 +334,21 @@ public final class TelegramChannel implements ChannelAdapter {
                 new UpdateHandler.Services(gateway, () -> router, () -> models), pairings, allowedUsers, me, questions,
                 format, timer, inFlight, Clock.systemUTC());
         OffsetStore offsets = new OffsetStore(OffsetStore.fileFor(stateDir, me.getId()));
-        Poller started = new Poller(http, token, url, pollTimeout, offsets, update -> {
+        WebhookLedger ledger = new WebhookLedger(WebhookLedger.fileFor(stateDir, me.getId()));
+        Poller.Handler handOver = update -> {
             try {
                 handler.handle(update);
             } catch (BotApiException e) {
                 LOG.warn("Telegram update {}: {}", update.getUpdateId(), e.getMessage());
             }
-        }, firstBackoff, this::tokenRefused);
+        };
         backoff.reset();
+        if (webhook != null) {
+            receiveByWebhook(botApi, me, questions, new TelegramWebhook.Receiver(handOver, ledger, offsets), backoff);
+            return;
+        }
+        Poller started = new Poller(http, token, url, pollTimeout, offsets, handOver, firstBackoff, this::tokenRefused,
+                ledger::contains);
         while (!stopped) {
             try {
                 started.start();
@@ -286,10 +370,52 @@ public final class TelegramChannel implements ChannelAdapter {
             api = botApi;
             approvals = questions;
             poller = started;
+            running = true;
         }
         state = "polling as @" + me.getUserName() + " since " + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                 + (url.getHost().equals(TelegramUrl.DEFAULT_URL.getHost()) ? "" : " (api " + url.getSchema() + "://" + url.getHost() + ":" + url.getPort() + ")");
         LOG.info("Telegram channel {}; {} allowed user(s), {} paired", state, allowedUsers.size(), pairings.approved().size());
+    }
+
+    /** Webhook mode: hands over what the webhook receives, then has Telegram send updates there. */
+    private void receiveByWebhook(BotApi botApi, User me, Approvals questions, TelegramWebhook.Receiver receiver,
+            Backoff backoff) {
+        // open before setWebhook: Telegram may deliver the first update before setWebhook has returned
+        webhook.open(receiver);
+        while (!stopped) {
+            try {
+                botApi.setWebhook(webhookUrl, webhookSecret, Poller.ALLOWED_UPDATES);
+                break;
+            } catch (BotApiException e) {
+                if (e.errorCode() >= 400 && e.errorCode() < 500 && e.errorCode() != 429) {
+                    webhook.close();
+                    state = "off (Telegram refused the webhook: " + e.getMessage() + ")";
+                    LOG.error("Telegram channel stopped: Telegram refused the webhook {} ({}); check [channels.telegram] "
+                            + "webhook_url", webhookUrl, e.getMessage());
+                    return;
+                }
+                state = "connecting (" + e.getMessage() + ")";
+                LOG.warn("Telegram webhook cannot be set yet ({}); trying again", e.getMessage());
+                if (!pause(backoff)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            api = botApi;
+            approvals = questions;
+            running = true;
+        }
+        state = "webhook as @" + me.getUserName() + " at " + webhookUrl + " since "
+                + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + (url.getHost().equals(TelegramUrl.DEFAULT_URL.getHost()) ? "" : " (api " + url.getSchema() + "://" + url.getHost() + ":" + url.getPort() + ")");
+        LOG.info("Telegram channel {}; Telegram posts to it, served at {} of the web chat's server; {} allowed user(s), {} paired",
+                state, TelegramWebhook.PATH, allowedUsers.size(), pairings.approved().size());
     }
 
     private boolean pause(Backoff backoff) {
@@ -303,17 +429,25 @@ public final class TelegramChannel implements ChannelAdapter {
 
     @Deactivate
     void stop() {
-        Poller running;
+        Poller current;
         synchronized (this) {
             stopped = true;
-            running = poller;
+            current = poller;
             poller = null;
+            running = false;
         }
         if (starter != null) {
             starter.interrupt();
         }
-        if (running != null) {
-            running.close();
+        if (current != null) {
+            current.close();
+        }
+        if (webhook != null) {
+            // no new hand-overs (Telegram gets 503 and delivers again later), the one under way finishes
+            webhook.close();
+        }
+        if (serving != null) {
+            serving.close();
         }
         Approvals questions = approvals;
         if (questions != null) {
@@ -365,6 +499,50 @@ public final class TelegramChannel implements ChannelAdapter {
         }
         int port = uri.getPort() > 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
         return new TelegramUrl(scheme, uri.getHost(), port, false);
+    }
+
+    /** @return why the webhook settings cannot work, or {@code null} when they can */
+    static String webhookProblem(String webhookUrl, String secret) {
+        URI uri;
+        try {
+            uri = URI.create(webhookUrl);
+        } catch (IllegalArgumentException e) {
+            return "webhook_url is not a URL: " + webhookUrl;
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
+            return "webhook_url must be an https:// URL, not " + webhookUrl;
+        }
+        if (!secret.isEmpty() && !secret.matches("[A-Za-z0-9_-]{1,256}")) {
+            return "webhook_secret may only hold 1 to 256 characters out of A-Z, a-z, 0-9, _ and -";
+        }
+        return null;
+    }
+
+    /** Generates a webhook secret and saves it to config.toml; a failed save keeps it for this run only. */
+    private static String generateSecret(Path configFile) {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        String secret = HexFormat.of().formatHex(bytes);
+        try {
+            SecretFile.save(configFile, secret);
+            LOG.info("Generated a Telegram webhook secret and saved it to {} ([channels.telegram] webhook_secret)", configFile);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Generated a Telegram webhook secret but cannot save it to {}: {}; it is valid until openpista stops",
+                    configFile, e.getMessage());
+        }
+        return secret;
+    }
+
+    /** @return config.toml: the launcher's {@code --config}, else the one in the home folder */
+    static Path configFile(BundleContext context) {
+        String file = context.getProperty(ConfigurationLoader.FILE_PROPERTY);
+        if (file != null && !file.isBlank()) {
+            return Path.of(file);
+        }
+        String home = context.getProperty(ConfigurationLoader.HOME_PROPERTY);
+        Path folder = home == null || home.isBlank() ? Path.of(System.getProperty("user.home"), ".openpista") : Path.of(home);
+        return folder.resolve("config.toml");
     }
 
     /** @return {@code $OPENPISTA_HOME/telegram}, or the bundle's data area when no home is set */

@@ -448,6 +448,140 @@ class TelegramChannelTest {
         assertThat(gateway.received).isEmpty();
     }
 
+    // ---------------------------------------------------------------- webhook mode
+
+    static final String WEBHOOK_URL = "https://bot.example.org/webhooks/telegram";
+
+    TelegramChannel startWebhook(JettyWebhookServer server, String secret, long... allowed) {
+        if (pairings == null) {
+            pairings = new Pairings(home.resolve("telegram/pairing.json"), Clock.systemUTC());
+        }
+        TelegramChannel channel = new TelegramChannel(gateway, pairings,
+                config(true, TOKEN, telegram.apiUrl(), WEBHOOK_URL, secret, allowed),
+                new TelegramChannel.Environment(home.resolve("telegram"), home.resolve("config.toml"), Map.of(),
+                        Duration.ofMillis(50), server));
+        channels.add(channel);
+        return channel;
+    }
+
+    static void awaitStatus(TelegramChannel channel, String prefix) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!channel.status().startsWith(prefix)) {
+            assertThat(System.nanoTime()).as("channel status: %s", channel.status()).isLessThan(deadline);
+            sleep(20);
+        }
+    }
+
+    /** POSTs an update to the webhook as Telegram would, without the fake taking note (its 200 is "lost"). */
+    int postBehindTelegramsBack(java.net.URI endpoint, com.fasterxml.jackson.databind.JsonNode update, String secret)
+            throws Exception {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(endpoint)
+                .header("Content-Type", "application/json").header(TelegramWebhook.SECRET_HEADER, secret)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(update.toString())).build();
+        return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    @Test
+    void webhookModeSetsTheWebhookWithAGeneratedSecretAndHandsOverEachUpdateOnce() throws Exception {
+        gateway.answer((message, sink) -> AgentReply.answer(message.conversationKey(), "re: " + message.text()));
+        Files.writeString(home.resolve("config.toml"), "# mine\n[channels.telegram]\nenabled = true\nwebhook_url = \""
+                + WEBHOOK_URL + "\"\n\n[agent]\nmodel = \"m\"\n");
+        JettyWebhookServer server = new JettyWebhookServer();
+        TelegramChannel channel = startWebhook(server, "", OWNER);
+
+        FakeTelegramServer.Webhook hook = telegram.awaitWebhook(WAIT);
+        awaitStatus(channel, "webhook as @" + FakeTelegramServer.BOT_USERNAME);
+        assertThat(channel.status()).contains(WEBHOOK_URL);
+        assertThat(hook.url()).isEqualTo(WEBHOOK_URL);
+        assertThat(hook.secretToken()).matches("[0-9a-f]{64}");
+        assertThat(hook.allowedUpdates()).containsExactly("message", "callback_query");
+        assertThat(hook.maxConnections()).isEqualTo(1);
+        // the generated secret is saved in the section, and only the owner may read the file now
+        assertThat(Files.readString(home.resolve("config.toml"))).isEqualTo("# mine\n[channels.telegram]\nenabled = true\n"
+                + "webhook_url = \"" + WEBHOOK_URL + "\"\nwebhook_secret = \"" + hook.secretToken() + "\"\n\n[agent]\nmodel = \"m\"\n");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("config.toml"))))
+                .isEqualTo("rw-------");
+        assertThat(telegram.calls("getUpdates")).isEmpty();
+
+        // someone who knows the address but not the secret
+        long first = telegram.userSends(OWNER, "first");
+        assertThat(telegram.postToWebhook(server.endpoint(), first, null)).isEqualTo(401);
+        assertThat(telegram.postToWebhook(server.endpoint(), first, "a-guess")).isEqualTo(401);
+        sleep(200);
+        assertThat(gateway.received).isEmpty();
+
+        // handed over, but the 200 never reached Telegram, which delivers it again
+        assertThat(postBehindTelegramsBack(server.endpoint(), telegram.pendingUpdates().get(0), hook.secretToken()))
+                .isEqualTo(200);
+        assertThat(telegram.awaitBotMessages(OWNER, 1, WAIT).get(0).text()).isEqualTo("re: first");
+        long second = telegram.userSends(OWNER, "second");
+        assertThat(telegram.postToWebhook(server.endpoint(), first, hook.secretToken())).isEqualTo(200);
+        assertThat(telegram.postToWebhook(server.endpoint(), second, hook.secretToken())).isEqualTo(200);
+        assertThat(telegram.awaitBotMessages(OWNER, 2, WAIT).get(1).text()).isEqualTo("re: second");
+        assertThat(gateway.received).extracting(InboundMessage::text).containsExactly("first", "second");
+        assertThat(telegram.unconfirmedUpdates()).isZero();
+
+        // cron deliveries work in webhook mode too
+        channel.deliver("telegram:" + OWNER, "from cron");
+        assertThat(telegram.awaitBotMessages(OWNER, 3, WAIT).get(2).text()).isEqualTo("from cron");
+
+        // one more handed over whose 200 got lost; then the daemon stops, and the next one polls
+        long third = telegram.userSends(OWNER, "third");
+        assertThat(postBehindTelegramsBack(server.endpoint(), telegram.pendingUpdates().get(0), hook.secretToken()))
+                .isEqualTo(200);
+        telegram.awaitBotMessages(OWNER, 4, WAIT);
+        channel.stop();
+        channels.remove(channel);
+        assertThat(server.problem()).isNotNull(); // the servlet is gone with the channel
+        assertThat(telegram.webhook()).isNotNull(); // stopping leaves it: Telegram keeps what arrives meanwhile
+        telegram.userSends(OWNER, "fourth");
+
+        TelegramChannel polling = start(OWNER);
+        awaitPolling(polling);
+        assertThat(telegram.awaitBotMessages(OWNER, 5, WAIT).get(4).text()).isEqualTo("re: fourth");
+        sleep(500);
+        assertThat(telegram.webhook()).isNull();
+        assertThat(telegram.calls("deleteWebhook")).hasSize(1);
+        assertThat(gateway.received).extracting(InboundMessage::text).containsExactly("first", "second", "third", "fourth");
+        assertThat(telegram.chatLog(OWNER).stream().filter(ChatEntry::fromBot).map(ChatEntry::text))
+                .containsExactly("re: first", "re: second", "from cron", "re: third", "re: fourth");
+        assertThat(third).isGreaterThan(second);
+    }
+
+    @Test
+    void webhookModeNeedsAServerAndAWebhookTelegramAccepts() throws Exception {
+        TelegramChannel noServer = new TelegramChannel(gateway, new Pairings(home.resolve("telegram/pairing.json"), Clock.systemUTC()),
+                config(true, TOKEN, telegram.apiUrl(), WEBHOOK_URL, "given-secret", OWNER),
+                new TelegramChannel.Environment(home.resolve("telegram"), home.resolve("config.toml"), Map.of(),
+                        Duration.ofMillis(50), WebhookServer.NONE));
+        channels.add(noServer);
+        assertThat(noServer.status()).isEqualTo("off (webhook mode needs the web chat's HTTP server (the web feature): "
+                + "no HTTP server to serve the webhook)");
+
+        TelegramChannel badSecret = new TelegramChannel(gateway, new Pairings(home.resolve("telegram/pairing.json"), Clock.systemUTC()),
+                config(true, TOKEN, telegram.apiUrl(), WEBHOOK_URL, "with spaces", OWNER),
+                new TelegramChannel.Environment(home.resolve("telegram"), home.resolve("config.toml"), Map.of(),
+                        Duration.ofMillis(50), new JettyWebhookServer()));
+        channels.add(badSecret);
+        assertThat(badSecret.status()).startsWith("off (webhook_secret may only hold");
+        assertThat(home.resolve("config.toml")).doesNotExist();
+
+        // Telegram itself accepts only HTTPS: its refusal stops the channel with its reason
+        JettyWebhookServer server = new JettyWebhookServer();
+        TelegramChannel plainHttp = new TelegramChannel(gateway, new Pairings(home.resolve("telegram/pairing.json"), Clock.systemUTC()),
+                config(true, TOKEN, telegram.apiUrl(), "http://bot.example.org/hook", "given-secret", OWNER),
+                new TelegramChannel.Environment(home.resolve("telegram"), home.resolve("config.toml"), Map.of(),
+                        Duration.ofMillis(50), server));
+        channels.add(plainHttp);
+        awaitStatus(plainHttp, "off");
+        assertThat(plainHttp.status()).contains("Telegram refused the webhook").contains("HTTPS URL must be provided");
+        assertThat(telegram.webhook()).isNull();
+        long update = telegram.userSends(OWNER, "nobody listens");
+        assertThat(telegram.postToWebhook(server.endpoint(), update, "given-secret")).isEqualTo(503);
+        assertThat(gateway.received).isEmpty();
+    }
+
     // ---------------------------------------------------------------- helpers
 
     static void awaitFile(Path file, String content) {
@@ -475,6 +609,12 @@ class TelegramChannelTest {
     }
 
     static TelegramChannel.Config config(boolean enabled, String token, String apiUrl, long... allowed) {
+        return config(enabled, token, apiUrl, "", "", allowed);
+    }
+
+    /** With {@code webhook_url} and {@code webhook_secret}: webhook mode when the URL is not empty. */
+    static TelegramChannel.Config config(boolean enabled, String token, String apiUrl, String webhookUrl, String webhookSecret,
+            long... allowed) {
         return new TelegramChannel.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -504,6 +644,16 @@ class TelegramChannelTest {
             @Override
             public int poll_timeout_secs() {
                 return 2;
+            }
+
+            @Override
+            public String webhook_url() {
+                return webhookUrl;
+            }
+
+            @Override
+            public String _webhook_secret() {
+                return webhookSecret;
             }
         };
     }

@@ -2,10 +2,6 @@ package org.openpista.channel.telegram.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,12 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openpista.testkit.PartialHttpRequest;
 import org.telegram.telegrambots.meta.api.objects.Update;
 
 /**
@@ -144,9 +142,7 @@ class TelegramWebhookTest {
         assertThat(statusOfPartialRequest(SECRET, "Content-Length: " + (TelegramWebhook.MAX_BODY + 1), new byte[0]))
                 .isEqualTo(413);
         // without Content-Length (chunked) the servlet reads one byte more than the cap, then refuses
-        byte[] chunk = "x".repeat(TelegramWebhook.MAX_BODY + 1).getBytes(StandardCharsets.US_ASCII);
-        byte[] chunked = (Integer.toHexString(chunk.length) + "\r\n" + new String(chunk, StandardCharsets.US_ASCII) + "\r\n")
-                .getBytes(StandardCharsets.US_ASCII);
+        byte[] chunked = PartialHttpRequest.firstChunk("x".repeat(TelegramWebhook.MAX_BODY + 1).getBytes(StandardCharsets.US_ASCII));
         assertThat(statusOfPartialRequest(SECRET, "Transfer-Encoding: chunked", chunked)).isEqualTo(413);
         // a wrong secret is refused before the size matters, and before the body is read
         assertThat(statusOfPartialRequest("wrong", "Content-Length: " + (TelegramWebhook.MAX_BODY + 1), new byte[0]))
@@ -158,27 +154,9 @@ class TelegramWebhookTest {
         assertThat(handed).extracting(Update::getUpdateId).containsExactly(108);
     }
 
-    /**
-     * Sends the head of a POST and some of its body, never the rest, and reads the status of the
-     * answer. The server has then read everything sent when it answers, so closing the connection on
-     * the unfinished body cannot reset it under the answer.
-     */
     int statusOfPartialRequest(String secret, String lengthHeader, byte[] someBody) throws Exception {
-        URI endpoint = server.endpoint();
-        try (Socket socket = new Socket(endpoint.getHost(), endpoint.getPort())) {
-            socket.setSoTimeout(10_000);
-            String head = "POST " + endpoint.getPath() + " HTTP/1.1\r\nHost: " + endpoint.getHost() + "\r\n"
-                    + "Content-Type: application/json\r\n" + TelegramWebhook.SECRET_HEADER + ": " + secret + "\r\n"
-                    + lengthHeader + "\r\n\r\n";
-            OutputStream out = socket.getOutputStream();
-            out.write(head.getBytes(StandardCharsets.US_ASCII));
-            out.write(someBody);
-            out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            String statusLine = in.readLine();
-            assertThat(statusLine).as("status line").startsWith("HTTP/1.1 ");
-            return Integer.parseInt(statusLine.split(" ")[1]);
-        }
+        return PartialHttpRequest.status(server.endpoint(), Map.of("Content-Type", "application/json",
+                TelegramWebhook.SECRET_HEADER, secret), lengthHeader, someBody);
     }
 
     @Test

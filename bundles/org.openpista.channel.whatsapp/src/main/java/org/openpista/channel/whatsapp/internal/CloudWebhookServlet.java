@@ -27,7 +27,7 @@ final class CloudWebhookServlet extends HttpServlet {
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (request.getContentLengthLong() > CloudWebhook.MAX_BODY) {
-            write(response, new CloudWebhook.Response(413, "too large"));
+            tooLarge(response);
             return;
         }
         byte[] body;
@@ -35,10 +35,16 @@ final class CloudWebhookServlet extends HttpServlet {
             body = in.readNBytes(CloudWebhook.MAX_BODY + 1);
         }
         if (body.length > CloudWebhook.MAX_BODY) {
-            write(response, new CloudWebhook.Response(413, "too large"));
+            tooLarge(response);
             return;
         }
         write(response, webhook.deliver(body, request.getHeader(WebhookSignature.HEADER)));
+    }
+
+    /** 413, closing the connection after it: the rest of the body is still on it, unread. */
+    private static void tooLarge(HttpServletResponse response) throws IOException {
+        response.setHeader("Connection", "close");
+        write(response, new CloudWebhook.Response(413, "too large"));
     }
 
     private static void write(HttpServletResponse response, CloudWebhook.Response answer) throws IOException {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.openpista.api.channel.AgentReply;
 import org.openpista.api.channel.InboundMessage;
 import org.openpista.testkit.FakeGraphApiServer;
+import org.openpista.testkit.PartialHttpRequest;
 
 /**
  * Cloud API mode over real HTTP: the webhook servlet in a Jetty 12 of the version Felix HTTP
@@ -161,6 +163,19 @@ class CloudWebhookTest {
     void malformedSignedBodiesAre400() throws Exception {
         String notJson = "this is not json";
         assertThat(post(notJson, FakeGraphApiServer.signature(notJson, SECRET)).statusCode()).isEqualTo(400);
+        assertThat(post("[]", FakeGraphApiServer.signature("[]", SECRET)).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void oversizedBodiesAre413BeforeTheyAreReadAndTheConnectionIsClosed() throws Exception {
+        String signature = FakeGraphApiServer.signature("whatever", SECRET);
+        Map<String, String> headers = Map.of("Content-Type", "application/json", "X-Hub-Signature-256", signature);
+        assertThat(PartialHttpRequest.status(webhook, headers, "Content-Length: " + (CloudWebhook.MAX_BODY + 1), new byte[0]))
+                .isEqualTo(413);
+        byte[] chunked = PartialHttpRequest.firstChunk(new byte[CloudWebhook.MAX_BODY + 1]);
+        assertThat(PartialHttpRequest.status(webhook, headers, "Transfer-Encoding: chunked", chunked)).isEqualTo(413);
+        assertThat(gateway.messages).isEmpty();
+        // the client's pooled connection is not the one closed: the next request works
         assertThat(post("[]", FakeGraphApiServer.signature("[]", SECRET)).statusCode()).isEqualTo(400);
     }
 

@@ -30,6 +30,7 @@ final class LoopbackServer implements AutoCloseable {
     private final ServerSocket socket;
     private final String path;
     private final CompletableFuture<Map<String, String>> callback = new CompletableFuture<>();
+    private volatile Thread serving;
 
     private LoopbackServer(ServerSocket socket, String path) {
         this.socket = socket;
@@ -56,6 +57,7 @@ final class LoopbackServer implements AutoCloseable {
         LoopbackServer server = new LoopbackServer(socket, path);
         Thread thread = new Thread(server::serve, "openpista-login-callback");
         thread.setDaemon(true);
+        server.serving = thread;
         thread.start();
         return server;
     }
@@ -70,20 +72,36 @@ final class LoopbackServer implements AutoCloseable {
         return callback;
     }
 
+    /**
+     * Stops listening; when it returns the port is closed. (The kernel keeps a listening socket
+     * while a thread is inside {@code accept}, until that call is interrupted, so this waits for the
+     * serving thread, which answers nothing any more once closed.)
+     */
     @Override
     public void close() {
+        callback.completeExceptionally(new SocketException("the login callback server was closed"));
         try {
             socket.close();
         } catch (IOException ignored) {
             // closing a listening socket has nothing to report
         }
-        callback.completeExceptionally(new SocketException("the login callback server was closed"));
+        Thread thread = serving;
+        if (thread != null && thread != Thread.currentThread()) {
+            try {
+                thread.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void serve() {
         try {
             while (!callback.isDone()) {
                 try (Socket client = socket.accept()) {
+                    if (callback.isDone()) {
+                        return; // closed while accepting: the connection is dropped unanswered
+                    }
                     client.setSoTimeout(10_000);
                     handle(client);
                 } catch (SocketException closed) {

@@ -22,6 +22,7 @@ import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.ChannelAdapter;
+import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.model.ModelSelector;
 import org.openpista.api.session.SessionRouter;
@@ -117,12 +118,12 @@ public final class TelegramChannel implements ChannelAdapter {
      * What differs between the framework and unit tests.
      *
      * @param stateDir where offsets, the webhook ledger and pairings are kept
-     * @param configFile config.toml, where a generated webhook secret is saved
+     * @param configEditor saves a generated webhook secret to config.toml
      * @param launcher the launcher's properties ({@value #CHANNELS_PROPERTY}, {@value #TOKEN_PROPERTY})
      * @param firstBackoff the first pause after a failure
      * @param webhookServer where the webhook is served in webhook mode
      */
-    record Environment(Path stateDir, Path configFile, Map<String, String> launcher, Duration firstBackoff,
+    record Environment(Path stateDir, ConfigFileEditor configEditor, Map<String, String> launcher, Duration firstBackoff,
             WebhookServer webhookServer) {}
 
     private final AgentGateway gateway;
@@ -160,16 +161,18 @@ public final class TelegramChannel implements ChannelAdapter {
     private volatile boolean stopped;
 
     @Activate
-    public TelegramChannel(@Reference AgentGateway gateway, @Reference Pairings pairings, Config config, BundleContext context) {
-        this(gateway, pairings, config, new Environment(stateDir(context), configFile(context), launcherProperties(context),
+    public TelegramChannel(@Reference AgentGateway gateway, @Reference Pairings pairings,
+            @Reference ConfigFileEditor configEditor, Config config, BundleContext context) {
+        this(gateway, pairings, config, new Environment(stateDir(context), configEditor, launcherProperties(context),
                 Duration.ofMillis(500), new WhiteboardWebhookServer(context)));
     }
 
     /** Long polling only; for tests. */
     TelegramChannel(AgentGateway gateway, Pairings pairings, Config config, Path stateDir, Map<String, String> launcher,
             Duration firstBackoff) {
-        this(gateway, pairings, config, new Environment(stateDir, stateDir.resolveSibling("config.toml"), launcher,
-                firstBackoff, WebhookServer.NONE));
+        this(gateway, pairings, config, new Environment(stateDir, (section, key, value) -> {
+            throw new IOException("long polling saves nothing");
+        }, launcher, firstBackoff, WebhookServer.NONE));
     }
 
     TelegramChannel(AgentGateway gateway, Pairings pairings, Config config, Environment environment) {
@@ -212,7 +215,7 @@ public final class TelegramChannel implements ChannelAdapter {
         WebhookServer.Serving registration = null;
         if (off == null && !hook.isEmpty()) {
             if (secret.isEmpty()) {
-                secret = generateSecret(environment.configFile());
+                secret = generateSecret(environment.configEditor());
             }
             served = new TelegramWebhook(secret);
             try {
@@ -520,29 +523,18 @@ public final class TelegramChannel implements ChannelAdapter {
     }
 
     /** Generates a webhook secret and saves it to config.toml; a failed save keeps it for this run only. */
-    private static String generateSecret(Path configFile) {
+    private static String generateSecret(ConfigFileEditor configEditor) {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         String secret = HexFormat.of().formatHex(bytes);
         try {
-            SecretFile.save(configFile, secret);
-            LOG.info("Generated a Telegram webhook secret and saved it to {} ([channels.telegram] webhook_secret)", configFile);
+            Path file = configEditor.setSecret("channels.telegram", "webhook_secret", secret);
+            LOG.info("Generated a Telegram webhook secret and saved it to {} ([channels.telegram] webhook_secret)", file);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Generated a Telegram webhook secret but cannot save it to {}: {}; it is valid until openpista stops",
-                    configFile, e.getMessage());
+            LOG.warn("Generated a Telegram webhook secret but cannot save it to config.toml: {}; it is valid until "
+                    + "openpista stops", e.getMessage());
         }
         return secret;
-    }
-
-    /** @return config.toml: the launcher's {@code --config}, else the one in the home folder */
-    static Path configFile(BundleContext context) {
-        String file = context.getProperty(ConfigurationLoader.FILE_PROPERTY);
-        if (file != null && !file.isBlank()) {
-            return Path.of(file);
-        }
-        String home = context.getProperty(ConfigurationLoader.HOME_PROPERTY);
-        Path folder = home == null || home.isBlank() ? Path.of(System.getProperty("user.home"), ".openpista") : Path.of(home);
-        return folder.resolve("config.toml");
     }
 
     /** @return {@code $OPENPISTA_HOME/telegram}, or the bundle's data area when no home is set */

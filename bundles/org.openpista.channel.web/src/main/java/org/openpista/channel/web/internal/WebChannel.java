@@ -15,7 +15,7 @@ import java.util.Map;
 import org.openpista.api.auth.AuthService;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.ChannelAdapter;
-import org.openpista.api.config.ConfigurationLoader;
+import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.memory.ConversationStore;
 import org.openpista.api.model.ModelChoice;
 import org.openpista.api.model.ModelSelector;
@@ -123,6 +123,7 @@ public class WebChannel implements ChannelAdapter {
             @Reference AgentGateway gateway,
             @Reference ConversationStore store,
             @Reference ConfigurationAdmin configAdmin,
+            @Reference ConfigFileEditor configEditor,
             BundleContext context,
             Config config) {
         this.configAdmin = configAdmin;
@@ -134,7 +135,7 @@ public class WebChannel implements ChannelAdapter {
             refusal = "refusing to listen on " + configured.bind() + " without a token: set [channels.web] token "
                     + "(openpista web setup --token ...) or OPENPISTA_WEB_TOKEN, or bind to 127.0.0.1";
         } else if (!configured.tokenRequired()) {
-            configured = configured.withToken(generateToken(context));
+            configured = configured.withToken(generateToken(configEditor));
         }
         StaticFiles files = new StaticFiles(configured.staticDir(), path -> WebChannel.class.getClassLoader()
                 .getResource("web/" + path));
@@ -177,29 +178,18 @@ public class WebChannel implements ChannelAdapter {
     }
 
     /** Generates a token, saves it to config.toml and uses it; a failed save keeps it for this run only. */
-    private static String generateToken(BundleContext context) {
+    private static String generateToken(ConfigFileEditor configEditor) {
         byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
         String token = HexFormat.of().formatHex(bytes);
-        Path file = configFile(context);
         try {
-            TokenFile.save(file, token);
+            Path file = configEditor.setSecret("channels.web", "token", token);
             LOG.info("Generated a web token and saved it to {} ([channels.web] token)", file);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Generated a web token but cannot save it to {}: {}; it is valid until openpista stops",
-                    file, ChatHub.describe(e));
+            LOG.warn("Generated a web token but cannot save it to config.toml: {}; it is valid until openpista stops",
+                    ChatHub.describe(e));
         }
         return token;
-    }
-
-    static Path configFile(BundleContext context) {
-        String file = context.getProperty(ConfigurationLoader.FILE_PROPERTY);
-        if (file != null && !file.isBlank()) {
-            return Path.of(file);
-        }
-        String home = context.getProperty(ConfigurationLoader.HOME_PROPERTY);
-        Path folder = home == null || home.isBlank() ? Path.of(System.getProperty("user.home"), ".openpista") : Path.of(home);
-        return folder.resolve("config.toml");
     }
 
     /** @return why the port cannot be used, or {@code null} when it is free */

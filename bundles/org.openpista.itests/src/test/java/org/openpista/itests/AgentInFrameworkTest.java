@@ -80,8 +80,9 @@ class AgentInFrameworkTest {
                 approval = "auto"
                 """.formatted(provider, model, baseUrl));
         loader.load();
-        // Configuration Admin delivers asynchronously; wait until the agent runs with the new settings
-        await(LlmProvider.class, "(provider.name=" + provider + ")");
+        // Configuration Admin delivers asynchronously; wait until the agent runs with the new settings (the
+        // provider of the last test, with its closed base_url, has the same name but not the model)
+        await(LlmProvider.class, "(&(provider.name=" + provider + ")(provider.model=" + model + "))");
         await(AgentGateway.class, "(&(provider=" + provider + ")(model=" + model + "))");
     }
 

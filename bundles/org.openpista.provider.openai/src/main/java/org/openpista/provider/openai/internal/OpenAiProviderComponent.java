@@ -92,7 +92,7 @@ public final class OpenAiProviderComponent {
     @Activate
     public OpenAiProviderComponent(BundleContext context, Config config) {
         OpenAiProvider provider = new OpenAiProvider(Settings.of(config), () -> logins);
-        registration = ProviderRegistration.register(context, provider, Map.of());
+        registration = ProviderRegistration.register(context, provider, Map.of("provider.model", provider.defaultModel()));
         LOG.debug("Registered {}", provider);
     }
 

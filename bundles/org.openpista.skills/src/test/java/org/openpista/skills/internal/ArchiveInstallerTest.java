@@ -3,7 +3,6 @@ package org.openpista.skills.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.openpista.testkit.TraversalPayloads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openpista.api.skill.SkillException;
+import org.openpista.testkit.TraversalPayloads;
 
 class ArchiveInstallerTest {
 

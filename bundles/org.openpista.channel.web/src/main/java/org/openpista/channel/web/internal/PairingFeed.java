@@ -1,6 +1,5 @@
 package org.openpista.channel.web.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;

@@ -2,7 +2,6 @@ package org.openpista.channel.web.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;

@@ -1,6 +1,5 @@
 package org.openpista.sandbox.docker.internal;
 
-import org.openpista.api.sandbox.SandboxPaths;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +9,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.openpista.api.sandbox.SandboxPaths;
 
 /**
  * Builds the tar stream copied into a container's working directory: the task's files, the worker

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import org.openpista.testkit.SecurityFigures;
 import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.net.ServerSocket;
@@ -27,6 +26,7 @@ import org.openpista.api.sandbox.SandboxLimits;
 import org.openpista.api.sandbox.SandboxRequest;
 import org.openpista.api.sandbox.SandboxResult;
 import org.openpista.api.sandbox.SandboxUnavailableException;
+import org.openpista.testkit.SecurityFigures;
 
 /**
  * The docker sandbox against a real Docker daemon ({@code DOCKER_HOST} or the local socket) and

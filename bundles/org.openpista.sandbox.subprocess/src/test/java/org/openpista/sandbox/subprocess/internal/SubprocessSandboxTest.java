@@ -3,7 +3,6 @@ package org.openpista.sandbox.subprocess.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.openpista.testkit.TraversalPayloads;
 import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +17,7 @@ import org.openpista.api.sandbox.SandboxException;
 import org.openpista.api.sandbox.SandboxLimits;
 import org.openpista.api.sandbox.SandboxRequest;
 import org.openpista.api.sandbox.SandboxResult;
+import org.openpista.testkit.TraversalPayloads;
 
 class SubprocessSandboxTest {
 

@@ -3,8 +3,6 @@ package org.openpista.sandbox.wasm.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.openpista.testkit.SecurityFigures;
-import org.openpista.testkit.TraversalPayloads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.annotation.Annotation;
@@ -24,6 +22,8 @@ import org.openpista.api.sandbox.SandboxException;
 import org.openpista.api.sandbox.SandboxLimits;
 import org.openpista.api.sandbox.SandboxRequest;
 import org.openpista.api.sandbox.SandboxResult;
+import org.openpista.testkit.SecurityFigures;
+import org.openpista.testkit.TraversalPayloads;
 
 /**
  * The wasm sandbox on both engines with the probe module (src/test/wasm, built by its build.sh)

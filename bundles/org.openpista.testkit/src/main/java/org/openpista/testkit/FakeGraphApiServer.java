@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -22,9 +19,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -72,8 +66,7 @@ public final class FakeGraphApiServer implements AutoCloseable {
         }
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackHttpServer server;
     private final String phoneNumberId;
     private final String accessToken;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
@@ -89,24 +82,12 @@ public final class FakeGraphApiServer implements AutoCloseable {
     public FakeGraphApiServer(String phoneNumberId, String accessToken) {
         this.phoneNumberId = phoneNumberId;
         this.accessToken = accessToken;
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start the fake Graph API: " + e.getMessage(), e);
-        }
-        executor = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "FakeGraphApiServer");
-            thread.setDaemon(true);
-            return thread;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::dispatch);
-        server.start();
+        server = new LoopbackHttpServer("fake Graph API", 0, this::dispatch);
     }
 
     /** @return the API root to configure as {@code api_url}, e.g. {@code http://127.0.0.1:1234/v21.0} */
     public URI apiUrl() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/" + VERSION);
+        return URI.create("http://127.0.0.1:" + server.port() + "/" + VERSION);
     }
 
     /** @return every messages request received, oldest first */
@@ -183,13 +164,7 @@ public final class FakeGraphApiServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 
     private void dispatch(HttpExchange exchange) throws IOException {

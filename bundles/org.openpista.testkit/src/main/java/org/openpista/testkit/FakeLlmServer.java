@@ -2,12 +2,9 @@ package org.openpista.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,9 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -30,8 +24,7 @@ import java.util.function.Function;
  */
 public abstract class FakeLlmServer implements AutoCloseable {
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackHttpServer server;
     private final Deque<FakeReply> script = new ConcurrentLinkedDeque<>();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private volatile Function<RecordedRequest, FakeReply> fallback = request -> FakeReply.error(
@@ -48,19 +41,7 @@ public abstract class FakeLlmServer implements AutoCloseable {
      * @param port the port, or 0 for an ephemeral one
      */
     protected FakeLlmServer(int port) {
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start fake server: " + e.getMessage(), e);
-        }
-        executor = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, getClass().getSimpleName());
-            thread.setDaemon(true);
-            return thread;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::dispatch);
-        server.start();
+        server = new LoopbackHttpServer(getClass().getSimpleName(), port, this::dispatch);
     }
 
     /** @return the API root to configure as {@code base_url}, for example {@code http://127.0.0.1:1234/v1} */
@@ -70,7 +51,7 @@ public abstract class FakeLlmServer implements AutoCloseable {
 
     /** @return the port the server listens on */
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     /** Appends replies to the script; each chat request consumes the first one left. */
@@ -128,13 +109,7 @@ public abstract class FakeLlmServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 
     /** @return whether the request is a chat request that consumes a scripted reply */

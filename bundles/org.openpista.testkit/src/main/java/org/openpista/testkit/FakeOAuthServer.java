@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -26,9 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -78,8 +72,7 @@ public final class FakeOAuthServer implements AutoCloseable {
     private static final String DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
     private static final String EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackHttpServer server;
     private final SecureRandom random = new SecureRandom();
     private final byte[] signingKey = new byte[32];
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
@@ -104,26 +97,14 @@ public final class FakeOAuthServer implements AutoCloseable {
     /** Starts the fake on 127.0.0.1 with an ephemeral port. */
     public FakeOAuthServer() {
         random.nextBytes(signingKey);
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start the fake OAuth server: " + e.getMessage(), e);
-        }
-        executor = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "FakeOAuthServer");
-            thread.setDaemon(true);
-            return thread;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::dispatch);
-        server.start();
+        server = new LoopbackHttpServer("fake OAuth server", 0, this::dispatch);
     }
 
     // ---- where things are ----------------------------------------------------------------------
 
     /** @return {@code http://127.0.0.1:PORT} */
     public URI root() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return URI.create("http://127.0.0.1:" + server.port());
     }
 
     /** @return the authorization endpoint ({@code /oauth/authorize}) */
@@ -272,13 +253,7 @@ public final class FakeOAuthServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 
     // ---- protocol ------------------------------------------------------------------------------

@@ -6,12 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -31,9 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -203,8 +197,7 @@ public final class FakeTelegramServer implements AutoCloseable {
     public record ChatEntry(int messageId, boolean fromBot, String text, String parseMode, boolean photo, JsonNode keyboard) {}
 
     private final String token;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackHttpServer server;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Failure>> failures = new HashMap<>();
     private final List<WebhookDelivery> deliveries = new CopyOnWriteArrayList<>();
@@ -240,24 +233,12 @@ public final class FakeTelegramServer implements AutoCloseable {
      */
     public FakeTelegramServer(String token, int port) {
         this.token = token;
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start the fake Telegram server: " + e.getMessage(), e);
-        }
-        executor = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "FakeTelegramServer");
-            thread.setDaemon(true);
-            return thread;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::dispatch);
-        server.start();
+        server = new LoopbackHttpServer("fake Telegram server", port, this::dispatch);
     }
 
     /** @return the API root to configure as {@code api_url}, for example {@code http://127.0.0.1:1234} */
     public String apiUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + server.port();
     }
 
     /** @return the token the fake accepts */
@@ -618,13 +599,7 @@ public final class FakeTelegramServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        server.stop(0);
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 
     // ---------------------------------------------------------------- HTTP

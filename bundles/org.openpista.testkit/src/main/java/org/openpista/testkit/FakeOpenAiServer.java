@@ -94,24 +94,13 @@ public class FakeOpenAiServer extends FakeLlmServer {
     @Override
     protected void handleOther(HttpExchange exchange, RecordedRequest request) throws IOException {
         if (!request.method().equals("GET") || !request.path().equals("/v1/models")) {
-            sendError(exchange, 404, "invalid_request_error", "unknown_url",
-                    "Invalid URL (" + request.method() + " " + request.path() + ")");
+            OpenAiWire.sendUnknownUrl(exchange, request.method(), request.path());
             return;
         }
         if (refuseKey(exchange, request)) {
             return;
         }
-        ObjectNode body = JSON.createObjectNode();
-        body.put("object", "list");
-        ArrayNode data = body.putArray("data");
-        for (String id : models) {
-            data.addObject()
-                    .put("id", id)
-                    .put("object", "model")
-                    .put("created", 1_700_000_000L)
-                    .put("owned_by", "openpista-fake");
-        }
-        respond(exchange, 200, "application/json", body.toString());
+        OpenAiWire.sendModelList(exchange, models);
     }
 
     @Override
@@ -123,13 +112,13 @@ public class FakeOpenAiServer extends FakeLlmServer {
         try {
             body = JSON.readTree(request.body());
         } catch (JsonProcessingException e) {
-            sendError(exchange, 400, "invalid_request_error", null,
+            OpenAiWire.sendError(exchange, 400, "invalid_request_error", null,
                     "We could not parse the JSON body of your request.");
             return true;
         }
         String invalid = validate(body);
         if (invalid != null) {
-            sendError(exchange, 400, "invalid_request_error", null, invalid);
+            OpenAiWire.sendError(exchange, 400, "invalid_request_error", null, invalid);
             return true;
         }
         return false;
@@ -139,7 +128,7 @@ public class FakeOpenAiServer extends FakeLlmServer {
     protected void render(HttpExchange exchange, RecordedRequest request, FakeReply reply) throws IOException {
         JsonNode body = request.json();
         if (reply.kind() == FakeReply.Kind.ERROR) {
-            sendError(exchange, reply.status(), errorType(reply.status()), errorCode(reply.status()), reply.text());
+            OpenAiWire.sendError(exchange, reply.status(), errorType(reply.status()), errorCode(reply.status()), reply.text());
             return;
         }
         List<WireCall> calls = new ArrayList<>();
@@ -360,7 +349,7 @@ public class FakeOpenAiServer extends FakeLlmServer {
         }
         String authorization = request.header("authorization");
         if (authorization == null || !authorization.startsWith("Bearer ")) {
-            sendError(exchange, 401, "invalid_request_error", null,
+            OpenAiWire.sendError(exchange, 401, "invalid_request_error", null,
                     "You didn't provide an API key. You need to provide your API key in an Authorization header using"
                             + " Bearer auth (i.e. Authorization: Bearer YOUR_KEY).");
             return true;
@@ -369,7 +358,7 @@ public class FakeOpenAiServer extends FakeLlmServer {
         if (!given.equals(key)) {
             // the real API shows the start and end of the wrong key; clients must not repeat it
             String shown = given.length() <= 8 ? given : given.substring(0, 3) + "*****" + given.substring(given.length() - 4);
-            sendError(exchange, 401, "invalid_request_error", "invalid_api_key",
+            OpenAiWire.sendError(exchange, 401, "invalid_request_error", "invalid_api_key",
                     "Incorrect API key provided: " + shown + ". You can find your API key at"
                             + " https://platform.openai.com/account/api-keys.");
             return true;
@@ -437,20 +426,6 @@ public class FakeOpenAiServer extends FakeLlmServer {
                 .put("total_tokens", promptTokens + completionTokens);
     }
 
-    private static void sendError(HttpExchange exchange, int status, String type, String code, String message)
-            throws IOException {
-        ObjectNode body = JSON.createObjectNode();
-        ObjectNode error = body.putObject("error");
-        error.put("message", message);
-        error.put("type", type);
-        error.putNull("param");
-        if (code == null) {
-            error.putNull("code");
-        } else {
-            error.put("code", code);
-        }
-        respond(exchange, status, "application/json", body.toString());
-    }
 
     private static String errorType(int status) {
         if (status == 429) {

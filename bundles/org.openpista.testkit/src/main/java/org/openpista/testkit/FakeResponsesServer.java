@@ -11,7 +11,6 @@ import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -111,20 +110,13 @@ public class FakeResponsesServer extends FakeLlmServer {
     @Override
     protected void handleOther(HttpExchange exchange, RecordedRequest request) throws IOException {
         if (!request.method().equals("GET") || !request.path().endsWith("/models")) {
-            sendError(exchange, 404, "invalid_request_error", "unknown_url",
-                    "Invalid URL (" + request.method() + " " + request.path() + ")");
+            OpenAiWire.sendUnknownUrl(exchange, request.method(), request.path());
             return;
         }
         if (refuseCredentials(exchange, request)) {
             return;
         }
-        ObjectNode body = JSON.createObjectNode();
-        body.put("object", "list");
-        ArrayNode data = body.putArray("data");
-        for (String id : models) {
-            data.addObject().put("id", id).put("object", "model").put("created", 1_700_000_000L).put("owned_by", "openpista-fake");
-        }
-        respond(exchange, 200, "application/json", body.toString());
+        OpenAiWire.sendModelList(exchange, models);
     }
 
     @Override
@@ -136,16 +128,16 @@ public class FakeResponsesServer extends FakeLlmServer {
         try {
             body = JSON.readTree(request.body());
         } catch (JsonProcessingException e) {
-            sendError(exchange, 400, "invalid_request_error", null, "We could not parse the JSON body of your request.");
+            OpenAiWire.sendError(exchange, 400, "invalid_request_error", null, "We could not parse the JSON body of your request.");
             return;
         }
         String invalid = validate(body);
         if (invalid != null) {
-            sendError(exchange, 400, "invalid_request_error", null, invalid);
+            OpenAiWire.sendError(exchange, 400, "invalid_request_error", null, invalid);
             return;
         }
         if (reply.kind() == FakeReply.Kind.ERROR) {
-            sendError(exchange, reply.status(), reply.status() >= 500 ? "server_error" : "invalid_request_error",
+            OpenAiWire.sendError(exchange, reply.status(), reply.status() >= 500 ? "server_error" : "invalid_request_error",
                     reply.status() == 429 ? "rate_limit_exceeded" : null, reply.text());
             return;
         }
@@ -485,14 +477,14 @@ public class FakeResponsesServer extends FakeLlmServer {
         if (key != null) {
             String authorization = request.header("authorization");
             if (authorization == null || !authorization.equals("Bearer " + key)) {
-                sendError(exchange, 401, "invalid_request_error", "invalid_api_key",
+                OpenAiWire.sendError(exchange, 401, "invalid_request_error", "invalid_api_key",
                         authorization == null ? "You didn't provide an API key." : "Incorrect API key provided.");
                 return true;
             }
         }
         String account = requiredAccountId;
         if (account != null && !account.equals(request.header("chatgpt-account-id"))) {
-            sendError(exchange, 401, "invalid_request_error", "account_mismatch",
+            OpenAiWire.sendError(exchange, 401, "invalid_request_error", "account_mismatch",
                     "The chatgpt-account-id header is missing or does not match the token.");
             return true;
         }
@@ -517,14 +509,6 @@ public class FakeResponsesServer extends FakeLlmServer {
         return usage;
     }
 
-    private static void sendError(HttpExchange exchange, int status, String type, String code, String message) throws IOException {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("message", message);
-        error.put("type", type);
-        error.put("param", null);
-        error.put("code", code);
-        respond(exchange, status, "application/json", JSON.createObjectNode().set("error", JSON.valueToTree(error)).toString());
-    }
 
     private static String text(JsonNode content) {
         if (content.isTextual()) {

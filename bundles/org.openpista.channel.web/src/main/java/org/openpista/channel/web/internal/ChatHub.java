@@ -322,8 +322,13 @@ final class ChatHub implements AutoCloseable {
 
     // ---- approvals
 
-    /** Sends an approval question to the session's connections; it is sent again to any that binds later. */
-    void askApproval(ApprovalRequest request, CompletableFuture<ApprovalDecision> answer) {
+    /**
+     * Sends an approval question to the session's connections; it is sent again to any that binds later.
+     *
+     * @return completes like {@code answer}, once the outcome was sent to the connections: the agent
+     *     goes on (and answers) only after the clients saw the decision
+     */
+    CompletableFuture<ApprovalDecision> askApproval(ApprovalRequest request, CompletableFuture<ApprovalDecision> answer) {
         String key = approvalKey(request.sessionId(), request.call().id());
         ObjectNode frame = Frames.frame("tool_approval_request")
                 .put("call_id", request.call().id())
@@ -333,6 +338,8 @@ final class ChatHub implements AutoCloseable {
         Pending pending = new Pending(request, answer, frame);
         approvals.put(key, pending);
         answer.orTimeout(settings.approvalTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        // not answer.whenComplete(...) as the result: that skips its action when the agent cancelled it first
+        CompletableFuture<ApprovalDecision> announced = new CompletableFuture<>();
         answer.whenComplete((decision, failure) -> {
             approvals.remove(key, pending);
             String outcome = decision != null ? decision.wireName()
@@ -341,8 +348,14 @@ final class ChatHub implements AutoCloseable {
                     .put("session_id", request.sessionId())
                     .put("call_id", request.call().id())
                     .put("decision", outcome));
+            if (failure != null) {
+                announced.completeExceptionally(failure);
+            } else {
+                announced.complete(decision);
+            }
         });
         broadcast(request.sessionId(), frame);
+        return announced;
     }
 
     private void approvalAnswer(Connection connection, JsonNode frame) {

@@ -140,8 +140,14 @@ final class WebTurn implements ReplySink {
         CompletableFuture<ApprovalDecision> answer = new CompletableFuture<>();
         pause();
         answer.whenComplete((decision, failure) -> resume());
-        hub.askApproval(request, answer);
-        return answer;
+        CompletableFuture<ApprovalDecision> announced = hub.askApproval(request, answer);
+        // the agent stops waiting when its turn is cancelled: the question is withdrawn from the clients too
+        announced.whenComplete((decision, failure) -> {
+            if (announced.isCancelled()) {
+                answer.cancel(false);
+            }
+        });
+        return announced;
     }
 
     private synchronized void pause() {

@@ -314,6 +314,35 @@ class ProtocolTest {
     }
 
     @Test
+    void theDecisionReachesTheClientsBeforeTheAgentGoesOnAndAWithdrawnQuestionIsResolved() throws Exception {
+        server.gateway.script = turn -> {
+            CompletionStage<ApprovalDecision> answer = turn.sink.requestApproval(new ApprovalRequest(turn.sessionId, "web",
+                    new ToolCall("call-withdrawn", "system.run", "{\"command\":\"ls\"}")));
+            answer.toCompletableFuture().cancel(true); // what the agent does when its turn is cancelled
+            return AgentReply.answer(turn.sessionId, "gave up waiting");
+        };
+        try (WsClient client = server.client("c-withdrawn")) {
+            client.frame("message", "content", "list files");
+            assertThat(client.next("tool_approval_request").path("call_id").asText()).isEqualTo("call-withdrawn");
+            JsonNode resolved = client.next();
+            assertThat(resolved.path("type").asText()).isEqualTo("tool_approval_resolved");
+            assertThat(resolved.path("decision").asText()).isEqualTo("cancelled");
+            assertThat(client.next("response").path("content").asText()).isEqualTo("gave up waiting");
+        }
+        // a decision is sent to the clients before the agent can answer: the frames come in this order every time
+        for (int i = 0; i < 20; i++) {
+            server.gateway.script = asking("call-" + i);
+            try (WsClient client = server.client("c-order-" + i)) {
+                client.frame("message", "content", "list files");
+                client.next("tool_approval_request");
+                client.frame("tool_approval_response", "call_id", "call-" + i, "decision", "approve");
+                assertThat(client.next().path("type").asText()).as("%s", client.seen()).isEqualTo("tool_approval_resolved");
+                assertThat(client.next().path("type").asText()).as("%s", client.seen()).isEqualTo("response");
+            }
+        }
+    }
+
+    @Test
     void anApprovalWaitDoesNotCountAgainstTheTimeLimit() throws Exception {
         server.close();
         server = new TestServer(TestServer.settings(TestServer.TOKEN, List.of(), Duration.ofSeconds(1), 1024 * 1024));

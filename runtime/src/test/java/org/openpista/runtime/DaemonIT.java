@@ -351,7 +351,7 @@ class DaemonIT {
             provider = jars.filter(jar -> jar.getFileName().toString().startsWith("org.openpista.provider.openai-"))
                     .findFirst().orElseThrow();
         }
-        int messages = 8;
+        int messages = 12; // turns keep coming well after the second update, also on a slow machine
         List<CompletableFuture<Result>> clients = new ArrayList<>();
         for (int client = 1; client <= 3; client++) {
             StringBuilder script = new StringBuilder();

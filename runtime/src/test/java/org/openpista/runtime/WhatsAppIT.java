@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +26,7 @@ import org.openpista.runtime.DistributionProcess.Result;
 import org.openpista.testkit.FakeGraphApiServer;
 import org.openpista.testkit.FakeOpenAiServer;
 import org.openpista.testkit.FakeReply;
+import org.openpista.testkit.FakeWhatsAppBridge;
 
 /**
  * The WhatsApp channel end to end in the real distribution: bridge mode with a fake bridge (a
@@ -55,11 +54,7 @@ class WhatsAppIT {
     void setUp() throws IOException {
         llm = new FakeOpenAiServer();
         session = Files.createDirectories(home.resolve("whatsapp-session"));
-        bridge = home.resolve("fake-bridge.sh");
-        try (InputStream in = WhatsAppIT.class.getResourceAsStream("/fake-whatsapp-bridge.sh")) {
-            Files.write(bridge, in.readAllBytes());
-        }
-        Files.setPosixFilePermissions(bridge, PosixFilePermissions.fromString("rwx------"));
+        bridge = FakeWhatsAppBridge.install(home);
     }
 
     @AfterEach

@@ -8,11 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.zxing.common.BitMatrix;
 import com.google.zxing.qrcode.decoder.Decoder;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +24,7 @@ import org.openpista.api.channel.AgentReply;
 import org.openpista.api.channel.InboundMessage;
 import org.openpista.api.pairing.PairingState.Phase;
 import org.openpista.api.pairing.QrCode;
+import org.openpista.testkit.FakeWhatsAppBridge;
 
 /** The bridge mode against a fake bridge: a real process speaking the JSON-lines protocol. */
 class BridgeChannelTest {
@@ -46,11 +45,7 @@ class BridgeChannelTest {
     @BeforeEach
     void fakeBridge() throws IOException {
         session = Files.createDirectories(dir.resolve("session"));
-        bridgeScript = dir.resolve("fake-bridge.sh");
-        try (InputStream in = BridgeChannelTest.class.getResourceAsStream("/fake-bridge.sh")) {
-            Files.write(bridgeScript, in.readAllBytes());
-        }
-        Files.setPosixFilePermissions(bridgeScript, PosixFilePermissions.fromString("rwx------"));
+        bridgeScript = FakeWhatsAppBridge.install(dir);
     }
 
     @AfterEach

@@ -12,12 +12,9 @@ dist="$root/runtime/target/openpista"
 work=$(mktemp -d)
 trap 'kill "$fake_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-classpath="bundles/org.openpista.testkit/target/org.openpista.testkit-0.1.0-SNAPSHOT.jar"
-for jar in "$dist"/bundles/core/jackson-*.jar; do classpath="$classpath:$jar"; done
-java -cp "$classpath" org.openpista.testkit.FakeServerMain --protocol openai >"$work/fake.out" 2>&1 &
-fake_pid=$!
-for _ in $(seq 50); do grep -q listening "$work/fake.out" && break; sleep 0.1; done
-base_url=$(sed -n 's/^listening on //p' "$work/fake.out")
+# shellcheck source=bench/fake-llm.sh
+source "$root/bench/fake-llm.sh"
+start_fake_llm
 
 mkdir -p "$work/home"
 cat >"$work/home/config.toml" <<TOML

@@ -21,12 +21,9 @@ work=$(mktemp -d)
 fake_pid="" daemon_pid=""
 trap 'kill "$daemon_pid" "$fake_pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
-classpath="bundles/org.openpista.testkit/target/org.openpista.testkit-0.1.0-SNAPSHOT.jar"
-for jar in "$dist"/bundles/core/jackson-*.jar; do classpath="$classpath:$jar"; done
-java -cp "$classpath" org.openpista.testkit.FakeServerMain --protocol openai >"$work/fake.out" 2>&1 &
-fake_pid=$!
-for _ in $(seq 100); do grep -q listening "$work/fake.out" && break; sleep 0.1; done
-base_url=$(sed -n 's/^listening on //p' "$work/fake.out")
+# shellcheck source=bench/fake-llm.sh
+source "$root/bench/fake-llm.sh"
+start_fake_llm
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')

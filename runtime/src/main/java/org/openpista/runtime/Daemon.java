@@ -1,5 +1,7 @@
 package org.openpista.runtime;
 
+import static org.openpista.runtime.CommandRuntime.START_TIMEOUT;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -65,7 +67,6 @@ final class Daemon {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     /** How long the shutdown hook waits for the graceful shutdown (the turns' grace period is inside it). */
     private static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(60);
 

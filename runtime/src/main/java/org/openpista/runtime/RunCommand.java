@@ -1,11 +1,12 @@
 package org.openpista.runtime;
 
+import static org.openpista.runtime.CommandRuntime.START_TIMEOUT;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -41,7 +42,6 @@ import picocli.CommandLine.ParentCommand;
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     @ParentCommand
     Main main;

@@ -1,9 +1,10 @@
 package org.openpista.runtime;
 
+import static org.openpista.runtime.CommandRuntime.START_TIMEOUT;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -34,7 +35,6 @@ import picocli.CommandLine.ParentCommand;
         subcommands = {SkillsCommand.ListSkills.class, SkillsCommand.Install.class, SkillsCommand.Remove.class})
 final class SkillsCommand implements Runnable {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     @ParentCommand
     Main main;

@@ -82,7 +82,7 @@ final class StartCommand implements Callable<Integer> {
             err.println("openpista: warning: web chat: " + e.getMessage());
             return 0;
         }
-        String status = WebCommand.Start.awaitListening(channel);
+        String status = ChannelStatus.awaitSettled(channel, "starting");
         if (status.startsWith("listening on ")) {
             String url = status.substring("listening on ".length()).split(" ")[0];
             out.println(detached ? WEB_CHAT + url : webChatLine(url, WebCommand.WebConfig.read(main.resolveHome(), System.getenv())));

@@ -1,5 +1,7 @@
 package org.openpista.runtime;
 
+import static org.openpista.runtime.CommandRuntime.START_TIMEOUT;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -40,7 +42,6 @@ final class TelegramCommand implements Runnable {
     /** The system property through which {@code telegram start --token} hands the token to the channel. */
     static final String TOKEN_PROPERTY = "openpista.telegram.token";
     private static final Pattern TOKEN = Pattern.compile("[0-9]{1,20}:[A-Za-z0-9_-]{1,100}");
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     @ParentCommand
     Main main;
@@ -229,7 +230,7 @@ final class TelegramCommand implements Runnable {
             Daemon.ReadyHook ready = (runtime, out, err) -> {
                 ChannelAdapter channel = runtime.awaitService(ChannelAdapter.class,
                         "(" + ChannelAdapter.CHANNEL + "=telegram)", START_TIMEOUT);
-                String status = awaitConnected(channel);
+                String status = ChannelStatus.awaitSettled(channel, "starting", "connecting");
                 if (status.startsWith("off")) {
                     err.println("openpista: telegram: " + status);
                     return Main.FAILED;
@@ -249,16 +250,6 @@ final class TelegramCommand implements Runnable {
                     : List.of("core", "daemon", "telegram");
             Set<String> channels = config.webhookMode() ? Set.of("telegram", "web") : Set.of("telegram");
             return new Daemon(telegram.main, new Daemon.Options(features, channels, true, false, ready)).run();
-        }
-
-        private static String awaitConnected(ChannelAdapter channel) throws InterruptedException {
-            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-            String status = channel.status();
-            while ((status.startsWith("starting") || status.startsWith("connecting")) && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-                status = channel.status();
-            }
-            return status;
         }
     }
 

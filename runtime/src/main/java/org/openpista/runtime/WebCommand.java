@@ -1,5 +1,7 @@
 package org.openpista.runtime;
 
+import static org.openpista.runtime.CommandRuntime.START_TIMEOUT;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -37,7 +39,6 @@ final class WebCommand implements Runnable {
 
     static final String SECTION = "channels.web";
     static final int DEFAULT_PORT = 3210;
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     @ParentCommand
     Main main;
@@ -221,7 +222,7 @@ final class WebCommand implements Runnable {
             Daemon.ReadyHook ready = (runtime, out, err) -> {
                 ChannelAdapter channel = runtime.awaitService(ChannelAdapter.class,
                         "(" + ChannelAdapter.CHANNEL + "=web)", START_TIMEOUT);
-                String status = awaitListening(channel);
+                String status = ChannelStatus.awaitSettled(channel, "starting");
                 if (!status.startsWith("listening on ")) {
                     err.println("openpista: web chat: " + status);
                     return Main.FAILED;
@@ -238,17 +239,6 @@ final class WebCommand implements Runnable {
             };
             return new Daemon(web.main, new Daemon.Options(List.of("core", "daemon", "web"), Set.of("web"), true, false,
                     ready)).run();
-        }
-
-        /** @return the web channel's status once it no longer says it is starting (or after 30 s) */
-        static String awaitListening(ChannelAdapter channel) throws InterruptedException {
-            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-            String status = channel.status();
-            while (status.startsWith("starting") && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-                status = channel.status();
-            }
-            return status;
         }
     }
 

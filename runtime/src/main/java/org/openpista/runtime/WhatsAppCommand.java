@@ -1,5 +1,7 @@
 package org.openpista.runtime;
 
+import static org.openpista.runtime.CommandRuntime.START_TIMEOUT;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +47,6 @@ final class WhatsAppCommand implements Callable<Integer> {
     static final String SECTION = "channels.whatsapp";
     static final String CHANNEL = "whatsapp";
     private static final String CHANNEL_FILTER = "(" + ChannelAdapter.CHANNEL + "=" + CHANNEL + ")";
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     @ParentCommand
     Main main;

@@ -375,8 +375,7 @@ public final class TelegramChannel implements ChannelAdapter {
             poller = started;
             running = true;
         }
-        state = "polling as @" + me.getUserName() + " since " + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                + (url.getHost().equals(TelegramUrl.DEFAULT_URL.getHost()) ? "" : " (api " + url.getSchema() + "://" + url.getHost() + ":" + url.getPort() + ")");
+        state = "polling as @" + me.getUserName() + sinceAndApi();
         LOG.info("Telegram channel {}; {} allowed user(s), {} paired", state, allowedUsers.size(), pairings.approved().size());
     }
 
@@ -414,11 +413,16 @@ public final class TelegramChannel implements ChannelAdapter {
             approvals = questions;
             running = true;
         }
-        state = "webhook as @" + me.getUserName() + " at " + webhookUrl + " since "
-                + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                + (url.getHost().equals(TelegramUrl.DEFAULT_URL.getHost()) ? "" : " (api " + url.getSchema() + "://" + url.getHost() + ":" + url.getPort() + ")");
+        state = "webhook as @" + me.getUserName() + " at " + webhookUrl + sinceAndApi();
         LOG.info("Telegram channel {}; Telegram posts to it, served at {} of the web chat's server; {} allowed user(s), {} paired",
                 state, TelegramWebhook.PATH, allowedUsers.size(), pairings.approved().size());
+    }
+
+    /** @return " since <now>", and the Bot API server when it is not Telegram's own */
+    private String sinceAndApi() {
+        return " since " + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + (url.getHost().equals(TelegramUrl.DEFAULT_URL.getHost()) ? ""
+                        : " (api " + url.getSchema() + "://" + url.getHost() + ":" + url.getPort() + ")");
     }
 
     private boolean pause(Backoff backoff) {

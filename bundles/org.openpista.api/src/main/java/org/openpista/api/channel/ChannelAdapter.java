@@ -1,5 +1,6 @@
 package org.openpista.api.channel;
 
+import java.util.List;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -28,4 +29,15 @@ public interface ChannelAdapter {
      * @throws Exception when it cannot be delivered
      */
     void deliver(String target, String text) throws Exception;
+
+    /**
+     * Lines for the owner's terminal once the channel runs, such as where the web chat answers
+     * with its token. They may hold secrets: the launcher prints them on the terminal of {@code
+     * openpista start} and never into a log.
+     *
+     * @return the lines, empty when there is nothing to say (the default)
+     */
+    default List<String> readyLines() {
+        return List.of();
+    }
 }

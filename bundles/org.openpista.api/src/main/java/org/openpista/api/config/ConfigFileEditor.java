@@ -2,6 +2,7 @@ package org.openpista.api.config;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -29,4 +30,21 @@ public interface ConfigFileEditor {
      *     change (inline tables, dotted keys, sub-tables)
      */
     Path setSecret(String section, String key, String value) throws IOException;
+
+    /**
+     * Sets several keys of {@code [section]} at once, in the same way as {@link #setSecret}: each
+     * key's line is replaced or added, everything else stays as written, the file is replaced
+     * atomically and readable by its owner only. This is how commands such as {@code openpista web
+     * setup} save what they were told.
+     *
+     * @param section a table name such as {@code channels.web}
+     * @param values bare keys to {@code String}, {@code Boolean}, {@code Integer}, {@code Long} or a
+     *     {@code List} of those, written in the order given
+     * @return the file that was written
+     * @throws IOException when the file cannot be read or written
+     * @throws IllegalArgumentException when a section, key or value is not of that form
+     * @throws IllegalStateException when the file defines the section in a form this editor does not
+     *     change (inline tables, dotted keys, sub-tables)
+     */
+    Path set(String section, Map<String, ?> values) throws IOException;
 }

@@ -1,7 +1,9 @@
 package org.openpista.api.config;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
+import org.osgi.framework.BundleContext;
 
 /**
  * Reads {@code config.toml}, applies environment overrides, validates it and pushes every section
@@ -30,4 +32,59 @@ public interface ConfigurationLoader {
      * @throws ConfigException when the file is malformed or names something unknown
      */
     ConfigReport load() throws ConfigException;
+
+    /**
+     * Sets a value for this process only, on top of the file and the environment, for a command-line
+     * option such as {@code openpista telegram start --token T}: never written anywhere, applied by
+     * the next {@link #load()}. A secret stays a private property, as from the file.
+     *
+     * @param section the table, such as {@code channels.telegram}
+     * @param key the TOML key, such as {@code token}
+     * @param value a {@code String}, {@code Boolean}, {@code Integer} or {@code Long}
+     */
+    void override(String section, String key, Object value);
+
+    /**
+     * @param section the table, such as {@code channels.web}
+     * @param key the TOML key, such as {@code token}
+     * @return the environment variable that sets this key now (it wins over the file), if one does
+     */
+    Optional<String> environmentOf(String section, String key);
+
+    /**
+     * The home folder of this framework: the framework property {@value #HOME_PROPERTY}, else
+     * {@code ~/.openpista}. Bundles read it here rather than each on its own.
+     *
+     * @param context any bundle context of the framework
+     * @return the home folder
+     */
+    static Path home(BundleContext context) {
+        String home = context.getProperty(HOME_PROPERTY);
+        return home == null || home.isBlank() ? userHome().resolve(".openpista") : Path.of(home.strip());
+    }
+
+    /** @return the user's home folder: {@code $HOME} as a shell sees it, else Java's {@code user.home} */
+    static Path userHome() {
+        String home = System.getenv("HOME");
+        return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home);
+    }
+
+    /**
+     * Resolves a path as {@code config.toml} means it: a leading {@code ~} is the user's home
+     * ({@link #userHome()}), a relative path is relative to the openpista home.
+     *
+     * @param home the openpista home
+     * @param path the path as written; empty gives the home itself
+     * @return the absolute, normalized path
+     */
+    static Path resolve(Path home, String path) {
+        String text = path == null ? "" : path.strip();
+        if (text.equals("~")) {
+            return userHome().toAbsolutePath().normalize();
+        }
+        if (text.startsWith("~/")) {
+            return userHome().resolve(text.substring(2)).toAbsolutePath().normalize();
+        }
+        return home.resolve(text).toAbsolutePath().normalize();
+    }
 }

@@ -34,9 +34,11 @@ import org.openpista.api.channel.InboundMessage;
 import org.openpista.api.channel.ReplySink;
 import org.openpista.api.channel.TurnHandle;
 import org.openpista.api.chat.Cancellation;
+import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.llm.LlmProvider;
 import org.openpista.api.memory.ConversationStore;
 import org.openpista.api.session.SessionRouter;
+import org.openpista.api.settings.SettingsSection;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -45,9 +47,6 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.Designate;
-import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,39 +58,15 @@ import org.slf4j.LoggerFactory;
  * briefly (a bundle update re-registers it) before the turn gives up with a clear message. On
  * shutdown it stops accepting, lets running turns finish within a grace period, then cancels them.
  */
+@SettingsSection(value = "agent", pid = AgentConfig.PID, formats = "base_url=url",
+        env = {"model=OPENPISTA_MODEL"},
+        keys = {"provider", "model", "base_url", "api_key", "max_tool_rounds", "approval", "system_prompt", "timeout_secs",
+            "shutdown_grace_secs", "provider_wait_secs"})
+@SettingsSection(value = "skills", pid = AgentConfig.PID, keys = "workspace", formats = "workspace=path",
+        env = "workspace=OPENPISTA_WORKSPACE")
 @Component(service = {AgentGateway.class, SessionRouter.class, AgentStatus.class},
-        configurationPid = "org.openpista.agent", immediate = true)
-@Designate(ocd = AgentRuntime.Config.class)
+        configurationPid = AgentConfig.PID, immediate = true)
 public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
-
-    /** The {@code [agent]} section of config.toml. */
-    @ObjectClassDefinition(name = "openpista agent", description = "The agent loop: provider, model, limits.")
-    public @interface Config {
-        @AttributeDefinition(name = "Provider", description = "The provider instance to use (provider.name).")
-        String provider() default "openai";
-
-        @AttributeDefinition(name = "Model", description = "The model; empty for the provider's default.")
-        String model() default "";
-
-        @AttributeDefinition(name = "Max tool rounds", description = "Tool rounds a turn may take before it stops.")
-        int max_tool_rounds() default 30;
-
-        @AttributeDefinition(name = "System prompt", description = "Extra instructions appended to the system prompt.")
-        String system_prompt() default "";
-
-        @AttributeDefinition(name = "Workspace", description = "The agent's workspace folder; empty for $OPENPISTA_HOME/workspace.")
-        String workspace() default "";
-
-        @AttributeDefinition(name = "Tool timeout", description = "Seconds one tool call may run at most ([agent] timeout_secs).")
-        int timeout_secs() default 600;
-
-        @AttributeDefinition(name = "Shutdown grace", description = "Seconds running turns get to finish on shutdown.")
-        int shutdown_grace_secs() default 10;
-
-        @AttributeDefinition(name = "Provider wait",
-                description = "Seconds a turn waits for its provider to come back when it is missing, as during a bundle update.")
-        int provider_wait_secs() default 10;
-    }
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
 
@@ -129,11 +104,11 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
             @Reference ToolInvoker tools,
             @Reference ApprovalService approval,
             BundleContext context,
-            Config config) {
-        this(store, tools, approval, homeOf(context), config);
+            AgentConfig config) {
+        this(store, tools, approval, ConfigurationLoader.home(context), config);
     }
 
-    AgentRuntime(ConversationStore store, ToolInvoker tools, ApprovalService approval, Path home, Config config) {
+    AgentRuntime(ConversationStore store, ToolInvoker tools, ApprovalService approval, Path home, AgentConfig config) {
         this.home = home;
         this.loop = new AgentLoop(store, tools, approval, new Lookup(), this::promptSections);
         AtomicInteger threads = new AtomicInteger();
@@ -147,14 +122,13 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
     }
 
     @Modified
-    void configure(Config config) {
-        String workspace = config.workspace().isBlank() ? home.resolve("workspace").toString() : config.workspace();
+    void configure(AgentConfig config) {
         settings = new AgentSettings(
                 config.provider().trim(),
                 config.model().trim(),
                 Math.max(1, config.max_tool_rounds()),
                 config.system_prompt(),
-                Path.of(expandHome(workspace)),
+                ConfigurationLoader.resolve(home, config.workspace().isBlank() ? "workspace" : config.workspace()),
                 Duration.ofSeconds(Math.max(1, config.timeout_secs())),
                 Duration.ofSeconds(Math.max(0, config.provider_wait_secs())));
         shutdownGrace = Duration.ofSeconds(Math.max(0, config.shutdown_grace_secs()));
@@ -387,20 +361,6 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
             executor.shutdownNow();
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static Path homeOf(BundleContext context) {
-        String home = context.getProperty("openpista.home");
-        return home == null || home.isBlank()
-                ? Path.of(System.getProperty("user.home"), ".openpista")
-                : Path.of(expandHome(home));
-    }
-
-    static String expandHome(String path) {
-        if (path.equals("~") || path.startsWith("~/")) {
-            return System.getProperty("user.home") + path.substring(1);
-        }
-        return path;
     }
 
     /** The queue of one session; its turns run one at a time. */

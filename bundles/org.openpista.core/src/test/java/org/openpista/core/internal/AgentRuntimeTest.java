@@ -38,7 +38,7 @@ class AgentRuntimeTest {
         Map<String, Object> approvalConfig = new HashMap<>();
         approvalConfig.put("approval", config.getOrDefault("approval", "auto"));
         approval.configure(approvalConfig);
-        runtime = new AgentRuntime(store, tools, approval, home, Configs.of(AgentRuntime.Config.class, config));
+        runtime = new AgentRuntime(store, tools, approval, home, Configs.of(AgentConfig.class, config));
         runtime.providers = List.of(provider);
         return runtime;
     }

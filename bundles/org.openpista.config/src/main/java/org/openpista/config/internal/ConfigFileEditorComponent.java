@@ -12,7 +12,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -46,9 +48,19 @@ public final class ConfigFileEditorComponent implements ConfigFileEditor {
 
     @Override
     public Path setSecret(String section, String key, String value) throws IOException {
+        if (!VALUE.matcher(value).matches()) {
+            throw new IllegalArgumentException("a value for [" + section + "] " + key + " that would need escaping");
+        }
+        return set(section, Map.of(key, value));
+    }
+
+    @Override
+    public synchronized Path set(String section, Map<String, ?> values) throws IOException {
+        Map<String, String> rendered = new LinkedHashMap<>();
+        values.forEach((key, value) -> rendered.put(key, TomlValues.render(value)));
         Path target = Files.exists(file) ? file.toRealPath() : file.toAbsolutePath();
         String content = Files.exists(target) ? Files.readString(target, StandardCharsets.UTF_8) : "";
-        writeOwnerOnly(target, withValue(content, section, key, value));
+        writeOwnerOnly(target, withValues(content, section, rendered));
         return target;
     }
 
@@ -57,18 +69,35 @@ public final class ConfigFileEditorComponent implements ConfigFileEditor {
      * @return the file with {@code key = "value"} set in {@code [section]}
      */
     static String withValue(String content, String section, String key, String value) {
-        List<String> parts = Arrays.asList(section.split("\\.", -1));
-        if (parts.stream().anyMatch(part -> !NAME.matcher(part).matches()) || !NAME.matcher(key).matches()) {
-            throw new IllegalArgumentException("not a plain table and key: [" + section + "] " + key);
-        }
         if (!VALUE.matcher(value).matches()) {
             throw new IllegalArgumentException("a value for [" + section + "] " + key + " that would need escaping");
         }
+        return withValues(content, section, Map.of(key, TomlValues.render(value)));
+    }
+
+    /**
+     * @param content the file as it is (empty when it does not exist)
+     * @param values keys to their values written as TOML, in order
+     * @return the file with the keys set in {@code [section]}
+     */
+    static String withValues(String content, String section, Map<String, String> values) {
+        List<String> parts = Arrays.asList(section.split("\\.", -1));
+        if (parts.stream().anyMatch(part -> !NAME.matcher(part).matches())
+                || values.keySet().stream().anyMatch(key -> !NAME.matcher(key).matches())) {
+            throw new IllegalArgumentException("not a plain table and keys: [" + section + "] " + values.keySet());
+        }
+        String result = content;
+        for (Map.Entry<String, String> value : values.entrySet()) {
+            result = withLine(result, section, parts, value.getKey(), value.getKey() + " = " + value.getValue());
+        }
+        return result;
+    }
+
+    private static String withLine(String content, String section, List<String> parts, String key, String line) {
         List<String> lines = new ArrayList<>(List.of(content.split("\n", -1)));
         if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
             lines.remove(lines.size() - 1);
         }
-        String line = key + " = \"" + value + "\"";
         Pattern header = Pattern.compile("^\\s*\\[\\s*" + parts.stream().map(part -> "(" + part + "|\"" + part + "\")")
                 .collect(Collectors.joining("\\s*\\.\\s*")) + "\\s*]\\s*(#.*)?$");
         int start = -1;

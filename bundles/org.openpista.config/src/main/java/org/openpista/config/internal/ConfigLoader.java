@@ -41,6 +41,17 @@ final class ConfigLoader {
 
     private Selection selection;
 
+    /** Values set for this process only ({@code section} to key to value), applied over file and environment. */
+    private final Map<String, Map<String, Object>> overrides = new java.util.concurrent.ConcurrentHashMap<>();
+
+    void override(String section, String key, Object value) {
+        overrides.computeIfAbsent(section, absent -> new java.util.concurrent.ConcurrentHashMap<>()).put(key, value);
+    }
+
+    java.util.Optional<String> environmentOf(String section, String key) {
+        return env.variableFor(section, key);
+    }
+
     /**
      * Chooses provider and model at runtime and applies the configuration with them; on failure the
      * previous choice stays.
@@ -101,6 +112,7 @@ final class ConfigLoader {
         TomlFile toml = TomlFile.read(locations.file());
         Settings settings = applySelection(Validator.validate(toml, locations.file()), selection, true);
         settings = applySelection(env.apply(settings, locations.file()), selection, false);
+        settings = settings.withChannelOverrides(overrides);
         Map<String, Map<String, Object>> configurations = new PidMapper(locations).map(settings);
         String provider = settings.provider();
         String problem = Providers.problem(provider, settings.providerText("api_key"), settings.providerText("base_url"),

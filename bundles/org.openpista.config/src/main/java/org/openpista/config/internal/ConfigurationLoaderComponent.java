@@ -3,6 +3,7 @@ package org.openpista.config.internal;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import org.openpista.api.config.ConfigException;
 import org.openpista.api.config.ConfigReport;
 import org.openpista.api.config.ConfigurationLoader;
@@ -71,6 +72,16 @@ public class ConfigurationLoaderComponent implements ConfigurationLoader, ModelS
         ConfigReport report = loader.load();
         last = report;
         return report;
+    }
+
+    @Override
+    public void override(String section, String key, Object value) {
+        loader.override(section, key, value);
+    }
+
+    @Override
+    public Optional<String> environmentOf(String section, String key) {
+        return loader.environmentOf(section, key);
     }
 
     @Override

@@ -64,6 +64,19 @@ final class EnvOverrides {
                 settings.warnings());
     }
 
+    /** @return the variable that sets a channel key now, if one does */
+    Optional<String> variableFor(String section, String key) {
+        Optional<Variable> variable = switch (section + "." + key) {
+            case "channels.web.token" -> openpista("WEB_TOKEN");
+            case "channels.web.port" -> openpista("WEB_PORT");
+            case "channels.telegram.token" -> variable("TELEGRAM_BOT_TOKEN");
+            case "channels.whatsapp.session_dir" -> variable("WHATSAPP_SESSION_DIR");
+            case "channels.whatsapp.bridge_path" -> variable("WHATSAPP_BRIDGE_PATH");
+            default -> Optional.empty();
+        };
+        return variable.map(Variable::name);
+    }
+
     /** An environment variable that is set, and the name it was found under. */
     private record Variable(String name, String value) {}
 

@@ -95,6 +95,8 @@ final class PidMapper {
     private static Map<String, Object> provider(Settings settings) {
         Map<String, Object> provider = new LinkedHashMap<>();
         provider.put("name", settings.provider());
+        // the service property the provider's DS component publishes (api.llm LlmProvider.NAME)
+        provider.put("provider.name", settings.provider());
         provider.put("preset", settings.provider());
         provider.put("base.url", settings.providerText("base_url"));
         String key = settings.providerText("api_key");

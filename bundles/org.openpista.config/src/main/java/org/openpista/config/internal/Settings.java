@@ -72,6 +72,23 @@ record Settings(
         return new Settings(newAgent, database, skills, channels, cron, auth, providers, warnings);
     }
 
+    /** @return a copy with process-only values set in {@code [channels.<name>]} tables */
+    Settings withChannelOverrides(Map<String, Map<String, Object>> overrides) {
+        if (overrides.isEmpty()) {
+            return this;
+        }
+        Map<String, Map<String, Object>> newChannels = new LinkedHashMap<>(channels);
+        overrides.forEach((section, values) -> {
+            if (section.startsWith("channels.")) {
+                String name = section.substring("channels.".length());
+                Map<String, Object> keys = new LinkedHashMap<>(newChannels.getOrDefault(name, Map.of()));
+                keys.putAll(values);
+                newChannels.put(name, keys);
+            }
+        });
+        return new Settings(agent, database, skills, newChannels, cron, auth, providers, warnings);
+    }
+
     /** @return the selected provider preset, {@value Providers#DEFAULT} when none is set */
     String provider() {
         return (String) agent.getOrDefault("provider", Providers.DEFAULT);

@@ -126,7 +126,7 @@ class ConfigLoaderTest {
                 "provider", "openai", "model", "", "max.tool.rounds", 30, "approval", "ask",
                 "workspace", home.resolve("workspace").toString()));
         assertThat(sink.current.get("org.openpista.provider.openai~openai")).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "name", "openai", "preset", "openai", "base.url", "", "model", ""));
+                "name", "openai", "provider.name", "openai", "preset", "openai", "base.url", "", "model", ""));
         assertThat(sink.current.get("org.openpista.memory.sqlite")).containsExactly(
                 Map.entry("url", home.resolve("memory.db").toString()));
         assertThat(sink.current.get("org.openpista.skills")).containsExactly(
@@ -164,7 +164,7 @@ class ConfigLoaderTest {
                 "timeout.secs", 90,
                 "workspace", userHome.resolve("pista-work").toString()));
         assertThat(sink.current.get("org.openpista.provider.anthropic~anthropic")).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "name", "anthropic",
+                "name", "anthropic", "provider.name", "anthropic",
                 "preset", "anthropic",
                 "base.url", "http://127.0.0.1:8089/v1",
                 ".api.key", "sk-file-secret",

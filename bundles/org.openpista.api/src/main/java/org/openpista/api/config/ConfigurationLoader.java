@@ -34,6 +34,15 @@ public interface ConfigurationLoader {
     ConfigReport load() throws ConfigException;
 
     /**
+     * The outcome of the last load, without reading the file again: the one when this service
+     * started (it loads once then), or of the last {@link #load()}.
+     *
+     * @return what was loaded, with warnings
+     * @throws ConfigException what the last load failed with
+     */
+    ConfigReport report() throws ConfigException;
+
+    /**
      * Sets a value for this process only, on top of the file and the environment, for a command-line
      * option such as {@code openpista telegram start --token T}: never written anywhere, applied by
      * the next {@link #load()}. A secret stays a private property, as from the file.

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.openpista.api.config.ConfigFileEditor;
+import org.openpista.api.config.ConfigurationLoader;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -38,7 +39,7 @@ public final class ConfigFileEditorComponent implements ConfigFileEditor {
 
     @Activate
     public ConfigFileEditorComponent(BundleContext context) {
-        this(Locations.of(context::getProperty, Path.of(System.getProperty("user.home"))).file());
+        this(Locations.of(context::getProperty, ConfigurationLoader.userHome()).file());
     }
 
     /** @param file the configuration file to edit */

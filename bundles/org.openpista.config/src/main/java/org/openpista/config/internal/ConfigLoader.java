@@ -1,15 +1,22 @@
 package org.openpista.config.internal;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.openpista.api.config.ConfigException;
 import org.openpista.api.config.ConfigReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One load of {@code config.toml}, start to end: read, validate, apply the environment, map to
+ * One load of {@code config.toml}, start to end: read, validate against what the installed bundles
+ * declare, apply the environment, the command line's overrides and the runtime selection, map to
  * PIDs, and only when all of that succeeded push into the sink. Plain class, so the whole path is
  * testable without a framework.
  */
@@ -17,18 +24,29 @@ final class ConfigLoader {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 
+    /** A provider and model chosen at runtime, which win over the file until the next {@link #load()}. */
+    record Selection(String provider, String model) {}
+
     private final Locations locations;
-    private final EnvOverrides env;
+    private final Function<String, String> env;
+    private final EnvOverrides overridesFromEnv;
+    private final Supplier<Catalog> catalogs;
     private final ConfigSink sink;
+    /** Values set for this process only, by table and TOML key, applied over file and environment. */
+    private final Map<String, Map<String, Object>> overrides = new ConcurrentHashMap<>();
+    private Selection selection;
 
     /**
      * @param locations home and file
      * @param env looks up an environment variable, {@code null} when unset
+     * @param catalogs what the installed bundles declare, asked anew for every load
      * @param sink where the configurations go
      */
-    ConfigLoader(Locations locations, Function<String, String> env, ConfigSink sink) {
+    ConfigLoader(Locations locations, Function<String, String> env, Supplier<Catalog> catalogs, ConfigSink sink) {
         this.locations = locations;
-        this.env = new EnvOverrides(env);
+        this.env = env;
+        this.overridesFromEnv = new EnvOverrides(env);
+        this.catalogs = catalogs;
         this.sink = sink;
     }
 
@@ -36,103 +54,116 @@ final class ConfigLoader {
         return locations;
     }
 
-    /** A provider and model chosen at runtime, which wins over the file until the process ends. */
-    record Selection(String provider, String model) {}
-
-    private Selection selection;
-
-    /** Values set for this process only ({@code section} to key to value), applied over file and environment. */
-    private final Map<String, Map<String, Object>> overrides = new java.util.concurrent.ConcurrentHashMap<>();
-
+    /** @see org.openpista.api.config.ConfigurationLoader#override(String, String, Object) */
     void override(String section, String key, Object value) {
-        overrides.computeIfAbsent(section, absent -> new java.util.concurrent.ConcurrentHashMap<>()).put(key, value);
+        overrides.computeIfAbsent(section, absent -> new ConcurrentHashMap<>()).put(key, value);
     }
 
-    java.util.Optional<String> environmentOf(String section, String key) {
-        return env.variableFor(section, key);
+    /** @see org.openpista.api.config.ConfigurationLoader#environmentOf(String, String) */
+    Optional<String> environmentOf(String section, String key) {
+        return overridesFromEnv.variableFor(catalog(), section, key);
+    }
+
+    /** @return the provider names the installed bundles declare */
+    List<String> providers() {
+        return catalog().presetNames();
+    }
+
+    /** @return what the installed bundles declare now */
+    Catalog catalog() {
+        return catalogs.get();
     }
 
     /**
      * Chooses provider and model at runtime and applies the configuration with them; on failure the
-     * previous choice stays.
+     * previous choice stays. The choice lasts until the next plain {@link #load()} (a reload reads
+     * the file as it is).
      *
-     * @param provider a known provider, or empty to keep the current one
+     * @param provider a declared provider, or empty to keep the current one
      * @param model the model, or empty for the provider's default
      * @return what was loaded
      * @throws ConfigException for an unknown provider, or when the file cannot be loaded
      */
     synchronized ConfigReport select(String provider, String model) throws ConfigException {
-        String wanted = provider == null ? "" : provider.strip().toLowerCase(java.util.Locale.ROOT);
-        if (!wanted.isEmpty() && !Providers.KNOWN.contains(wanted)) {
-            throw new ConfigException(locations.file(), 0, "provider", "unknown provider " + Rule.quote(wanted) + " (known: "
-                    + String.join(", ", Providers.KNOWN) + ")");
+        String wanted = provider == null ? "" : provider.strip().toLowerCase(Locale.ROOT);
+        Catalog catalog = catalog();
+        if (!wanted.isEmpty() && catalog.preset(wanted).isEmpty()) {
+            throw new ConfigException(locations.file(), 0, "provider", "unknown provider " + Values.quote(wanted) + " (known: "
+                    + String.join(", ", catalog.presetNames()) + ")");
         }
-        Selection previous = selection;
-        selection = new Selection(wanted, model == null ? "" : model.strip());
-        try {
-            return load();
-        } catch (ConfigException e) {
-            selection = previous;
-            throw e;
-        }
+        return apply(catalog, new Selection(wanted, model == null ? "" : model.strip()));
     }
 
     /**
-     * Applies a runtime selection. Before the environment: a different provider replaces the file's,
-     * whose {@code [agent]} base URL, key and model do not belong to it (the new one takes those of
-     * {@code [providers.<name>]} and its own key variable). After the environment: the chosen model
-     * wins over {@code OPENPISTA_MODEL}.
-     */
-    private static Settings applySelection(Settings settings, Selection selection, boolean beforeEnvironment) {
-        if (selection == null) {
-            return settings;
-        }
-        Map<String, Object> agent = new java.util.LinkedHashMap<>(settings.agent());
-        if (beforeEnvironment) {
-            if (selection.provider().isEmpty() || selection.provider().equals(settings.provider())) {
-                return settings;
-            }
-            agent.put("provider", selection.provider());
-            agent.remove("base_url");
-            agent.remove("api_key");
-            agent.remove("model");
-        } else {
-            agent.put("model", selection.model());
-        }
-        return settings.withAgent(agent);
-    }
-
-    /**
-     * Reads the file again and applies it. Nothing is pushed when it fails.
+     * Reads the file again and applies it, dropping a runtime selection. Nothing is pushed when it
+     * fails.
      *
      * @return what was loaded
      * @throws ConfigException naming file, line and key of the first problem
      */
     synchronized ConfigReport load() throws ConfigException {
-        TomlFile toml = TomlFile.read(locations.file());
-        Settings settings = applySelection(Validator.validate(toml, locations.file()), selection, true);
-        settings = applySelection(env.apply(settings, locations.file()), selection, false);
-        settings = settings.withChannelOverrides(overrides);
-        Map<String, Map<String, Object>> configurations = new PidMapper(locations).map(settings);
-        String provider = settings.provider();
-        String problem = Providers.problem(provider, settings.providerText("api_key"), settings.providerText("base_url"),
-                locations.file().toString(), StoredLogins.in(locations.home()));
+        return apply(catalog(), null);
+    }
 
+    private ConfigReport apply(Catalog catalog, Selection chosen) throws ConfigException {
+        TomlFile toml = TomlFile.read(locations.file());
+        Document document = Validator.validate(toml, locations.file(), catalog);
+        if (chosen != null && !chosen.provider().isEmpty()
+                && !chosen.provider().equals(new ProviderSelection(catalog, document, env).provider())) {
+            // another provider than the file's: [agent]'s endpoint, key and model belong to the file's one
+            Map<String, Object> agent = document.table(Catalog.AGENT);
+            agent.put(ProviderSelection.PROVIDER, chosen.provider());
+            agent.remove(ProviderSelection.BASE_URL);
+            agent.remove(ProviderSelection.API_KEY);
+            agent.remove(ProviderSelection.MODEL);
+        }
+        overridesFromEnv.apply(catalog, document, locations.file());
+        applyOverrides(catalog, document);
+        if (chosen != null) {
+            document.table(Catalog.AGENT).put(ProviderSelection.MODEL, chosen.model());
+        }
+        ProviderSelection provider = new ProviderSelection(catalog, document, env);
+        Map<String, Map<String, Object>> configurations = new PidMapper(locations).map(catalog, document, provider);
+        String problem = provider.problem(locations.file().toString(), StoredLogins.in(locations.home()));
         try {
             sink.apply(configurations);
         } catch (IOException e) {
             throw new ConfigException(locations.file(), 0, "",
                     "cannot store the configuration in Configuration Admin: " + e.getMessage());
         }
-
-        settings.warnings().forEach(warning -> LOG.warn("{}", warning));
+        selection = chosen;
+        document.warnings.forEach(warning -> LOG.warn("{}", warning));
         if (!problem.isEmpty()) {
             LOG.warn("{}", problem);
         }
-        LOG.info("Loaded {}{}: provider {}, {} channel section(s), {} cron job(s)", locations.file(),
-                toml.exists() ? "" : " (absent, defaults apply)", provider, settings.channels().size(),
-                settings.cron().size());
-        return new ConfigReport(locations.file(), toml.exists(), provider, settings.providerText("model"), problem,
-                settings.warnings());
+        LOG.info("Loaded {}{}: provider {}, {} table(s) from {} bundle declaration(s)", locations.file(),
+                toml.exists() ? "" : " (absent, defaults apply)", provider.provider(), document.present.size(),
+                catalog.declarations().size());
+        return new ConfigReport(locations.file(), toml.exists(), provider.provider(), provider.text(ProviderSelection.MODEL),
+                problem, document.warnings);
+    }
+
+    /** The command line's values (checked like the file's), over file and environment. */
+    private void applyOverrides(Catalog catalog, Document document) throws ConfigException {
+        for (Map.Entry<String, Map<String, Object>> table : new LinkedHashMap<>(overrides).entrySet()) {
+            Map<String, KeySpec> keys = catalog.keys(table.getKey());
+            for (Map.Entry<String, Object> value : table.getValue().entrySet()) {
+                KeySpec spec = keys.get(value.getKey());
+                if (spec == null) {
+                    continue; // no installed bundle reads it
+                }
+                try {
+                    document.table(table.getKey()).put(value.getKey(), Values.fromText(spec, String.valueOf(value.getValue())));
+                } catch (Values.BadValue bad) {
+                    throw new ConfigException(locations.file(), 0, table.getKey() + "." + value.getKey(),
+                            "command line: " + bad.getMessage());
+                }
+            }
+        }
+    }
+
+    /** @return the runtime selection in force, or {@code null} */
+    synchronized Selection selection() {
+        return selection;
     }
 }

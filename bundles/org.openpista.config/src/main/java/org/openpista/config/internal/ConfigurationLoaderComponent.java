@@ -39,6 +39,7 @@ public class ConfigurationLoaderComponent implements ConfigurationLoader, ModelS
     private final ConfigLoader loader;
     private final BundleContext context;
     private volatile ConfigReport last;
+    private volatile ConfigException failure;
 
     /**
      * @param context reads the framework properties {@value ConfigurationLoader#HOME_PROPERTY} and
@@ -48,10 +49,10 @@ public class ConfigurationLoaderComponent implements ConfigurationLoader, ModelS
     @Activate
     public ConfigurationLoaderComponent(BundleContext context, @Reference(name = "configurationAdmin") ConfigurationAdmin admin) {
         this.context = context;
-        Locations locations = Locations.of(context::getProperty, Path.of(System.getProperty("user.home")));
-        this.loader = new ConfigLoader(locations, System::getenv, new ConfigAdminSink(admin));
+        Locations locations = Locations.of(context::getProperty, ConfigurationLoader.userHome());
+        this.loader = new ConfigLoader(locations, System::getenv, new InstalledCatalog(context), new ConfigAdminSink(admin));
         try {
-            last = loader.load();
+            load();
         } catch (ConfigException e) {
             LOG.error("{}", e.getMessage());
         }
@@ -69,9 +70,24 @@ public class ConfigurationLoaderComponent implements ConfigurationLoader, ModelS
 
     @Override
     public ConfigReport load() throws ConfigException {
-        ConfigReport report = loader.load();
-        last = report;
-        return report;
+        try {
+            ConfigReport report = loader.load();
+            last = report;
+            failure = null;
+            return report;
+        } catch (ConfigException e) {
+            failure = e;
+            throw e;
+        }
+    }
+
+    @Override
+    public ConfigReport report() throws ConfigException {
+        ConfigException failed = failure;
+        if (failed != null) {
+            throw failed;
+        }
+        return last;
     }
 
     @Override
@@ -88,7 +104,7 @@ public class ConfigurationLoaderComponent implements ConfigurationLoader, ModelS
     public ModelChoice current() {
         ConfigReport report = last;
         if (report == null) {
-            return new ModelChoice(Providers.DEFAULT, "");
+            return new ModelChoice("", "");
         }
         String model = report.model();
         if (model.isEmpty()) {
@@ -99,7 +115,7 @@ public class ConfigurationLoaderComponent implements ConfigurationLoader, ModelS
 
     @Override
     public List<String> providers() {
-        return Providers.KNOWN;
+        return loader.providers();
     }
 
     @Override

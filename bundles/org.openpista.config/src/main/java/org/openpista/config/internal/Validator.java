@@ -4,35 +4,43 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.openpista.api.config.ConfigException;
-import org.openpista.config.internal.Schema.Field;
 
 /**
- * Checks a parsed {@code config.toml} against {@link Schema} and converts its values. A value of
- * the wrong type or out of range stops loading with a {@link ConfigException}; an unknown key or
- * section only gives a warning, so a newer file still loads in an older openpista.
+ * Checks a parsed {@code config.toml} against what the installed bundles declare ({@link Catalog})
+ * and converts its values. A value of the wrong type or out of range stops loading with a {@link
+ * ConfigException}; an unknown key, or a table no installed bundle reads, only gives a warning, so
+ * a file written for more bundles (or a newer openpista) still loads.
  */
 final class Validator {
 
     private final Path file;
     private final KeyLines lines;
-    private final List<String> warnings = new ArrayList<>();
+    private final Catalog catalog;
+    private final Document document = new Document();
 
-    private Validator(Path file, KeyLines lines) {
+    private Validator(Path file, KeyLines lines, Catalog catalog) {
         this.file = file;
         this.lines = lines;
+        this.catalog = catalog;
     }
 
     /**
      * @param toml the parsed file
      * @param file the file, named in errors and warnings
-     * @return the known keys with converted values, and the warnings
+     * @param catalog what the installed bundles declare
+     * @return the declared tables with converted values, and the warnings
      * @throws ConfigException at the first value that does not fit its key
      */
-    static Settings validate(TomlFile toml, Path file) throws ConfigException {
-        return new Validator(file, toml.lines()).settings(toml.root());
+    static Document validate(TomlFile toml, Path file, Catalog catalog) throws ConfigException {
+        Validator validator = new Validator(file, toml.lines(), catalog);
+        validator.walk(List.of(), toml.root());
+        return validator.document;
     }
 
     /** @return {@code file:line: key: problem}, the shape of {@link ConfigException}'s message */
@@ -40,171 +48,179 @@ final class Validator {
         return new ConfigException(file, line, key, problem).getMessage();
     }
 
-    private Settings settings(JsonNode root) throws ConfigException {
-        Map<String, Object> agent = new LinkedHashMap<>();
-        Map<String, Object> database = new LinkedHashMap<>();
-        Map<String, Object> skills = new LinkedHashMap<>();
-        Map<String, Map<String, Object>> channels = new LinkedHashMap<>();
-        List<Map<String, Object>> cron = new ArrayList<>();
-        Map<String, Object> auth = new LinkedHashMap<>();
-        Map<String, Map<String, Object>> providers = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> entry : root.properties()) {
-            List<Object> path = List.of(entry.getKey());
-            JsonNode node = entry.getValue();
-            switch (entry.getKey()) {
-                case "agent":
-                    agent = section(path, node, Schema.AGENT);
-                    if ("".equals(agent.get("provider"))) {
-                        agent.remove("provider");
-                    }
-                    break;
-                case "database":
-                    database = database(path, node);
-                    break;
-                case "skills":
-                    skills = section(path, node, Schema.SKILLS);
-                    break;
-                case "channels":
-                    channels = channels(path, node);
-                    break;
-                case "cron":
-                    cron = cron(path, node);
-                    break;
-                case "auth":
-                    auth = auth(path, node);
-                    break;
-                case "providers":
-                    providers = providers(path, node);
-                    break;
-                default:
-                    if (!Schema.PASSED_OVER.contains(entry.getKey())) {
-                        warn(path, node.isObject() ? "unknown section, ignored" : "unknown key, ignored");
-                    }
+    /** Walks the tables below a path: declared ones are read, parents of declared ones descended into. */
+    private void walk(List<Object> path, JsonNode node) throws ConfigException {
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            List<Object> childPath = append(path, entry.getKey());
+            String name = section(childPath);
+            JsonNode value = entry.getValue();
+            List<Declaration> declarations = catalog.of(name);
+            if (!declarations.isEmpty()) {
+                if (declarations.stream().anyMatch(Declaration::isArray)) {
+                    entries(childPath, name, value, declarations);
+                } else {
+                    table(childPath, name, value, catalog.keys(name), tables(declarations), subtableKeys(declarations));
+                }
+            } else if (name.equals(Catalog.PROVIDERS)) {
+                providers(childPath, value);
+            } else if (catalog.isParent(name) && value.isObject()) {
+                walk(childPath, value);
+            } else if (name.startsWith(Catalog.CHANNELS + ".") && value.isObject()) {
+                warn(childPath, "no installed bundle reads [" + name + "], ignored (channels: " + channelNames() + ")");
+            } else if (value.isObject()) {
+                warn(childPath, "no installed bundle reads [" + name + "], ignored");
+            } else {
+                warn(childPath, "unknown key, ignored");
             }
         }
-        return new Settings(agent, database, skills, channels, cron, auth, providers, warnings);
     }
 
-    /** {@code [auth]} keys as they are, {@code [auth.<provider>]} keys as {@code <provider>.<key>}. */
-    private Map<String, Object> auth(List<Object> path, JsonNode node) throws ConfigException {
+    private void table(List<Object> path, String name, JsonNode node, Map<String, KeySpec> keys, Set<String> tables,
+            Map<String, KeySpec> tableKeys) throws ConfigException {
         requireTable(path, node);
-        Map<String, Object> auth = new LinkedHashMap<>();
+        Map<String, Object> values = document.table(name);
+        boolean channel = name.startsWith(Catalog.CHANNELS + ".");
+        KeySpec approval = channel ? catalog.agentKey("approval").orElse(null) : null;
         for (Map.Entry<String, JsonNode> entry : node.properties()) {
             List<Object> keyPath = append(path, entry.getKey());
-            if (entry.getValue().isObject()) {
-                if (!Schema.AUTH_PROVIDERS.contains(entry.getKey())) {
-                    warn(keyPath, "no login of that name, ignored (logins with endpoints: "
-                            + String.join(", ", Schema.AUTH_PROVIDERS) + ")");
-                    continue;
-                }
-                section(keyPath, entry.getValue(), Schema.AUTH_PROVIDER)
-                        .forEach((key, value) -> auth.put(entry.getKey() + "." + key, value));
-                continue;
-            }
-            Schema.Field field = Schema.AUTH.get(entry.getKey());
-            if (field == null) {
-                warn(keyPath, "unknown key, ignored (known: " + String.join(", ", Schema.AUTH.keySet())
-                        + ", and tables [auth.<provider>])");
-                continue;
-            }
-            try {
-                auth.put(entry.getKey(), field.rule().read(entry.getValue(), field.secret()));
-            } catch (Rule.BadValue bad) {
-                throw error(keyPath, bad.getMessage());
-            }
-        }
-        return auth;
-    }
-
-    private Map<String, Map<String, Object>> providers(List<Object> path, JsonNode node) throws ConfigException {
-        requireTable(path, node);
-        Map<String, Map<String, Object>> providers = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> entry : node.properties()) {
-            List<Object> providerPath = append(path, entry.getKey());
-            String name = entry.getKey().trim().toLowerCase(java.util.Locale.ROOT);
-            if (!Providers.KNOWN.contains(name)) {
-                warn(providerPath, "unknown provider, ignored (known: " + String.join(", ", Providers.KNOWN) + ")");
-                continue;
-            }
-            providers.put(name, section(providerPath, entry.getValue(), Schema.PROVIDER));
-        }
-        return providers;
-    }
-
-    private Map<String, Object> database(List<Object> path, JsonNode node) throws ConfigException {
-        Map<String, Object> database = section(path, node, Schema.DATABASE);
-        Object synonym = database.remove("path");
-        if (synonym != null) {
-            if (database.containsKey("url")) {
-                warn(append(path, "path"), "ignored, url is set too");
+            KeySpec spec = keys.get(entry.getKey());
+            if (spec != null) {
+                values.put(entry.getKey(), read(keyPath, spec, entry.getValue()));
+            } else if (entry.getValue().isObject() && tables.contains(entry.getKey())) {
+                Map<String, Object> subtable = new LinkedHashMap<>();
+                readKeys(keyPath, entry.getValue(), tableKeys, subtable, "");
+                document.subtables.computeIfAbsent(name, absent -> new LinkedHashMap<>()).put(entry.getKey(), subtable);
+            } else if (approval != null && entry.getKey().equals("approval")) {
+                document.approvals.put(name.substring(Catalog.CHANNELS.length() + 1), (String) read(keyPath, approval,
+                        entry.getValue()));
+            } else if (entry.getValue().isObject()) {
+                warn(keyPath, tables.isEmpty() ? "no installed bundle reads [" + section(keyPath) + "], ignored"
+                        : "no table of that name, ignored (tables: " + String.join(", ", tables) + ")");
             } else {
-                database.put("url", synonym);
+                List<String> known = new ArrayList<>(keys.keySet());
+                if (approval != null) {
+                    known.add("approval");
+                }
+                warn(keyPath, "unknown key, ignored (known: " + String.join(", ", known) + ")");
             }
         }
-        return database;
-    }
-
-    private Map<String, Map<String, Object>> channels(List<Object> path, JsonNode node) throws ConfigException {
-        requireTable(path, node);
-        Map<String, Map<String, Object>> channels = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> entry : node.properties()) {
-            List<Object> channelPath = append(path, entry.getKey());
-            Map<String, Field> fields = Schema.CHANNELS.get(entry.getKey());
-            if (fields == null) {
-                warn(channelPath, "unknown channel, ignored (known: " + String.join(", ", Schema.CHANNELS.keySet()) + ")");
-                continue;
-            }
-            channels.put(entry.getKey(), section(channelPath, entry.getValue(), fields));
+        if (name.equals(Catalog.AGENT)) {
+            checkProvider(path, values);
         }
-        return channels;
     }
 
-    private List<Map<String, Object>> cron(List<Object> path, JsonNode node) throws ConfigException {
+    /** {@code [agent] provider} must name a provider an installed bundle declares; empty means the default. */
+    private void checkProvider(List<Object> path, Map<String, Object> agent) throws ConfigException {
+        Object provider = agent.get(ProviderSelection.PROVIDER);
+        if (provider == null) {
+            return;
+        }
+        String name = provider.toString().strip().toLowerCase(Locale.ROOT);
+        if (name.isEmpty()) {
+            agent.remove(ProviderSelection.PROVIDER);
+            return;
+        }
+        if (catalog.preset(name).isEmpty()) {
+            throw error(append(path, ProviderSelection.PROVIDER), "unknown provider " + Values.quote(name) + " (known: "
+                    + String.join(", ", catalog.presetNames()) + ")");
+        }
+        agent.put(ProviderSelection.PROVIDER, name);
+    }
+
+    private void entries(List<Object> path, String name, JsonNode node, List<Declaration> declarations) throws ConfigException {
         if (!node.isArray()) {
-            throw error(path, "expected [[cron]] entries (an array of tables)" + Rule.got(node, false));
+            throw error(path, "expected [[" + name + "]] entries (an array of tables)" + Values.got(node, false));
         }
+        Map<String, KeySpec> keys = new LinkedHashMap<>();
+        declarations.forEach(declaration -> declaration.keys().forEach(keys::putIfAbsent));
+        List<String> required = keys.values().stream().filter(KeySpec::required).map(KeySpec::key).toList();
         List<Map<String, Object>> entries = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
             List<Object> entryPath = append(path, i);
-            Map<String, Object> entry = section(entryPath, node.get(i), Schema.CRON);
-            for (String required : Schema.CRON_REQUIRED) {
-                Object value = entry.get(required);
+            requireTable(entryPath, node.get(i));
+            Map<String, Object> entry = new LinkedHashMap<>();
+            readKeys(entryPath, node.get(i), keys, entry, "");
+            for (String key : required) {
+                Object value = entry.get(key);
                 if (value == null || value.toString().isBlank()) {
-                    throw error(append(entryPath, required), value == null
-                            ? "missing: every [[cron]] entry needs " + String.join(" and ", Schema.CRON_REQUIRED)
+                    throw error(append(entryPath, key), value == null
+                            ? "missing: every [[" + name + "]] entry needs " + String.join(" and ", required)
                             : "must not be empty");
                 }
             }
             entries.add(entry);
         }
-        return entries;
+        document.present.add(name);
+        document.arrays.put(name, entries);
     }
 
-    /** Reads one table: known keys through their rule, unknown keys as warnings. */
-    private Map<String, Object> section(List<Object> path, JsonNode node, Map<String, Field> fields) throws ConfigException {
+    private void providers(List<Object> path, JsonNode node) throws ConfigException {
         requireTable(path, node);
-        Map<String, Object> values = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : node.properties()) {
-            List<Object> keyPath = append(path, entry.getKey());
-            Field field = fields.get(entry.getKey());
-            if (field == null) {
-                warn(keyPath, "unknown key, ignored (known: " + String.join(", ", fields.keySet()) + ")");
+            List<Object> providerPath = append(path, entry.getKey());
+            String name = entry.getKey().trim().toLowerCase(Locale.ROOT);
+            var preset = catalog.preset(name);
+            if (preset.isEmpty()) {
+                warn(providerPath, "unknown provider, ignored (known: " + String.join(", ", catalog.presetNames()) + ")");
                 continue;
             }
-            try {
-                values.put(entry.getKey(), field.rule().read(entry.getValue(), field.secret()));
-            } catch (Rule.BadValue bad) {
-                throw error(bad.element < 0 ? keyPath : append(keyPath, bad.element), bad.getMessage());
+            requireTable(providerPath, entry.getValue());
+            Map<String, Object> values = new LinkedHashMap<>();
+            readKeys(providerPath, entry.getValue(), preset.get().keys(), values, "");
+            document.providers.put(name, values);
+        }
+    }
+
+    /** Reads the keys of a table that has no sub-tables of its own; unknown keys warn. */
+    private void readKeys(List<Object> path, JsonNode node, Map<String, KeySpec> keys, Map<String, Object> into,
+            String knownSuffix) throws ConfigException {
+        requireTable(path, node);
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            List<Object> keyPath = append(path, entry.getKey());
+            KeySpec spec = keys.get(entry.getKey());
+            if (spec == null) {
+                warn(keyPath, "unknown key, ignored (known: " + String.join(", ", keys.keySet()) + knownSuffix + ")");
+                continue;
+            }
+            into.put(entry.getKey(), read(keyPath, spec, entry.getValue()));
+        }
+    }
+
+    private Object read(List<Object> path, KeySpec spec, JsonNode value) throws ConfigException {
+        try {
+            return Values.read(spec, value);
+        } catch (Values.BadValue bad) {
+            throw error(bad.element < 0 ? path : append(path, bad.element), bad.getMessage());
+        }
+    }
+
+    private static Set<String> tables(List<Declaration> declarations) {
+        Set<String> tables = new LinkedHashSet<>();
+        declarations.forEach(declaration -> tables.addAll(declaration.tables()));
+        return tables;
+    }
+
+    private static Map<String, KeySpec> subtableKeys(List<Declaration> declarations) {
+        Map<String, KeySpec> keys = new LinkedHashMap<>();
+        declarations.forEach(declaration -> declaration.tableKeys().forEach(keys::putIfAbsent));
+        return keys;
+    }
+
+    private String channelNames() {
+        List<String> names = new ArrayList<>();
+        for (String section : catalog.sections()) {
+            if (section.startsWith(Catalog.CHANNELS + ".")) {
+                names.add(section.substring(Catalog.CHANNELS.length() + 1));
             }
         }
-        return values;
+        return names.isEmpty() ? "none installed" : String.join(", ", names);
     }
 
     private void requireTable(List<Object> path, JsonNode node) throws ConfigException {
         if (!node.isObject()) {
             String header = path.get(path.size() - 1) instanceof Integer ? "[[" + KeyLines.render(path.subList(0, path.size() - 1)) + "]]"
                     : "[" + KeyLines.render(path) + "]";
-            throw error(path, "expected a table " + header + Rule.got(node, true));
+            throw error(path, "expected a table " + header + Values.got(node, true));
         }
     }
 
@@ -213,7 +229,19 @@ final class Validator {
     }
 
     private void warn(List<Object> path, String problem) {
-        warnings.add(format(file, lines.lineOf(path), KeyLines.render(path), problem));
+        document.warnings.add(format(file, lines.lineOf(path), KeyLines.render(path), problem));
+    }
+
+    /** @return the dotted table name of a path of table names */
+    private static String section(List<Object> path) {
+        StringBuilder name = new StringBuilder();
+        for (Object segment : path) {
+            if (name.length() > 0) {
+                name.append('.');
+            }
+            name.append(segment);
+        }
+        return name.toString();
     }
 
     private static List<Object> append(List<Object> path, Object segment) {

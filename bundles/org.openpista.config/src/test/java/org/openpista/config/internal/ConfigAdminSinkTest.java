@@ -30,7 +30,7 @@ class ConfigAdminSinkTest {
     @BeforeEach
     void setUp() {
         file = tmp.resolve("config.toml");
-        loader = new ConfigLoader(new Locations(tmp, file, tmp), new HashMap<String, String>()::get, sink);
+        loader = new ConfigLoader(new Locations(tmp, file, tmp), new HashMap<String, String>()::get, TestCatalog::standard, sink);
     }
 
     @Test

@@ -108,7 +108,7 @@ class ConfigLoaderTest {
         userHome = Files.createDirectories(tmp.resolve("user"));
         home = Files.createDirectories(userHome.resolve(".openpista"));
         file = home.resolve("config.toml");
-        loader = new ConfigLoader(new Locations(home, file, userHome), env::get, sink);
+        loader = new ConfigLoader(new Locations(home, file, userHome), env::get, TestCatalog::standard, sink);
     }
 
     @Test
@@ -120,20 +120,12 @@ class ConfigLoaderTest {
         assertThat(report.provider()).isEqualTo("openai");
         assertThat(report.model()).isEmpty();
         assertThat(report.warnings()).isEmpty();
-        assertThat(sink.current).containsOnlyKeys("org.openpista.agent", "org.openpista.provider.openai~openai",
-                "org.openpista.memory.sqlite", "org.openpista.skills", "org.openpista.tool.system", "org.openpista.cron");
+        // only the agent (with the selected provider) and that provider: every other bundle keeps its own defaults
+        assertThat(sink.current).containsOnlyKeys("org.openpista.agent", "org.openpista.provider.openai~openai");
         assertThat(sink.current.get("org.openpista.agent")).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "provider", "openai", "model", "", "max.tool.rounds", 30, "approval", "ask",
-                "workspace", home.resolve("workspace").toString()));
+                "provider", "openai", "model", ""));
         assertThat(sink.current.get("org.openpista.provider.openai~openai")).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "name", "openai", "provider.name", "openai", "preset", "openai", "base.url", "", "model", ""));
-        assertThat(sink.current.get("org.openpista.memory.sqlite")).containsExactly(
-                Map.entry("url", home.resolve("memory.db").toString()));
-        assertThat(sink.current.get("org.openpista.skills")).containsExactly(
-                Map.entry("workspace", home.resolve("workspace").toString()));
-        assertThat(sink.current.get("org.openpista.tool.system")).containsExactly(
-                Map.entry("workspace", home.resolve("workspace").toString()));
-        assertThat((String[]) sink.current.get("org.openpista.cron").get("jobs")).isEmpty();
     }
 
     @Test
@@ -146,11 +138,13 @@ class ConfigLoaderTest {
         assertThat(report.provider()).isEqualTo("anthropic");
         assertThat(report.model()).isEqualTo("claude-sonnet-4-5");
         assertThat(report.providerProblem()).isEmpty();
-        assertThat(report.warnings()).isEmpty();
+        // no installed bundle reads [channels.mobile] (in this catalog), and that is said
+        assertThat(report.warnings()).containsExactly(file + ":50: channels.mobile: no installed bundle reads "
+                + "[channels.mobile], ignored (channels: cli, web, telegram, whatsapp)");
         assertThat(sink.current).containsOnlyKeys("org.openpista.agent", "org.openpista.provider.anthropic~anthropic",
                 "org.openpista.memory.sqlite", "org.openpista.skills", "org.openpista.tool.system",
                 "org.openpista.channel.cli", "org.openpista.channel.web", "org.openpista.channel.telegram",
-                "org.openpista.channel.whatsapp", "org.openpista.channel.mobile", "org.openpista.cron", "org.openpista.auth");
+                "org.openpista.channel.whatsapp", "org.openpista.cron", "org.openpista.auth");
         assertThat(sink.current.get("org.openpista.auth")).containsExactly(Map.entry("login.timeout.secs", 300));
 
         assertThat(sink.current.get("org.openpista.agent")).containsExactlyInAnyOrderEntriesOf(Map.of(
@@ -169,22 +163,22 @@ class ConfigLoaderTest {
                 "base.url", "http://127.0.0.1:8089/v1",
                 ".api.key", "sk-file-secret",
                 "model", "claude-sonnet-4-5"));
+        // the store reads its url itself (sqlite: prefixes, ~, relative paths: bundles/org.openpista.memory.sqlite)
         assertThat(sink.current.get("org.openpista.memory.sqlite")).containsExactly(
-                Map.entry("url", userHome.resolve("data/openpista.db").toString()));
+                Map.entry("url", "sqlite://~/data/openpista.db"));
         assertThat(sink.current.get("org.openpista.skills")).containsExactly(
                 Map.entry("workspace", userHome.resolve("pista-work").toString()));
         assertThat(sink.current.get("org.openpista.tool.system")).containsExactly(
                 Map.entry("workspace", userHome.resolve("pista-work").toString()));
 
-        assertThat(sink.current.get("org.openpista.channel.cli")).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "enabled", true, "approval", "ask"));
+        // a channel's approval is the agent's business: it goes to the agent as approval.<channel>
+        assertThat(sink.current.get("org.openpista.channel.cli")).containsExactlyInAnyOrderEntriesOf(Map.of("enabled", true));
         Map<String, Object> web = sink.current.get("org.openpista.channel.web");
         assertThat(web).containsOnlyKeys("enabled", "bind", "port", ".token", "cors.origins", "static.dir",
-                "shared.session.id", "approval", "max.frame.bytes");
+                "shared.session.id", "max.frame.bytes");
         assertThat(web).containsEntry("enabled", true).containsEntry("bind", "0.0.0.0").containsEntry("port", 3210)
                 .containsEntry(".token", "web-secret").containsEntry("static.dir", userHome.resolve("web").toString())
-                .containsEntry("shared.session.id", "main").containsEntry("approval", "deny")
-                .containsEntry("max.frame.bytes", 1048576);
+                .containsEntry("shared.session.id", "main").containsEntry("max.frame.bytes", 1048576);
         assertThat((String[]) web.get("cors.origins")).containsExactly("https://a.example", "https://b.example");
 
         Map<String, Object> telegram = sink.current.get("org.openpista.channel.telegram");
@@ -198,14 +192,11 @@ class ConfigLoaderTest {
                 "phone.number.id", ".access.token", ".verify.token", ".app.secret", "api.url");
         assertThat(whatsapp).containsEntry("mode", "cloud")
                 .containsEntry("session.dir", userHome.resolve(".openpista/whatsapp-session").toString())
-                .containsEntry("bridge.path", "bridge-whatsapp/index.js")
+                .containsEntry("bridge.path", home.resolve("bridge-whatsapp/index.js").toString())
                 .containsEntry("phone.number.id", "106540352242922")
                 .containsEntry(".access.token", "wa-access-secret").containsEntry(".verify.token", "wa-verify-secret")
                 .containsEntry(".app.secret", "wa-app-secret");
         assertThat((String[]) whatsapp.get("allowed.numbers")).containsExactly("+821012345678", "15551234567");
-
-        assertThat(sink.current.get("org.openpista.channel.mobile")).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "enabled", false, "port", 4433, ".token", "mobile-secret", "bind", "0.0.0.0"));
 
         assertThat((String[]) sink.current.get("org.openpista.cron").get("jobs")).containsExactly(
                 "{\"schedule\":\"0 0 9 * * *\",\"message\":\"Good morning: summarise my inbox\","
@@ -297,27 +288,27 @@ class ConfigLoaderTest {
                 assertThat(e.line()).isEqualTo(4);
                 assertThat(e.key()).isEqualTo("agent.provider");
                 assertThat(e.getMessage()).isEqualTo(file + ":4: agent.provider: unknown provider \"opnai\" "
-                        + "(known: openai, anthropic, claude, responses, together, ollama, openrouter, custom, github-copilot,"
-                        + " google, vercel-ai-gateway, azure-openai, bedrock)");
+                        + "(known: anthropic, claude, openai, together, ollama, openrouter, custom, github-copilot, google,"
+                        + " vercel-ai-gateway, azure-openai, bedrock, responses)");
             });
         }
 
         @Test
         void wrongTypesNameTheExpectedTypeOrRange() throws IOException {
             assertError("[agent]\nmax_tool_rounds = \"ten\"\n", 2, "agent.max_tool_rounds",
-                    "expected a number of rounds 1..10000, got \"ten\"");
+                    "expected an integer 1..10000, got \"ten\"");
             assertError("[agent]\nmodel = \"m\"\nmax_tool_rounds = -3\n", 3, "agent.max_tool_rounds",
-                    "expected a number of rounds 1..10000, got -3");
+                    "expected an integer 1..10000, got -3");
             assertError("[channels.web]\nenabled = true\nport = 99999\n", 3, "channels.web.port",
-                    "expected a port number (0 = any free port) 0..65535, got 99999");
+                    "expected an integer 0..65535, got 99999");
             assertError("[agent]\napproval = \"sometimes\"\n", 2, "agent.approval",
-                    "unknown approval mode \"sometimes\" (known: ask, auto, deny)");
+                    "unknown approval \"sometimes\" (known: ask, auto, deny)");
             assertError("[channels.telegram]\napproval = \"yes\"\n", 2, "channels.telegram.approval",
-                    "unknown approval mode \"yes\" (known: ask, auto, deny)");
+                    "unknown approval \"yes\" (known: ask, auto, deny)");
             assertError("[channels.cli]\nenabled = \"yes\"\n", 2, "channels.cli.enabled",
                     "expected true or false, got \"yes\"");
             assertError("[channels.telegram]\nallowed_users = [\n  1,\n  \"bob\",\n]\n", 4,
-                    "channels.telegram.allowed_users[1]", "expected a numeric id, got \"bob\"");
+                    "channels.telegram.allowed_users[1]", "expected an integer, got \"bob\"");
             assertError("[agent]\nbase_url = \"localhost:8080\"\n", 2, "agent.base_url",
                     "expected an http:// or https:// URL, got \"localhost:8080\"");
             assertError("[skills]\nwasm_engine = \"v8\"\n", 2, "skills.wasm_engine",
@@ -358,7 +349,7 @@ class ConfigLoaderTest {
             write("[channels.telegram]\nwebhook_secret = \"my secret!\"\n");
             assertThatThrownBy(loader::load).isInstanceOf(ConfigException.class)
                     .hasMessage(file + ":2: channels.telegram.webhook_secret: expected 1 to 256 characters out of A-Z, "
-                            + "a-z, 0-9, _ and - (what Telegram accepts as a webhook secret); empty generates one");
+                            + "a-z, 0-9, _ and -");
             write("[channels.telegram]\nwebhook_url = \"bot.example.org/hook\"\n");
             assertThatThrownBy(loader::load).isInstanceOf(ConfigException.class)
                     .hasMessage(file + ":2: channels.telegram.webhook_url: expected an http:// or https:// URL, "
@@ -401,11 +392,12 @@ class ConfigLoaderTest {
 
             assertThat(report.warnings()).containsExactly(
                     file + ":3: agent.temprature: unknown key, ignored (known: provider, model, base_url, api_key, "
-                            + "max_tool_rounds, approval, system_prompt, timeout_secs)",
-                    file + ":4: telemetry: unknown section, ignored",
-                    file + ":6: channels.discord: unknown channel, ignored (known: cli, web, telegram, whatsapp, mobile)",
+                            + "max_tool_rounds, approval, system_prompt, timeout_secs, shutdown_grace_secs, provider_wait_secs)",
+                    file + ":4: telemetry: no installed bundle reads [telemetry], ignored",
+                    file + ":6: channels.discord: no installed bundle reads [channels.discord], ignored (channels: cli, web, "
+                            + "telegram, whatsapp)",
                     file + ":9: channels.web.colour: unknown key, ignored (known: enabled, bind, port, token, "
-                            + "cors_origins, static_dir, shared_session_id, approval, max_frame_bytes)",
+                            + "cors_origins, static_dir, shared_session_id, max_frame_bytes, approval)",
                     file + ":13: cron[0].when: unknown key, ignored (known: schedule, message, session, channel, target)",
                     file + ":14: cron[0].top_level: unknown key, ignored (known: schedule, message, session, channel, target)");
             assertThat(String.join("\n", report.warnings())).doesNotContain("discord-secret");
@@ -422,11 +414,11 @@ class ConfigLoaderTest {
         }
 
         @Test
-        void pathAndUrlTogetherWarnAboutPath() throws Exception {
-            write("[database]\nurl = \"a.db\"\npath = \"b.db\"\n");
+        void aTableThatIsNotATableIsAnError() throws Exception {
+            write("[channels]\nweb = 3\n");
 
-            assertThat(loader.load().warnings()).containsExactly(file + ":3: database.path: ignored, url is set too");
-            assertThat(sink.current.get("org.openpista.memory.sqlite")).containsEntry("url", home.resolve("a.db").toString());
+            assertThatThrownBy(loader::load).isInstanceOf(ConfigException.class)
+                    .hasMessage(file + ":2: channels.web: expected a table [channels.web], got a number");
         }
     }
 
@@ -514,10 +506,10 @@ class ConfigLoaderTest {
             assertThatThrownBy(loader::load).isInstanceOfSatisfying(ConfigException.class, e -> {
                 assertThat(e.key()).isEqualTo("openpista_WEB_PORT");
                 assertThat(e.getMessage()).isEqualTo(file + ": openpista_WEB_PORT: environment variable: "
-                        + "expected a port number 0..65535, got \"80a\"");
+                        + "expected an integer 0..65535, got \"80a\"");
             });
             env.put("openpista_WEB_PORT", "70000");
-            assertThatThrownBy(loader::load).isInstanceOf(ConfigException.class).hasMessageContaining("got \"70000\"");
+            assertThatThrownBy(loader::load).isInstanceOf(ConfigException.class).hasMessageContaining("0..65535, got 70000");
             assertThat(sink.applies).isEqualTo(applies);
         }
 
@@ -544,7 +536,9 @@ class ConfigLoaderTest {
         }
 
         private Object providerKey(String provider) {
-            return sink.current.get(Providers.factoryPid(provider) + "~" + provider).get(".api.key");
+            String factory = TestCatalog.presets().stream().filter(preset -> preset.name().equals(provider)).findFirst()
+                    .orElseThrow().factoryPid();
+            return sink.current.get(factory + "~" + provider).get(".api.key");
         }
     }
 
@@ -616,19 +610,14 @@ class ConfigLoaderTest {
         }
 
         @Test
-        void databasePathSynonymTildeAndPrefixes() throws Exception {
-            write("[database]\npath = \"~/db/pista.db\"\n");
+        void pathKeysAreAbsoluteTildeIsTheUsersHomeAndOthersStayAsWritten() throws Exception {
+            write("[skills]\nworkspace = \"~/w\"\n[channels.web]\nstatic_dir = \"ui\"\nbind = \"~/not-a-path\"\n"
+                    + "[database]\nurl = \"sqlite:relative.db\"\n");
             loader.load();
-            assertThat(sink.current.get("org.openpista.memory.sqlite")).containsEntry("url", userHome.resolve("db/pista.db").toString());
-
-            write("[database]\nurl = \"sqlite:relative.db\"\n");
-            loader.load();
-            assertThat(sink.current.get("org.openpista.memory.sqlite")).containsEntry("url", home.resolve("relative.db").toString());
-
-            Path absolute = tmp.resolve("abs.db").toAbsolutePath();
-            write("[database]\nurl = \"sqlite://" + absolute + "\"\n");
-            loader.load();
-            assertThat(sink.current.get("org.openpista.memory.sqlite")).containsEntry("url", absolute.toString());
+            assertThat(sink.current.get("org.openpista.skills")).containsEntry("workspace", userHome.resolve("w").toString());
+            assertThat(sink.current.get("org.openpista.channel.web")).containsEntry("static.dir", home.resolve("ui").toString())
+                    .containsEntry("bind", "~/not-a-path");
+            assertThat(sink.current.get("org.openpista.memory.sqlite")).containsEntry("url", "sqlite:relative.db");
         }
 
         @Test

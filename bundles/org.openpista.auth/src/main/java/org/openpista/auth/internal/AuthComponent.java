@@ -21,6 +21,7 @@ import org.openpista.api.auth.CredentialStore;
 import org.openpista.api.auth.LoginFlow;
 import org.openpista.api.auth.ProviderAuthStatus;
 import org.openpista.api.config.ConfigurationLoader;
+import org.openpista.api.settings.SettingsSection;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -40,6 +41,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * below it takes per-vendor endpoint overrides as {@code <provider>.<key>} properties, see {@link
  * Endpoints}.
  */
+@SettingsSection(value = "auth", pid = AuthComponent.PID, tables = {"openai", "anthropic", "openrouter", "github-copilot"},
+        formats = {"authorize_url=url", "token_url=url", "device_url=url", "key_url=url", "copilot_token_url=url",
+            "redirect_uri=url", "api_url=url"})
 @Component(service = {AuthService.class, CredentialStore.class}, configurationPid = AuthComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 @Designate(ocd = AuthComponent.Config.class)
@@ -51,15 +55,18 @@ public final class AuthComponent implements AuthService, CredentialStore {
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
 
     /** Settings of {@code [auth]}. */
-    @ObjectClassDefinition(name = "openpista logins", description = "Provider logins and credentials.toml.")
+    @ObjectClassDefinition(name = "Logins", description = "Provider logins (openpista auth login) and credentials.toml.")
     public @interface Config {
-        @AttributeDefinition(name = "Login timeout (s)", description = "How long a login waits for the browser, code or device.")
+        @AttributeDefinition(name = "Login timeout", description = "Seconds a login waits for the browser, code or device.",
+                min = "1", max = "86400")
         int login_timeout_secs() default 600;
 
-        @AttributeDefinition(name = "HTTP timeout (s)", description = "How long a request to a login endpoint may take.")
+        @AttributeDefinition(name = "HTTP timeout", description = "Seconds a request to a login endpoint may take.", min = "1",
+                max = "3600")
         int http_timeout_secs() default 30;
 
-        @AttributeDefinition(name = "Refresh check (s)", description = "How often the daemon looks for tokens to refresh.")
+        @AttributeDefinition(name = "Refresh check", description = "Seconds between the daemon's looks for tokens to refresh.",
+                min = "1", max = "86400")
         int refresh_check_secs() default 60;
     }
 

@@ -30,6 +30,7 @@ import org.openpista.api.channel.ReplySink;
 import org.openpista.api.cron.CronJob;
 import org.openpista.api.cron.CronJobSpec;
 import org.openpista.api.cron.CronService;
+import org.openpista.api.settings.SettingsSection;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -52,6 +53,7 @@ import org.slf4j.LoggerFactory;
  * time the daemon was down are counted and reported once at start, never replayed in a burst. When
  * a job names a channel and target, its answer is delivered there through that channel's adapter.
  */
+@SettingsSection(value = "cron", pid = CronScheduler.PID, entries = "jobs")
 @Component(service = CronService.class, configurationPid = CronScheduler.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 @Designate(ocd = CronScheduler.Config.class)

@@ -25,6 +25,7 @@ import org.openpista.api.channel.InboundMessage;
 import org.openpista.api.channel.ProgressEvent;
 import org.openpista.api.channel.ReplySink;
 import org.openpista.api.session.SessionRouter;
+import org.openpista.api.settings.SettingsSection;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -49,6 +50,7 @@ import org.slf4j.LoggerFactory;
  * background or under a service manager never touches its standard input. The adapter is
  * registered by hand for the same reason: without a terminal there is no channel to list.
  */
+@SettingsSection(value = "channels.cli", pid = CliChannel.PID)
 @Component(service = {}, immediate = true, configurationPid = CliChannel.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = CliChannel.Config.class)
@@ -64,9 +66,10 @@ public class CliChannel implements ChannelAdapter {
     static final String CONVERSATION = "cli:local";
 
     /** {@code [channels.cli]} */
-    @ObjectClassDefinition(name = "openpista terminal channel", description = "Chat on the terminal of a foreground daemon.")
+    @ObjectClassDefinition(name = "Terminal channel", description = "Chat on the terminal of a daemon started with start --foreground.")
     public @interface Config {
-        @AttributeDefinition(name = "Enabled", description = "Read messages from the terminal when the daemon runs in the foreground.")
+        @AttributeDefinition(name = "Enabled", description = "Read messages from the terminal when the daemon runs in the "
+                + "foreground (session cli:local).")
         boolean enabled() default true;
     }
 

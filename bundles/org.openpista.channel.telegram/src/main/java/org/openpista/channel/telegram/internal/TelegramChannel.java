@@ -26,6 +26,7 @@ import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.model.ModelSelector;
 import org.openpista.api.session.SessionRouter;
+import org.openpista.api.settings.SettingsSection;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -35,6 +36,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
@@ -62,6 +64,8 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
  * update kinds the bot handles. Stopping leaves the webhook set: Telegram keeps what it cannot
  * deliver and delivers it again once the daemon is back.
  */
+@SettingsSection(value = "channels.telegram", pid = TelegramChannel.PID, env = "token=TELEGRAM_BOT_TOKEN",
+        formats = {"api_url=url", "webhook_url=url", "webhook_secret=word"})
 @Component(service = ChannelAdapter.class, property = ChannelAdapter.CHANNEL + "=" + UpdateHandler.CHANNEL,
         configurationPid = TelegramChannel.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 @Designate(ocd = TelegramChannel.Config.class)
@@ -87,21 +91,25 @@ public final class TelegramChannel implements ChannelAdapter {
             description = "A Telegram bot (long polling) that talks to the agent, one session per chat.")
     public @interface Config {
 
-        @AttributeDefinition(name = "Enabled", description = "Run the bot (openpista start).")
+        @AttributeDefinition(name = "Enabled", description = "Run the bot in the daemon (openpista start); openpista "
+                + "telegram start runs it either way.")
         boolean enabled() default false;
 
-        @AttributeDefinition(name = "Bot token", description = "The token from @BotFather; TELEGRAM_BOT_TOKEN overrides it.")
+        @AttributeDefinition(name = "Bot token", description = "The token from @BotFather (openpista telegram setup checks "
+                + "and saves it).", type = AttributeType.PASSWORD)
         String _token() default "";
 
         @AttributeDefinition(name = "API URL",
-                description = "The Bot API root, scheme://host[:port]; empty for Telegram's own server.")
+                description = "The Bot API root, scheme://host[:port]; empty: Telegram's own server.")
         String api_url() default "";
 
         @AttributeDefinition(name = "Allowed users",
-                description = "Numeric Telegram user ids that may talk to the bot; others must be paired.")
+                description = "Numeric Telegram user ids that may talk to the bot; anybody else gets a pairing code "
+                        + "for you to approve.")
         long[] allowed_users() default {};
 
-        @AttributeDefinition(name = "Long poll timeout (s)", description = "How long one getUpdates waits for news (1-50).")
+        @AttributeDefinition(name = "Long poll timeout", description = "Seconds one getUpdates waits for news.", min = "1",
+                max = "50")
         int poll_timeout_secs() default 50;
 
         @AttributeDefinition(name = "Webhook URL", description = "The public HTTPS URL Telegram posts updates to; it must "
@@ -110,7 +118,8 @@ public final class TelegramChannel implements ChannelAdapter {
         String webhook_url() default "";
 
         @AttributeDefinition(name = "Webhook secret", description = "Telegram sends it with every webhook request "
-                + "(A-Z, a-z, 0-9, _ and -, at most 256); empty: generated and saved to config.toml.")
+                + "(A-Z, a-z, 0-9, _ and -); empty: generated and saved to config.toml.", min = "1", max = "256",
+                type = AttributeType.PASSWORD)
         String _webhook_secret() default "";
     }
 
@@ -170,8 +179,16 @@ public final class TelegramChannel implements ChannelAdapter {
     /** Long polling only; for tests. */
     TelegramChannel(AgentGateway gateway, Pairings pairings, Config config, Path stateDir, Map<String, String> launcher,
             Duration firstBackoff) {
-        this(gateway, pairings, config, new Environment(stateDir, (section, key, value) -> {
-            throw new IOException("long polling saves nothing");
+        this(gateway, pairings, config, new Environment(stateDir, new ConfigFileEditor() {
+            @Override
+            public Path setSecret(String section, String key, String value) throws IOException {
+                throw new IOException("long polling saves nothing");
+            }
+
+            @Override
+            public Path set(String section, Map<String, ?> values) throws IOException {
+                throw new IOException("long polling saves nothing");
+            }
         }, launcher, firstBackoff, WebhookServer.NONE));
     }
 

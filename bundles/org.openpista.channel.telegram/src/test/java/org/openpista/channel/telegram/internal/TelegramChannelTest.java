@@ -51,9 +51,18 @@ class TelegramChannelTest {
     final List<TelegramChannel> channels = new CopyOnWriteArrayList<>();
     /** What the channel asked to save in config.toml: "section key" → value (the file itself is the config bundle's job). */
     final Map<String, String> saved = new ConcurrentHashMap<>();
-    final ConfigFileEditor savedSecrets = (section, key, value) -> {
-        saved.put(section + " " + key, value);
-        return home.resolve("config.toml");
+    final ConfigFileEditor savedSecrets = new ConfigFileEditor() {
+        @Override
+        public Path setSecret(String section, String key, String value) {
+            saved.put(section + " " + key, value);
+            return home.resolve("config.toml");
+        }
+
+        @Override
+        public Path set(String section, Map<String, ?> values) {
+            values.forEach((key, value) -> saved.put(section + " " + key, String.valueOf(value)));
+            return home.resolve("config.toml");
+        }
     };
 
     @AfterEach

@@ -10,6 +10,7 @@ import java.util.List;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.ChannelAdapter;
 import org.openpista.api.pairing.ChannelPairing;
+import org.openpista.api.settings.SettingsSection;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -18,8 +19,10 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * The services are registered by hand rather than declared, because which ones exist depends on
  * the configured mode.
  */
+@SettingsSection(value = "channels.whatsapp", pid = WhatsAppChannel.PID,
+        env = {"session_dir=WHATSAPP_SESSION_DIR", "bridge_path=WHATSAPP_BRIDGE_PATH"},
+        formats = {"session_dir=path", "bridge_path=path", "allowed_numbers=digits", "phone_number_id=digits", "api_url=url"})
 @Component(service = {}, configurationPid = WhatsAppChannel.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         immediate = true)
 @Designate(ocd = WhatsAppChannel.Config.class)
@@ -50,17 +56,21 @@ public class WhatsAppChannel {
     @ObjectClassDefinition(name = "openpista WhatsApp channel",
             description = "WhatsApp through the Baileys bridge (personal account) or the Cloud API (business account).")
     public @interface Config {
-        @AttributeDefinition(name = "Enabled", description = "Whether the channel runs.")
+        @AttributeDefinition(name = "Enabled", description = "Run the channel in the daemon (openpista start); openpista "
+                + "whatsapp start runs it either way.")
         boolean enabled() default false;
 
-        @AttributeDefinition(name = "Mode", description = "bridge (personal account, QR pairing) or cloud (Cloud API).")
+        @AttributeDefinition(name = "Mode", description = "bridge: a personal account linked by QR code (openpista whatsapp); "
+                + "cloud: a business account through the Cloud API.", options = {@Option(value = "bridge", label = "bridge"),
+                    @Option(value = "cloud", label = "cloud")})
         String mode() default "bridge";
 
         @AttributeDefinition(name = "Session folder", description = "Where the bridge keeps the pairing; "
-                + "default HOME/whatsapp-session.")
+                + "empty: whatsapp-session in the openpista home.")
         String session_dir() default "";
 
-        @AttributeDefinition(name = "Bridge", description = "The bridge program; default the bundled one.")
+        @AttributeDefinition(name = "Bridge", description = "The bridge program (a .js file or its folder, run with node); "
+                + "empty: the bundled one. A bridge of your own must have its node_modules installed.")
         String bridge_path() default "";
 
         @AttributeDefinition(name = "Allowed numbers", description = "Who may talk to the agent; \"*\" for everybody. "
@@ -70,13 +80,15 @@ public class WhatsAppChannel {
         @AttributeDefinition(name = "Phone number id", description = "Cloud API: the business number's id.")
         String phone_number_id() default "";
 
-        @AttributeDefinition(name = "Access token", description = "Cloud API: the access token.")
+        @AttributeDefinition(name = "Access token", description = "Cloud API: the access token.", type = AttributeType.PASSWORD)
         String _access_token() default "";
 
-        @AttributeDefinition(name = "Verify token", description = "Cloud API: the webhook's verify token.")
+        @AttributeDefinition(name = "Verify token", description = "Cloud API: the webhook's verify token.",
+                type = AttributeType.PASSWORD)
         String _verify_token() default "";
 
-        @AttributeDefinition(name = "App secret", description = "Cloud API: the app secret signing webhook deliveries.")
+        @AttributeDefinition(name = "App secret", description = "Cloud API: the app secret signing webhook deliveries.",
+                type = AttributeType.PASSWORD)
         String _app_secret() default "";
 
         @AttributeDefinition(name = "API URL", description = "Cloud API: the Graph API root; default "

@@ -1,22 +1,21 @@
 package org.openpista.runtime;
 
-import static org.openpista.runtime.CommandRuntime.START_TIMEOUT;
-
+import java.time.Duration;
 import org.openpista.api.channel.ChannelAdapter;
 
-/** What a channel command waits for before it tells the user whether the channel came up. */
+/** What the daemon waits for before it tells the user where a channel answers. */
 final class ChannelStatus {
 
     private ChannelStatus() {}
 
     /**
+     * @param limit how long to wait at most
      * @param passing the starts of the statuses a channel shows while it is still coming up
      *     ({@code starting}, {@code connecting})
-     * @return the channel's status once it shows none of them any more, or after {@link
-     *     CommandRuntime#START_TIMEOUT}
+     * @return the channel's status once it shows none of them any more, or after the limit
      */
-    static String awaitSettled(ChannelAdapter channel, String... passing) throws InterruptedException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    static String awaitSettled(ChannelAdapter channel, Duration limit, String... passing) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
         String status = channel.status();
         while (startsWithAny(status, passing) && System.nanoTime() < deadline) {
             Thread.sleep(50);

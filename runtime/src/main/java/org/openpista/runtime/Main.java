@@ -2,6 +2,10 @@ package org.openpista.runtime;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.logging.Level;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -9,7 +13,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-/** The {@code openpista} command line. */
+/**
+ * The {@code openpista} command line: Felix start-up and a dispatcher. Its own commands are the
+ * ones that make or reach the process ({@code run}, {@code start}, {@code stop}, {@code shell});
+ * every other word is a command a bundle brings ({@link BundleCommands}).
+ */
 @Command(
         name = "openpista",
         mixinStandardHelpOptions = true,
@@ -19,8 +27,7 @@ import picocli.CommandLine.ScopeType;
             "",
             "Configuration: $OPENPISTA_HOME/config.toml (default ~/.openpista/config.toml)."
         },
-        subcommands = {RunCommand.class, StartCommand.class, StopCommand.class, ShellCommand.class, PluginsCommand.class,
-            WebCommand.class, WhatsAppCommand.class, TelegramCommand.class, AuthCommand.class, ModelCommand.class, SkillsCommand.class,
+        subcommands = {RunCommand.class, StartCommand.class, StopCommand.class, ShellCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Run 'openpista COMMAND --help' for the options of a command."})
 public final class Main implements Runnable {
@@ -29,6 +36,8 @@ public final class Main implements Runnable {
     static final int FAILED = 1;
     /** Exit code for bad usage or configuration. */
     static final int USAGE = 2;
+    /** The launcher's own commands; any other word is a bundle's. */
+    static final Set<String> BUILT_IN = Set.of("run", "start", "stop", "shell", "help");
 
     @Option(names = "--home", paramLabel = "DIR", scope = ScopeType.INHERIT,
             description = "The openpista home folder (default: $OPENPISTA_HOME or ~/.openpista).")
@@ -43,9 +52,12 @@ public final class Main implements Runnable {
                     + "the log file HOME/logs/openpista.0.log always gets info).")
     String logLevel;
 
-    @Option(names = "--debug", scope = ScopeType.INHERIT,
-            description = "Write a debug log to HOME/debug.log.")
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Write a debug log to HOME/debug.log.")
     boolean debug;
+
+    @Option(names = {"-s", "--session"}, paramLabel = "SESSION", hidden = true,
+            description = "The terminal UI's session (the TUI is not here yet).")
+    String session;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -63,15 +75,45 @@ public final class Main implements Runnable {
                 return failed(e, new PrintWriter(System.err, true));
             }
         }
+        String word = commandWord(args);
+        if (word == null && !List.of(args).contains("--version") && !List.of(args).contains("-V")) {
+            Main main = new Main();
+            try {
+                new CommandLine(main).setUnmatchedArgumentsAllowed(true).parseArgs(withoutHelp(args));
+            } catch (CommandLine.ParameterException e) {
+                return usage(e);
+            }
+            return main.overview();
+        }
+        if (word != null && !BUILT_IN.contains(word)) {
+            Main main = new Main();
+            try {
+                new CommandLine(main).setUnmatchedArgumentsAllowed(true).parseArgs(globalOptions(args, word));
+            } catch (CommandLine.ParameterException e) {
+                return usage(e);
+            }
+            try {
+                return BundleCommands.run(main, word, args);
+            } catch (Exception e) {
+                return failed(e, new PrintWriter(System.err, true));
+            }
+        }
+        return commandLine().execute(args);
+    }
+
+    /** @return the command line with the launcher's own commands and its error handling */
+    static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> failed(error, cmd.getErr()));
-        commandLine.setParameterExceptionHandler((error, arguments) -> {
-            PrintWriter err = error.getCommandLine().getErr();
-            err.println("openpista: " + error.getMessage());
-            err.println("Run '" + error.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
-            return USAGE;
-        });
-        return commandLine.execute(args);
+        commandLine.setParameterExceptionHandler((error, arguments) -> usage(error));
+        return commandLine;
+    }
+
+    private static int usage(CommandLine.ParameterException error) {
+        PrintWriter err = error.getCommandLine().getErr();
+        err.println("openpista: " + error.getMessage());
+        err.println("Run '" + error.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+        return USAGE;
     }
 
     private static int failed(Exception error, PrintWriter err) {
@@ -81,10 +123,71 @@ public final class Main implements Runnable {
         return FAILED;
     }
 
+    /** @return the first word that is neither an option nor an option's value, or {@code null} */
+    static String commandWord(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--home", "--config", "--log-level", "-s", "--session" -> i++;
+                default -> {
+                    if (!args[i].startsWith("-")) {
+                        return args[i];
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** @return the arguments before the command word: the global options */
+    private static String[] globalOptions(String[] args, String word) {
+        List<String> before = new ArrayList<>();
+        for (String arg : args) {
+            if (arg.equals(word)) {
+                break;
+            }
+            before.add(arg);
+        }
+        return before.toArray(new String[0]);
+    }
+
+    /** @return the launcher's commands and the bundles' commands, for messages */
+    static List<String> commandNames(List<String> bundleCommands) {
+        List<String> names = new ArrayList<>(List.of("run", "start", "stop", "shell"));
+        bundleCommands.stream().filter(name -> !names.contains(name)).forEach(names::add);
+        return names;
+    }
+
     @Override
     public void run() {
-        // no command: the terminal UI will live here; until then, show what there is
-        spec.commandLine().usage(spec.commandLine().getOut());
+        spec.commandLine().usage(System.out);
+    }
+
+    /** No command ({@code openpista}, {@code openpista --help}): the usage, with the commands the installed bundles bring. */
+    int overview() {
+        if (session != null) {
+            System.err.println("openpista: the terminal UI is not part of this version yet; continue a session with: "
+                    + "openpista run -s " + session + " -e \"...\"");
+            return USAGE;
+        }
+        try {
+            return BundleCommands.inFramework(this, runtime -> {
+                CommandLine full = commandLine();
+                for (Map.Entry<String, Object> command : BundleCommands.all(runtime.context()).entrySet()) {
+                    if (!BUILT_IN.contains(command.getKey())) {
+                        full.addSubcommand(command.getKey(), new CommandLine(command.getValue()));
+                    }
+                }
+                full.usage(System.out);
+                return 0;
+            });
+        } catch (Exception e) {
+            commandLine().usage(System.out);
+            return 0;
+        }
+    }
+
+    private static String[] withoutHelp(String[] args) {
+        return List.of(args).stream().filter(arg -> !arg.equals("--help") && !arg.equals("-h")).toArray(String[]::new);
     }
 
     /** @return the home folder and configuration file this invocation uses */

@@ -2,17 +2,20 @@ package org.openpista.runtime;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Method;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
@@ -24,65 +27,89 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.Filter;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.util.tracker.ServiceTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An embedded Felix framework with the bundles of some features installed. The launcher's own
- * class path (the API and SLF4J) is exported to the bundles through the system bundle, so launcher
- * and bundles share those types.
+ * An embedded Felix framework with the bundles of some features installed at their features' start
+ * levels. The launcher's own class path (the API, SLF4J, picocli) is exported to the bundles
+ * through the system bundle, so launcher and bundles share those types.
  *
- * <p>Start-up happens in two steps so that a broken configuration starts nothing: first the
- * infrastructure (Declarative Services, Configuration Admin, the configuration bundle) to read
- * and validate {@code config.toml}; then everything else. Each process gets a fresh bundle cache in
- * a temporary folder; bundles are installed by reference, so nothing is copied.
+ * <p>Start-up happens in two steps so that a broken configuration starts nothing: the framework
+ * starts at level 1 (the infrastructure that reads and validates {@code config.toml}), then rises
+ * to the highest level. Which bundle is infrastructure is the distribution's business (its
+ * features' start levels), not the launcher's. Each process gets a fresh bundle cache in a
+ * temporary folder; bundles are installed by reference, so nothing is copied.
  */
 final class OsgiRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OsgiRuntime.class);
-
-    /** Started first, to read the configuration before anything else runs. */
-    private static final List<String> INFRASTRUCTURE = List.of(
-            "org.apache.felix.log", "org.apache.felix.configadmin", "org.apache.felix.scr", "org.openpista.config");
+    /** How long a missing service is waited for before failed components are reported instead. */
+    private static final Duration FAILURE_GRACE = Duration.ofSeconds(2);
 
     private final Framework framework;
     private final Path storage;
-    private final List<Bundle> bundles;
+    private final int topLevel;
 
-    private OsgiRuntime(Framework framework, Path storage, List<Bundle> bundles) {
+    private OsgiRuntime(Framework framework, Path storage, int topLevel) {
         this.framework = framework;
         this.storage = storage;
-        this.bundles = bundles;
+        this.topLevel = topLevel;
     }
 
+    /** The highest start level a one-shot turn needs: the infrastructure (1) and the agent with its tools (2). */
+    static final int ONE_SHOT = 2;
+    /** Every feature: channels, the admin socket and FileInstall (3) as well. */
+    static final int EVERYTHING = Integer.MAX_VALUE;
+
     /**
-     * Initialises the framework and installs the bundles of the given features; nothing is started
-     * yet.
+     * Installs the bundles of the features up to a start level and starts the framework at level 1.
+     *
+     * @param maxLevel the highest feature start level to install
+     * @param plugins whether to install the jars in {@code HOME/plugins} (where FileInstall, a
+     *     bundle of a higher level, does not run)
      */
-    static OsgiRuntime create(Distribution distribution, Home home, List<String> features, Map<String, String> extra)
+    static OsgiRuntime create(Distribution distribution, Home home, int maxLevel, boolean plugins, Map<String, String> extra)
             throws BundleException, IOException {
         Path storage = Files.createTempDirectory("openpista-felix-");
+        Path pluginDir = home.dir().resolve("plugins");
         Map<String, Object> properties = new HashMap<>();
         properties.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         properties.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        properties.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, "1");
         properties.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, String.join(",",
-                exportsOf(ConfigurationLoader.class), exportsOf(LoggerFactory.class)));
+                exportsOf(ConfigurationLoader.class), exportsOf(LoggerFactory.class), exportsOf(picocli.CommandLine.class)));
         properties.put("felix.log.logger", new FelixLog());
         // components stay active while their bundle runs, instead of being torn down whenever
         // nobody holds their service for a moment (the launcher, a finished turn)
         properties.put("ds.delayed.keepInstances", "true");
-        // the OSGi log (Felix Log) only relays to SLF4J; it needs no history of its own, and it must
-        // pass info entries on (its own default is warn), since SLF4J decides what is written
+        // the OSGi log (Felix Log) only relays to SLF4J; it must pass info entries on (its own
+        // default is warn), since SLF4J decides what is written
         properties.put("org.apache.felix.log.maxSize", "20");
         properties.put("org.osgi.service.log.admin.loglevel", "INFO");
-        // Felix HTTP (the web feature) listens only once the web channel has configured its address
-        // and port, never on its default 0.0.0.0:8080
+        // Felix HTTP listens only once the web channel has configured address and port, never on
+        // its default 0.0.0.0:8080
         properties.put("org.apache.felix.http.require.config", "true");
+        // FileInstall (where installed): jars in plugins/ come and go with the files, scanned at once
+        properties.put("felix.fileinstall.dir", pluginDir.toString());
+        properties.put("felix.fileinstall.poll", "1000");
+        properties.put("felix.fileinstall.noInitialDelay", "true");
+        properties.put("felix.fileinstall.filter", ".*\\.jar");
+        properties.put("felix.fileinstall.log.default", "jul");
+        properties.put("felix.fileinstall.log.level", "3");
+        properties.put("felix.fileinstall.enableConfigSave", "false");
+        // Gogo is served on the admin socket only: its own console must never read the terminal
+        properties.put("gosh.args", "--nointeractive --noshutdown");
         properties.put(ConfigurationLoader.HOME_PROPERTY, home.dir().toString());
         properties.put(ConfigurationLoader.FILE_PROPERTY, home.configFile().toString());
         properties.put("openpista.dist", distribution.dir().toString());
@@ -95,57 +122,97 @@ final class OsgiRuntime implements AutoCloseable {
         framework.init();
         BundleContext context = framework.getBundleContext();
         List<Bundle> installed = new ArrayList<>();
-        for (String feature : features) {
-            for (Path jar : distribution.bundles(feature)) {
-                installed.add(context.installBundle("reference:" + jar.toUri()));
+        int top = 1;
+        for (String feature : distribution.features()) {
+            int level = distribution.startLevel(feature);
+            if (level > maxLevel) {
+                continue;
             }
+            top = Math.max(top, level);
+            for (Path jar : distribution.bundles(feature)) {
+                installed.add(install(context, "reference:" + jar.toUri(), level));
+            }
+        }
+        if (plugins) {
+            installPlugins(context, pluginDir, top);
         }
         framework.start();
         Warmup.bundles(installed);
-        return new OsgiRuntime(framework, storage, installed);
+        return new OsgiRuntime(framework, storage, top);
     }
 
-    /** Starts the infrastructure, then reads, validates and applies the configuration. */
-    ConfigReport loadConfiguration(Duration timeout) throws ConfigException, BundleException {
-        for (String name : INFRASTRUCTURE) {
-            Bundle bundle = bundle(name);
-            if (bundle == null) {
-                throw new IllegalStateException("the distribution lacks the bundle " + name);
-            }
-            bundle.start(Bundle.START_TRANSIENT);
+    /** Installs a bundle at a start level and marks it to start when the framework reaches it. */
+    private static Bundle install(BundleContext context, String location, int level) throws BundleException {
+        Bundle bundle = context.installBundle(location);
+        bundle.adapt(BundleStartLevel.class).setStartLevel(level);
+        if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+            bundle.start(Bundle.START_ACTIVATION_POLICY);
         }
-        ConfigurationLoader loader = awaitService(ConfigurationLoader.class, null, timeout);
-        return loader.load();
+        return bundle;
     }
 
-    /**
-     * Starts every installed bundle not started yet.
-     *
-     * @throws RuntimeProblem naming each bundle that could not start and why
-     */
-    void startAll() {
-        List<String> failures = new ArrayList<>();
-        for (Bundle bundle : bundles) {
-            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null || bundle.getState() == Bundle.ACTIVE) {
-                continue;
-            }
+    /** The plugins of the home, at the top level; one that cannot be installed is logged and skipped. */
+    private static void installPlugins(BundleContext context, Path dir, int level) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<Path> jars;
+        try (Stream<Path> files = Files.list(dir)) {
+            jars = files.filter(path -> path.toString().endsWith(".jar")).sorted(Comparator.naturalOrder()).toList();
+        }
+        for (Path jar : jars) {
             try {
-                bundle.start(Bundle.START_TRANSIENT);
-            } catch (BundleException e) {
-                failures.add(bundle.getSymbolicName() + ": " + oneLine(e.getMessage()));
+                // the location FileInstall gives the same file, so a daemon's FileInstall knows it as its own
+                install(context, jar.toUri().normalize().toString(), level);
+            } catch (BundleException | RuntimeException e) {
+                LOG.warn("Cannot install the plugin {}: {}", jar, oneLine(e.getMessage()));
+                System.err.println("openpista: warning: cannot install the plugin " + jar + ": " + oneLine(e.getMessage()));
             }
-        }
-        if (!failures.isEmpty()) {
-            throw new RuntimeProblem("some bundles cannot start: " + String.join("; ", failures));
         }
     }
 
     /**
-     * Waits for a service.
+     * Waits for the configuration bundle (started at level 1) and returns what its load found.
+     *
+     * @throws ConfigException when {@code config.toml} cannot be used
+     */
+    ConfigReport configuration(Duration timeout) throws ConfigException {
+        return awaitService(ConfigurationLoader.class, null, timeout).report();
+    }
+
+    /**
+     * Raises the framework to its highest start level, so every installed bundle starts.
+     *
+     * @return one line per bundle that could not start: {@code name: problem}
+     */
+    List<String> startAll() throws InterruptedException {
+        List<String> failures = new CopyOnWriteArrayList<>();
+        CountDownLatch changed = new CountDownLatch(1);
+        FrameworkListener listener = event -> {
+            if (event.getType() == FrameworkEvent.ERROR && event.getBundle() != null) {
+                failures.add(event.getBundle().getSymbolicName() + ": "
+                        + oneLine(event.getThrowable() == null ? "" : event.getThrowable().getMessage()));
+            }
+        };
+        BundleContext context = framework.getBundleContext();
+        context.addFrameworkListener(listener);
+        try {
+            framework.adapt(FrameworkStartLevel.class).setStartLevel(topLevel, event -> changed.countDown());
+            changed.await();
+        } finally {
+            context.removeFrameworkListener(listener);
+        }
+        return List.copyOf(failures);
+    }
+
+    /**
+     * Waits for a service. When it has not appeared after a moment and components failed to
+     * activate (a database that cannot be opened, say), their failures are reported at once
+     * rather than after the whole timeout.
      *
      * @param filter an additional LDAP filter, or {@code null}
      * @return the service
-     * @throws RuntimeProblem when it does not appear in time
+     * @throws RuntimeProblem when it does not appear in time, naming what failed
      */
     <S> S awaitService(Class<S> type, String filter, Duration timeout) {
         BundleContext context = framework.getBundleContext();
@@ -158,13 +225,25 @@ final class OsgiRuntime implements AutoCloseable {
         }
         ServiceTracker<S, S> tracker = new ServiceTracker<>(context, full, null);
         tracker.open();
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
         try {
-            S service = tracker.waitForService(timeout.toMillis());
-            if (service == null) {
-                throw new RuntimeProblem("the service " + type.getSimpleName() + (filter == null ? "" : " " + filter)
-                        + " did not start within " + timeout.toSeconds() + " s" + diagnosis());
+            while (true) {
+                S service = tracker.waitForService(100);
+                if (service != null) {
+                    return service;
+                }
+                String what = "the service " + type.getSimpleName() + (filter == null ? "" : " " + filter);
+                if (System.nanoTime() - start > FAILURE_GRACE.toNanos()) {
+                    List<String> failed = componentFailures();
+                    if (!failed.isEmpty()) {
+                        throw new RuntimeProblem(what + " cannot start: " + String.join("; ", failed));
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new RuntimeProblem(what + " did not start within " + timeout.toSeconds() + " s" + diagnosis());
+                }
             }
-            return service;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RuntimeProblem("interrupted while waiting for " + type.getSimpleName());
@@ -179,28 +258,69 @@ final class OsgiRuntime implements AutoCloseable {
         return framework.getBundleContext();
     }
 
-    private Bundle bundle(String symbolicName) {
-        for (Bundle bundle : bundles) {
-            if (symbolicName.equals(bundle.getSymbolicName())) {
-                return bundle;
+    /**
+     * The components whose activation failed, with the first line of their failure, read from
+     * Declarative Services' runtime service (through reflection: the launcher does not share those
+     * packages with the bundles).
+     */
+    private List<String> componentFailures() {
+        List<String> failures = new ArrayList<>();
+        BundleContext context = framework.getBundleContext();
+        String runtimeType = "org.osgi.service.component.runtime.ServiceComponentRuntime";
+        ServiceReference<?> reference = context.getServiceReference(runtimeType);
+        Object scr = reference == null ? null : context.getService(reference);
+        if (scr == null) {
+            return failures;
+        }
+        try {
+            Class<?> api = scr.getClass().getClassLoader().loadClass(runtimeType);
+            Method descriptions = api.getMethod("getComponentDescriptionDTOs", Bundle[].class);
+            Class<?> descriptionType = api.getClassLoader().loadClass("org.osgi.service.component.runtime.dto.ComponentDescriptionDTO");
+            Method configurations = api.getMethod("getComponentConfigurationDTOs", descriptionType);
+            for (Object description : (Collection<?>) descriptions.invoke(scr, (Object) new Bundle[0])) {
+                for (Object configuration : (Collection<?>) configurations.invoke(scr, description)) {
+                    int state = configuration.getClass().getField("state").getInt(configuration);
+                    if (state == 16) { // ComponentConfigurationDTO.FAILED_ACTIVATION
+                        Object failure = configuration.getClass().getField("failure").get(configuration);
+                        String name = (String) description.getClass().getField("name").get(description);
+                        failures.add(shortName(name) + " failed: " + firstCause(String.valueOf(failure)));
+                    }
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("Cannot read the state of the components", e);
+        } finally {
+            context.ungetService(reference);
+        }
+        return failures;
+    }
+
+    /** @return the message of the innermost cause in a stack trace's text, which names what is wrong */
+    static String firstCause(String trace) {
+        String message = trace.lines().findFirst().orElse("");
+        for (String line : trace.lines().toList()) {
+            if (line.startsWith("Caused by: ")) {
+                message = line.substring("Caused by: ".length());
             }
         }
-        return null;
+        int colon = message.indexOf(": ");
+        return oneLine(colon > 0 && message.substring(0, colon).matches("[\\w.$]+") ? message.substring(colon + 2) : message);
+    }
+
+    private static String shortName(String component) {
+        int dot = component.lastIndexOf('.');
+        return dot < 0 ? component : component.substring(dot + 1);
     }
 
     private String diagnosis() {
         List<String> notActive = new ArrayList<>();
-        for (Bundle bundle : bundles) {
+        for (Bundle bundle : framework.getBundleContext().getBundles()) {
             if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null && bundle.getState() != Bundle.ACTIVE
-                    && bundle.getHeaders().get(Constants.BUNDLE_ACTIVATOR) == null && isOpenpista(bundle)) {
+                    && bundle.getBundleId() != 0) {
                 notActive.add(bundle.getSymbolicName());
             }
         }
         return notActive.isEmpty() ? "" : " (not active: " + String.join(", ", notActive) + ")";
-    }
-
-    private static boolean isOpenpista(Bundle bundle) {
-        return bundle.getSymbolicName() != null && bundle.getSymbolicName().startsWith("org.openpista.");
     }
 
     @Override
@@ -222,8 +342,7 @@ final class OsgiRuntime implements AutoCloseable {
      * Wakes the selector threads of the JDK's HTTP clients the bundles created, so they leave
      * native code. On exit, a Java 17 VM waits up to 300 ms for every thread that sits in native
      * code, and an HTTP client's selector waits in epoll until the client is garbage collected
-     * (Java 21 added {@code HttpClient.close()}; 17 has nothing to stop it). The bundles are stopped
-     * by now, so nothing uses those clients any more.
+     * (Java 21 added {@code HttpClient.close()}). The bundles are stopped by now.
      */
     private static void releaseHttpSelectors() {
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
@@ -269,10 +388,5 @@ final class OsgiRuntime implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("Could not delete {}", dir, e);
         }
-    }
-
-    /** Set of symbolic names of the infrastructure bundles, for tests. */
-    static Set<String> infrastructure() {
-        return Set.copyOf(INFRASTRUCTURE);
     }
 }

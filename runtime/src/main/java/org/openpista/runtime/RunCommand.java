@@ -1,6 +1,6 @@
 package org.openpista.runtime;
 
-import static org.openpista.runtime.CommandRuntime.START_TIMEOUT;
+import static org.openpista.runtime.BundleCommands.START_TIMEOUT;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -66,9 +66,9 @@ final class RunCommand implements Callable<Integer> {
         Phases phases = new Phases(LOG);
         Warmup.start();
         int status;
-        // skills: the catalog is activated with the agent (it contributes to the prompt); the docker and
-        // wasm sandboxes stay inactive until a skill of their mode runs (bench/skills-overhead.sh measures it)
-        try (OsgiRuntime runtime = OsgiRuntime.create(Distribution.locate(), home, List.of("core", "skills"), Map.of())) {
+        // the features a one-shot turn needs (no channels, no admin socket) and the home's plugins; the
+        // docker and wasm sandboxes stay inactive until a skill of their mode runs (bench/skills-overhead.sh)
+        try (OsgiRuntime runtime = OsgiRuntime.create(Distribution.locate(), home, OsgiRuntime.ONE_SHOT, true, Map.of())) {
             phases.mark("framework installed");
             status = runTurn(runtime, sessionId, phases, out, err);
         }
@@ -80,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
             throws BundleException, InterruptedException {
         ConfigReport report;
         try {
-            report = runtime.loadConfiguration(START_TIMEOUT);
+            report = runtime.configuration(START_TIMEOUT);
         } catch (ConfigException e) {
             err.println("openpista: " + e.getMessage());
             return Main.USAGE;
@@ -92,7 +92,10 @@ final class RunCommand implements Callable<Integer> {
             err.println("See README.md, section Configuration, for an example config.toml.");
             return Main.USAGE;
         }
-        runtime.startAll();
+        List<String> failures = runtime.startAll();
+        if (!failures.isEmpty()) {
+            throw new RuntimeProblem("some bundles cannot start: " + String.join("; ", failures));
+        }
         AgentGateway gateway = runtime.awaitService(AgentGateway.class, null, START_TIMEOUT);
         runtime.awaitService(LlmProvider.class, "(" + LlmProvider.NAME + "=" + report.provider() + ")", START_TIMEOUT);
         phases.mark("agent ready");

@@ -8,15 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.openpista.api.channel.ChannelAdapter;
-import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -51,81 +47,23 @@ final class StartCommand implements Callable<Integer> {
     @Option(names = "--detached", hidden = true, description = "Internal: the background child of 'openpista start'.")
     boolean detached;
 
-    /** How a daemon says where its web chat answers; the background launcher looks for it in daemon.out. */
-    static final String WEB_CHAT = "Web chat: ";
-    private static final String WEB_BUNDLE = "org.openpista.channel.web";
-    private static final Duration WEB_TIMEOUT = Duration.ofSeconds(10);
-
     @Override
-    public Integer call() throws IOException, BundleException, InterruptedException {
+    public Integer call() throws Exception {
         if (!foreground && !detached) {
-            return Background.launch(main, List.of("start"), System.out, System.err);
+            return Background.launch(main, System.out, System.err);
         }
-        List<String> features = allFeatures(Distribution.locate());
-        return new Daemon(main, new Daemon.Options(features, Set.of(), !detached, detached, this::announceWebChat)).run();
-    }
-
-    /**
-     * Once the daemon runs, says where the web chat answers, with its token ("printed with the URL"),
-     * when the web channel runs; why not, when it is enabled but cannot listen. The background child
-     * writes into daemon.out, a log: it prints the URL only and {@link Background#launch} adds the
-     * token on the terminal.
-     */
-    private int announceWebChat(OsgiRuntime runtime, PrintStream out, PrintStream err) throws IOException, InterruptedException {
-        if (!webChannelActive(runtime)) {
-            return 0; // not in this distribution, or it failed to start (logged)
-        }
-        ChannelAdapter channel;
-        try {
-            channel = runtime.awaitService(ChannelAdapter.class, "(" + ChannelAdapter.CHANNEL + "=web)", WEB_TIMEOUT);
-        } catch (RuntimeProblem e) {
-            err.println("openpista: warning: web chat: " + e.getMessage());
-            return 0;
-        }
-        String status = ChannelStatus.awaitSettled(channel, "starting");
-        if (status.startsWith("listening on ")) {
-            String url = status.substring("listening on ".length()).split(" ")[0];
-            out.println(detached ? WEB_CHAT + url : webChatLine(url, WebCommand.WebConfig.read(main.resolveHome(), System.getenv())));
-            out.flush();
-        } else if (!status.startsWith("disabled")) {
-            err.println("openpista: warning: web chat: " + status);
-        }
-        return 0;
-    }
-
-    private static boolean webChannelActive(OsgiRuntime runtime) {
-        for (Bundle bundle : runtime.context().getBundles()) {
-            if (WEB_BUNDLE.equals(bundle.getSymbolicName()) && bundle.getState() == Bundle.ACTIVE) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** @return the line that tells the user where the web chat is, with the token it needs */
-    static String webChatLine(String url, WebCommand.WebConfig config) {
-        if (config.token().isEmpty()) {
-            // the channel generated one but could not save it (logged); it is nowhere to be read
-            return WEB_CHAT + url + " (its token could not be saved to config.toml; set one with: openpista web setup)";
-        }
-        return WEB_CHAT + url + "#token=" + config.token();
-    }
-
-    /** @return every feature of the distribution: core first, then daemon, then the rest by name */
-    static List<String> allFeatures(Distribution distribution) throws IOException {
-        List<String> features = new ArrayList<>();
-        try (Stream<Path> folders = Files.list(distribution.dir().resolve("bundles"))) {
-            folders.filter(Files::isDirectory).map(folder -> folder.getFileName().toString()).forEach(features::add);
-        }
-        features.sort(Comparator.comparing((String name) -> name.equals("core") ? 0 : name.equals("daemon") ? 1 : 2)
-                .thenComparing(Comparator.naturalOrder()));
-        return features;
+        return BundleCommands.inFramework(main, runtime -> {
+            // the daemon logs to the terminal in the foreground; the background child's output is daemon.out
+            Home home = main.setUpLogging(detached ? null : Level.INFO);
+            return new Daemon(home, new Daemon.Options(Set.of(), !detached, detached)).run(runtime, null);
+        });
     }
 
     /**
      * Runs a daemon command in the background: the same launcher, detached from the terminal
      * ({@code setsid}), its output in {@code HOME/logs/daemon.out}; waits until its admin socket
-     * answers. Used by {@code start} and by single-channel commands such as {@code web start}.
+     * answers, then shows what the daemon warned about and what its channels have to say (asked over
+     * the admin socket: the lines may hold secrets, which never go to daemon.out).
      */
     static final class Background {
 
@@ -133,12 +71,8 @@ final class StartCommand implements Callable<Integer> {
 
         private Background() {}
 
-        /**
-         * @param words the command words of the daemon, e.g. {@code start} or {@code web, start};
-         *     {@code --detached} is added
-         * @return the exit status for the command
-         */
-        static int launch(Main main, List<String> words, PrintStream out, PrintStream err)
+        /** @return the exit status for the command */
+        static int launch(Main main, PrintStream out, PrintStream err)
                 throws IOException, InterruptedException {
             ClientLogging.setUp(main);
             Home home = main.resolveHome();
@@ -170,7 +104,7 @@ final class StartCommand implements Callable<Integer> {
             if (main.debug) {
                 command.add("--debug");
             }
-            command.addAll(words);
+            command.add("start");
             command.add("--detached");
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -208,11 +142,9 @@ final class StartCommand implements Callable<Integer> {
             }
             out.println("openpista started in the background (PID " + child.pid() + ", home " + home.dir() + ")");
             out.println("log: " + home.logs().resolve("openpista.0.log") + "; admin: openpista shell; stop: openpista stop");
-            for (String line : printed) {
-                if (line.startsWith(WEB_CHAT)) {
-                    // the child leaves the token out of daemon.out; it is in config.toml (or the environment) by now
-                    String url = line.substring(WEB_CHAT.length()).strip();
-                    out.println(webChatLine(url, WebCommand.WebConfig.read(home, System.getenv())));
+            try (AdminClient client = AdminClient.connect(socket)) {
+                if (client != null) {
+                    client.execute("openpista:ready", out, err);
                 }
             }
             out.flush();

@@ -22,11 +22,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.openpista.api.admin.DaemonControl;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.AgentReply;
 import org.openpista.api.channel.ChannelAdapter;
 import org.openpista.api.channel.InboundMessage;
 import org.openpista.api.channel.ReplySink;
+import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.cron.CronJob;
 import org.openpista.api.cron.CronJobSpec;
 import org.openpista.api.cron.CronService;
@@ -124,9 +126,13 @@ public class CronScheduler implements CronService {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     volatile List<ChannelAdapter> channels = List.of();
 
+    /**
+     * @param daemon present only in the daemon: jobs run there, never in a one-shot command
+     */
     @Activate
-    public CronScheduler(@Reference AgentGateway gateway, BundleContext context, Config config) {
-        this(gateway, homeOf(context).resolve("cron.json"), Clock.systemUTC(), ZoneId.systemDefault(), true);
+    public CronScheduler(@Reference AgentGateway gateway, @Reference DaemonControl daemon, BundleContext context,
+            Config config) {
+        this(gateway, ConfigurationLoader.home(context).resolve("cron.json"), Clock.systemUTC(), ZoneId.systemDefault(), true);
         configure(config);
     }
 
@@ -419,11 +425,6 @@ public class CronScheduler implements CronService {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Path homeOf(BundleContext context) {
-        String home = context.getProperty("openpista.home");
-        return home == null || home.isBlank() ? Path.of(System.getProperty("user.home"), ".openpista") : Path.of(home);
     }
 
     /** For tests: the set of job ids. */

@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.felix.service.command.CommandProcessor;
+import org.openpista.api.admin.DaemonControl;
+import org.openpista.api.config.ConfigurationLoader;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -59,8 +61,13 @@ public class AdminSocketServer {
     private final Thread acceptor;
     private volatile boolean closed;
 
+    /**
+     * @param daemon present only in the daemon: the socket is the daemon's, a command's framework
+     *     has none
+     */
     @Activate
-    public AdminSocketServer(@Reference CommandProcessor processor, BundleContext context, Config config) throws IOException {
+    public AdminSocketServer(@Reference CommandProcessor processor, @Reference DaemonControl daemon, BundleContext context,
+            Config config) throws IOException {
         this(processor, socketOf(context, config), config.max_connections());
     }
 
@@ -174,7 +181,6 @@ public class AdminSocketServer {
         if (!config.socket().isBlank()) {
             return Path.of(config.socket());
         }
-        String home = context.getProperty("openpista.home");
-        return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") + "/.openpista" : home, "admin.sock");
+        return ConfigurationLoader.home(context).resolve("admin.sock");
     }
 }

@@ -70,7 +70,6 @@ import org.osgi.service.component.annotations.ReferencePolicy;
     "osgi.command.function=history",
     "osgi.command.function=providers",
     "osgi.command.function=tools",
-    "osgi.command.function=channels",
     "osgi.command.function=model",
     "osgi.command.function=reload",
     "osgi.command.function=send",
@@ -230,19 +229,6 @@ public class AgentCommands {
         rows.sort(Comparator.comparing(row -> row[0]));
         rows.forEach(row -> table.row((Object[]) row));
         return table.isEmpty() ? "no tools registered\n" : table.toString();
-    }
-
-    @Descriptor("list the running channels and their state")
-    public String channels() {
-        Table table = new Table("CHANNEL", "STATE", "BUNDLE");
-        for (ChannelAdapter adapter : channelAdapters) {
-            try {
-                table.row(adapter.id(), adapter.status(), bundleOf(adapter));
-            } catch (RuntimeException | LinkageError e) {
-                table.row(channelId(adapter), "failing: " + e.getMessage(), bundleOf(adapter));
-            }
-        }
-        return table.isEmpty() ? "no channels running\n" : table.toString();
     }
 
     @Descriptor("show the model new turns use")

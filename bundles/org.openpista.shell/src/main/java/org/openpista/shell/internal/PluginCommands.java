@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.felix.service.command.Descriptor;
+import org.openpista.api.config.ConfigurationLoader;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -223,8 +224,7 @@ public class PluginCommands {
     static Path pluginDir(BundleContext context) {
         String dir = context.getProperty(DIR_PROPERTY);
         if (dir == null || dir.isBlank()) {
-            String home = context.getProperty("openpista.home");
-            return Path.of(home == null ? System.getProperty("user.home") + "/.openpista" : home, "plugins");
+            return ConfigurationLoader.home(context).resolve("plugins");
         }
         return Path.of(dir);
     }

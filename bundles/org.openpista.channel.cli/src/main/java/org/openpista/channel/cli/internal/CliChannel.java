@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Locale;
@@ -46,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * message to the conversation {@value #CONVERSATION} (session {@code cli:local} until {@code /new}
  * starts another), answers are printed on standard output, tool activity and approval questions on
  * standard error, and {@code /quit} stops the daemon. It only reads when the launcher says a
- * terminal is attached (framework property {@value #CONSOLE_PROPERTY}), so a daemon in the
+ * terminal is attached ({@link DaemonControl#console()}), so a daemon in the
  * background or under a service manager never touches its standard input. The adapter is
  * registered by hand for the same reason: without a terminal there is no channel to list.
  */
@@ -58,10 +57,6 @@ public class CliChannel implements ChannelAdapter {
 
     /** The channel's configuration PID ({@code [channels.cli]}). */
     static final String PID = "org.openpista.channel.cli";
-    /** Framework property set by the launcher when the daemon runs in the foreground on a terminal. */
-    static final String CONSOLE_PROPERTY = "openpista.console";
-    /** Framework property: comma-separated channels this daemon runs, empty for every enabled one. */
-    static final String CHANNELS_PROPERTY = "openpista.channels";
     /** The conversation of the terminal. */
     static final String CONVERSATION = "cli:local";
 
@@ -88,15 +83,19 @@ public class CliChannel implements ChannelAdapter {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile SessionRouter router;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile DaemonControl daemon;
 
+    /**
+     * @param daemon present only in the daemon; the channel reads the terminal only when the daemon
+     *     runs it and a terminal is attached
+     */
     @Activate
-    public CliChannel(@Reference AgentGateway gateway, BundleContext context, Config config) {
+    public CliChannel(@Reference AgentGateway gateway, @Reference DaemonControl daemon, BundleContext context, Config config) {
         this(gateway, new FileInputStream(FileDescriptor.in),
                 new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8),
                 new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8),
-                wanted(context, config) ? context : null);
+                daemon.console() && daemon.runsChannel("cli", config.enabled()) ? context : null);
+        this.daemon = daemon;
     }
 
     /**
@@ -126,15 +125,6 @@ public class CliChannel implements ChannelAdapter {
         reader.setDaemon(true);
         reader.start();
         err.println("openpista: type a message and press Enter; /new starts a new session, /quit stops the daemon");
-    }
-
-    private static boolean wanted(BundleContext context, Config config) {
-        if (!config.enabled() || !Boolean.parseBoolean(context.getProperty(CONSOLE_PROPERTY))) {
-            return false;
-        }
-        String channels = context.getProperty(CHANNELS_PROPERTY);
-        return channels == null || channels.isBlank()
-                || Arrays.stream(channels.split(",")).map(String::strip).anyMatch("cli"::equals);
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
+import org.openpista.api.admin.DaemonControl;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.ChannelAdapter;
 import org.openpista.api.config.ConfigFileEditor;
@@ -74,9 +75,8 @@ public final class TelegramChannel implements ChannelAdapter {
     /** The configuration PID ({@code [channels.telegram]}). */
     static final String PID = "org.openpista.channel.telegram";
     /**
-     * Framework property of the daemon: the channels it was asked to run, comma-separated, empty for
-     * all enabled ones. {@code openpista telegram start} names {@code telegram}, which runs the bot
-     * even when the file does not enable it.
+     * Key of the launcher map: the channels the daemon runs, comma-separated (the daemon's decision,
+     * {@link DaemonControl#runsChannel}); without the key, the file's {@code enabled} decides.
      */
     static final String CHANNELS_PROPERTY = "openpista.channels";
     /** Framework (or system) property set by {@code openpista telegram start --token T}: the token to use. */
@@ -169,11 +169,16 @@ public final class TelegramChannel implements ChannelAdapter {
     private volatile boolean running;
     private volatile boolean stopped;
 
+    /**
+     * @param daemon present only in the daemon, which says whether the bot runs (a single-channel
+     *     daemon runs it even when the file does not enable it)
+     */
     @Activate
     public TelegramChannel(@Reference AgentGateway gateway, @Reference Pairings pairings,
-            @Reference ConfigFileEditor configEditor, Config config, BundleContext context) {
-        this(gateway, pairings, config, new Environment(stateDir(context), configEditor, launcherProperties(context),
-                Duration.ofMillis(500), new WhiteboardWebhookServer(context)));
+            @Reference ConfigFileEditor configEditor, @Reference DaemonControl daemon, Config config, BundleContext context) {
+        this(gateway, pairings, config, new Environment(stateDir(context), configEditor,
+                launcherProperties(context, daemon.runsChannel(UpdateHandler.CHANNEL, config.enabled())), Duration.ofMillis(500),
+                new WhiteboardWebhookServer(context)));
     }
 
     /** Long polling only; for tests. */
@@ -203,8 +208,9 @@ public final class TelegramChannel implements ChannelAdapter {
         this.pollTimeout = Math.max(1, Math.min(50, config.poll_timeout_secs()));
         String launcherToken = launcher.getOrDefault(TOKEN_PROPERTY, "");
         this.token = !launcherToken.isBlank() ? launcherToken.strip() : config._token().strip();
-        boolean enabled = config.enabled() || Arrays.stream(launcher.getOrDefault(CHANNELS_PROPERTY, "").split(","))
-                .map(String::strip).anyMatch(UpdateHandler.CHANNEL::equals);
+        boolean enabled = launcher.containsKey(CHANNELS_PROPERTY)
+                ? Arrays.stream(launcher.get(CHANNELS_PROPERTY).split(",")).map(String::strip).anyMatch(UpdateHandler.CHANNEL::equals)
+                : config.enabled();
         TelegramUrl parsed = null;
         String problem = null;
         try {
@@ -567,10 +573,9 @@ public final class TelegramChannel implements ChannelAdapter {
         return context.getDataFile("telegram").toPath();
     }
 
-    private static Map<String, String> launcherProperties(BundleContext context) {
-        String channels = context.getProperty(CHANNELS_PROPERTY);
+    private static Map<String, String> launcherProperties(BundleContext context, boolean runs) {
         String token = context.getProperty(TOKEN_PROPERTY);
-        return Map.of(CHANNELS_PROPERTY, channels == null ? "" : channels, TOKEN_PROPERTY, token == null ? "" : token);
+        return Map.of(CHANNELS_PROPERTY, runs ? UpdateHandler.CHANNEL : "", TOKEN_PROPERTY, token == null ? "" : token);
     }
 
     /**

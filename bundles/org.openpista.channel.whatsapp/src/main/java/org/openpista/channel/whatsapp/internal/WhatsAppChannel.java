@@ -7,8 +7,10 @@ import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import org.openpista.api.admin.DaemonControl;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.ChannelAdapter;
+import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.pairing.ChannelPairing;
 import org.openpista.api.settings.SettingsSection;
 import org.osgi.framework.BundleContext;
@@ -102,10 +104,15 @@ public class WhatsAppChannel {
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private final BridgeChannel bridge;
 
+    /**
+     * @param daemon present only in the daemon, which says whether the channel runs (a
+     *     single-channel daemon runs it even when the file does not enable it)
+     */
     @Activate
-    public WhatsAppChannel(@Reference AgentGateway gateway, BundleContext context, Config config) {
-        WhatsAppSettings settings = WhatsAppSettings.from(config, home(context), dist(context));
-        if (!settings.enabled()) {
+    public WhatsAppChannel(@Reference AgentGateway gateway, @Reference DaemonControl daemon, BundleContext context,
+            Config config) {
+        WhatsAppSettings settings = WhatsAppSettings.from(config, ConfigurationLoader.home(context), dist(context));
+        if (!daemon.runsChannel("whatsapp", settings.enabled())) {
             LOG.debug("WhatsApp channel disabled ([channels.whatsapp] enabled = false)");
             bridge = null;
             return;
@@ -165,11 +172,6 @@ public class WhatsAppChannel {
         if (bridge != null) {
             bridge.close();
         }
-    }
-
-    private static Path home(BundleContext context) {
-        String home = context.getProperty("openpista.home");
-        return home == null || home.isBlank() ? Path.of(System.getProperty("user.home"), ".openpista") : Path.of(home);
     }
 
     private static Path dist(BundleContext context) {

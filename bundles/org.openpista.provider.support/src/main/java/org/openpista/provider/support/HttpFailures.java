@@ -28,7 +28,8 @@ public final class HttpFailures implements Retrier.Wording {
     private final Supplier<String> secret;
 
     /**
-     * @param host {@code host:port} (or {@code host}) of the server, named in messages
+     * @param host names the server in messages: {@code host:port}, {@code host}, or the vendor with
+     *     them, such as {@code OpenAI at api.openai.com:443}
      * @param peer how "cannot reach ..." messages name the server, for example the host, or {@code
      *     Anthropic at} and the host
      * @param secret the key or token of the request in flight, blotted out of every message

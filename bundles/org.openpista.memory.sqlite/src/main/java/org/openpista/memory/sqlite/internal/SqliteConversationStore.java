@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.openpista.api.channel.InboundMessage;
 import org.openpista.api.chat.ChatMessage;
 import org.openpista.api.config.ConfigurationLoader;
@@ -68,6 +69,7 @@ public final class SqliteConversationStore implements ConversationStore, TurnQue
     private final Rows rows;
     private final Owners owners;
     private final Inbox inbox;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * Opens the configured file.
@@ -107,8 +109,10 @@ public final class SqliteConversationStore implements ConversationStore, TurnQue
     /** Leaves the queue to other processes and closes the file; later calls fail with a clear message. */
     @Deactivate
     public void deactivate() {
-        owners.close();
-        db.close();
+        if (closed.compareAndSet(false, true)) {
+            owners.close();
+            db.close();
+        }
     }
 
     /** @return the database file */

@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openpista.api.approval.ApprovalDecision;
@@ -22,13 +23,14 @@ import org.openpista.api.chat.Role;
 import org.openpista.api.chat.ToolCall;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.tool.Tool;
+import org.openpista.memory.sqlite.internal.SqliteConversationStore;
 
 class AgentRuntimeTest {
 
     @TempDir
     Path home;
 
-    final InMemoryStore store = new InMemoryStore();
+    SqliteConversationStore store;
     final ToolRegistryImpl tools = new ToolRegistryImpl();
     final ApprovalPolicy approval = new ApprovalPolicy();
     final ScriptedProvider provider = new ScriptedProvider("openai");
@@ -38,9 +40,14 @@ class AgentRuntimeTest {
         Map<String, Object> approvalConfig = new HashMap<>();
         approvalConfig.put("approval", config.getOrDefault("approval", "auto"));
         approval.configure(approvalConfig);
-        runtime = new AgentRuntime(store, tools, approval, home, Configs.of(AgentConfig.class, config));
+        runtime = new AgentRuntime(store, store, tools, approval, home, Configs.of(AgentConfig.class, config));
         runtime.providers = List.of(provider);
         return runtime;
+    }
+
+    @BeforeEach
+    void open() {
+        store = new SqliteConversationStore(home.resolve("memory.db"));
     }
 
     @AfterEach
@@ -48,6 +55,7 @@ class AgentRuntimeTest {
         if (runtime != null) {
             runtime.deactivate();
         }
+        store.deactivate();
     }
 
     void register(Tool tool) {

@@ -92,11 +92,18 @@ public final class SqliteConversationStore implements ConversationStore, TurnQue
      * @throws StoreException naming the file and what is wrong with it
      */
     public SqliteConversationStore(Path file) {
-        this.db = new Database(file);
+        try {
+            this.db = new Database(file);
+        } catch (StoreException e) {
+            throw alone(e);
+        }
         this.rows = new Rows(db);
         Owners registered;
         try {
             registered = new Owners(db);
+        } catch (StoreException e) {
+            db.close();
+            throw alone(e);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -207,6 +214,19 @@ public final class SqliteConversationStore implements ConversationStore, TurnQue
     @Override
     public List<QueuedMessage> adopt(Collection<String> channels) {
         return inbox.adopt(channels);
+    }
+
+    /**
+     * @return the failure without its cause: Declarative Services reports an activation failure
+     *     by its innermost cause, and a driver's message ("unable to open database file") would hide
+     *     the line that names the file; the cause goes to the log
+     */
+    private static StoreException alone(StoreException e) {
+        if (e.getCause() == null) {
+            return e;
+        }
+        LOG.debug("{}", e.getMessage(), e.getCause());
+        return new StoreException(e.getMessage(), null);
     }
 
     private static void requireId(String id) {

@@ -16,15 +16,21 @@ final class PendingTurn implements TurnHandle {
     final Turn turn;
     /** The message's entry in the store's turn queue; entries of a session run in this order. */
     final long entryId;
+    /**
+     * Whether the message was adopted from a process that ended: nobody waits on it, and when this
+     * process stops before its turn it is left in the queue for the next one rather than dropped.
+     */
+    final boolean adopted;
     final CompletableFuture<AgentReply> future = new CompletableFuture<>();
     private final SessionLanes lanes;
     volatile SessionLanes.Lane lane;
     volatile Instant startedAt;
 
-    PendingTurn(SessionLanes lanes, Turn turn, long entryId) {
+    PendingTurn(SessionLanes lanes, Turn turn, long entryId, boolean adopted) {
         this.lanes = lanes;
         this.turn = turn;
         this.entryId = entryId;
+        this.adopted = adopted;
     }
 
     @Override
@@ -46,6 +52,11 @@ final class PendingTurn implements TurnHandle {
             turn.cancellation().cancel();
         }
         return true;
+    }
+
+    /** Ends the turn without a word to the channel: its message stays in the queue for the next process. */
+    void leave() {
+        future.complete(AgentReply.failure(turn.sessionId(), SessionLanes.SHUTTING_DOWN));
     }
 
     /** Gives the reply to the channel, once. */

@@ -88,19 +88,27 @@ final class SessionLanes {
      * @throws StoreException when the message cannot be stored; it is not queued then
      */
     PendingTurn submit(String sessionId, InboundMessage message, ReplySink sink) {
-        return add(sessionId, message, sink, () -> queue.enqueue(sessionId, message).id());
+        return add(sessionId, message, sink, () -> queue.enqueue(sessionId, message).id(), false);
     }
 
-    /** Queues the turn of a message already in the turn queue (adopted from a process that ended). */
-    PendingTurn resume(QueuedMessage entry, ReplySink sink) {
-        return add(entry.sessionId(), entry.message(), sink, entry::id);
+    /**
+     * Queues the turn of a message already in the turn queue (adopted from a process that ended).
+     * When this process is stopping, the message is left in the queue for the next one.
+     */
+    void resume(QueuedMessage entry, ReplySink sink) {
+        add(entry.sessionId(), entry.message(), sink, entry::id, true);
     }
 
-    private PendingTurn add(String sessionId, InboundMessage message, ReplySink sink, LongSupplier entry) {
+    private PendingTurn add(String sessionId, InboundMessage message, ReplySink sink, LongSupplier entry,
+            boolean adopted) {
         Turn turn = new Turn(sessionId, message, sink, new Cancellation());
         if (closed) {
-            PendingTurn refused = new PendingTurn(this, turn, -1);
-            refused.finish(AgentReply.failure(sessionId, SHUTTING_DOWN));
+            PendingTurn refused = new PendingTurn(this, turn, -1, adopted);
+            if (adopted) {
+                refused.leave();
+            } else {
+                refused.finish(AgentReply.failure(sessionId, SHUTTING_DOWN));
+            }
             return refused;
         }
         while (true) {
@@ -112,7 +120,7 @@ final class SessionLanes {
                 }
                 try {
                     // inside the lane's lock: entries of a session are numbered in the order of its lane
-                    pending = new PendingTurn(this, turn, entry.getAsLong());
+                    pending = new PendingTurn(this, turn, entry.getAsLong(), adopted);
                 } catch (RuntimeException e) {
                     retireIfIdle(lane);
                     throw e;
@@ -132,8 +140,7 @@ final class SessionLanes {
                     retireIfIdle(lane);
                 }
             }
-            withdrawQuietly(pending);
-            pending.finish(AgentReply.failure(sessionId, SHUTTING_DOWN));
+            stopBeforeItsTurn(pending);
             return pending;
         }
     }
@@ -225,9 +232,8 @@ final class SessionLanes {
             }
         }
         for (PendingTurn pending : queued) {
-            withdrawQuietly(pending);
             pending.turn.cancellation().cancel();
-            pending.finish(AgentReply.failure(pending.sessionId(), SHUTTING_DOWN));
+            stopBeforeItsTurn(pending);
         }
         long deadline = System.nanoTime() + grace.toNanos();
         for (PendingTurn pending : running) {
@@ -263,6 +269,10 @@ final class SessionLanes {
                 }
             }
             AgentReply reply = run(next);
+            if (reply == null) {
+                next.leave();
+                continue;
+            }
             finished.incrementAndGet();
             if (reply.error()) {
                 failed.incrementAndGet();
@@ -271,6 +281,7 @@ final class SessionLanes {
         }
     }
 
+    /** @return the turn's reply, or {@code null} for an adopted message left to the next process */
     private AgentReply run(PendingTurn pending) {
         String sessionId = pending.sessionId();
         TurnQueue.Start start;
@@ -280,6 +291,9 @@ final class SessionLanes {
             LOG.error("Memory failure when starting a turn in session {}", sessionId, e);
             withdrawQuietly(pending);
             return AgentReply.failure(sessionId, "memory error: " + e.getMessage());
+        }
+        if (start == null && closed && pending.adopted) {
+            return null;
         }
         if (start == null) {
             withdrawQuietly(pending);
@@ -332,6 +346,19 @@ final class SessionLanes {
             pause = Math.min(pause * 2, MAX_PAUSE_MILLIS);
         }
         return null;
+    }
+
+    /**
+     * A turn that will not run because this process stops: a message submitted here is dropped and
+     * its channel told; an adopted one stays in the queue, untold, for the next process.
+     */
+    private void stopBeforeItsTurn(PendingTurn pending) {
+        if (pending.adopted) {
+            pending.leave();
+        } else {
+            withdrawQuietly(pending);
+            pending.finish(AgentReply.failure(pending.sessionId(), SHUTTING_DOWN));
+        }
     }
 
     /** Only with the lane's lock held. */

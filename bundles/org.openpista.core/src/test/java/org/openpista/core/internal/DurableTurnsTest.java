@@ -21,6 +21,7 @@ import org.openpista.api.channel.InboundMessage;
 import org.openpista.api.channel.TurnHandle;
 import org.openpista.api.chat.ChatMessage;
 import org.openpista.api.chat.Role;
+import org.openpista.api.memory.QueuedMessage;
 import org.openpista.api.memory.StoreException;
 import org.openpista.api.memory.TurnQueue;
 import org.openpista.memory.sqlite.internal.SqliteConversationStore;
@@ -190,6 +191,29 @@ class DurableTurnsTest {
         assertThat(agent.store.history("chat")).extracting(ChatMessage::content)
                 .containsExactly("half done", "q1", "answer to: q1", "q2", "answer to: q2");
         awaitTrue(() -> query("SELECT channel FROM inbox").equals(List.of("telegram")));
+    }
+
+    @Test
+    void anAdoptedMessageIsLeftForTheNextProcessWhenThisOneStopsBeforeItsTurn() {
+        SqliteConversationStore ended = new SqliteConversationStore(home.resolve("memory.db"));
+        ended.enqueue("chat", web("chat", "left behind"));
+        ended.deactivate();
+        SqliteConversationStore store = new SqliteConversationStore(home.resolve("memory.db"));
+        try {
+            List<QueuedMessage> adopted = store.adopt(List.of("web"));
+            SessionLanes lanes = new SessionLanes(store, turn -> {
+                throw new AssertionError("no turn runs after the lanes closed");
+            });
+            lanes.close(java.time.Duration.ZERO);
+            RecordingSink sink = new RecordingSink();
+
+            lanes.resume(adopted.get(0), sink);
+
+            assertThat(sink.replies).as("nobody is told").isEmpty();
+            assertThat(query("SELECT content || ':' || state FROM inbox")).containsExactly("left behind:queued");
+        } finally {
+            store.deactivate();
+        }
     }
 
     private List<String> query(String sql) {

@@ -50,9 +50,9 @@ final class Database {
         DatabaseFile.Kind kind = DatabaseFile.check(this.file);
         if (kind == DatabaseFile.Kind.NEW) {
             DatabaseFile.createPrivate(this.file);
-        } else {
-            DatabaseFile.restrict(this.file);
         }
+        // also an empty file someone created beforehand
+        DatabaseFile.restrict(this.file);
         this.connection = open(this.file);
         try {
             this.appliedMigrations = Schema.migrate(connection, this.file, codec);

@@ -99,20 +99,13 @@ final class Inbox {
     }
 
     List<QueuedMessage> adopt(Collection<String> channels) {
-        if (channels.isEmpty()) {
+        if (channels.isEmpty()
+                || db.read("look for messages other processes left in", () -> candidates(channels)).isEmpty()) {
+            // the common case, every few seconds: answered by a read, without taking the write lock
             return List.of();
         }
         return db.write("adopt the messages other processes left in", () -> {
-            PreparedStatement select = db.statement("SELECT id, owner, channel FROM inbox WHERE owner <> ? ORDER BY id");
-            select.setString(1, owners.id());
-            List<Candidate> candidates = new ArrayList<>();
-            try (ResultSet row = select.executeQuery()) {
-                while (row.next()) {
-                    if (channels.contains(row.getString(3))) {
-                        candidates.add(new Candidate(row.getLong(1), row.getString(2)));
-                    }
-                }
-            }
+            List<Candidate> candidates = candidates(channels);
             if (candidates.isEmpty()) {
                 return List.<QueuedMessage>of();
             }
@@ -138,6 +131,21 @@ final class Inbox {
 
     /** An entry of another process that may be left behind. */
     private record Candidate(long id, String owner) {}
+
+    /** @return the entries of other processes for these channels, oldest first */
+    private List<Candidate> candidates(Collection<String> channels) throws SQLException {
+        PreparedStatement select = db.statement("SELECT id, owner, channel FROM inbox WHERE owner <> ? ORDER BY id");
+        select.setString(1, owners.id());
+        List<Candidate> candidates = new ArrayList<>();
+        try (ResultSet row = select.executeQuery()) {
+            while (row.next()) {
+                if (channels.contains(row.getString(3))) {
+                    candidates.add(new Candidate(row.getLong(1), row.getString(2)));
+                }
+            }
+        }
+        return candidates;
+    }
 
     /** @return whether a live other process runs a turn of the session, or has an older entry waiting for it */
     private boolean othersAhead(QueuedMessage entry) throws SQLException {

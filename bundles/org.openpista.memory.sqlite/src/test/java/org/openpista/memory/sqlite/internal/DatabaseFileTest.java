@@ -116,13 +116,15 @@ class DatabaseFileTest {
 
     @Test
     void anEmptyFileBecomesAMemory() throws Exception {
-        Path file = Files.createFile(dir.resolve("memory.db"));
+        Path file = Files.createFile(dir.resolve("memory.db"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
 
         SqliteConversationStore store = new SqliteConversationStore(file);
         store.ensureSession("s", "cli", "cli:s");
         store.deactivate();
 
         assertThat(TestDatabases.queryLong(file, "SELECT COUNT(*) FROM sessions")).isEqualTo(1);
+        assertThat(mode(file)).isEqualTo("rw-------");
     }
 
     @Test

@@ -7,7 +7,7 @@ import org.openpista.api.channel.InboundMessage;
 /**
  * A message kept in the {@link TurnQueue} until its turn is over.
  *
- * @param id the entry's id, unique in the store and increasing in the order entries were queued
+ * @param id the entry's id, higher than that of every entry in the store when it was queued
  * @param sessionId the session it goes to
  * @param message the message as the channel submitted it
  * @param queuedAt when it was stored

@@ -83,11 +83,11 @@ final class Schema {
                 started_at    INTEGER NOT NULL,
                 heartbeat_at  INTEGER NOT NULL
             )""",
-            // AUTOINCREMENT: ids are never reused, so they order entries and a stale id never
-            // names a newer entry
+            // a new entry's id is above every stored one (the rowid is max + 1), which is all the
+            // ordering needs; no AUTOINCREMENT, which would write its counter on every message
             """
             CREATE TABLE inbox (
-                id               INTEGER PRIMARY KEY AUTOINCREMENT,
+                id               INTEGER PRIMARY KEY,
                 session_id       TEXT NOT NULL,
                 owner            TEXT NOT NULL,
                 state            TEXT NOT NULL CHECK (state IN ('queued', 'running')),

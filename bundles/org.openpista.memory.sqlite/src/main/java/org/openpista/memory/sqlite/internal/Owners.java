@@ -26,11 +26,11 @@ import org.slf4j.LoggerFactory;
  * The processes using the file, so that what a dead one left behind (queued messages, a session
  * held by its running turn) is noticed and never blocks anybody. Each store registers a row with
  * its process id, the machine (boot id and pid namespace, on Linux) and the process's start time,
- * and renews a heartbeat every {@link #HEARTBEAT}. A row is alive while its heartbeat is younger
- * than {@link #SILENCE} and, when it is of this machine, while its process still runs: so a
- * process killed here is seen as gone at once (a pid reused since has another start time), one
- * elsewhere (another container) after its heartbeat stopped. A missing row is a gone owner: a
- * store that closes deletes its own.
+ * and renews a heartbeat every {@link #HEARTBEAT}. A row of this machine is alive while its
+ * process runs, so a process killed here is seen as gone at once (a pid reused since has another
+ * start time) and a late heartbeat (a long pause, a machine that slept) is no death; a row of
+ * another machine (another container on a shared volume) is alive while its heartbeat is younger
+ * than {@link #SILENCE}. A missing row is a gone owner: a store that closes deletes its own.
  */
 final class Owners implements AutoCloseable {
 
@@ -129,13 +129,15 @@ final class Owners implements AutoCloseable {
     }
 
     private boolean isAlive(Row row, long now) {
-        if (row == null || now - row.heartbeatAt() > SILENCE.toMillis()) {
+        if (row == null) {
             return false;
         }
         ProcessId process = row.process();
         if (self.machine() == null || !self.machine().equals(process.machine())) {
-            return true;
+            return now - row.heartbeatAt() <= SILENCE.toMillis();
         }
+        // here the process table knows for sure; a heartbeat could be late without the process
+        // being gone (a long pause, a machine that slept)
         Optional<ProcessHandle> handle = ProcessHandle.of(process.pid());
         if (handle.isEmpty() || !handle.get().isAlive()) {
             return false;

@@ -131,4 +131,24 @@ class InboxTest {
         assertThat(daemon.start(waiting.id())).isEqualTo(Start.STARTED);
         assertThat(daemon.adopt(List.of("telegram"))).extracting(QueuedMessage::id).containsExactly(telegram.id());
     }
+
+    @Test
+    void aProcessOnAnotherMachineCountsAsGoneOnceItsHeartbeatIsSilent() throws Exception {
+        Path file = dir.resolve("memory.db");
+        long now = System.currentTimeMillis();
+        long silent = now - Owners.SILENCE.toMillis() - 1000;
+        TestDatabases.execute(file,
+                "INSERT INTO owners VALUES ('beating', 1, 'another-boot/pid:[1]', 0, " + now + ")",
+                "INSERT INTO owners VALUES ('silent', 1, 'another-boot/pid:[1]', 0, " + silent + ")",
+                "INSERT INTO inbox (session_id, owner, state, channel, conversation_key, sender_id, content, metadata, "
+                        + "queued_at) VALUES ('s', 'beating', 'running', 'web', 'web:a', 'a', 'alive', '{}', "
+                        + "'2025-01-01T00:00:00.000000000Z')",
+                "INSERT INTO inbox (session_id, owner, state, channel, conversation_key, sender_id, content, metadata, "
+                        + "queued_at) VALUES ('t', 'silent', 'queued', 'web', 'web:b', 'b', 'gone', '{}', "
+                        + "'2025-01-01T00:00:00.000000000Z')");
+
+        assertThat(daemon.adopt(List.of("web"))).extracting(q -> q.message().text()).containsExactly("gone");
+        assertThat(daemon.start(daemon.enqueue("s", web("mine")).id())).as("its turn holds the session")
+                .isEqualTo(Start.WAIT);
+    }
 }

@@ -73,8 +73,8 @@ public final class LogRedaction {
         if (text == null) {
             return null;
         }
-        String result = QUERY.matcher(text).replaceAll(Matcher.quoteReplacement("$1") + REDACTED);
-        result = JSON.matcher(result).replaceAll(Matcher.quoteReplacement("$1") + REDACTED);
+        String result = QUERY.matcher(text).replaceAll("$1" + Matcher.quoteReplacement(REDACTED));
+        result = JSON.matcher(result).replaceAll("$1" + Matcher.quoteReplacement(REDACTED));
         if (secret != null && !secret.isEmpty()) {
             result = result.replace(secret, REDACTED);
         }

@@ -38,9 +38,7 @@ record Serving(WebSettings settings, boolean runs, String problem, String tokenN
         String note = "";
         WebSettings settings = configured;
         if (problem == null && !configured.tokenRequired()) {
-            byte[] bytes = new byte[24];
-            new SecureRandom().nextBytes(bytes);
-            String token = HexFormat.of().formatHex(bytes);
+            String token = newToken();
             note = saveToken.apply(token);
             settings = configured.withToken(token);
         }
@@ -51,6 +49,13 @@ record Serving(WebSettings settings, boolean runs, String problem, String tokenN
             problem = probe(settings);
         }
         return new Serving(settings, true, problem, note);
+    }
+
+    /** @return a new random token: 48 hex digits */
+    static String newToken() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     /** @return whether the chat serves */

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * says and creates the {@link WebChat} through its component factory; the servlets follow it.
  * Otherwise it stays registered and says why in its status (and its ready line).
  */
-@SettingsSection(value = "channels.web", pid = WebChannel.PID,
+@SettingsSection(value = WebChannel.SECTION, pid = WebChannel.PID,
         formats = {"cors_origins=" + SettingsSection.CSV, "static_dir=" + SettingsSection.PATH},
         env = {"token=OPENPISTA_WEB_TOKEN", "port=OPENPISTA_WEB_PORT"})
 @Component(
@@ -56,6 +56,8 @@ import org.slf4j.LoggerFactory;
 public class WebChannel implements ChannelAdapter {
 
     static final String PID = "org.openpista.channel.web";
+    /** The table of config.toml. */
+    static final String SECTION = "channels.web";
     /**
      * Framework property of the launcher before it asks {@link DaemonControl#runsChannel}: the
      * channels a single-channel daemon runs ({@code openpista web start} names {@code web}).
@@ -173,7 +175,7 @@ public class WebChannel implements ChannelAdapter {
     /** Saves a generated token to config.toml; @return what to tell the owner about it */
     private static String saveToken(ConfigFileEditor configEditor, String token) {
         try {
-            Path file = configEditor.setSecret("channels.web", "token", token);
+            Path file = configEditor.setSecret(SECTION, "token", token);
             LOG.info("Generated a web token and saved it to {} ([channels.web] token)", file);
             return "Generated a token and saved it in " + file + " ([channels.web] token).";
         } catch (IOException | RuntimeException e) {

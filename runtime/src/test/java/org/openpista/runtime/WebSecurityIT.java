@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -62,14 +63,26 @@ class WebSecurityIT {
                 """.formatted(fake.baseUrl(), port, web));
     }
 
-    /** Sends one raw HTTP request from a chosen local address and returns the whole response. */
+    /**
+     * Sends one raw HTTP request from a chosen local address and returns the response: all of it when
+     * the request asks to close the connection, else the head.
+     */
     String raw(String request, InetAddress from) throws IOException {
         try (Socket socket = new Socket(InetAddress.getByName("127.0.0.1"), port, from, 0)) {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.UTF_8));
             out.flush();
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            InputStream in = socket.getInputStream();
+            if (request.contains("Connection: close")) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            StringBuilder head = new StringBuilder();
+            int c;
+            while ((c = in.read()) >= 0 && !head.append((char) c).toString().endsWith("\r\n\r\n")) {
+                // up to the end of the head
+            }
+            return head.toString();
         }
     }
 
@@ -142,7 +155,7 @@ class WebSecurityIT {
                 assertThat(status(response)).as(head).isBetween(400, 499);
                 assertThat(head).as(head).contains("Content-Security-Policy: default-src 'none'")
                         .contains("X-Frame-Options: DENY").contains("X-Content-Type-Options: nosniff")
-                        .contains("Referrer-Policy: no-referrer").contains("Cache-Control: no-store");
+                        .contains("Referrer-Policy: no-referrer").containsPattern("Cache-Control: [a-z,-]*no-store");
             }
         }
     }
@@ -174,7 +187,7 @@ class WebSecurityIT {
             }
             String locked = postAuth(TOKEN, InetAddress.getByName("127.0.0.77"));
             assertThat(status(locked)).as("a fresh loopback address, the right token").isEqualTo(429);
-            assertThat(locked).contains("Retry-After: 30");
+            assertThat(locked).containsPattern("Retry-After: ([1-9]|[12][0-9]|30)\r\n");
 
             Result unlock = DistributionProcess.run(home, Map.of(), "web", "unlock");
             assertThat(unlock.exitCode()).as(unlock.toString()).isZero();

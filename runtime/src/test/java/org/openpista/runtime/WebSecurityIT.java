@@ -131,7 +131,8 @@ class WebSecurityIT {
             assertThat(daemon.stop()).isIn(0, 143);
         }
         String debug = Files.readString(home.resolve("debug.log"));
-        assertThat(debug).as("Jetty's lines are there, redacted").contains("org.eclipse.jetty").contains("token=<redacted>");
+        assertThat(debug).as("Jetty's lines are there, redacted").contains("HttpChannelState: onRequest")
+                .contains("token=<redacted>");
         for (Path log : List.of(home.resolve("debug.log"), home.resolve("logs/openpista.0.log"))) {
             String text = Files.readString(log);
             assertThat(text).as(log.toString()).doesNotContain(TOKEN).doesNotContain(sessionToken)

@@ -26,6 +26,10 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * {@code "token"} fields and the configured token itself, and leaves out buffer dumps, whose
  * contents are cut at arbitrary places (a token's tail carries no name to find it by); then they go
  * to the handlers of the root logger as before. With another logging back end nothing changes.
+ *
+ * <p>The launcher configures logging again when a command becomes the daemon ({@code web start}),
+ * and {@code LogManager.reset()} removes and closes every handler: closing attaches this one again,
+ * so Jetty's records never reach the log unredacted (without it they would not reach it at all).
  */
 @Component(service = {}, immediate = true)
 public final class LogRedaction {
@@ -47,17 +51,25 @@ public final class LogRedaction {
     private final List<Logger> loggers = LOGGERS.stream().map(Logger::getLogger).toList();
     private final List<Boolean> parentHandlers = loggers.stream().map(Logger::getUseParentHandlers).toList();
     private final Handler handler = new Redacting();
+    private volatile boolean active = true;
 
     @Activate
     public LogRedaction() {
+        attach();
+    }
+
+    private void attach() {
         for (Logger logger : loggers) {
-            logger.addHandler(handler);
+            if (!List.of(logger.getHandlers()).contains(handler)) {
+                logger.addHandler(handler);
+            }
             logger.setUseParentHandlers(false);
         }
     }
 
     @Deactivate
     void deactivate() {
+        active = false;
         for (int i = 0; i < loggers.size(); i++) {
             loggers.get(i).removeHandler(handler);
             loggers.get(i).setUseParentHandlers(parentHandlers.get(i));
@@ -133,9 +145,12 @@ public final class LogRedaction {
             }
         }
 
+        /** Called by {@code LogManager.reset()} after removing this handler: it goes back where it was. */
         @Override
         public void close() {
-            // the root logger's handlers belong to the launcher
+            if (active) {
+                attach();
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.Level;
+import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
@@ -81,6 +82,17 @@ class LogRedactionTest {
                 .contains("\"token\": \"<redacted>\"").contains("IllegalArgumentException: Bad URI /ws?token=<redacted>")
                 .contains("the token <redacted> without a name");
         assertThat(written).as("the buffer dump is left out, the other lines are kept").hasSize(6);
+    }
+
+    @Test
+    void itStaysWhenTheLauncherConfiguresLoggingAgain() {
+        // what the launcher does when a command becomes the daemon (web start)
+        LogManager.getLogManager().reset();
+        root.setLevel(Level.FINEST);
+        root.addHandler(capture);
+        Logger.getLogger("org.eclipse.jetty.server.internal.HttpConnection").fine("HANDLE GET /ws?token=" + TOKEN);
+        assertThat(written).containsExactly("org.eclipse.jetty.server.internal.HttpConnection HANDLE GET /ws?token=<redacted>");
+        assertThat(Logger.getLogger("org.eclipse.jetty").getHandlers()).hasSize(1);
     }
 
     @Test

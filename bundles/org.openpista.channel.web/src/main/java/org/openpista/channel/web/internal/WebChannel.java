@@ -2,7 +2,6 @@ package org.openpista.channel.web.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +9,6 @@ import org.openpista.api.admin.DaemonControl;
 import org.openpista.api.channel.ChannelAdapter;
 import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.settings.SettingsSection;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.ComponentConstants;
@@ -58,11 +56,6 @@ public class WebChannel implements ChannelAdapter {
     static final String PID = "org.openpista.channel.web";
     /** The table of config.toml. */
     static final String SECTION = "channels.web";
-    /**
-     * Framework property of the launcher before it asks {@link DaemonControl#runsChannel}: the
-     * channels a single-channel daemon runs ({@code openpista web start} names {@code web}).
-     */
-    static final String CHANNELS_PROPERTY = "openpista.channels";
 
     /** The {@code [channels.web]} table of config.toml ({@code approval} is the agent's, for every channel). */
     @ObjectClassDefinition(name = "Web chat", description = "The browser chat: a web page and a WebSocket served on this "
@@ -123,12 +116,11 @@ public class WebChannel implements ChannelAdapter {
             @Reference ConfigFileEditor configEditor,
             @Reference(target = "(" + ComponentConstants.COMPONENT_FACTORY + "=" + WebChat.FACTORY + ")")
                     ComponentFactory<WebChat> chats,
-            BundleContext context,
             Config config,
             Map<String, Object> properties) {
         this.configAdmin = configAdmin;
         WebSettings configured = WebSettings.from(config);
-        boolean runs = daemon.runsChannel(ChatHub.CHANNEL, configured.enabled()) || namedByLauncher(context);
+        boolean runs = daemon.runsChannel(ChatHub.CHANNEL, configured.enabled());
         this.serving = Serving.decide(configured, runs, token -> saveToken(configEditor, token));
         if (!serving.serves()) {
             this.chat = null;
@@ -148,12 +140,6 @@ public class WebChannel implements ChannelAdapter {
             LOG.error("Cannot configure the HTTP server", e);
         }
         LOG.info("Web chat on {}", settings.url(settings.port()));
-    }
-
-    /** @return whether the launcher's channel filter names this channel (a single-channel daemon) */
-    private static boolean namedByLauncher(BundleContext context) {
-        String named = context.getProperty(CHANNELS_PROPERTY);
-        return named != null && Arrays.stream(named.split(",")).map(String::strip).anyMatch(ChatHub.CHANNEL::equals);
     }
 
     /**

@@ -198,7 +198,11 @@ public class WebChannel implements ChannelAdapter {
         if (runtime == null) {
             return "starting on " + serving.settings().url(serving.settings().port());
         }
-        int clients = chat.getInstance().hub().connectionCount();
+        WebChat serving = chat.getInstance();
+        if (serving == null) {
+            return "stopping";
+        }
+        int clients = serving.hub().connectionCount();
         return "listening on " + url(runtime) + " (" + clients + (clients == 1 ? " client)" : " clients)");
     }
 
@@ -228,7 +232,9 @@ public class WebChannel implements ChannelAdapter {
 
     @Override
     public void deliver(String target, String text) {
-        if (chat == null || chat.getInstance().hub().deliver(target, text) == 0) {
+        // the chat is gone for a moment when a service it needs (the agent core) is updated
+        WebChat serving = chat == null ? null : chat.getInstance();
+        if (serving == null || serving.hub().deliver(target, text) == 0) {
             throw new IllegalStateException("no web client \"" + target + "\" is connected");
         }
     }

@@ -39,12 +39,18 @@ class LogRedactionTest {
     };
     final Logger root = Logger.getLogger("");
     Level rootLevel;
+    Handler[] rootHandlers;
     TestServer server;
     LogRedaction redaction;
 
     @BeforeEach
     void install() throws Exception {
         rootLevel = root.getLevel();
+        // the JVM's console handler would print the test's lines into the build output
+        rootHandlers = root.getHandlers();
+        for (Handler handler : rootHandlers) {
+            root.removeHandler(handler);
+        }
         root.setLevel(Level.FINEST);
         root.addHandler(capture);
         server = new TestServer(ServingTest.settings("127.0.0.1", TOKEN, 0));
@@ -57,6 +63,9 @@ class LogRedactionTest {
         redaction.deactivate();
         server.close();
         root.removeHandler(capture);
+        for (Handler handler : rootHandlers) {
+            root.addHandler(handler);
+        }
         root.setLevel(rootLevel);
     }
 

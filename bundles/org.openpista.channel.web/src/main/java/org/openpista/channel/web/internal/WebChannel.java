@@ -61,7 +61,8 @@ public class WebChannel implements ChannelAdapter {
     @ObjectClassDefinition(name = "Web chat", description = "The browser chat: a web page and a WebSocket served on this "
             + "machine, for you and the browsers you give the token to.")
     public @interface Config {
-        @AttributeDefinition(name = "Enabled", description = "Serve the web chat in the daemon (openpista start).")
+        @AttributeDefinition(name = "Enabled", description = "Serve the web chat in the daemon (openpista start); "
+                + "openpista web start serves it either way.")
         boolean enabled() default true;
 
         @AttributeDefinition(name = "Bind", description = "The address to listen on: 127.0.0.1 for this machine only, "

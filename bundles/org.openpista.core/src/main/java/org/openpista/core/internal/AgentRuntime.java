@@ -300,7 +300,8 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
         } else {
             try {
                 reply = loop.run(turn, settings);
-            } catch (RuntimeException | LinkageError e) {
+            } catch (RuntimeException | Error e) {
+                // whatever fails, the turn ends with a reply: a thrown Error once left it running for ever
                 LOG.error("Turn in session {} failed", turn.sessionId(), e);
                 reply = AgentReply.failure(turn.sessionId(), "internal error: " + ToolRegistryImpl.describe(e));
             }

@@ -306,7 +306,8 @@ final class SessionLanes {
         pending.startedAt = Instant.now();
         try {
             return runner.apply(pending.turn);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | Error e) {
+            // whatever fails, the turn ends with a reply: a thrown Error once left the session running for ever
             LOG.error("Turn in session {} failed", sessionId, e);
             return AgentReply.failure(sessionId, "internal error: " + ToolRegistryImpl.describe(e));
         } finally {

@@ -23,6 +23,8 @@ import org.openpista.api.chat.Role;
 import org.openpista.api.chat.ToolCall;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.tool.Tool;
+import org.openpista.api.tool.ToolContext;
+import org.openpista.api.tool.ToolResult;
 import org.openpista.memory.sqlite.internal.SqliteConversationStore;
 
 class AgentRuntimeTest {
@@ -163,6 +165,38 @@ class AgentRuntimeTest {
         assertThat(reply.error()).isTrue();
         assertThat(reply.text()).isEqualTo("OpenAI rejected the API key (401)");
         assertThat(store.history("s1")).extracting(ChatMessage::role).containsExactly(Role.USER);
+    }
+
+    @Test
+    void aToolThatThrowsAnErrorFailsThatCallAndTheTurnGoesOn() throws Exception {
+        register(new FakeTool("greedy.tool", "") {
+            @Override
+            public ToolResult execute(ToolCall call, ToolContext context) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+        });
+        provider.then((request, listener) -> ScriptedProvider.calls(new ToolCall("c1", "greedy.tool", "{}")))
+                .then((request, listener) -> ScriptedProvider.text("saw: " + request.messages().get(2).content()));
+
+        AgentReply reply = await(runtime(Map.of()).submit(cli("s1", "go"), new RecordingSink()));
+
+        assertThat(reply.error()).isFalse();
+        assertThat(reply.text()).isEqualTo("saw: tool greedy.tool failed: OutOfMemoryError: Java heap space");
+    }
+
+    @Test
+    void anErrorOutsideToolsEndsTheTurnWithAnErrorAndTheSessionKeepsWorking() throws Exception {
+        provider.then((request, listener) -> {
+            throw new StackOverflowError();
+        }).then((request, listener) -> ScriptedProvider.text("fine again"));
+        AgentRuntime runtime = runtime(Map.of());
+
+        AgentReply failed = await(runtime.submit(cli("s1", "first"), new RecordingSink()));
+        AgentReply next = await(runtime.submit(cli("s1", "second"), new RecordingSink()));
+
+        assertThat(failed.error()).isTrue();
+        assertThat(failed.text()).contains("internal error").contains("StackOverflowError");
+        assertThat(next.text()).isEqualTo("fine again");
     }
 
     @Test

@@ -45,6 +45,7 @@ final class BridgeChannel implements ChannelAdapter, ChannelPairing, BridgeSuper
     private volatile boolean confirms;
 
     /**
+     * @param gateway the agent; {@code null} for a command's own connection where none runs
      * @param command the bridge's command line
      * @param installer installs the bridge's dependencies on first use
      * @param restartDelay the first wait before restarting a dead bridge

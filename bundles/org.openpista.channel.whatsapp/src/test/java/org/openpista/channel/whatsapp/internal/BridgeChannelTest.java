@@ -271,6 +271,18 @@ class BridgeChannelTest {
     }
 
     @Test
+    void aConnectionWithoutAgentTellsSendersSo() throws Exception {
+        // what whatsapp setup and send hold in a command's process when no agent runs there
+        script("start", connected(), message(BOB, "anyone there?", false));
+        channel = new BridgeChannel(null, Allowlist.of(List.of(BOB)), BridgeSupervisor.commandFor(bridgeScript, session),
+                BridgeInstaller.none(), Duration.ofMillis(50), Clock.systemUTC());
+        channel.start();
+
+        await("the answer", () -> sentCount() == 1);
+        assertThat(sentTexts()).containsExactly(Conversations.ERROR_MARK + "the agent is not available right now");
+    }
+
+    @Test
     void deliverRefusesWhileNotConnected() throws Exception {
         script("start", "{\"type\":\"qr\",\"data\":\"2@abc\"}");
         start();

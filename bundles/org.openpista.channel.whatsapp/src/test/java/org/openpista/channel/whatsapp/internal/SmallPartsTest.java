@@ -121,6 +121,23 @@ class SmallPartsTest {
     }
 
     @Test
+    void thePairedNumberComesFromTheStoredCredentials() throws Exception {
+        Path session = Files.createDirectories(dir.resolve("session"));
+        WhatsAppSettings settings = WhatsAppSettings.from(CloudWebhookTest.config("bridge", session.toString(), ""), dir, null);
+        assertThat(settings.pairedNumber()).isNull();
+
+        Files.writeString(session.resolve("creds.json"), "{\"noiseKey\":{},\"me\":{\"id\":\"4915112345678:12@s.whatsapp.net\","
+                + "\"name\":\"Ada\"},\"account\":{}}");
+        assertThat(settings.pairedNumber()).isEqualTo("4915112345678");
+    }
+
+    @Test
+    void numbersForTheAllowListAreDigitsEachOnce() {
+        assertThat(WhatsAppCommand.numbers(List.of("+49 170 1", "49-170-1", "(0)30 5"))).containsExactly("491701", "0305");
+        assertThat(WhatsAppCommand.numbers(List.of("+49", "friend"))).isNull();
+    }
+
+    @Test
     void aBridgeWithoutPackageJsonNeedsNoInstall() throws Exception {
         new BridgeInstaller(dir.resolve("my-bridge"), List.of("/nonexistent/npm")).ensureInstalled();
     }

@@ -57,8 +57,8 @@ public class WhatsAppChannel {
     @ObjectClassDefinition(name = "openpista WhatsApp channel",
             description = "WhatsApp through the Baileys bridge (personal account) or the Cloud API (business account).")
     public @interface Config {
-        @AttributeDefinition(name = "Enabled", description = "Run the channel in the daemon (openpista start); openpista "
-                + "whatsapp start runs it either way.")
+        @AttributeDefinition(name = "Enabled", description = "Run the channel in the daemon (openpista start, openpista "
+                + "whatsapp start); openpista whatsapp setup turns it on.")
         boolean enabled() default false;
 
         @AttributeDefinition(name = "Mode", description = "bridge: a personal account linked by QR code (openpista whatsapp); "

@@ -82,7 +82,7 @@ final class OsgiRuntime implements AutoCloseable {
     static OsgiRuntime create(Distribution distribution, Home home, int maxLevel, boolean plugins, Map<String, String> extra)
             throws BundleException, IOException {
         Path storage = Files.createTempDirectory("openpista-felix-");
-        Path pluginDir = home.dir().resolve("plugins");
+        Path pluginDir = Files.createDirectories(home.dir().resolve("plugins"));
         Map<String, Object> properties = new HashMap<>();
         properties.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         properties.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);

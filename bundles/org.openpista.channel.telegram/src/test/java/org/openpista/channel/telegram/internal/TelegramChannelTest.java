@@ -138,7 +138,8 @@ class TelegramChannelTest {
         List<ChatEntry> messages = telegram.awaitBotMessages(OWNER, 3, WAIT);
         assertThat(messages.get(1).text()).isEqualTo("Here:");
         assertThat(messages.get(2).photo()).isTrue();
-        FakeTelegramServer.Call upload = telegram.calls("sendPhoto").get(0);
+        // the fake shows the photo in the chat before it records the call
+        FakeTelegramServer.Call upload = telegram.awaitCall("sendPhoto", call -> true, WAIT);
         assertThat(upload.upload("photo")).as("sendPhoto %s", upload.params()).isEqualTo(png);
     }
 

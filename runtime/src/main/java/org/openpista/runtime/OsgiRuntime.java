@@ -82,6 +82,7 @@ final class OsgiRuntime implements AutoCloseable {
     static OsgiRuntime create(Distribution distribution, Home home, int maxLevel, Map<String, String> extra)
             throws BundleException, IOException {
         Path storage = Files.createTempDirectory("openpista-felix-");
+        home.makePrivate();
         Path pluginDir = Files.createDirectories(home.dir().resolve("plugins"));
         int top = 1;
         for (String feature : distribution.features()) {

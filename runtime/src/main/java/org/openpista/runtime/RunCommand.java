@@ -95,7 +95,7 @@ final class RunCommand implements Callable<Integer> {
         }
         List<String> failures = runtime.startAll();
         if (!failures.isEmpty()) {
-            throw new RuntimeProblem("some bundles cannot start: " + String.join("; ", failures));
+            throw runtime.problem(failures);
         }
         AgentGateway gateway = runtime.awaitService(AgentGateway.class, null, START_TIMEOUT);
         runtime.awaitService(LlmProvider.class, "(" + LlmProvider.NAME + "=" + report.provider() + ")", START_TIMEOUT);

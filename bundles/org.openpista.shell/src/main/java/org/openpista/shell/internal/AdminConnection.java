@@ -139,12 +139,21 @@ final class AdminConnection {
             Thread.currentThread().interrupt();
             err.println("interrupted");
             return 130;
-        } catch (Exception | LinkageError e) {
+        } catch (Exception e) {
             LOG.debug("Admin command failed: {}", command, e);
-            String message = e.getMessage();
-            err.println(message == null || message.isBlank() ? e.getClass().getSimpleName() : message);
+            // arguments that fit none of the command's methods: how it is called, not Gogo's coercion message
+            err.println(CommandUsage.explain(session, command, e).orElseGet(() -> message(e)));
+            return 1;
+        } catch (LinkageError e) {
+            LOG.debug("Admin command failed: {}", command, e);
+            err.println(message(e));
             return 1;
         }
+    }
+
+    private static String message(Throwable failure) {
+        String message = failure.getMessage();
+        return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
     }
 
     private void send(byte type, String text) throws IOException {

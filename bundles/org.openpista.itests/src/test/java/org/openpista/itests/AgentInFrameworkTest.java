@@ -81,8 +81,9 @@ class AgentInFrameworkTest {
                 """.formatted(provider, model, baseUrl));
         loader.load();
         // Configuration Admin delivers asynchronously; wait until the agent runs with the new settings (the
-        // provider of the last test, with its closed base_url, has the same name but not the model)
-        await(LlmProvider.class, "(&(provider.name=" + provider + ")(provider.model=" + model + "))");
+        // provider of the last test, with its closed base_url, has the same name but not the model; DS
+        // publishes the configuration's public properties, model among them)
+        await(LlmProvider.class, "(&(provider.name=" + provider + ")(model=" + model + "))");
         await(AgentGateway.class, "(&(provider=" + provider + ")(model=" + model + "))");
     }
 

@@ -87,8 +87,6 @@ final class ProviderSelection {
         }
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put(LlmProvider.NAME, name);
-        // the name under which providers read their instance name before provider.name; kept for plugins written so
-        properties.put("name", name);
         properties.put("preset", name);
         properties.put("base.url", text(BASE_URL));
         properties.put("model", text(MODEL));

@@ -125,7 +125,7 @@ class ConfigLoaderTest {
         assertThat(sink.current.get("org.openpista.agent")).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "provider", "openai", "model", ""));
         assertThat(sink.current.get("org.openpista.provider.openai~openai")).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "name", "openai", "provider.name", "openai", "preset", "openai", "base.url", "", "model", ""));
+                "provider.name", "openai", "preset", "openai", "base.url", "", "model", ""));
     }
 
     @Test
@@ -158,7 +158,7 @@ class ConfigLoaderTest {
                 "timeout.secs", 90,
                 "workspace", userHome.resolve("pista-work").toString()));
         assertThat(sink.current.get("org.openpista.provider.anthropic~anthropic")).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "name", "anthropic", "provider.name", "anthropic",
+                "provider.name", "anthropic",
                 "preset", "anthropic",
                 "base.url", "http://127.0.0.1:8089/v1",
                 ".api.key", "sk-file-secret",

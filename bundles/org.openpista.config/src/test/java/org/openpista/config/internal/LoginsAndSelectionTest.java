@@ -114,7 +114,7 @@ class LoginsAndSelectionTest {
 
         assertThat(report.providerProblem()).isEmpty();
         assertThat(sink.current.get("org.openpista.provider.openai~azure-openai")).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "name", "azure-openai", "provider.name", "azure-openai", "preset", "azure-openai", "base.url", "https://me.openai.azure.com",
+                "provider.name", "azure-openai", "preset", "azure-openai", "base.url", "https://me.openai.azure.com",
                 ".api.key", "az-file-key", "model", "my-deployment", "api.version", "2025-01-01-preview"));
     }
 
@@ -177,7 +177,7 @@ class LoginsAndSelectionTest {
         assertThat(report.model()).isEqualTo("claude-opus-4-6");
         assertThat(sink.current).doesNotContainKey("org.openpista.provider.openai~openai");
         assertThat(sink.current.get("org.openpista.provider.anthropic~anthropic")).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "name", "anthropic", "provider.name", "anthropic", "preset", "anthropic", "base.url", "http://127.0.0.1:8/v1", ".api.key", "sk-ant-env",
+                "provider.name", "anthropic", "preset", "anthropic", "base.url", "http://127.0.0.1:8/v1", ".api.key", "sk-ant-env",
                 "model", "claude-opus-4-6"));
         assertThat(sink.current.get("org.openpista.agent")).containsEntry("provider", "anthropic")
                 .containsEntry("model", "claude-opus-4-6");

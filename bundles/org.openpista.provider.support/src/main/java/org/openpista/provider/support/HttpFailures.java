@@ -28,7 +28,8 @@ public final class HttpFailures implements Retrier.Wording {
     private final Supplier<String> secret;
 
     /**
-     * @param host {@code host:port} (or {@code host}) of the server, named in messages
+     * @param host names the server in messages: {@code host:port}, {@code host}, or the vendor with
+     *     them, such as {@code OpenAI at api.openai.com:443}
      * @param peer how "cannot reach ..." messages name the server, for example the host, or {@code
      *     Anthropic at} and the host
      * @param secret the key or token of the request in flight, blotted out of every message
@@ -51,8 +52,7 @@ public final class HttpFailures implements Retrier.Wording {
      */
     public ProviderException io(Throwable failure, Duration timeout) {
         if (failure instanceof HttpConnectTimeoutException) {
-            return new ProviderException(Kind.TIMEOUT, 0, "could not connect to " + host + " within " + timeout.toSeconds() + " s",
-                    failure);
+            return new ProviderException(Kind.TIMEOUT, 0, "could not connect to " + host + " within " + span(timeout), failure);
         }
         if (failure instanceof HttpTimeoutException) {
             return timeout(timeout);
@@ -72,9 +72,17 @@ public final class HttpFailures implements Retrier.Wording {
         return new ProviderException(Kind.NETWORK, 0, "connection to " + host + " failed: " + clean(detail), failure);
     }
 
-    /** @return the {@code TIMEOUT} failure of waiting longer than {@code timeout} */
+    /** @return the {@code TIMEOUT} failure of waiting longer than {@code timeout} for the answer to start */
     public ProviderException timeout(Duration timeout) {
-        return new ProviderException(Kind.TIMEOUT, 0, "no answer from " + host + " within " + timeout.toSeconds() + " s", null);
+        return new ProviderException(Kind.TIMEOUT, 0, "no answer from " + host + " within " + span(timeout), null);
+    }
+
+    /**
+     * @return the {@code TIMEOUT} failure of an answer that started and then stopped coming for
+     *     longer than {@code timeout}
+     */
+    public ProviderException stalled(Duration timeout) {
+        return new ProviderException(Kind.TIMEOUT, 0, host + " sent nothing for " + span(timeout), null);
     }
 
     /**
@@ -99,6 +107,11 @@ public final class HttpFailures implements Retrier.Wording {
     public ProviderException gaveUp(ProviderException last, int retries) {
         return new ProviderException(last.kind(), last.httpStatus(),
                 last.getMessage() + " (gave up after " + (retries + 1) + " attempts)", last.getCause());
+    }
+
+    /** @return a duration for messages: whole seconds, or milliseconds below one second */
+    private static String span(Duration duration) {
+        return duration.compareTo(Duration.ofSeconds(1)) < 0 ? duration.toMillis() + " ms" : duration.toSeconds() + " s";
     }
 
     /** @return the text on one line of bounded length, the secret of the request blotted out */

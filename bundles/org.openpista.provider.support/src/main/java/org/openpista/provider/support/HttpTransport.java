@@ -278,7 +278,8 @@ public final class HttpTransport {
             }
             if (next == null) {
                 abort();
-                throw failures.timeout(timeout);
+                // a stream that started and went quiet is told apart from a server that never answered
+                throw head == null ? failures.timeout(timeout) : failures.stalled(timeout);
             }
             if (next == CANCELLED || cancellation.isCancelled()) {
                 throw cancelled();

@@ -8,14 +8,18 @@
  * org.openpista.provider.support.HttpFailures} (one-line {@link
  * org.openpista.api.llm.ProviderException}s without secrets), {@link
  * org.openpista.provider.support.ToolNames} (tool names sanitised for the wire, collisions refused,
- * mapped back exactly), {@link org.openpista.provider.support.StoredLogins} and {@link
- * org.openpista.provider.support.ProviderRegistration} (the {@code provider.name} service).
+ * mapped back exactly) and {@link org.openpista.provider.support.StoredLogins}.
+ *
+ * <p>2.0.0: {@code ProviderRegistration} is gone; provider components register their {@code
+ * LlmProvider} through Declarative Services, which publishes {@code provider.name} from their
+ * configuration. {@link org.openpista.provider.support.HttpFailures#stalled} tells a stream that
+ * went quiet from a server that never answered.
  *
  * <p>It lives in a bundle of its own rather than in the API bundle, which stays free of HTTP
  * details and is what plug-ins compile against. Its callers are openpista's own provider bundles.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package org.openpista.provider.support;
 
 import org.osgi.annotation.bundle.Export;

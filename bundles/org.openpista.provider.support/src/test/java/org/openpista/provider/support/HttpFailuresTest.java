@@ -39,6 +39,14 @@ class HttpFailuresTest {
     }
 
     @Test
+    void tellsAServerThatNeverAnsweredFromAStreamThatWentQuiet() {
+        assertThat(failures.timeout(Duration.ofMillis(300)).getMessage()).isEqualTo("no answer from api.example.test:8443 within 300 ms");
+        assertThat(failures.stalled(timeout))
+                .extracting(ProviderException::kind, Throwable::getMessage)
+                .containsExactly(Kind.TIMEOUT, "api.example.test:8443 sent nothing for 7 s");
+    }
+
+    @Test
     void reportsBrokenAnswersCancellationAndGivingUp() {
         ProviderException malformed = failures.malformed("no\ncontent", null);
         ProviderException last = new ProviderException(Kind.SERVER, 529, "529 overloaded_error", null);

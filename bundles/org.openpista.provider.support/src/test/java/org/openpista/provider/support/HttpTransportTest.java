@@ -209,6 +209,7 @@ class HttpTransportTest {
         assertThat(head.kind()).isEqualTo(Kind.TIMEOUT);
         assertThat(head.getMessage()).isEqualTo("no answer from " + host() + " within 1 s");
         assertThat(body.kind()).isEqualTo(Kind.TIMEOUT);
+        assertThat(body.getMessage()).isEqualTo(host() + " sent nothing for 1 s");
     }
 
     @Test

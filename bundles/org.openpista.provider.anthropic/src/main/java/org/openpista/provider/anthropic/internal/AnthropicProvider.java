@@ -236,4 +236,10 @@ final class AnthropicProvider implements LlmProvider {
                 ? Credentials.oauthToken(credential.secret())
                 : Credentials.apiKey(credential.secret());
     }
+
+    @Override
+    public String toString() {
+        // the settings' credentials say only which kind they are, never the secret
+        return "AnthropicProvider[" + settings + "]";
+    }
 }

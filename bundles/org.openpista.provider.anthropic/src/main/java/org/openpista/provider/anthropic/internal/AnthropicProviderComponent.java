@@ -1,14 +1,17 @@
 package org.openpista.provider.anthropic.internal;
 
-import java.util.Map;
+import java.util.List;
 import org.openpista.api.auth.CredentialStore;
+import org.openpista.api.llm.ChatRequest;
+import org.openpista.api.llm.ChatResponse;
 import org.openpista.api.llm.LlmProvider;
-import org.openpista.provider.support.ProviderRegistration;
-import org.osgi.framework.BundleContext;
+import org.openpista.api.llm.ModelInfo;
+import org.openpista.api.llm.ProviderException;
+import org.openpista.api.llm.ProviderPreset;
+import org.openpista.api.llm.StreamListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -20,54 +23,67 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * One configured Anthropic provider instance ({@code [agent] provider = "anthropic"} or {@code
- * "claude"}), registered as an {@link LlmProvider} whose {@value LlmProvider#NAME} service property
- * is the configuration's {@code name}.
+ * "claude"}), published by Declarative Services as an {@link LlmProvider} whose {@value
+ * LlmProvider#NAME} service property is the configuration's, and equal to {@link #name()}.
  *
- * <p>The service is registered by hand ({@code service = {}}; {@link ProviderRegistration} says
- * why). A missing API key does not stop the registration: the provider then takes the stored
+ * <p>A missing API key does not stop the registration: the provider then takes the stored
  * Anthropic login ({@code openpista auth login anthropic}) for each request, and without one
  * answers with a {@code NOT_CONFIGURED} error saying what to set.
  */
-@Component(service = {}, immediate = true, configurationPid = AnthropicProviderComponent.PID,
+@ProviderPreset(value = "anthropic", factoryPid = AnthropicProviderComponent.PID, keyVariables = "ANTHROPIC_API_KEY",
+        login = "anthropic", description = "Anthropic's Messages API at https://api.anthropic.com/v1")
+@ProviderPreset(value = "claude", factoryPid = AnthropicProviderComponent.PID, keyVariables = "ANTHROPIC_API_KEY",
+        login = "anthropic", description = "Anthropic's Messages API, as anthropic")
+@Component(service = LlmProvider.class, immediate = true, configurationPid = AnthropicProviderComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = AnthropicProviderComponent.Config.class, factory = true)
-public final class AnthropicProviderComponent {
+public final class AnthropicProviderComponent implements LlmProvider {
 
     /** The factory PID, one configuration per provider instance. */
     static final String PID = "org.openpista.provider.anthropic";
 
-    /** Configuration of one Anthropic provider instance. */
+    /**
+     * Configuration of one Anthropic provider instance: the configuration bundle sets {@code
+     * provider.name} and {@code preset}; the other keys are those of {@code [providers.<name>]} in
+     * {@code config.toml} ({@code [agent]} fills {@code base_url}, {@code api_key} and {@code model}
+     * for the provider it selects). bnd writes the defaults into the component description, so the
+     * service always has a {@code provider.name}.
+     */
     @ObjectClassDefinition(
             name = "openpista Anthropic provider",
             description = "A language model reached over Anthropic's Messages API.")
     public @interface Config {
 
-        @AttributeDefinition(name = "Name", description = "Instance name, the provider.name service property that [agent] provider selects.")
-        String name() default "anthropic";
+        @AttributeDefinition(name = "Provider name", description = "The name [agent] provider selects, published as the"
+                + " provider.name service property.")
+        String provider_name() default "anthropic";
 
         @AttributeDefinition(name = "Preset", description = "Endpoint and model defaults: anthropic (claude is a synonym).")
         String preset() default "anthropic";
 
-        @AttributeDefinition(name = "Base URL", description = "API root including /v1; empty means https://api.anthropic.com/v1.")
+        @AttributeDefinition(name = "Base URL", description = "API root including /v1; empty = " + Settings.DEFAULT_API_ROOT + ".")
         String base_url() default "";
 
         @AttributeDefinition(name = "API key", type = AttributeType.PASSWORD,
-                description = "The Anthropic API key (ANTHROPIC_API_KEY or [agent] api_key).")
+                description = "The Anthropic API key; empty = ANTHROPIC_API_KEY, else the stored anthropic login.")
         String _api_key() default "";
 
-        @AttributeDefinition(name = "Model", description = "Model used when a request names none; empty means " + Settings.DEFAULT_MODEL + ".")
+        @AttributeDefinition(name = "Model", description = "Model used when a request names none; empty = " + Settings.DEFAULT_MODEL + ".")
         String model() default "";
 
-        @AttributeDefinition(name = "Retries", description = "How often a rate limit (429) or server error (5xx, 529) is retried with backoff.")
-        int max_retries() default Settings.DEFAULT_MAX_RETRIES;
-
-        @AttributeDefinition(name = "Timeout (s)", description = "How long to wait for the answer to start, and then for each further piece of it.")
+        @AttributeDefinition(name = "Timeout (s)", min = "1", max = "86400",
+                description = "How long to wait for the answer to start, and then for each further piece of it.")
         int timeout_secs() default Settings.DEFAULT_TIMEOUT_SECS;
+
+        @AttributeDefinition(name = "Max retries", min = "0", max = "100",
+                description = "How often a rate limit (429) or server error (5xx, 529) is retried, with backoff or after retry-after.")
+        int max_retries() default Settings.DEFAULT_MAX_RETRIES;
 
         @AttributeDefinition(name = "Stream", description = "Ask for a server-sent event stream and forward text as it arrives.")
         boolean stream() default true;
 
-        @AttributeDefinition(name = "Max tokens", description = "Answer bound sent when a request gives none; the Messages API requires one.")
+        @AttributeDefinition(name = "Max tokens", min = "1",
+                description = "Answer bound sent when a request gives none; the Messages API requires one.")
         int max_tokens() default Settings.DEFAULT_MAX_TOKENS;
     }
 
@@ -76,16 +92,35 @@ public final class AnthropicProviderComponent {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile CredentialStore logins;
 
-    private final ProviderRegistration registration;
+    private final AnthropicProvider provider;
 
     @Activate
-    public AnthropicProviderComponent(BundleContext context, Config config) {
-        AnthropicProvider provider = new AnthropicProvider(Settings.from(config), () -> logins);
-        registration = ProviderRegistration.register(context, provider, Map.of("provider.model", provider.defaultModel()));
+    public AnthropicProviderComponent(Config config) {
+        provider = new AnthropicProvider(Settings.from(config), () -> logins);
     }
 
-    @Deactivate
-    void deactivate() {
-        registration.unregister();
+    @Override
+    public String name() {
+        return provider.name();
+    }
+
+    @Override
+    public String defaultModel() {
+        return provider.defaultModel();
+    }
+
+    @Override
+    public ChatResponse chat(ChatRequest request, StreamListener listener) throws ProviderException {
+        return provider.chat(request, listener);
+    }
+
+    @Override
+    public List<ModelInfo> listModels() throws ProviderException {
+        return provider.listModels();
+    }
+
+    @Override
+    public String toString() {
+        return provider.toString();
     }
 }

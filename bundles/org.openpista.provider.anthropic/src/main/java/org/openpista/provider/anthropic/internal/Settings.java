@@ -44,7 +44,8 @@ record Settings(
 
     /** @return settings from a component configuration */
     static Settings from(AnthropicProviderComponent.Config config) {
-        String name = trim(config.name());
+        // not trimmed: the name is the service property as configured, which [agent] provider selects
+        String name = config.provider_name() == null ? "" : config.provider_name();
         String baseUrl = trim(config.base_url());
         String problem = "";
         URI root = null;
@@ -59,7 +60,7 @@ record Settings(
         }
         String model = trim(config.model());
         return new Settings(
-                name.isEmpty() ? "anthropic" : name,
+                name.isBlank() ? "anthropic" : name,
                 root,
                 problem,
                 Credentials.apiKey(config._api_key()),

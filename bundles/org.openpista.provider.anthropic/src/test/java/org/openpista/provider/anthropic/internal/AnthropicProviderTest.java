@@ -56,7 +56,7 @@ class AnthropicProviderTest {
 
     private AnthropicProvider provider(boolean stream, Object... keyValues) {
         Map<String, Object> values = new HashMap<>();
-        values.put("name", "anthropic");
+        values.put("provider_name", "anthropic");
         values.put("base_url", server.baseUrl().toString());
         values.put("_api_key", KEY);
         values.put("stream", stream);
@@ -471,7 +471,7 @@ class AnthropicProviderTest {
     void listsModelsWithTheSameHeaders() throws Exception {
         server.models("claude-haiku-4-5-20251001", "claude-custom");
 
-        List<ModelInfo> models = provider(true, "name", "claude", "model", "claude-custom").listModels();
+        List<ModelInfo> models = provider(true, "provider_name", "claude", "model", "claude-custom").listModels();
 
         assertThat(models).containsExactly(
                 new ModelInfo("claude", "claude-haiku-4-5-20251001", false),

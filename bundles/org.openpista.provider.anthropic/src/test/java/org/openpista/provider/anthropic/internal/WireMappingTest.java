@@ -113,7 +113,7 @@ class WireMappingTest {
         assertThat(defaults.credentials().isMissing()).isTrue();
         assertThat(defaults.problem()).isEmpty();
 
-        Settings custom = Settings.from(TestConfigs.config(Map.of("name", "claude", "preset", "claude",
+        Settings custom = Settings.from(TestConfigs.config(Map.of("provider_name", "claude", "preset", "claude",
                 "base_url", " http://localhost:8080/proxy/v1// ", "_api_key", " k-123 ", "model", "claude-haiku-4-5-20251001",
                 "max_retries", -1, "timeout_secs", 0, "max_tokens", -5)));
         assertThat(custom.name()).isEqualTo("claude");
@@ -128,6 +128,17 @@ class WireMappingTest {
                 .isEqualTo("base_url 'api.anthropic.com/v1' is not an http(s) URL such as https://api.anthropic.com/v1");
         assertThat(Settings.from(TestConfigs.config(Map.of("preset", "openai"))).problem())
                 .contains("unknown preset 'openai'");
+    }
+
+    @Test
+    void theComponentIsTheProviderNamedByItsProviderNameProperty() {
+        AnthropicProviderComponent claude = new AnthropicProviderComponent(
+                TestConfigs.config(Map.of("provider_name", "claude", "preset", "claude", "_api_key", "sk-ant-secret")));
+
+        assertThat(claude.name()).isEqualTo("claude");
+        assertThat(claude.defaultModel()).isEqualTo(Settings.DEFAULT_MODEL);
+        assertThat(claude.toString()).contains("claude").doesNotContain("sk-ant-secret");
+        assertThat(new AnthropicProviderComponent(TestConfigs.config(Map.of())).name()).isEqualTo("anthropic");
     }
 
     @Test

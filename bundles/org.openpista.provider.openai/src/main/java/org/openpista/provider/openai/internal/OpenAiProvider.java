@@ -1,12 +1,14 @@
 package org.openpista.provider.openai.internal;
 
-import dev.langchain4j.http.client.jdk.JdkHttpClient;
-import dev.langchain4j.model.catalog.ModelDescription;
-import dev.langchain4j.model.openai.OpenAiModelCatalog;
-import java.net.http.HttpClient;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.openpista.api.auth.Credential;
@@ -19,19 +21,29 @@ import org.openpista.api.llm.ModelInfo;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.ProviderException.Kind;
 import org.openpista.api.llm.StreamListener;
+import org.openpista.provider.support.HttpTransport;
 import org.openpista.provider.support.Retrier;
 import org.openpista.provider.support.StoredLogins;
 import org.openpista.provider.support.ToolNames;
 
 /**
- * An {@link LlmProvider} speaking OpenAI's Chat Completions protocol to OpenAI or a compatible host
- * (Together, Ollama, OpenRouter, GitHub Copilot, Google Gemini, Vercel AI Gateway, Azure OpenAI, AWS
- * Bedrock, any custom server), through langchain4j's OpenAI models on the JDK HTTP client.
- * Thread-safe: every request builds its own langchain4j model around a shared JDK client. Without
- * a configured key, every request takes the preset's stored login as it is at that moment.
+ * An {@link LlmProvider} speaking OpenAI's Chat Completions protocol ({@code POST
+ * {base}/chat/completions}, {@code GET {base}/models}) to OpenAI or a compatible host (Together,
+ * Ollama, OpenRouter, GitHub Copilot, Google Gemini, Vercel AI Gateway, Azure OpenAI, AWS Bedrock,
+ * any custom server), streamed or not. Thread-safe. Without a configured key, every request takes
+ * the preset's stored login as it is at that moment.
  *
- * <p>Rate limits and server errors are retried by the shared {@link Retrier}; langchain4j's own
- * retry is switched off, as it neither reads {@code retry-after} nor stops waiting on cancellation.
+ * <p>Written by hand on {@link HttpTransport}, as the Anthropic and Responses providers, rather than
+ * through langchain4j's {@code OpenAiChatModel} (1.19.0): that needed a tapped JDK client of its own
+ * to keep {@code retry-after} (its HTTP failures carry no headers) and to abort a cancelled or
+ * stalled stream, digging in its raw events for the {@code finish_reason} values it does not know,
+ * and bypassing its tool mapping, which rebuilds schemas; the wire format itself is small ({@link
+ * RequestBody}, {@link CompletionReader}). So every provider shares one HTTP stack and no
+ * langchain4j bundle ships.
+ *
+ * <p>Rate limits (429) and server errors (5xx) are retried by the shared {@link Retrier}, after the
+ * server's {@code retry-after} where it sends one; a stream that failed after text reached the
+ * listener is not retried.
  */
 final class OpenAiProvider implements LlmProvider {
 
@@ -40,11 +52,12 @@ final class OpenAiProvider implements LlmProvider {
     /** Longest wait between two attempts, also when the server asks for more. */
     static final Duration RETRY_CAP = Duration.ofSeconds(30);
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Settings settings;
     private final Supplier<CredentialStore> logins;
     private final Retrier retrier;
-    private final HttpClient secure;
-    private final HttpClient plain;
+    private final HttpTransport transport;
 
     /** A provider that waits for real between retries and has no stored logins. */
     OpenAiProvider(Settings settings) {
@@ -68,9 +81,7 @@ final class OpenAiProvider implements LlmProvider {
         this.settings = settings;
         this.logins = logins;
         this.retrier = retrier;
-        this.secure = HttpClient.newBuilder().connectTimeout(settings.timeout()).version(HttpClient.Version.HTTP_2).build();
-        // over plain http (Ollama, local servers) skip the h2c upgrade some servers mishandle
-        this.plain = HttpClient.newBuilder().connectTimeout(settings.timeout()).version(HttpClient.Version.HTTP_1_1).build();
+        this.transport = new HttpTransport(settings.timeout());
     }
 
     @Override
@@ -109,33 +120,42 @@ final class OpenAiProvider implements LlmProvider {
         return settings.withLogin(login.get());
     }
 
-    private HttpClient client(Settings effective) {
-        return effective.plainHttp() ? plain : secure;
-    }
-
     @Override
     public ChatResponse chat(ChatRequest request, StreamListener listener) throws ProviderException {
         Settings effective = effective();
         effective.requireUsable();
         String model = effective.modelFor(request.model());
-        ToolNames names = ChatMapper.toolNames(request.tools(), effective.vendor());
-        dev.langchain4j.model.chat.request.ChatRequest wire =
-                ChatMapper.toWire(request, model, names, effective.preset() == Preset.OPENAI, effective.vendor());
+        ToolNames names = RequestBody.toolNames(request.tools(), effective.vendor());
+        boolean stream = effective.stream();
+        String body = RequestBody.of(request, model, names, stream, effective.preset() == Preset.OPENAI, effective.vendor())
+                .toString();
         StreamListener sink = listener == null ? StreamListener.IGNORE : listener;
         Cancellation cancellation = request.cancellation();
         Failures failures = new Failures(effective);
-        HttpClient http = client(effective);
-        if (effective.stream()) {
-            return retrier.run(() -> new ChatExchange(effective, http, failures, cancellation).streaming(wire, names, model, sink),
-                    cancellation, failures, effective.name() + " chat");
-        }
-        ChatResponse response = retrier.run(() -> new ChatExchange(effective, http, failures, cancellation).blocking(wire, names, model),
-                cancellation, failures, effective.name() + " chat");
+        URI uri = effective.chatUri(model);
+        ChatResponse response = retrier.run(() -> send(effective, uri, body, names, model, sink, cancellation, failures),
+                cancellation, failures.http(), effective.name() + " chat");
         // without streaming the listener still sees the text, once, so channels behave the same
-        if (!response.text().isEmpty()) {
+        if (!stream && !response.text().isEmpty()) {
             sink.onTextDelta(response.text());
         }
         return response;
+    }
+
+    private ChatResponse send(Settings effective, URI uri, String body, ToolNames names, String model, StreamListener listener,
+            Cancellation cancellation, Failures failures) throws ProviderException, Retrier.Failure {
+        try (HttpTransport.Exchange exchange = transport.open(uri, headers(effective, effective.stream()), body, cancellation,
+                failures.http())) {
+            exchange.requireSuccess(failures::status);
+            if (!effective.stream()) {
+                return CompletionReader.parse(exchange.readAll(), names, failures, model);
+            }
+            // read as a stream whatever the content type says; only an answer without finish_reason is refused
+            CompletionReader reader = new CompletionReader(names, listener, failures,
+                    exchange.headers().firstValue("content-type").orElse(""));
+            exchange.read(reader);
+            return reader.response(model);
+        }
     }
 
     @Override
@@ -143,42 +163,37 @@ final class OpenAiProvider implements LlmProvider {
         Settings effective = effective();
         effective.requireUsable();
         Failures failures = new Failures(effective);
-        List<ModelDescription> listed = retrier.run(() -> fetchModels(effective, failures), Cancellation.none(), failures,
-                effective.name() + " models");
+        Cancellation none = Cancellation.none();
+        JsonNode list = retrier.run(() -> {
+            try (HttpTransport.Exchange exchange = transport.open(effective.modelsUri(), headers(effective, false), null, none,
+                    failures.http())) {
+                exchange.requireSuccess(failures::status);
+                return JSON.readTree(exchange.readAll());
+            } catch (JsonProcessingException e) {
+                throw failures.malformed("the model list is not JSON: " + e.getOriginalMessage(), e);
+            }
+        }, none, failures.http(), effective.name() + " models");
+        if (list == null || !list.path("data").isArray()) {
+            throw failures.malformed("the model list has no data", null);
+        }
         List<ModelInfo> models = new ArrayList<>();
         String preferred = effective.model();
         if (!preferred.isEmpty()) {
             models.add(new ModelInfo(effective.name(), preferred, true));
         }
-        for (ModelDescription description : listed) {
-            String id = description.name();
-            if (id != null && !id.isBlank() && !id.equals(preferred)) {
+        for (JsonNode listed : list.path("data")) {
+            String id = listed.path("id").asText("");
+            if (!id.isBlank() && !id.equals(preferred)) {
                 models.add(new ModelInfo(effective.name(), id, false));
             }
         }
         return models;
     }
 
-    private List<ModelDescription> fetchModels(Settings effective, Failures failures) throws Retrier.Failure {
-        TappedHttpClient tap = new TappedHttpClient(client(effective), effective.timeout());
-        try {
-            OpenAiModelCatalog catalog = OpenAiModelCatalog.builder()
-                    .httpClientBuilder(JdkHttpClient.builder().httpClientBuilder(tap.builder()))
-                    .baseUrl(effective.modelsBaseUrl())
-                    .apiKey(effective.bearerKey())
-                    .customHeaders(effective.headers())
-                    .customQueryParams(effective.queryParams())
-                    .connectTimeout(effective.timeout())
-                    .readTimeout(effective.timeout())
-                    .build();
-            List<ModelDescription> models = catalog.listModels();
-            if (models == null) {
-                throw new Retrier.Failure(failures.malformed("the model list has no data", null), tap.headers(), false);
-            }
-            return models;
-        } catch (RuntimeException e) {
-            throw new Retrier.Failure(failures.map(e, tap, false), tap.headers(), true);
-        }
+    private static Map<String, String> headers(Settings effective, boolean stream) {
+        Map<String, String> headers = new LinkedHashMap<>(effective.headers());
+        headers.put("accept", stream ? "text/event-stream" : "application/json");
+        return headers;
     }
 
     @Override

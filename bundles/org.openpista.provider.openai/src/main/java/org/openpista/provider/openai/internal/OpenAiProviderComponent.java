@@ -1,14 +1,21 @@
 package org.openpista.provider.openai.internal;
 
-import java.util.Map;
+import static org.openpista.api.llm.ProviderPreset.NEEDS_ENDPOINT;
+import static org.openpista.api.llm.ProviderPreset.NEEDS_LOGIN;
+import static org.openpista.api.llm.ProviderPreset.NEEDS_NOTHING;
+
+import java.util.List;
 import org.openpista.api.auth.CredentialStore;
+import org.openpista.api.llm.ChatRequest;
+import org.openpista.api.llm.ChatResponse;
 import org.openpista.api.llm.LlmProvider;
-import org.openpista.provider.support.ProviderRegistration;
-import org.osgi.framework.BundleContext;
+import org.openpista.api.llm.ModelInfo;
+import org.openpista.api.llm.ProviderException;
+import org.openpista.api.llm.ProviderPreset;
+import org.openpista.api.llm.StreamListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -22,63 +29,99 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One configured OpenAI-compatible provider instance (factory PID {@value #PID}, one configuration
- * per {@code [agent] provider}). It registers an {@link LlmProvider} with {@code provider.name} set
- * to the configured {@code name}.
+ * per selected provider), published by Declarative Services as an {@link LlmProvider} whose {@value
+ * LlmProvider#NAME} service property is the configuration's, and equal to {@link #name()}.
  *
- * <p>The service is registered by hand ({@code service = {}}; {@link ProviderRegistration} says
- * why). The component activates even when the key or base URL is missing, so status commands can
- * list the provider; without a configured key each request takes the preset's stored login ({@code
- * openpista auth login}), and without one fails with a message saying what to set.
+ * <p>The presets this bundle brings are declared as {@link ProviderPreset} capabilities, so the
+ * configuration bundle knows them without a list of its own. The component activates even when the
+ * key or base URL is missing, so status commands can list the provider; without a configured key
+ * each request takes the preset's stored login ({@code openpista auth login}), and without one fails
+ * with a message saying what to set.
  */
+@ProviderPreset(value = "openai", factoryPid = OpenAiProviderComponent.PID, keyVariables = "OPENAI_API_KEY",
+        description = "OpenAI's Chat Completions at https://api.openai.com/v1")
+@ProviderPreset(value = "together", factoryPid = OpenAiProviderComponent.PID, keyVariables = "TOGETHER_API_KEY",
+        description = "Together AI's Chat Completions at https://api.together.xyz/v1")
+@ProviderPreset(value = "ollama", factoryPid = OpenAiProviderComponent.PID, needs = NEEDS_NOTHING,
+        description = "A local Ollama's Chat Completions at http://localhost:11434/v1, no key")
+@ProviderPreset(value = "openrouter", factoryPid = OpenAiProviderComponent.PID, keyVariables = "OPENROUTER_API_KEY",
+        description = "OpenRouter's Chat Completions at https://openrouter.ai/api/v1")
+@ProviderPreset(value = "custom", factoryPid = OpenAiProviderComponent.PID, needs = NEEDS_ENDPOINT,
+        description = "Any Chat Completions server at base_url (required); a key is optional")
+@ProviderPreset(value = "github-copilot", factoryPid = OpenAiProviderComponent.PID, needs = NEEDS_LOGIN,
+        description = "GitHub Copilot's Chat Completions with the github-copilot login (device code)")
+@ProviderPreset(value = "google", factoryPid = OpenAiProviderComponent.PID, keyVariables = "GOOGLE_API_KEY",
+        description = "Google Gemini's OpenAI-compatible Chat Completions")
+@ProviderPreset(value = "vercel-ai-gateway", factoryPid = OpenAiProviderComponent.PID, keyVariables = "VERCEL_AI_GATEWAY_API_KEY",
+        description = "Vercel AI Gateway's Chat Completions at https://ai-gateway.vercel.sh/v1")
+@ProviderPreset(value = "azure-openai", factoryPid = OpenAiProviderComponent.PID, keyVariables = "AZURE_OPENAI_API_KEY",
+        description = "Azure OpenAI: Chat Completions of a deployment at the resource endpoint (base_url or login)")
+@ProviderPreset(value = "bedrock", factoryPid = OpenAiProviderComponent.PID, keyVariables = "AWS_BEARER_TOKEN_BEDROCK",
+        description = "AWS Bedrock's OpenAI-compatible Chat Completions in a region, with a Bedrock API key")
 @Component(configurationPid = OpenAiProviderComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {}, immediate = true)
+        service = LlmProvider.class, immediate = true)
 @Designate(ocd = OpenAiProviderComponent.Config.class, factory = true)
-public final class OpenAiProviderComponent {
+public final class OpenAiProviderComponent implements LlmProvider {
 
     /** The factory PID the configuration bundle creates instances under. */
     public static final String PID = "org.openpista.provider.openai";
 
+    /**
+     * {@value LlmProvider#NAME} of a configuration that names none: bnd writes the defaults of
+     * {@link Config} into the component description, so the service always has the property.
+     */
+    static final String DEFAULT_NAME = "openai";
+
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiProviderComponent.class);
 
-    /** Configuration of one provider instance; keys follow {@code [agent]} in {@code config.toml}. */
+    /**
+     * Configuration of one provider instance: the configuration bundle sets {@code provider.name}
+     * and {@code preset}; the other keys are those of {@code [providers.<name>]} in {@code
+     * config.toml} ({@code [agent]} fills {@code base_url}, {@code api_key} and {@code model} for the
+     * provider it selects).
+     */
     @ObjectClassDefinition(name = "openpista OpenAI-compatible provider",
             description = "An LLM provider speaking OpenAI Chat Completions: OpenAI, Together, Ollama, OpenRouter, GitHub Copilot,"
                     + " Google Gemini, Vercel AI Gateway, Azure OpenAI, AWS Bedrock or a custom host.")
     public @interface Config {
 
-        @AttributeDefinition(name = "Name", description = "Instance name, published as provider.name; empty = the preset.")
-        String name() default "";
+        @AttributeDefinition(name = "Provider name", description = "The name [agent] provider selects, published as the"
+                + " provider.name service property.")
+        String provider_name() default DEFAULT_NAME;
 
-        @AttributeDefinition(name = "Preset", description = "openai, together, ollama, openrouter, custom, github-copilot,"
-                + " google, vercel-ai-gateway, azure-openai or bedrock.")
-        String preset() default "openai";
+        @AttributeDefinition(name = "Preset", description = "Endpoint, default model and key variable: openai, together, ollama,"
+                + " openrouter, custom, github-copilot, google, vercel-ai-gateway, azure-openai or bedrock; empty = the provider name.")
+        String preset() default "";
 
-        @AttributeDefinition(name = "Base URL",
-                description = "API root including /v1, e.g. https://api.openai.com/v1; empty = the preset's.")
+        @AttributeDefinition(name = "Base URL", description = "API root including /v1, e.g. http://localhost:8000/v1"
+                + " (Azure: https://NAME.openai.azure.com); empty = the preset's or the login's.")
         String base_url() default "";
 
         @AttributeDefinition(name = "API key", type = AttributeType.PASSWORD,
-                description = "Secret key; not needed for ollama. Private property .api.key.")
+                description = "The provider's API key; empty = its key variable, else its stored login (not needed for ollama).")
         String _api_key() default "";
 
-        @AttributeDefinition(name = "Model", description = "Model used when a request names none; empty = the preset's.")
+        @AttributeDefinition(name = "Model", description = "Model used when a request names none (Azure: the deployment);"
+                + " empty = the preset's.")
         String model() default "";
 
-        @AttributeDefinition(name = "Max retries", description = "How often a 429 or 5xx answer is retried.")
-        int max_retries() default 3;
-
-        @AttributeDefinition(name = "Timeout (s)",
-                description = "How long to wait for an answer, and between two chunks of a streamed one.")
-        int timeout_secs() default 120;
-
-        @AttributeDefinition(name = "Stream", description = "Stream answers as they are generated.")
-        boolean stream() default true;
-
-        @AttributeDefinition(name = "API version", description = "Azure OpenAI's api-version; empty = " + Settings.AZURE_API_VERSION + ".")
+        @AttributeDefinition(name = "API version", description = "Azure OpenAI's api-version query parameter; empty = "
+                + Settings.AZURE_API_VERSION + ".")
         String api_version() default "";
 
         @AttributeDefinition(name = "Region", description = "AWS region of Bedrock, for example us-east-1; empty = the login's.")
         String region() default "";
+
+        @AttributeDefinition(name = "Timeout (s)", min = "1", max = "86400",
+                description = "How long to wait for the answer to start, and then for each further piece of it.")
+        int timeout_secs() default 120;
+
+        @AttributeDefinition(name = "Max retries", min = "0", max = "100",
+                description = "How often a rate limit (429) or server error (5xx) is retried, with backoff or after retry-after.")
+        int max_retries() default 3;
+
+        @AttributeDefinition(name = "Stream", description = "Stream answers and forward their text as it arrives.")
+        boolean stream() default true;
     }
 
     /** The stored logins, used per request when no key is configured; absent without the auth bundle. */
@@ -86,18 +129,37 @@ public final class OpenAiProviderComponent {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile CredentialStore logins;
 
-    private final ProviderRegistration registration;
+    private final OpenAiProvider provider;
 
-    /** Registers the provider described by the configuration. */
+    /** The provider described by the configuration. */
     @Activate
-    public OpenAiProviderComponent(BundleContext context, Config config) {
-        OpenAiProvider provider = new OpenAiProvider(Settings.of(config), () -> logins);
-        registration = ProviderRegistration.register(context, provider, Map.of("provider.model", provider.defaultModel()));
-        LOG.debug("Registered {}", provider);
+    public OpenAiProviderComponent(Config config) {
+        provider = new OpenAiProvider(Settings.of(config), () -> logins);
+        LOG.debug("Activated {}", provider);
     }
 
-    @Deactivate
-    void deactivate() {
-        registration.unregister();
+    @Override
+    public String name() {
+        return provider.name();
+    }
+
+    @Override
+    public String defaultModel() {
+        return provider.defaultModel();
+    }
+
+    @Override
+    public ChatResponse chat(ChatRequest request, StreamListener listener) throws ProviderException {
+        return provider.chat(request, listener);
+    }
+
+    @Override
+    public List<ModelInfo> listModels() throws ProviderException {
+        return provider.listModels();
+    }
+
+    @Override
+    public String toString() {
+        return provider.toString();
     }
 }

@@ -17,8 +17,9 @@ import org.openpista.api.llm.ProviderException;
  * what is missing when a request is made. A request without configured key runs on a copy that
  * carries the stored login ({@link #withLogin(Credential)}).
  *
- * @param name the instance name ({@code provider.name})
- * @param presetName the preset as configured, lower case
+ * @param name the instance name, the {@code provider.name} the service is published with; empty
+ *     means the preset's name
+ * @param presetName the preset as configured, lower case; empty means the instance name
  * @param baseUrl the API root including {@code /v1} (Azure: the resource endpoint), without
  *     trailing slash; empty when unknown
  * @param apiKey the API key, empty when none
@@ -46,8 +47,10 @@ record Settings(
             "Openai-Intent", "conversation-panel");
 
     Settings {
-        name = name == null ? "" : name.strip();
-        presetName = presetName == null || presetName.isBlank() ? Preset.OPENAI.id : presetName.strip().toLowerCase(Locale.ROOT);
+        // not stripped: the name is the service property as configured, which [agent] provider selects
+        name = name == null ? "" : name;
+        presetName = presetName == null || presetName.isBlank() ? name : presetName;
+        presetName = presetName.isBlank() ? Preset.OPENAI.id : presetName.strip().toLowerCase(Locale.ROOT);
         apiKey = apiKey == null ? "" : apiKey.strip();
         model = model == null ? "" : model.strip();
         maxRetries = Math.max(0, maxRetries);
@@ -85,7 +88,7 @@ record Settings(
     /** @return settings from a component configuration */
     static Settings of(OpenAiProviderComponent.Config config) {
         return new Settings(
-                config.name(),
+                config.provider_name(),
                 config.preset(),
                 config.base_url(),
                 config._api_key(),
@@ -153,21 +156,23 @@ record Settings(
         return uri != null && "http".equalsIgnoreCase(uri.getScheme());
     }
 
-    /** @return the API root requests for this model go to (Azure: the model's deployment) */
-    String baseUrlFor(String model) {
+    /** @return where chat requests for this model go (Azure: the model's deployment, with {@code api-version}) */
+    URI chatUri(String model) {
+        String root = baseUrl;
         if (preset() == Preset.AZURE && !baseUrl.contains("/openai/deployments/")) {
-            return baseUrl + "/openai/deployments/" + URLEncoder.encode(model, StandardCharsets.UTF_8);
+            root = baseUrl + "/openai/deployments/" + URLEncoder.encode(model, StandardCharsets.UTF_8);
         }
-        return baseUrl;
+        return URI.create(root + "/chat/completions" + query());
     }
 
-    /** @return the API root of the model listing (Azure lists under {@code /openai}) */
-    String modelsBaseUrl() {
+    /** @return where the model listing is (Azure lists under {@code /openai}) */
+    URI modelsUri() {
+        String root = baseUrl;
         if (preset() == Preset.AZURE) {
             int deployments = baseUrl.indexOf("/openai/deployments/");
-            return (deployments < 0 ? baseUrl : baseUrl.substring(0, deployments)) + "/openai";
+            root = (deployments < 0 ? baseUrl : baseUrl.substring(0, deployments)) + "/openai";
         }
-        return baseUrl;
+        return URI.create(root + "/models" + query());
     }
 
     /** @return the key sent as {@code Authorization: Bearer}, or {@code null} when none is (no key, or Azure's own header) */
@@ -175,10 +180,13 @@ record Settings(
         return apiKey.isEmpty() || preset() == Preset.AZURE ? null : apiKey;
     }
 
-    /** @return headers every request carries besides {@code Authorization} */
+    /** @return the headers every request carries: the key (as bearer token, or Azure's {@code api-key}) and Copilot's */
     Map<String, String> headers() {
         Map<String, String> headers = new LinkedHashMap<>();
         Preset preset = preset();
+        if (bearerKey() != null) {
+            headers.put("authorization", "Bearer " + apiKey);
+        }
         if (preset == Preset.GITHUB_COPILOT) {
             headers.putAll(COPILOT_HEADERS);
         } else if (preset == Preset.AZURE && !apiKey.isEmpty()) {
@@ -187,9 +195,9 @@ record Settings(
         return headers;
     }
 
-    /** @return query parameters every request carries */
-    Map<String, String> queryParams() {
-        return preset() == Preset.AZURE ? Map.of("api-version", apiVersion) : Map.of();
+    /** @return the query every request carries: Azure's {@code api-version}, else nothing */
+    private String query() {
+        return preset() == Preset.AZURE ? "?api-version=" + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8) : "";
     }
 
     /**

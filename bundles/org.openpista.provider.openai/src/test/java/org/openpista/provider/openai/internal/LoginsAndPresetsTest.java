@@ -59,7 +59,7 @@ class LoginsAndPresetsTest {
         Credential token = new Credential("github-copilot", AuthMethod.OAUTH, "tid=copilot-token;exp=1", "", "",
                 fake.baseUrl().toString(), Instant.now().plusSeconds(1500), Map.of());
 
-        ChatResponse answer = provider(settings(Map.of("preset", "github-copilot", "name", "github-copilot")), store(token))
+        ChatResponse answer = provider(settings(Map.of("provider_name", "github-copilot")), store(token))
                 .chat(ask("hi"), null);
 
         assertThat(answer.text()).isEqualTo("hello from copilot");

@@ -259,7 +259,7 @@ class OpenAiProviderTest {
         assertThat(error.kind()).isEqualTo(Kind.SERVER);
         assertThat(error.httpStatus()).isEqualTo(503);
         assertThat(error.getMessage())
-                .isEqualTo("OpenAI failed with a server error (503): The engine is overloaded (gave up after 2 retries)");
+                .isEqualTo("OpenAI failed with a server error (503): The engine is overloaded (gave up after 3 attempts)");
         assertThat(server.requests()).hasSize(3);
         assertThat(server.remaining()).isEqualTo(1);
         assertThat(pauses).containsExactly(Duration.ofMillis(10), Duration.ofMillis(20));
@@ -307,9 +307,22 @@ class OpenAiProviderTest {
         for (String preset : new String[] {"openai", "custom", "gemini", ""}) {
             OpenAiProvider provider = new OpenAiProvider(Settings.of(Configs.config(java.util.Map.of("preset", preset))));
 
-            assertThat(provider.name()).isEqualTo(preset.isEmpty() ? "openai" : preset);
+            assertThat(provider.name()).isEqualTo(OpenAiProviderComponent.DEFAULT_NAME);
+            assertThat(provider.settings().presetName()).isEqualTo(preset.isEmpty() ? "openai" : preset);
             assertThat(provider.toString()).contains(provider.name());
         }
+    }
+
+    @Test
+    void isNamedByTheProviderNamePropertyAndTakesThatPresetWhenNoneIsGiven() {
+        OpenAiProviderComponent together = new OpenAiProviderComponent(Configs.config(java.util.Map.of("provider_name", "together")));
+        OpenAiProviderComponent work = new OpenAiProviderComponent(
+                Configs.config(java.util.Map.of("provider_name", "work", "preset", "openrouter")));
+
+        assertThat(together.name()).isEqualTo("together");
+        assertThat(together.defaultModel()).isEqualTo(Preset.TOGETHER.defaultModel);
+        assertThat(work.name()).isEqualTo("work");
+        assertThat(work.defaultModel()).isEqualTo(Preset.OPENROUTER.defaultModel);
     }
 
     @ParameterizedTest(name = "stream={0}")
@@ -347,8 +360,7 @@ class OpenAiProviderTest {
         ProviderException error = failure(provider(settings(stream, 3, Duration.ofMillis(300))), plainRequest());
 
         assertThat(error.kind()).isEqualTo(Kind.TIMEOUT);
-        assertThat(error.getMessage()).isEqualTo("OpenAI did not answer within 300 ms (127.0.0.1:" + server.port()
-                + "); raise timeout_secs if the model is slow");
+        assertThat(error.getMessage()).isEqualTo("no answer from OpenAI at 127.0.0.1:" + server.port() + " within 300 ms");
     }
 
     @ParameterizedTest(name = "stream={0}")
@@ -368,7 +380,7 @@ class OpenAiProviderTest {
                 () -> running.get(10, TimeUnit.SECONDS)).getCause();
         assertThat(failure).isInstanceOfSatisfying(ProviderException.class, e -> {
             assertThat(e.kind()).isEqualTo(Kind.CANCELLED);
-            assertThat(e.getMessage()).isEqualTo("The request to OpenAI was cancelled");
+            assertThat(e.getMessage()).isEqualTo("the request was cancelled");
         });
     }
 

@@ -23,7 +23,7 @@ class SettingsTest {
         "custom,     '',                           '',                                       ''"
     })
     void presetsFillInEndpointModelAndKeyVariable(String preset, String baseUrl, String model, String keyVariable) {
-        Settings settings = Settings.of(Configs.config(Map.of("preset", preset)));
+        Settings settings = Settings.of(Configs.config(Map.of("provider_name", preset)));
 
         assertThat(settings.baseUrl()).isEqualTo(baseUrl);
         assertThat(settings.model()).isEqualTo(model);
@@ -34,7 +34,7 @@ class SettingsTest {
     @Test
     void readsTheConfigurationContract() {
         Settings settings = Settings.of(Configs.config(Map.of(
-                "name", "work",
+                "provider_name", "work",
                 "preset", " OpenRouter ",
                 "base_url", "https://proxy.example.com/api/v1//",
                 "_api_key", " sk-or-123 ",
@@ -69,7 +69,7 @@ class SettingsTest {
 
     @Test
     void customWithoutBaseUrlSaysToSetIt() {
-        Settings settings = Settings.of(Configs.config(Map.of("preset", "custom", "model", "m")));
+        Settings settings = Settings.of(Configs.config(Map.of("provider_name", "custom", "model", "m")));
 
         ProviderException error = catchThrowableOfType(ProviderException.class, settings::requireUsable);
 

@@ -85,7 +85,7 @@ class StalledStreamTest {
 
         assertThat(deltas).containsExactly("Hel");
         assertThat(error.kind()).isEqualTo(Kind.TIMEOUT);
-        assertThat(error.getMessage()).startsWith("OpenAI sent nothing for 300 ms");
+        assertThat(error.getMessage()).isEqualTo("OpenAI at 127.0.0.1:" + server.getAddress().getPort() + " sent nothing for 300 ms");
         released.countDown();
         assertThat(connectionGone.await(10, TimeUnit.SECONDS)).as("the provider closed the connection").isTrue();
     }

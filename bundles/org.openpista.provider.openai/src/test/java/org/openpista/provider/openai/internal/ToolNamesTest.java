@@ -14,7 +14,7 @@ class ToolNamesTest {
 
     @Test
     void sanitisesToTheWirePatternAndMapsBackExactly() throws ProviderException {
-        ToolNames names = ChatMapper.toolNames(List.of(tool("system.run"), tool("browser.navigate"), tool("skill:hello world"),
+        ToolNames names = RequestBody.toolNames(List.of(tool("system.run"), tool("browser.navigate"), tool("skill:hello world"),
                 tool("plain_name-1")), "OpenAI");
 
         assertThat(names.wire("system.run")).isEqualTo("system_run");
@@ -28,7 +28,7 @@ class ToolNamesTest {
 
     @Test
     void passesUnknownNamesThroughUnchanged() throws ProviderException {
-        ToolNames names = ChatMapper.toolNames(List.of(tool("system.run")), "OpenAI");
+        ToolNames names = RequestBody.toolNames(List.of(tool("system.run")), "OpenAI");
 
         assertThat(names.original("not_offered")).isEqualTo("not_offered");
         assertThat(names.wire("gone.tool")).isEqualTo("gone_tool");
@@ -43,7 +43,7 @@ class ToolNamesTest {
     @Test
     void refusesNamesThatCollideOnTheWire() {
         ProviderException error = catchThrowableOfType(ProviderException.class,
-                () -> ChatMapper.toolNames(List.of(tool("fs.read"), tool("fs_read")), "OpenAI"));
+                () -> RequestBody.toolNames(List.of(tool("fs.read"), tool("fs_read")), "OpenAI"));
 
         assertThat(error.kind()).isEqualTo(Kind.BAD_REQUEST);
         assertThat(error.getMessage()).isEqualTo("The tools 'fs.read' and 'fs_read' would both be called 'fs_read' on the"
@@ -54,9 +54,9 @@ class ToolNamesTest {
     void refusesCollisionsFromCuttingAndDuplicates() {
         String base = "x".repeat(64);
         ProviderException cut = catchThrowableOfType(ProviderException.class,
-                () -> ChatMapper.toolNames(List.of(tool(base + "_one"), tool(base + "_two")), "OpenAI"));
+                () -> RequestBody.toolNames(List.of(tool(base + "_one"), tool(base + "_two")), "OpenAI"));
         ProviderException twice = catchThrowableOfType(ProviderException.class,
-                () -> ChatMapper.toolNames(List.of(tool("system.run"), tool("system.run")), "OpenAI"));
+                () -> RequestBody.toolNames(List.of(tool("system.run"), tool("system.run")), "OpenAI"));
 
         assertThat(cut.kind()).isEqualTo(Kind.BAD_REQUEST);
         assertThat(twice.getMessage()).isEqualTo("The tool 'system.run' is offered twice");

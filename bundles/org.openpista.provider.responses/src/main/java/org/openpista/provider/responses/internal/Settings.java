@@ -26,7 +26,8 @@ record Settings(String name, String baseUrl, String apiKey, String model, int ma
     static final String DEFAULT_MODEL = "gpt-5";
 
     Settings {
-        name = name == null || name.isBlank() ? "responses" : name.strip();
+        // not stripped: the name is the service property as configured, which [agent] provider selects
+        name = name == null || name.isBlank() ? "responses" : name;
         baseUrl = trimSlashes(baseUrl == null ? "" : baseUrl.strip());
         apiKey = apiKey == null ? "" : apiKey.strip();
         model = model == null || model.isBlank() ? DEFAULT_MODEL : model.strip();
@@ -36,7 +37,7 @@ record Settings(String name, String baseUrl, String apiKey, String model, int ma
     }
 
     static Settings of(ResponsesProviderComponent.Config config) {
-        return new Settings(config.name(), config.base_url(), config._api_key(), config.model(), config.max_retries(),
+        return new Settings(config.provider_name(), config.base_url(), config._api_key(), config.model(), config.max_retries(),
                 Duration.ofSeconds(Math.max(1, config.timeout_secs())), config.stream(), config.reasoning_effort());
     }
 

@@ -225,4 +225,24 @@ class ResponsesProviderTest {
         assertThat(models).extracting(ModelInfo::id).containsExactly("gpt-5", "gpt-5-mini", "gpt-4.1");
         assertThat(models.get(0).recommended()).isTrue();
     }
+
+    @Test
+    void theComponentIsTheProviderNamedByItsProviderNameProperty() throws Exception {
+        fake.enqueue(FakeReply.text("from the component"));
+        ResponsesProviderComponent work = new ResponsesProviderComponent(config(Map.of("provider_name", "work",
+                "base_url", fake.baseUrl().toString(), "_api_key", "k-123456", "model", "gpt-5-mini")));
+
+        assertThat(work.name()).isEqualTo("work");
+        assertThat(work.defaultModel()).isEqualTo("gpt-5-mini");
+        assertThat(work.chat(ask("hi"), null).text()).isEqualTo("from the component");
+        assertThat(work.toString()).doesNotContain("k-123456");
+        assertThat(new ResponsesProviderComponent(config(Map.of())).name()).isEqualTo("responses");
+    }
+
+    /** @return a configuration the way DS builds it: these values by OCD method name, defaults for the rest */
+    static ResponsesProviderComponent.Config config(Map<String, Object> values) {
+        return (ResponsesProviderComponent.Config) java.lang.reflect.Proxy.newProxyInstance(ResponsesProviderTest.class.getClassLoader(),
+                new Class<?>[] {ResponsesProviderComponent.Config.class},
+                (proxy, method, args) -> values.containsKey(method.getName()) ? values.get(method.getName()) : method.getDefaultValue());
+    }
 }

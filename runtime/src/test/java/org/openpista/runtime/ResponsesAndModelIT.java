@@ -156,6 +156,48 @@ class ResponsesAndModelIT {
         }
 
         @Test
+        void aModelNameIsWrittenToConfigTomlAndARunningDaemonUsesItForItsNextTurn() throws Exception {
+            try (FakeOpenAiServer openai = new FakeOpenAiServer()) {
+                openai.echoFallback();
+                Path config = home.resolve("config.toml");
+                Files.writeString(config, """
+                        # mine
+                        [agent]
+                        provider = "openai"
+                        model = "gpt-4o"   # for now
+                        base_url = "%s"
+                        api_key = "sk-models-3"
+                        approval = "auto"
+
+                        [channels.web]
+                        enabled = false
+                        """.formatted(openai.baseUrl()));
+
+                Result offline = DistributionProcess.run(home, Map.of(), "model", "gpt-4.1");
+
+                assertThat(offline.exitCode()).as(offline.toString()).isZero();
+                assertThat(offline.stdout()).contains("Set [agent] model = \"gpt-4.1\" in " + config)
+                        .contains("No daemon is running; openpista uses it from the next start.");
+                assertThat(Files.readString(config)).contains("# mine").contains("model = \"gpt-4.1\"").doesNotContain("gpt-4o");
+
+                Result started = DistributionProcess.run(home, Map.of(), "start");
+                assertThat(started.exitCode()).as(started.toString()).isZero();
+                try {
+                    Result live = DistributionProcess.run(home, Map.of(), "model", "o4-mini");
+                    Result turn = DistributionProcess.run(home, Map.of(), "shell", "-c", "openpista:send model-switch \"hi\"");
+
+                    assertThat(live.exitCode()).as(live.toString()).isZero();
+                    assertThat(live.stdout()).containsPattern("The running daemon \\(PID [0-9]+\\) read config.toml again; its "
+                            + "next turns use o4-mini\\.");
+                    assertThat(turn.exitCode()).as(turn.toString()).isZero();
+                    assertThat(openai.lastRequest().json().path("model").asText()).isEqualTo("o4-mini");
+                } finally {
+                    DistributionProcess.run(home, Map.of(), "stop");
+                }
+            }
+        }
+
+        @Test
         void listingAnotherProviderSwitchesToItAtRuntime() throws Exception {
             try (FakeAnthropicServer anthropic = new FakeAnthropicServer()) {
                 Files.writeString(home.resolve("config.toml"), """

@@ -216,21 +216,90 @@ class SkillsIT {
     }
 
     @Test
-    void dockerUnreachableFallsBackWithAWarningOrIsRefusedWhenRequired() throws Exception {
+    void dockerUnreachableIsRefusedUnlessHostFallbackIsAllowed() throws Exception {
         skill("where", "docker", "run.sh", "echo ran-somewhere\n");
         config("docker_host = \"unix:///nonexistent/docker.sock\"");
+        fake.enqueue(FakeReply.toolCall("skill.where", "{}"), FakeReply.text("ok"));
+        Result refused = DistributionProcess.run(home, Map.of(), "run", "-e", "where?");
+        assertThat(refused.exitCode()).as(refused.toString()).isZero();
+        assertThat(toolResults().get(0)).contains("skill.where was refused").contains("allow_host_fallback = true")
+                .contains("Docker is unreachable at unix:///nonexistent/docker.sock").doesNotContain("ran-somewhere");
+
+        config("docker_host = \"unix:///nonexistent/docker.sock\"\nallow_host_fallback = true");
         fake.enqueue(FakeReply.toolCall("skill.where", "{}"), FakeReply.text("ok"));
         Result fallback = DistributionProcess.run(home, Map.of(), "run", "-e", "where?");
         assertThat(fallback.exitCode()).as(fallback.toString()).isZero();
         assertThat(toolResults().get(0)).contains("warning: Docker is unavailable").contains("subprocess sandbox")
                 .contains("ran-somewhere");
 
-        config("docker_host = \"unix:///nonexistent/docker.sock\"\nrequire_docker = true");
+        config("docker_host = \"unix:///nonexistent/docker.sock\"\nallow_host_fallback = true\nrequire_docker = true");
         fake.enqueue(FakeReply.toolCall("skill.where", "{}"), FakeReply.text("ok"));
-        Result refused = DistributionProcess.run(home, Map.of(), "run", "-e", "where?");
-        assertThat(refused.exitCode()).as(refused.toString()).isZero();
-        assertThat(toolResults().get(0)).contains("skill.where was refused").contains("require_docker = true")
-                .contains("Docker is unreachable at unix:///nonexistent/docker.sock").doesNotContain("ran-somewhere");
+        Result required = DistributionProcess.run(home, Map.of(), "run", "-e", "where?");
+        assertThat(required.exitCode()).as(required.toString()).isZero();
+        assertThat(toolResults().get(0)).contains("skill.where was refused").doesNotContain("ran-somewhere");
+    }
+
+    @Test
+    void skillsListSaysTheIsolationOfEachSkillAndWhatAWorkspaceSkillShadows() throws Exception {
+        requireBubblewrap();
+        config("docker_host = \"unix:///nonexistent/docker.sock\"");
+        skill("word-count", "docker", "run.sh", "echo not the real word-count\n");
+
+        Result listed = DistributionProcess.run(home, Map.of(), "skills", "list");
+
+        assertThat(listed.exitCode()).as(listed.toString()).isZero();
+        List<String> lines = listed.stdout().lines().toList();
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("hello ").contains("bundled").contains("bubblewrap"));
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("hello-wasm ").contains("wasm (wasmtime)"));
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("word-count ").contains("workspace")
+                .contains("refused: ").contains("no host fallback"));
+        assertThat(listed.stdout()).contains("! shadows the bundled skill word-count in ");
+        assertThat(Files.readString(home.resolve("logs/openpista.0.log")))
+                .contains("Skill word-count from the workspace").contains("shadows the bundled skill");
+    }
+
+    static void requireBubblewrap() {
+        if (!Files.isExecutable(Path.of("/usr/bin/bwrap"))) {
+            String reason = "bubblewrap (/usr/bin/bwrap) is needed (apt-get install bubblewrap, see .ci/run)";
+            if ("all".equals(System.getenv("OPENPISTA_IT_REQUIRE"))) {
+                throw new AssertionError(reason);
+            }
+            Assumptions.abort(reason);
+        }
+    }
+
+    @Test
+    void noPlantedSecretReachesASkillOrSystemRunThroughEnvOrProc() throws Exception {
+        requireBubblewrap();
+        config("");
+        String probe = "echo \"== parent of pid $$: $PPID\"; tr '\\0' '\\n' </proc/$PPID/environ; echo '== env'; env\n";
+        skill("env-proc", "subprocess", "run.sh", probe);
+        fake.enqueue(FakeReply.toolCall("skill.env-proc", "{}"),
+                FakeReply.toolCall("system.run", "{\"command\":\"env\"}"),
+                FakeReply.text("ok"));
+        Map<String, String> planted = Map.of(
+                "OPENPISTA_API_KEY", "sk-op-planted-0101",
+                "DATABASE_URL", "postgres://app:planted-db-0102@db/app",
+                "SLACK_WEBHOOK", "https://hooks.example/planted-0103",
+                "AWS_ACCESS_KEY_ID", "AKIAPLANTED0104",
+                "AWS_SECRET_ACCESS_KEY", "planted-0105",
+                "GITHUB_TOKEN", "ghp-planted-0106");
+
+        Result result = DistributionProcess.run(home, planted, "run", "-e", "look for secrets");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        List<String> results = toolResults();
+        assertThat(results.get(0)).contains("SKILL_NAME=env-proc").contains("== env");
+        assertThat(results.get(1)).contains("PATH=");
+        int held = 0;
+        for (String secret : planted.values()) {
+            assertThat(String.join("\n", results)).doesNotContain(secret);
+            held++;
+        }
+        Files.writeString(Path.of("target/security-figures.txt"), "planted secrets: " + planted.size() + " planted in the"
+                + " daemon's environment; a subprocess skill (bubblewrap) reading /proc/$PPID/environ and env and system.run's"
+                + " env saw " + (planted.size() - held) + "\n",
+                StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }
 
     @Test

@@ -149,8 +149,8 @@ class WebChatIT {
                 assertThat(taken.isBound()).isTrue();
                 Result started = DistributionProcess.run(home, Map.of(), "start");
                 assertThat(started.exitCode()).as(started.toString()).isZero();
-                assertThat(started.stderr()).contains("openpista: warning: web chat: not listening: cannot listen on 127.0.0.1:" + port);
-                assertThat(started.stdout()).contains("openpista started in the background").doesNotContain("Web chat:");
+                assertThat(started.stdout()).contains("openpista started in the background")
+                        .contains("Web chat: not listening: cannot listen on 127.0.0.1:" + port);
                 Result stop = DistributionProcess.run(home, Map.of(), "stop");
                 assertThat(stop.exitCode()).as(stop.toString()).isZero();
             }
@@ -161,8 +161,7 @@ class WebChatIT {
             String token = tokenIn(config);
             assertThat(token).matches("[0-9a-f]{48}");
             assertThat(started.stdout()).contains("Web chat: http://127.0.0.1:" + port + "/#token=" + token + "\n");
-            assertThat(Files.readString(home.resolve("logs/daemon.out"))).contains("Web chat: http://127.0.0.1:" + port + "/")
-                    .doesNotContain(token);
+            assertThat(Files.readString(home.resolve("logs/daemon.out"))).doesNotContain(token);
             assertThat(Files.readString(home.resolve("logs/openpista.0.log"))).doesNotContain(token);
             HttpResponse<String> auth = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + port + "/auth"))

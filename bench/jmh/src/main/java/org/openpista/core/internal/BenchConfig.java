@@ -7,14 +7,14 @@ final class BenchConfig {
 
     private BenchConfig() {}
 
-    static AgentRuntime.Config agent(String provider) {
-        return (AgentRuntime.Config) Proxy.newProxyInstance(AgentRuntime.Config.class.getClassLoader(),
-                new Class<?>[] {AgentRuntime.Config.class}, (self, method, args) -> {
+    static AgentConfig agent(String provider) {
+        return (AgentConfig) Proxy.newProxyInstance(AgentConfig.class.getClassLoader(),
+                new Class<?>[] {AgentConfig.class}, (self, method, args) -> {
                     if (method.getName().equals("provider")) {
                         return provider;
                     }
                     if (method.getName().equals("annotationType")) {
-                        return AgentRuntime.Config.class;
+                        return AgentConfig.class;
                     }
                     return method.getDefaultValue();
                 });

@@ -31,6 +31,7 @@ import org.openpista.api.llm.LlmProvider;
 import org.openpista.api.llm.StreamListener;
 import org.openpista.api.llm.ToolSpec;
 import org.openpista.api.memory.ConversationStore;
+import org.openpista.api.memory.TurnQueue;
 import org.openpista.api.tool.Tool;
 import org.openpista.api.tool.ToolContext;
 import org.openpista.api.tool.ToolResult;
@@ -38,7 +39,8 @@ import org.openpista.memory.sqlite.internal.BenchStores;
 
 /**
  * The agent's own overhead per turn: everything but the model and the tool, which answer at once.
- * A turn here is submit → session lane → history → request → (tool call → approval → tool →
+ * A turn here is submit (message stored in the turn queue) → session lane → start (message moved into the
+ * session) → history → request → (tool call → approval → tool →
  * result → request) → answer, with every message stored in a real SQLite file.
  */
 @State(Scope.Benchmark)
@@ -101,11 +103,13 @@ public class TurnOverheadBenchmark {
     public void setUp() throws Exception {
         home = Files.createTempDirectory("openpista-bench");
         conversations = store.equals("sqlite") ? BenchStores.sqlite(home.resolve("memory.db")) : new InMemory();
+        // the SQLite store is also the turn queue, as in the daemon
+        TurnQueue queue = (TurnQueue) conversations;
         ToolRegistryImpl tools = new ToolRegistryImpl();
         tools.addTool(new EchoTool(), new BenchReference<>(Map.of(Tool.NAME, "bench.echo")));
         ApprovalPolicy approval = new ApprovalPolicy();
         approval.configure(Map.of("approval", "auto"));
-        runtime = new AgentRuntime(conversations, tools, approval, home, BenchConfig.agent("instant"));
+        runtime = new AgentRuntime(conversations, queue, tools, approval, home, BenchConfig.agent("instant"));
         runtime.providers = List.of(new InstantModel());
     }
 

@@ -1,8 +1,10 @@
 /**
- * Persistent conversation memory: sessions and their messages, including tool-call metadata.
+ * Persistent conversation memory: sessions and their messages, including tool-call metadata, and
+ * the queue of messages waiting for their turn, which outlives a crash and serializes the turns
+ * of a session across the processes sharing the store.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.openpista.api.memory;
 
 import org.osgi.annotation.bundle.Export;

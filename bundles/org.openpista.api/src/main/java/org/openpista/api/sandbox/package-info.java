@@ -2,7 +2,7 @@
  * Sandboxes run untrusted commands or WebAssembly modules with hard limits on time, memory, processes and network.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.openpista.api.sandbox;
 
 import org.osgi.annotation.bundle.Export;

@@ -16,6 +16,15 @@ public interface SkillCatalog {
     List<SkillInfo> skills();
 
     /**
+     * Looks at the sandboxes, so it may take a moment (a Docker ping, loading a wasm engine).
+     *
+     * @return the skills available now, sorted by name, each with the isolation it would run in
+     *     and the skills it shadows
+     * @since 1.1.0
+     */
+    List<SkillStatus> status();
+
+    /**
      * Installs a skill from a zip archive into {@code $OPENPISTA_HOME/skills/<name>}. The archive
      * holds one skill: a {@code SKILL.md} at its top or in a single top folder. Entries that would
      * land outside the skill folder (absolute paths, {@code ..}, symbolic links, devices) make the

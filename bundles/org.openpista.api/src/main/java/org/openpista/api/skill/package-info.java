@@ -5,7 +5,7 @@
  * {@link org.openpista.api.skill.SkillCatalog} lists and installs them.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.openpista.api.skill;
 
 import org.osgi.annotation.bundle.Export;

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * The ReAct loop of one turn: load the history, ask the model, run the tool calls it asks for
  * (after approval), feed the results back, and repeat until the model answers in text or the
  * round limit is reached. Every message is stored the moment it exists, so a crash keeps what was
- * said. Failures end the turn with a one-line message for the user, never with an exception.
+ * said (the user's message is stored before the turn even starts, see {@link SessionLanes}). Failures end the turn with a one-line message for the user, never with an exception.
  */
 final class AgentLoop {
 
@@ -59,11 +59,13 @@ final class AgentLoop {
         this.promptSections = promptSections;
     }
 
+    /**
+     * Answers a turn whose user message is already the last of its session (the turn queue moved
+     * it there when the turn started).
+     */
     AgentReply run(Turn turn, AgentSettings settings) {
         String sessionId = turn.sessionId();
         try {
-            store.ensureSession(sessionId, turn.message().channel(), turn.message().conversationKey());
-            store.append(sessionId, ChatMessage.user(turn.message().text()).withAttachments(turn.message().attachments()));
             if (turn.cancellation().isCancelled()) {
                 return AgentReply.failure(sessionId, CANCELLED);
             }

@@ -5,38 +5,25 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.WeakHashMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.openpista.api.admin.AgentStatus;
 import org.openpista.api.admin.SessionActivity;
 import org.openpista.api.agent.PromptContributor;
 import org.openpista.api.approval.ApprovalService;
 import org.openpista.api.channel.AgentGateway;
-import org.openpista.api.channel.AgentReply;
+import org.openpista.api.channel.ChannelAdapter;
 import org.openpista.api.channel.InboundMessage;
 import org.openpista.api.channel.ReplySink;
 import org.openpista.api.channel.TurnHandle;
-import org.openpista.api.chat.Cancellation;
 import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.llm.LlmProvider;
 import org.openpista.api.memory.ConversationStore;
+import org.openpista.api.memory.TurnQueue;
 import org.openpista.api.session.SessionRouter;
 import org.openpista.api.settings.SettingsSection;
 import org.osgi.framework.BundleContext;
@@ -52,11 +39,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent as channels see it (the channel router): maps each conversation to its current
- * session, and runs each session's turns one at a time, in order, while different sessions run in
- * parallel. Providers and prompt contributors are tracked dynamically, so one that appears or
- * leaves is seen by the next request; a provider that leaves in the middle of a turn is waited for
- * briefly (a bundle update re-registers it) before the turn gives up with a clear message. On
- * shutdown it stops accepting, lets running turns finish within a grace period, then cancels them.
+ * session and hands its messages to the session lanes, which store each message before {@link
+ * #submit} returns and run a session's turns one at a time, in order, also across processes
+ * sharing the store ({@link SessionLanes}); different sessions run in parallel. What a process
+ * that died left unanswered is answered by the next one that runs its channel ({@link Recovery}).
+ * Providers and prompt contributors are tracked dynamically, so one that appears or leaves is seen
+ * by the next request; a provider that leaves in the middle of a turn is waited for briefly (a
+ * bundle update re-registers it) before the turn gives up with a clear message. On shutdown it
+ * stops accepting, lets running turns finish within a grace period, then cancels them.
  */
 @SettingsSection(value = "agent", pid = AgentConfig.PID, formats = "base_url=url",
         env = {"model=OPENPISTA_MODEL"},
@@ -70,18 +60,15 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
 
-    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     /** Conversation key to its current session, for conversations that left their default one. */
     private final Map<String, String> routes = new ConcurrentHashMap<>();
-    private final AtomicLong finished = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
     private final Instant startedAt = Instant.now();
-    private final ExecutorService executor;
-    private final AgentLoop loop;
+    private final SessionLanes lanes;
+    private final TrackedProviders lookup = new TrackedProviders(() -> this.providers);
+    private final Recovery recovery;
     private final Path home;
     private volatile AgentSettings settings;
     private volatile Duration shutdownGrace;
-    private volatile boolean closed;
 
     // the field is the list; the methods are told about arrivals and departures (Felix SCR calls the
     // unbind method of a field reference only when a bind method is named as well)
@@ -89,36 +76,32 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
             bind = "providerArrived", unbind = "providerLeft")
     volatile List<LlmProvider> providers = List.of();
 
-    /** Actions waiting for a provider service to leave: the requests in flight to it. */
-    private final List<Map.Entry<LlmProvider, Runnable>> whenGone = new CopyOnWriteArrayList<>();
-    /** Provider services that were unregistered, whatever the field says at this instant. */
-    private final Set<LlmProvider> departed =
-            Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
-
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     volatile List<PromptContributor> contributors = List.of();
+
+    /** The channels running in this process, which can deliver the answers of adopted messages. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            bind = "channelArrived", unbind = "channelLeft")
+    volatile List<ChannelAdapter> channels = List.of();
 
     @Activate
     public AgentRuntime(
             @Reference ConversationStore store,
+            @Reference TurnQueue queue,
             @Reference ToolInvoker tools,
             @Reference ApprovalService approval,
             BundleContext context,
             AgentConfig config) {
-        this(store, tools, approval, ConfigurationLoader.home(context), config);
+        this(store, queue, tools, approval, ConfigurationLoader.home(context), config);
     }
 
-    AgentRuntime(ConversationStore store, ToolInvoker tools, ApprovalService approval, Path home, AgentConfig config) {
+    AgentRuntime(ConversationStore store, TurnQueue queue, ToolInvoker tools, ApprovalService approval, Path home,
+            AgentConfig config) {
         this.home = home;
-        this.loop = new AgentLoop(store, tools, approval, new Lookup(), this::promptSections);
-        AtomicInteger threads = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "openpista-turn-" + threads.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
         configure(config);
+        AgentLoop loop = new AgentLoop(store, tools, approval, lookup, this::promptSections);
+        this.lanes = new SessionLanes(queue, turn -> loop.run(turn, settings));
+        this.recovery = new Recovery(queue, lanes, () -> channels);
     }
 
     @Modified
@@ -144,69 +127,32 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
         String sessionId = message.sessionId() == null || message.sessionId().isBlank()
                 ? currentSession(message.conversationKey())
                 : message.sessionId();
-        Pending pending = new Pending(new Turn(sessionId, message, sink, new Cancellation()));
-        if (closed) {
-            pending.finish(AgentReply.failure(sessionId, "openpista is shutting down; the message was not processed"));
-            return pending;
-        }
-        while (true) {
-            Lane lane = lanes.computeIfAbsent(sessionId, Lane::new);
-            synchronized (lane) {
-                if (lane.retired) {
-                    continue;
-                }
-                pending.lane = lane;
-                lane.queue.add(pending);
-                if (!lane.running) {
-                    lane.running = true;
-                    executor.execute(() -> drain(lane));
-                }
-                return pending;
-            }
-        }
+        return lanes.submit(sessionId, message, sink);
     }
 
     @Override
     public int cancel(String sessionId) {
-        Lane lane = lanes.get(sessionId);
-        if (lane == null) {
-            return 0;
-        }
-        List<Pending> toCancel;
-        synchronized (lane) {
-            toCancel = new ArrayList<>(lane.queue);
-            if (lane.current != null) {
-                toCancel.add(lane.current);
-            }
-        }
-        int count = 0;
-        for (Pending pending : toCancel) {
-            if (pending.cancel()) {
-                count++;
-            }
-        }
-        return count;
-    }
-
-    /** @return the sessions with a running or queued turn */
-    List<String> busySessions() {
-        return List.copyOf(lanes.keySet());
+        return lanes.cancel(sessionId);
     }
 
     /** DS calls this (besides updating the field) when a provider service is registered. */
     void providerArrived(LlmProvider provider) {
-        departed.remove(provider);
+        lookup.arrived(provider);
     }
 
     /** DS calls this (besides updating the field) when a provider service is unregistered. */
     void providerLeft(LlmProvider provider) {
-        departed.add(provider);
-        for (Map.Entry<LlmProvider, Runnable> watch : whenGone) {
-            if (watch.getKey() == provider && whenGone.remove(watch)) {
-                LOG.info("A provider service left while requests to it were in flight; they are abandoned");
-                watch.getValue().run();
-            }
-        }
+        lookup.left(provider);
+    }
+
+    /** DS calls this (besides updating the field) when a channel is registered. */
+    void channelArrived(ChannelAdapter channel) {
+        recovery.channelArrived();
+    }
+
+    /** DS calls this (besides updating the field) when a channel is unregistered. */
+    void channelLeft(ChannelAdapter channel) {
+        // nothing to do: answers look their channel up when they are ready
     }
 
     @Override
@@ -243,73 +189,22 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
 
     @Override
     public List<SessionActivity> activity() {
-        List<SessionActivity> activity = new ArrayList<>();
-        for (Lane lane : lanes.values()) {
-            synchronized (lane) {
-                Pending current = lane.current;
-                Pending first = current != null ? current : lane.queue.peek();
-                if (first == null) {
-                    continue;
-                }
-                activity.add(new SessionActivity(lane.sessionId, first.turn.message().channel(),
-                        current == null ? null : current.startedAt, lane.queue.size()));
-            }
-        }
-        activity.sort(Comparator.comparing(SessionActivity::sessionId));
-        return activity;
+        return lanes.activity();
     }
 
     @Override
     public long turnsFinished() {
-        return finished.get();
+        return lanes.finished();
     }
 
     @Override
     public long turnsFailed() {
-        return failed.get();
+        return lanes.failed();
     }
 
     @Override
     public Instant startedAt() {
         return startedAt;
-    }
-
-    private void drain(Lane lane) {
-        while (true) {
-            Pending next;
-            synchronized (lane) {
-                next = lane.queue.poll();
-                lane.current = next;
-                if (next == null) {
-                    lane.running = false;
-                    lane.retired = true;
-                    lanes.remove(lane.sessionId, lane);
-                    return;
-                }
-            }
-            next.startedAt = Instant.now();
-            runTurn(next);
-        }
-    }
-
-    private void runTurn(Pending pending) {
-        Turn turn = pending.turn;
-        AgentReply reply;
-        if (turn.cancellation().isCancelled()) {
-            reply = AgentReply.failure(turn.sessionId(), AgentLoop.CANCELLED);
-        } else {
-            try {
-                reply = loop.run(turn, settings);
-            } catch (RuntimeException | LinkageError e) {
-                LOG.error("Turn in session {} failed", turn.sessionId(), e);
-                reply = AgentReply.failure(turn.sessionId(), "internal error: " + ToolRegistryImpl.describe(e));
-            }
-        }
-        finished.incrementAndGet();
-        if (reply.error()) {
-            failed.incrementAndGet();
-        }
-        pending.finish(reply);
     }
 
     private List<String> promptSections() {
@@ -329,179 +224,7 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
 
     @Deactivate
     void deactivate() {
-        closed = true;
-        List<Pending> running = new ArrayList<>();
-        for (Lane lane : lanes.values()) {
-            synchronized (lane) {
-                for (Pending queued : new ArrayList<>(lane.queue)) {
-                    queued.finishCancelled("openpista is shutting down; the message was not processed");
-                }
-                lane.queue.clear();
-                if (lane.current != null) {
-                    running.add(lane.current);
-                }
-            }
-        }
-        long deadline = System.nanoTime() + shutdownGrace.toNanos();
-        for (Pending pending : running) {
-            long left = deadline - System.nanoTime();
-            try {
-                pending.future.get(Math.max(0, left), TimeUnit.NANOSECONDS);
-            } catch (Exception stillRunning) {
-                LOG.warn("Cancelling the turn of session {} after the shutdown grace period", pending.turn.sessionId());
-                pending.turn.cancellation().cancel();
-            }
-        }
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The queue of one session; its turns run one at a time. */
-    private static final class Lane {
-        final String sessionId;
-        final ArrayDeque<Pending> queue = new ArrayDeque<>();
-        Pending current;
-        boolean running;
-        boolean retired;
-
-        Lane(String sessionId) {
-            this.sessionId = sessionId;
-        }
-    }
-
-    /** A submitted message and its outcome. */
-    private static final class Pending implements TurnHandle {
-        final Turn turn;
-        final CompletableFuture<AgentReply> future = new CompletableFuture<>();
-        volatile Lane lane;
-        volatile Instant startedAt;
-
-        Pending(Turn turn) {
-            this.turn = turn;
-        }
-
-        @Override
-        public String sessionId() {
-            return turn.sessionId();
-        }
-
-        @Override
-        public CompletionStage<AgentReply> completion() {
-            return future.minimalCompletionStage();
-        }
-
-        @Override
-        public boolean cancel() {
-            if (future.isDone()) {
-                return false;
-            }
-            Lane current = lane;
-            if (current != null) {
-                synchronized (current) {
-                    if (current.queue.remove(this)) {
-                        finishCancelled(AgentLoop.CANCELLED);
-                        return true;
-                    }
-                }
-            }
-            turn.cancellation().cancel();
-            return true;
-        }
-
-        void finishCancelled(String message) {
-            turn.cancellation().cancel();
-            finish(AgentReply.failure(turn.sessionId(), message));
-        }
-
-        void finish(AgentReply reply) {
-            if (future.isDone()) {
-                return;
-            }
-            try {
-                turn.sink().reply(reply);
-            } catch (RuntimeException | LinkageError e) {
-                // a broken channel must not take the session's other turns down
-                LOG.warn("The channel {} failed to take the reply of session {}", turn.message().channel(),
-                        turn.sessionId(), e);
-            }
-            future.complete(reply);
-        }
-    }
-
-    /** Looks providers up in the dynamically tracked list. */
-    private final class Lookup implements ProviderLookup {
-        @Override
-        public LlmProvider find(String name) {
-            for (LlmProvider provider : providers) {
-                try {
-                    if (provider.name().equals(name)) {
-                        return provider;
-                    }
-                } catch (RuntimeException | LinkageError e) {
-                    LOG.debug("A provider service vanished while being looked at", e);
-                }
-            }
-            return null;
-        }
-
-        @Override
-        public LlmProvider await(String name, Duration timeout, Cancellation cancellation) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (true) {
-                LlmProvider provider = find(name);
-                if (provider != null || cancellation.isCancelled() || System.nanoTime() >= deadline) {
-                    return provider;
-                }
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return null;
-                }
-            }
-        }
-
-        @Override
-        public Cancellation.Registration whenGone(LlmProvider provider, Runnable action) {
-            Map.Entry<LlmProvider, Runnable> watch = Map.entry(provider, action);
-            whenGone.add(watch);
-            if (!isRegistered(provider) && whenGone.remove(watch)) {
-                action.run();
-            }
-            return () -> whenGone.remove(watch);
-        }
-
-        @Override
-        public boolean isRegistered(LlmProvider provider) {
-            if (departed.contains(provider)) {
-                return false;
-            }
-            for (LlmProvider registered : providers) {
-                if (registered == provider) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        @Override
-        public List<String> names() {
-            List<String> names = new ArrayList<>();
-            for (LlmProvider provider : providers) {
-                try {
-                    names.add(provider.name());
-                } catch (RuntimeException | LinkageError e) {
-                    LOG.debug("A provider service vanished while being listed", e);
-                }
-            }
-            return names;
-        }
+        recovery.close();
+        lanes.close(shutdownGrace);
     }
 }

@@ -110,6 +110,10 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
             // also covers a tool whose bundle was uninstalled in the middle of the call
             LOG.warn("Tool {} failed", call.name(), e);
             return ToolResult.error("tool " + call.name() + " failed: " + describe(e));
+        } catch (Error e) {
+            // an OutOfMemoryError or StackOverflowError of one call ends that call, not the turn
+            LOG.error("Tool {} failed", call.name(), e);
+            return ToolResult.error("tool " + call.name() + " failed: " + e.getClass().getSimpleName() + ": " + describe(e));
         }
     }
 

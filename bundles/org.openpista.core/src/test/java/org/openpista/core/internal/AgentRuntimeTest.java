@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openpista.api.approval.ApprovalDecision;
@@ -22,13 +23,16 @@ import org.openpista.api.chat.Role;
 import org.openpista.api.chat.ToolCall;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.tool.Tool;
+import org.openpista.api.tool.ToolContext;
+import org.openpista.api.tool.ToolResult;
+import org.openpista.memory.sqlite.internal.SqliteConversationStore;
 
 class AgentRuntimeTest {
 
     @TempDir
     Path home;
 
-    final InMemoryStore store = new InMemoryStore();
+    SqliteConversationStore store;
     final ToolRegistryImpl tools = new ToolRegistryImpl();
     final ApprovalPolicy approval = new ApprovalPolicy();
     final ScriptedProvider provider = new ScriptedProvider("openai");
@@ -38,9 +42,14 @@ class AgentRuntimeTest {
         Map<String, Object> approvalConfig = new HashMap<>();
         approvalConfig.put("approval", config.getOrDefault("approval", "auto"));
         approval.configure(approvalConfig);
-        runtime = new AgentRuntime(store, tools, approval, home, Configs.of(AgentConfig.class, config));
+        runtime = new AgentRuntime(store, store, tools, approval, home, Configs.of(AgentConfig.class, config));
         runtime.providers = List.of(provider);
         return runtime;
+    }
+
+    @BeforeEach
+    void open() {
+        store = new SqliteConversationStore(home.resolve("memory.db"));
     }
 
     @AfterEach
@@ -48,6 +57,7 @@ class AgentRuntimeTest {
         if (runtime != null) {
             runtime.deactivate();
         }
+        store.deactivate();
     }
 
     void register(Tool tool) {
@@ -155,6 +165,38 @@ class AgentRuntimeTest {
         assertThat(reply.error()).isTrue();
         assertThat(reply.text()).isEqualTo("OpenAI rejected the API key (401)");
         assertThat(store.history("s1")).extracting(ChatMessage::role).containsExactly(Role.USER);
+    }
+
+    @Test
+    void aToolThatThrowsAnErrorFailsThatCallAndTheTurnGoesOn() throws Exception {
+        register(new FakeTool("greedy.tool", "") {
+            @Override
+            public ToolResult execute(ToolCall call, ToolContext context) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+        });
+        provider.then((request, listener) -> ScriptedProvider.calls(new ToolCall("c1", "greedy.tool", "{}")))
+                .then((request, listener) -> ScriptedProvider.text("saw: " + request.messages().get(2).content()));
+
+        AgentReply reply = await(runtime(Map.of()).submit(cli("s1", "go"), new RecordingSink()));
+
+        assertThat(reply.error()).isFalse();
+        assertThat(reply.text()).isEqualTo("saw: tool greedy.tool failed: OutOfMemoryError: Java heap space");
+    }
+
+    @Test
+    void anErrorOutsideToolsEndsTheTurnWithAnErrorAndTheSessionKeepsWorking() throws Exception {
+        provider.then((request, listener) -> {
+            throw new StackOverflowError();
+        }).then((request, listener) -> ScriptedProvider.text("fine again"));
+        AgentRuntime runtime = runtime(Map.of());
+
+        AgentReply failed = await(runtime.submit(cli("s1", "first"), new RecordingSink()));
+        AgentReply next = await(runtime.submit(cli("s1", "second"), new RecordingSink()));
+
+        assertThat(failed.error()).isTrue();
+        assertThat(failed.text()).contains("internal error").contains("StackOverflowError");
+        assertThat(next.text()).isEqualTo("fine again");
     }
 
     @Test

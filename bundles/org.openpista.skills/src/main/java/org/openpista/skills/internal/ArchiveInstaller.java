@@ -116,7 +116,8 @@ final class ArchiveInstaller {
                     throw reject(name, "does not match the archive's central directory");
                 }
                 int type = mode & S_IFMT;
-                if (mode != 0 && type != S_IFREG && type != S_IFDIR) {
+                // no type bits at all (Python's zipfile.writestr writes just 0600) is a plain entry, not a special file
+                if (type != 0 && type != S_IFREG && type != S_IFDIR) {
                     throw reject(name, type == 0120000 ? "is a symbolic link" : "is not a regular file or folder");
                 }
                 checkName(name);

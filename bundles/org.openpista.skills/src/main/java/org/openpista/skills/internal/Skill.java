@@ -11,6 +11,7 @@ import org.openpista.api.skill.SkillInfo;
  * @param mode {@code subprocess}, {@code docker} or {@code wasm}
  * @param image the container image for docker mode, empty for the configured default
  * @param timeoutSecs the time limit of one run
+ * @param network whether it may use the network (front matter {@code network: true})
  * @param argumentsSchema the JSON Schema (type object) of the tool's arguments
  * @param instructions the body of SKILL.md
  * @param folder the skill folder
@@ -24,6 +25,7 @@ record Skill(
         String mode,
         String image,
         int timeoutSecs,
+        boolean network,
         String argumentsSchema,
         String instructions,
         Path folder,

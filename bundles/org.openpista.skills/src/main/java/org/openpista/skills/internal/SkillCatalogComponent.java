@@ -22,9 +22,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.openpista.api.agent.PromptContributor;
 import org.openpista.api.sandbox.Sandbox;
+import org.openpista.api.settings.SettingsSection;
 import org.openpista.api.skill.SkillCatalog;
 import org.openpista.api.skill.SkillException;
 import org.openpista.api.skill.SkillInfo;
+import org.openpista.api.skill.SkillStatus;
 import org.openpista.api.tool.Tool;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -61,6 +63,8 @@ import org.slf4j.LoggerFactory;
         configurationPid = SkillCatalogComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = SkillCatalogComponent.Config.class)
+@SettingsSection(value = "skills", pid = SkillCatalogComponent.PID,
+        formats = {"workspace=path", "bundled_dir=path", "pass_env=csv"})
 public final class SkillCatalogComponent implements PromptContributor, SkillCatalog {
 
     /** The configuration PID, the {@code [skills]} section. */
@@ -68,19 +72,31 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
 
     private static final Logger LOG = LoggerFactory.getLogger(SkillCatalogComponent.class);
 
-    /** The {@code [skills]} section of config.toml. */
+    /** The {@code [skills]} section of config.toml (the docker and wasm sandboxes declare their own keys of it). */
     @ObjectClassDefinition(name = "openpista skills", description = "Where skills are found and how they run.")
     public @interface Config {
-        @AttributeDefinition(name = "Workspace", description = "The workspace; skills in it are found too. Empty: <openpista.home>/workspace.")
+        @AttributeDefinition(name = "Workspace", description = "The workspace; skills in it are found too, and runs see it."
+                + " Empty: <openpista.home>/workspace; a relative path is taken relative to the openpista home.")
         String workspace() default "";
 
-        @AttributeDefinition(name = "Require Docker", description = "Refuse docker skills when Docker is unreachable instead of running them in the subprocess sandbox.")
+        @AttributeDefinition(name = "Allow host fallback", description = "Let a docker skill run in the subprocess sandbox"
+                + " (bubblewrap, or the host without isolation) when Docker is unavailable. Off: such a call is refused.")
+        boolean allow_host_fallback() default false;
+
+        @AttributeDefinition(name = "Require Docker", description = "Refuse docker skills when Docker is unreachable, even"
+                + " with allow_host_fallback.")
         boolean require_docker() default false;
+
+        @AttributeDefinition(name = "Passed variables", description = "Names of the daemon's environment variables that every"
+                + " skill gets besides its own (SKILL_NAME, SKILL_ARGS, ...) and the sandbox's (PATH, HOME, LANG, ...);"
+                + " nothing else of the daemon's environment reaches a skill.")
+        String[] pass_env() default {};
 
         @AttributeDefinition(name = "Bundled skills", description = "Folder of the skills shipped with openpista. Empty: <openpista.dist>/skills.")
         String bundled_dir() default "";
 
-        @AttributeDefinition(name = "Scan interval (s)", description = "Seconds between looks at the skill folders for changes; 0 turns the background scan off.")
+        @AttributeDefinition(name = "Scan interval (s)", description = "Seconds between looks at the skill folders for changes;"
+                + " 0 turns the background scan off.", min = "0", max = "3600")
         int scan_interval_secs() default 2;
 
         @AttributeDefinition(name = "Prompt size (characters)", description = "The most characters the skills list may add to the system prompt.")
@@ -108,6 +124,7 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
     private final CompletableFuture<Void> initialScan;
     private volatile List<Skill> current = List.of();
     private volatile List<String> problems = List.of();
+    private volatile Map<String, List<Skill>> shadowed = Map.of();
     private volatile long lastScan;
     private boolean closed;
 
@@ -134,8 +151,9 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
         this.roots = List.copyOf(list);
         this.scanner = new SkillScanner(Math.max(1, config.scan_depth()), 5_000);
         this.runner = new SkillRunner(new SkillRunner.Settings(workspace.toAbsolutePath().normalize(),
-                config.require_docker(), Math.max(100, config.max_output_chars()),
-                Math.max(16, config.memory_mb()) * 1024L * 1024L), this::sandbox, new ObjectMapper());
+                config.require_docker(), config.allow_host_fallback(), Math.max(100, config.max_output_chars()),
+                Math.max(16, config.memory_mb()) * 1024L * 1024L, passed(config.pass_env(), System.getenv())),
+                this::sandbox, new ObjectMapper());
         this.prompt = new PromptSection(Math.max(200, config.max_prompt_chars()));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "openpista-skills-scan");
@@ -188,6 +206,34 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
         awaitInitialScan();
         refresh();
         return current.stream().map(Skill::info).toList();
+    }
+
+    @Override
+    public List<SkillStatus> status() {
+        List<SkillInfo> listed = skills();
+        Map<String, Skill> byName = new HashMap<>();
+        current.forEach(skill -> byName.put(skill.name(), skill));
+        Map<String, List<Skill>> hidden = shadowed;
+        IsolationCheck isolation = new IsolationCheck(this::sandbox, runner.settings());
+        List<SkillStatus> status = new ArrayList<>();
+        for (SkillInfo info : listed) {
+            Skill skill = byName.get(info.name());
+            String how = skill == null ? "" : isolation.of(skill);
+            status.add(new SkillStatus(info, how, hidden.getOrDefault(info.name(), List.of()).stream().map(Skill::info).toList()));
+        }
+        return status;
+    }
+
+    /** @return the daemon's variables that {@code pass_env} names and that are set */
+    static Map<String, String> passed(String[] names, Map<String, String> daemon) {
+        Map<String, String> passed = new HashMap<>();
+        for (String name : names == null ? new String[0] : names) {
+            String value = name == null ? null : daemon.get(name.strip());
+            if (value != null) {
+                passed.put(name.strip(), value);
+            }
+        }
+        return passed;
     }
 
     /** @return the problems of the last scan: folders with a SKILL.md that is not a valid skill */
@@ -252,6 +298,10 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
             properties.put(Tool.NAME, skill.toolName());
             properties.put("skill.mode", skill.mode());
             properties.put("skill.origin", skill.origin());
+            if (result.shadowed().containsKey(skill.name())) {
+                properties.put("skill.shadows", result.shadowed().get(skill.name()).stream()
+                        .map(hidden -> hidden.origin() + ":" + hidden.folder()).toArray(String[]::new));
+            }
             ServiceRegistration<Tool> registration =
                     context.registerService(Tool.class, new SkillTool(skill, runner), properties);
             registered.put(skill.name(), new Registered(skill, registration));
@@ -264,6 +314,16 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
                 LOG.info("Skill {} removed", name);
             }
         }
+        for (Map.Entry<String, List<Skill>> entry : result.shadowed().entrySet()) {
+            Skill winner = result.skills().get(entry.getKey());
+            List<Skill> before = shadowed.get(entry.getKey());
+            if (winner != null && !entry.getValue().equals(before)) {
+                for (Skill hidden : entry.getValue()) {
+                    LOG.warn("Skill {} from the {} ({}) shadows the {} skill of the same name in {}", winner.name(),
+                            winner.origin(), winner.folder(), hidden.origin(), hidden.folder());
+                }
+            }
+        }
         for (String problem : result.problems()) {
             if (!problems.contains(problem)) {
                 LOG.warn("Skipping a skill: {}", problem);
@@ -271,6 +331,7 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
         }
         current = List.copyOf(result.skills().values());
         problems = List.copyOf(result.problems());
+        shadowed = Map.copyOf(result.shadowed());
         lastScan = System.nanoTime();
     }
 

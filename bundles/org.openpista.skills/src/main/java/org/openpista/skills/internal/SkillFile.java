@@ -26,6 +26,7 @@ import java.util.stream.Stream;
  * mode: subprocess            # subprocess | docker | wasm; default wasm for a .wasm entry, else subprocess
  * image: python:3-slim        # docker mode only; default: [skills] docker_image
  * timeout: 20                 # seconds, default 30
+ * network: true               # default false: no network in bubblewrap and docker
  * arguments:                  # JSON Schema of the arguments (type object), or just its properties
  *   name: {type: string, description: Who to greet}
  * ---
@@ -120,7 +121,12 @@ final class SkillFile {
         JsonNode arguments = meta.has("arguments") ? meta.get("arguments") : meta.get("parameters");
         String schema = schema(arguments);
         String stamp = stamp(file) + "|" + stamp(entry);
-        return new Skill(name, description.replaceAll("\\s+", " "), mode, text(meta, "image"), timeout, schema, body,
+        JsonNode network = meta.get("network");
+        if (network != null && !network.isNull() && !network.isBoolean()) {
+            throw new IllegalArgumentException(FILE_NAME + ": network must be true or false");
+        }
+        boolean allowed = network != null && network.asBoolean(false);
+        return new Skill(name, description.replaceAll("\\s+", " "), mode, text(meta, "image"), timeout, allowed, schema, body,
                 folder, entry, origin, stamp);
     }
 

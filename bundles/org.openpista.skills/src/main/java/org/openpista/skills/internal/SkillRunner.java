@@ -34,8 +34,15 @@ import org.slf4j.LoggerFactory;
  * {@code SKILL_NAME}, its folder in {@code SKILL_DIR} and the workspace in {@code WORKSPACE}
  * (read-only in docker and wasm).
  *
- * <p>When a docker skill cannot reach Docker, it runs in the subprocess sandbox with a warning,
- * unless {@code require_docker} is set: then the call is refused.
+ * <p>A skill runs in the sandbox its mode names or not at all: when a docker skill cannot reach
+ * Docker the call is refused, and only {@code [skills] allow_host_fallback = true} lets it run in
+ * the subprocess sandbox instead, with a warning in its result ({@code require_docker = true}
+ * refuses even then). A skill once ran on the host as root with network, under the same approval
+ * prompt, because Docker happened to be down.
+ *
+ * <p>The environment of a run is an allow-list: the variables above plus the daemon's variables
+ * that {@code [skills] pass_env} names; the sandboxes add only their own ({@code PATH}, {@code
+ * HOME}, ...). Nothing else of the daemon's environment reaches a skill.
  */
 final class SkillRunner {
 
@@ -48,11 +55,23 @@ final class SkillRunner {
 
     /**
      * @param workspace the workspace
-     * @param requireDocker refuse docker skills when Docker is unavailable instead of falling back
+     * @param requireDocker refuse docker skills when Docker is unavailable, whatever else is set
+     * @param allowHostFallback run docker skills in the subprocess sandbox when Docker is unavailable
      * @param outputLimit characters kept of stdout and stderr each
      * @param memoryBytes memory limit of docker runs
+     * @param passed the daemon's variables that {@code pass_env} names, passed to every skill
      */
-    record Settings(Path workspace, boolean requireDocker, int outputLimit, long memoryBytes) {}
+    record Settings(Path workspace, boolean requireDocker, boolean allowHostFallback, int outputLimit, long memoryBytes,
+            Map<String, String> passed) {
+        Settings {
+            passed = Map.copyOf(passed);
+        }
+
+        /** @return whether a docker skill may run in the subprocess sandbox when Docker is unavailable */
+        boolean fallsBack() {
+            return allowHostFallback && !requireDocker;
+        }
+    }
 
     private final Settings settings;
     private final SandboxLookup sandboxes;
@@ -91,7 +110,7 @@ final class SkillRunner {
             return ToolResult.error("the turn was cancelled; " + skill.toolName() + " was not started");
         }
         String json = args.toString();
-        SandboxLimits limits = new SandboxLimits(timeout, settings.memoryBytes(), 64, false, settings.outputLimit());
+        SandboxLimits limits = new SandboxLimits(timeout, settings.memoryBytes(), 64, skill.network(), settings.outputLimit());
         Thread caller = Thread.currentThread();
         Cancellation.Registration stop = cancellation.onCancel(caller::interrupt);
         try {
@@ -129,11 +148,13 @@ final class SkillRunner {
                 return ToolResult.error(skill.toolName() + " was cancelled");
             }
         }
-        if (settings.requireDocker()) {
-            return ToolResult.error(skill.toolName() + " was refused: it needs Docker and [skills] require_docker = true, but "
-                    + why);
+        if (!settings.fallsBack()) {
+            return ToolResult.error(skill.toolName() + " was refused: it runs in Docker, and " + why + "; it does not run on"
+                    + " the host instead unless [skills] allow_host_fallback = true"
+                    + (settings.requireDocker() ? " and require_docker = false" : ""));
         }
-        LOG.warn("Docker is unavailable ({}); running skill {} in the subprocess sandbox instead", why, skill.name());
+        LOG.warn("Docker is unavailable ({}); running skill {} in the subprocess sandbox instead (allow_host_fallback)", why,
+                skill.name());
         return runIn("subprocess", skill, hostRequest(skill, json, limits),
                 "[warning: Docker is unavailable (" + why + "); the skill ran in the subprocess sandbox instead]\n");
     }
@@ -153,7 +174,7 @@ final class SkillRunner {
     }
 
     private Map<String, String> env(Skill skill, String json, String dir) {
-        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>(settings.passed());
         env.put("SKILL_NAME", skill.name());
         env.put("SKILL_DIR", dir);
         env.put("SKILL_ARGS", json);
@@ -179,8 +200,9 @@ final class SkillRunner {
     }
 
     SandboxRequest wasmRequest(Skill skill, String json, SandboxLimits limits) {
-        return new SandboxRequest(List.of(skill.entry().toString()), json, settings.workspace(),
-                Map.of("SKILL_NAME", skill.name()), Map.of(), "", limits);
+        Map<String, String> env = new LinkedHashMap<>(settings.passed());
+        env.put("SKILL_NAME", skill.name());
+        return new SandboxRequest(List.of(skill.entry().toString()), json, settings.workspace(), env, Map.of(), "", limits);
     }
 
     /** @return the regular files of the skill folder by {@code skill/<relative path>}; links are left out */

@@ -33,8 +33,14 @@ final class SkillScanner {
     /** One place to look. */
     record Root(Path dir, String origin) {}
 
-    /** What one scan found. */
-    record Result(Map<String, Skill> skills, List<String> problems) {}
+    /**
+     * What one scan found.
+     *
+     * @param skills the winning skill of each name
+     * @param problems folders with a SKILL.md that is not a valid skill
+     * @param shadowed by name, the skills of earlier roots that the winner hides
+     */
+    record Result(Map<String, Skill> skills, List<String> problems, Map<String, List<Skill>> shadowed) {}
 
     private record Cached(String stamp, String origin, Skill skill, String problem) {}
 
@@ -56,6 +62,7 @@ final class SkillScanner {
         Map<Path, Cached> next = new HashMap<>();
         Map<String, Skill> byName = new TreeMap<>();
         Map<String, String> problems = new LinkedHashMap<>();
+        Map<String, List<Skill>> shadowed = new TreeMap<>();
         for (Root root : roots) {
             for (Path folder : skillFolders(root.dir())) {
                 Cached cached = cache.get(folder);
@@ -70,12 +77,12 @@ final class SkillScanner {
                 }
                 Skill previous = byName.put(cached.skill.name(), cached.skill);
                 if (previous != null && !previous.folder().equals(folder)) {
-                    LOG.debug("skill {} in {} overrides the one in {}", cached.skill.name(), folder, previous.folder());
+                    shadowed.computeIfAbsent(cached.skill.name(), name -> new ArrayList<>()).add(previous);
                 }
             }
         }
         cache = next;
-        return new Result(byName, new ArrayList<>(problems.values()));
+        return new Result(byName, new ArrayList<>(problems.values()), shadowed);
     }
 
     private Cached parse(Path folder, String origin, String stamp) {

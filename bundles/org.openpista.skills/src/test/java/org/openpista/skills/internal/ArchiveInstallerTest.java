@@ -58,6 +58,30 @@ class ArchiveInstallerTest {
     }
 
     @Test
+    void anArchiveWrittenByPythonsZipfileWritestrDefaultsInstalls() throws Exception {
+        // writestr's defaults: Unix "made by", external attributes 0600 << 16 without any file type bits
+        Path zip = root.resolve("python.zip");
+        Process python = new ProcessBuilder("python3", "-c", String.join("\n",
+                "import sys, zipfile",
+                "with zipfile.ZipFile(sys.argv[1], 'w') as z:",
+                "    z.writestr('demo/SKILL.md', sys.argv[2])",
+                "    z.writestr('demo/run.sh', 'echo hi\\n')",
+                "    z.writestr('demo/lib/', '')",
+                "    z.writestr('demo/lib/util.sh', 'x')",
+                "    print(oct(z.getinfo('demo/SKILL.md').external_attr >> 16), z.getinfo('demo/SKILL.md').create_system)"),
+                zip.toString(), SKILL_MD).redirectErrorStream(true).start();
+        String printed = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(python.waitFor()).as(printed).isZero();
+        assertThat(printed).isEqualTo("0o600 3");
+
+        Skill skill = installer.install(zip, skills, false);
+
+        assertThat(skill.name()).isEqualTo("demo");
+        assertThat(skills.resolve("demo/run.sh")).hasContent("echo hi\n");
+        assertThat(skills.resolve("demo/lib/util.sh")).hasContent("x");
+    }
+
+    @Test
     void anArchiveWithoutAValidSkillIsRejected() throws Exception {
         assertThatThrownBy(() -> installer.install(zip("none.zip", entries("README", "x")), skills, false))
                 .hasMessageContaining("SKILL.md at its top");

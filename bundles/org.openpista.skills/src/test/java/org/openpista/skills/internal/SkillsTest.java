@@ -19,9 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openpista.api.chat.Cancellation;
 import org.openpista.api.sandbox.Sandbox;
 import org.openpista.api.sandbox.SandboxException;
+import org.openpista.api.sandbox.SandboxIsolation;
 import org.openpista.api.sandbox.SandboxRequest;
 import org.openpista.api.sandbox.SandboxResult;
 import org.openpista.api.sandbox.SandboxUnavailableException;
+import org.openpista.api.skill.SkillStatus;
 import org.openpista.api.tool.ToolContext;
 import org.openpista.api.tool.ToolResult;
 
@@ -99,6 +101,11 @@ class SkillsTest {
         assertThat(first.skills()).containsOnlyKeys("hello", "tool");
         assertThat(first.skills().get("hello").description()).isEqualTo("my own hello");
         assertThat(first.skills().get("hello").origin()).isEqualTo("workspace");
+        assertThat(first.shadowed()).containsOnlyKeys("hello");
+        assertThat(first.shadowed().get("hello")).singleElement().satisfies(hidden -> {
+            assertThat(hidden.origin()).isEqualTo("bundled");
+            assertThat(hidden.description()).isEqualTo("bundled hello");
+        });
         assertThat(first.problems()).singleElement().asString().contains("broken").contains("description is missing");
 
         Files.writeString(workspace.resolve("hello/SKILL.md"), "---\nname: hello\ndescription: changed hello\n---\n");
@@ -114,7 +121,7 @@ class SkillsTest {
     void thePromptSectionStaysWithinItsBound() throws Exception {
         List<Skill> skills = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            skills.add(new Skill("skill" + i, "d".repeat(500), "subprocess", "", 30, "{}", "", root, root, "home", ""));
+            skills.add(new Skill("skill" + i, "d".repeat(500), "subprocess", "", 30, false, "{}", "", root, root, "home", ""));
         }
         String section = new PromptSection(4000).render(skills);
 
@@ -151,8 +158,9 @@ class SkillsTest {
         }
     }
 
-    SkillRunner runner(boolean requireDocker, Map<String, Sandbox> sandboxes) {
-        return new SkillRunner(new SkillRunner.Settings(root.resolve("workspace"), requireDocker, 10_000, 256L << 20),
+    SkillRunner runner(boolean requireDocker, boolean allowHostFallback, Map<String, Sandbox> sandboxes) {
+        return new SkillRunner(new SkillRunner.Settings(root.resolve("workspace"), requireDocker, allowHostFallback, 10_000,
+                256L << 20, Map.of("PASSED_ON", "by-pass-env")),
                 type -> Optional.ofNullable(sandboxes.get(type)).map(sandbox -> new SandboxLookup.Lease(sandbox, () -> { })),
                 new ObjectMapper());
     }
@@ -167,7 +175,7 @@ class SkillsTest {
         Files.writeString(dir.resolve("run.sh"), "read -r args; echo \"got $args as $SKILL_NAME\"; [ \"$SKILL_ARGS\" = '{\"n\":1}' ] || { echo bad >&2; exit 3; }");
         Skill skill = new SkillFile().read(dir, "home");
         List<SandboxRequest> seen = new ArrayList<>();
-        SkillRunner runner = runner(false, Map.of("subprocess", new TestSandbox("subprocess", null, seen)));
+        SkillRunner runner = runner(false, false, Map.of("subprocess", new TestSandbox("subprocess", null, seen)));
 
         ToolResult ok = runner.run(skill, "{\"n\":1}", context());
         ToolResult failed = runner.run(skill, "{\"n\":2}", context());
@@ -182,30 +190,109 @@ class SkillsTest {
         assertThat(notJson.content()).contains("not valid JSON");
         assertThat(seen).hasSize(2);
         assertThat(seen.get(0).workspace()).isEqualTo(root.resolve("workspace"));
+        assertThat(seen.get(0).environment()).containsOnlyKeys("SKILL_NAME", "SKILL_DIR", "SKILL_ARGS", "PASSED_ON");
+        assertThat(seen.get(0).limits().network()).isFalse();
     }
 
     @Test
-    void aDockerSkillFallsBackToSubprocessOrIsRefusedWhenDockerIsRequired() throws Exception {
+    void aDockerSkillWithoutDockerIsRefusedUnlessHostFallbackIsAllowed() throws Exception {
         Path dir = skill(root, "boxed", "name: boxed\ndescription: x\nmode: docker\nimage: alpine:3", "run.sh");
-        Skill skill = new SkillFile().read(dir, "home");
+        Skill skill = new SkillFile().read(dir, "workspace");
         List<SandboxRequest> dockerSeen = new ArrayList<>();
         List<SandboxRequest> hostSeen = new ArrayList<>();
         Map<String, Sandbox> sandboxes = Map.of(
                 "docker", new TestSandbox("docker", new SandboxUnavailableException("Docker is unreachable at unix:///x", null), dockerSeen),
                 "subprocess", new TestSandbox("subprocess", null, hostSeen));
 
-        ToolResult fallback = runner(false, sandboxes).run(skill, "{}", context());
-        ToolResult refused = runner(true, sandboxes).run(skill, "{}", context());
+        ToolResult byDefault = runner(false, false, sandboxes).run(skill, "{}", context());
+        ToolResult fallback = runner(false, true, sandboxes).run(skill, "{}", context());
+        ToolResult required = runner(true, true, sandboxes).run(skill, "{}", context());
 
+        assertThat(byDefault.error()).isTrue();
+        assertThat(byDefault.content()).contains("was refused").contains("Docker is unreachable at unix:///x")
+                .contains("allow_host_fallback = true");
         assertThat(fallback.error()).as(fallback.content()).isFalse();
         assertThat(fallback.content()).startsWith("[warning: Docker is unavailable (Docker is unreachable at unix:///x)")
                 .endsWith("hi\n");
-        assertThat(refused.error()).isTrue();
-        assertThat(refused.content()).contains("was refused").contains("require_docker = true");
+        assertThat(required.error()).isTrue();
+        assertThat(required.content()).contains("was refused").contains("require_docker = false");
         assertThat(hostSeen).hasSize(1);
+        assertThat(dockerSeen).hasSize(3);
         SandboxRequest container = dockerSeen.get(0);
         assertThat(container.image()).isEqualTo("alpine:3");
         assertThat(container.files()).containsKeys("skill/SKILL.md", "skill/run.sh");
-        assertThat(container.environment()).containsEntry("SKILL_DIR", "/sandbox/skill");
+        assertThat(container.environment()).containsEntry("SKILL_DIR", "/sandbox/skill").containsEntry("PASSED_ON", "by-pass-env");
+    }
+
+    @Test
+    void aSkillGetsTheNetworkOnlyWhenItsSkillFileSaysSo() throws Exception {
+        Skill online = new SkillFile().read(skill(root, "online", "name: online\ndescription: x\nnetwork: true", "run.sh"), "home");
+        Skill offline = new SkillFile().read(skill(root, "offline", "name: offline\ndescription: x", "run.sh"), "home");
+        List<SandboxRequest> seen = new ArrayList<>();
+        SkillRunner runner = runner(false, false, Map.of("subprocess", new TestSandbox("subprocess", null, seen)));
+
+        runner.run(online, "{}", context());
+        runner.run(offline, "{}", context());
+
+        assertThat(seen).extracting(request -> request.limits().network()).containsExactly(true, false);
+        assertThatThrownBy(() -> new SkillFile().read(skill(root, "odd", "name: odd\ndescription: x\nnetwork: maybe", "run.sh"),
+                "home")).hasMessageContaining("network must be true or false");
+    }
+
+    @Test
+    void passEnvPassesOnlyTheNamedVariablesThatAreSet() {
+        Map<String, String> daemon = Map.of("GITHUB_TOKEN", "ghp-1", "OPENPISTA_API_KEY", "sk-2", "LANG", "C");
+
+        assertThat(SkillCatalogComponent.passed(new String[] {"GITHUB_TOKEN", " UNSET "}, daemon))
+                .containsExactlyEntriesOf(Map.of("GITHUB_TOKEN", "ghp-1"));
+        assertThat(SkillCatalogComponent.passed(new String[0], daemon)).isEmpty();
+    }
+
+    @Test
+    void theIsolationOfEachModeIsWhatItsSandboxReports() throws Exception {
+        Skill host = new SkillFile().read(skill(root, "h", "name: h\ndescription: x", "run.sh"), "bundled");
+        Skill boxed = new SkillFile().read(skill(root, "b", "name: b\ndescription: x\nmode: docker", "run.sh"), "workspace");
+        Skill module = new SkillFile().read(skill(root, "m", "name: m\ndescription: x", "m.wasm"), "home");
+        Map<String, Sandbox> sandboxes = Map.of(
+                "subprocess", new ReportingSandbox("subprocess", "bubblewrap", null),
+                "docker", new ReportingSandbox("docker", null, "cannot talk to Docker at unix:///x"));
+        SandboxLookup lookup = type -> Optional.ofNullable(sandboxes.get(type)).map(sandbox -> new SandboxLookup.Lease(sandbox, () -> { }));
+
+        IsolationCheck strict = new IsolationCheck(lookup, runner(false, false, sandboxes).settings());
+        IsolationCheck lenient = new IsolationCheck(lookup, runner(false, true, sandboxes).settings());
+
+        assertThat(strict.of(host)).isEqualTo("bubblewrap");
+        assertThat(strict.of(boxed)).isEqualTo("refused: cannot talk to Docker at unix:///x (no host fallback)");
+        assertThat(strict.of(module)).isEqualTo("refused: the wasm sandbox is not installed");
+        assertThat(lenient.of(boxed)).isEqualTo("fallback, bubblewrap: cannot talk to Docker at unix:///x");
+    }
+
+    @Test
+    void theSkillsTableShowsIsolationAndShadowing() throws Exception {
+        Skill bundled = new SkillFile().read(skill(root.resolve("b"), "word-count", "name: word-count\ndescription: bundled", "run.sh"),
+                "bundled");
+        Skill mine = new SkillFile().read(skill(root.resolve("w"), "word-count", "name: word-count\ndescription: mine\nmode: docker",
+                "run.sh"), "workspace");
+
+        String table = SkillCommands.table(List.of(new SkillStatus(mine.info(), "refused: Docker is down", List.of(bundled.info()))));
+
+        assertThat(table).contains("ISOLATION").contains("word-count  docker      workspace  refused: Docker is down")
+                .contains("! shadows the bundled skill word-count in " + root.resolve("b/word-count"));
+    }
+
+    /** A sandbox that only reports its isolation (or that it is unavailable); nothing runs in it. */
+    record ReportingSandbox(String type, String reported, String unavailable) implements Sandbox, SandboxIsolation {
+        @Override
+        public SandboxResult run(SandboxRequest request) throws SandboxException {
+            throw new SandboxException("not for running", null);
+        }
+
+        @Override
+        public String isolation() throws SandboxUnavailableException {
+            if (unavailable != null) {
+                throw new SandboxUnavailableException(unavailable, null);
+            }
+            return reported;
+        }
     }
 }

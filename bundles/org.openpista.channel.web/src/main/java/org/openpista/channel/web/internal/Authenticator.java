@@ -14,9 +14,12 @@ import java.util.Map;
 
 /**
  * Checks credentials: the configured token (compared in constant time) and the session tokens
- * that {@code POST /auth} hands out for it. Every failure counts towards the {@link Lockout} of
- * the address it came from. Session tokens live in memory only: after a restart a client falls back
- * to the configured token, as the protocol expects.
+ * that {@code POST /auth} hands out for it. A wrong token counts towards the {@link Lockout} of its
+ * source, and a locked source's tokens are not checked. Session tokens are 256 random bits, which
+ * nobody guesses: they are accepted during a lock, so a browser that logged in before keeps working
+ * while a stranger is locked out, and a stale one (after a restart) is refused without counting.
+ * Session tokens live in memory only: after a restart a client falls back to the configured token,
+ * as the protocol expects.
  */
 final class Authenticator {
 
@@ -72,32 +75,33 @@ final class Authenticator {
         return tokenRequired;
     }
 
-    /** @return how long the address stays locked out, {@link Duration#ZERO} when it is not */
+    /** @return how long the address's source stays locked out, {@link Duration#ZERO} when it is not */
     Duration lockedFor(String address) {
-        return lockout.lockedFor(address);
+        return lockout.lockedFor(Lockout.source(address));
     }
 
-    /** Checks the configured token. */
+    /** Checks the configured token, unless the address's source is locked out. */
     Verdict checkToken(String address, String presented) {
-        Duration locked = lockout.lockedFor(address);
+        String source = Lockout.source(address);
+        Duration locked = lockout.lockedFor(source);
         if (!locked.isZero()) {
             return new Verdict(Outcome.LOCKED_OUT, "", locked);
         }
-        if (!tokenRequired) {
+        if (!tokenRequired || presented != null && MessageDigest.isEqual(tokenDigest, sha256(presented))) {
+            lockout.success(source);
             return new Verdict(Outcome.ACCEPTED, "", Duration.ZERO);
         }
-        if (presented != null && MessageDigest.isEqual(tokenDigest, sha256(presented))) {
-            return new Verdict(Outcome.ACCEPTED, "", Duration.ZERO);
-        }
-        return fail(address);
+        // the failure that reaches the limit is still answered as a plain rejection; the lock
+        // applies from the next attempt on
+        lockout.failure(source);
+        return new Verdict(Outcome.REJECTED, "", Duration.ZERO);
     }
 
-    /** Checks a session token from {@code POST /auth}; an expired or unknown one is rejected. */
+    /**
+     * Checks a session token from {@code POST /auth}; an expired or unknown one is rejected. Neither
+     * outcome depends on or counts towards the lockout.
+     */
     Verdict checkSessionToken(String address, String presented) {
-        Duration locked = lockout.lockedFor(address);
-        if (!locked.isZero()) {
-            return new Verdict(Outcome.LOCKED_OUT, "", locked);
-        }
         Grant grant = null;
         if (presented != null && !presented.isEmpty()) {
             String key = HexFormat.of().formatHex(sha256(presented));
@@ -110,8 +114,9 @@ final class Authenticator {
             }
         }
         if (grant == null) {
-            return fail(address);
+            return new Verdict(Outcome.REJECTED, "", Duration.ZERO);
         }
+        lockout.success(Lockout.source(address));
         return new Verdict(Outcome.ACCEPTED, grant.clientId(), Duration.ZERO);
     }
 
@@ -142,11 +147,9 @@ final class Authenticator {
         }
     }
 
-    private Verdict fail(String address) {
-        // the failure that reaches the limit is still answered as a plain rejection; the lockout
-        // applies from the next attempt on
-        lockout.failure(address);
-        return new Verdict(Outcome.REJECTED, "", Duration.ZERO);
+    /** @return the lockout, for {@code openpista:web} */
+    Lockout lockout() {
+        return lockout;
     }
 
     static byte[] sha256(String text) {

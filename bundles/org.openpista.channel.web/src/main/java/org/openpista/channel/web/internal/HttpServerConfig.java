@@ -9,7 +9,8 @@ import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * Configures Felix HTTP (PID {@value #PID}): the address and port of {@code [channels.web]},
- * Jetty's WebSocket support switched on, no server header. The runtime starts Felix HTTP with
+ * Jetty's WebSocket support switched on, no server header, and an error handler that puts the
+ * {@link SecurityHeaders} on Jetty's own error pages. The runtime starts Felix HTTP with
  * {@code org.apache.felix.http.require.config=true}, so Jetty listens only once this configuration
  * exists, and stops when the web channel deletes it again.
  */
@@ -30,6 +31,8 @@ final class HttpServerConfig {
         properties.put("org.apache.felix.https.enable", "false");
         properties.put("org.apache.felix.jetty.websocket.enable", "true");
         properties.put("org.apache.felix.http.jetty.sendServerHeader", "false");
+        // Felix installs a server-wide error handler that adds these to the errors Jetty answers itself
+        properties.put("org.apache.felix.http.jetty.errorPageCustomHeaders", SecurityHeaders.forErrorPages());
         properties.put(OWNER, OWNER_VALUE);
         return properties;
     }

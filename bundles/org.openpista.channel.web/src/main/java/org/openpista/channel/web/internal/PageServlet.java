@@ -3,6 +3,7 @@ package org.openpista.channel.web.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -13,14 +14,24 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.openpista.api.model.ModelChoice;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
 /**
- * Everything but the WebSocket: the chat page ({@code /}, {@code /s/{session_id}}), its files,
- * {@code GET /health} and {@code POST /auth}, which trades the configured token for a session
- * token. Every response carries the {@link SecurityHeaders}; requests for another host name than
- * this machine's (DNS rebinding) and from origins that are not allowed are refused.
+ * Everything but the WebSocket, a whiteboard servlet while the {@link WebChat} serves: the chat page
+ * ({@code /}, {@code /s/{session_id}}), its files, {@code GET /health} and {@code POST /auth}, which
+ * trades the configured token for a session token. Every response carries the {@link
+ * SecurityHeaders}; requests for another host name than this machine's (DNS rebinding) and from
+ * origins that are not allowed are refused. Longer patterns of other bundles (the Telegram webhook)
+ * win over this one.
  */
-final class PageServlet extends HttpServlet {
+@Component(service = Servlet.class)
+@HttpWhiteboardServletPattern("/*")
+@HttpWhiteboardServletName("openpista-web")
+public final class PageServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
@@ -28,6 +39,11 @@ final class PageServlet extends HttpServlet {
     private final transient OriginPolicy origins;
     private final transient StaticFiles files;
     private final transient Supplier<ModelChoice> model;
+
+    @Activate
+    public PageServlet(@Reference WebChat chat) {
+        this(chat.hub(), chat.origins(), chat.files(), chat::currentModel);
+    }
 
     PageServlet(ChatHub hub, OriginPolicy origins, StaticFiles files, Supplier<ModelChoice> model) {
         this.hub = hub;
@@ -136,8 +152,9 @@ final class PageServlet extends HttpServlet {
         JsonNode token = body.get("token");
         JsonNode clientNode = body.get("client_id");
         String clientId = null;
-        if (clientNode != null && !clientNode.isNull()) {
-            if (!clientNode.isTextual() || !ChatHub.validId(clientNode.textValue())) {
+        // an empty client_id is the original client's first visit (nothing in its storage yet): it gets a new one
+        if (clientNode != null && !clientNode.isNull() && !(clientNode.isTextual() && clientNode.textValue().isBlank())) {
+            if (!clientNode.isTextual() || !FrameFields.validId(clientNode.textValue())) {
                 failure(response, 400, "client_id must be a string of 1 to 200 characters.");
                 return;
             }

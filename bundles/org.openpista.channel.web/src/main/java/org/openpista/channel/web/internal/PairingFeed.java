@@ -55,14 +55,14 @@ final class PairingFeed implements AutoCloseable {
      * Answers a {@code pairing_request}: the channel's status now, and from now on every change while
      * {@code watch} holds; {@code watch = false} ends an earlier watch.
      *
-     * @throws ChatHub.BadFrame when the connection already watches {@value #MAX_WATCHED} other channels
+     * @throws FrameFields.BadFrame when the connection already watches {@value #MAX_WATCHED} other channels
      */
     void request(Connection connection, String channel, boolean watch) {
         PairingState state = current(channel);
         if (watch) {
             Set<String> channels = watchers.computeIfAbsent(connection, key -> ConcurrentHashMap.newKeySet());
             if (!channels.contains(channel) && channels.size() >= MAX_WATCHED) {
-                throw new ChatHub.BadFrame("a connection may watch at most " + MAX_WATCHED + " channels' pairing");
+                throw new FrameFields.BadFrame("a connection may watch at most " + MAX_WATCHED + " channels' pairing");
             }
             channels.add(channel);
             // a change the others have not seen yet stays unseen here, so the next poll still sends it

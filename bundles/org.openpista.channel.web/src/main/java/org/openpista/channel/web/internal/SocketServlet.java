@@ -1,5 +1,6 @@
 package org.openpista.channel.web.internal;
 
+import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -8,15 +9,26 @@ import java.time.Duration;
 import java.util.UUID;
 import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServlet;
 import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServletFactory;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
 /**
- * {@code GET /ws}: the WebSocket. Every check happens before the upgrade, so a refused client never
- * gets a socket: the host name and {@code Origin} (403), a lockout (429), and with a token
- * configured valid credentials, either a {@code session_token} from {@code POST /auth} or the
- * {@code token} itself (401 otherwise). Frames are limited to 64 KiB until the connection is
- * authenticated, then to {@code max_frame_bytes}; a larger one closes it with 1009.
+ * {@code GET /ws}: the WebSocket, a whiteboard servlet while the {@link WebChat} serves. Every check
+ * happens before the upgrade, so a refused client never gets a socket: the host name and {@code
+ * Origin} (403), and with a token configured valid credentials: a {@code session_token} from
+ * {@code POST /auth} (accepted even while its source is locked out), or the {@code token} itself
+ * (429 during a lockout, 401 when wrong or missing). Frames are limited to 64 KiB until the
+ * connection is authenticated, then to {@code max_frame_bytes}; a larger one closes it with 1009.
  */
-final class SocketServlet extends JettyWebSocketServlet {
+@Component(service = Servlet.class)
+@HttpWhiteboardServletPattern(SocketServlet.PATH)
+@HttpWhiteboardServletName("openpista-web-ws")
+public final class SocketServlet extends JettyWebSocketServlet {
+
+    static final String PATH = "/ws";
 
     private static final long serialVersionUID = 1L;
     private static final String CONNECTION = SocketServlet.class.getName() + ".connection";
@@ -25,6 +37,11 @@ final class SocketServlet extends JettyWebSocketServlet {
 
     private final transient ChatHub hub;
     private final transient OriginPolicy origins;
+
+    @Activate
+    public SocketServlet(@Reference WebChat chat) {
+        this(chat.hub(), chat.origins());
+    }
 
     SocketServlet(ChatHub hub, OriginPolicy origins) {
         this.hub = hub;
@@ -57,31 +74,23 @@ final class SocketServlet extends JettyWebSocketServlet {
             return;
         }
         String address = request.getRemoteAddr();
-        Authenticator authenticator = hub.authenticator();
-        Duration locked = authenticator.lockedFor(address);
-        if (!locked.isZero()) {
-            response.setHeader("Retry-After", Long.toString(Math.max(1, locked.toSeconds())));
-            PageServlet.plain(response, 429, "Too many failed attempts; try again later.");
-            return;
-        }
         String clientId = request.getParameter("client_id");
         String sessionId = request.getParameter("session_id");
-        if (clientId != null && !clientId.isEmpty() && !ChatHub.validId(clientId)
-                || sessionId != null && !sessionId.isEmpty() && !ChatHub.validId(sessionId)) {
+        if (clientId != null && !clientId.isBlank() && !FrameFields.validId(clientId)
+                || sessionId != null && !sessionId.isBlank() && !FrameFields.validId(sessionId)) {
             PageServlet.plain(response, 400, "client_id and session_id must be 1 to 200 characters without control characters.");
             return;
         }
         String grantedClient = "";
+        Authenticator authenticator = hub.authenticator();
         if (authenticator.tokenRequired()) {
             Authenticator.Verdict verdict = credentials(authenticator, address,
                     request.getParameter("session_token"), request.getParameter("token"));
-            if (verdict == null) {
-                PageServlet.plain(response, 401, "Credentials required: pass session_token (from POST /auth) or token.");
-                return;
-            }
             switch (verdict.outcome()) {
                 case REJECTED -> {
-                    PageServlet.plain(response, 401, "Invalid or expired credentials.");
+                    boolean none = isEmpty(request.getParameter("session_token")) && isEmpty(request.getParameter("token"));
+                    PageServlet.plain(response, 401, none ? "Credentials required: pass session_token (from POST /auth) or token."
+                            : "Invalid or expired credentials.");
                     return;
                 }
                 case LOCKED_OUT -> {
@@ -92,24 +101,35 @@ final class SocketServlet extends JettyWebSocketServlet {
                 case ACCEPTED -> grantedClient = verdict.clientId();
             }
         }
-        String client = clientId != null && !clientId.isEmpty() ? clientId
+        // an empty client_id (the original client's first visit) is a missing one: the client gets a new id
+        String client = clientId != null && !clientId.isBlank() ? clientId
                 : !grantedClient.isEmpty() ? grantedClient : UUID.randomUUID().toString();
-        String session = sessionId != null && !sessionId.isEmpty() ? sessionId : hub.defaultSession(client);
+        String session = sessionId != null && !sessionId.isBlank() ? sessionId : hub.defaultSession(client);
         request.setAttribute(CONNECTION, new Connection(client, hub.conversationKey(client), session, address));
         super.service(request, response);
     }
 
-    /** @return the verdict on the credentials presented, or {@code null} when there are none */
+    /**
+     * @return the verdict on the credentials presented: a valid session token is accepted even during
+     *     a lockout; otherwise the token decides, unless the source is locked out
+     */
     private static Authenticator.Verdict credentials(Authenticator authenticator, String address, String sessionToken,
             String token) {
-        boolean hasSession = sessionToken != null && !sessionToken.isEmpty();
-        boolean hasToken = token != null && !token.isEmpty();
-        if (hasSession) {
+        if (!isEmpty(sessionToken)) {
             Authenticator.Verdict verdict = authenticator.checkSessionToken(address, sessionToken);
-            if (verdict.accepted() || !hasToken || verdict.outcome() == Authenticator.Outcome.LOCKED_OUT) {
+            if (verdict.accepted()) {
                 return verdict;
             }
         }
-        return hasToken ? authenticator.checkToken(address, token) : null;
+        if (isEmpty(token)) {
+            Duration locked = authenticator.lockedFor(address);
+            return locked.isZero() ? new Authenticator.Verdict(Authenticator.Outcome.REJECTED, "", Duration.ZERO)
+                    : new Authenticator.Verdict(Authenticator.Outcome.LOCKED_OUT, "", locked);
+        }
+        return authenticator.checkToken(address, token);
+    }
+
+    private static boolean isEmpty(String value) {
+        return value == null || value.isEmpty();
     }
 }

@@ -1,30 +1,19 @@
 package org.openpista.channel.web.internal;
 
-import jakarta.servlet.Servlet;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Hashtable;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.openpista.api.auth.AuthService;
-import org.openpista.api.channel.AgentGateway;
+import org.openpista.api.admin.DaemonControl;
 import org.openpista.api.channel.ChannelAdapter;
 import org.openpista.api.config.ConfigFileEditor;
-import org.openpista.api.memory.ConversationStore;
-import org.openpista.api.model.ModelChoice;
-import org.openpista.api.model.ModelSelector;
-import org.openpista.api.pairing.ChannelPairing;
-import org.openpista.api.session.SessionRouter;
-import org.osgi.framework.BundleContext;
+import org.openpista.api.settings.SettingsSection;
 import org.osgi.framework.ServiceReference;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.ComponentConstants;
+import org.osgi.service.component.ComponentFactory;
+import org.osgi.service.component.ComponentInstance;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -34,22 +23,27 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.servlet.runtime.HttpServiceRuntime;
-import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The web chat channel. It runs with safe defaults when config.toml has no {@code [channels.web]}
- * section: it listens on 127.0.0.1:3210, and when no token is configured it generates one, saves it
- * to config.toml and requires it from every client. It refuses to listen on any other address
- * without a token.
+ * The web chat channel, in the daemon only (it needs {@link DaemonControl}). It runs with safe
+ * defaults when config.toml has no {@code [channels.web]} section: it listens on 127.0.0.1:3210,
+ * and when no token is configured it generates one, saves it to config.toml and requires it from
+ * every client. Anywhere but loopback it refuses to listen without a token of at least 16
+ * characters, wherever the token comes from.
  *
- * <p>It configures Felix HTTP (Jetty 12) to listen where {@code [channels.web]} says, and registers
- * two whiteboard servlets: the WebSocket at {@code /ws} and the pages at {@code /*}.
+ * <p>When it serves, it configures Felix HTTP (Jetty 12) to listen where {@code [channels.web]}
+ * says and creates the {@link WebChat} through its component factory; the servlets follow it.
+ * Otherwise it stays registered and says why in its status (and its ready line).
  */
+@SettingsSection(value = WebChannel.SECTION, pid = WebChannel.PID,
+        formats = {"cors_origins=" + SettingsSection.CSV, "static_dir=" + SettingsSection.PATH},
+        env = {"token=OPENPISTA_WEB_TOKEN", "port=OPENPISTA_WEB_PORT"})
 @Component(
         service = ChannelAdapter.class,
         configurationPid = WebChannel.PID,
@@ -60,108 +54,87 @@ import org.slf4j.LoggerFactory;
 public class WebChannel implements ChannelAdapter {
 
     static final String PID = "org.openpista.channel.web";
+    /** The table of config.toml. */
+    static final String SECTION = "channels.web";
 
-    /** The {@code [channels.web]} section of config.toml. */
-    @ObjectClassDefinition(name = "openpista web channel", description = "The browser chat over WebSocket.")
+    /** The {@code [channels.web]} table of config.toml ({@code approval} is the agent's, for every channel). */
+    @ObjectClassDefinition(name = "Web chat", description = "The browser chat: a web page and a WebSocket served on this "
+            + "machine, for you and the browsers you give the token to.")
     public @interface Config {
-        @AttributeDefinition(name = "Enabled", description = "Whether the web chat serves at all.")
+        @AttributeDefinition(name = "Enabled", description = "Serve the web chat in the daemon (openpista start); "
+                + "openpista web start serves it either way.")
         boolean enabled() default true;
 
-        @AttributeDefinition(name = "Bind", description = "The address to listen on; anything but loopback needs a token.")
+        @AttributeDefinition(name = "Bind", description = "The address to listen on: 127.0.0.1 for this machine only, "
+                + "0.0.0.0 for every network (then the token must have at least 16 characters).")
         String bind() default WebSettings.DEFAULT_BIND;
 
-        @AttributeDefinition(name = "Port", description = "The port; 0 for any free one.")
+        @AttributeDefinition(name = "Port", description = "The port to listen on; 0 for any free one.", min = "0",
+                max = "65535")
         int port() default 3210;
 
-        @AttributeDefinition(name = "Token", description = "The access token; empty: generated and saved on first start.")
+        @AttributeDefinition(name = "Token", description = "The token every browser must present; empty: generated on "
+                + "first start, saved here and printed with the URL.", type = AttributeType.PASSWORD)
         String _token() default "";
 
-        @AttributeDefinition(name = "CORS origins", description = "Origins allowed besides the page's own; * for all.")
+        @AttributeDefinition(name = "CORS origins", description = "Pages of other sites allowed to talk to the chat: "
+                + "\"*\" for all, or \"https://a.example, https://b.example\" or a list; empty: the chat's own page only.")
         String[] cors_origins() default {};
 
-        @AttributeDefinition(name = "Static folder", description = "A UI to serve instead of the bundled one.")
+        @AttributeDefinition(name = "Static folder", description = "A folder with a browser UI to serve instead of the "
+                + "bundled one; empty: the bundled UI.")
         String static_dir() default "";
 
-        @AttributeDefinition(name = "Shared session", description = "One session for every client; empty for one per client.")
+        @AttributeDefinition(name = "Shared session", description = "One session that every browser (and the terminal) "
+                + "shares; empty: one session per browser.")
         String shared_session_id() default "";
 
-        @AttributeDefinition(name = "Maximum frame", description = "Bytes an authenticated client may send in one frame.")
+        @AttributeDefinition(name = "Maximum frame", description = "The largest message, in bytes, a logged-in browser may "
+                + "send at once (at least 64 KiB are always allowed).", min = "1")
         int max_frame_bytes() default 1024 * 1024;
 
-        @AttributeDefinition(name = "Turn limit", description = "Seconds a turn may run, approval waits not counted.")
+        @AttributeDefinition(name = "Turn limit", description = "Seconds a turn started from the web may run (time spent "
+                + "waiting for your approval not counted).", min = "1")
         int turn_timeout_secs() default 120;
 
-        @AttributeDefinition(name = "Approval wait", description = "Seconds an approval question waits for an answer.")
+        @AttributeDefinition(name = "Approval wait", description = "Seconds an approval question waits for an answer in "
+                + "the browser before it counts as refused.", min = "1")
         int approval_timeout_secs() default 600;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(WebChannel.class);
 
-    private final WebSettings settings;
+    private final Serving serving;
     private final ConfigurationAdmin configAdmin;
-    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
-    private final ChatHub hub;
-    private final String problem;
-    private final Pairings pairings = new Pairings();
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    volatile ModelSelector modelSelector;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    volatile AuthService authService;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    volatile SessionRouter sessionRouter;
+    private final ComponentInstance<WebChat> chat;
 
     private volatile ServiceReference<HttpServiceRuntime> httpRuntime;
 
     @Activate
     public WebChannel(
-            @Reference AgentGateway gateway,
-            @Reference ConversationStore store,
+            @Reference DaemonControl daemon,
             @Reference ConfigurationAdmin configAdmin,
             @Reference ConfigFileEditor configEditor,
-            BundleContext context,
-            Config config) {
+            @Reference(target = "(" + ComponentConstants.COMPONENT_FACTORY + "=" + WebChat.FACTORY + ")")
+                    ComponentFactory<WebChat> chats,
+            Config config,
+            Map<String, Object> properties) {
         this.configAdmin = configAdmin;
         WebSettings configured = WebSettings.from(config);
-        String refusal = null;
-        if (!configured.enabled()) {
-            refusal = "disabled ([channels.web] enabled = false)";
-        } else if (!configured.tokenRequired() && !configured.loopback()) {
-            refusal = "refusing to listen on " + configured.bind() + " without a token: set [channels.web] token "
-                    + "(openpista web setup --token ...) or OPENPISTA_WEB_TOKEN, or bind to 127.0.0.1";
-        } else if (!configured.tokenRequired()) {
-            configured = configured.withToken(generateToken(configEditor));
-        }
-        StaticFiles files = new StaticFiles(configured.staticDir(), path -> WebChannel.class.getClassLoader()
-                .getResource("web/" + path));
-        if (refusal == null) {
-            refusal = files.problem();
-            if (refusal == null) {
-                refusal = probe(configured);
-            }
-        }
-        this.settings = configured;
-        this.problem = refusal;
-        if (refusal != null) {
-            this.hub = null;
-            if (configured.enabled()) {
-                LOG.error("The web chat does not start: {}", refusal);
+        boolean runs = daemon.runsChannel(ChatHub.CHANNEL, configured.enabled());
+        this.serving = Serving.decide(configured, runs, token -> saveToken(configEditor, token));
+        if (!serving.serves()) {
+            this.chat = null;
+            if (runs) {
+                LOG.error("The web chat does not start: {}", serving.problem());
             }
             return;
         }
+        WebSettings settings = serving.settings();
         if (settings.anyOrigin()) {
             LOG.warn("[channels.web] cors_origins = \"*\": pages of every site may talk to the web chat (they still need the token)");
         }
-        Authenticator authenticator = new Authenticator(settings.token(), Clock.systemUTC(), new SecureRandom());
-        this.hub = new ChatHub(settings, authenticator, gateway, store, new Services());
-        OriginPolicy origins = new OriginPolicy(settings);
-        register(context, new SocketServlet(hub, origins), "/ws");
-        register(context, new PageServlet(hub, origins, files, this::currentModel), "/*");
+        this.chat = chats.newInstance(chatProperties(properties, settings.token()));
         try {
             HttpServerConfig.apply(configAdmin, settings);
         } catch (IOException e) {
@@ -170,40 +143,33 @@ public class WebChannel implements ChannelAdapter {
         LOG.info("Web chat on {}", settings.url(settings.port()));
     }
 
-    private void register(BundleContext context, Servlet servlet, String pattern) {
-        Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, pattern);
-        properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "openpista-web" + pattern.replace("*", ""));
-        registrations.add(context.registerService(Servlet.class, servlet, properties));
+    /**
+     * @return the chat's properties: this configuration with the token in use (private: never a
+     *     service property), without what identifies this component or its service
+     */
+    private static Hashtable<String, Object> chatProperties(Map<String, Object> properties, String token) {
+        Hashtable<String, Object> copy = new Hashtable<>();
+        properties.forEach((key, value) -> {
+            if (value != null && !key.startsWith("component.") && !key.startsWith("service.") && !key.startsWith("osgi.")
+                    && !key.equals(ChannelAdapter.CHANNEL)) {
+                copy.put(key, value);
+            }
+        });
+        copy.put(".token", token);
+        return copy;
     }
 
-    /** Generates a token, saves it to config.toml and uses it; a failed save keeps it for this run only. */
-    private static String generateToken(ConfigFileEditor configEditor) {
-        byte[] bytes = new byte[24];
-        new SecureRandom().nextBytes(bytes);
-        String token = HexFormat.of().formatHex(bytes);
+    /** Saves a generated token to config.toml; @return what to tell the owner about it */
+    private static String saveToken(ConfigFileEditor configEditor, String token) {
         try {
-            Path file = configEditor.setSecret("channels.web", "token", token);
+            Path file = configEditor.setSecret(SECTION, "token", token);
             LOG.info("Generated a web token and saved it to {} ([channels.web] token)", file);
+            return "Generated a token and saved it in " + file + " ([channels.web] token).";
         } catch (IOException | RuntimeException e) {
             LOG.warn("Generated a web token but cannot save it to config.toml: {}; it is valid until openpista stops",
-                    ChatHub.describe(e));
-        }
-        return token;
-    }
-
-    /** @return why the port cannot be used, or {@code null} when it is free */
-    private static String probe(WebSettings settings) {
-        if (settings.port() == 0) {
-            return null;
-        }
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(settings.bind(), settings.port()));
-            return null;
-        } catch (IOException e) {
-            return "cannot listen on " + settings.bind() + ":" + settings.port() + ": " + ChatHub.describe(e)
-                    + " (another program uses the port? set [channels.web] port or OPENPISTA_WEB_PORT)";
+                    FrameFields.describe(e));
+            return "The generated token could not be saved to config.toml (" + FrameFields.describe(e)
+                    + "): it holds until openpista stops; set one with: openpista web setup";
         }
     }
 
@@ -219,26 +185,6 @@ public class WebChannel implements ChannelAdapter {
         }
     }
 
-    /** Channels that pair by QR code (WhatsApp's bridge): the UI shows their code and state. */
-    @Reference(service = ChannelPairing.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC)
-    void bindPairing(ChannelPairing pairing, Map<String, Object> properties) {
-        pairings.bind(pairing, properties);
-    }
-
-    void unbindPairing(ChannelPairing pairing, Map<String, Object> properties) {
-        pairings.unbind(pairing, properties);
-    }
-
-    private ModelChoice currentModel() {
-        ModelSelector selector = modelSelector;
-        try {
-            return selector == null ? null : selector.current();
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
     @Override
     public String id() {
         return ChatHub.CHANNEL;
@@ -246,15 +192,35 @@ public class WebChannel implements ChannelAdapter {
 
     @Override
     public String status() {
-        if (problem != null) {
-            return settings.enabled() ? "not listening: " + problem : problem;
+        if (!serving.serves()) {
+            return serving.refusedStatus();
         }
         ServiceReference<HttpServiceRuntime> runtime = httpRuntime;
         if (runtime == null) {
-            return "starting on " + settings.url(settings.port());
+            return "starting on " + serving.settings().url(serving.settings().port());
         }
+        WebChat serving = chat.getInstance();
+        if (serving == null) {
+            return "stopping";
+        }
+        int clients = serving.hub().connectionCount();
+        return "listening on " + url(runtime) + " (" + clients + (clients == 1 ? " client)" : " clients)");
+    }
+
+    /**
+     * The URL with the token, for the owner's terminal ({@code openpista start} prints it, never into a
+     * log), or why the chat does not listen.
+     */
+    @Override
+    public List<String> readyLines() {
+        return serving.readyLines(url(httpRuntime));
+    }
+
+    /** @return the chat's URL, with the port Jetty really listens on once it runs ({@code port = 0}) */
+    private String url(ServiceReference<HttpServiceRuntime> runtime) {
+        WebSettings settings = serving.settings();
         int port = settings.port();
-        Object actual = runtime.getProperty("org.osgi.service.http.port");
+        Object actual = runtime == null ? null : runtime.getProperty("org.osgi.service.http.port");
         if (actual != null) {
             try {
                 port = Integer.parseInt(actual.toString().strip());
@@ -262,56 +228,27 @@ public class WebChannel implements ChannelAdapter {
                 // keep the configured port
             }
         }
-        int clients = hub.connectionCount();
-        return "listening on " + settings.url(port) + " (" + clients + (clients == 1 ? " client)" : " clients)");
+        return settings.url(port);
     }
 
     @Override
     public void deliver(String target, String text) {
-        if (hub == null || hub.deliver(target, text) == 0) {
+        // the chat is gone for a moment when a service it needs (the agent core) is updated
+        WebChat serving = chat == null ? null : chat.getInstance();
+        if (serving == null || serving.hub().deliver(target, text) == 0) {
             throw new IllegalStateException("no web client \"" + target + "\" is connected");
         }
     }
 
     @Deactivate
     void deactivate() {
-        for (ServiceRegistration<?> registration : registrations) {
-            try {
-                registration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the framework is stopping
-            }
-        }
-        if (hub != null) {
-            hub.close();
+        if (chat != null) {
+            chat.dispose();
             try {
                 HttpServerConfig.remove(configAdmin);
             } catch (IOException | IllegalStateException e) {
                 LOG.debug("Cannot remove the HTTP server configuration", e);
             }
-        }
-    }
-
-    /** The optional services as the hub sees them. */
-    private final class Services implements OptionalServices {
-        @Override
-        public ModelSelector models() {
-            return modelSelector;
-        }
-
-        @Override
-        public AuthService auth() {
-            return authService;
-        }
-
-        @Override
-        public SessionRouter router() {
-            return sessionRouter;
-        }
-
-        @Override
-        public ChannelPairing pairing(String channel) {
-            return pairings.get(channel);
         }
     }
 }

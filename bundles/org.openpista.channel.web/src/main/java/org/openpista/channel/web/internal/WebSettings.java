@@ -41,6 +41,9 @@ record WebSettings(
 
     static final String DEFAULT_BIND = "127.0.0.1";
 
+    /** The shortest token accepted when the chat listens on more than loopback (as {@code web setup} demands). */
+    static final int MIN_REMOTE_TOKEN = 16;
+
     WebSettings {
         bind = bind == null || bind.isBlank() ? DEFAULT_BIND : bind.strip();
         token = token == null ? "" : token.strip();
@@ -74,6 +77,27 @@ record WebSettings(
     /** @return whether a token must be presented */
     boolean tokenRequired() {
         return !token.isEmpty();
+    }
+
+    /**
+     * @return why these settings must not serve, whatever the token's origin (file or environment):
+     *     beyond loopback a token is required, of at least {@value #MIN_REMOTE_TOKEN} characters; or
+     *     {@code null} when they may
+     */
+    String refusal() {
+        if (loopback()) {
+            return null;
+        }
+        String fix = "set [channels.web] token (openpista web setup --regenerate-token) or OPENPISTA_WEB_TOKEN, "
+                + "or bind to 127.0.0.1";
+        if (!tokenRequired()) {
+            return "refusing to listen on " + bind + " without a token: " + fix;
+        }
+        if (token.length() < MIN_REMOTE_TOKEN) {
+            return "refusing to listen on " + bind + " with a token of fewer than " + MIN_REMOTE_TOKEN
+                    + " characters (anything but loopback needs a longer one): " + fix;
+        }
+        return null;
     }
 
     /** @return whether every origin is allowed ({@code cors_origins = "*"}) */

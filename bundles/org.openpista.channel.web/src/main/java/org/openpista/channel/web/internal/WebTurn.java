@@ -27,7 +27,9 @@ import org.openpista.api.channel.TurnHandle;
  */
 final class WebTurn implements ReplySink {
 
-    private final ChatHub hub;
+    private final Turns turns;
+    private final Clients clients;
+    private final Approvals approvals;
     private final String sessionId;
     private final String messageId;
     private final Duration limit;
@@ -42,8 +44,11 @@ final class WebTurn implements ReplySink {
     private int paused;
     private ScheduledFuture<?> deadline;
 
-    WebTurn(ChatHub hub, String sessionId, String messageId, Duration limit, ScheduledExecutorService timer) {
-        this.hub = hub;
+    WebTurn(Turns turns, Clients clients, Approvals approvals, String sessionId, String messageId, Duration limit,
+            ScheduledExecutorService timer) {
+        this.turns = turns;
+        this.clients = clients;
+        this.approvals = approvals;
         this.sessionId = sessionId;
         this.messageId = messageId;
         this.limit = limit;
@@ -90,7 +95,7 @@ final class WebTurn implements ReplySink {
             return;
         }
         stopClock();
-        hub.turnEnded(this);
+        turns.ended(this);
         if (cancelledByUser && reply.error()) {
             return;
         }
@@ -102,7 +107,7 @@ final class WebTurn implements ReplySink {
             frame.put("message_id", messageId);
         }
         Frames.attachments(frame, reply.attachments());
-        hub.broadcast(sessionId, frame);
+        clients.broadcast(sessionId, frame);
     }
 
     @Override
@@ -114,7 +119,7 @@ final class WebTurn implements ReplySink {
         if (messageId != null) {
             frame.put("message_id", messageId);
         }
-        hub.broadcast(sessionId, frame);
+        clients.broadcast(sessionId, frame);
     }
 
     @Override
@@ -132,7 +137,7 @@ final class WebTurn implements ReplySink {
         if (event.callId() != null) {
             frame.put("call_id", event.callId());
         }
-        hub.broadcast(sessionId, frame);
+        clients.broadcast(sessionId, frame);
     }
 
     @Override
@@ -140,7 +145,7 @@ final class WebTurn implements ReplySink {
         CompletableFuture<ApprovalDecision> answer = new CompletableFuture<>();
         pause();
         answer.whenComplete((decision, failure) -> resume());
-        CompletableFuture<ApprovalDecision> announced = hub.askApproval(request, answer);
+        CompletableFuture<ApprovalDecision> announced = approvals.ask(request, answer);
         // the agent stops waiting when its turn is cancelled: the question is withdrawn from the clients too
         announced.whenComplete((decision, failure) -> {
             if (announced.isCancelled()) {
@@ -180,7 +185,7 @@ final class WebTurn implements ReplySink {
         if (turn != null) {
             turn.cancel();
         }
-        hub.turnEnded(this);
+        turns.ended(this);
         ObjectNode frame = Frames.frame("response")
                 .put("content", "No answer within " + describe(limit) + "; the turn was stopped. "
                         + "The session keeps working: send the message again to retry.")
@@ -189,7 +194,7 @@ final class WebTurn implements ReplySink {
         if (messageId != null) {
             frame.put("message_id", messageId);
         }
-        hub.broadcast(sessionId, frame);
+        clients.broadcast(sessionId, frame);
     }
 
     static String describe(Duration duration) {

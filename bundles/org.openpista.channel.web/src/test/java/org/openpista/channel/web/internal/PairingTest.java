@@ -85,7 +85,7 @@ class PairingTest {
             // the WhatsApp channel starts: its service is registered and the watcher is told
             FakePairing whatsapp = new FakePairing();
             whatsapp.set(Phase.WAITING_FOR_SCAN, CODE_A, "", "");
-            server.pairings.bind(whatsapp, WHATSAPP);
+            server.chat.bindPairing(whatsapp, WHATSAPP);
             JsonNode waiting = client.next("pairing_status");
             assertThat(waiting.path("state").asText()).isEqualTo("waiting_for_scan");
             assertThat(waiting.path("qr").path("size").asInt()).isEqualTo(3);
@@ -109,7 +109,7 @@ class PairingTest {
             assertThat(connected.has("qr")).isFalse();
 
             // the channel stops: its service goes away
-            server.pairings.unbind(whatsapp, WHATSAPP);
+            server.chat.unbindPairing(whatsapp, WHATSAPP);
             assertThat(client.next("pairing_status").path("state").asText()).isEqualTo("unavailable");
         }
     }
@@ -118,7 +118,7 @@ class PairingTest {
     void aRequestAnswersWithTheCurrentStateAndEveryClientWatchingIsToldOnce() throws Exception {
         FakePairing whatsapp = new FakePairing();
         whatsapp.set(Phase.WAITING_FOR_SCAN, CODE_A, "", "");
-        server.pairings.bind(whatsapp, WHATSAPP);
+        server.chat.bindPairing(whatsapp, WHATSAPP);
         try (WsClient one = server.client("one"); WsClient two = server.client("two")) {
             one.send(Frames.frame("pairing_request").put("channel", "whatsapp"));
             two.send(Frames.frame("pairing_request").put("channel", "whatsapp").put("watch", true));
@@ -138,7 +138,7 @@ class PairingTest {
     void watchFalseAnswersOnceAndEndsTheWatch() throws Exception {
         FakePairing whatsapp = new FakePairing();
         whatsapp.set(Phase.WAITING_FOR_SCAN, CODE_A, "", "");
-        server.pairings.bind(whatsapp, WHATSAPP);
+        server.chat.bindPairing(whatsapp, WHATSAPP);
         try (WsClient leaving = server.client("leaving"); WsClient staying = server.client("staying")) {
             leaving.send(Frames.frame("pairing_request").put("channel", "whatsapp"));
             leaving.next("pairing_status");

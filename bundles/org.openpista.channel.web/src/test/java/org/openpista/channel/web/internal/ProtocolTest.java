@@ -403,7 +403,7 @@ class ProtocolTest {
 
         @BeforeEach
         void selector() {
-            server.models = new ModelSelector() {
+            server.chat.modelSelector = new ModelSelector() {
                 volatile ModelChoice current = new ModelChoice("openai", "gpt-4o-mini");
 
                 @Override
@@ -494,7 +494,7 @@ class ProtocolTest {
 
         @BeforeEach
         void auth() {
-            server.auth = new AuthService() {
+            server.chat.authService = new AuthService() {
                 @Override
                 public List<ProviderAuthStatus> providers() {
                     return List.of(

@@ -129,54 +129,6 @@ class SecurityTest {
     }
 
     @Nested
-    class Lockouts {
-
-        @Test
-        void tenFailuresWithinAMinuteLockTheAddressOutForFiveMinutes() throws Exception {
-            for (int i = 0; i < 10; i++) {
-                assertThat(server.post("/auth", authBody("guess-" + i, "x"), Map.of()).statusCode()).isEqualTo(401);
-            }
-            HttpResponse<String> locked = server.post("/auth", authBody(TestServer.TOKEN, "x"), Map.of());
-            assertThat(locked.statusCode()).as("even the right token").isEqualTo(429);
-            assertThat(locked.headers().firstValue("Retry-After")).isPresent();
-            assertThat(status(server.rawUpgrade("/ws?token=" + TestServer.TOKEN, Map.of()))).isEqualTo(429);
-            server.clock.advance(Duration.ofMinutes(4));
-            assertThat(server.post("/auth", authBody(TestServer.TOKEN, "x"), Map.of()).statusCode()).isEqualTo(429);
-            server.clock.advance(Duration.ofMinutes(1).plusSeconds(1));
-            assertThat(server.post("/auth", authBody(TestServer.TOKEN, "x"), Map.of()).statusCode()).isEqualTo(200);
-        }
-
-        @Test
-        void failuresSpreadOverMoreThanAMinuteDoNotLock() throws Exception {
-            for (int i = 0; i < 9; i++) {
-                server.post("/auth", authBody("guess", "x"), Map.of());
-            }
-            server.clock.advance(Duration.ofSeconds(61));
-            server.post("/auth", authBody("guess", "x"), Map.of());
-            assertThat(server.post("/auth", authBody(TestServer.TOKEN, "x"), Map.of()).statusCode()).isEqualTo(200);
-        }
-
-        @Test
-        void failedUpgradesAndAuthFramesCountToo() throws Exception {
-            for (int i = 0; i < 5; i++) {
-                assertThat(status(server.rawUpgrade("/ws?token=guess", Map.of()))).isEqualTo(401);
-            }
-            try (WsClient client = server.client("c")) {
-                for (int i = 0; i < 5; i++) {
-                    client.frame("auth", "token", "guess");
-                    assertThat(client.next("auth_result").path("success").asBoolean()).isFalse();
-                }
-                client.frame("auth", "token", TestServer.TOKEN);
-                JsonNode locked = client.next("auth_result");
-                assertThat(locked.path("success").asBoolean()).isFalse();
-                assertThat(locked.path("error").asText()).contains("Too many failed attempts");
-                assertThat(client.awaitClose()).isEqualTo(1008);
-            }
-            assertThat(status(server.rawUpgrade("/ws?token=" + TestServer.TOKEN, Map.of()))).isEqualTo(429);
-        }
-    }
-
-    @Nested
     class Origins {
 
         @Test
@@ -348,15 +300,6 @@ class SecurityTest {
         assertThat(WebSettings.isLoopback("0.0.0.0")).isFalse();
         assertThat(WebSettings.isLoopback("192.168.1.5")).isFalse();
         assertThat(WebSettings.isLoopback("my-laptop.example")).isFalse();
-    }
-
-    @Test
-    void theLockoutTableStaysBounded() {
-        Lockout lockout = new Lockout(new MutableClock());
-        for (int i = 0; i < 25_000; i++) {
-            lockout.failure("10.0." + (i / 250) + "." + (i % 250));
-        }
-        assertThat(lockout.size()).isLessThanOrEqualTo(10_000);
     }
 
     /** Records what the connection asks of its socket. */

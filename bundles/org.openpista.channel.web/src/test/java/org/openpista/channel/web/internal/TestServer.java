@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +21,6 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.websocket.server.config.JettyWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.openpista.api.auth.AuthService;
-import org.openpista.api.model.ModelSelector;
-import org.openpista.api.pairing.ChannelPairing;
-import org.openpista.api.session.SessionRouter;
 
 /**
  * The channel's servlets in a plain embedded Jetty of the version Felix HTTP embeds, with a
@@ -39,14 +34,11 @@ final class TestServer implements AutoCloseable {
     final MemoryStore store = new MemoryStore();
     final ScriptedGateway gateway = new ScriptedGateway(store);
     final MutableClock clock = new MutableClock();
-    /** The pairing services "registered" for the channel, as the web channel's dynamic reference keeps them. */
-    final Pairings pairings = new Pairings();
     final WebSettings settings;
+    /** The chat as the channel creates it while it serves; tests set its optional services. */
+    final WebChat chat;
     final ChatHub hub;
     private final Server server;
-    volatile ModelSelector models;
-    volatile AuthService auth;
-    volatile SessionRouter router;
 
     TestServer() throws Exception {
         this(settings(TOKEN, List.of(), Duration.ofSeconds(120), 1024 * 1024));
@@ -54,30 +46,9 @@ final class TestServer implements AutoCloseable {
 
     TestServer(WebSettings settings) throws Exception {
         this.settings = settings;
-        Authenticator authenticator = new Authenticator(settings.token(), clock, new SecureRandom());
-        hub = new ChatHub(settings, authenticator, gateway, store, new OptionalServices() {
-            @Override
-            public ModelSelector models() {
-                return models;
-            }
-
-            @Override
-            public AuthService auth() {
-                return auth;
-            }
-
-            @Override
-            public SessionRouter router() {
-                return router;
-            }
-
-            @Override
-            public ChannelPairing pairing(String channel) {
-                return pairings.get(channel);
-            }
-        });
-        OriginPolicy origins = new OriginPolicy(settings);
         StaticFiles files = new StaticFiles(settings.staticDir() != null ? settings.staticDir() : WEB, path -> null);
+        chat = new WebChat(settings, files, gateway, store, clock);
+        hub = chat.hub();
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -85,11 +56,8 @@ final class TestServer implements AutoCloseable {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         JettyWebSocketServletContainerInitializer.configure(context, null);
-        context.addServlet(new ServletHolder(new SocketServlet(hub, origins)), "/ws");
-        context.addServlet(new ServletHolder(new PageServlet(hub, origins, files, () -> {
-            ModelSelector selector = models;
-            return selector == null ? null : selector.current();
-        })), "/*");
+        context.addServlet(new ServletHolder(new SocketServlet(chat)), SocketServlet.PATH);
+        context.addServlet(new ServletHolder(new PageServlet(chat)), "/*");
         server.setHandler(context);
         server.start();
     }
@@ -162,9 +130,29 @@ final class TestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code POST path} by hand from a chosen local address (any of 127/8 works on Linux), the
+     * way a local process rotating loopback addresses would.
+     *
+     * @return the response head, the status line first
+     */
+    String rawPost(String path, String body, InetAddress from) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port(), from, 0)) {
+            socket.setSoTimeout(10_000);
+            byte[] content = body.getBytes(StandardCharsets.UTF_8);
+            String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port() + "\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + content.length + "\r\nConnection: close\r\n\r\n";
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.write(content);
+            out.flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     @Override
     public void close() {
-        hub.close();
+        chat.close();
         gateway.close();
         try {
             server.stop();

@@ -11,8 +11,11 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import org.openpista.api.chat.ToolCall;
 
 /**
@@ -91,6 +94,32 @@ final class Codec {
             calls.add(new ToolCall(id.textValue(), name.textValue(), text));
         }
         return List.copyOf(calls);
+    }
+
+    /** @return the column text of string pairs: a JSON object */
+    String encodeMetadata(Map<String, String> metadata) {
+        ObjectNode node = mapper.createObjectNode();
+        new TreeMap<>(metadata).forEach(node::put);
+        return node.toString();
+    }
+
+    /**
+     * @return the string pairs of a column written by {@link #encodeMetadata(Map)}
+     * @throws IllegalArgumentException when the text is not a JSON object
+     */
+    Map<String, String> decodeMetadata(String json) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(json == null ? "{}" : json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("metadata is not JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("metadata is not a JSON object");
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        root.properties().forEach(field -> metadata.put(field.getKey(), field.getValue().asText()));
+        return metadata;
     }
 
     /** @return the column text of an instant */

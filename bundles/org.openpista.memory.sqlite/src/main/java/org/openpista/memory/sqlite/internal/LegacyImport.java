@@ -54,6 +54,8 @@ final class LegacyImport {
             throw new StoreException("cannot back up the Rust openpista's " + file + " to " + target
                     + " before converting it: " + e.getMessage(), e);
         }
+        // SQLite creates the copy with the default mode; the conversations in it are as private as the original
+        DatabaseFile.restrictOne(target);
         LOG.info("Conversation memory {} comes from the Rust openpista; a copy is kept at {}", file, target);
     }
 
@@ -161,7 +163,7 @@ final class LegacyImport {
         }
     }
 
-    private static List<String> columns(Connection connection, String table) throws SQLException {
+    static List<String> columns(Connection connection, String table) throws SQLException {
         List<String> names = new ArrayList<>();
         try (PreparedStatement info = connection.prepareStatement("SELECT name FROM pragma_table_info(?)")) {
             info.setString(1, table);

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * header, so it changes atomically with the migration's own transaction). Each migration runs in
  * its own {@code BEGIN IMMEDIATE} transaction and re-reads the version inside it, so a daemon and
  * a one-shot CLI opening a fresh file at the same moment migrate it exactly once. A file with a
- * higher version than {@link #LATEST} comes from a newer openpista and is refused untouched.
+ * higher version than {@link #LATEST} comes from a newer openpista and is refused untouched (by
+ * {@link DatabaseFile}, before anything is opened for writing; the checks here repeat that for a
+ * file that changed in between).
  *
  * <p>Migrations are Java constants rather than resources: one statement per string, no SQL
  * splitting, and they are compiled into the bundle with the code that reads the tables. Append new
@@ -69,7 +71,45 @@ final class Schema {
                 name       TEXT NOT NULL,
                 data       BLOB NOT NULL,
                 UNIQUE (message_id, position)
-            )""")));
+            )""")),
+            new Migration(2, "the queue of messages waiting for their turn, and the processes using the file", List.of(
+            // pid, machine and process start tell at once that a process on this machine has ended;
+            // the heartbeat tells it for the others (see Owners)
+            """
+            CREATE TABLE owners (
+                id            TEXT PRIMARY KEY NOT NULL,
+                pid           INTEGER NOT NULL,
+                machine       TEXT,
+                started_at    INTEGER NOT NULL,
+                heartbeat_at  INTEGER NOT NULL
+            )""",
+            // a new entry's id is above every stored one (the rowid is max + 1), which is all the
+            // ordering needs; no AUTOINCREMENT, which would write its counter on every message
+            """
+            CREATE TABLE inbox (
+                id               INTEGER PRIMARY KEY,
+                session_id       TEXT NOT NULL,
+                owner            TEXT NOT NULL,
+                state            TEXT NOT NULL CHECK (state IN ('queued', 'running')),
+                channel          TEXT NOT NULL,
+                conversation_key TEXT NOT NULL,
+                sender_id        TEXT NOT NULL,
+                content          TEXT NOT NULL,
+                metadata         TEXT NOT NULL,
+                queued_at        TEXT NOT NULL
+            )""",
+            "CREATE INDEX inbox_by_session ON inbox (session_id, id)",
+            """
+            CREATE TABLE inbox_attachments (
+                entry_id  INTEGER NOT NULL REFERENCES inbox (id) ON DELETE CASCADE,
+                position  INTEGER NOT NULL,
+                mime_type TEXT NOT NULL,
+                name      TEXT NOT NULL,
+                data      BLOB NOT NULL,
+                PRIMARY KEY (entry_id, position)
+            )""",
+            // marks the file as ours in its header, so another application's database is told apart
+            "PRAGMA application_id = " + DatabaseFile.APPLICATION_ID)));
 
     /** The highest schema version this code knows. */
     static final int LATEST = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
@@ -120,9 +160,8 @@ final class Schema {
             Set<String> tables = userTables(connection);
             legacy = LegacyImport.isLegacy(connection);
             if (!legacy && !tables.isEmpty()) {
-                throw new StoreException(file + " is not an openpista memory database (it holds the tables "
-                        + String.join(", ", tables) + " but no openpista schema version); "
-                        + "move it away or set [database] url to another file", null);
+                throw new StoreException(file + " belongs to another application (tables: " + String.join(", ", tables)
+                        + "); openpista will not modify it; set [database] url to another file", null);
             }
             if (legacy) {
                 LegacyImport.moveAside(connection);
@@ -141,9 +180,8 @@ final class Schema {
 
     private static void checkNotNewer(int version, Path file) {
         if (version > LATEST) {
-            throw new StoreException(file + " was written by a newer openpista (schema version " + version
-                    + ", this one knows up to " + LATEST + "); upgrade openpista or set [database] url to another file",
-                    null);
+            throw new StoreException(file + " was written by a newer openpista (schema " + version + ", this one knows "
+                    + LATEST + "); upgrade openpista or set [database] url to another file", null);
         }
     }
 

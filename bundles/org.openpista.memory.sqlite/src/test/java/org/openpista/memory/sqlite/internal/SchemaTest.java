@@ -3,6 +3,7 @@ package org.openpista.memory.sqlite.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,50 +40,57 @@ class SchemaTest {
         first.deactivate();
         SqliteConversationStore second = new SqliteConversationStore(file);
         try {
-            assertThat(first.appliedMigrations()).containsExactly(1);
+            assertThat(first.appliedMigrations()).containsExactly(1, 2);
             assertThat(second.appliedMigrations()).isEmpty();
             assertThat(second.history("s")).extracting(ChatMessage::content).containsExactly("kept");
         } finally {
             second.deactivate();
         }
         assertThat(TestDatabases.queryLong(file, "PRAGMA user_version")).isEqualTo(Schema.LATEST);
-        assertThat(TestDatabases.queryLong(file,
-                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('sessions', 'messages', 'attachments')"))
-                .isEqualTo(3);
+        assertThat(TestDatabases.queryLong(file, "PRAGMA application_id")).isEqualTo(DatabaseFile.APPLICATION_ID);
+        assertThat(TestDatabases.queryLong(file, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                + "('sessions', 'messages', 'attachments', 'inbox', 'inbox_attachments', 'owners')"))
+                .isEqualTo(6);
         assertThat(TestDatabases.queryLong(file,
                 "SELECT COUNT(*) FROM pragma_foreign_key_list('messages') WHERE \"table\" = 'sessions' AND on_delete = 'CASCADE'"))
                 .isEqualTo(1);
     }
 
     @Test
-    void aFileFromANewerOpenpistaIsRefusedAndLeftAlone() throws SQLException {
+    void aFileFromANewerOpenpistaIsRefusedAndLeftAlone() throws Exception {
         Path file = dir.resolve("memory.db");
         new SqliteConversationStore(file).deactivate();
-        int newer = Schema.LATEST + 1;
+        int newer = Schema.LATEST + 7;
         TestDatabases.execute(file, "PRAGMA user_version = " + newer, "CREATE TABLE future_things (x)");
+        byte[] before = Files.readAllBytes(file);
 
         assertThatThrownBy(() -> new SqliteConversationStore(file))
                 .isInstanceOf(StoreException.class)
-                .hasMessageContaining(file.toString())
-                .hasMessageContaining("newer openpista")
-                .hasMessageContaining("schema version " + newer);
-        assertThat(TestDatabases.queryLong(file, "PRAGMA user_version")).isEqualTo(newer);
+                .hasMessage(file + " was written by a newer openpista (schema " + newer + ", this one knows "
+                        + Schema.LATEST + "); upgrade openpista or set [database] url to another file");
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
         assertThat(TestDatabases.queryLong(file, "SELECT COUNT(*) FROM future_things")).isZero();
     }
 
     @Test
-    void aForeignDatabaseIsRefused() throws SQLException {
-        Path file = dir.resolve("other.db");
-        TestDatabases.execute(file, "CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)");
+    void aSchemaOneFileFromBeforeApplicationIdsIsMigratedAndMarkedAsOurs() throws Exception {
+        Path file = dir.resolve("memory.db");
+        List<String> schemaOne = new ArrayList<>(Schema.MIGRATIONS.get(0).statements());
+        schemaOne.add("INSERT INTO sessions VALUES ('s', 'cli', 'cli:s', '2025-01-01T00:00:00.000000000Z', "
+                + "'2025-01-01T00:00:00.000000000Z')");
+        schemaOne.add("INSERT INTO messages (session_id, seq, role, content, created_at) "
+                + "VALUES ('s', 1, 'user', 'old', '2025-01-01T00:00:00.000000000Z')");
+        schemaOne.add("PRAGMA user_version = 1");
+        TestDatabases.execute(file, schemaOne.toArray(String[]::new));
 
-        assertThatThrownBy(() -> new SqliteConversationStore(file))
-                .isInstanceOf(StoreException.class)
-                .hasMessageContaining(file.toString())
-                .hasMessageContaining("not an openpista memory database")
-                .hasMessageContaining("photos");
-        assertThat(TestDatabases.queryLong(file, "PRAGMA user_version")).isZero();
-        assertThat(TestDatabases.queryLong(file,
-                "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sessions'")).isZero();
+        SqliteConversationStore store = new SqliteConversationStore(file);
+        try {
+            assertThat(store.appliedMigrations()).containsExactly(2);
+            assertThat(store.history("s")).extracting(ChatMessage::content).containsExactly("old");
+        } finally {
+            store.deactivate();
+        }
+        assertThat(TestDatabases.queryLong(file, "PRAGMA application_id")).isEqualTo(DatabaseFile.APPLICATION_ID);
     }
 
     @Test
@@ -120,7 +128,7 @@ class SchemaTest {
 
         SqliteConversationStore store = new SqliteConversationStore(file);
         try {
-            assertThat(store.appliedMigrations()).containsExactly(1);
+            assertThat(store.appliedMigrations()).containsExactly(1, 2);
             SessionInfo session = store.session("cli-session").orElseThrow();
             assertThat(session.channel()).isEqualTo("cli");
             assertThat(session.conversationKey()).isEqualTo("cli:local");

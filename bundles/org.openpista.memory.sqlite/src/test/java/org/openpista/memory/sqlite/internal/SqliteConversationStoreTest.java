@@ -150,10 +150,10 @@ class SqliteConversationStoreTest {
 
     @Test
     void previewCutsOnCodePoints() {
-        assertThat(SqliteConversationStore.preview("😀".repeat(150)))
+        assertThat(Rows.preview("😀".repeat(150)))
                 .isEqualTo("😀".repeat(99) + "…");
-        assertThat(SqliteConversationStore.preview(" short\ttext ")).isEqualTo("short text");
-        assertThat(SqliteConversationStore.preview(null)).isEmpty();
+        assertThat(Rows.preview(" short\ttext ")).isEqualTo("short text");
+        assertThat(Rows.preview(null)).isEmpty();
     }
 
     @Test
@@ -231,8 +231,7 @@ class SqliteConversationStoreTest {
 
         assertThatThrownBy(() -> new SqliteConversationStore(corrupt))
                 .isInstanceOf(StoreException.class)
-                .hasMessageContaining(corrupt.toString())
-                .hasMessageContaining("not a database");
+                .hasMessage(corrupt + " is not a SQLite database; [database] url must name an openpista memory database");
     }
 
     @Test
@@ -251,18 +250,6 @@ class SqliteConversationStoreTest {
     }
 
     @Test
-    void theDeclarativeServicesPathResolvesTheConfiguredUrl() {
-        Path home = dir.resolve("home");
-        Path resolved = SqliteConversationStore.resolve(
-                TestDatabases.config("sqlite://" + dir.resolve("x.db") + "?mode=rwc", ""), home.toString(), "/nobody");
-        assertThat(resolved).isEqualTo(dir.resolve("x.db"));
-        assertThat(SqliteConversationStore.resolve(TestDatabases.config("", "y.db"), home.toString(), "/nobody"))
-                .isEqualTo(home.resolve("y.db"));
-        assertThat(SqliteConversationStore.resolve(TestDatabases.config("", ""), home.toString(), "/nobody"))
-                .isEqualTo(home.resolve("memory.db"));
-    }
-
-    @Test
     void rolesAreStoredByWireName() throws SQLException {
         store.ensureSession("s", "cli", "cli:s");
         store.append("s", ChatMessage.user("u"));
@@ -270,9 +257,11 @@ class SqliteConversationStoreTest {
     }
 
     private void storeConnectionExecute(String sql) throws Exception {
-        Field field = SqliteConversationStore.class.getDeclaredField("connection");
-        field.setAccessible(true);
-        try (Statement statement = ((Connection) field.get(store)).createStatement()) {
+        Field db = SqliteConversationStore.class.getDeclaredField("db");
+        db.setAccessible(true);
+        Field connection = Database.class.getDeclaredField("connection");
+        connection.setAccessible(true);
+        try (Statement statement = ((Connection) connection.get(db.get(store))).createStatement()) {
             statement.execute(sql);
         }
     }

@@ -1,6 +1,5 @@
 package org.openpista.memory.sqlite.internal;
 
-import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -8,7 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import org.sqlite.SQLiteConfig;
 
-/** Small helpers: a raw connection to look under the store, and a {@code Config} without a framework. */
+/** Small helpers: a raw connection to look under the store. */
 final class TestDatabases {
 
     private TestDatabases() {}
@@ -44,24 +43,5 @@ final class TestDatabases {
                 statement.execute(s);
             }
         }
-    }
-
-    static SqliteConversationStore.Config config(String url, String path) {
-        return new SqliteConversationStore.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return SqliteConversationStore.Config.class;
-            }
-
-            @Override
-            public String url() {
-                return url;
-            }
-
-            @Override
-            public String path() {
-                return path;
-            }
-        };
     }
 }

@@ -4,9 +4,11 @@ import java.net.URI;
 import java.util.Map;
 import org.openpista.api.sandbox.Sandbox;
 import org.openpista.api.sandbox.SandboxException;
+import org.openpista.api.sandbox.SandboxIsolation;
 import org.openpista.api.sandbox.SandboxRequest;
 import org.openpista.api.sandbox.SandboxResult;
 import org.openpista.api.sandbox.SandboxUnavailableException;
+import org.openpista.api.settings.SettingsSection;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -34,7 +36,8 @@ import org.slf4j.LoggerFactory;
         configurationPid = DockerSandbox.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = DockerSandbox.Config.class)
-public final class DockerSandbox implements Sandbox {
+@SettingsSection(value = "skills", pid = DockerSandbox.PID, formats = "workspace=path")
+public final class DockerSandbox implements Sandbox, SandboxIsolation {
 
     static final String TYPE = "docker";
     /** Shares the {@code [skills]} section. */
@@ -121,6 +124,13 @@ public final class DockerSandbox implements Sandbox {
 
     @Override
     public String type() {
+        return TYPE;
+    }
+
+    /** Pings Docker: {@code docker} when it answers. */
+    @Override
+    public String isolation() throws SandboxUnavailableException {
+        engine().ping();
         return TYPE;
     }
 

@@ -325,6 +325,8 @@ class DockerSandboxTest {
                     SandboxLimits.defaults())))
                     .isInstanceOf(SandboxUnavailableException.class)
                     .hasMessageContaining("Docker is unreachable at unix:///nonexistent/docker.sock");
+            assertThatThrownBy(nowhere::isolation).isInstanceOf(SandboxUnavailableException.class)
+                    .hasMessageContaining("Docker is unreachable");
         } finally {
             nowhere.deactivate();
         }

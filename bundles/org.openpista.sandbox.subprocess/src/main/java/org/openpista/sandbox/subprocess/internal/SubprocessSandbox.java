@@ -14,17 +14,22 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.openpista.api.sandbox.Sandbox;
 import org.openpista.api.sandbox.SandboxException;
+import org.openpista.api.sandbox.SandboxIsolation;
 import org.openpista.api.sandbox.SandboxPaths;
 import org.openpista.api.sandbox.SandboxRequest;
 import org.openpista.api.sandbox.SandboxResult;
+import org.openpista.api.sandbox.SandboxUnavailableException;
+import org.openpista.api.settings.SettingsSection;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -32,17 +37,21 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code subprocess} sandbox: runs a command as a child process of the daemon. It is the
- * lightest sandbox and the weakest: the child runs as the daemon's user and can reach the network,
- * so it only keeps what it can keep without privileges:
+ * The {@code subprocess} sandbox: runs a command as a child process of the daemon, inside
+ * bubblewrap where it works ({@link Bubblewrap}: own PID namespace and {@code /proc}, the system
+ * read-only and nothing else of the file system, no network unless allowed); where it does not,
+ * on the host with only what can be kept without privileges ({@code bubblewrap = "require"}
+ * refuses to run then, {@code "off"} never uses it). {@link #isolation()} says which. Always:
  *
  * <ul>
- *   <li>a minimal environment built from scratch ({@code PATH}, {@code LANG}, {@code HOME} and
- *       {@code TMPDIR} pointing at private folders, {@code WORKSPACE}, plus the request's own
+ *   <li>an environment built from an allow-list ({@code PATH}, {@code LANG}, {@code LC_*}, {@code
+ *       TZ}, {@code TERM}, {@code USER}, {@code LOGNAME} of the daemon, {@code HOME} and {@code
+ *       TMPDIR} pointing at a private folder, {@code WORKSPACE}, plus the request's own
  *       variables), so none of the daemon's API keys or tokens reach the child;
  *   <li>the working directory in the workspace: the workspace itself, or a fresh folder inside it
  *       when the request brings files, removed afterwards;
@@ -57,7 +66,8 @@ import org.slf4j.LoggerFactory;
         configurationPid = SubprocessSandbox.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = SubprocessSandbox.Config.class)
-public final class SubprocessSandbox implements Sandbox {
+@SettingsSection(value = "skills", pid = SubprocessSandbox.PID, keys = "bubblewrap")
+public final class SubprocessSandbox implements Sandbox, SandboxIsolation {
 
     /** The sandbox type. */
     static final String TYPE = "subprocess";
@@ -83,28 +93,85 @@ public final class SubprocessSandbox implements Sandbox {
                 name = "Drain grace (ms)",
                 description = "How long output may still flow after the command exited before leftover background processes are killed.")
         long drain_millis() default 2000;
+
+        @AttributeDefinition(
+                name = "Bubblewrap",
+                description = "auto: run skills inside bubblewrap (own PID namespace and /proc, read-only system, no network"
+                        + " unless allowed) where it works, else on the host; require: refuse to run without it; off: always"
+                        + " on the host.",
+                options = {
+                    @Option(label = "auto", value = "auto"),
+                    @Option(label = "require", value = "require"),
+                    @Option(label = "off", value = "off")
+                })
+        String bubblewrap() default "auto";
     }
 
+    /** What a run gets when bubblewrap is not used. */
+    static final String HOST = "host (no isolation)";
+
     private final String searchPath;
-    private final String lang;
+    private final Map<String, String> passed;
     private final long drainMillis;
+    private final String mode;
+    private final Bubblewrap bubblewrap;
     private final Set<Process> running = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private volatile boolean warned;
 
     @Activate
     public SubprocessSandbox(Config config) {
         this(config, System.getenv());
     }
 
-    /** @param daemonEnvironment the daemon's environment; only PATH and LANG are read from it */
+    /** @param daemonEnvironment the daemon's environment; only the allow-list is read from it */
     SubprocessSandbox(Config config, Map<String, String> daemonEnvironment) {
         String configured = config.path() == null ? "" : config.path().strip();
         String inherited = daemonEnvironment.get("PATH");
         this.searchPath = !configured.isEmpty() ? configured
                 : inherited == null || inherited.isBlank() ? FALLBACK_PATH : inherited;
-        String daemonLang = daemonEnvironment.get("LANG");
-        this.lang = daemonLang == null || daemonLang.isBlank() ? "C.UTF-8" : daemonLang;
+        this.passed = allowed(daemonEnvironment);
         this.drainMillis = Math.max(100, config.drain_millis());
+        String chosen = config.bubblewrap() == null ? "auto" : config.bubblewrap().strip().toLowerCase(Locale.ROOT);
+        this.mode = List.of("require", "off").contains(chosen) ? chosen : "auto";
+        this.bubblewrap = Bubblewrap.find(searchPath);
+    }
+
+    /** @return the daemon's variables on the allow-list that are set: LANG, LC_*, TZ, TERM, USER, LOGNAME */
+    static Map<String, String> allowed(Map<String, String> daemon) {
+        Map<String, String> kept = new TreeMap<>();
+        daemon.forEach((name, value) -> {
+            if (name != null && value != null && (name.equals("LANG") || name.startsWith("LC_") || name.equals("TZ")
+                    || name.equals("TERM") || name.equals("USER") || name.equals("LOGNAME"))) {
+                kept.put(name, value);
+            }
+        });
+        kept.putIfAbsent("LANG", "C.UTF-8");
+        return kept;
+    }
+
+    @Override
+    public String isolation() throws SandboxUnavailableException {
+        return useBubblewrap() ? "bubblewrap" : HOST;
+    }
+
+    /** @return whether runs go into bubblewrap; throws when it is required and cannot be used */
+    private boolean useBubblewrap() throws SandboxUnavailableException {
+        if (mode.equals("off")) {
+            return false;
+        }
+        String why = bubblewrap.unavailable(Bubblewrap.visiblePath(searchPath));
+        if (why == null) {
+            return true;
+        }
+        if (mode.equals("require")) {
+            throw new SandboxUnavailableException("bubblewrap is required ([skills] bubblewrap = \"require\") but " + why, null);
+        }
+        if (!warned) {
+            warned = true;
+            LOG.warn("subprocess sandbox: {}; skills run on the host without isolation (apt-get install bubblewrap)", why);
+        }
+        return false;
     }
 
     @Deactivate
@@ -151,26 +218,32 @@ public final class SubprocessSandbox implements Sandbox {
 
     private SandboxResult execute(SandboxRequest request, Path workspace, Path cwd, Path tmp)
             throws SandboxException, InterruptedException {
+        boolean isolated = useBubblewrap();
+        String path = isolated ? Bubblewrap.visiblePath(searchPath) : searchPath;
+        String program = request.command().get(0);
+        if (!program.contains("/")) {
+            Path found = findExecutable(program, path);
+            if (found == null) {
+                throw new SandboxException(program + " was not found on the sandbox's PATH (" + path + ")", null);
+            }
+            program = found.toString();
+        }
+        List<String> target = new ArrayList<>();
+        target.add(program);
+        target.addAll(request.command().subList(1, request.command().size()));
         List<String> command = new ArrayList<>();
         Path setsid = findExecutable("setsid", searchPath);
         if (setsid != null) {
             command.add(setsid.toString());
         }
-        String program = request.command().get(0);
-        if (!program.contains("/")) {
-            Path found = findExecutable(program, searchPath);
-            if (found == null) {
-                throw new SandboxException(program + " was not found on the sandbox's PATH (" + searchPath + ")", null);
-            }
-            program = found.toString();
-        }
-        command.add(program);
-        command.addAll(request.command().subList(1, request.command().size()));
+        command.addAll(isolated
+                ? bubblewrap.command(target, workspace, cwd, tmp, request.limits().network())
+                : target);
 
         ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile());
         Map<String, String> env = builder.environment();
         env.clear();
-        env.putAll(environment(request, workspace, tmp));
+        env.putAll(environment(request, workspace, tmp, path));
 
         long started = System.nanoTime();
         Process process;
@@ -216,11 +289,10 @@ public final class SubprocessSandbox implements Sandbox {
         }
     }
 
-    /** @return the child's whole environment: nothing of the daemon's but PATH and LANG */
-    Map<String, String> environment(SandboxRequest request, Path workspace, Path tmp) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", searchPath);
-        env.put("LANG", lang);
+    /** @return the child's whole environment: nothing of the daemon's but the allow-list */
+    Map<String, String> environment(SandboxRequest request, Path workspace, Path tmp, String path) {
+        Map<String, String> env = new LinkedHashMap<>(passed);
+        env.put("PATH", path);
         env.put("HOME", tmp.toString());
         env.put("TMPDIR", tmp.toString());
         env.put("WORKSPACE", workspace.toString());

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openpista.api.sandbox.SandboxException;
 import org.openpista.api.sandbox.SandboxLimits;
 import org.openpista.api.sandbox.SandboxRequest;
@@ -24,12 +26,12 @@ class SubprocessSandboxTest {
     @TempDir
     Path workspace;
 
-    final SubprocessSandbox sandbox = new SubprocessSandbox(config(), Map.of(
+    final SubprocessSandbox sandbox = new SubprocessSandbox(config("auto"), Map.of(
             "PATH", System.getenv("PATH"),
             "OPENAI_API_KEY", "sk-planted-secret",
             "TELEGRAM_BOT_TOKEN", "planted-token"));
 
-    static SubprocessSandbox.Config config() {
+    static SubprocessSandbox.Config config(String bubblewrap) {
         return new SubprocessSandbox.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -44,6 +46,11 @@ class SubprocessSandboxTest {
             @Override
             public long drain_millis() {
                 return 300;
+            }
+
+            @Override
+            public String bubblewrap() {
+                return bubblewrap;
             }
         };
     }
@@ -83,19 +90,23 @@ class SubprocessSandboxTest {
         assertThat(result.timedOut()).isFalse();
     }
 
-    @Test
-    void timeoutKillsTheWholeProcessGroup() throws Exception {
-        Path marker = workspace.resolve("pid");
-        SandboxResult result = bash("sleep 300 & echo $! > pid; sleep 300",
-                SandboxLimits.defaults().withTimeout(Duration.ofSeconds(1)));
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "off"})
+    void timeoutKillsTheWholeProcessGroup(String bubblewrap) throws Exception {
+        // a duration no other process on the machine uses, to find the children among all processes
+        String token = "300." + ProcessHandle.current().pid() + bubblewrap.length();
+        SubprocessSandbox sandbox = new SubprocessSandbox(config(bubblewrap), Map.of("PATH", System.getenv("PATH")));
+        SandboxResult result = sandbox.run(new SandboxRequest(List.of("bash", "-c", "sleep " + token + " & sleep " + token),
+                "", workspace, Map.of(), Map.of(), "", SandboxLimits.defaults().withTimeout(Duration.ofSeconds(1))));
 
         assertThat(result.timedOut()).isTrue();
         assertThat(result.exitCode()).isEqualTo(-1);
         assertThat(result.killedReason()).contains("time limit");
-        long background = Long.parseLong(Files.readString(marker).strip());
-        ProcessHandle.of(background).ifPresent(handle -> handle.onExit().orTimeout(5, TimeUnit.SECONDS).join());
-        assertThat(ProcessHandle.of(background).map(ProcessHandle::isAlive)).isIn(java.util.Optional.empty(),
-                java.util.Optional.of(false));
+        List<ProcessHandle> left = ProcessHandle.allProcesses()
+                .filter(handle -> handle.info().arguments().map(args -> List.of(args).contains(token)).orElse(false))
+                .toList();
+        left.forEach(handle -> handle.onExit().orTimeout(5, TimeUnit.SECONDS).join());
+        assertThat(left).noneMatch(ProcessHandle::isAlive);
     }
 
     @Test

@@ -31,6 +31,11 @@ final class BoundedOutput extends OutputStream {
         dropped += length - take;
     }
 
+    /** Counts bytes that were dropped without being written here. */
+    synchronized void skipped(long count) {
+        dropped += Math.max(0, count);
+    }
+
     /** @return the text kept, with a marker when bytes were dropped */
     synchronized String text() {
         String text = kept.toString(StandardCharsets.UTF_8);

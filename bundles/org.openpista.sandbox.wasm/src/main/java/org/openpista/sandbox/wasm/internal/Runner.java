@@ -11,8 +11,17 @@ import java.util.concurrent.TimeoutException;
 /**
  * Runs a module on a thread of its own so the caller can stop waiting at the deadline and make the
  * engine stop the module ({@code onTimeout}); then waits a short while for the thread to end.
+ *
+ * <p>The thread gets a stack of {@value #GUEST_STACK_BYTES} bytes whatever {@code -Xss} says (the
+ * launcher runs with 512 KB): wasmtime runs the guest on the calling thread's native stack, and a
+ * guest recursing past the end of a small stack took the whole JVM down ("An irrecoverable stack
+ * overflow"). wasmtime's own limit ({@link WasmtimeEngine#MAX_WASM_STACK}) stops the guest well
+ * before the end of this stack; Chicory's interpreter hits its call depth limit first.
  */
 final class Runner {
+
+    /** The stack of a guest thread: wasmtime's guest limit plus ample room for host frames below it. */
+    static final long GUEST_STACK_BYTES = 8L * 1024 * 1024;
 
     private Runner() {}
 
@@ -29,7 +38,7 @@ final class Runner {
                 ran[1] = System.nanoTime();
             }
         });
-        Thread thread = new Thread(task, name);
+        Thread thread = new Thread(null, task, name, GUEST_STACK_BYTES);
         thread.setDaemon(true);
         thread.start();
         boolean timedOut = false;

@@ -10,14 +10,18 @@ import java.util.List;
 import java.util.Locale;
 import org.openpista.api.sandbox.Sandbox;
 import org.openpista.api.sandbox.SandboxException;
+import org.openpista.api.sandbox.SandboxIsolation;
 import org.openpista.api.sandbox.SandboxRequest;
 import org.openpista.api.sandbox.SandboxResult;
+import org.openpista.api.sandbox.SandboxUnavailableException;
+import org.openpista.api.settings.SettingsSection;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +41,8 @@ import org.slf4j.LoggerFactory;
         configurationPid = WasmSandbox.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = WasmSandbox.Config.class)
-public final class WasmSandbox implements Sandbox {
+@SettingsSection(value = "skills", pid = WasmSandbox.PID, keys = {"wasm_engine", "wasm_memory_mb"})
+public final class WasmSandbox implements Sandbox, SandboxIsolation {
 
     static final String TYPE = "wasm";
     /** Shares the {@code [skills]} section. */
@@ -49,10 +54,15 @@ public final class WasmSandbox implements Sandbox {
     /** The wasm keys of the {@code [skills]} section. */
     @ObjectClassDefinition(name = "openpista wasm sandbox", description = "WebAssembly modules with WASI and hard limits.")
     public @interface Config {
-        @AttributeDefinition(name = "Engine", description = "auto (wasmtime when its native library loads, else Chicory), wasmtime or chicory.")
+        @AttributeDefinition(name = "Engine", description = "auto (wasmtime when its native library loads, else Chicory),"
+                + " wasmtime or chicory.", options = {
+                    @Option(label = "auto", value = "auto"),
+                    @Option(label = "wasmtime", value = "wasmtime"),
+                    @Option(label = "chicory", value = "chicory")
+                })
         String wasm_engine() default "auto";
 
-        @AttributeDefinition(name = "Memory (MB)", description = "The most linear memory a module may grow to.")
+        @AttributeDefinition(name = "Memory (MB)", description = "The most linear memory a module may grow to.", min = "1", max = "4096")
         int wasm_memory_mb() default 64;
     }
 
@@ -71,6 +81,16 @@ public final class WasmSandbox implements Sandbox {
     @Override
     public String type() {
         return TYPE;
+    }
+
+    /** Loads the engine: {@code wasm (wasmtime)} or {@code wasm (chicory)}. */
+    @Override
+    public String isolation() throws SandboxUnavailableException {
+        try {
+            return "wasm (" + engine().name() + ")";
+        } catch (SandboxException e) {
+            throw new SandboxUnavailableException(e.getMessage(), e);
+        }
     }
 
     /** @return the engine, chosen and loaded on first use */

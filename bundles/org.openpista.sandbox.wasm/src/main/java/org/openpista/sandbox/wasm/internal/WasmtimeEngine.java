@@ -32,6 +32,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * to Chicory when it fails (other platforms, or the library already bound to an earlier class
  * loader of this bundle).
  *
+ * <p>Stack: wasmtime stops a guest at {@link #MAX_WASM_STACK} bytes of its own frames (a trap),
+ * and {@link Runner} gives the guest thread a native stack well beyond that.
+ *
+ * <p>Output: stdout and stderr go through {@link StreamCapture}, capped while they are written.
+ *
  * <p>Time: epoch interruption; every run has an engine of its own, whose epoch is incremented at
  * the deadline, so the module traps at its next loop or call. The workspace is preopened with
  * read-only capabilities, which wasmtime's WASI enforces.
@@ -42,6 +47,9 @@ final class WasmtimeEngine implements WasmEngine {
             DirCaps.PATH_FILESTAT_GET, DirCaps.FILESTAT_GET);
     private static final EnumSet<FileCaps> FILE_READ = EnumSet.of(FileCaps.READ, FileCaps.SEEK, FileCaps.TELL,
             FileCaps.FILESTAT_GET, FileCaps.POLL_READWRITE, FileCaps.ADVISE);
+
+    /** The most stack a guest's own frames may use before wasmtime traps it. */
+    static final long MAX_WASM_STACK = 1024L * 1024;
 
     /** @throws LinkageError or RuntimeException when the native library cannot be loaded here */
     WasmtimeEngine() {
@@ -63,10 +71,10 @@ final class WasmtimeEngine implements WasmEngine {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a temporary folder: " + e.getMessage(), e);
         }
-        Path stdout = io.resolve("stdout");
-        Path stderr = io.resolve("stderr");
-        try (Config config = new Config().epochInterruption(true);
-                Engine engine = new Engine(config)) {
+        try (Config config = new Config().epochInterruption(true).maxWasmStack(MAX_WASM_STACK);
+                Engine engine = new Engine(config);
+                StreamCapture stdout = StreamCapture.open(io, "stdout", invocation.outputLimit());
+                StreamCapture stderr = StreamCapture.open(io, "stderr", invocation.outputLimit())) {
             Module compiled;
             try {
                 compiled = new Module(engine, module);
@@ -75,31 +83,30 @@ final class WasmtimeEngine implements WasmEngine {
             }
             try (compiled) {
                 boolean command = !ExportNames.of(module).contains(Abi.RUN);
-                Files.write(stdout, new byte[0]);
-                Files.write(stderr, new byte[0]);
                 // no stdin: wasmtime-java 0.19.0 opens a stdin file with File::create (write-only,
                 // truncated), so WASI commands, which read their input there, run on Chicory instead
-                WasiCtxBuilder builder = new WasiCtxBuilder().stdout(stdout).stderr(stderr)
+                WasiCtxBuilder builder = new WasiCtxBuilder().stdout(stdout.path()).stderr(stderr.path())
                         .args(invocation.arguments());
                 invocation.environment().forEach(builder::env);
+                AtomicBoolean stopped = new AtomicBoolean();
+                Runner.Ended<String> ended;
                 WasiCtx wasi = builder.build();
                 if (invocation.workspace() != null) {
                     wasi.insertDir(3, invocation.workspace(), DIR_READ, FILE_READ, Path.of(GUEST_WORKSPACE));
                 }
-                AtomicBoolean stopped = new AtomicBoolean();
-                Runner.Ended<String> ended;
+                // disposing the store closes the guest's ends of stdout and stderr, so their readers finish
                 try (Store<Void> store = new Store<>(null, engine, wasi);
                         Linker linker = new Linker(engine)) {
                     store.setEpochDeadline(1);
                     WasiCtx.addToLinker(linker);
-                    ended = Runner.run("wasm-wasmtime", () -> call(store, linker, compiled, invocation, command, stdout),
+                    ended = Runner.run("wasm-wasmtime", () -> call(store, linker, compiled, invocation, command),
                             invocation.timeout(), () -> {
                                 stopped.set(true);
                                 engine.incrementEpoch();
                             });
                 }
-                String out = read(stdout, invocation.outputLimit());
-                String err = read(stderr, invocation.outputLimit());
+                String out = stdout.text();
+                String err = stderr.text();
                 int exit = 0;
                 String trap = "";
                 if (ended.failure() instanceof WasmFunctionError.I32ExitError exitError) {
@@ -115,24 +122,21 @@ final class WasmtimeEngine implements WasmEngine {
                 if (timedOut) {
                     exit = -1;
                 }
-                String output = ended.value() == null ? (command ? out : "") : ended.value();
+                String output = command ? out : ended.value() == null ? "" : ended.value();
                 return new Outcome(output, out, err, exit, trap, timedOut, ended.nanos());
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot prepare the module's standard streams: " + e.getMessage(), e);
         } finally {
-            for (Path file : new Path[] {stdout, stderr, io}) {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException e) {
-                    // a leftover temporary file is harmless
-                }
+            try {
+                Files.deleteIfExists(io);
+            } catch (IOException e) {
+                // a leftover temporary folder is harmless
             }
         }
     }
 
-    private static String call(Store<Void> store, Linker linker, Module module, Invocation invocation, boolean command,
-            Path stdout) throws IOException {
+    private static String call(Store<Void> store, Linker linker, Module module, Invocation invocation, boolean command) {
         linker.module(store, "", module);
         Optional<Extern> initialize = linker.get(store, "", Abi.INITIALIZE);
         if (initialize.isPresent()) {
@@ -141,7 +145,8 @@ final class WasmtimeEngine implements WasmEngine {
         if (command) {
             linker.get(store, "", Abi.START).orElseThrow(() -> new IllegalArgumentException(
                     "the module exports neither run (the openpista ABI) nor _start (a WASI command)")).func().call(store);
-            return read(stdout, invocation.outputLimit());
+            // the output is stdout, read once the store is closed
+            return null;
         }
         Memory memory = linker.get(store, "", Abi.MEMORY).orElseThrow(
                 () -> new IllegalArgumentException("the module exports no memory")).memory();
@@ -160,10 +165,6 @@ final class WasmtimeEngine implements WasmEngine {
         after.position(Abi.pointer(packed));
         after.get(output);
         return BoundedOutput.cut(new String(output, StandardCharsets.UTF_8), invocation.outputLimit());
-    }
-
-    private static String read(Path file, int limit) throws IOException {
-        return BoundedOutput.cut(Files.readString(file, StandardCharsets.UTF_8), limit);
     }
 
     private static String oneLine(String text) {

@@ -85,6 +85,7 @@ class WasmSandboxTest {
         SandboxResult result = probe(sandbox, "{\"op\":\"echo\",\"x\":\"ünïcode\"}", Duration.ofSeconds(30));
 
         assertThat(sandbox.engine().name()).isEqualTo(engine);
+        assertThat(sandbox.isolation()).isEqualTo("wasm (" + engine + ")");
         assertThat(result.succeeded()).as(result.toString()).isTrue();
         assertThat(result.stdout()).isEqualTo("{\"op\":\"echo\",\"x\":\"ünïcode\"}");
         assertThat(result.stderr()).contains("probe stdout");

@@ -1,62 +1,45 @@
 package org.openpista.tool.system.internal;
 
-import java.util.Locale;
+import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The environment a command gets: the daemon's own, minus the secrets the daemon holds for itself.
- * A command the model writes must not be able to read the owner's API keys with {@code env}.
+ * The environment a command gets: an allow-list of the daemon's variables, never the rest. A deny
+ * list of secret-looking names let {@code DATABASE_URL} (with its password), {@code SLACK_WEBHOOK}
+ * and {@code AWS_ACCESS_KEY_ID} through; a command the model writes must not read the owner's
+ * secrets with {@code env}.
  *
- * <p>The rule, applied to the variable name ignoring case:
- *
- * <ul>
- *   <li>names starting with {@code OPENPISTA_} are dropped (the daemon's own settings and
- *       secrets, including the seed's {@code openpista_*} spellings), except {@code
- *       OPENPISTA_HOME} and {@code OPENPISTA_WORKSPACE};
- *   <li>names containing {@code API_KEY}, {@code APIKEY}, {@code SECRET}, {@code PASSWORD},
- *       {@code PASSWD} or {@code PRIVATE_KEY} are dropped ({@code OPENAI_API_KEY}, {@code
- *       AWS_SECRET_ACCESS_KEY}, {@code DB_PASSWORD});
- *   <li>names with {@code TOKEN} as one of their {@code _}-separated words are dropped ({@code
- *       GITHUB_TOKEN}, {@code TELEGRAM_BOT_TOKEN}, {@code AWS_SESSION_TOKEN}), but not names that
- *       merely contain the letters ({@code TOKENIZERS_PARALLELISM});
- *   <li>everything else ({@code PATH}, {@code HOME}, {@code LANG}, ...) is passed on unchanged.
- * </ul>
+ * <p>Passed on: {@link #ALLOWED} ({@code PATH}, {@code HOME}, {@code LANG}, {@code TERM}, {@code
+ * TZ}, {@code USER}, the desktop session's {@code DISPLAY} and {@code XDG_RUNTIME_DIR}, ...),
+ * every {@code LC_*}, and the names the owner lists in {@code pass_env}.
  */
 final class ChildEnvironment {
 
+    /** The daemon's variables every command gets when they are set. */
+    static final Set<String> ALLOWED = Set.of("PATH", "HOME", "LANG", "LANGUAGE", "TERM", "TZ", "USER", "LOGNAME", "SHELL",
+            "TMPDIR", "DISPLAY", "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR", "OPENPISTA_HOME", "OPENPISTA_WORKSPACE");
+
     private ChildEnvironment() {}
 
-    /** @return the variables of {@code environment} a command may see */
-    static Map<String, String> filter(Map<String, String> environment) {
+    /**
+     * @param environment the daemon's environment
+     * @param passed further names the owner allowed ({@code pass_env})
+     * @return the variables of {@code environment} a command may see
+     */
+    static Map<String, String> filter(Map<String, String> environment, Collection<String> passed) {
         Map<String, String> kept = new TreeMap<>();
         environment.forEach((name, value) -> {
-            if (name != null && value != null && !isSecret(name)) {
+            if (name != null && value != null && (allowed(name) || passed.contains(name))) {
                 kept.put(name, value);
             }
         });
         return kept;
     }
 
-    /** @return whether a variable of this name is withheld from commands */
-    static boolean isSecret(String name) {
-        String upper = name.toUpperCase(Locale.ROOT);
-        if (upper.startsWith("OPENPISTA_")) {
-            return !upper.equals("OPENPISTA_HOME") && !upper.equals("OPENPISTA_WORKSPACE");
-        }
-        if (upper.contains("API_KEY")
-                || upper.contains("APIKEY")
-                || upper.contains("SECRET")
-                || upper.contains("PASSWORD")
-                || upper.contains("PASSWD")
-                || upper.contains("PRIVATE_KEY")) {
-            return true;
-        }
-        for (String word : upper.split("_", -1)) {
-            if (word.equals("TOKEN")) {
-                return true;
-            }
-        }
-        return false;
+    /** @return whether a variable of this name is on the allow-list */
+    static boolean allowed(String name) {
+        return ALLOWED.contains(name) || name.startsWith("LC_");
     }
 }

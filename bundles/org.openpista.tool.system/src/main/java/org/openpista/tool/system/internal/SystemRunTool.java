@@ -10,12 +10,15 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.openpista.api.chat.Cancellation;
 import org.openpista.api.chat.ToolCall;
 import org.openpista.api.llm.ToolSpec;
+import org.openpista.api.settings.SettingsSection;
 import org.openpista.api.tool.Tool;
 import org.openpista.api.tool.ToolContext;
 import org.openpista.api.tool.ToolResult;
@@ -46,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * line (marked {@code (non-zero)}). Calls that could not run or did not finish (bad arguments,
  * missing {@code cwd}, no bash, timeout, cancellation) are error results.
  *
- * <p>The command sees the daemon's environment minus its secrets; the rule is in {@link
- * ChildEnvironment}. All state of a call lives on the calling thread, so calls may run in
+ * <p>The command sees an allow-list of the daemon's environment ({@link ChildEnvironment}) plus
+ * what {@code [skills] pass_env} names. All state of a call lives on the calling thread, so calls may run in
  * parallel.
  */
 @Component(
@@ -56,6 +59,8 @@ import org.slf4j.LoggerFactory;
         configurationPid = SystemRunTool.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = SystemRunTool.Config.class)
+@SettingsSection(value = "skills", pid = SystemRunTool.PID, keys = {"workspace", "pass_env"},
+        formats = {"workspace=path", "pass_env=csv"})
 public final class SystemRunTool implements Tool {
 
     /** The tool's name. */
@@ -103,6 +108,12 @@ public final class SystemRunTool implements Tool {
                 description = "The largest timeout_secs a call may ask for.",
                 min = "1")
         int max_timeout_secs() default DEFAULT_MAX_TIMEOUT_SECS;
+
+        @AttributeDefinition(
+                name = "Passed variables",
+                description = "Names of the daemon's environment variables that commands get besides PATH, HOME, LANG,"
+                        + " LC_*, TERM, TZ, USER and the desktop session's; nothing else of the daemon's environment is passed.")
+        String[] pass_env() default {};
     }
 
     private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -151,7 +162,8 @@ public final class SystemRunTool implements Tool {
         }
         this.timeoutSecs = timeout;
         this.maxOutputChars = positive(config.max_output_chars(), DEFAULT_MAX_OUTPUT_CHARS, "max_output_chars");
-        this.childEnvironment = ChildEnvironment.filter(environment);
+        this.childEnvironment = ChildEnvironment.filter(environment,
+                config.pass_env() == null ? List.of() : Arrays.stream(config.pass_env()).map(String::strip).toList());
         String path = environment.get("PATH");
         this.searchPath = path == null || path.isBlank() ? FALLBACK_PATH : path;
         this.graces = graces;

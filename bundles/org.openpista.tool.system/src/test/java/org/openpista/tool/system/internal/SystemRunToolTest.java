@@ -27,6 +27,7 @@ import org.openpista.api.chat.Cancellation;
 import org.openpista.api.chat.ToolCall;
 import org.openpista.api.tool.ToolContext;
 import org.openpista.api.tool.ToolResult;
+import org.openpista.testkit.SecurityFigures;
 
 /** Runs real bash commands; needs bash, and setsid plus /proc for the process-group checks. */
 class SystemRunToolTest {
@@ -301,24 +302,27 @@ class SystemRunToolTest {
     // --- environment --------------------------------------------------------------------------
 
     @Test
-    void secretsAreNotVisibleToTheCommand() {
+    void onlyTheAllowListAndTheNamedVariablesReachTheCommand() {
         Map<String, String> environment = environment();
-        environment.put("OPENAI_API_KEY", "sk-secret-1");
-        environment.put("GITHUB_TOKEN", "ghp-secret-2");
-        environment.put("DB_PASSWORD", "secret-3");
-        environment.put("CLIENT_SECRET_VALUE", "secret-4");
-        environment.put("OPENPISTA_WEB_TOKEN", "secret-5");
-        environment.put("openpista_API_KEY", "secret-6");
+        Map<String, String> planted = Map.of("OPENAI_API_KEY", "sk-secret-1", "OPENPISTA_API_KEY", "secret-2",
+                "DATABASE_URL", "postgres://app:secret-3@db/app", "SLACK_WEBHOOK", "https://hooks.example/secret-4",
+                "AWS_ACCESS_KEY_ID", "AKIASECRET5", "AWS_SECRET_ACCESS_KEY", "secret-6", "OPENPISTA_WEB_TOKEN", "secret-7",
+                "GITHUB_TOKEN", "secret-8", "PLAIN_SETTING", "secret-9");
+        environment.putAll(planted);
         environment.put("OPENPISTA_HOME", "/srv/pista");
-        environment.put("OPENPISTA_WORKSPACE", "/srv/pista/ws");
-        environment.put("PLAIN_SETTING", "visible-1");
-        environment.put("TOKENIZERS_PARALLELISM", "visible-2");
-        SystemRunTool tool = new SystemRunTool(config("", 30, 10_000, 600), home.toString(), environment, GRACES);
+        environment.put("LC_TIME", "C");
+        environment.put("PASSED_BY_NAME", "visible-1");
+        SystemRunTool tool = new SystemRunTool(config("", 30, 10_000, 600, "PASSED_BY_NAME"), home.toString(), environment,
+                GRACES);
 
         String env = stdout(run(tool, "{\"command\": \"env\"}"));
-        assertThat(env).doesNotContain("secret-").doesNotContain("OPENAI_API_KEY").doesNotContain("GITHUB_TOKEN");
-        assertThat(env.lines()).contains("PLAIN_SETTING=visible-1", "TOKENIZERS_PARALLELISM=visible-2",
-                "OPENPISTA_HOME=/srv/pista", "OPENPISTA_WORKSPACE=/srv/pista/ws");
+        assertThat(env).doesNotContain("secret").doesNotContain("AKIA");
+        for (String name : planted.keySet()) {
+            assertThat(env).doesNotContain(name + "=");
+        }
+        assertThat(env.lines()).contains("OPENPISTA_HOME=/srv/pista", "LC_TIME=C", "PASSED_BY_NAME=visible-1");
+        SecurityFigures.record("system.run environment", planted.size() + " planted secrets in the daemon's environment, "
+                + planted.size() + " withheld from env (allow-list)");
     }
 
     // --- bad input ----------------------------------------------------------------------------
@@ -428,8 +432,14 @@ class SystemRunToolTest {
         return SystemRunTool.findExecutable("setsid", System.getenv().getOrDefault("PATH", "")) != null;
     }
 
-    static SystemRunTool.Config config(String workspace, int timeoutSecs, int maxOutputChars, int maxTimeoutSecs) {
+    static SystemRunTool.Config config(String workspace, int timeoutSecs, int maxOutputChars, int maxTimeoutSecs,
+            String... passEnv) {
         return new SystemRunTool.Config() {
+            @Override
+            public String[] pass_env() {
+                return passEnv;
+            }
+
             @Override
             public Class<? extends Annotation> annotationType() {
                 return SystemRunTool.Config.class;

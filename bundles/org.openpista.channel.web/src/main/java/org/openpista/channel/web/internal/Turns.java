@@ -1,0 +1,124 @@
+package org.openpista.channel.web.internal;
+
+import static org.openpista.channel.web.internal.FrameFields.describe;
+import static org.openpista.channel.web.internal.FrameFields.optionalId;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import org.openpista.api.channel.AgentGateway;
+import org.openpista.api.channel.InboundMessage;
+import org.openpista.api.channel.TurnHandle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Messages from the web and the turns they start: a message is acknowledged, shown to the other
+ * connections of its session, and handed to the agent; the stop button cancels the turns of the
+ * connection's session, wherever they were started.
+ */
+final class Turns {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Turns.class);
+
+    private final WebSettings settings;
+    private final AgentGateway gateway;
+    private final Clients clients;
+    private final Approvals approvals;
+    private final ScheduledExecutorService timer;
+    private final Map<String, Set<WebTurn>> running = new ConcurrentHashMap<>();
+
+    Turns(WebSettings settings, AgentGateway gateway, Clients clients, Approvals approvals, ScheduledExecutorService timer) {
+        this.settings = settings;
+        this.gateway = gateway;
+        this.clients = clients;
+        this.approvals = approvals;
+        this.timer = timer;
+    }
+
+    /** A {@code message} frame: acknowledged, echoed to the session's other connections, submitted. */
+    void message(Connection connection, JsonNode frame) {
+        String messageId = optionalId(frame, "message_id");
+        String sessionId = connection.sessionId();
+        JsonNode content = frame.get("content");
+        if (content == null || !content.isTextual()) {
+            connection.send(messageError(messageId, sessionId, "the message needs a \"content\" string"));
+            return;
+        }
+        String text = content.textValue();
+        if (text.isBlank()) {
+            connection.send(messageError(messageId, sessionId, "the message is empty"));
+            return;
+        }
+        Map<String, String> metadata = new HashMap<>();
+        metadata.put("client_id", connection.clientId());
+        if (messageId != null) {
+            metadata.put("message_id", messageId);
+        }
+        InboundMessage message = new InboundMessage(ChatHub.CHANNEL, connection.conversationKey(), sessionId,
+                connection.clientId(), text, List.of(), metadata);
+        WebTurn turn = new WebTurn(this, clients, approvals, sessionId, messageId, settings.turnTimeout(), timer);
+        // acknowledged before it is submitted: a fast agent may answer before submit() returns
+        ObjectNode ack = Frames.frame("message_ack").put("session_id", sessionId);
+        if (messageId != null) {
+            ack.put("message_id", messageId);
+        }
+        connection.send(ack);
+        ObjectNode echo = Frames.frame("user_message").put("session_id", sessionId).put("content", text)
+                .put("client_id", connection.clientId());
+        if (messageId != null) {
+            echo.put("message_id", messageId);
+        }
+        clients.broadcastExcept(sessionId, connection, echo);
+        running.computeIfAbsent(sessionId, key -> ConcurrentHashMap.newKeySet()).add(turn);
+        turn.start();
+        TurnHandle handle;
+        try {
+            handle = gateway.submit(message, turn);
+        } catch (RuntimeException e) {
+            LOG.warn("The agent refused a web message in session {}", sessionId, e);
+            ended(turn);
+            connection.send(messageError(messageId, sessionId, "the agent could not take the message: " + describe(e)));
+            return;
+        }
+        turn.submitted(handle);
+    }
+
+    private static ObjectNode messageError(String messageId, String sessionId, String error) {
+        ObjectNode frame = Frames.frame("message_error").put("session_id", sessionId).put("error", error);
+        if (messageId != null) {
+            frame.put("message_id", messageId);
+        }
+        return frame;
+    }
+
+    /** The turn answered, timed out or was stopped. */
+    void ended(WebTurn turn) {
+        running.computeIfPresent(turn.sessionId(), (key, set) -> {
+            set.remove(turn);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** The stop button or Esc: cancels the turns of the connection's session and its approval questions. */
+    void cancel(Connection connection) {
+        String sessionId = connection.sessionId();
+        int cancelled = 0;
+        for (WebTurn turn : new ArrayList<>(running.getOrDefault(sessionId, Set.of()))) {
+            if (turn.cancelByUser()) {
+                cancelled++;
+            }
+        }
+        // turns of the session started elsewhere (the terminal, another client) stop too
+        cancelled = Math.max(cancelled, gateway.cancel(sessionId));
+        approvals.cancelSession(sessionId);
+        clients.broadcast(sessionId, Frames.frame("generation_cancelled").put("session_id", sessionId)
+                .put("cancelled", cancelled));
+    }
+}

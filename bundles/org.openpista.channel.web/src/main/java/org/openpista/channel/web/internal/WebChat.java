@@ -1,0 +1,135 @@
+package org.openpista.channel.web.internal;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+import org.openpista.api.auth.AuthService;
+import org.openpista.api.channel.AgentGateway;
+import org.openpista.api.memory.ConversationStore;
+import org.openpista.api.model.ModelChoice;
+import org.openpista.api.model.ModelSelector;
+import org.openpista.api.pairing.ChannelPairing;
+import org.openpista.api.session.SessionRouter;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * The web chat while it serves: the credentials, the chat behind the WebSocket, which origins may
+ * talk to it and the files of the UI. {@link WebChannel} creates it through this component's
+ * factory once it decides to serve, with its configuration (and the token it generated) as
+ * properties, and disposes of it when it stops. The servlets and {@code openpista:web} reference
+ * it, so they are registered exactly while it exists.
+ *
+ * <p>The services the chat uses when they run (model switching, provider logins, session routing,
+ * channel pairing) are its optional references.
+ */
+@Component(factory = WebChat.FACTORY, service = WebChat.class)
+public final class WebChat implements OptionalServices {
+
+    /** The component factory's name. */
+    static final String FACTORY = "org.openpista.channel.web.chat";
+
+    private final WebSettings settings;
+    private final Authenticator authenticator;
+    private final ChatHub hub;
+    private final OriginPolicy origins;
+    private final StaticFiles files;
+    private final Pairings pairings = new Pairings();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile ModelSelector modelSelector;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile AuthService authService;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile SessionRouter sessionRouter;
+
+    @Activate
+    public WebChat(@Reference AgentGateway gateway, @Reference ConversationStore store, WebChannel.Config config) {
+        this(WebSettings.from(config), gateway, store, Clock.systemUTC());
+    }
+
+    private WebChat(WebSettings settings, AgentGateway gateway, ConversationStore store, Clock clock) {
+        this(settings, new StaticFiles(settings.staticDir(), path -> WebChat.class.getClassLoader().getResource("web/" + path)),
+                gateway, store, clock);
+    }
+
+    /** For tests: the UI's files from a folder, and a clock that the test moves. */
+    WebChat(WebSettings settings, StaticFiles files, AgentGateway gateway, ConversationStore store, Clock clock) {
+        this.settings = settings;
+        this.files = files;
+        this.authenticator = new Authenticator(settings.token(), clock, new SecureRandom());
+        this.origins = new OriginPolicy(settings);
+        this.hub = new ChatHub(settings, authenticator, gateway, store, this);
+    }
+
+    WebSettings settings() {
+        return settings;
+    }
+
+    Authenticator authenticator() {
+        return authenticator;
+    }
+
+    ChatHub hub() {
+        return hub;
+    }
+
+    OriginPolicy origins() {
+        return origins;
+    }
+
+    StaticFiles files() {
+        return files;
+    }
+
+    /** @return the provider and model the next turn uses, or {@code null} when that is not known */
+    ModelChoice currentModel() {
+        return hub.currentModel();
+    }
+
+    /** Channels that pair by QR code (WhatsApp's bridge): the UI shows their code and state. */
+    @Reference(service = ChannelPairing.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC)
+    void bindPairing(ChannelPairing pairing, Map<String, Object> properties) {
+        pairings.bind(pairing, properties);
+    }
+
+    void unbindPairing(ChannelPairing pairing, Map<String, Object> properties) {
+        pairings.unbind(pairing, properties);
+    }
+
+    @Override
+    public ModelSelector models() {
+        return modelSelector;
+    }
+
+    @Override
+    public AuthService auth() {
+        return authService;
+    }
+
+    @Override
+    public SessionRouter router() {
+        return sessionRouter;
+    }
+
+    @Override
+    public ChannelPairing pairing(String channel) {
+        return pairings.get(channel);
+    }
+
+    @Deactivate
+    void close() {
+        hub.close();
+    }
+}

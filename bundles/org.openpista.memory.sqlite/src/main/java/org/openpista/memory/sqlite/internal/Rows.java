@@ -1,0 +1,199 @@
+package org.openpista.memory.sqlite.internal;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.openpista.api.chat.Attachment;
+import org.openpista.api.chat.ChatMessage;
+import org.openpista.api.chat.Role;
+import org.openpista.api.chat.ToolCall;
+import org.openpista.api.memory.SessionInfo;
+import org.openpista.api.memory.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SQL of sessions, messages and attachments, for use inside a transaction of {@link Database}:
+ * the store's own methods and the queue's start (which moves a message into its session) share it.
+ */
+final class Rows {
+
+    /** Preview length in characters. */
+    static final int PREVIEW_LENGTH = 100;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Rows.class);
+
+    private static final String SESSION_COLUMNS = "SELECT s.id, s.channel, s.conversation_key, s.created_at, "
+            + "s.updated_at, (SELECT COUNT(*) FROM messages m WHERE m.session_id = s.id), "
+            + "(SELECT substr(m.content, 1, " + (PREVIEW_LENGTH * 4) + ") FROM messages m WHERE m.session_id = s.id "
+            + "AND m.role IN ('user', 'assistant') AND trim(m.content) <> '' ORDER BY m.seq DESC LIMIT 1) "
+            + "FROM sessions s ";
+
+    private final Database db;
+
+    Rows(Database db) {
+        this.db = db;
+    }
+
+    /** Creates the session unless it exists. */
+    void ensureSession(String id, String channel, String conversationKey) throws SQLException {
+        String now = Codec.formatInstant(db.stamp());
+        PreparedStatement insert = db.statement("INSERT INTO sessions (id, channel, conversation_key, created_at, "
+                + "updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING");
+        insert.setString(1, id);
+        insert.setString(2, channel == null ? "" : channel);
+        insert.setString(3, conversationKey == null ? "" : conversationKey);
+        insert.setString(4, now);
+        insert.setString(5, now);
+        insert.executeUpdate();
+    }
+
+    /** Appends a message to an existing session and touches the session. */
+    void append(String sessionId, ChatMessage message) throws SQLException {
+        String toolCalls = db.codec().encodeToolCalls(message.toolCalls());
+        PreparedStatement touch = db.statement("UPDATE sessions SET updated_at = ? WHERE id = ?");
+        touch.setString(1, Codec.formatInstant(db.stamp()));
+        touch.setString(2, sessionId);
+        if (touch.executeUpdate() == 0) {
+            throw new StoreException("cannot store a message: there is no session '" + sessionId + "' in " + db.file()
+                    + " (ensureSession creates it)", null);
+        }
+        // seq is computed inside the write transaction, so it is unique even across processes
+        PreparedStatement insert = db.statement("INSERT INTO messages (session_id, seq, role, content, tool_calls, "
+                + "tool_call_id, tool_name, is_error, provider_data, created_at) VALUES (?, "
+                + "(SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE session_id = ?), ?, ?, ?, ?, ?, ?, ?, ?)");
+        insert.setString(1, sessionId);
+        insert.setString(2, sessionId);
+        insert.setString(3, message.role().wireName());
+        insert.setString(4, message.content());
+        insert.setString(5, toolCalls);
+        insert.setString(6, message.toolCallId());
+        insert.setString(7, message.toolName());
+        insert.setInt(8, message.error() ? 1 : 0);
+        insert.setString(9, message.providerData());
+        insert.setString(10, Codec.formatInstant(message.createdAt()));
+        insert.executeUpdate();
+        if (!message.attachments().isEmpty()) {
+            insertAttachments("attachments", "message_id", lastRowId(), message.attachments());
+        }
+    }
+
+    /** Stores attachments of a row of {@code table} (whose key column is {@code owner}), in order. */
+    void insertAttachments(String table, String owner, long ownerId, List<Attachment> attachments)
+            throws SQLException {
+        PreparedStatement attach = db.statement(
+                "INSERT INTO " + table + " (" + owner + ", position, mime_type, name, data) VALUES (?, ?, ?, ?, ?)");
+        int position = 0;
+        for (Attachment attachment : attachments) {
+            attach.setLong(1, ownerId);
+            attach.setInt(2, position++);
+            attach.setString(3, attachment.mimeType());
+            attach.setString(4, attachment.name());
+            attach.setBytes(5, attachment.data());
+            attach.executeUpdate();
+        }
+    }
+
+    /** @return the rowid of the last insert on the connection */
+    long lastRowId() throws SQLException {
+        try (ResultSet key = db.statement("SELECT last_insert_rowid()").executeQuery()) {
+            key.next();
+            return key.getLong(1);
+        }
+    }
+
+    Optional<SessionInfo> findSession(String id) throws SQLException {
+        PreparedStatement select = db.statement(SESSION_COLUMNS + "WHERE s.id = ?");
+        select.setString(1, id);
+        try (ResultSet rows = select.executeQuery()) {
+            return rows.next() ? Optional.of(sessionInfo(rows)) : Optional.empty();
+        }
+    }
+
+    List<SessionInfo> sessions(int limit) throws SQLException {
+        PreparedStatement select = db.statement(SESSION_COLUMNS + "ORDER BY s.updated_at DESC, s.rowid DESC LIMIT ?");
+        select.setInt(1, limit);
+        List<SessionInfo> result = new ArrayList<>();
+        try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                result.add(sessionInfo(rows));
+            }
+        }
+        return List.copyOf(result);
+    }
+
+    /** @return the session's messages in order, without rows no provider could use */
+    List<ChatMessage> messages(String sessionId) throws SQLException {
+        Map<Long, List<Attachment>> attachments = new HashMap<>();
+        PreparedStatement selectAttachments = db.statement("SELECT a.message_id, a.mime_type, a.name, a.data "
+                + "FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.session_id = ? "
+                + "ORDER BY a.message_id, a.position");
+        selectAttachments.setString(1, sessionId);
+        try (ResultSet rows = selectAttachments.executeQuery()) {
+            while (rows.next()) {
+                attachments.computeIfAbsent(rows.getLong(1), k -> new ArrayList<>())
+                        .add(new Attachment(rows.getString(2), rows.getString(3), rows.getBytes(4)));
+            }
+        }
+        PreparedStatement select = db.statement("SELECT id, seq, role, content, tool_calls, tool_call_id, tool_name, "
+                + "is_error, provider_data, created_at FROM messages WHERE session_id = ? ORDER BY seq");
+        select.setString(1, sessionId);
+        List<ChatMessage> messages = new ArrayList<>();
+        try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                ChatMessage message = decode(rows, attachments.getOrDefault(rows.getLong(1), List.of()), sessionId);
+                if (message != null) {
+                    messages.add(message);
+                }
+            }
+        }
+        return messages;
+    }
+
+    /** @return the message of this row, or {@code null} for a row no provider could use */
+    private ChatMessage decode(ResultSet row, List<Attachment> attachments, String sessionId) throws SQLException {
+        long seq = row.getLong(2);
+        Role role = Role.fromWireName(row.getString(3));
+        String toolCallId = row.getString(6);
+        if (role == Role.TOOL && toolCallId == null) {
+            LOG.warn("Session '{}' message {}: a tool result without a call id, skipped", sessionId, seq);
+            return null;
+        }
+        List<ToolCall> calls = List.of();
+        if (role == Role.ASSISTANT) {
+            try {
+                calls = db.codec().decodeToolCalls(row.getString(5));
+            } catch (IllegalArgumentException e) {
+                // its results will be dropped as orphans, which keeps the history valid
+                LOG.warn("Session '{}' message {}: unreadable tool calls ignored: {}", sessionId, seq, e.getMessage());
+            }
+        }
+        return new ChatMessage(role, row.getString(4), calls, role == Role.TOOL ? toolCallId : null,
+                row.getString(7), row.getInt(8) != 0, attachments, row.getString(9),
+                Codec.parseInstant(row.getString(10)));
+    }
+
+    private static SessionInfo sessionInfo(ResultSet row) throws SQLException {
+        return new SessionInfo(row.getString(1), row.getString(2), row.getString(3),
+                Codec.parseInstant(row.getString(4)), Codec.parseInstant(row.getString(5)), row.getLong(6),
+                preview(row.getString(7)));
+    }
+
+    /** @return the text on one line, cut to {@link #PREVIEW_LENGTH} characters (not splitting a pair) */
+    static String preview(String text) {
+        if (text == null) {
+            return "";
+        }
+        String line = text.strip().replaceAll("\\s+", " ");
+        if (line.codePointCount(0, line.length()) <= PREVIEW_LENGTH) {
+            return line;
+        }
+        int end = line.offsetByCodePoints(0, PREVIEW_LENGTH - 1);
+        return line.substring(0, end).stripTrailing() + "…";
+    }
+}

@@ -3,7 +3,7 @@
 # testkit packaged; the caller's EXIT trap kills "$fake_pid".
 start_fake_llm() {
     local classpath="$root/bundles/org.openpista.testkit/target/org.openpista.testkit-0.1.0-SNAPSHOT.jar" jar
-    for jar in "$dist"/bundles/core/jackson-*.jar; do classpath="$classpath:$jar"; done
+    for jar in "$dist"/bundles/boot/jackson-*.jar; do classpath="$classpath:$jar"; done
     java -cp "$classpath" org.openpista.testkit.FakeServerMain --protocol openai >"$work/fake.out" 2>&1 &
     fake_pid=$!
     for _ in $(seq 100); do grep -q listening "$work/fake.out" && break; sleep 0.1; done

@@ -280,8 +280,9 @@ class AuthCommandIT {
         Result auth = DistributionProcess.run(home, Map.of(), "auth", "--help");
         Result login = DistributionProcess.run(home, Map.of(), "auth", "login", "--help");
 
-        assertThat(overview.stdout()).containsPattern("(?m)^ +auth +Provider logins: log in, see where each credential comes"
-                + " from, log out\\.$");
+        assertThat(overview.stdout()).containsPattern("(?m)^ +auth +Provider logins: log in, see where credentials come from, "
+                + "log out\\.$");
+        assertThat(overview.stderr()).isEmpty();
         assertThat(auth.exitCode()).isZero();
         assertThat(auth.stdout().replaceAll("\\s+", " ")).contains("A login is OAuth in the browser (OpenAI, Anthropic, "
                 + "OpenRouter), a device code (GitHub Copilot) or an API key.");

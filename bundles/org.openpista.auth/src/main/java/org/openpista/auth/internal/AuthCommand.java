@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
  */
 @Component(service = CliCommand.class, property = CliCommand.NAME + "=auth", scope = ServiceScope.PROTOTYPE)
 @Command(name = "auth", mixinStandardHelpOptions = true,
-        description = {"Provider logins: log in, see where each credential comes from, log out.",
+        description = {"Provider logins: log in, see where credentials come from, log out.",
             "",
             "A login is OAuth in the browser (OpenAI, Anthropic, OpenRouter), a device code (GitHub Copilot) or an API key. "
                     + "Logins are kept in HOME/credentials.toml (mode 600); a provider uses its login when neither the "

@@ -17,11 +17,13 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.hooks.service.EventListenerHook;
 import org.osgi.framework.hooks.service.FindHook;
 import org.osgi.framework.hooks.service.ListenerHook.ListenerInfo;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -34,14 +36,16 @@ import org.slf4j.LoggerFactory;
  * while openpista promises that nothing listens on TCP. The other commands of that bundle ({@code
  * echo}, {@code grep}, {@code each}, …) and Felix's own ({@code lb}, {@code help}, …) stay.
  *
- * <p>Service hooks hide such command services from every other bundle, so Gogo never adds them;
- * a Gogo that added one before this bundle started has it removed. The framework's own context is
- * beyond service hooks, and Felix's {@code help} lists commands through it, so {@code help} may
- * still name {@code gogo:telnetd}; running it answers "Command not found". Not shipping Felix's
- * Gogo shell bundle in the daemon at all would remove that name too.
+ * <p>Service hooks hide such command services from every other bundle, so Gogo never adds them,
+ * and a Gogo that added one before this bundle started has it removed. The hooks are registered as
+ * a plain object rather than as this component's services: they look services up themselves,
+ * which from inside their own activation would be a cycle. The framework's own context is beyond
+ * service hooks, and Felix's {@code help} lists commands through it, so {@code help} may still name
+ * {@code gogo:telnetd}; running it answers "Command not found". Not shipping Felix's Gogo shell
+ * bundle in the daemon would remove that name too.
  */
-@Component(service = {FindHook.class, EventListenerHook.class}, immediate = true)
-public final class HiddenCommands implements FindHook, EventListenerHook {
+@Component(service = {}, immediate = true)
+public final class HiddenCommands {
 
     /** The functions that open a network listener. */
     static final Set<String> HIDDEN = Set.of("telnetd");
@@ -51,10 +55,18 @@ public final class HiddenCommands implements FindHook, EventListenerHook {
     private static final String FUNCTION = "osgi.command.function";
 
     private final BundleContext context;
+    private final ServiceRegistration<?> hooks;
 
     @Activate
     public HiddenCommands(BundleContext context) {
         this.context = context;
+        this.hooks = context.registerService(new String[] {FindHook.class.getName(), EventListenerHook.class.getName()},
+                new Hooks(), null);
+    }
+
+    @Deactivate
+    void deactivate() {
+        hooks.unregister();
     }
 
     /** A command processor that may have added a hidden command before the hooks were there: it loses it. */
@@ -62,7 +74,7 @@ public final class HiddenCommands implements FindHook, EventListenerHook {
     void addProcessor(CommandProcessor processor) {
         ServiceReference<?>[] references;
         try {
-            // all: only properties are read, whatever classes the services implement
+            // all of them: only properties are read, whatever classes the services implement
             references = context.getAllServiceReferences(null, "(" + FUNCTION + "=*)");
         } catch (InvalidSyntaxException cannotHappen) {
             return;
@@ -93,21 +105,24 @@ public final class HiddenCommands implements FindHook, EventListenerHook {
         // nothing to undo
     }
 
-    @Override
-    public void find(BundleContext asking, String name, String filter, boolean allServices,
-            Collection<ServiceReference<?>> references) {
-        references.removeIf(reference -> hiddenFrom(asking, reference));
-    }
-
-    @Override
-    public void event(ServiceEvent event, Map<BundleContext, Collection<ListenerInfo>> listeners) {
-        // the end of such a service is told to everyone: a Gogo that added it before this bundle started lets it go
-        if (event.getType() == ServiceEvent.UNREGISTERING || !hides(event.getServiceReference())) {
-            return;
+    /** The hooks: what this bundle hides, hidden from everyone else. */
+    private final class Hooks implements FindHook, EventListenerHook {
+        @Override
+        public void find(BundleContext asking, String name, String filter, boolean allServices,
+                Collection<ServiceReference<?>> references) {
+            references.removeIf(reference -> hiddenFrom(asking, reference));
         }
-        for (Iterator<BundleContext> contexts = listeners.keySet().iterator(); contexts.hasNext();) {
-            if (hiddenFrom(contexts.next(), event.getServiceReference())) {
-                contexts.remove();
+
+        @Override
+        public void event(ServiceEvent event, Map<BundleContext, Collection<ListenerInfo>> listeners) {
+            // the end of such a service is told to everyone: a Gogo that added it before this bundle started lets it go
+            if (event.getType() == ServiceEvent.UNREGISTERING || !hides(event.getServiceReference())) {
+                return;
+            }
+            for (Iterator<BundleContext> contexts = listeners.keySet().iterator(); contexts.hasNext();) {
+                if (hiddenFrom(contexts.next(), event.getServiceReference())) {
+                    contexts.remove();
+                }
             }
         }
     }

@@ -24,8 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
-import org.osgi.framework.hooks.service.EventListenerHook;
-import org.osgi.framework.hooks.service.FindHook;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 
@@ -80,7 +78,7 @@ class HiddenCommandsTest {
         shell.start();
     }
 
-    /** Registers the hooks as the shell bundle does, from a bundle of its own. */
+    /** The component as the shell bundle activates it, in a bundle of its own. */
     HiddenCommands hide() throws Exception {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -92,10 +90,7 @@ class HiddenCommandsTest {
         }
         Bundle host = system.installBundle(jar.toUri().toString());
         host.start();
-        HiddenCommands hidden = new HiddenCommands(host.getBundleContext());
-        host.getBundleContext().registerService(new String[] {FindHook.class.getName(), EventListenerHook.class.getName()},
-                hidden, null);
-        return hidden;
+        return new HiddenCommands(host.getBundleContext());
     }
 
     CommandProcessor processor() {

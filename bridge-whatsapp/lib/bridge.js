@@ -163,7 +163,8 @@ export function createBridge(options) {
       attempt = 0;
       const user = current.user ?? {};
       self = { phone: phoneOf(user.id), lid: phoneOf(user.lid) };
-      safeEmit({ type: 'connected', phone: self.phone, name: user.name ?? user.verifiedName ?? null });
+      // confirms: every send carrying a ref is answered with sent or error carrying it (an extension)
+      safeEmit({ type: 'connected', phone: self.phone, name: user.name ?? user.verifiedName ?? null, confirms: true });
     }
     if (connection === 'close') {
       const code = closeCode(lastDisconnect);

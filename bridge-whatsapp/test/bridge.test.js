@@ -93,11 +93,11 @@ test('a QR code from the socket becomes a qr event', async () => {
   assert.deepEqual(h.events, [{ type: 'qr', data: '2@abc,def,ghi' }]);
 });
 
-test('an open connection becomes a connected event with the own number and name', async () => {
+test('an open connection becomes a connected event with the own number and name, announcing confirmations', async () => {
   const h = harness();
   await h.bridge.start();
   h.sock().open();
-  assert.deepEqual(h.events, [{ type: 'connected', phone: '4915112345678', name: 'Ada' }]);
+  assert.deepEqual(h.events, [{ type: 'connected', phone: '4915112345678', name: 'Ada', confirms: true }]);
   assert.equal(h.bridge.isOpen(), true);
 });
 

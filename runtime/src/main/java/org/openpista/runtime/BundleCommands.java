@@ -4,13 +4,12 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
+import java.util.logging.Level;
 import java.util.logging.LogManager;
-import org.openpista.api.admin.DaemonLauncher;
 import org.openpista.api.command.CliCommand;
 import org.openpista.api.config.ConfigException;
 import org.openpista.api.config.ConfigReport;
@@ -25,7 +24,7 @@ import picocli.CommandLine;
  * framework with every feature and the plugins of the home, loads the configuration, and runs the
  * command registered as {@code web}. The launcher knows no bundle's command; a plugin's command is
  * found the same way. Channels do not run here unless the command turns the process into the
- * daemon ({@link DaemonLauncher}).
+ * daemon (the daemon bundle's {@code start}, or {@code DaemonLauncher}).
  */
 final class BundleCommands {
 
@@ -44,11 +43,18 @@ final class BundleCommands {
      * Starts the framework of a command: every feature, configured, started; runs the work; stops it.
      * A configuration that cannot be loaded ends it with exit status 2 before anything else starts.
      */
-    static int inFramework(Main main, Work work) throws Exception {
+    static int inFramework(Main main, boolean daemon, boolean foreground, Work work) throws Exception {
         PrintStream err = System.err;
-        Home home = main.setUpLogging(null);
+        // a daemon keeps the log files (and a foreground one shows its log); other commands never
+        // write them, which a running daemon holds
+        Home home = daemon ? main.setUpLogging(foreground ? Level.INFO : null) : main.setUpClientLogging();
         Distribution distribution = Distribution.locate();
-        try (OsgiRuntime runtime = OsgiRuntime.create(distribution, home, OsgiRuntime.EVERYTHING, false, Map.of())) {
+        Map<String, String> properties = new HashMap<>();
+        if (main.logLevel != null) {
+            properties.put("openpista.log.level", main.logLevel);
+        }
+        properties.put("openpista.debug", Boolean.toString(main.debug));
+        try (OsgiRuntime runtime = OsgiRuntime.create(distribution, home, OsgiRuntime.EVERYTHING, properties)) {
             ConfigReport report;
             try {
                 report = runtime.configuration(START_TIMEOUT);
@@ -75,10 +81,14 @@ final class BundleCommands {
      * @param args all arguments, global options included
      */
     static int run(Main main, String name, String[] args) throws Exception {
-        return inFramework(main, runtime -> {
+        // 'start' and any 'NAME start' make this process a daemon (the start script gives it the daemon's JVM options)
+        List<String> words = Main.commandWords(args);
+        boolean daemon = words.contains("start");
+        // 'start' alone launches the daemon in the background (this process only waits for it)
+        boolean foreground = daemon && (!words.get(0).equals("start") || List.of(args).contains("--foreground")
+                || List.of(args).contains("-f"));
+        return inFramework(main, daemon, foreground, runtime -> {
             BundleContext context = runtime.context();
-            context.registerService(DaemonLauncher.class, (channels, onReady) -> runDaemon(main, runtime, channels, onReady),
-                    null);
             ServiceReference<CliCommand> reference = find(context, name);
             if (reference == null) {
                 System.err.println("openpista: unknown command '" + name + "'; the commands are: "
@@ -116,17 +126,6 @@ final class BundleCommands {
             }
         }
         return commands;
-    }
-
-    /** {@link DaemonLauncher}: this command's framework becomes the daemon with the channels named. */
-    private static int runDaemon(Main main, OsgiRuntime runtime, Set<String> channels, Callable<Integer> onReady)
-            throws Exception {
-        if (channels.isEmpty()) {
-            throw new IllegalArgumentException("name at least one channel to run");
-        }
-        // a foreground daemon logs to its terminal
-        Home home = main.setUpLogging(java.util.logging.Level.INFO);
-        return new Daemon(home, new Daemon.Options(Set.copyOf(channels), true, false)).run(runtime, onReady);
     }
 
     /** @return the names of the command services, sorted */

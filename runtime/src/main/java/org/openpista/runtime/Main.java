@@ -14,9 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code openpista} command line: Felix start-up and a dispatcher. Its own commands are the
- * ones that make or reach the process ({@code run}, {@code start}, {@code stop}, {@code shell});
- * every other word is a command a bundle brings ({@link BundleCommands}).
+ * The {@code openpista} command line: Felix start-up and a dispatcher. Its own command is {@code
+ * run} (a one-shot turn, kept here to start as little as possible); every other word is a command a
+ * bundle brings ({@link BundleCommands}), {@code start}, {@code stop} and {@code shell} included.
  */
 @Command(
         name = "openpista",
@@ -27,8 +27,7 @@ import picocli.CommandLine.ScopeType;
             "",
             "Configuration: $OPENPISTA_HOME/config.toml (default ~/.openpista/config.toml)."
         },
-        subcommands = {RunCommand.class, StartCommand.class, StopCommand.class, ShellCommand.class,
-            CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'openpista COMMAND --help' for the options of a command."})
 public final class Main implements Runnable {
 
@@ -37,7 +36,7 @@ public final class Main implements Runnable {
     /** Exit code for bad usage or configuration. */
     static final int USAGE = 2;
     /** The launcher's own commands; any other word is a bundle's. */
-    static final Set<String> BUILT_IN = Set.of("run", "start", "stop", "shell", "help");
+    static final Set<String> BUILT_IN = Set.of("run", "help");
 
     @Option(names = "--home", paramLabel = "DIR", scope = ScopeType.INHERIT,
             description = "The openpista home folder (default: $OPENPISTA_HOME or ~/.openpista).")
@@ -125,17 +124,24 @@ public final class Main implements Runnable {
 
     /** @return the first word that is neither an option nor an option's value, or {@code null} */
     static String commandWord(String[] args) {
+        List<String> words = commandWords(args);
+        return words.isEmpty() ? null : words.get(0);
+    }
+
+    /** @return the words that are neither options nor option values: the command and its verbs */
+    static List<String> commandWords(String[] args) {
+        List<String> words = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--home", "--config", "--log-level", "-s", "--session" -> i++;
                 default -> {
                     if (!args[i].startsWith("-")) {
-                        return args[i];
+                        words.add(args[i]);
                     }
                 }
             }
         }
-        return null;
+        return words;
     }
 
     /** @return the arguments before the command word: the global options */
@@ -152,7 +158,7 @@ public final class Main implements Runnable {
 
     /** @return the launcher's commands and the bundles' commands, for messages */
     static List<String> commandNames(List<String> bundleCommands) {
-        List<String> names = new ArrayList<>(List.of("run", "start", "stop", "shell"));
+        List<String> names = new ArrayList<>(List.of("run"));
         bundleCommands.stream().filter(name -> !names.contains(name)).forEach(names::add);
         return names;
     }
@@ -170,7 +176,7 @@ public final class Main implements Runnable {
             return USAGE;
         }
         try {
-            return BundleCommands.inFramework(this, runtime -> {
+            return BundleCommands.inFramework(this, false, false, runtime -> {
                 CommandLine full = commandLine();
                 for (Map.Entry<String, Object> command : BundleCommands.all(runtime.context()).entrySet()) {
                     if (!BUILT_IN.contains(command.getKey())) {
@@ -193,6 +199,12 @@ public final class Main implements Runnable {
     /** @return the home folder and configuration file this invocation uses */
     Home resolveHome() {
         return Home.resolve(home, config, System.getenv());
+    }
+
+    /** Logging of a command that is no daemon: no log files, standard error only with --log-level. */
+    Home setUpClientLogging() {
+        ClientLogging.setUp(this);
+        return resolveHome();
     }
 
     /** Sets up logging for a command; {@code consoleDefault} applies without --log-level. */

@@ -74,15 +74,21 @@ final class OsgiRuntime implements AutoCloseable {
 
     /**
      * Installs the bundles of the features up to a start level and starts the framework at level 1.
+     * The plugins of the home are installed then too (by FileInstall, an infrastructure bundle), so
+     * that what they declare counts when the configuration is read; they start with the top level.
      *
      * @param maxLevel the highest feature start level to install
-     * @param plugins whether to install the jars in {@code HOME/plugins} (where FileInstall, a
-     *     bundle of a higher level, does not run)
      */
-    static OsgiRuntime create(Distribution distribution, Home home, int maxLevel, boolean plugins, Map<String, String> extra)
+    static OsgiRuntime create(Distribution distribution, Home home, int maxLevel, Map<String, String> extra)
             throws BundleException, IOException {
         Path storage = Files.createTempDirectory("openpista-felix-");
-        Path pluginDir = home.dir().resolve("plugins");
+        Path pluginDir = Files.createDirectories(home.dir().resolve("plugins"));
+        int top = 1;
+        for (String feature : distribution.features()) {
+            if (distribution.startLevel(feature) <= maxLevel) {
+                top = Math.max(top, distribution.startLevel(feature));
+            }
+        }
         Map<String, Object> properties = new HashMap<>();
         properties.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         properties.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
@@ -100,8 +106,10 @@ final class OsgiRuntime implements AutoCloseable {
         // Felix HTTP listens only once the web channel has configured address and port, never on
         // its default 0.0.0.0:8080
         properties.put("org.apache.felix.http.require.config", "true");
-        // FileInstall (where installed): jars in plugins/ come and go with the files, scanned at once
+        // FileInstall: jars in plugins/ come and go with the files, scanned at once (while level 1
+        // starts, before the configuration is read), started with everything else
         properties.put("felix.fileinstall.dir", pluginDir.toString());
+        properties.put("felix.fileinstall.start.level", Integer.toString(top));
         properties.put("felix.fileinstall.poll", "1000");
         properties.put("felix.fileinstall.noInitialDelay", "true");
         properties.put("felix.fileinstall.filter", ".*\\.jar");
@@ -122,19 +130,14 @@ final class OsgiRuntime implements AutoCloseable {
         framework.init();
         BundleContext context = framework.getBundleContext();
         List<Bundle> installed = new ArrayList<>();
-        int top = 1;
         for (String feature : distribution.features()) {
             int level = distribution.startLevel(feature);
             if (level > maxLevel) {
                 continue;
             }
-            top = Math.max(top, level);
             for (Path jar : distribution.bundles(feature)) {
                 installed.add(install(context, "reference:" + jar.toUri(), level));
             }
-        }
-        if (plugins) {
-            installPlugins(context, pluginDir, top);
         }
         framework.start();
         Warmup.bundles(installed);
@@ -149,26 +152,6 @@ final class OsgiRuntime implements AutoCloseable {
             bundle.start(Bundle.START_ACTIVATION_POLICY);
         }
         return bundle;
-    }
-
-    /** The plugins of the home, at the top level; one that cannot be installed is logged and skipped. */
-    private static void installPlugins(BundleContext context, Path dir, int level) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        List<Path> jars;
-        try (Stream<Path> files = Files.list(dir)) {
-            jars = files.filter(path -> path.toString().endsWith(".jar")).sorted(Comparator.naturalOrder()).toList();
-        }
-        for (Path jar : jars) {
-            try {
-                // the location FileInstall gives the same file, so a daemon's FileInstall knows it as its own
-                install(context, jar.toUri().normalize().toString(), level);
-            } catch (BundleException | RuntimeException e) {
-                LOG.warn("Cannot install the plugin {}: {}", jar, oneLine(e.getMessage()));
-                System.err.println("openpista: warning: cannot install the plugin " + jar + ": " + oneLine(e.getMessage()));
-            }
-        }
     }
 
     /**
@@ -201,6 +184,18 @@ final class OsgiRuntime implements AutoCloseable {
             changed.await();
         } finally {
             context.removeFrameworkListener(listener);
+        }
+        // the plugins FileInstall installed while level 1 started: it would start them only at its next scan
+        for (Bundle bundle : context.getBundles()) {
+            if ((bundle.getState() == Bundle.INSTALLED || bundle.getState() == Bundle.RESOLVED)
+                    && bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null
+                    && bundle.adapt(BundleStartLevel.class).getStartLevel() <= topLevel) {
+                try {
+                    bundle.start(Bundle.START_ACTIVATION_POLICY);
+                } catch (BundleException | IllegalStateException e) {
+                    failures.add(bundle.getSymbolicName() + ": " + oneLine(e.getMessage()));
+                }
+            }
         }
         return List.copyOf(failures);
     }

@@ -275,6 +275,33 @@ class TelegramIT {
     }
 
     @Test
+    void aStopWhileTheBotIsStillConnectingEndsTelegramStartAtOnce() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        Files.writeString(home.resolve("config.toml"), Files.readString(home.resolve("config.toml"))
+                .replace(telegram.apiUrl(), "http://127.0.0.1:" + closed));
+        StringBuffer output = new StringBuffer();
+        Process daemon = launchTelegramStart(output, "--token", TOKEN);
+        Path logFile = home.resolve("logs/openpista.0.log");
+        DaemonIT.await("the bot tries to connect:\n" + output, WAIT,
+                () -> logged(logFile).contains("Telegram getMe failed") || !daemon.isAlive());
+        assertThat(daemon.isAlive()).as(output.toString()).isTrue();
+
+        daemon.destroy(); // SIGTERM, while start-up waits for the bot
+
+        assertThat(daemon.waitFor(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).as(output.toString()).isTrue();
+        String log = Files.readString(logFile);
+        assertThat(log).as("it stopped without becoming ready first").contains("Stopped while starting")
+                .doesNotContain("ready in").doesNotContain("IT-secret-token");
+        assertThat(output.toString()).doesNotContain("openpista: ready").doesNotContain("is listening");
+        assertThat(home.resolve("openpista.pid")).doesNotExist();
+        Result status = openpista("telegram", "status");
+        assertThat(status.stdout()).contains("running: no daemon");
+    }
+
+    @Test
     void setupChecksTheTokenBeforeSavingAndStatusShowsTheConfiguration() throws Exception {
         Files.writeString(home.resolve("config.toml"), """
                 # my settings
@@ -390,6 +417,25 @@ class TelegramIT {
     }
 
     Process telegramStart(String... options) throws Exception {
+        StringBuffer output = new StringBuffer();
+        Process process = launchTelegramStart(output, options);
+        DaemonIT.await("telegram start is ready:\n" + output, WAIT,
+                () -> output.indexOf("is listening") >= 0 || !process.isAlive());
+        assertThat(output.toString()).contains("Telegram bot @" + FakeTelegramServer.BOT_USERNAME + " is listening")
+                .doesNotContain("IT-secret-token");
+        return process;
+    }
+
+    static String logged(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Starts {@code openpista telegram start} in the foreground; what it prints (both streams) collects in output. */
+    Process launchTelegramStart(StringBuffer output, String... options) throws IOException {
         List<String> command = new ArrayList<>(List.of(DistributionProcess.dist().resolve("bin/openpista").toString(),
                 "telegram", "start"));
         command.addAll(List.of(options));
@@ -400,7 +446,6 @@ class TelegramIT {
         builder.redirectErrorStream(true);
         Process process = builder.start();
         foreground.add(process);
-        StringBuffer output = new StringBuffer();
         Thread reader = new Thread(() -> {
             try (InputStream in = process.getInputStream()) {
                 byte[] buffer = new byte[4096];
@@ -414,10 +459,6 @@ class TelegramIT {
         }, "telegram-start-output");
         reader.setDaemon(true);
         reader.start();
-        DaemonIT.await("telegram start is ready:\n" + output, WAIT,
-                () -> output.indexOf("is listening") >= 0 || !process.isAlive());
-        assertThat(output.toString()).contains("Telegram bot @" + FakeTelegramServer.BOT_USERNAME + " is listening")
-                .doesNotContain("IT-secret-token");
         return process;
     }
 

@@ -87,8 +87,25 @@ class WhatsAppIT {
         Files.writeString(session.resolve(name), String.join("\n", lines) + "\n");
     }
 
+    /** As the bundled bridge says it: with confirmations of every send. */
     static String connected() {
-        return "{\"type\":\"connected\",\"phone\":\"" + OWNER + "\",\"name\":\"Ada\"}";
+        return "{\"type\":\"connected\",\"phone\":\"" + OWNER + "\",\"name\":\"Ada\",\"confirms\":true}";
+    }
+
+    /**
+     * A bridge speaking the original openpista protocol: it announces no confirmations and answers
+     * no send; it records the commands it gets and leaves when its input closes.
+     */
+    Path originalBridge() throws IOException {
+        Path script = home.resolve("original-bridge.sh");
+        Files.writeString(script, """
+                #!/usr/bin/env bash
+                printf '%s\\n' '{"type":"connected","phone":"OWNER","name":null}'
+                while IFS= read -r line; do printf '%s\\n' "$line" >> "$1/commands"; done
+                echo bye > "$1/stopped"
+                """.replace("OWNER", OWNER));
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        return script;
     }
 
     static String message(String from, String text) {
@@ -201,10 +218,53 @@ class WhatsAppIT {
 
         Result send = DistributionProcess.run(home, Map.of(), "whatsapp", "send", "+" + BOB, "Reminder: \"tea\" $HOME");
         assertThat(send.exitCode()).as(send.toString()).isZero();
+        assertThat(send.stdout()).isEqualTo("sent to +" + BOB + "\n");
         assertThat(sends()).extracting(command -> command.path("text").asText()).contains("Reminder: \"tea\" $HOME");
 
         assertThat(stopDaemon()).as("SIGTERM ends the JVM with 128 + 15 after the graceful shutdown").isIn(0, 143);
         assertThat(session.resolve("stopped")).as("the bridge left cleanly on the daemon's stop").exists();
+    }
+
+    @Test
+    void aBridgeOfTheOriginalProtocolGetsSendsReportedAtOnceAsUnconfirmed() throws Exception {
+        config("enabled = true\nbridge_path = \"" + originalBridge() + "\"", "");
+
+        // no daemon: the command's own connection, closed once the bridge has the message
+        Result alone = DistributionProcess.run(home, Map.of(), "whatsapp", "send", "+" + BOB, "no receipt for this");
+        assertThat(alone.exitCode()).as(alone.toString()).isZero();
+        assertThat(alone.stdout()).isEqualTo("sent to +" + BOB + " (the bridge does not confirm delivery)\n");
+        assertThat(alone.stderr()).doesNotContain("Exception");
+        assertThat(sends()).extracting(command -> command.path("text").asText()).containsExactly("no receipt for this");
+        assertThat(session.resolve("stopped")).as("the bridge left when the command closed its input").exists();
+
+        // through the running daemon's channel
+        startDaemon("openpista: ready");
+        Result viaDaemon = DistributionProcess.run(home, Map.of(), "whatsapp", "send", BOB, "nor for this");
+        assertThat(viaDaemon.exitCode()).as(viaDaemon.toString()).isZero();
+        assertThat(viaDaemon.stdout()).isEqualTo("sent to +" + BOB + " (the bridge does not confirm delivery)\n");
+        assertThat(sends()).extracting(command -> command.path("text").asText())
+                .containsExactly("no receipt for this", "nor for this");
+    }
+
+    @Test
+    void aBridgeOfTheUsersOwnIsNeverInstalledIntoAndSaysWhatItLacks() throws Exception {
+        // a copy of the bundled bridge in a folder of the user's: package.json and lock file, no node_modules
+        Path own = Files.createDirectories(home.resolve("my-bridge"));
+        Path shipped = DistributionProcess.dist().resolve("bridge-whatsapp");
+        for (String file : List.of("index.js", "package.json", "package-lock.json")) {
+            Files.copy(shipped.resolve(file), own.resolve(file));
+        }
+        config("enabled = true\nbridge_path = \"" + own.resolve("index.js") + "\"", "");
+
+        Result setup = DistributionProcess.run(home, Map.of(), "whatsapp", "setup", "--timeout", "20");
+
+        assertThat(setup.exitCode()).as(setup.toString()).isEqualTo(1);
+        assertThat(setup.stderr()).contains("has no node_modules in " + own).contains("yours to prepare")
+                .contains("npm ci");
+        try (var files = Files.list(own)) {
+            assertThat(files.map(file -> file.getFileName().toString())).containsExactlyInAnyOrder("index.js",
+                    "package.json", "package-lock.json");
+        }
     }
 
     @Test

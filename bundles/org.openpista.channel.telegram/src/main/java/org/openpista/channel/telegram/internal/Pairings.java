@@ -158,6 +158,12 @@ public final class Pairings {
         return List.copyOf(pending.values());
     }
 
+    /** @return how many codes wait for the owner, without dropping the expired ones from the file (for status) */
+    public synchronized int waiting() {
+        Instant oldest = clock.instant().minus(CODE_LIFETIME);
+        return (int) pending.values().stream().filter(request -> !request.issuedAt().isBefore(oldest)).count();
+    }
+
     /** @return the paired users, in approval order */
     public synchronized List<Approved> approved() {
         return List.copyOf(approved.values());

@@ -86,7 +86,7 @@ final class Poller implements AutoCloseable {
                 .readTimeout(Duration.ofSeconds(pollTimeoutSeconds + 15L))
                 .addInterceptor(this::noteRetryAfter)
                 .build();
-        this.pollThread = Executors.newSingleThreadScheduledExecutor(TelegramChannel.daemonThreads("telegram-poll"));
+        this.pollThread = Executors.newSingleThreadScheduledExecutor(BotHttp.daemonThreads("telegram-poll"));
         Backoff backoff = new Backoff(firstBackoff, Duration.ofSeconds(30));
         BackOff pollBackOff = new BackOff() {
             @Override

@@ -1,25 +1,13 @@
 package org.openpista.channel.telegram.internal;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import okhttp3.ConnectionPool;
-import okhttp3.Dispatcher;
-import okhttp3.OkHttpClient;
 import org.openpista.api.admin.DaemonControl;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.ChannelAdapter;
@@ -52,9 +40,10 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
  * telegram:<chat id>}), receiving updates by long polling or, with {@code webhook_url}, through a
  * webhook on the web chat's HTTP server.
  *
- * <p>It runs when {@code [channels.telegram] enabled = true} (or the daemon of {@code openpista
- * telegram start} names it in {@value #CHANNELS_PROPERTY}) and a token is set ({@code token}, {@code TELEGRAM_BOT_TOKEN} or
- * {@code telegram start --token}); otherwise it stays registered, says why in its status, and does
+ * <p>It runs in the daemon only, when the daemon runs it ({@link DaemonControl#runsChannel}: {@code
+ * enabled = true} for {@code openpista start}, always for {@code openpista telegram start}) and a
+ * token is set ({@code token}, {@code TELEGRAM_BOT_TOKEN}, or {@code telegram start --token} for
+ * one run); otherwise it stays registered, says why in its status, and does
  * nothing. Connecting happens in the background: {@code getMe} checks the token (a refused token
  * stops the channel with one log line), then polling starts (which deletes a webhook) or the
  * webhook is set, retrying while Telegram is unreachable.
@@ -74,13 +63,6 @@ public final class TelegramChannel implements ChannelAdapter {
 
     /** The configuration PID ({@code [channels.telegram]}). */
     static final String PID = "org.openpista.channel.telegram";
-    /**
-     * Key of the launcher map: the channels the daemon runs, comma-separated (the daemon's decision,
-     * {@link DaemonControl#runsChannel}); without the key, the file's {@code enabled} decides.
-     */
-    static final String CHANNELS_PROPERTY = "openpista.channels";
-    /** Framework (or system) property set by {@code openpista telegram start --token T}: the token to use. */
-    static final String TOKEN_PROPERTY = "openpista.telegram.token";
 
     private static final Logger LOG = LoggerFactory.getLogger(TelegramChannel.class);
     /** How long stopping waits for answers of turns still running. */
@@ -128,11 +110,12 @@ public final class TelegramChannel implements ChannelAdapter {
      *
      * @param stateDir where offsets, the webhook ledger and pairings are kept
      * @param configEditor saves a generated webhook secret to config.toml
-     * @param launcher the launcher's properties ({@value #CHANNELS_PROPERTY}, {@value #TOKEN_PROPERTY})
+     * @param runs whether the daemon runs the bot ({@link DaemonControl#runsChannel}): a
+     *     single-channel daemon runs it even when the file does not enable it
      * @param firstBackoff the first pause after a failure
      * @param webhookServer where the webhook is served in webhook mode
      */
-    record Environment(Path stateDir, ConfigFileEditor configEditor, Map<String, String> launcher, Duration firstBackoff,
+    record Environment(Path stateDir, ConfigFileEditor configEditor, boolean runs, Duration firstBackoff,
             WebhookServer webhookServer) {}
 
     private final AgentGateway gateway;
@@ -149,9 +132,7 @@ public final class TelegramChannel implements ChannelAdapter {
     private final TelegramWebhook webhook;
     private final WebhookServer webhookServer;
     private final WebhookServer.Serving serving;
-    private final ScheduledExecutorService timer;
-    private final ExecutorService httpThreads;
-    private final OkHttpClient http;
+    private final BotHttp http = new BotHttp();
     private final TelegramFormat format = new TelegramFormat();
     private final InFlight inFlight = new InFlight();
     private final Thread starter;
@@ -177,12 +158,12 @@ public final class TelegramChannel implements ChannelAdapter {
     public TelegramChannel(@Reference AgentGateway gateway, @Reference Pairings pairings,
             @Reference ConfigFileEditor configEditor, @Reference DaemonControl daemon, Config config, BundleContext context) {
         this(gateway, pairings, config, new Environment(stateDir(context), configEditor,
-                launcherProperties(context, daemon.runsChannel(UpdateHandler.CHANNEL, config.enabled())), Duration.ofMillis(500),
+                daemon.runsChannel(UpdateHandler.CHANNEL, config.enabled()), Duration.ofMillis(500),
                 new WhiteboardWebhookServer(context)));
     }
 
     /** Long polling only; for tests. */
-    TelegramChannel(AgentGateway gateway, Pairings pairings, Config config, Path stateDir, Map<String, String> launcher,
+    TelegramChannel(AgentGateway gateway, Pairings pairings, Config config, Path stateDir, boolean runs,
             Duration firstBackoff) {
         this(gateway, pairings, config, new Environment(stateDir, new ConfigFileEditor() {
             @Override
@@ -194,51 +175,28 @@ public final class TelegramChannel implements ChannelAdapter {
             public Path set(String section, Map<String, ?> values) throws IOException {
                 throw new IOException("long polling saves nothing");
             }
-        }, launcher, firstBackoff, WebhookServer.NONE));
+        }, runs, firstBackoff, WebhookServer.NONE));
     }
 
     TelegramChannel(AgentGateway gateway, Pairings pairings, Config config, Environment environment) {
-        Map<String, String> launcher = environment.launcher();
+        TelegramSettings settings = TelegramSettings.from(config);
         this.gateway = gateway;
         this.pairings = pairings;
         this.stateDir = environment.stateDir();
         this.firstBackoff = environment.firstBackoff();
         this.webhookServer = environment.webhookServer();
-        this.allowedUsers = Arrays.stream(config.allowed_users()).boxed().collect(Collectors.toUnmodifiableSet());
-        this.pollTimeout = Math.max(1, Math.min(50, config.poll_timeout_secs()));
-        String launcherToken = launcher.getOrDefault(TOKEN_PROPERTY, "");
-        this.token = !launcherToken.isBlank() ? launcherToken.strip() : config._token().strip();
-        boolean enabled = launcher.containsKey(CHANNELS_PROPERTY)
-                ? Arrays.stream(launcher.get(CHANNELS_PROPERTY).split(",")).map(String::strip).anyMatch(UpdateHandler.CHANNEL::equals)
-                : config.enabled();
-        TelegramUrl parsed = null;
-        String problem = null;
-        try {
-            parsed = telegramUrl(config.api_url());
-        } catch (IllegalArgumentException e) {
-            problem = e.getMessage();
-        }
-        this.url = parsed;
-        String hook = config.webhook_url() == null ? "" : config.webhook_url().strip();
-        String secret = config._webhook_secret() == null ? "" : config._webhook_secret().strip();
-        if (problem == null && !hook.isEmpty()) {
-            problem = webhookProblem(hook, secret);
-        }
-        String off;
-        if (!enabled) {
-            off = "off ([channels.telegram] enabled = false)";
-        } else if (token.isEmpty()) {
-            off = "off (no token: set [channels.telegram] token, TELEGRAM_BOT_TOKEN or telegram start --token)";
-        } else if (problem != null) {
-            off = "off (" + problem + ")";
-        } else {
-            off = null;
-        }
+        this.allowedUsers = settings.allowed();
+        this.pollTimeout = settings.pollTimeout();
+        this.token = settings.token();
+        this.url = settings.url();
+        String hook = settings.webhookUrl();
+        String secret = settings.webhookSecret();
+        String off = settings.offReason(environment.runs());
         TelegramWebhook served = null;
         WebhookServer.Serving registration = null;
         if (off == null && !hook.isEmpty()) {
             if (secret.isEmpty()) {
-                secret = generateSecret(environment.configEditor());
+                secret = TelegramWebhook.generateSecret(environment.configEditor());
             }
             served = new TelegramWebhook(secret);
             try {
@@ -254,16 +212,6 @@ public final class TelegramChannel implements ChannelAdapter {
         this.webhookSecret = served == null ? null : secret;
         this.webhook = served;
         this.serving = registration;
-        this.timer = Executors.newScheduledThreadPool(2, daemonThreads("telegram-typing"));
-        this.httpThreads = Executors.newCachedThreadPool(daemonThreads("telegram-http"));
-        this.http = new OkHttpClient.Builder()
-                .dispatcher(new Dispatcher(httpThreads))
-                .addInterceptor(new ErrorBodies())
-                .connectionPool(new ConnectionPool(4, 60, TimeUnit.SECONDS))
-                .connectTimeout(Duration.ofSeconds(15))
-                .readTimeout(Duration.ofSeconds(60))
-                .writeTimeout(Duration.ofSeconds(60))
-                .build();
         if (offReason != null) {
             state = offReason;
             LOG.info("Telegram channel {}", offReason);
@@ -329,7 +277,7 @@ public final class TelegramChannel implements ChannelAdapter {
 
     /** Checks the token, then polls; retried with backoff while Telegram cannot be reached. */
     private void connect() {
-        OkHttpTelegramClient client = new OkHttpTelegramClient(http, token, url);
+        OkHttpTelegramClient client = new OkHttpTelegramClient(http.client(), token, url);
         BotApi botApi = new BotApi(client, firstBackoff);
         Backoff backoff = new Backoff(firstBackoff, Duration.ofSeconds(30));
         User me = null;
@@ -358,7 +306,7 @@ public final class TelegramChannel implements ChannelAdapter {
         Approvals questions = new Approvals(botApi, allowedUsers::contains);
         UpdateHandler handler = new UpdateHandler(botApi,
                 new UpdateHandler.Services(gateway, () -> router, () -> models), pairings, allowedUsers, me, questions,
-                format, timer, inFlight, Clock.systemUTC());
+                format, http.timer(), inFlight, Clock.systemUTC());
         OffsetStore offsets = new OffsetStore(OffsetStore.fileFor(stateDir, me.getId()));
         WebhookLedger ledger = new WebhookLedger(WebhookLedger.fileFor(stateDir, me.getId()));
         Poller.Handler handOver = update -> {
@@ -373,7 +321,7 @@ public final class TelegramChannel implements ChannelAdapter {
             receiveByWebhook(botApi, me, questions, new TelegramWebhook.Receiver(handOver, ledger, offsets), backoff);
             return;
         }
-        Poller started = new Poller(http, token, url, pollTimeout, offsets, handOver, firstBackoff, this::tokenRefused,
+        Poller started = new Poller(http.client(), token, url, pollTimeout, offsets, handOver, firstBackoff, this::tokenRefused,
                 ledger::contains);
         while (!stopped) {
             try {
@@ -492,10 +440,7 @@ public final class TelegramChannel implements ChannelAdapter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        timer.shutdownNow();
-        http.dispatcher().cancelAll();
-        httpThreads.shutdownNow();
-        http.connectionPool().evictAll();
+        http.close();
         if (starter != null) {
             try {
                 starter.join(TimeUnit.SECONDS.toMillis(5));
@@ -508,88 +453,8 @@ public final class TelegramChannel implements ChannelAdapter {
         }
     }
 
-    /** @return the Bot API root of {@code api_url}; Telegram's own server when empty */
-    static TelegramUrl telegramUrl(String apiUrl) {
-        if (apiUrl == null || apiUrl.isBlank()) {
-            return TelegramUrl.DEFAULT_URL;
-        }
-        URI uri;
-        try {
-            uri = URI.create(apiUrl.strip());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("api_url is not a URL: " + apiUrl);
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-            throw new IllegalArgumentException("api_url must be http(s)://host[:port], not " + apiUrl);
-        }
-        if (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/")) {
-            // telegrambots builds <scheme>://<host>:<port>/bot<token>/<method> and has no room for a path
-            throw new IllegalArgumentException("api_url must be the Bot API root without a path, not " + apiUrl);
-        }
-        int port = uri.getPort() > 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
-        return new TelegramUrl(scheme, uri.getHost(), port, false);
-    }
-
-    /** @return why the webhook settings cannot work, or {@code null} when they can */
-    static String webhookProblem(String webhookUrl, String secret) {
-        URI uri;
-        try {
-            uri = URI.create(webhookUrl);
-        } catch (IllegalArgumentException e) {
-            return "webhook_url is not a URL: " + webhookUrl;
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
-            return "webhook_url must be an https:// URL, not " + webhookUrl;
-        }
-        if (!secret.isEmpty() && !secret.matches("[A-Za-z0-9_-]{1,256}")) {
-            return "webhook_secret may only hold 1 to 256 characters out of A-Z, a-z, 0-9, _ and -";
-        }
-        return null;
-    }
-
-    /** Generates a webhook secret and saves it to config.toml; a failed save keeps it for this run only. */
-    private static String generateSecret(ConfigFileEditor configEditor) {
-        byte[] bytes = new byte[32];
-        new SecureRandom().nextBytes(bytes);
-        String secret = HexFormat.of().formatHex(bytes);
-        try {
-            Path file = configEditor.setSecret("channels.telegram", "webhook_secret", secret);
-            LOG.info("Generated a Telegram webhook secret and saved it to {} ([channels.telegram] webhook_secret)", file);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Generated a Telegram webhook secret but cannot save it to config.toml: {}; it is valid until "
-                    + "openpista stops", e.getMessage());
-        }
-        return secret;
-    }
-
-    /** @return {@code $OPENPISTA_HOME/telegram}, or the bundle's data area when no home is set */
+    /** @return {@code $OPENPISTA_HOME/telegram} */
     static Path stateDir(BundleContext context) {
-        String home = context.getProperty(ConfigurationLoader.HOME_PROPERTY);
-        if (home != null && !home.isBlank()) {
-            return Path.of(home, "telegram");
-        }
-        return context.getDataFile("telegram").toPath();
-    }
-
-    private static Map<String, String> launcherProperties(BundleContext context, boolean runs) {
-        String token = context.getProperty(TOKEN_PROPERTY);
-        return Map.of(CHANNELS_PROPERTY, runs ? UpdateHandler.CHANNEL : "", TOKEN_PROPERTY, token == null ? "" : token);
-    }
-
-    /**
-     * Threads that see this bundle's classes as context class loader: Jackson (its own bundle)
-     * resolves the class names telegrambots writes into {@code @JsonTypeInfo} through it, and OkHttp
-     * reads answers on these threads.
-     */
-    static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-        ClassLoader bundle = TelegramChannel.class.getClassLoader();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            thread.setContextClassLoader(bundle);
-            return thread;
-        };
+        return ConfigurationLoader.home(context).resolve("telegram");
     }
 }

@@ -4,10 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.openpista.api.config.ConfigFileEditor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.api.objects.Update;
@@ -49,6 +53,21 @@ final class TelegramWebhook {
     // one update at a time, in the order the requests arrive, as the poller hands them over
     private final ReentrantLock order = new ReentrantLock(true);
     private volatile Receiver receiver;
+
+    /** Generates a webhook secret and saves it to config.toml; a failed save keeps it for this run only. */
+    static String generateSecret(ConfigFileEditor configEditor) {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        String secret = HexFormat.of().formatHex(bytes);
+        try {
+            Path file = configEditor.setSecret("channels.telegram", "webhook_secret", secret);
+            LOG.info("Generated a Telegram webhook secret and saved it to {} ([channels.telegram] webhook_secret)", file);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Generated a Telegram webhook secret but cannot save it to config.toml: {}; it is valid until "
+                    + "openpista stops", e.getMessage());
+        }
+        return secret;
+    }
 
     /** @param secret the {@code secret_token} given to Telegram; never empty */
     TelegramWebhook(String secret) {

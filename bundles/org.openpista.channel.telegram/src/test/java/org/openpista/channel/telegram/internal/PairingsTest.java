@@ -52,6 +52,31 @@ class PairingsTest {
     }
 
     @Test
+    void statusCountsTheCodesStillValidWithoutTouchingTheFile() throws Exception {
+        Path file = dir.resolve("pairing.json");
+        MutableClock clock = new MutableClock();
+        Pairings daemon = new Pairings(file, clock);
+        daemon.codeFor(1, 1, "old");
+        clock.now = clock.now.plus(Pairings.CODE_LIFETIME);
+        daemon.codeFor(2, 2, "new");
+        daemon.approve(daemon.codeFor(3, 3, "friend").code());
+        clock.now = clock.now.plusSeconds(1);
+        String written = Files.readString(file);
+
+        Pairings status = new Pairings(file, clock);
+        assertThat(status.waiting()).isEqualTo(1);
+        assertThat(status.approved()).hasSize(1);
+        assertThat(Files.readString(file)).isEqualTo(written);
+
+        Path now = dir.resolve("now.json");
+        Pairings current = new Pairings(now, Clock.systemUTC());
+        current.codeFor(4, 4, "waiting");
+        current.approve(current.codeFor(5, 5, "friend").code());
+        assertThat(TelegramStatus.paired(now)).isEqualTo("1 user(s), 1 code(s) waiting (openpista shell -c \"openpista:pair\")");
+        assertThat(TelegramStatus.paired(dir.resolve("none.json"))).isEqualTo("nobody");
+    }
+
+    @Test
     void strangersCannotGrowTheFileWithoutBound() {
         Pairings pairings = new Pairings(dir.resolve("pairing.json"), Clock.systemUTC());
         for (int user = 1; user <= 500; user++) {

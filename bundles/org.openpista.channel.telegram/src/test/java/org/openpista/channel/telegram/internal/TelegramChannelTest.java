@@ -73,16 +73,17 @@ class TelegramChannelTest {
     }
 
     TelegramChannel start(long... allowed) {
-        return start(config(true, TOKEN, telegram.apiUrl(), allowed), Map.of());
+        return start(config(true, TOKEN, telegram.apiUrl(), allowed), true);
     }
 
     Pairings pairings;
 
-    TelegramChannel start(TelegramChannel.Config config, Map<String, String> launcher) {
+    /** @param runs whether the daemon runs the bot: what {@code DaemonControl.runsChannel} answers */
+    TelegramChannel start(TelegramChannel.Config config, boolean runs) {
         if (pairings == null) {
             pairings = new Pairings(home.resolve("telegram/pairing.json"), Clock.systemUTC());
         }
-        TelegramChannel channel = new TelegramChannel(gateway, pairings, config, home.resolve("telegram"), launcher,
+        TelegramChannel channel = new TelegramChannel(gateway, pairings, config, home.resolve("telegram"), runs,
                 Duration.ofMillis(50));
         channels.add(channel);
         return channel;
@@ -137,7 +138,8 @@ class TelegramChannelTest {
         List<ChatEntry> messages = telegram.awaitBotMessages(OWNER, 3, WAIT);
         assertThat(messages.get(1).text()).isEqualTo("Here:");
         assertThat(messages.get(2).photo()).isTrue();
-        FakeTelegramServer.Call upload = telegram.calls("sendPhoto").get(0);
+        // the fake shows the photo in the chat before it records the call
+        FakeTelegramServer.Call upload = telegram.awaitCall("sendPhoto", call -> true, WAIT);
         assertThat(upload.upload("photo")).as("sendPhoto %s", upload.params()).isEqualTo(png);
     }
 
@@ -361,22 +363,21 @@ class TelegramChannelTest {
 
     @Test
     void offWithoutEnabledOrTokenAndStoppedByARefusedToken() {
-        TelegramChannel disabled = start(config(false, TOKEN, telegram.apiUrl()), Map.of());
+        TelegramChannel disabled = start(config(false, TOKEN, telegram.apiUrl()), false);
         assertThat(disabled.status()).startsWith("off").contains("enabled = false");
-        TelegramChannel noToken = start(config(true, "", telegram.apiUrl()), Map.of());
+        TelegramChannel noToken = start(config(true, "", telegram.apiUrl()), true);
         assertThat(noToken.status()).startsWith("off").contains("no token");
-        TelegramChannel badUrl = start(config(true, TOKEN, "ftp://x"), Map.of());
+        TelegramChannel badUrl = start(config(true, TOKEN, "ftp://x"), true);
         assertThat(badUrl.status()).startsWith("off").contains("api_url");
         sleep(200);
         assertThat(telegram.calls()).isEmpty();
 
-        // telegram start --token overrides the file and runs without enabled = true
-        TelegramChannel forced = start(config(false, "", telegram.apiUrl()),
-                Map.of(TelegramChannel.CHANNELS_PROPERTY, "telegram", TelegramChannel.TOKEN_PROPERTY, TOKEN));
+        // a single-channel daemon (telegram start) runs the bot although the file does not enable it
+        TelegramChannel forced = start(config(false, TOKEN, telegram.apiUrl()), true);
         awaitPolling(forced);
         forced.stop();
 
-        TelegramChannel refused = start(config(true, "1:wrong", telegram.apiUrl()), Map.of());
+        TelegramChannel refused = start(config(true, "1:wrong", telegram.apiUrl()), true);
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!refused.status().contains("refused") && System.nanoTime() < deadline) {
             sleep(20);
@@ -474,7 +475,7 @@ class TelegramChannelTest {
         }
         TelegramChannel channel = new TelegramChannel(gateway, pairings,
                 config(true, TOKEN, telegram.apiUrl(), WEBHOOK_URL, secret, allowed),
-                new TelegramChannel.Environment(home.resolve("telegram"), savedSecrets, Map.of(),
+                new TelegramChannel.Environment(home.resolve("telegram"), savedSecrets, true,
                         Duration.ofMillis(50), server));
         channels.add(channel);
         return channel;
@@ -564,7 +565,7 @@ class TelegramChannelTest {
     void webhookModeNeedsAServerAndAWebhookTelegramAccepts() throws Exception {
         TelegramChannel noServer = new TelegramChannel(gateway, new Pairings(home.resolve("telegram/pairing.json"), Clock.systemUTC()),
                 config(true, TOKEN, telegram.apiUrl(), WEBHOOK_URL, "given-secret", OWNER),
-                new TelegramChannel.Environment(home.resolve("telegram"), savedSecrets, Map.of(),
+                new TelegramChannel.Environment(home.resolve("telegram"), savedSecrets, true,
                         Duration.ofMillis(50), WebhookServer.NONE));
         channels.add(noServer);
         assertThat(noServer.status()).isEqualTo("off (webhook mode needs the web chat's HTTP server (the web feature): "
@@ -572,7 +573,7 @@ class TelegramChannelTest {
 
         TelegramChannel badSecret = new TelegramChannel(gateway, new Pairings(home.resolve("telegram/pairing.json"), Clock.systemUTC()),
                 config(true, TOKEN, telegram.apiUrl(), WEBHOOK_URL, "with spaces", OWNER),
-                new TelegramChannel.Environment(home.resolve("telegram"), savedSecrets, Map.of(),
+                new TelegramChannel.Environment(home.resolve("telegram"), savedSecrets, true,
                         Duration.ofMillis(50), new JettyWebhookServer()));
         channels.add(badSecret);
         assertThat(badSecret.status()).startsWith("off (webhook_secret may only hold");
@@ -582,7 +583,7 @@ class TelegramChannelTest {
         JettyWebhookServer server = new JettyWebhookServer();
         TelegramChannel plainHttp = new TelegramChannel(gateway, new Pairings(home.resolve("telegram/pairing.json"), Clock.systemUTC()),
                 config(true, TOKEN, telegram.apiUrl(), "http://bot.example.org/hook", "given-secret", OWNER),
-                new TelegramChannel.Environment(home.resolve("telegram"), savedSecrets, Map.of(),
+                new TelegramChannel.Environment(home.resolve("telegram"), savedSecrets, true,
                         Duration.ofMillis(50), server));
         channels.add(plainHttp);
         awaitStatus(plainHttp, "off");

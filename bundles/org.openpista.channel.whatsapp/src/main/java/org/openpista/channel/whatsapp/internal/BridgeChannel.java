@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * WhatsApp through the bridge (a personal account as a linked device): supervises the bridge
  * process, turns its events into agent turns and pairing states, and sends answers as {@code send}
- * commands whose acknowledgement it waits for.
+ * commands. A bridge that announces confirmations ({@code "confirms": true} on {@code connected},
+ * as the bundled one does) answers each of them with {@code sent} or {@code error}, and a send waits
+ * for that; a bridge speaking the original protocol does not, so a send there is done once the
+ * bridge has the command.
  */
 final class BridgeChannel implements ChannelAdapter, ChannelPairing, BridgeSupervisor.Listener, AutoCloseable {
 
@@ -39,8 +42,10 @@ final class BridgeChannel implements ChannelAdapter, ChannelPairing, BridgeSuper
     private final AtomicLong refs = new AtomicLong();
     private final Map<String, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
     private volatile PairingState state;
+    private volatile boolean confirms;
 
     /**
+     * @param gateway the agent; {@code null} for a command's own connection where none runs
      * @param command the bridge's command line
      * @param installer installs the bridge's dependencies on first use
      * @param restartDelay the first wait before restarting a dead bridge
@@ -51,6 +56,13 @@ final class BridgeChannel implements ChannelAdapter, ChannelPairing, BridgeSuper
         this.conversations = new Conversations(gateway, allowlist, this::sendOne);
         this.supervisor = new BridgeSupervisor(command, installer, this, restartDelay);
         this.state = next(Phase.STARTING, null, "", "starting the bridge");
+    }
+
+    /** The channel for these settings: the configured bridge, its dependencies checked or installed on start. */
+    static BridgeChannel of(AgentGateway gateway, WhatsAppSettings settings, Duration restartDelay) {
+        return new BridgeChannel(gateway, settings.allowed(), BridgeSupervisor.commandFor(settings.bridgePath(),
+                settings.sessionDir()), BridgeInstaller.forBridge(settings.bridgePath(), settings.bridgeShipped()),
+                restartDelay, Clock.systemUTC());
     }
 
     void start() {
@@ -83,6 +95,16 @@ final class BridgeChannel implements ChannelAdapter, ChannelPairing, BridgeSuper
 
     @Override
     public void deliver(String target, String text) throws Exception {
+        send(target, text);
+    }
+
+    /**
+     * Sends a message, in as many parts as it takes.
+     *
+     * @return whether the bridge confirmed it, or only took it (a bridge of the original protocol)
+     * @throws IOException when the bridge reported a failure, stopped, or did not confirm in time
+     */
+    Delivery send(String target, String text) throws Exception {
         String number = Allowlist.digits(target);
         if (number.isEmpty()) {
             throw new IllegalArgumentException("\"" + target + "\" is not a phone number");
@@ -90,6 +112,7 @@ final class BridgeChannel implements ChannelAdapter, ChannelPairing, BridgeSuper
         if (state.phase() != Phase.CONNECTED) {
             throw new IllegalStateException("WhatsApp is not connected (" + status() + ")");
         }
+        boolean confirmed = confirms;
         try {
             conversations.sendAll(number, text).toCompletableFuture().get(SEND_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -97,10 +120,22 @@ final class BridgeChannel implements ChannelAdapter, ChannelPairing, BridgeSuper
         } catch (TimeoutException e) {
             throw new IOException("WhatsApp did not confirm the message within " + SEND_TIMEOUT.toSeconds() * 2 + " s");
         }
+        return confirmed ? Delivery.CONFIRMED : Delivery.UNCONFIRMED;
     }
 
-    /** Sends one message through the bridge; completes when the bridge reports it sent. */
+    /**
+     * Sends one message through the bridge; completes when the bridge reports it sent, or at once
+     * when the bridge does not confirm sends.
+     */
     private CompletionStage<Void> sendOne(String to, String text) {
+        if (!confirms) {
+            try {
+                supervisor.send(supervisor.lines().send(to, text, null));
+                return CompletableFuture.completedFuture(null);
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         String ref = "r" + refs.incrementAndGet();
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         pending.put(ref, acknowledged);
@@ -111,7 +146,11 @@ final class BridgeChannel implements ChannelAdapter, ChannelPairing, BridgeSuper
             acknowledged.completeExceptionally(e);
             return acknowledged;
         }
-        return acknowledged.orTimeout(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        // a timeout says so in words: TimeoutException has no message of its own
+        return acknowledged.orTimeout(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(failure ->
+                CompletableFuture.failedFuture(failure instanceof TimeoutException
+                        ? new IOException("the WhatsApp bridge did not confirm the message within " + SEND_TIMEOUT.toSeconds()
+                                + " s") : failure));
     }
 
     @Override
@@ -131,8 +170,10 @@ final class BridgeChannel implements ChannelAdapter, ChannelPairing, BridgeSuper
                 LOG.info("WhatsApp: waiting for the QR code to be scanned; run 'openpista whatsapp' to see it");
             }
         } else if (event instanceof BridgeEvent.Connected connected) {
+            confirms = connected.confirms();
             state = next(Phase.CONNECTED, null, Allowlist.digits(connected.phone()), connected.name());
-            LOG.info("WhatsApp: connected as {}", Allowlist.mask(connected.phone()));
+            LOG.info("WhatsApp: connected as {}{}", Allowlist.mask(connected.phone()),
+                    connected.confirms() ? "" : " (the bridge does not confirm sent messages)");
         } else if (event instanceof BridgeEvent.Disconnected disconnected) {
             String reason = disconnected.reason().isEmpty() ? "connection closed" : disconnected.reason();
             state = next(Phase.DISCONNECTED, null, "", reason.equals("logged out")

@@ -6,8 +6,13 @@ sealed interface BridgeEvent {
     /** A pairing code to show as a QR code. */
     record Qr(String data) implements BridgeEvent {}
 
-    /** The connection is open. */
-    record Connected(String phone, String name) implements BridgeEvent {}
+    /**
+     * The connection is open.
+     *
+     * @param confirms whether the bridge answers every {@code send} that carries a {@code ref} with a
+     *     {@code sent} or {@code error} event carrying it (an extension; the original bridge does not)
+     */
+    record Connected(String phone, String name, boolean confirms) implements BridgeEvent {}
 
     /** The connection closed. */
     record Disconnected(String reason) implements BridgeEvent {}

@@ -1,5 +1,7 @@
 package org.openpista.channel.whatsapp.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Installs the bundled bridge's Node.js dependencies on first use: the distribution ships the
  * bridge's sources with its {@code package-lock.json}, and {@code npm ci} fetches exactly those
- * versions the first time the bridge runs (and again whenever the lock file changed). Bridges
- * without a {@code package.json} beside them (a user's own program) are left alone.
+ * versions into the distribution's own {@code bridge-whatsapp} folder the first time the bridge
+ * runs (and again whenever the lock file changed). A bridge of the user's own ({@code bridge_path})
+ * is the user's to prepare: nothing is installed or changed in its folder; when its {@code
+ * package.json} declares dependencies that are not there, the bridge is not started and the reason
+ * says what to run.
  */
 class BridgeInstaller {
 
@@ -38,16 +43,35 @@ class BridgeInstaller {
     private static final String MARKER = "@whiskeysockets/baileys/package.json";
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Path bridge;
     private final List<String> npm;
+    private final boolean shipped;
 
     /**
+     * An installer for the bridge shipped with openpista.
+     *
      * @param bridge the bridge program
      * @param npm the npm command, normally {@code npm}
      */
     BridgeInstaller(Path bridge, List<String> npm) {
+        this(bridge, npm, true);
+    }
+
+    private BridgeInstaller(Path bridge, List<String> npm, boolean shipped) {
         this.bridge = bridge;
         this.npm = List.copyOf(npm);
+        this.shipped = shipped;
+    }
+
+    /**
+     * @param bridge the bridge program
+     * @param shipped whether it is the bridge shipped with openpista, whose dependencies are installed
+     *     here; any other is only checked
+     */
+    static BridgeInstaller forBridge(Path bridge, boolean shipped) {
+        return new BridgeInstaller(bridge, shipped ? List.of("npm") : List.of(), shipped);
     }
 
     /** An installer for bridges that need none, such as a user's own executable. */
@@ -67,8 +91,15 @@ class BridgeInstaller {
         return dir != null && Files.isRegularFile(dir.resolve("package.json")) ? dir : null;
     }
 
-    /** Runs {@code npm ci} when the dependencies are missing or belong to another lock file. */
+    /**
+     * Runs {@code npm ci} when the shipped bridge's dependencies are missing or belong to another lock
+     * file; checks that a bridge of the user's own has its {@code node_modules}.
+     */
     void ensureInstalled() throws InstallFailure {
+        if (!shipped) {
+            checkPrepared();
+            return;
+        }
         Path dir = packageDir();
         if (dir == null || !Files.isRegularFile(dir.resolve("package-lock.json"))) {
             return;
@@ -128,6 +159,26 @@ class BridgeInstaller {
             } catch (IOException e) {
                 LOG.debug("Cannot delete {}", output, e);
             }
+        }
+    }
+
+    /** A bridge of the user's own runs as it is, unless its declared dependencies are plainly missing. */
+    private void checkPrepared() throws InstallFailure {
+        Path dir = packageDir();
+        if (dir == null || Files.isDirectory(dir.resolve("node_modules")) || !declaresDependencies(dir.resolve("package.json"))) {
+            return;
+        }
+        throw new InstallFailure("the WhatsApp bridge " + bridge + " has no node_modules in " + dir + ": a bridge of "
+                + "your own (bridge_path) is yours to prepare, so run \"npm ci\" (or \"npm install\") there; openpista "
+                + "installs dependencies only for the bridge it ships (leave bridge_path empty to use that one)");
+    }
+
+    private static boolean declaresDependencies(Path packageJson) {
+        try {
+            JsonNode dependencies = JSON.readTree(packageJson.toFile()).path("dependencies");
+            return dependencies.isObject() && dependencies.size() > 0;
+        } catch (IOException e) {
+            return false; // node says what is wrong with it
         }
     }
 

@@ -39,7 +39,8 @@ final class BridgeLines {
         }
         return switch (type.textValue()) {
             case "qr" -> new BridgeEvent.Qr(required(node, "data"));
-            case "connected" -> new BridgeEvent.Connected(text(node, "phone"), text(node, "name"));
+            case "connected" -> new BridgeEvent.Connected(text(node, "phone"), text(node, "name"),
+                    node.path("confirms").asBoolean(false));
             case "disconnected" -> new BridgeEvent.Disconnected(text(node, "reason"));
             case "message" -> new BridgeEvent.Message(required(node, "from"), requiredText(node),
                     node.path("timestamp").asLong(0), node.path("selfChat").asBoolean(false), text(node, "id"),

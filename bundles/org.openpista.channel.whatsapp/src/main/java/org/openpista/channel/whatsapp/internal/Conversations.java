@@ -38,6 +38,7 @@ final class Conversations {
     /** Per chat: completes when everything handed over for it so far is sent (or failed). */
     private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
 
+    /** @param gateway the agent; {@code null} where none runs (a command's own connection): senders are told so */
     Conversations(AgentGateway gateway, Allowlist allowlist, Sender sender) {
         this.gateway = gateway;
         this.allowlist = allowlist;
@@ -65,6 +66,10 @@ final class Conversations {
         }
         InboundMessage message = new InboundMessage(CHANNEL, CHANNEL + ":" + number, null, number, text, List.of(),
                 messageId == null || messageId.isEmpty() ? Map.of() : Map.of("message.id", messageId));
+        if (gateway == null) {
+            sendAll(replyTo, ERROR_MARK + "the agent is not available right now");
+            return true;
+        }
         try {
             gateway.submit(message, new Reply(replyTo));
         } catch (RuntimeException e) {

@@ -1,7 +1,6 @@
 package org.openpista.channel.whatsapp.internal;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
@@ -58,8 +57,8 @@ public class WhatsAppChannel {
     @ObjectClassDefinition(name = "openpista WhatsApp channel",
             description = "WhatsApp through the Baileys bridge (personal account) or the Cloud API (business account).")
     public @interface Config {
-        @AttributeDefinition(name = "Enabled", description = "Run the channel in the daemon (openpista start); openpista "
-                + "whatsapp start runs it either way.")
+        @AttributeDefinition(name = "Enabled", description = "Run the channel in the daemon (openpista start, openpista "
+                + "whatsapp start); openpista whatsapp setup turns it on.")
         boolean enabled() default false;
 
         @AttributeDefinition(name = "Mode", description = "bridge: a personal account linked by QR code (openpista whatsapp); "
@@ -125,9 +124,7 @@ public class WhatsAppChannel {
         if (settings.bridgePath() == null) {
             throw new IllegalStateException("no bridge: set [channels.whatsapp] bridge_path");
         }
-        bridge = new BridgeChannel(gateway, settings.allowed(),
-                BridgeSupervisor.commandFor(settings.bridgePath(), settings.sessionDir()),
-                new BridgeInstaller(settings.bridgePath(), List.of("npm")), RESTART_DELAY, Clock.systemUTC());
+        bridge = BridgeChannel.of(gateway, settings, RESTART_DELAY);
         registrations.add(context.registerService(new String[] {ChannelAdapter.class.getName(), ChannelPairing.class.getName()},
                 bridge, channelProperties()));
         bridge.start();
@@ -174,7 +171,8 @@ public class WhatsAppChannel {
         }
     }
 
-    private static Path dist(BundleContext context) {
+    /** @return the distribution's folder, where the bundled bridge is; {@code null} when unknown */
+    static Path dist(BundleContext context) {
         String dist = context.getProperty("openpista.dist");
         return dist == null || dist.isBlank() ? null : Path.of(dist);
     }

@@ -51,7 +51,10 @@ public class WhatsAppCommands {
         return out.toString();
     }
 
-    /** {@code whatsapp send NUMBER TEXT}: sends one message and waits until WhatsApp took it. */
+    /**
+     * {@code whatsapp send NUMBER TEXT}: sends one message and waits until WhatsApp took it, or, with
+     * a bridge that does not confirm sends, until the bridge has it.
+     */
     public String whatsapp(String action, String number, String text) throws Exception {
         if (!action.equals("send")) {
             throw new IllegalArgumentException("usage: whatsapp status | whatsapp send NUMBER TEXT");
@@ -62,7 +65,13 @@ public class WhatsAppCommands {
         }
         String message = text.startsWith("b64:")
                 ? new String(Base64.getDecoder().decode(text.substring(4)), StandardCharsets.UTF_8) : text;
-        current.deliver(number, message);
-        return "sent to +" + Allowlist.digits(number) + "\n";
+        Delivery delivery;
+        if (current instanceof BridgeChannel bridge) {
+            delivery = bridge.send(number, message);
+        } else {
+            current.deliver(number, message);
+            delivery = Delivery.CONFIRMED;
+        }
+        return delivery.line(number) + "\n";
     }
 }

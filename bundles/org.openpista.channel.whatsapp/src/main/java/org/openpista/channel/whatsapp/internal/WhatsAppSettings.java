@@ -1,10 +1,15 @@
 package org.openpista.channel.whatsapp.internal;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The {@code [channels.whatsapp]} section as one immutable value.
@@ -14,6 +19,8 @@ import java.util.Locale;
  * @param sessionDir where the bridge keeps the pairing
  * @param bridgePath the bridge program: a {@code .js} file or its folder (run with node), or any
  *     other executable (run directly)
+ * @param bridgeShipped whether that is the bridge shipped with openpista (its dependencies are
+ *     installed on first use) rather than one of the user's own (which the user prepares)
  * @param allowed who may talk to the agent
  * @param phoneNumberId the Cloud API's id of the business number
  * @param accessToken the Cloud API's access token
@@ -26,6 +33,7 @@ record WhatsAppSettings(
         Mode mode,
         Path sessionDir,
         Path bridgePath,
+        boolean bridgeShipped,
         Allowlist allowed,
         String phoneNumberId,
         String accessToken,
@@ -37,6 +45,8 @@ record WhatsAppSettings(
     static final String DEFAULT_API_URL = "https://graph.facebook.com/v21.0";
     /** Where the webhook is served, on the web channel's HTTP server. */
     static final String WEBHOOK_PATH = "/webhooks/whatsapp";
+    /** The own account in the bridge's stored credentials (Baileys' creds.json). */
+    private static final Pattern PAIRED = Pattern.compile("\"me\"\\s*:\\s*\\{[^}]*\"id\"\\s*:\\s*\"(\\d+)");
 
     /** How the channel reaches WhatsApp. */
     enum Mode {
@@ -61,24 +71,35 @@ record WhatsAppSettings(
         String mode = config.mode() == null ? "" : config.mode().strip().toLowerCase(Locale.ROOT);
         String sessionDir = blankToEmpty(config.session_dir());
         String bridgePath = blankToEmpty(config.bridge_path());
-        Path bridge;
-        if (!bridgePath.isEmpty()) {
-            bridge = home.resolve(bridgePath);
-        } else {
-            bridge = dist == null ? null : dist.resolve("bridge-whatsapp").resolve("index.js");
-        }
+        Path shipped = dist == null ? null : dist.resolve("bridge-whatsapp").resolve("index.js").toAbsolutePath().normalize();
+        Path bridge = bridgePath.isEmpty() ? shipped : home.resolve(bridgePath).toAbsolutePath().normalize();
         String apiUrl = blankToEmpty(config.api_url());
         return new WhatsAppSettings(
                 config.enabled(),
                 mode.equals("cloud") ? Mode.CLOUD : Mode.BRIDGE,
                 sessionDir.isEmpty() ? home.resolve("whatsapp-session") : home.resolve(sessionDir),
                 bridge,
+                bridge != null && shipped != null && (bridge.equals(shipped) || bridge.equals(shipped.getParent())),
                 Allowlist.of(config.allowed_numbers() == null ? List.of() : List.of(config.allowed_numbers())),
                 config.phone_number_id(),
                 config._access_token(),
                 config._verify_token(),
                 config._app_secret(),
                 URI.create(stripSlash(apiUrl.isEmpty() ? DEFAULT_API_URL : apiUrl)));
+    }
+
+    /** @return the linked number stored in the session folder, or {@code null} when this computer is not paired */
+    String pairedNumber() {
+        Path creds = sessionDir.resolve("creds.json");
+        try {
+            if (!Files.isRegularFile(creds)) {
+                return null;
+            }
+            Matcher me = PAIRED.matcher(Files.readString(creds, StandardCharsets.UTF_8));
+            return me.find() ? me.group(1) : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** @return what cloud mode lacks to run, or an empty list */

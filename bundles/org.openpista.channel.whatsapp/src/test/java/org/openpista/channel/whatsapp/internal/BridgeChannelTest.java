@@ -66,8 +66,9 @@ class BridgeChannelTest {
         Files.writeString(session.resolve(name), String.join("\n", lines) + "\n");
     }
 
+    /** The bundled bridge's connected event: it confirms every send. */
     static String connected() {
-        return "{\"type\":\"connected\",\"phone\":\"" + OWNER + "\",\"name\":\"Ada\"}";
+        return "{\"type\":\"connected\",\"phone\":\"" + OWNER + "\",\"name\":\"Ada\",\"confirms\":true}";
     }
 
     static String message(String from, String text, boolean selfChat) {
@@ -234,6 +235,51 @@ class BridgeChannelTest {
 
         assertThatThrownBy(() -> channel.deliver(BOB, "please FAIL")).hasMessageContaining("rate limited");
         assertThatThrownBy(() -> channel.deliver("nobody", "x")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aBridgeOfTheOriginalProtocolGetsTheMessageAndIsNotWaitedFor() throws Exception {
+        // the original bridge announces nothing and never answers a send
+        bridgeScript = dir.resolve("original-bridge.sh");
+        Files.writeString(bridgeScript, """
+                #!/usr/bin/env bash
+                printf '%s\\n' '{"type":"connected","phone":"4915112345678","name":null}'
+                while IFS= read -r line; do printf '%s\\n' "$line" >> "$1/commands"; done
+                """);
+        Files.setPosixFilePermissions(bridgeScript, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        start();
+        await("connected", () -> channel.state().phase() == Phase.CONNECTED);
+
+        assertThat(channel.send("+" + BOB, "nobody confirms this")).isEqualTo(Delivery.UNCONFIRMED);
+        channel.deliver(BOB, "nor this");
+
+        await("the bridge got both", () -> sentCount() == 2);
+        assertThat(sentTexts()).containsExactly("nobody confirms this", "nor this");
+        assertThat(commands()).allSatisfy(command -> assertThat(command.has("ref")).isFalse());
+        assertThat(Delivery.UNCONFIRMED.line("+" + BOB)).isEqualTo("sent to +" + BOB + " (the bridge does not confirm delivery)");
+    }
+
+    @Test
+    void aConfirmingBridgeReportsTheMessageSent() throws Exception {
+        script("start", connected());
+        start();
+        await("connected", () -> channel.state().phase() == Phase.CONNECTED);
+
+        assertThat(channel.send(BOB, "confirmed")).isEqualTo(Delivery.CONFIRMED);
+        assertThat(commands().get(0).path("ref").asText()).startsWith("r");
+        assertThat(Delivery.CONFIRMED.line(BOB)).isEqualTo("sent to +" + BOB);
+    }
+
+    @Test
+    void aConnectionWithoutAgentTellsSendersSo() throws Exception {
+        // what whatsapp setup and send hold in a command's process when no agent runs there
+        script("start", connected(), message(BOB, "anyone there?", false));
+        channel = new BridgeChannel(null, Allowlist.of(List.of(BOB)), BridgeSupervisor.commandFor(bridgeScript, session),
+                BridgeInstaller.none(), Duration.ofMillis(50), Clock.systemUTC());
+        channel.start();
+
+        await("the answer", () -> sentCount() == 1);
+        assertThat(sentTexts()).containsExactly(Conversations.ERROR_MARK + "the agent is not available right now");
     }
 
     @Test

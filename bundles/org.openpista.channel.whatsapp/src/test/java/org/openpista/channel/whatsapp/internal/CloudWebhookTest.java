@@ -65,7 +65,7 @@ class CloudWebhookTest {
     }
 
     WhatsAppSettings settings(List<String> allowed) {
-        return new WhatsAppSettings(true, WhatsAppSettings.Mode.CLOUD, Path.of("unused"), null, Allowlist.of(allowed),
+        return new WhatsAppSettings(true, WhatsAppSettings.Mode.CLOUD, Path.of("unused"), null, false, Allowlist.of(allowed),
                 NUMBER_ID, TOKEN, VERIFY, SECRET, graph.apiUrl());
     }
 
@@ -208,7 +208,7 @@ class CloudWebhookTest {
     @Test
     void statusNamesWhatIsMissing() {
         CloudChannel unconfigured = new CloudChannel(gateway, new WhatsAppSettings(true, WhatsAppSettings.Mode.CLOUD,
-                Path.of("x"), null, Allowlist.of(List.of()), "", "", "", "", graph.apiUrl()));
+                Path.of("x"), null, false, Allowlist.of(List.of()), "", "", "", "", graph.apiUrl()));
 
         assertThat(unconfigured.status())
                 .isEqualTo("not configured: set phone_number_id, access_token, verify_token, app_secret in [channels.whatsapp]");
@@ -223,12 +223,33 @@ class CloudWebhookTest {
         assertThat(settings.mode()).isEqualTo(WhatsAppSettings.Mode.CLOUD);
         assertThat(settings.sessionDir()).isEqualTo(Path.of("/home/u/.openpista/whatsapp-session"));
         assertThat(settings.bridgePath()).isEqualTo(Path.of("/opt/openpista/bridge-whatsapp/index.js"));
+        assertThat(settings.bridgeShipped()).isTrue();
         assertThat(settings.apiUrl()).hasToString("https://graph.example/v99.0");
         assertThat(WhatsAppSettings.from(config("bridge", "/srv/wa", ""), Path.of("/h"), null).apiUrl())
                 .hasToString(WhatsAppSettings.DEFAULT_API_URL);
     }
 
+    @Test
+    void onlyTheBridgeOfTheDistributionCountsAsShipped() {
+        Path home = Path.of("/home/u/.openpista");
+        Path dist = Path.of("/opt/openpista");
+        assertThat(WhatsAppSettings.from(config("bridge", "", "", "/srv/my-bridge/index.js"), home, dist))
+                .satisfies(own -> assertThat(own.bridgePath()).isEqualTo(Path.of("/srv/my-bridge/index.js")))
+                .satisfies(own -> assertThat(own.bridgeShipped()).isFalse());
+        assertThat(WhatsAppSettings.from(config("bridge", "", "", "bridges/copy"), home, dist).bridgePath())
+                .isEqualTo(home.resolve("bridges/copy"));
+        assertThat(WhatsAppSettings.from(config("bridge", "", "", "/opt/openpista/bridge-whatsapp"), home, dist)
+                .bridgeShipped()).isTrue();
+        assertThat(WhatsAppSettings.from(config("bridge", "", "", "/opt/openpista/bridge-whatsapp/../bridge-whatsapp/index.js"),
+                home, dist).bridgeShipped()).isTrue();
+        assertThat(WhatsAppSettings.from(config("bridge", "", "", ""), home, null).bridgePath()).isNull();
+    }
+
     static WhatsAppChannel.Config config(String mode, String sessionDir, String apiUrl) {
+        return config(mode, sessionDir, apiUrl, "");
+    }
+
+    static WhatsAppChannel.Config config(String mode, String sessionDir, String apiUrl, String bridgePath) {
         return new WhatsAppChannel.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -252,7 +273,7 @@ class CloudWebhookTest {
 
             @Override
             public String bridge_path() {
-                return "";
+                return bridgePath;
             }
 
             @Override

@@ -63,7 +63,9 @@ class SmallPartsTest {
     void protocolLinesAreReadStrictlyAndWrittenAsOneLine() throws Exception {
         BridgeLines lines = new BridgeLines();
         assertThat(lines.parse("{\"type\":\"connected\",\"phone\":\"49\",\"name\":null}"))
-                .isEqualTo(new BridgeEvent.Connected("49", ""));
+                .isEqualTo(new BridgeEvent.Connected("49", "", false));
+        assertThat(lines.parse("{\"type\":\"connected\",\"phone\":\"49\",\"name\":\"Ada\",\"confirms\":true}"))
+                .isEqualTo(new BridgeEvent.Connected("49", "Ada", true));
         assertThat(lines.parse("{\"type\":\"error\",\"message\":\"x\",\"ref\":7}")).isEqualTo(new BridgeEvent.Error("x", "7"));
         assertThat(lines.parse("{\"type\":\"new-thing\"}")).isEqualTo(new BridgeEvent.Unknown("new-thing"));
         assertThatThrownBy(() -> lines.parse("{\"type\":\"qr\"}")).isInstanceOf(BridgeLines.MalformedLine.class);
@@ -119,8 +121,52 @@ class SmallPartsTest {
     }
 
     @Test
+    void thePairedNumberComesFromTheStoredCredentials() throws Exception {
+        Path session = Files.createDirectories(dir.resolve("session"));
+        WhatsAppSettings settings = WhatsAppSettings.from(CloudWebhookTest.config("bridge", session.toString(), ""), dir, null);
+        assertThat(settings.pairedNumber()).isNull();
+
+        Files.writeString(session.resolve("creds.json"), "{\"noiseKey\":{},\"me\":{\"id\":\"4915112345678:12@s.whatsapp.net\","
+                + "\"name\":\"Ada\"},\"account\":{}}");
+        assertThat(settings.pairedNumber()).isEqualTo("4915112345678");
+    }
+
+    @Test
+    void numbersForTheAllowListAreDigitsEachOnce() {
+        assertThat(WhatsAppCommand.numbers(List.of("+49 170 1", "49-170-1", "(0)30 5"))).containsExactly("491701", "0305");
+        assertThat(WhatsAppCommand.numbers(List.of("+49", "friend"))).isNull();
+    }
+
+    @Test
     void aBridgeWithoutPackageJsonNeedsNoInstall() throws Exception {
         new BridgeInstaller(dir.resolve("my-bridge"), List.of("/nonexistent/npm")).ensureInstalled();
+    }
+
+    @Test
+    void aBridgeOfTheUsersOwnIsCheckedNeverInstalled() throws Exception {
+        // a copy of the shipped bridge elsewhere: package.json and lock file, no node_modules
+        Path own = Files.createDirectories(dir.resolve("my-copy"));
+        Files.writeString(own.resolve("index.js"), "");
+        Files.writeString(own.resolve("package.json"), "{\"dependencies\":{\"@whiskeysockets/baileys\":\"7.0.0-rc14\"}}");
+        Files.writeString(own.resolve("package-lock.json"), "{}");
+        BridgeInstaller installer = BridgeInstaller.forBridge(own.resolve("index.js"), false);
+
+        assertThatThrownBy(installer::ensureInstalled).hasMessageContaining("has no node_modules in " + own)
+                .hasMessageContaining("yours to prepare").hasMessageContaining("npm ci");
+        try (var files = Files.list(own)) {
+            assertThat(files.map(file -> file.getFileName().toString())).containsExactlyInAnyOrder("index.js",
+                    "package.json", "package-lock.json");
+        }
+
+        // prepared by its owner: it runs as it is, and is not touched
+        Files.createDirectories(own.resolve("node_modules"));
+        installer.ensureInstalled();
+        assertThat(own.resolve("node_modules/" + BridgeInstaller.STAMP)).doesNotExist();
+
+        // a package of its own without dependencies needs no node_modules
+        Path plain = Files.createDirectories(dir.resolve("plain"));
+        Files.writeString(plain.resolve("package.json"), "{\"type\":\"module\"}");
+        BridgeInstaller.forBridge(plain.resolve("index.js"), false).ensureInstalled();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.openpista.runtime;
+package org.openpista.daemon.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -42,8 +42,8 @@ final class PidFile implements AutoCloseable {
         this.lock = lock;
     }
 
-    static Path of(Home home) {
-        return home.dir().resolve("openpista.pid");
+    static Path of(Path home) {
+        return home.resolve("openpista.pid");
     }
 
     /**

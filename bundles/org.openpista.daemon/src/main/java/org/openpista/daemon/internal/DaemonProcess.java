@@ -1,12 +1,16 @@
-package org.openpista.runtime;
+package org.openpista.daemon.internal;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -14,31 +18,39 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.openpista.api.admin.DaemonControl;
 import org.openpista.api.channel.ChannelAdapter;
+import org.osgi.annotation.bundle.Capability;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleListener;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.launch.Framework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A framework turned into the long-running daemon of its home: it holds {@code
- * $OPENPISTA_HOME/openpista.pid} (a second daemon on the same home is refused) and registers
- * {@link DaemonControl}, which is what makes channels, the cron scheduler and the admin socket run;
- * it shuts down gracefully on SIGTERM, Ctrl-C, {@code openpista stop} or {@code
- * openpista:shutdown}: {@code DaemonControl} goes first (channels stop accepting), then the caller
- * stops the framework (running turns get their grace period in the core's deactivation). A stop
+ * The framework of this process as the long-running daemon of its home: it holds {@code
+ * $OPENPISTA_HOME/openpista.pid} (a second daemon on the same home is refused) and registers {@link
+ * DaemonControl}, which is what makes channels, the cron scheduler and the admin socket run; it
+ * stops gracefully on SIGTERM, Ctrl-C, {@code openpista stop} or {@code openpista:shutdown}:
+ * {@code DaemonControl} goes first (channels stop accepting), then the command returns and the
+ * launcher stops the framework (running turns get their grace period in the agent core). A stop
  * requested while it is still starting ends the start at once.
  */
-final class Daemon {
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=org.openpista.api.admin.DaemonControl")
+final class DaemonProcess {
 
     /**
      * How to run.
      *
      * @param channels the channels to run; empty for every enabled one
-     * @param foreground whether a terminal is attached (log to it, the CLI channel may read it)
-     * @param detached whether this is the background child of {@code openpista start}
+     * @param foreground whether a terminal is attached (the CLI channel may read it)
+     * @param detached whether this is the background child of {@code openpista start}: its output
+     *     is a file, so the channels' ready lines (which may hold secrets) are not printed
      */
     record Options(Set<String> channels, boolean foreground, boolean detached) {}
 
@@ -51,68 +63,72 @@ final class Daemon {
         }
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
-    /** How long the shutdown hook waits for the graceful shutdown (the turns' grace period is inside it). */
+    private static final Logger LOG = LoggerFactory.getLogger(DaemonProcess.class);
+    /** How long the shutdown hook waits for the framework to stop (the turns' grace period is inside it). */
     private static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(60);
     /** How long channels may take to settle before their ready lines are printed anyway. */
     private static final Duration SETTLE = Duration.ofSeconds(10);
+    /** How long the admin socket may take to open. */
+    private static final Duration SOCKET = Duration.ofSeconds(30);
 
-    private final Home home;
+    private final BundleContext context;
+    private final Path home;
     private final Options options;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private final CountDownLatch finished = new CountDownLatch(1);
     private volatile String stopReason = "";
 
-    Daemon(Home home, Options options) {
+    DaemonProcess(BundleContext context, Path home, Options options) {
+        this.context = context;
         this.home = home;
         this.options = options;
     }
 
     /**
-     * Runs until stopped, in a framework whose bundles run and whose configuration is loaded.
+     * Runs until stopped.
      *
      * @param onReady called once everything runs, before the ready line, or {@code null}; a
      *     non-zero result stops the daemon with that exit status
      * @return the exit status
      */
-    int run(OsgiRuntime runtime, Callable<Integer> onReady) throws IOException {
+    int run(Callable<Integer> onReady) throws IOException {
         PrintStream err = System.err;
         Path pidPath = PidFile.of(home);
         PidFile.Status before = PidFile.inspect(pidPath);
         PidFile pid = PidFile.acquire(pidPath);
         if (pid == null) {
             err.println(alreadyRunning(home, PidFile.inspect(pidPath).pid()));
-            return Main.FAILED;
+            return 1;
         }
         if (before.state() == PidFile.State.STALE) {
             LOG.info("Replaced a stale PID file: the daemon with PID {} is gone", before.pid());
         }
+        Framework framework = (Framework) context.getBundle(0);
         Thread hook = new Thread(() -> {
             requestStop("signal");
             try {
-                finished.await(SHUTDOWN_LIMIT.toSeconds(), TimeUnit.SECONDS);
+                // the launcher stops the framework once the command returned; the JVM exits after that
+                framework.waitForStop(SHUTDOWN_LIMIT.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }, "openpista-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try (pid) {
-            return serve(runtime, onReady, err);
+            return serve(onReady, err);
         } catch (Stopped e) {
             LOG.info("Stopped while starting: {}", stopReason);
             return 0;
         } finally {
-            finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
-                // the hook is running: it returns now that the daemon finished
+                // the hook is running: it returns once the framework stopped
             }
         }
     }
 
-    static String alreadyRunning(Home home, long pid) {
-        return "openpista: a daemon is already running for " + home.dir() + (pid > 0 ? " (PID " + pid + ")" : "")
+    static String alreadyRunning(Path home, long pid) {
+        return "openpista: a daemon is already running for " + home + (pid > 0 ? " (PID " + pid + ")" : "")
                 + "; stop it with 'openpista stop', or use another --home";
     }
 
@@ -123,13 +139,14 @@ final class Daemon {
         }
     }
 
-    private int serve(OsgiRuntime runtime, Callable<Integer> onReady, PrintStream err) {
-        ServiceRegistration<DaemonControl> control = runtime.context().registerService(DaemonControl.class, new Control(), null);
-        runtime.context().addBundleListener(event -> {
+    private int serve(Callable<Integer> onReady, PrintStream err) {
+        BundleListener frameworkStopping = event -> {
             if (event.getBundle().getBundleId() == 0 && event.getType() == BundleEvent.STOPPING) {
                 requestStop("the framework is stopping");
             }
-        });
+        };
+        context.addBundleListener(frameworkStopping);
+        ServiceRegistration<DaemonControl> control = context.registerService(DaemonControl.class, new Control(), null);
         try {
             awaitAdminSocket();
             if (onReady != null) {
@@ -139,18 +156,17 @@ final class Daemon {
                 }
             }
             if (!options.detached()) {
-                // the background child writes to daemon.out, a file: its parent asks for these lines over the socket
-                readyLines(runtime).forEach(System.out::println);
+                readyLines().forEach(System.out::println);
                 System.out.flush();
             }
             double seconds = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
             String ready = String.format("openpista: ready in %.2f s (PID %d, home %s); admin: openpista shell; stop: %s",
-                    seconds, ProcessHandle.current().pid(), home.dir(),
+                    seconds, ProcessHandle.current().pid(), home,
                     options.foreground() ? "Ctrl-C or openpista stop" : "openpista stop");
             LOG.info(ready.substring("openpista: ".length()));
             err.println(ready);
             err.flush();
-            awaitUninterruptibly(stopRequested);
+            awaitStop();
             LOG.info("Stopping: {}", stopReason);
             if (options.foreground()) {
                 err.println("openpista: stopping (" + stopReason + "); running turns get their grace period");
@@ -159,7 +175,8 @@ final class Daemon {
         } finally {
             try {
                 control.unregister();
-            } catch (IllegalStateException alreadyGone) {
+                context.removeBundleListener(frameworkStopping);
+            } catch (IllegalStateException frameworkGone) {
                 // the framework stopped first
             }
         }
@@ -171,7 +188,7 @@ final class Daemon {
             try {
                 return step.call();
             } catch (Exception e) {
-                throw new RuntimeProblem(e.getMessage() == null ? e.toString() : e.getMessage());
+                throw new IllegalStateException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
             }
         }, runnable -> new Thread(runnable, "openpista-ready").start());
         while (true) {
@@ -180,10 +197,10 @@ final class Daemon {
             }
             try {
                 return result.get(50, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (TimeoutException e) {
                 // look for a stop request again
             } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : new RuntimeProblem(String.valueOf(e.getCause()));
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new Stopped();
@@ -192,36 +209,44 @@ final class Daemon {
     }
 
     /** @return what the running channels have to tell their owner (the web chat's URL), once they settled */
-    static List<String> readyLines(OsgiRuntime runtime) {
-        List<String> lines = new java.util.ArrayList<>();
+    private List<String> readyLines() {
+        List<String> lines = new ArrayList<>();
         try {
-            for (ServiceReference<ChannelAdapter> reference : runtime.context().getServiceReferences(ChannelAdapter.class, null)) {
-                ChannelAdapter channel = runtime.context().getService(reference);
-                if (channel != null) {
-                    try {
-                        ChannelStatus.awaitSettled(channel, SETTLE, "starting", "connecting");
-                        lines.addAll(channel.readyLines());
-                    } finally {
-                        runtime.context().ungetService(reference);
+            for (ServiceReference<ChannelAdapter> reference : context.getServiceReferences(ChannelAdapter.class, null)) {
+                ChannelAdapter channel = context.getService(reference);
+                if (channel == null) {
+                    continue;
+                }
+                try {
+                    long deadline = System.nanoTime() + SETTLE.toNanos();
+                    while (settling(channel.status()) && System.nanoTime() < deadline) {
+                        Thread.sleep(50);
                     }
+                    lines.addAll(channel.readyLines());
+                } finally {
+                    context.ungetService(reference);
                 }
             }
-        } catch (org.osgi.framework.InvalidSyntaxException | InterruptedException e) {
+        } catch (InvalidSyntaxException | InterruptedException | RuntimeException e) {
             LOG.debug("Cannot collect the channels' ready lines", e);
         }
         return lines;
     }
 
+    private static boolean settling(String status) {
+        return status.startsWith("starting") || status.startsWith("connecting");
+    }
+
     private void awaitAdminSocket() {
-        Path socket = AdminClient.socket(home);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!AdminClient.answers(socket)) {
+        Path socket = home.resolve("admin.sock");
+        long deadline = System.nanoTime() + SOCKET.toNanos();
+        while (!answers(socket)) {
             if (stopRequested.getCount() == 0) {
                 throw new Stopped();
             }
             if (System.nanoTime() > deadline) {
-                throw new RuntimeProblem("the admin socket " + socket + " did not open within 30 s; see the log in "
-                        + home.logs());
+                throw new IllegalStateException("the admin socket " + socket + " did not open within " + SOCKET.toSeconds()
+                        + " s; see the log in " + home.resolve("logs"));
             }
             try {
                 Thread.sleep(20);
@@ -232,14 +257,38 @@ final class Daemon {
         }
     }
 
-    private static void awaitUninterruptibly(CountDownLatch latch) {
+    private static boolean answers(Path socket) {
+        if (!Files.exists(socket)) {
+            return false;
+        }
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            return channel.connect(UnixDomainSocketAddress.of(socket));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private void awaitStop() {
         while (true) {
             try {
-                latch.await();
+                stopRequested.await();
                 return;
             } catch (InterruptedException e) {
                 // only a stop request ends the daemon
             }
+        }
+    }
+
+    /** @return the features of the distribution this process runs, the folders of {@code <dist>/bundles} */
+    static List<String> features(BundleContext context) {
+        String dist = context.getProperty("openpista.dist");
+        if (dist == null) {
+            return List.of();
+        }
+        try (var folders = Files.list(Path.of(dist, "bundles"))) {
+            return folders.filter(Files::isDirectory).map(folder -> folder.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
         }
     }
 
@@ -262,7 +311,7 @@ final class Daemon {
     /** The daemon as the bundles see it. */
     private final class Control implements DaemonControl {
         private final Instant startedAt = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
-        private final boolean console = options.foreground() && Terminals.stdinIsTerminal() && inForegroundProcessGroup();
+        private final boolean console = options.foreground() && System.console() != null && inForegroundProcessGroup();
 
         @Override
         public long pid() {
@@ -276,12 +325,12 @@ final class Daemon {
 
         @Override
         public Path home() {
-            return home.dir();
+            return home;
         }
 
         @Override
         public List<String> features() {
-            return Distribution.locate().features();
+            return DaemonProcess.features(context);
         }
 
         @Override
@@ -301,7 +350,7 @@ final class Daemon {
 
         @Override
         public void requestStop(String reason) {
-            Daemon.this.requestStop(reason);
+            DaemonProcess.this.requestStop(reason);
         }
     }
 }

@@ -1,0 +1,169 @@
+package org.openpista.channel.telegram.internal;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.openpista.api.admin.DaemonClient;
+import org.openpista.api.admin.DaemonLauncher;
+import org.openpista.api.command.CliCommand;
+import org.openpista.api.config.ConfigException;
+import org.openpista.api.config.ConfigFileEditor;
+import org.openpista.api.config.ConfigurationLoader;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ServiceScope;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code openpista telegram setup|start|status}: the Telegram bot on the command line. It runs in
+ * the framework of a command, configured like the daemon (file and environment) but without the
+ * channel: {@code start} turns the process into a daemon that runs the bot alone ({@link
+ * DaemonLauncher}), {@code status} asks a running daemon through its admin socket ({@link
+ * DaemonClient}).
+ */
+@Component(service = CliCommand.class, property = CliCommand.NAME + "=telegram", scope = ServiceScope.PROTOTYPE,
+        configurationPid = TelegramChannel.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Command(name = "telegram", mixinStandardHelpOptions = true,
+        description = {"The Telegram channel: a bot you talk to from the Telegram app, one conversation per chat.",
+            "Create the bot with @BotFather, then: openpista telegram setup --token TOKEN"},
+        subcommands = {TelegramSetup.class, TelegramCommand.Start.class, TelegramStatus.class})
+public final class TelegramCommand implements CliCommand, Runnable {
+
+    /** The table of config.toml the bot reads. */
+    static final String SECTION = "channels.telegram";
+    /** Exit statuses of the command line. */
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    final BundleContext context;
+    final ConfigurationLoader loader;
+    final ConfigFileEditor editor;
+    private volatile TelegramSettings settings;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
+    DaemonLauncher launcher;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
+    DaemonClient daemon;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
+    ServiceComponentRuntime components;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Activate
+    public TelegramCommand(BundleContext context, @Reference ConfigurationLoader loader, @Reference ConfigFileEditor editor,
+            TelegramChannel.Config config) {
+        this.context = context;
+        this.loader = loader;
+        this.editor = editor;
+        this.settings = TelegramSettings.from(config);
+    }
+
+    /** {@code telegram start --token} loads the configuration again; the command goes on with it. */
+    @Modified
+    void modified(TelegramChannel.Config config) {
+        this.settings = TelegramSettings.from(config);
+    }
+
+    /** @return {@code [channels.telegram]} with the environment's overrides, as the channel reads it */
+    TelegramSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** @return where the token in use comes from: its environment variable, or the file */
+    String tokenSource() {
+        return loader.environmentOf(SECTION, "token").orElse("config.toml");
+    }
+
+    /**
+     * Waits until Declarative Services holds the token just loaded for the channel's component, so
+     * that the daemon starts the bot with it and not, for a moment, with the file's. Configuration
+     * Admin tells components of a change asynchronously; the component's description shows when it
+     * arrived. Gives up after a few seconds: the bot is then restarted with the token once it does.
+     */
+    void awaitChannelToken(String token) throws InterruptedException {
+        ServiceComponentRuntime runtime = components;
+        if (runtime == null) {
+            return;
+        }
+        ComponentDescriptionDTO channel = runtime.getComponentDescriptionDTO(context.getBundle(), TelegramChannel.class.getName());
+        if (channel == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ComponentConfigurationDTO configuration : runtime.getComponentConfigurationDTOs(channel)) {
+                if (token.equals(configuration.properties.get(".token"))) {
+                    return;
+                }
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** {@code telegram start}: the daemon with only the Telegram channel, in the foreground. */
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = {"Runs the openpista daemon with only the Telegram bot, in the foreground, until Ctrl-C, "
+                    + "SIGTERM or 'openpista stop'. The bot runs even when [channels.telegram] enabled = false.",
+                "In webhook mode (webhook_url set) the web chat's HTTP server runs too: it serves the webhook."})
+    static final class Start implements Callable<Integer> {
+
+        @ParentCommand
+        TelegramCommand telegram;
+
+        @Option(names = "--token", paramLabel = "T", description = "Use this bot token (not saved; default: "
+                + "TELEGRAM_BOT_TOKEN, else the token in config.toml).")
+        String token;
+
+        @Override
+        public Integer call() throws Exception {
+            if (telegram.launcher == null) {
+                System.err.println("openpista: telegram start runs only from the command line");
+                return FAILED;
+            }
+            if (token != null) {
+                String value = token.strip();
+                if (!BotCheck.TOKEN.matcher(value).matches()) {
+                    System.err.println("openpista: that is not a bot token (expected digits, a colon and letters)");
+                    return USAGE;
+                }
+                // for this run only: never written, never a system property
+                telegram.loader.override(SECTION, "token", value);
+                try {
+                    telegram.loader.load();
+                } catch (ConfigException e) {
+                    System.err.println("openpista: " + e.getMessage());
+                    return USAGE;
+                }
+                telegram.awaitChannelToken(value);
+            } else if (telegram.settings().token().isEmpty()) {
+                System.err.println("openpista: no bot token: run 'openpista telegram setup --token TOKEN', set "
+                        + "TELEGRAM_BOT_TOKEN, or pass --token");
+                return USAGE;
+            }
+            TelegramSettings settings = telegram.settings();
+            // webhook mode: the web chat's HTTP server serves the webhook
+            Set<String> channels = settings.webhookMode() ? Set.of(UpdateHandler.CHANNEL, "web") : Set.of(UpdateHandler.CHANNEL);
+            return telegram.launcher.runDaemon(channels, new TelegramReady(telegram.context, settings));
+        }
+    }
+}

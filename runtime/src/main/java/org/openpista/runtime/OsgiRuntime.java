@@ -121,6 +121,7 @@ final class OsgiRuntime implements AutoCloseable {
         properties.put(ConfigurationLoader.HOME_PROPERTY, home.dir().toString());
         properties.put(ConfigurationLoader.FILE_PROPERTY, home.configFile().toString());
         properties.put("openpista.dist", distribution.dir().toString());
+        properties.putAll(HandedOverEnvironment.read());
         properties.putAll(extra);
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, OsgiRuntime.class.getClassLoader())
                 .findFirst()

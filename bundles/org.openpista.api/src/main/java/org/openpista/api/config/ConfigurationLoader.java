@@ -72,6 +72,24 @@ public interface ConfigurationLoader {
         return home == null || home.isBlank() ? userHome().resolve(".openpista") : Path.of(home.strip());
     }
 
+    /** Prefix of the framework properties that carry the environment variables the launcher kept out of the process's environment. */
+    String ENVIRONMENT_PREFIX = "openpista.env.";
+
+    /**
+     * An environment variable of the user who started openpista. The launcher keeps secrets out of
+     * the process's own environment (which any process of the same user can read through {@code
+     * /proc}) and hands them over as framework properties {@value #ENVIRONMENT_PREFIX}{@code NAME};
+     * read variables here, not with {@link System#getenv(String)}.
+     *
+     * @param context any bundle context of the framework
+     * @param name the variable, such as {@code OPENAI_API_KEY}
+     * @return its value, or {@code null} when it is not set
+     */
+    static String getenv(BundleContext context, String name) {
+        String handedOver = context.getProperty(ENVIRONMENT_PREFIX + name);
+        return handedOver != null ? handedOver : System.getenv(name);
+    }
+
     /** @return the user's home folder: {@code $HOME} as a shell sees it, else Java's {@code user.home} */
     static Path userHome() {
         String home = System.getenv("HOME");

@@ -91,7 +91,9 @@ public final class AuthCommand implements CliCommand, Runnable {
     /** @return where the working credential of each login comes from, as things are now */
     WorkingCredentials workingCredentials() {
         String selected = selectedProvider();
-        return new WorkingCredentials(System::getenv, declared(), selected, keyConfigured(selected));
+        // the variables the launcher handed over, as the configuration bundle reads them
+        return new WorkingCredentials(name -> ConfigurationLoader.getenv(context, name), declared(), selected,
+                keyConfigured(selected));
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.openpista.api.auth.AuthException;
@@ -81,18 +82,22 @@ public final class AuthComponent implements AuthService, CredentialStore {
 
     @Activate
     public AuthComponent(BundleContext context, Config config, Map<String, Object> properties) {
-        this(ConfigurationLoader.home(context), config, properties, Clock.systemUTC(), () -> DeclaredProviders.installed(context));
+        this(ConfigurationLoader.home(context), config, properties, Clock.systemUTC(), () -> DeclaredProviders.installed(context),
+                name -> ConfigurationLoader.getenv(context, name));
     }
 
-    /** @param declared the providers the installed bundles declare, asked anew on every use */
+    /**
+     * @param declared the providers the installed bundles declare, asked anew on every use
+     * @param env looks up an environment variable, {@code null} when unset
+     */
     AuthComponent(Path home, Config config, Map<String, ?> properties, Clock clock,
-            Supplier<List<DeclaredProviders.Provider>> declared) {
+            Supplier<List<DeclaredProviders.Provider>> declared, Function<String, String> env) {
         this.declared = declared;
         this.properties = Map.copyOf(properties);
         this.vendor = new VendorClient(Duration.ofSeconds(Math.max(1, config.http_timeout_secs())), clock);
         this.loginTimeout = Duration.ofSeconds(Math.max(1, config.login_timeout_secs()));
-        this.logins = new Logins(new CredentialFile(home.resolve("credentials.toml")), this::refresh, clock, System::getenv,
-                declared, this::endpoints);
+        this.logins = new Logins(new CredentialFile(home.resolve("credentials.toml")), this::refresh, clock, env, declared,
+                this::endpoints);
         this.refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "openpista-token-refresh");
             thread.setDaemon(true);

@@ -40,6 +40,8 @@ final class HandedOverEnvironment {
             }
         } catch (IOException e) {
             // already read and deleted (a second framework in this process), or never written
+            properties.put(ConfigurationLoader.ENVIRONMENT_NAMES, String.join(",", properties.keySet().stream()
+                    .map(key -> key.substring(ConfigurationLoader.ENVIRONMENT_PREFIX.length())).sorted().toList()));
         } finally {
             try {
                 Files.deleteIfExists(file);

@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.openpista.api.agent.PromptContributor;
+import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.sandbox.Sandbox;
 import org.openpista.api.settings.SettingsSection;
 import org.openpista.api.skill.SkillCatalog;
@@ -152,7 +153,7 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
         this.scanner = new SkillScanner(Math.max(1, config.scan_depth()), 5_000);
         this.runner = new SkillRunner(new SkillRunner.Settings(workspace.toAbsolutePath().normalize(),
                 config.require_docker(), config.allow_host_fallback(), Math.max(100, config.max_output_chars()),
-                Math.max(16, config.memory_mb()) * 1024L * 1024L, passed(config.pass_env(), System.getenv())),
+                Math.max(16, config.memory_mb()) * 1024L * 1024L, passed(config.pass_env(), ConfigurationLoader.environment(context))),
                 this::sandbox, new ObjectMapper());
         this.prompt = new PromptSection(Math.max(200, config.max_prompt_chars()));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {

@@ -3,12 +3,14 @@ package org.openpista.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +30,13 @@ class ResponsesAndModelIT {
     @TempDir
     Path home;
 
+    /** Writes config.toml as a careful owner keeps a file with a key: readable by its owner only. */
+    void writeConfig(String toml) throws IOException {
+        Path config = home.resolve("config.toml");
+        Files.writeString(config, toml);
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
+    }
+
     @Nested
     class Responses {
 
@@ -40,7 +49,7 @@ class ResponsesAndModelIT {
 
         @Test
         void aTurnWithAToolCallOverTheResponsesApi() throws Exception {
-            Files.writeString(home.resolve("config.toml"), """
+            writeConfig("""
                     [agent]
                     provider = "responses"
                     model = "gpt-5"
@@ -71,7 +80,7 @@ class ResponsesAndModelIT {
             try (FakeOAuthServer oauth = new FakeOAuthServer()) {
                 oauth.refuseKeyExchange().tokenLifetime(Duration.ofMinutes(4)).account("acct-e2e-42", "grace@example.test");
                 fake.requireAccountId("acct-e2e-42");
-                Files.writeString(home.resolve("config.toml"), """
+                writeConfig("""
                         [agent]
                         provider = "responses"
                         approval = "auto"
@@ -115,7 +124,7 @@ class ResponsesAndModelIT {
         void listMarksTheModelInUseAndTestPrintsAnswerAndLatency() throws Exception {
             try (FakeOpenAiServer openai = new FakeOpenAiServer()) {
                 openai.models("gpt-4o", "gpt-4.1", "o4-mini");
-                Files.writeString(home.resolve("config.toml"), """
+                writeConfig("""
                         [agent]
                         provider = "openai"
                         model = "gpt-4.1"
@@ -138,7 +147,7 @@ class ResponsesAndModelIT {
         @Test
         void testOfAnotherModelPrintsTheExactError() throws Exception {
             try (FakeOpenAiServer openai = new FakeOpenAiServer()) {
-                Files.writeString(home.resolve("config.toml"), """
+                writeConfig("""
                         [agent]
                         provider = "openai"
                         base_url = "%s"
@@ -160,7 +169,7 @@ class ResponsesAndModelIT {
             try (FakeOpenAiServer openai = new FakeOpenAiServer()) {
                 openai.echoFallback();
                 Path config = home.resolve("config.toml");
-                Files.writeString(config, """
+                writeConfig("""
                         # mine
                         [agent]
                         provider = "openai"
@@ -200,7 +209,7 @@ class ResponsesAndModelIT {
         @Test
         void listingAnotherProviderSwitchesToItAtRuntime() throws Exception {
             try (FakeAnthropicServer anthropic = new FakeAnthropicServer()) {
-                Files.writeString(home.resolve("config.toml"), """
+                writeConfig("""
                         [agent]
                         provider = "openai"
                         api_key = "sk-openai-not-used"

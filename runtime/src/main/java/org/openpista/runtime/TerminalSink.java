@@ -62,7 +62,7 @@ final class TerminalSink implements ReplySink {
                             + "in config.toml to run tools without asking"));
         }
         err.println();
-        err.println("The agent wants to run " + TerminalText.safe(request.call().name() + " with " + request.call().arguments()));
+        err.println("The agent wants to run " + TerminalText.safe(request.question()));
         while (true) {
             err.print("Allow? [y]es / [n]o / [a]lways in this session: ");
             err.flush();

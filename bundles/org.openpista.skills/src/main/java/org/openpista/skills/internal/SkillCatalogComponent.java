@@ -225,6 +225,24 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
         return status;
     }
 
+    /**
+     * @return what the owner is told with the approval question: where the skill comes from, what it
+     *     shadows and how it runs (the sandbox it asks for, and whether it may fall back to the host)
+     */
+    static String approvalNote(Skill skill, List<Skill> shadows, boolean fallsBack) {
+        StringBuilder note = new StringBuilder(skill.origin()).append(" skill from ").append(skill.folder());
+        for (Skill hidden : shadows) {
+            note.append("; it shadows the ").append(hidden.origin()).append(" skill of the same name in ").append(hidden.folder());
+        }
+        note.append("; runs ").append(switch (skill.mode()) {
+            case "docker" -> fallsBack ? "in a Docker container, or on the host when Docker is unreachable"
+                    : "in a Docker container only";
+            case "wasm" -> "in the WebAssembly sandbox";
+            default -> "in the subprocess sandbox (bubblewrap where it works, else on the host without isolation)";
+        });
+        return note.toString();
+    }
+
     /** @return the daemon's variables that {@code pass_env} names and that are set */
     static Map<String, String> passed(String[] names, Map<String, String> daemon) {
         Map<String, String> passed = new HashMap<>();
@@ -303,6 +321,8 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
                 properties.put("skill.shadows", result.shadowed().get(skill.name()).stream()
                         .map(hidden -> hidden.origin() + ":" + hidden.folder()).toArray(String[]::new));
             }
+            properties.put(Tool.APPROVAL_NOTE, approvalNote(skill, result.shadowed().getOrDefault(skill.name(), List.of()),
+                    runner.settings().fallsBack()));
             ServiceRegistration<Tool> registration =
                     context.registerService(Tool.class, new SkillTool(skill, runner), properties);
             registered.put(skill.name(), new Registered(skill, registration));

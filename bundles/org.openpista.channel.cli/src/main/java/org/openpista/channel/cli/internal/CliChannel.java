@@ -256,7 +256,7 @@ public class CliChannel implements ChannelAdapter {
                 }
                 pendingApproval = answer;
                 err.println();
-                err.println("The agent wants to run " + TerminalText.safe(request.call().name() + " with " + request.call().arguments()));
+                err.println("The agent wants to run " + TerminalText.safe(request.question()));
                 err.print("Allow? [y]es / [n]o / [a]lways in this session: ");
                 err.flush();
             }

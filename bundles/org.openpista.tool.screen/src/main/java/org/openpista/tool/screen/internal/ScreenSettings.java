@@ -1,0 +1,50 @@
+package org.openpista.tool.screen.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * {@code [tools.screen]} checked and normalised; values out of range fall back to the defaults.
+ *
+ * @param display the configured X11 display, empty for the daemon's {@code DISPLAY}
+ * @param backend {@code auto}, {@code x11}, {@code grim} or {@code screencapture}
+ * @param languages Tesseract languages, at least one
+ * @param tesseract the configured program, empty for {@code tesseract} on {@code PATH}
+ * @param scale 1 to 4
+ * @param timeout how long a capture or recognition may take
+ * @param maxChars the most characters of text given to the model
+ */
+record ScreenSettings(String display, String backend, List<String> languages, String tesseract, int scale,
+        Duration timeout, int maxChars) {
+
+    static final List<String> BACKENDS = List.of("auto", "x11", "grim", "screencapture");
+
+    /** Tesseract language names: {@code eng}, {@code chi_sim}, {@code script/Latin}. */
+    static final Pattern LANGUAGE = Pattern.compile("[A-Za-z][A-Za-z0-9_]*(/[A-Za-z][A-Za-z0-9_]*)?");
+
+    static ScreenSettings of(ScreenConfig config) {
+        String backend = config.backend() == null ? "auto" : config.backend().strip().toLowerCase(Locale.ROOT);
+        List<String> languages = new ArrayList<>();
+        for (String entry : config.languages() == null ? new String[0] : config.languages()) {
+            for (String language : entry.split("[,+\\s]+")) {
+                if (LANGUAGE.matcher(language).matches() && !languages.contains(language)) {
+                    languages.add(language);
+                }
+            }
+        }
+        if (languages.isEmpty()) {
+            languages.add("eng");
+        }
+        return new ScreenSettings(
+                config.display() == null ? "" : config.display().strip(),
+                BACKENDS.contains(backend) ? backend : "auto",
+                List.copyOf(languages),
+                config.tesseract() == null ? "" : config.tesseract().strip(),
+                Math.max(1, Math.min(4, config.ocr_scale())),
+                Duration.ofSeconds(Math.max(1, Math.min(600, config.timeout_secs()))),
+                Math.max(100, config.max_chars()));
+    }
+}

@@ -61,27 +61,43 @@ final class GreyImage {
     }
 
     /**
-     * Writes the image as a grey PNG, inverted when {@link #dark()}.
+     * Writes the image as a grey PNG, inverted when {@link #dark()}, enlarged by bilinear
+     * interpolation (blocks of equal pixels would give Tesseract stair-stepped glyphs).
      *
-     * @param scale 1 to 4: each pixel becomes a block of this size
+     * @param scale 1 to 4: the factor of width and height
      */
     void png(OutputStream out, int scale) throws IOException {
         if (rows != height) {
             throw new IllegalStateException("the image has " + rows + " of its " + height + " rows");
         }
         int flip = dark() ? 0xff : 0;
-        byte[] line = new byte[width * scale];
-        try (PngWriter png = new PngWriter(out, width * scale, height * scale, 1)) {
-            for (int y = 0; y < height; y++) {
-                for (int x = 0, target = 0; x < width; x++) {
-                    byte value = (byte) ((grey[y * width + x] & 0xff) ^ flip);
-                    for (int repeat = 0; repeat < scale; repeat++) {
-                        line[target++] = value;
-                    }
+        int outWidth = width * scale;
+        byte[] line = new byte[outWidth];
+        // source position of each output column, in 1/256 pixels, and its left neighbour
+        int[] left = new int[outWidth];
+        int[] weight = new int[outWidth];
+        for (int x = 0; x < outWidth; x++) {
+            int position = Math.max(0, ((2 * x + 1) * 256 / scale - 256) / 2);
+            left[x] = Math.min(width - 1, position >> 8);
+            weight[x] = left[x] == width - 1 ? 0 : position & 0xff;
+        }
+        try (PngWriter png = new PngWriter(out, outWidth, height * scale, 1)) {
+            for (int y = 0; y < height * scale; y++) {
+                int position = Math.max(0, ((2 * y + 1) * 256 / scale - 256) / 2);
+                int top = Math.min(height - 1, position >> 8);
+                int down = top == height - 1 ? 0 : position & 0xff;
+                int upper = top * width;
+                int lower = Math.min(height - 1, top + 1) * width;
+                for (int x = 0; x < outWidth; x++) {
+                    int l = left[x];
+                    int r = Math.min(width - 1, l + 1);
+                    int w = weight[x];
+                    int a = (grey[upper + l] & 0xff) * (256 - w) + (grey[upper + r] & 0xff) * w;
+                    int b = (grey[lower + l] & 0xff) * (256 - w) + (grey[lower + r] & 0xff) * w;
+                    int value = (a * (256 - down) + b * down + (1 << 15)) >> 16;
+                    line[x] = (byte) (value ^ flip);
                 }
-                for (int repeat = 0; repeat < scale; repeat++) {
-                    png.row(line);
-                }
+                png.row(line);
             }
         }
     }

@@ -82,7 +82,11 @@ final class Screens {
         if (display.isEmpty()) {
             throw new ScreenException(NO_DISPLAY);
         }
-        X11Display.parse(display);
+        try {
+            X11Display.parse(display);
+        } catch (IllegalArgumentException e) {
+            throw new ScreenException(e.getMessage());
+        }
         return new Target("x11", display, note);
     }
 

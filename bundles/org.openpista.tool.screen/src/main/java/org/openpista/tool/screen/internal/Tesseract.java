@@ -17,8 +17,12 @@ import org.openpista.api.chat.Cancellation;
  * Text recognition through Tesseract's command line ({@code tesseract stdin stdout -l LANGS}), the
  * image on its stdin. The command line rather than Tess4J: no JNA and native library inside the
  * daemon (a crash in Leptonica cannot take it down), nothing to bundle, and Debian's {@code
- * tesseract-ocr} is all it needs. Tesseract's OpenMP threads are limited to one unless the daemon's
- * environment says otherwise: on a screen image they cost more CPU than they save.
+ * tesseract-ocr} is all it needs.
+ *
+ * <p>Tesseract binarises with Sauvola's local threshold ({@code thresholding_method=2}, Tesseract
+ * 5): its default global Otsu threshold turns a mid-grey panel and its text into one black block,
+ * and whole regions of a screen come back empty. Its OpenMP threads are limited to one unless the
+ * daemon's environment says otherwise: on a screen image they cost more CPU than they save.
  */
 final class Tesseract {
 
@@ -84,7 +88,8 @@ final class Tesseract {
         Map<String, String> child = ChildProcess.environment(environment);
         child.putIfAbsent("OMP_THREAD_LIMIT", "1");
         ChildProcess.Outcome outcome = ChildProcess.run(
-                List.of(executable.toString(), "stdin", "stdout", "-l", languages), child, image, timeout,
+                List.of(executable.toString(), "stdin", "stdout", "-l", languages, "-c", "thresholding_method=2"), child,
+                image, timeout,
                 cancellation, MAX_TEXT_BYTES);
         if (outcome.stopped() != null) {
             throw new ScreenException("Tesseract was stopped: " + outcome.stopped());

@@ -119,7 +119,7 @@ public final class Main implements Runnable {
         LoggerFactory.getLogger(Main.class).error("openpista failed", error);
         String message = error.getMessage() == null ? error.toString() : error.getMessage();
         err.println("openpista: " + message);
-        return FAILED;
+        return error instanceof RuntimeProblem.ComponentFailed ? USAGE : FAILED;
     }
 
     /** @return the first word that is neither an option nor an option's value, or {@code null} */

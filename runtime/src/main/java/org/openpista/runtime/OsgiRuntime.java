@@ -82,6 +82,7 @@ final class OsgiRuntime implements AutoCloseable {
     static OsgiRuntime create(Distribution distribution, Home home, int maxLevel, Map<String, String> extra)
             throws BundleException, IOException {
         Path storage = Files.createTempDirectory("openpista-felix-");
+        home.makePrivate();
         Path pluginDir = Files.createDirectories(home.dir().resolve("plugins"));
         int top = 1;
         for (String feature : distribution.features()) {
@@ -121,6 +122,7 @@ final class OsgiRuntime implements AutoCloseable {
         properties.put(ConfigurationLoader.HOME_PROPERTY, home.dir().toString());
         properties.put(ConfigurationLoader.FILE_PROPERTY, home.configFile().toString());
         properties.put("openpista.dist", distribution.dir().toString());
+        properties.putAll(HandedOverEnvironment.read());
         properties.putAll(extra);
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, OsgiRuntime.class.getClassLoader())
                 .findFirst()
@@ -232,7 +234,7 @@ final class OsgiRuntime implements AutoCloseable {
                 if (System.nanoTime() - start > FAILURE_GRACE.toNanos()) {
                     List<String> failed = componentFailures();
                     if (!failed.isEmpty()) {
-                        throw new RuntimeProblem(what + " cannot start: " + String.join("; ", failed));
+                        throw new RuntimeProblem.ComponentFailed(what + " cannot start: " + String.join("; ", failed));
                     }
                 }
                 if (System.nanoTime() > deadline) {
@@ -246,6 +248,17 @@ final class OsgiRuntime implements AutoCloseable {
             // the caller keeps using the service object; the framework keeps it alive while the bundle runs
             tracker.close();
         }
+    }
+
+    /**
+     * @param failures bundles that could not start ({@link #startAll()})
+     * @return the problem to report: the components that failed to activate, when some did (their
+     *     message names what is wrong), else the bundles
+     */
+    RuntimeProblem problem(List<String> failures) {
+        List<String> failed = componentFailures();
+        return failed.isEmpty() ? new RuntimeProblem("some bundles cannot start: " + String.join("; ", failures))
+                : new RuntimeProblem.ComponentFailed(String.join("; ", failed));
     }
 
     /** @return the framework's bundle context */
@@ -275,10 +288,11 @@ final class OsgiRuntime implements AutoCloseable {
             for (Object description : (Collection<?>) descriptions.invoke(scr, (Object) new Bundle[0])) {
                 for (Object configuration : (Collection<?>) configurations.invoke(scr, description)) {
                     int state = configuration.getClass().getField("state").getInt(configuration);
-                    if (state == 16) { // ComponentConfigurationDTO.FAILED_ACTIVATION
-                        Object failure = configuration.getClass().getField("failure").get(configuration);
+                    String failure = String.valueOf(configuration.getClass().getField("failure").get(configuration));
+                    // FAILED_ACTIVATION; a component that failed only because another one did says nothing new
+                    if (state == 16 && !failure.contains("Unable to get service for reference")) {
                         String name = (String) description.getClass().getField("name").get(description);
-                        failures.add(shortName(name) + " failed: " + firstCause(String.valueOf(failure)));
+                        failures.add(shortName(name) + " failed: " + firstCause(failure));
                     }
                 }
             }

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.openpista.api.auth.AuthException;
 import org.openpista.api.auth.AuthMode;
@@ -79,15 +80,19 @@ public final class AuthComponent implements AuthService, CredentialStore {
 
     @Activate
     public AuthComponent(BundleContext context, Config config, Map<String, Object> properties) {
-        this(home(context.getProperty(ConfigurationLoader.HOME_PROPERTY)), config, properties, Clock.systemUTC());
+        this(home(context.getProperty(ConfigurationLoader.HOME_PROPERTY)), config, properties, Clock.systemUTC(),
+                name -> ConfigurationLoader.getenv(context, name));
     }
 
     AuthComponent(Path home, Config config, Map<String, ?> properties, Clock clock) {
+        this(home, config, properties, clock, System::getenv);
+    }
+
+    AuthComponent(Path home, Config config, Map<String, ?> properties, Clock clock, Function<String, String> env) {
         this.properties = Map.copyOf(properties);
         this.vendor = new VendorClient(Duration.ofSeconds(Math.max(1, config.http_timeout_secs())), clock);
         this.loginTimeout = Duration.ofSeconds(Math.max(1, config.login_timeout_secs()));
-        this.logins = new Logins(new CredentialFile(home.resolve("credentials.toml")), this::refresh, clock, System::getenv,
-                this::endpoints);
+        this.logins = new Logins(new CredentialFile(home.resolve("credentials.toml")), this::refresh, clock, env, this::endpoints);
         this.refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "openpista-token-refresh");
             thread.setDaemon(true);

@@ -23,7 +23,10 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
  */
 @Component(
         service = Tool.class,
-        property = Tool.NAME + "=" + ClipboardTool.TOOL_NAME,
+        property = {
+            Tool.NAME + "=" + ClipboardTool.TOOL_NAME,
+            Tool.APPROVAL_NOTE + "=read: gives the text on your clipboard to the model; write: replaces it"
+        },
         configurationPid = NotifyTool.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class ClipboardTool implements Tool {

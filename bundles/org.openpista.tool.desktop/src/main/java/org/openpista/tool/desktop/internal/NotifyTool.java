@@ -25,7 +25,10 @@ import org.osgi.service.metatype.annotations.Designate;
  */
 @Component(
         service = Tool.class,
-        property = Tool.NAME + "=" + NotifyTool.TOOL_NAME,
+        property = {
+            Tool.NAME + "=" + NotifyTool.TOOL_NAME,
+            Tool.APPROVAL_NOTE + "=shows a notification on your desktop"
+        },
         configurationPid = NotifyTool.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = DesktopConfig.class)

@@ -31,7 +31,10 @@ import org.osgi.service.metatype.annotations.Designate;
  */
 @Component(
         service = Tool.class,
-        property = Tool.NAME + "=" + ScreenCaptureTool.TOOL_NAME,
+        property = {
+            Tool.NAME + "=" + ScreenCaptureTool.TOOL_NAME,
+            Tool.APPROVAL_NOTE + "=takes a picture of your screen; it is shown here and kept with the conversation"
+        },
         configurationPid = ScreenCaptureTool.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = ScreenConfig.class)

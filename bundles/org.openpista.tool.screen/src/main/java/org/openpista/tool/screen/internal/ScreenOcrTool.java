@@ -26,7 +26,10 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
  */
 @Component(
         service = Tool.class,
-        property = Tool.NAME + "=" + ScreenOcrTool.TOOL_NAME,
+        property = {
+            Tool.NAME + "=" + ScreenOcrTool.TOOL_NAME,
+            Tool.APPROVAL_NOTE + "=reads the text on your screen and gives it to the model"
+        },
         configurationPid = ScreenCaptureTool.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class ScreenOcrTool implements Tool {

@@ -42,9 +42,13 @@ class DesktopToolsIT {
     @TempDir
     Path home;
 
+    @TempDir
+    Path logs;
+
     FakeOpenAiServer fake;
     final List<Process> processes = new ArrayList<>();
     String display;
+    Path authority;
 
     @BeforeEach
     void start() throws Exception {
@@ -52,8 +56,13 @@ class DesktopToolsIT {
                 {"tesseract", "tesseract-ocr tesseract-ocr-eng"}}) {
             require(program[0], program[1]);
         }
+        // like a desktop's X server, it lets in only clients with the cookie of its authority file, which
+        // XAUTHORITY names; the launcher hands that variable over outside the process's environment.
+        // -audit 4: the server logs every client that connects
+        authority = cookieFile(logs.resolve("Xauthority"));
         Process xvfb = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", "800x480x24", "-nolisten", "tcp",
-                "-br").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                "-br", "-audit", "4", "-auth", authority.toString()).redirectError(logs.resolve("xvfb.log").toFile())
+                .start();
         processes.add(xvfb);
         BufferedReader out = new BufferedReader(new InputStreamReader(xvfb.getInputStream(), StandardCharsets.US_ASCII));
         String number = CompletableFuture.supplyAsync(() -> {
@@ -69,6 +78,7 @@ class DesktopToolsIT {
                 "10x20", "-bg", "#FFFFFF", "-fg", "#000000", TEXT).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
         window.environment().put("DISPLAY", display);
+        window.environment().put("XAUTHORITY", authority.toString());
         processes.add(window.start());
         awaitWindow();
         fake = new FakeOpenAiServer();
@@ -114,6 +124,7 @@ class DesktopToolsIT {
         while (Instant.now().isBefore(deadline)) {
             ProcessBuilder info = new ProcessBuilder("xwininfo", "-name", "openpista-it").redirectErrorStream(true);
             info.environment().put("DISPLAY", display);
+            info.environment().put("XAUTHORITY", authority.toString());
             Process process = info.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             process.waitFor();
@@ -123,6 +134,27 @@ class DesktopToolsIT {
             Thread.sleep(50);
         }
         throw new AssertionError("the window was not shown within 30 s");
+    }
+
+    /** @return an X authority file with one cookie for any display, as libXau writes it */
+    static Path cookieFile(Path file) throws IOException {
+        byte[] cookie = new byte[16];
+        new java.security.SecureRandom().nextBytes(cookie);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        out.writeShort(0xffff); // FamilyWild
+        for (byte[] field : new byte[][] {new byte[0], new byte[0],
+                "MIT-MAGIC-COOKIE-1".getBytes(StandardCharsets.US_ASCII), cookie}) {
+            out.writeShort(field.length);
+            out.write(field);
+        }
+        return Files.write(file, bytes.toByteArray());
+    }
+
+    /** @return how many clients have connected to the X server so far */
+    long connections() throws IOException {
+        return Files.readAllLines(logs.resolve("xvfb.log")).stream()
+                .filter(line -> line.startsWith("AUDIT") && line.contains(" connected from ")).count();
     }
 
     /** @return the tool results the fake received in its last request, in order */
@@ -141,11 +173,14 @@ class DesktopToolsIT {
         fake.enqueue(FakeReply.toolCall("screen.ocr", "{}"),
                 FakeReply.toolCall("screen.capture", "{\"region\": {\"x\": 0, \"y\": 0, \"width\": 400, \"height\": 200}}"),
                 FakeReply.text("Your screen shows the quarterly report."));
+        long before = connections();
 
-        Result result = DistributionProcess.run(home, Map.of("DISPLAY", display), "run", "-e", "what is on my screen?");
+        Result result = DistributionProcess.run(home, Map.of("DISPLAY", display, "XAUTHORITY", authority.toString()),
+                "run", "-e", "what is on my screen?");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout()).isEqualTo("Your screen shows the quarterly report.\n");
+        assertThat(connections()).as("one X connection per screen tool call").isEqualTo(before + 2);
         JsonNode tools = fake.requests().get(0).json().path("tools");
         assertThat(tools.toString()).contains("screen_ocr").contains("screen_capture").contains("system_notify")
                 .contains("system_clipboard");
@@ -167,6 +202,19 @@ class DesktopToolsIT {
             assertThat(header.getInt()).isEqualTo(200);
             assertThat(rows.next()).isFalse();
         }
+    }
+
+    @Test
+    void aTurnThatUsesNoDesktopToolLeavesTheDisplayAlone() throws Exception {
+        fake.enqueue(FakeReply.text("Hello."));
+        long before = connections();
+
+        Result result = DistributionProcess.run(home, Map.of("DISPLAY", display, "XAUTHORITY", authority.toString()),
+                "run", "-e", "hello");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(fake.requests().get(0).json().path("tools").toString()).contains("screen_capture");
+        assertThat(connections()).as("X clients connected during the turn").isEqualTo(before);
     }
 
     @Test

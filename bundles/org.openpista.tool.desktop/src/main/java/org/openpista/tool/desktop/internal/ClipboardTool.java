@@ -12,6 +12,7 @@ import org.openpista.api.llm.ToolSpec;
 import org.openpista.api.tool.Tool;
 import org.openpista.api.tool.ToolContext;
 import org.openpista.api.tool.ToolResult;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -45,11 +46,13 @@ public final class ClipboardTool implements Tool {
     /**
      * Activated by DS.
      *
+     * @param context for the environment, including the variables the launcher keeps out of the
+     *     process's own (XAUTHORITY, TESSDATA_PREFIX …)
      * @param config {@code [tools.desktop]}, defaults when the table is missing
      */
     @Activate
-    public ClipboardTool(DesktopConfig config) {
-        this(config, System.getenv(), System.getProperty("os.name"));
+    public ClipboardTool(BundleContext context, DesktopConfig config) {
+        this(config, ChildProcess.daemonEnvironment(context), System.getProperty("os.name"));
     }
 
     /**

@@ -10,11 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.openpista.api.chat.Cancellation;
+import org.openpista.api.config.ConfigurationLoader;
+import org.osgi.framework.BundleContext;
 
 /**
  * Runs a helper program ({@code tesseract}, {@code grim}, {@code screencapture}) with bytes on its
@@ -39,6 +42,22 @@ final class ChildProcess {
     private static final int STDERR_CAP = 16 * 1024;
 
     private ChildProcess() {}
+
+    /**
+     * The daemon's environment as the tools read it: the process's own, and the variables the tools
+     * use that the start script hands over outside it ({@code XAUTHORITY} among them), each asked for
+     * by name ({@link ConfigurationLoader#getenv}), which finds them however they were handed over.
+     */
+    static Map<String, String> daemonEnvironment(BundleContext context) {
+        Map<String, String> environment = new HashMap<>(ConfigurationLoader.environment(context));
+        for (String name : List.of("XAUTHORITY", "TESSDATA_PREFIX", "OMP_THREAD_LIMIT")) {
+            String value = ConfigurationLoader.getenv(context, name);
+            if (value != null) {
+                environment.put(name, value);
+            }
+        }
+        return environment;
+    }
 
     /** @return the allow-listed part of an environment ({@link #PASSED} and {@code LC_*}) */
     static Map<String, String> environment(Map<String, String> daemon) {

@@ -16,6 +16,7 @@ import org.openpista.api.settings.SettingsSection;
 import org.openpista.api.tool.Tool;
 import org.openpista.api.tool.ToolContext;
 import org.openpista.api.tool.ToolResult;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -57,11 +58,13 @@ public final class ScreenCaptureTool implements Tool {
     /**
      * Activated by DS.
      *
+     * @param context for the environment, including the variables the launcher keeps out of the
+     *     process's own (XAUTHORITY, TESSDATA_PREFIX …)
      * @param config {@code [tools.screen]}, defaults when the table is missing
      */
     @Activate
-    public ScreenCaptureTool(ScreenConfig config) {
-        this(config, System.getenv(), System.getProperty("os.name"));
+    public ScreenCaptureTool(BundleContext context, ScreenConfig config) {
+        this(config, ChildProcess.daemonEnvironment(context), System.getProperty("os.name"));
     }
 
     /**

@@ -14,6 +14,7 @@ import org.openpista.api.llm.ToolSpec;
 import org.openpista.api.tool.Tool;
 import org.openpista.api.tool.ToolContext;
 import org.openpista.api.tool.ToolResult;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -46,11 +47,13 @@ public final class ScreenOcrTool implements Tool {
     /**
      * Activated by DS.
      *
+     * @param context for the environment, including the variables the launcher keeps out of the
+     *     process's own (XAUTHORITY, TESSDATA_PREFIX …)
      * @param config {@code [tools.screen]}, defaults when the table is missing
      */
     @Activate
-    public ScreenOcrTool(ScreenConfig config) {
-        this(config, System.getenv(), System.getProperty("os.name"));
+    public ScreenOcrTool(BundleContext context, ScreenConfig config) {
+        this(config, ChildProcess.daemonEnvironment(context), System.getProperty("os.name"));
     }
 
     /**

@@ -91,8 +91,9 @@ final class BundleCommands {
             BundleContext context = runtime.context();
             ServiceReference<CliCommand> reference = find(context, name);
             if (reference == null) {
-                System.err.println("openpista: unknown command '" + name + "'; the commands are: "
-                        + String.join(", ", Main.commandNames(names(context))));
+                List<String> known = new ArrayList<>(List.of("run"));
+                known.addAll(all(context).keySet());
+                System.err.println("openpista: unknown command '" + name + "'; the commands are: " + String.join(", ", known));
                 System.err.println("Run 'openpista --help' for usage.");
                 return Main.USAGE;
             }
@@ -126,10 +127,5 @@ final class BundleCommands {
             }
         }
         return commands;
-    }
-
-    /** @return the names of the command services, sorted */
-    static List<String> names(BundleContext context) throws InvalidSyntaxException {
-        return new ArrayList<>(all(context).keySet());
     }
 }

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -97,28 +98,13 @@ final class OsgiRuntime implements AutoCloseable {
         properties.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, String.join(",",
                 exportsOf(ConfigurationLoader.class), exportsOf(LoggerFactory.class), exportsOf(picocli.CommandLine.class)));
         properties.put("felix.log.logger", new FelixLog());
-        // components stay active while their bundle runs, instead of being torn down whenever
-        // nobody holds their service for a moment (the launcher, a finished turn)
-        properties.put("ds.delayed.keepInstances", "true");
-        // the OSGi log (Felix Log) only relays to SLF4J; it must pass info entries on (its own
-        // default is warn), since SLF4J decides what is written
-        properties.put("org.apache.felix.log.maxSize", "20");
-        properties.put("org.osgi.service.log.admin.loglevel", "INFO");
-        // Felix HTTP listens only once the web channel has configured address and port, never on
-        // its default 0.0.0.0:8080
-        properties.put("org.apache.felix.http.require.config", "true");
-        // FileInstall: jars in plugins/ come and go with the files, scanned at once (while level 1
-        // starts, before the configuration is read), started with everything else
+        try (InputStream defaults = OsgiRuntime.class.getResourceAsStream("framework.properties")) {
+            Properties file = new Properties();
+            file.load(defaults);
+            file.forEach((key, value) -> properties.put(key.toString(), value));
+        }
         properties.put("felix.fileinstall.dir", pluginDir.toString());
         properties.put("felix.fileinstall.start.level", Integer.toString(top));
-        properties.put("felix.fileinstall.poll", "1000");
-        properties.put("felix.fileinstall.noInitialDelay", "true");
-        properties.put("felix.fileinstall.filter", ".*\\.jar");
-        properties.put("felix.fileinstall.log.default", "jul");
-        properties.put("felix.fileinstall.log.level", "3");
-        properties.put("felix.fileinstall.enableConfigSave", "false");
-        // Gogo is served on the admin socket only: its own console must never read the terminal
-        properties.put("gosh.args", "--nointeractive --noshutdown");
         properties.put(ConfigurationLoader.HOME_PROPERTY, home.dir().toString());
         properties.put(ConfigurationLoader.FILE_PROPERTY, home.configFile().toString());
         properties.put("openpista.dist", distribution.dir().toString());

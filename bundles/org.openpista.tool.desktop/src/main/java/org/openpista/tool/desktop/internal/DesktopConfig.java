@@ -15,9 +15,9 @@ public @interface DesktopConfig {
 
     @AttributeDefinition(
             name = "Display",
-            description = "The X11 display whose clipboard system.clipboard uses when the daemon has no DISPLAY,"
-                    + " for example \":0\" when it was started outside the desktop session (by systemd, over ssh)."
-                    + " Empty: the daemon's DISPLAY.")
+            description = "The X11 display whose clipboard system.clipboard uses, for example \":0\" when the"
+                    + " daemon was started outside the desktop session (by systemd, over ssh). Empty: the daemon's"
+                    + " WAYLAND_DISPLAY or DISPLAY.")
     String display() default "";
 
     @AttributeDefinition(

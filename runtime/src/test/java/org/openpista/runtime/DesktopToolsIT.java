@@ -79,8 +79,9 @@ class DesktopToolsIT {
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
         window.environment().put("DISPLAY", display);
         window.environment().put("XAUTHORITY", authority.toString());
-        processes.add(window.start());
-        awaitWindow();
+        Process shown = window.start();
+        processes.add(shown);
+        awaitWindow(shown);
         fake = new FakeOpenAiServer();
         Files.writeString(home.resolve("config.toml"), """
                 [agent]
@@ -119,9 +120,9 @@ class DesktopToolsIT {
     }
 
     /** Waits until the X server has mapped the window (xwininfo, x11-utils). */
-    void awaitWindow() throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (Instant.now().isBefore(deadline)) {
+    void awaitWindow(Process window) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline) && window.isAlive()) {
             ProcessBuilder info = new ProcessBuilder("xwininfo", "-name", "openpista-it").redirectErrorStream(true);
             info.environment().put("DISPLAY", display);
             info.environment().put("XAUTHORITY", authority.toString());
@@ -133,7 +134,8 @@ class DesktopToolsIT {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("the window was not shown within 30 s");
+        throw new AssertionError("xmessage did not show its window on " + display
+                + (window.isAlive() ? " within 60 s" : " (exit code " + window.exitValue() + ")"));
     }
 
     /** @return an X authority file with one cookie for any display, as libXau writes it */

@@ -54,6 +54,19 @@ public @interface ScreenConfig {
     int ocr_scale() default 3;
 
     @AttributeDefinition(
+            name = "Page segmentation",
+            description = "How Tesseract looks for text (its --psm): 3 finds columns and blocks by itself, 4 reads"
+                    + " one column, 6 one block, 11 scattered text anywhere (best for screens of many small"
+                    + " windows and labels, without reading order).",
+            options = {
+                @Option(label = "3", value = "3"),
+                @Option(label = "4", value = "4"),
+                @Option(label = "6", value = "6"),
+                @Option(label = "11", value = "11")
+            })
+    int page_segmentation() default 3;
+
+    @AttributeDefinition(
             name = "Timeout (s)",
             description = "Seconds a capture or a recognition may take.",
             min = "1",

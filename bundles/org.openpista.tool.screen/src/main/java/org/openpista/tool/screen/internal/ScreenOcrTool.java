@@ -104,7 +104,7 @@ public final class ScreenOcrTool implements Tool {
             if (left.isZero()) {
                 return ToolResult.error("screen.ocr: no time was left for recognition after the capture");
             }
-            text = tesseract.read(png.toByteArray(), languages, left, cancellation);
+            text = tesseract.read(png.toByteArray(), languages, settings.pageSegmentation(), left, cancellation);
         } catch (ScreenException e) {
             return ToolResult.error("screen.ocr: " + e.getMessage());
         } catch (IOException | RuntimeException e) {

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code [tools.screen]} checked and normalised; values out of range fall back to the defaults.
@@ -14,11 +16,16 @@ import java.util.regex.Pattern;
  * @param languages Tesseract languages, at least one
  * @param tesseract the configured program, empty for {@code tesseract} on {@code PATH}
  * @param scale 1 to 4
+ * @param pageSegmentation Tesseract's {@code --psm}: 3, 4, 6 or 11
  * @param timeout how long a capture or recognition may take
  * @param maxChars the most characters of text given to the model
  */
 record ScreenSettings(String display, String backend, List<String> languages, String tesseract, int scale,
-        Duration timeout, int maxChars) {
+        int pageSegmentation, Duration timeout, int maxChars) {
+
+    static final List<Integer> PAGE_SEGMENTATIONS = List.of(3, 4, 6, 11);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScreenSettings.class);
 
     static final List<String> BACKENDS = List.of("auto", "x11", "grim", "screencapture");
 
@@ -30,8 +37,13 @@ record ScreenSettings(String display, String backend, List<String> languages, St
         List<String> languages = new ArrayList<>();
         for (String entry : config.languages() == null ? new String[0] : config.languages()) {
             for (String language : entry.split("[,+\\s]+")) {
-                if (LANGUAGE.matcher(language).matches() && !languages.contains(language)) {
+                if (language.isEmpty() || languages.contains(language)) {
+                    continue;
+                }
+                if (LANGUAGE.matcher(language).matches()) {
                     languages.add(language);
+                } else {
+                    LOG.warn("[tools.screen] languages: \"{}\" is no Tesseract language name; ignored", language);
                 }
             }
         }
@@ -44,6 +56,7 @@ record ScreenSettings(String display, String backend, List<String> languages, St
                 List.copyOf(languages),
                 config.tesseract() == null ? "" : config.tesseract().strip(),
                 Math.max(1, Math.min(4, config.ocr_scale())),
+                PAGE_SEGMENTATIONS.contains(config.page_segmentation()) ? config.page_segmentation() : 3,
                 Duration.ofSeconds(Math.max(1, Math.min(600, config.timeout_secs()))),
                 Math.max(100, config.max_chars()));
     }

@@ -80,17 +80,16 @@ final class Tesseract {
      *
      * @param image a PNG
      * @param languages the {@code -l} argument
+     * @param pageSegmentation the {@code --psm} argument
      * @return the text as Tesseract writes it
      * @throws ScreenException when Tesseract is missing, lacks a language or fails
      */
-    String read(byte[] image, String languages, Duration timeout, Cancellation cancellation) throws IOException {
-        Path executable = executable();
+    String read(byte[] image, String languages, int pageSegmentation, Duration timeout, Cancellation cancellation)
+            throws IOException {
         Map<String, String> child = ChildProcess.environment(environment);
         child.putIfAbsent("OMP_THREAD_LIMIT", "1");
-        ChildProcess.Outcome outcome = ChildProcess.run(
-                List.of(executable.toString(), "stdin", "stdout", "-l", languages, "-c", "thresholding_method=2"), child,
-                image, timeout,
-                cancellation, MAX_TEXT_BYTES);
+        ChildProcess.Outcome outcome = ChildProcess.run(command(executable(), languages, pageSegmentation), child,
+                image, timeout, cancellation, MAX_TEXT_BYTES);
         if (outcome.stopped() != null) {
             throw new ScreenException("Tesseract was stopped: " + outcome.stopped());
         }
@@ -104,6 +103,12 @@ final class Tesseract {
             throw new ScreenException("Tesseract failed: " + outcome.problem());
         }
         return new String(outcome.stdout(), StandardCharsets.UTF_8);
+    }
+
+    /** @return the command line: the image on stdin, the text on stdout */
+    static List<String> command(Path executable, String languages, int pageSegmentation) {
+        return List.of(executable.toString(), "stdin", "stdout", "-l", languages, "--psm",
+                Integer.toString(pageSegmentation), "-c", "thresholding_method=2");
     }
 
     private Path executable() throws ScreenException {

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,18 +87,26 @@ final class VirtualScreen implements AutoCloseable {
      */
     void window(String text, int x, int y, String font, String background, String foreground) throws Exception {
         String title = "openpista-test-" + clients.size();
+        Path errors = Files.createTempFile("xmessage", ".err");
         ProcessBuilder builder = new ProcessBuilder("xmessage", "-title", title, "-geometry", "+" + x + "+" + y,
                 "-fn", font, "-bg", background, "-fg", foreground, text)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
+                .redirectError(errors.toFile());
         builder.environment().put("DISPLAY", display);
-        clients.add(builder.start());
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (!viewable(title)) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("xmessage did not show its window within 30 s");
+        Process client = builder.start();
+        clients.add(client);
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        try {
+            while (!viewable(title)) {
+                if (!client.isAlive() || Instant.now().isAfter(deadline)) {
+                    throw new AssertionError("xmessage did not show its window on " + display + " ("
+                            + (client.isAlive() ? "still running after 60 s" : "exit code " + client.exitValue())
+                            + "): " + Files.readString(errors).strip());
+                }
+                Thread.sleep(50);
             }
-            Thread.sleep(50);
+        } finally {
+            Files.deleteIfExists(errors);
         }
     }
 

@@ -67,10 +67,15 @@ final class GreyImage {
      * @param scale 1 to 4: the factor of width and height
      */
     void png(OutputStream out, int scale) throws IOException {
+        png(out, scale, dark());
+    }
+
+    /** Writes the image as a grey PNG, enlarged, inverted or not. */
+    void png(OutputStream out, int scale, boolean invert) throws IOException {
         if (rows != height) {
             throw new IllegalStateException("the image has " + rows + " of its " + height + " rows");
         }
-        int flip = dark() ? 0xff : 0;
+        int flip = invert ? 0xff : 0;
         int outWidth = width * scale;
         byte[] line = new byte[outWidth];
         // source position of each output column, in 1/256 pixels, and its left neighbour

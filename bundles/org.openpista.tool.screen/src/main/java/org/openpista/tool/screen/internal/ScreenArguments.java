@@ -36,6 +36,26 @@ record ScreenArguments(Region region, String display, String lang) {
         return new ScreenArguments(region(root.get("region")), text(root, "display"), text(root, "lang"));
     }
 
+    /**
+     * @return the boolean property {@code name}, false when absent
+     * @throws IllegalArgumentException when it is there and no boolean
+     */
+    static boolean flag(String json, ObjectMapper mapper, String name) {
+        JsonNode node;
+        try {
+            node = mapper.readTree(json).get(name);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("arguments are not valid JSON");
+        }
+        if (node == null || node.isNull()) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            throw new IllegalArgumentException("\"" + name + "\" must be true or false");
+        }
+        return node.booleanValue();
+    }
+
     private static Region region(JsonNode node) {
         if (node == null || node.isNull()) {
             return null;

@@ -6,8 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.openpista.api.chat.Cancellation;
 import org.openpista.api.chat.ToolCall;
 import org.openpista.api.llm.ToolSpec;
@@ -78,9 +78,11 @@ public final class ScreenOcrTool implements Tool {
     public ToolResult execute(ToolCall call, ToolContext context) {
         ScreenArguments arguments;
         String languages;
+        boolean boxes;
         try {
             arguments = ScreenArguments.parse(call.arguments(), mapper);
             languages = Tesseract.languages(arguments.lang(), settings.languages());
+            boxes = ScreenArguments.flag(call.arguments(), mapper, "boxes");
         } catch (IllegalArgumentException e) {
             return ToolResult.error("invalid arguments: " + e.getMessage());
         } catch (ScreenException e) {
@@ -93,34 +95,29 @@ public final class ScreenOcrTool implements Tool {
             return ToolResult.error("the turn was cancelled or has no time left; nothing was read");
         }
         Instant end = Instant.now().plus(timeout);
-        AtomicReference<String> what = new AtomicReference<>("the screen");
-        String text;
+        Scan scan;
+        List<OcrLine> lines;
         try {
-            GreyImage image = screens.grey(screens.target(arguments.display()), arguments.region(), cancellation,
-                    timeout, what);
+            scan = screens.grey(screens.target(arguments.display()), arguments.region(), cancellation, timeout);
             ByteArrayOutputStream png = new ByteArrayOutputStream();
-            image.png(png, settings.scale());
+            scan.image().png(png, settings.scale());
             Duration left = Watchdog.limit(timeout, end);
             if (left.isZero()) {
                 return ToolResult.error("screen.ocr: no time was left for recognition after the capture");
             }
-            text = tesseract.read(png.toByteArray(), languages, settings.pageSegmentation(), left, cancellation);
+            lines = tesseract.read(png.toByteArray(), languages, settings.passes(), left, cancellation);
         } catch (ScreenException e) {
             return ToolResult.error("screen.ocr: " + e.getMessage());
         } catch (IOException | RuntimeException e) {
             return ToolResult.error("screen.ocr failed: " + e);
         }
-        String tidy = tidy(text);
-        if (tidy.isEmpty()) {
-            return ToolResult.ok("No text was recognised on " + what.get() + " (Tesseract, " + languages + ").");
+        String text = OcrText.text(lines, settings.scale(), scan.x(), scan.y(), boxes);
+        if (text.isEmpty()) {
+            return ToolResult.ok("No text was recognised on " + scan.what() + " (Tesseract, " + languages + ").");
         }
-        return ToolResult.ok("Text on " + what.get() + " (Tesseract, " + languages + "):\n\n"
-                + cut(tidy, settings.maxChars()));
-    }
-
-    /** @return the text without form feeds, trailing blanks and runs of empty lines */
-    static String tidy(String text) {
-        return text.replace("\f", "\n").replaceAll("[ \\t]+\\n", "\n").replaceAll("\\n{3,}", "\n\n").strip();
+        return ToolResult.ok("Text on " + scan.what() + " (Tesseract, " + languages + ")"
+                + (boxes ? ", each line after its box on the screen [x,y widthxheight]" : "") + ":\n\n"
+                + cut(text, settings.maxChars()));
     }
 
     static String cut(String text, int max) {
@@ -135,6 +132,10 @@ public final class ScreenOcrTool implements Tool {
         ObjectNode schema = mapper.createObjectNode().put("type", "object");
         ObjectNode properties = schema.putObject("properties");
         ScreenArguments.describe(properties);
+        properties.putObject("boxes")
+                .put("type", "boolean")
+                .put("description", "Put each line's box on the screen before it, [x,y widthxheight] in pixels, to"
+                        + " find where something is. Default: false.");
         properties.putObject("lang")
                 .put("type", "string")
                 .put("description", "Tesseract languages to read with, joined by +, among: "

@@ -16,12 +16,12 @@ import org.slf4j.LoggerFactory;
  * @param languages Tesseract languages, at least one
  * @param tesseract the configured program, empty for {@code tesseract} on {@code PATH}
  * @param scale 1 to 4
- * @param pageSegmentation Tesseract's {@code --psm}: 3, 4, 6 or 11
+ * @param passes Tesseract's {@code --psm} of each pass: 3, 4, 6 or 11
  * @param timeout how long a capture or recognition may take
  * @param maxChars the most characters of text given to the model
  */
 record ScreenSettings(String display, String backend, List<String> languages, String tesseract, int scale,
-        int pageSegmentation, Duration timeout, int maxChars) {
+        List<Integer> passes, Duration timeout, int maxChars) {
 
     static final List<Integer> PAGE_SEGMENTATIONS = List.of(3, 4, 6, 11);
 
@@ -31,6 +31,18 @@ record ScreenSettings(String display, String backend, List<String> languages, St
 
     /** Tesseract language names: {@code eng}, {@code chi_sim}, {@code script/Latin}. */
     static final Pattern LANGUAGE = Pattern.compile("[A-Za-z][A-Za-z0-9_]*(/[A-Za-z][A-Za-z0-9_]*)?");
+
+    private static List<Integer> passes(int[] configured) {
+        List<Integer> passes = new ArrayList<>();
+        for (int psm : configured == null ? new int[0] : configured) {
+            if (PAGE_SEGMENTATIONS.contains(psm) && !passes.contains(psm)) {
+                passes.add(psm);
+            } else if (!PAGE_SEGMENTATIONS.contains(psm)) {
+                LOG.warn("[tools.screen] page_segmentation: {} is not one of {}; ignored", psm, PAGE_SEGMENTATIONS);
+            }
+        }
+        return passes.isEmpty() ? List.of(3, 11) : List.copyOf(passes);
+    }
 
     static ScreenSettings of(ScreenConfig config) {
         String backend = config.backend() == null ? "auto" : config.backend().strip().toLowerCase(Locale.ROOT);
@@ -56,7 +68,7 @@ record ScreenSettings(String display, String backend, List<String> languages, St
                 List.copyOf(languages),
                 config.tesseract() == null ? "" : config.tesseract().strip(),
                 Math.max(1, Math.min(4, config.ocr_scale())),
-                PAGE_SEGMENTATIONS.contains(config.page_segmentation()) ? config.page_segmentation() : 3,
+                passes(config.page_segmentation()),
                 Duration.ofSeconds(Math.max(1, Math.min(600, config.timeout_secs()))),
                 Math.max(100, config.max_chars()));
     }

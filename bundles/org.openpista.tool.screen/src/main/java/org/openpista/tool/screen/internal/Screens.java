@@ -104,22 +104,23 @@ final class Screens {
         });
     }
 
-    /** Captures a target in grey for recognition; {@code what} says what it was. */
-    GreyImage grey(Target target, Region region, Cancellation cancellation, Duration timeout,
-            AtomicReference<String> what) throws IOException {
+    /**
+     * Captures a target in grey for recognition.
+     *
+     * @return the image, what it shows, and where its top left corner is on the screen
+     */
+    Scan grey(Target target, Region region, Cancellation cancellation, Duration timeout) throws IOException {
         if (!target.backend().equals("x11")) {
             Shot shot = new CommandCapture(environment).png(target, region, cancellation, timeout);
-            what.set(shot.what());
             GreyImage image = new GreyImage(shot.width(), shot.height());
             PngReader.read(shot.png(), image::row);
-            return image;
+            return new Scan(image, shot.what(), region == null ? 0 : region.x(), region == null ? 0 : region.y());
         }
         return x11(target, cancellation, timeout, connection -> {
             Region part = part(connection, region);
             GreyImage image = new GreyImage(part.width(), part.height());
             X11Capture.read(connection, part, image::row);
-            what.set(describe(connection, region, part));
-            return image;
+            return new Scan(image, describe(connection, region, part), part.x(), part.y());
         });
     }
 

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openpista.api.chat.Cancellation;
@@ -76,20 +78,50 @@ final class Tesseract {
     }
 
     /**
-     * Recognises the text of an image.
+     * Recognises the text of an image, in one pass per page segmentation, the passes side by side.
      *
      * @param image a PNG
      * @param languages the {@code -l} argument
-     * @param pageSegmentation the {@code --psm} argument
-     * @return the text as Tesseract writes it
+     * @param passes the {@code --psm} of each pass
+     * @return the runs of text found, merged ({@link OcrText#merge})
      * @throws ScreenException when Tesseract is missing, lacks a language or fails
      */
-    String read(byte[] image, String languages, int pageSegmentation, Duration timeout, Cancellation cancellation)
-            throws IOException {
+    List<OcrLine> read(byte[] image, String languages, List<Integer> passes, Duration timeout,
+            Cancellation cancellation) throws IOException {
+        Path executable = executable();
         Map<String, String> child = ChildProcess.environment(environment);
         child.putIfAbsent("OMP_THREAD_LIMIT", "1");
-        ChildProcess.Outcome outcome = ChildProcess.run(command(executable(), languages, pageSegmentation), child,
-                image, timeout, cancellation, MAX_TEXT_BYTES);
+        List<FutureTask<ChildProcess.Outcome>> runs = new ArrayList<>();
+        for (int psm : passes) {
+            FutureTask<ChildProcess.Outcome> run = new FutureTask<>(() -> ChildProcess.run(
+                    command(executable, languages, psm), child, image, timeout, cancellation, MAX_TEXT_BYTES));
+            runs.add(run);
+            if (runs.size() > 1) {
+                Thread thread = new Thread(run, "tesseract --psm " + psm);
+                thread.setDaemon(true);
+                thread.start();
+            }
+        }
+        runs.get(0).run();
+        List<List<OcrLine>> found = new ArrayList<>();
+        for (FutureTask<ChildProcess.Outcome> run : runs) {
+            found.add(OcrText.parse(text(outcome(run))));
+        }
+        return OcrText.merge(found);
+    }
+
+    private static ChildProcess.Outcome outcome(FutureTask<ChildProcess.Outcome> run) throws IOException {
+        try {
+            return run.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ScreenException("interrupted while Tesseract ran");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+    }
+
+    private static String text(ChildProcess.Outcome outcome) throws ScreenException {
         if (outcome.stopped() != null) {
             throw new ScreenException("Tesseract was stopped: " + outcome.stopped());
         }
@@ -105,10 +137,10 @@ final class Tesseract {
         return new String(outcome.stdout(), StandardCharsets.UTF_8);
     }
 
-    /** @return the command line: the image on stdin, the text on stdout */
+    /** @return the command line: the image on stdin, the words with their boxes on stdout */
     static List<String> command(Path executable, String languages, int pageSegmentation) {
         return List.of(executable.toString(), "stdin", "stdout", "-l", languages, "--psm",
-                Integer.toString(pageSegmentation), "-c", "thresholding_method=2");
+                Integer.toString(pageSegmentation), "-c", "thresholding_method=2", "tsv");
     }
 
     private Path executable() throws ScreenException {

@@ -131,8 +131,20 @@ class ScreenOcrToolTest {
     }
 
     @Test
-    void textIsTidiedAndCut() {
-        assertThat(ScreenOcrTool.tidy("a  \n\n\n\nb\f\n")).isEqualTo("a\n\nb");
+    void boxesSayWhereEachLineIsOnTheScreen() {
+        ScreenOcrTool tool = new ScreenOcrTool(Configs.defaults(), screen.environment(), "Linux");
+
+        ToolResult result = call(tool, "{\"boxes\": true, \"region\": {\"x\": 30, \"y\": 280, \"width\": 400,"
+                + " \"height\": 60}}");
+
+        assertThat(result.error()).as(result.content()).isFalse();
+        String line = result.content().lines().filter(text -> text.contains("with Ada")).findFirst().orElseThrow();
+        // the window is at 40,300; its text starts a few pixels in, in the region's coordinates plus its origin
+        assertThat(line).matches("\\[(4\\d|5\\d),(30\\d|31\\d) \\d+x1\\d\\] .*with Ada at 15:30 in room 4B.*");
+    }
+
+    @Test
+    void longTextIsCut() {
         assertThat(ScreenOcrTool.cut("x".repeat(150), 100)).startsWith("x".repeat(100) + "\n[… 50 more characters cut");
     }
 }

@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Test;
 class TesseractTest {
 
     @Test
-    void theImageGoesInOnStdinWithTheLanguagesTheLayoutAndLocalThresholds() {
+    void theImageGoesInOnStdinAndTheWordsWithTheirBoxesComeOut() {
         assertThat(Tesseract.command(Path.of("/usr/bin/tesseract"), "eng+deu", 11)).containsExactly(
-                "/usr/bin/tesseract", "stdin", "stdout", "-l", "eng+deu", "--psm", "11", "-c", "thresholding_method=2");
+                "/usr/bin/tesseract", "stdin", "stdout", "-l", "eng+deu", "--psm", "11", "-c", "thresholding_method=2",
+                "tsv");
     }
 
     @Test
@@ -39,10 +40,12 @@ class TesseractTest {
 
     @Test
     void settingsOutOfRangeFallBackToTheirDefaults() {
-        ScreenSettings settings = ScreenSettings.of(Configs.screen(Map.of("page_segmentation", 7, "ocr_scale", 9,
+        ScreenSettings settings = ScreenSettings.of(Configs.screen(Map.of("page_segmentation", new int[] {7}, "ocr_scale", 9,
                 "languages", new String[] {"eng, deu", "-l", "eng"}, "backend", "Wayland")));
 
-        assertThat(settings.pageSegmentation()).isEqualTo(3);
+        assertThat(settings.passes()).containsExactly(3, 11);
+        assertThat(ScreenSettings.of(Configs.screen(Map.of("page_segmentation", new int[] {11, 6, 11}))).passes())
+                .containsExactly(11, 6);
         assertThat(settings.scale()).isEqualTo(4);
         assertThat(settings.languages()).containsExactly("eng", "deu");
         assertThat(settings.backend()).isEqualTo("auto");

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -127,16 +128,19 @@ class X11CaptureTest {
     }
 
     @Test
-    void greyForRecognitionHasTheScreensSize() throws Exception {
+    void greyForRecognitionHasTheScreensSizeAndPlace() throws Exception {
         Screens screens = screens(screen.environment());
-        var what = new java.util.concurrent.atomic.AtomicReference<String>();
 
-        GreyImage grey = screens.grey(screens.target(null), null, Cancellation.none(), Duration.ofSeconds(30), what);
+        Scan whole = screens.grey(screens.target(null), null, Cancellation.none(), Duration.ofSeconds(30));
+        Scan part = screens.grey(screens.target(null), new Region(30, 40, 100, 50), Cancellation.none(),
+                Duration.ofSeconds(30));
 
-        assertThat(grey.width()).isEqualTo(WIDTH);
-        assertThat(grey.height()).isEqualTo(HEIGHT);
-        assertThat(grey.dark()).as("a black screen with one window").isTrue();
-        assertThat(what.get()).isEqualTo("the X11 display " + screen.display() + " (800x600)");
+        assertThat(whole.image().width()).isEqualTo(WIDTH);
+        assertThat(whole.image().height()).isEqualTo(HEIGHT);
+        assertThat(whole.image().dark()).as("a black screen with one window").isTrue();
+        assertThat(whole.what()).isEqualTo("the X11 display " + screen.display() + " (800x600)");
+        assertThat(List.of(part.x(), part.y(), part.image().width(), part.image().height()))
+                .containsExactly(30, 40, 100, 50);
     }
 
     @Test

@@ -83,10 +83,15 @@ public final class Main implements Runnable {
         Main main = new Main();
         List<String> globals = new ArrayList<>(List.of(args).subList(0, words.isEmpty() ? args.length
                 : List.of(args).indexOf(words.get(0))));
-        globals.removeAll(List.of("--help", "-h"));
+        boolean help = globals.removeAll(List.of("--help", "-h"));
         try {
             new CommandLine(main).setUnmatchedArgumentsAllowed(true).parseArgs(globals.toArray(new String[0]));
-            return words.isEmpty() ? main.overview() : BundleCommands.run(main, words.get(0), args);
+            if (words.isEmpty()) {
+                // 'openpista' in a pipe or a script gets the usage rather than a screen it cannot use
+                boolean overview = help || main.session == null && System.console() == null;
+                return overview ? main.overview() : BundleCommands.runBare(main, args);
+            }
+            return BundleCommands.run(main, words.get(0), args);
         } catch (CommandLine.ParameterException e) {
             return usage(e);
         } catch (Exception e) {
@@ -137,28 +142,34 @@ public final class Main implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** No command ({@code openpista}, {@code openpista --help}): the usage, with the commands the installed bundles bring. */
+    /** {@code openpista --help}: the usage, with the commands the installed bundles bring. */
     int overview() {
-        if (session != null) {
-            System.err.println("openpista: the terminal UI is not part of this version yet; continue a session with: "
-                    + "openpista run -s " + session + " -e \"...\"");
-            return USAGE;
-        }
         try {
-            return BundleCommands.inFramework(this, false, false, runtime -> {
-                CommandLine full = commandLine();
-                for (Map.Entry<String, Object> command : BundleCommands.all(runtime.context()).entrySet()) {
-                    if (!BUILT_IN.contains(command.getKey())) {
-                        full.addSubcommand(command.getKey(), new CommandLine(command.getValue()));
-                    }
-                }
-                full.usage(System.out);
-                return 0;
-            });
+            return BundleCommands.inFramework(this, false, false, this::overview);
         } catch (Exception e) {
             commandLine().usage(System.out);
             return 0;
         }
+    }
+
+    /**
+     * {@code openpista} without a command and no bundle command for that ({@link
+     * org.openpista.api.command.CliCommand#BARE}): the usage.
+     */
+    int overview(OsgiRuntime runtime) throws Exception {
+        if (session != null) {
+            System.err.println("openpista: no terminal UI is installed; continue a session with: "
+                    + "openpista run -s " + session + " -e \"...\"");
+            return USAGE;
+        }
+        CommandLine full = commandLine();
+        for (Map.Entry<String, Object> command : BundleCommands.all(runtime.context()).entrySet()) {
+            if (!BUILT_IN.contains(command.getKey())) {
+                full.addSubcommand(command.getKey(), new CommandLine(command.getValue()));
+            }
+        }
+        full.usage(System.out);
+        return 0;
     }
 
     /** @return the home folder and configuration file this invocation uses */

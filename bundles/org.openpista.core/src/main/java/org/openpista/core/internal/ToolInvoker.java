@@ -17,4 +17,12 @@ public interface ToolInvoker {
      * middle all become error results the model can read.
      */
     ToolResult invoke(ToolCall call, ToolContext context);
+
+    /**
+     * @return the tool's own approval mode (its {@link org.openpista.api.tool.Tool#APPROVAL} service
+     *     property), empty when it has none or is unknown
+     */
+    default String approvalOf(String toolName) {
+        return "";
+    }
 }

@@ -137,11 +137,16 @@ final class ServerConnection {
                 prompts = listedPrompts;
                 hasResources = init != null && init.capabilities() != null && init.capabilities().resources() != null;
                 failures = 0;
+            }
+            publish(listed);
+            synchronized (this) {
+                if (stopped || attempt != generation) {
+                    return;
+                }
                 String server = init == null || init.serverInfo() == null ? "" : init.serverInfo().name() + " "
                         + init.serverInfo().version();
                 enter("connected", server.strip());
             }
-            publish(listed);
             LOG.info("MCP server {} connected ({}): {} tools", config.name(), config.target(), offered.size());
             if (config.remote()) {
                 next = scheduler.schedule(() -> ping(attempt), PING_EVERY.toMillis(), TimeUnit.MILLISECONDS);
@@ -162,7 +167,7 @@ final class ServerConnection {
     private McpAsyncClient client(McpClientTransport created) {
         return McpClient.async(created).clientInfo(McpSchema.Implementation.builder("openpista", "0.1").title("openpista").build())
                 .requestTimeout(config.toolTimeout()).initializationTimeout(config.startupTimeout())
-                .capabilities(McpSchema.ClientCapabilities.builder().elicitation().build())
+                .capabilities(capabilities())
                 .elicitation(request -> owner.elicit(config, request, calls.current()))
                 .sampling(request -> owner.sample(config, request, calls.current()))
                 .toolsChangeConsumer(changed -> Mono.fromRunnable(() -> publish(changed)))
@@ -171,6 +176,16 @@ final class ServerConnection {
                 .promptsChangeConsumer(changed -> Mono.fromRunnable(() -> prompts = changed.stream()
                         .map(McpSchema.Prompt::name).toList()))
                 .build();
+    }
+
+    /**
+     * Elicitation and sampling. Sampling is announced always, so that a server asking for it gets
+     * openpista's reason for a refusal; the SDK marks the builder method deprecated, the protocol
+     * still has the capability.
+     */
+    @SuppressWarnings("deprecation")
+    private static McpSchema.ClientCapabilities capabilities() {
+        return McpSchema.ClientCapabilities.builder().elicitation().sampling().build();
     }
 
     /** Every page of the server's tools. */
@@ -207,7 +222,7 @@ final class ServerConnection {
     /** Turns the server's tools into openpista tools and hands them to the sink (none under approval = deny). */
     private void publish(List<McpSchema.Tool> listed) {
         synchronized (this) {
-            if (stopped || !state.equals("connected")) {
+            if (stopped || client == null) {
                 return;
             }
             tools = List.copyOf(listed);
@@ -326,7 +341,8 @@ final class ServerConnection {
     static String reason(Throwable e) {
         List<String> parts = new ArrayList<>();
         for (Throwable cause = e; cause != null && parts.size() < 3; cause = cause.getCause()) {
-            String message = cause.getMessage();
+            String message = cause.getMessage() == null ? null
+                    : cause.getMessage().replace("Client failed to initialize by explicit API call: ", "");
             String part = message == null || message.isBlank() ? cause.getClass().getSimpleName() : message.strip();
             if (parts.stream().noneMatch(existing -> existing.contains(part))) {
                 parts.add(part);

@@ -40,6 +40,7 @@ final class StdioTransport implements McpClientTransport {
     private final Consumer<String> exited;
     private final Map<String, String> daemonEnv;
     private volatile Process process;
+    private volatile String startFailure;
     private volatile boolean closing;
 
     /**
@@ -91,7 +92,8 @@ final class StdioTransport implements McpClientTransport {
         try {
             started = builder.start();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start " + server.command() + ": " + e.getMessage(), e);
+            startFailure = "cannot start " + server.command() + ": " + e.getMessage();
+            throw new IllegalStateException(startFailure, e);
         }
         process = started;
         thread("mcp-" + server.name() + "-out", () -> readMessages(started, handler)).start();
@@ -145,7 +147,7 @@ final class StdioTransport implements McpClientTransport {
         return Mono.fromRunnable(() -> {
             Process running = process;
             if (running == null || !running.isAlive()) {
-                throw new IllegalStateException("the server process is not running");
+                throw new IllegalStateException(startFailure != null ? startFailure : "the server process is not running");
             }
             try {
                 String line = json.writeValueAsString(message).replace("\r", "\\r").replace("\n", "\\n");

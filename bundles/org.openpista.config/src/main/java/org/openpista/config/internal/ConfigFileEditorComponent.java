@@ -97,7 +97,11 @@ public final class ConfigFileEditorComponent implements ConfigFileEditor {
         boolean found = false;
         for (String line : lines) {
             if (ANY_HEADER.matcher(line).matches()) {
+                boolean wasRemoving = removing;
                 removing = own.matcher(line).matches();
+                if (wasRemoving && !removing && !kept.isEmpty() && !kept.get(kept.size() - 1).isBlank()) {
+                    kept.add("");
+                }
                 if (removing) {
                     found = true;
                     // the comments and blank line just above the header belong to it

@@ -58,6 +58,9 @@ public interface ConfigFileEditor {
      * @return whether the file had the table
      * @throws IOException when the file cannot be read or written
      * @throws IllegalArgumentException when the section is not a plain dotted name
+     * @throws UnsupportedOperationException from an editor that cannot remove tables (the default)
      */
-    boolean removeSection(String section) throws IOException;
+    default boolean removeSection(String section) throws IOException {
+        throw new UnsupportedOperationException("this editor cannot remove [" + section + "]");
+    }
 }

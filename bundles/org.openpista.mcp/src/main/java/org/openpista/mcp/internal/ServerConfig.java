@@ -39,6 +39,10 @@ record ServerConfig(String name, boolean enabled, String command, List<String> a
     /** What a server name must look like: it becomes part of tool names. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
+    /** The property ids of a server's keys ({@link ServerTable}); other properties (component.name ...) are not servers. */
+    static final java.util.Set<String> KEYS = java.util.Set.of("enabled", "command", "args", "env", "cwd", "url", "headers",
+            "transport", "approval", "tool.timeout.secs", "startup.timeout.secs", "include.tools", "exclude.tools", "sampling");
+
     ServerConfig {
         args = List.copyOf(args);
         env = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(env));
@@ -82,7 +86,7 @@ record ServerConfig(String name, boolean enabled, String command, List<String> a
                 return;
             }
             String name = plain.substring(0, dot);
-            if (NAME.matcher(name).matches()) {
+            if (NAME.matcher(name).matches() && KEYS.contains(plain.substring(dot + 1))) {
                 byName.computeIfAbsent(name, absent -> new LinkedHashMap<>()).put(plain.substring(dot + 1), value);
             }
         });

@@ -169,6 +169,17 @@ class McpIT {
         }
     }
 
+    /** @return every log file of the home: the daemon's and those of the commands run meanwhile */
+    String logs() throws IOException {
+        StringBuilder all = new StringBuilder();
+        try (var files = Files.list(home.resolve("logs"))) {
+            for (Path file : files.sorted().toList()) {
+                all.append(Files.readString(file, StandardCharsets.UTF_8));
+            }
+        }
+        return all.toString();
+    }
+
     String mcpList() {
         try {
             return shell("openpista:mcp").stdout();
@@ -263,8 +274,7 @@ class McpIT {
             }
             return list.contains("changing: connected") && list.contains("restarted 1 times");
         });
-        assertThat(Files.readString(home.resolve("logs/openpista.0.log"))).contains("MCP server changing",
-                "is unavailable: the server process exited");
+        assertThat(logs()).contains("MCP server changing", "is unavailable: the server process exited");
 
         // reload: the HTTP server is dropped without a restart of the daemon
         config(stdio("everything", EVERYTHING, "\"stdio\"", "approval = \"auto\"")

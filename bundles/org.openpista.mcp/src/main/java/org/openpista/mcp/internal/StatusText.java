@@ -36,7 +36,7 @@ final class StatusText {
         out.append("  since:     ").append(server.since()).append(server.restarts() > 0 ? ", restarted "
                 + server.restarts() + " times" : "").append('\n');
         out.append("  tools:     ").append(list(server.offered())).append('\n');
-        if (server.tools().size() != server.offered().size()) {
+        if (server.tools().stream().anyMatch(tool -> !server.offered().contains(ToolFilter.toolName(server.name(), tool)))) {
             out.append("  on server: ").append(list(server.tools())).append('\n');
         }
         out.append("  resources: ").append(list(server.resources())).append('\n');

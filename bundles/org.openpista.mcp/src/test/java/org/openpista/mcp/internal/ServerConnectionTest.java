@@ -202,4 +202,82 @@ class ServerConnectionTest {
         assertThat(sink.names("denied")).isEmpty();
         assertThat(denied.status().tools()).contains("echo");
     }
+
+    @Test
+    void theReferenceServerOverStreamableHttpAndTheOlderHttpSse() throws Exception {
+        try (HttpServer streamable = HttpServer.start("streamableHttp"); HttpServer sse = HttpServer.start("sse")) {
+            ServerConnection overHttp = connect(TestServers.http("web", "http://127.0.0.1:" + streamable.port + "/mcp",
+                    "streamable"));
+            ServerConnection overSse = connect(TestServers.http("old", "http://127.0.0.1:" + sse.port + "/sse", "sse"));
+
+            assertThat(call("mcp.web.echo", "{\"message\":\"over http\"}").content()).isEqualTo("Echo: over http");
+            assertThat(call("mcp.old.get-sum", "{\"a\":1,\"b\":1}").content()).contains("2");
+            assertThat(overHttp.status().target()).isEqualTo("http://127.0.0.1:" + streamable.port + "/mcp");
+            assertThat(overSse.status().tools()).contains("echo");
+        }
+    }
+
+    @Test
+    void anHttpServerThatIsNotThereIsReportedAndRetried() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        ServerConnection connection = new ServerConnection(TestServers.http("gone", "http://127.0.0.1:" + port + "/mcp",
+                "streamable"), new JacksonMcpJsonMapper(mapper), mapper, scheduler, sink, daemonEnv,
+                new OwnerQuestionsBridge(mapper, null));
+        connections.add(connection);
+
+        connection.start();
+
+        Waits.until("the failure", () -> connection.status().state().equals("failed"), connection::status);
+        assertThat(connection.status().detail()).contains("retrying in");
+        assertThat(sink.names("gone")).isEmpty();
+    }
+
+    /** The reference server over HTTP on a free port of the loopback address. */
+    static final class HttpServer implements AutoCloseable {
+        final Process process;
+        final int port;
+
+        private HttpServer(Process process, int port) {
+            this.process = process;
+            this.port = port;
+        }
+
+        static HttpServer start(String transport) throws Exception {
+            int port;
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+                port = free.getLocalPort();
+            }
+            ProcessBuilder builder = new ProcessBuilder("node", TestServers.EVERYTHING.toString(), transport)
+                    .redirectErrorStream(true);
+            builder.environment().put("PORT", Integer.toString(port));
+            Process process = builder.start();
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            String line;
+            while ((line = out.readLine()) != null && !line.toLowerCase(java.util.Locale.ROOT).contains("port " + port)) {
+                // start-up lines
+            }
+            Thread drain = new Thread(() -> {
+                try {
+                    while (out.readLine() != null) {
+                        // keep the pipe empty
+                    }
+                } catch (java.io.IOException e) {
+                    // gone
+                }
+            });
+            drain.setDaemon(true);
+            drain.start();
+            return new HttpServer(process, port);
+        }
+
+        @Override
+        public void close() {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
 }

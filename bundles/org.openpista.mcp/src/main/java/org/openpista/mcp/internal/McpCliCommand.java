@@ -10,9 +10,11 @@ import java.util.concurrent.Callable;
 import org.openpista.api.admin.DaemonClient;
 import org.openpista.api.command.CliCommand;
 import org.openpista.api.config.ConfigFileEditor;
+import org.openpista.api.settings.SettingsSection;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ServiceScope;
@@ -27,7 +29,10 @@ import picocli.CommandLine.ParentCommand;
  * process; {@code add} and {@code remove} edit {@code [mcp.servers.NAME]} and have a running daemon
  * reload.
  */
-@Component(service = CliCommand.class, property = CliCommand.NAME + "=mcp", scope = ServiceScope.PROTOTYPE)
+@SettingsSection(value = "channels.mcp", pid = ServeSettings.PID)
+@SettingsSection(value = "channels.web", pid = WebToken.PID, keys = "token", env = "token=OPENPISTA_WEB_TOKEN")
+@Component(service = CliCommand.class, property = CliCommand.NAME + "=mcp", scope = ServiceScope.PROTOTYPE,
+        configurationPid = {ServeSettings.PID, WebToken.PID}, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Command(name = "mcp", mixinStandardHelpOptions = true,
         description = {"MCP servers: their tools become the agent's tools mcp.<server>.<tool>.",
             "Configured as [mcp.servers.NAME] in config.toml; openpista mcp serve offers openpista's tools to MCP clients."},
@@ -42,6 +47,8 @@ public final class McpCliCommand implements CliCommand, Runnable {
     final BundleContext context;
     final McpServers servers;
     final ConfigFileEditor editor;
+    /** {@code [channels.mcp]} and the web chat's token. */
+    final Map<String, Object> settings;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL)
     DaemonClient daemon;
@@ -50,8 +57,10 @@ public final class McpCliCommand implements CliCommand, Runnable {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Activate
-    public McpCliCommand(BundleContext context, @Reference McpServers servers, @Reference ConfigFileEditor editor) {
+    public McpCliCommand(BundleContext context, @Reference McpServers servers, @Reference ConfigFileEditor editor,
+            Map<String, Object> settings) {
         this.context = context;
+        this.settings = Map.copyOf(settings);
         this.servers = servers;
         this.editor = editor;
     }

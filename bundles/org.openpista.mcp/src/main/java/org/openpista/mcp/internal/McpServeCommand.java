@@ -8,6 +8,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +39,17 @@ final class McpServeCommand implements Callable<Integer> {
     @ParentCommand
     McpCliCommand mcp;
 
-    @Option(names = "--timeout", description = "Seconds one tool call may take (default: 600).")
-    int timeoutSecs = 600;
+    @Option(names = "--http", description = "Serve streamable HTTP at http://BIND:PORT/mcp instead of stdio, for clients with"
+            + " the web chat's token ([channels.web] token) as Authorization: Bearer.")
+    boolean http;
+
+    @Option(names = "--port", description = "With --http: the port (default: [channels.mcp] port, 3211).")
+    Integer port;
+
+    private String setting(String key, String fallback) {
+        Object value = mcp.settings.get(key);
+        return value == null || value.toString().isBlank() ? fallback : value.toString();
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -57,7 +67,11 @@ final class McpServeCommand implements Callable<Integer> {
         ObjectMapper mapper = new ObjectMapper();
         OpenpistaServer server = new OpenpistaServer(mapper, new JacksonMcpJsonMapper(mapper), (request, sink) -> approval == null
                 ? ApprovalOutcome.deny("openpista's approval service is not running") : approval.decide(request, sink),
-                ConfigurationLoader.home(context).resolve("workspace"), Duration.ofSeconds(Math.max(1, timeoutSecs)));
+                ConfigurationLoader.home(context).resolve("workspace"),
+                Duration.ofSeconds(Long.parseLong(setting("tool.timeout.secs", "600"))));
+        if (http) {
+            return serveHttp(server, mapper, tools, references);
+        }
         PrintStream protocol = System.out;
         CountDownLatch closed = new CountDownLatch(1);
         InputStream in = new FilterInputStream(System.in) {
@@ -90,6 +104,40 @@ final class McpServeCommand implements Callable<Integer> {
             references.forEach(reference -> {
                 try {
                     context.ungetService(reference);
+                } catch (IllegalStateException stopping) {
+                    // the framework is going down
+                }
+            });
+        }
+        return McpCliCommand.OK;
+    }
+
+    private int serveHttp(OpenpistaServer server, ObjectMapper mapper, List<Tool> tools, List<ServiceReference<Tool>> references)
+            throws InterruptedException {
+        int listen = port != null ? port : Integer.parseInt(setting("port", "3211"));
+        String bind = setting("bind", "127.0.0.1");
+        HttpServeTransport transport;
+        try {
+            transport = new HttpServeTransport(new JacksonMcpJsonMapper(mapper), new InetSocketAddress(bind, listen),
+                    setting(".token", ""), Duration.ofSeconds(Long.parseLong(setting("tool.timeout.secs", "600"))));
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("openpista: cannot serve MCP over HTTP: " + e.getMessage());
+            return McpCliCommand.FAILED;
+        }
+        var running = server.startStateless(transport, tools);
+        transport.start();
+        System.out.println("MCP server (streamable HTTP) at http://" + bind + ":" + transport.port() + HttpServeTransport.PATH
+                + " — clients send Authorization: Bearer <the web chat's token>; Ctrl-C stops it");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(stopped::countDown, "openpista-mcp-serve-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            stopped.await();
+        } finally {
+            running.close();
+            references.forEach(reference -> {
+                try {
+                    mcp.context.ungetService(reference);
                 } catch (IllegalStateException stopping) {
                     // the framework is going down
                 }

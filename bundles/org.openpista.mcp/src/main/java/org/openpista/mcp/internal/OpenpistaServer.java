@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpStatelessServerFeatures;
+import io.modelcontextprotocol.server.McpStatelessSyncServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import io.modelcontextprotocol.spec.McpStatelessServerTransport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,26 +68,60 @@ final class OpenpistaServer {
 
     /** @return a running server over the transport, offering these tools */
     McpSyncServer start(McpServerTransportProvider transport, List<Tool> tools) {
-        List<McpServerFeatures.SyncToolSpecification> specs = tools.stream()
-                .filter(tool -> !tool.spec().name().startsWith("mcp.")).map(this::specification).toList();
-        return McpServer.sync(transport).jsonMapper(json).serverInfo("openpista", "0.1")
-                .instructions("openpista's tools and skills; each call is approved by openpista's owner.")
+        List<McpServerFeatures.SyncToolSpecification> specs = served(tools).stream()
+                .map(tool -> new McpServerFeatures.SyncToolSpecification(describe(tool), (exchange, request) -> call(tool,
+                        clientName(exchange), new ClientSink(exchange), request))).toList();
+        return McpServer.sync(transport).jsonMapper(json).serverInfo("openpista", "0.1").instructions(INSTRUCTIONS)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build()).tools(specs).build();
     }
 
-    private McpServerFeatures.SyncToolSpecification specification(Tool tool) {
+    /**
+     * @return a running server over a stateless transport (streamable HTTP without sessions), which
+     *     cannot ask the client's user: under {@code ask} its calls are refused with the reason
+     */
+    McpStatelessSyncServer startStateless(McpStatelessServerTransport transport, List<Tool> tools) {
+        List<McpStatelessServerFeatures.SyncToolSpecification> specs = served(tools).stream()
+                .map(tool -> new McpStatelessServerFeatures.SyncToolSpecification(describe(tool), (context, request) -> call(tool,
+                        "http", STATELESS, request))).toList();
+        return McpServer.sync(transport).jsonMapper(json).serverInfo("openpista", "0.1").instructions(INSTRUCTIONS)
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build()).tools(specs).build();
+    }
+
+    private static final String INSTRUCTIONS = "openpista's tools and skills; each call is approved by openpista's owner.";
+
+    /** Over stateless HTTP nobody can be asked. */
+    private static final ReplySink STATELESS = new ReplySink() {
+        @Override
+        public void reply(AgentReply reply) {
+            // a served tool call has no turn to answer
+        }
+
+        @Override
+        public CompletionStage<ApprovalDecision> requestApproval(ApprovalRequest request) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException("over HTTP openpista cannot ask the"
+                    + " client's user; [channels.mcp] approval = \"auto\" runs served tools unasked"));
+        }
+    };
+
+    private static List<Tool> served(List<Tool> tools) {
+        return tools.stream().filter(tool -> !tool.spec().name().startsWith("mcp.")).toList();
+    }
+
+    private static String clientName(McpSyncServerExchange exchange) {
+        return exchange.getClientInfo() == null ? "client" : exchange.getClientInfo().name();
+    }
+
+    private McpSchema.Tool describe(Tool tool) {
         Map<String, Object> schema;
         try {
             schema = mapper.readValue(tool.spec().parametersSchema(), new TypeReference<Map<String, Object>>() { });
         } catch (JsonProcessingException e) {
             schema = Map.of("type", "object");
         }
-        McpSchema.Tool described = McpSchema.Tool.builder(tool.spec().name(), schema).description(tool.spec().description())
-                .build();
-        return new McpServerFeatures.SyncToolSpecification(described, (exchange, request) -> call(tool, exchange, request));
+        return McpSchema.Tool.builder(tool.spec().name(), schema).description(tool.spec().description()).build();
     }
 
-    private McpSchema.CallToolResult call(Tool tool, McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
+    private McpSchema.CallToolResult call(Tool tool, String client, ReplySink sink, McpSchema.CallToolRequest request) {
         String arguments;
         try {
             arguments = mapper.writeValueAsString(request.arguments() == null ? Map.of() : request.arguments());
@@ -92,8 +129,7 @@ final class OpenpistaServer {
             return error("the arguments cannot be read: " + e.getOriginalMessage());
         }
         ToolCall call = new ToolCall("mcp-" + UUID.randomUUID(), tool.spec().name(), arguments);
-        String session = CHANNEL + ":" + (exchange.getClientInfo() == null ? "client" : exchange.getClientInfo().name());
-        ClientSink sink = new ClientSink(exchange);
+        String session = CHANNEL + ":" + client;
         ApprovalOutcome outcome;
         try {
             outcome = approver.decide(new ApprovalRequest(session, CHANNEL, call), sink);

@@ -145,4 +145,48 @@ class OpenpistaServerTest {
         assertThat(ran).isEmpty();
     }
 
+    @Test
+    void overStreamableHttpTheWebChatsTokenIsRequiredAndNobodyCanBeAsked() throws Exception {
+        HttpServeTransport transport = new HttpServeTransport(new JacksonMcpJsonMapper(mapper),
+                new java.net.InetSocketAddress("127.0.0.1", 0), "s3cret-token", Duration.ofSeconds(30));
+        OpenpistaServer asking = new OpenpistaServer(mapper, new JacksonMcpJsonMapper(mapper), (request, sink) -> {
+            try {
+                return sink.requestApproval(request).toCompletableFuture().get().allows() ? ApprovalOutcome.allow()
+                        : ApprovalOutcome.deny("refused");
+            } catch (java.util.concurrent.ExecutionException e) {
+                return ApprovalOutcome.deny("the owner could not be asked for approval: " + e.getCause().getMessage());
+            }
+        }, workspace, Duration.ofSeconds(30));
+        var running = asking.startStateless(transport, List.of(shout, proxied));
+        open.add(running::close);
+        transport.start();
+        String url = "http://127.0.0.1:" + transport.port();
+
+        McpSyncClient client = McpClient.sync(io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport
+                .builder(url).endpoint("/mcp").jsonMapper(new JacksonMcpJsonMapper(mapper))
+                .requestBuilder(java.net.http.HttpRequest.newBuilder().header("Authorization", "Bearer s3cret-token")).build())
+                .requestTimeout(Duration.ofSeconds(30)).build();
+        open.add(client::close);
+        client.initialize();
+
+        assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).containsExactly("text.shout");
+        McpSchema.CallToolResult refused = client.callTool(McpSchema.CallToolRequest.builder("text.shout")
+                .arguments(Map.of("text", "hi")).build());
+        assertThat(refused.isError()).isTrue();
+        assertThat(((McpSchema.TextContent) refused.content().get(0)).text()).contains("over HTTP openpista cannot ask",
+                "[channels.mcp] approval = \"auto\"");
+        assertThat(ran).isEmpty();
+
+        java.net.http.HttpResponse<String> anonymous = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/mcp")).POST(java.net.http.HttpRequest
+                        .BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"))
+                        .header("Content-Type", "application/json").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        java.net.http.HttpResponse<String> crossSite = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/mcp")).POST(java.net.http.HttpRequest
+                        .BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"))
+                        .header("Authorization", "Bearer s3cret-token").header("Origin", "https://evil.example")
+                        .header("Content-Type", "application/json").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(crossSite.statusCode()).isEqualTo(403);
+    }
 }

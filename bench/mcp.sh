@@ -33,7 +33,9 @@ echo "MCP, $(nproc) cores, $(java -version 2>&1 | head -1), node $(node --versio
 echo "== tool call (McpTool.execute of echo), $calls calls"
 ./mvnw -o -B -q test-compile -pl bundles/org.openpista.mcp -am >/dev/null
 ./mvnw -o -B -q dependency:build-classpath -pl bundles/org.openpista.mcp -Dmdep.outputFile="$work/cp.txt" >/dev/null
-(cd bundles/org.openpista.mcp && java -cp "target/test-classes:target/classes:$(cat "$work/cp.txt")" \
+# the API from the reactor, not from ~/.m2 (nothing is installed there)
+(cd bundles/org.openpista.mcp && java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp "target/test-classes:target/classes:$root/bundles/org.openpista.api/target/classes:$(cat "$work/cp.txt")" \
     org.openpista.mcp.internal.McpCallBench "$calls" "$everything")
 
 echo "== daemon start, $runs runs each"

@@ -282,5 +282,19 @@ class McpIT {
         shell("openpista:reload");
         await("the dropped server", () -> !mcpList().contains("web "));
         assertThat(shell("openpista:tools").stdout()).doesNotContain("mcp.web.echo").contains("mcp.everything.echo");
+
+        // mcp add and mcp remove edit config.toml and have the daemon reload
+        Result added = openpista("mcp", "add", "second", "--approval", "auto", "--", "node", CHANGING.toString());
+        assertThat(added.exitCode()).as(added.toString()).isZero();
+        assertThat(added.stdout()).contains("Added MCP server second", "reloaded config.toml");
+        assertThat(Files.readString(home.resolve("config.toml"))).contains("[mcp.servers.second]", "approval = \"auto\"");
+        await("the added server", () -> line(mcpList(), "second", "connected"));
+        Result listed = openpista("mcp", "list");
+        assertThat(listed.stdout()).as(listed.toString()).containsPattern("second\\s+connected");
+        Result removed = openpista("mcp", "remove", "second");
+        assertThat(removed.exitCode()).as(removed.toString()).isZero();
+        assertThat(Files.readString(home.resolve("config.toml"))).doesNotContain("[mcp.servers.second]")
+                .contains("[mcp.servers.changing]");
+        await("the removed server", () -> !mcpList().contains("second "));
     }
 }

@@ -18,7 +18,12 @@ import org.openpista.api.admin.DaemonControl;
 import org.openpista.api.agent.PromptContributor;
 import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.settings.SettingsSection;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -85,10 +90,30 @@ public final class McpClientsComponent implements McpServers, PromptContributor 
         apply(properties);
     }
 
-    /** Started servers in the daemon: at once, in the background. */
+    /**
+     * Servers in the daemon start in the background once the framework has reached its top start
+     * level, so that their processes do not compete with the daemon's own start for the CPU.
+     */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, unbind = "daemonGone")
     void daemon(DaemonControl daemon) {
-        connectAll();
+        FrameworkStartLevel framework = context.getBundle(0).adapt(FrameworkStartLevel.class);
+        int top = 1;
+        for (Bundle bundle : context.getBundles()) {
+            BundleStartLevel level = bundle.adapt(BundleStartLevel.class);
+            top = Math.max(top, level == null ? 1 : level.getStartLevel());
+        }
+        int wanted = top;
+        FrameworkListener whenStarted = new FrameworkListener() {
+            @Override
+            public void frameworkEvent(FrameworkEvent event) {
+                if (framework.getStartLevel() >= wanted) {
+                    context.removeFrameworkListener(this);
+                    connectAll();
+                }
+            }
+        };
+        context.addFrameworkListener(whenStarted);
+        whenStarted.frameworkEvent(new FrameworkEvent(FrameworkEvent.STARTLEVEL_CHANGED, context.getBundle(0), null));
     }
 
     void daemonGone(DaemonControl daemon) {

@@ -120,9 +120,26 @@ final class ServerConnection {
                 }
                 stderr.clear();
             }
-            created = transport(attempt);
+            created = transport(attempt, config.transport().equals("sse"));
             started = client(created);
-            McpSchema.InitializeResult init = started.initialize().block(config.startupTimeout());
+            McpSchema.InitializeResult init;
+            try {
+                init = started.initialize().block(config.startupTimeout());
+            } catch (RuntimeException streamableFailed) {
+                if (!config.remote() || !config.transport().equals("auto")) {
+                    throw streamableFailed;
+                }
+                // auto: a server that does not speak streamable HTTP may speak the older HTTP+SSE
+                close(started, created);
+                created = transport(attempt, true);
+                started = client(created);
+                try {
+                    init = started.initialize().block(config.startupTimeout());
+                } catch (RuntimeException sseFailed) {
+                    throw new IllegalStateException("streamable HTTP: " + reason(streamableFailed) + "; HTTP+SSE: "
+                            + reason(sseFailed), sseFailed);
+                }
+            }
             List<McpSchema.Tool> listed = listTools(started);
             List<String> listedResources = listResources(started, init);
             List<String> listedPrompts = listPrompts(started, init);
@@ -157,11 +174,11 @@ final class ServerConnection {
         }
     }
 
-    private McpClientTransport transport(long attempt) {
+    private McpClientTransport transport(long attempt, boolean sse) {
         if (!config.remote()) {
             return Transports.stdio(config, json, stderr, why -> failed(attempt, why), daemonEnv);
         }
-        return config.transport().equals("sse") ? Transports.sse(config, json) : Transports.streamable(config, json);
+        return sse ? Transports.sse(config, json) : Transports.streamable(config, json);
     }
 
     private McpAsyncClient client(McpClientTransport created) {

@@ -208,7 +208,8 @@ class ServerConnectionTest {
         try (HttpServer streamable = HttpServer.start("streamableHttp"); HttpServer sse = HttpServer.start("sse")) {
             ServerConnection overHttp = connect(TestServers.http("web", "http://127.0.0.1:" + streamable.port + "/mcp",
                     "streamable"));
-            ServerConnection overSse = connect(TestServers.http("old", "http://127.0.0.1:" + sse.port + "/sse", "sse"));
+            // auto: streamable HTTP first; this server speaks only HTTP+SSE
+            ServerConnection overSse = connect(TestServers.http("old", "http://127.0.0.1:" + sse.port + "/sse", "auto"));
 
             assertThat(call("mcp.web.echo", "{\"message\":\"over http\"}").content()).isEqualTo("Echo: over http");
             assertThat(call("mcp.old.get-sum", "{\"a\":1,\"b\":1}").content()).contains("2");

@@ -25,4 +25,13 @@ public interface ToolInvoker {
     default String approvalOf(String toolName) {
         return "";
     }
+
+    /**
+     * @param tool a tool name
+     * @return what the owner should know when asked to approve a call of it ({@code
+     *     tool.approval.note}), empty when nothing
+     */
+    default String approvalNote(String tool) {
+        return "";
+    }
 }

@@ -106,7 +106,7 @@ final class ServerConnection {
                 enter("stopped", "");
             }
         }
-        sink.publish(config.name(), config.approval(), List.of());
+        sink.publish(config, List.of());
         close(old, oldTransport);
     }
 
@@ -258,7 +258,7 @@ final class ServerConnection {
             published.clear();
         }
         offered = published.stream().map(tool -> tool.spec().name()).toList();
-        sink.publish(config.name(), config.approval(), published);
+        sink.publish(config, published);
     }
 
     private void ping(long attempt) {
@@ -306,7 +306,7 @@ final class ServerConnection {
                 connect(retry);
             }, wait.toMillis(), TimeUnit.MILLISECONDS);
         }
-        sink.publish(config.name(), config.approval(), List.of());
+        sink.publish(config, List.of());
         offered = List.of();
         List<String> tail = stderr.lines();
         LOG.warn("MCP server {} ({}) is unavailable: {}; retrying in {} s{}", config.name(), config.target(), why,

@@ -21,7 +21,7 @@ final class ToolRegistrations implements ToolSink {
     /** Service property: the MCP server a tool comes from. */
     static final String SERVER = "mcp.server";
 
-    private record Registered(ToolSpec spec, String approval, ServiceRegistration<Tool> registration) {}
+    private record Registered(ToolSpec spec, String approval, String note, ServiceRegistration<Tool> registration) {}
 
     private final BundleContext context;
     private final Map<String, Map<String, Registered>> byServer = new HashMap<>();
@@ -32,7 +32,10 @@ final class ToolRegistrations implements ToolSink {
     }
 
     @Override
-    public synchronized void publish(String server, String approval, List<Tool> tools) {
+    public synchronized void publish(ServerConfig config, List<Tool> tools) {
+        String server = config.name();
+        String approval = config.approval();
+        String note = ToolSink.note(config);
         if (closed) {
             return;
         }
@@ -41,7 +44,8 @@ final class ToolRegistrations implements ToolSink {
         for (Tool tool : tools) {
             ToolSpec spec = tool.spec();
             Registered existing = old.remove(spec.name());
-            if (existing != null && existing.spec.equals(spec) && existing.approval.equals(approval)) {
+            if (existing != null && existing.spec.equals(spec) && existing.approval.equals(approval)
+                    && existing.note.equals(note)) {
                 kept.put(spec.name(), existing);
                 continue;
             }
@@ -51,8 +55,9 @@ final class ToolRegistrations implements ToolSink {
             Dictionary<String, Object> properties = new Hashtable<>();
             properties.put(Tool.NAME, spec.name());
             properties.put(Tool.APPROVAL, approval);
+            properties.put(Tool.APPROVAL_NOTE, note);
             properties.put(SERVER, server);
-            kept.put(spec.name(), new Registered(spec, approval, context.registerService(Tool.class, tool, properties)));
+            kept.put(spec.name(), new Registered(spec, approval, note, context.registerService(Tool.class, tool, properties)));
         }
         old.values().forEach(registered -> unregister(registered.registration));
         if (kept.isEmpty()) {

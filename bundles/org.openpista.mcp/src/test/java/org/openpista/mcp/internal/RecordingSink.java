@@ -13,9 +13,9 @@ final class RecordingSink implements ToolSink {
     final List<String> history = new CopyOnWriteArrayList<>();
 
     @Override
-    public void publish(String server, String approval, List<Tool> tools) {
-        current.put(server, List.copyOf(tools));
-        history.add(server + ":" + tools.size());
+    public void publish(ServerConfig server, List<Tool> tools) {
+        current.put(server.name(), List.copyOf(tools));
+        history.add(server.name() + ":" + tools.size());
     }
 
     List<String> names(String server) {

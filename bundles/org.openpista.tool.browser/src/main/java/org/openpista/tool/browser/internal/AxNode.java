@@ -39,7 +39,7 @@ record AxNode(String id, List<String> children, String role, String name, String
             }
         }
         return new AxNode(node.path("nodeId").asText(), children, node.path("role").path("value").asText(""),
-                node.path("name").path("value").asText("").strip(), node.path("value").path("value").asText(""),
+                node.path("name").path("value").asText(""), node.path("value").path("value").asText(""),
                 node.path("backendDOMNodeId").asInt(0), node.path("ignored").asBoolean(false), properties);
     }
 

@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
  */
 final class Browser {
 
+    /** How the notes about refused page loads start. */
+    static final String BLOCKED_NAVIGATION = "Blocked a navigation to ";
+
     private static final Logger LOG = LoggerFactory.getLogger(Browser.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -35,11 +38,14 @@ final class Browser {
     private final RequestGuard guard;
     private final Map<String, Tab> tabs = new ConcurrentHashMap<>();
     private final Map<String, String> downloads = new ConcurrentHashMap<>();
+    private final int[] viewport;
     private volatile Path downloadDir;
     private volatile boolean closing;
 
-    private Browser(CdpConnection connection, ChromiumProcess process, UrlPolicy policy, ExecutorService pool) {
+    private Browser(CdpConnection connection, ChromiumProcess process, UrlPolicy policy, ExecutorService pool,
+            int[] viewport) {
         this.connection = connection;
+        this.viewport = viewport == null ? null : viewport.clone();
         this.process = process;
         this.guard = new RequestGuard(policy, pool, this::blocked);
     }
@@ -47,7 +53,9 @@ final class Browser {
     /** Starts Chromium and makes it ready for the tools. */
     static Browser launch(ChromiumLauncher launcher, UrlPolicy policy, ExecutorService pool) {
         ChromiumProcess process = launcher.launch();
-        Browser browser = new Browser(process.connection(), process, policy, pool);
+        LaunchSettings settings = launcher.settings();
+        Browser browser = new Browser(process.connection(), process, policy, pool,
+                settings.headless() ? new int[] {settings.width(), settings.height()} : null);
         try {
             browser.setUp();
         } catch (RuntimeException e) {
@@ -75,7 +83,7 @@ final class Browser {
         } catch (IOException e) {
             throw new BrowserException(BrowserException.Kind.START_FAILED, e.getMessage());
         }
-        Browser browser = new Browser(connection, null, policy, pool);
+        Browser browser = new Browser(connection, null, policy, pool, null);
         browser.setUp();
         return browser;
     }
@@ -178,7 +186,7 @@ final class Browser {
                 .put("flatten", true)).path("sessionId").asText();
         Tab tab = new Tab(targetId, connection.session(sessionId));
         tabs.put(targetId, tab);
-        tab.setUp(true);
+        tab.setUp(viewport);
         if (process == null) {
             guard.guard(tab.page());
         }
@@ -248,7 +256,7 @@ final class Browser {
         if (tab != null && !"Document".equals(resourceType)) {
             tab.note("Blocked a request of the page: " + SnapshotRenderer.clip(url, 120) + " (" + reason + ").");
         } else if (tab != null) {
-            tab.note("Blocked a navigation to " + SnapshotRenderer.clip(url, 120) + " (" + reason + ").");
+            tab.note(BLOCKED_NAVIGATION + SnapshotRenderer.clip(url, 120) + " (" + reason + ").");
         }
     }
 

@@ -81,9 +81,9 @@ final class ChromiumLauncher {
         }
     }
 
-    /** @return whether the profile was handed to a temporary one at the last launch */
-    static boolean inUse(Path profile) {
-        return profileHolder(profile) != null;
+    /** @return how Chromium is started */
+    LaunchSettings settings() {
+        return settings;
     }
 
     /** @return the browser's switches (without pipe, profile and start page) */

@@ -73,7 +73,7 @@ final class Locator {
         List<AxNode> same = matches(tree, node -> SnapshotRenderer.shownRole(node.role()).equals(lookup.role())
                 && SnapshotRenderer.squash(node.name()).equals(SnapshotRenderer.squash(lookup.name()))
                 && SnapshotRenderer.actionable(node));
-        if (same.size() == 1 && !lookup.name().isEmpty()) {
+        if (same.size() == 1 && !lookup.name().isBlank()) {
             Target target = target(tab, same.get(0));
             return new Target(target.backendId(), target.description(), lookup.ref() + " was from an earlier state"
                     + " of the page; used the only " + target.description() + " on the page now.");

@@ -111,10 +111,10 @@ final class Reporter {
     private void waitUntilLoaded(Tab tab, CallBudget call) {
         Instant until = call.until(navigationTimeout);
         while (Instant.now().isBefore(until) && tab.dialog() == null) {
-            String state = tab.page().call("Runtime.evaluate", tab.page().params()
-                    .put("expression", "document.readyState").put("returnByValue", true))
-                    .path("result").path("value").asText();
-            if (state.equals("complete")) {
+            com.fasterxml.jackson.databind.JsonNode answer = tab.awaitUnlessDialog(tab.page().send("Runtime.evaluate",
+                    tab.page().params().put("expression", "document.readyState").put("returnByValue", true)),
+                    "Runtime.evaluate", call);
+            if (answer == null || answer.path("result").path("value").asText().equals("complete")) {
                 return;
             }
             call.pause(50);

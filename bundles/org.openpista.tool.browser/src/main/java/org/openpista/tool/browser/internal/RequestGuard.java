@@ -37,6 +37,8 @@ final class RequestGuard {
         }
     });
 
+    private final Map<String, String> documents = new java.util.concurrent.ConcurrentHashMap<>();
+
     RequestGuard(UrlPolicy policy, ExecutorService pool, Listener listener) {
         this.policy = policy;
         this.pool = pool;
@@ -57,6 +59,11 @@ final class RequestGuard {
         session.call("Fetch.enable", params);
     }
 
+    /** @return the last refused page load of a frame, as a reason naming the URL, or {@code null} */
+    String lastDocumentBlock(String frameId) {
+        return documents.get(frameId);
+    }
+
     /** @return why a URL was refused lately, or {@code null} */
     String reasonFor(String url) {
         return recent.get(url);
@@ -71,6 +78,10 @@ final class RequestGuard {
             return;
         }
         recent.put(url, reason);
+        if ("Document".equals(event.path("resourceType").asText())) {
+            documents.put(event.path("frameId").asText(), "the page led to " + SnapshotRenderer.clip(url, 120) + ": "
+                    + reason);
+        }
         session.send("Fetch.failRequest", params.put("errorReason", "BlockedByClient"));
         listener.blocked(event.path("frameId").asText(), event.path("resourceType").asText(), url, reason);
     }

@@ -107,12 +107,12 @@ final class SnapshotRenderer {
             }
             return;
         }
-        if (node.ignored()) {
+        if (node.ignored() || role.equals("RootWebArea")) {
             collectChildren(tree, node, out);
             return;
         }
         boolean actionable = actionable(node);
-        if (!actionable && node.name().isEmpty() && wrapper(role)) {
+        if (!actionable && node.name().isBlank() && wrapper(role)) {
             boolean block = !INLINE.contains(role);
             if (block) {
                 endText(out);
@@ -166,10 +166,13 @@ final class SnapshotRenderer {
 
     private void write(List<Item> items, int depth, boolean insideNew, List<Line> lines) {
         int options = 0;
-        for (Item item : items) {
+        for (int i = 0; i < items.size(); i++) {
+            Item item = items.get(i);
             if (item instanceof Text text) {
                 String shownText = clip(squash(text.text.toString()), MAX_TEXT);
-                if (shownText.isEmpty()) {
+                // a label's text next to its control: the control's name says it already
+                if (shownText.isEmpty() || names(items, i - 1, shownText) || names(items, i + 1, shownText)) {
+                    shown.addAll(text.ids);
                     continue;
                 }
                 shown.addAll(text.ids);
@@ -178,7 +181,7 @@ final class SnapshotRenderer {
                 if (element.role.equals("option") && ++options > MAX_OPTIONS) {
                     if (options == MAX_OPTIONS + 1) {
                         lines.add(new Line(depth, "- text: … "
-                                + items.stream().filter(i -> i instanceof Element e && e.role.equals("option")).count()
+                                + items.stream().filter(other -> other instanceof Element e && e.role.equals("option")).count()
                                 + " options in all"));
                     }
                     continue;
@@ -186,6 +189,11 @@ final class SnapshotRenderer {
                 element(element, depth, insideNew, lines);
             }
         }
+    }
+
+    private static boolean names(List<Item> items, int index, String text) {
+        return index >= 0 && index < items.size() && items.get(index) instanceof Element element
+                && element.ref != null && squash(element.node.name()).equals(text);
     }
 
     private void element(Element element, int depth, boolean insideNew, List<Line> lines) {

@@ -63,15 +63,22 @@ final class Tab {
         this.page = page;
     }
 
-    /** Enables the events the tab follows; called once, before the tab is used. */
-    void setUp(boolean fileChooser) {
+    /**
+     * Enables the events the tab follows; called once, before the tab is used.
+     *
+     * @param viewport the viewport size to emulate (width, height), {@code null} to keep the window's
+     */
+    void setUp(int[] viewport) {
         listen();
         page.call("Page.enable");
         page.call("Page.setLifecycleEventsEnabled", page.params().put("enabled", true));
         page.call("Network.enable", page.params().put("maxTotalBufferSize", 0).put("maxResourceBufferSize", 0));
         page.call("Inspector.enable");
-        if (fileChooser) {
-            page.call("Page.setInterceptFileChooserDialog", page.params().put("enabled", true));
+        page.call("Page.setInterceptFileChooserDialog", page.params().put("enabled", true));
+        if (viewport != null) {
+            // a headless window's viewport is smaller than the window by an invisible frame; this makes it exact
+            page.call("Emulation.setDeviceMetricsOverride", page.params().put("width", viewport[0])
+                    .put("height", viewport[1]).put("deviceScaleFactor", 1).put("mobile", false));
         }
     }
 
@@ -170,6 +177,11 @@ final class Tab {
         }
     }
 
+    /** Forgets the notes that start with the text (the result says it in another way). */
+    void dropNotes(String prefix) {
+        notes.removeIf(note -> note.startsWith(prefix));
+    }
+
     /** A page of this tab opened another tab; the service adopts it. */
     void popupOpened(String popupTargetId) {
         popups.add(popupTargetId);
@@ -239,6 +251,10 @@ final class Tab {
         String error = result.path("errorText").asText("");
         if (!error.isEmpty()) {
             String reason = guard == null ? null : guard.reasonFor(url.toString());
+            if (reason == null && guard != null && error.contains("BLOCKED_BY_CLIENT")) {
+                reason = guard.lastDocumentBlock(targetId);
+            }
+            dropNotes(Browser.BLOCKED_NAVIGATION);
             throw reason != null
                     ? new BrowserException(BrowserException.Kind.BLOCKED_URL, reason)
                     : new BrowserException(BrowserException.Kind.NAVIGATION_FAILED, url + ": " + error);

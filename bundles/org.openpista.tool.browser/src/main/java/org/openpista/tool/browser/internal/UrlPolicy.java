@@ -157,9 +157,6 @@ final class UrlPolicy {
             named |= rule.names(host, port);
             listed |= rule.any() || rule.names(host, port) || coversAny(rule, addresses, port);
         }
-        if (!listed) {
-            return target + " is not in " + ALLOWED;
-        }
         for (InetAddress address : addresses) {
             AddressKind kind = AddressKind.of(address);
             if (kind == AddressKind.PUBLIC || named || explicitlyAllowed(address, port)) {
@@ -168,6 +165,9 @@ final class UrlPolicy {
             String shown = address.getHostAddress();
             return target + (shown.equals(host) ? " is " : " resolves to " + shown + ", ") + kind.description()
                     + "; refused unless " + ALLOWED + " names it (protection against requests into your network)";
+        }
+        if (!listed) {
+            return target + " is not in " + ALLOWED;
         }
         return null;
     }

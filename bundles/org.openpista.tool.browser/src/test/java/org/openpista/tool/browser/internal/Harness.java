@@ -14,6 +14,9 @@ import org.openpista.api.tool.ToolResult;
 /** The browser service and all its tools, as DS would make them, on a home folder of the test's. */
 final class Harness implements AutoCloseable {
 
+    static final int WIDTH = 1024;
+    static final int HEIGHT = 640;
+
     final Path home;
     final BrowserService service;
     private final Map<String, BrowserTool> tools;
@@ -23,10 +26,14 @@ final class Harness implements AutoCloseable {
     }
 
     Harness(Path home, int idleSecs, String[] allowedHosts, String[] blockedHosts, int snapshotChars) {
+        this(home, "", idleSecs, allowedHosts, blockedHosts, snapshotChars);
+    }
+
+    Harness(Path home, String executable, int idleSecs, String[] allowedHosts, String[] blockedHosts, int snapshotChars) {
         this.home = home;
-        LaunchSettings launch = new LaunchSettings("", true, home.resolve("browser/profile"), home.resolve("browser"),
-                1024, 640, List.of());
-        BrowserSettings settings = new BrowserSettings(home, "", Duration.ofSeconds(idleSecs), Duration.ofSeconds(10),
+        LaunchSettings launch = new LaunchSettings(executable, true, home.resolve("browser/profile"),
+                home.resolve("browser"), WIDTH, HEIGHT, List.of());
+        BrowserSettings settings = new BrowserSettings(home, "", Duration.ofSeconds(idleSecs), Duration.ofSeconds(5),
                 snapshotChars, allowedHosts, blockedHosts, launch, System.getenv());
         service = new BrowserService(null, settings);
         List<Function<BrowserService, BrowserTool>> all = List.of(NavigateTool::new, SnapshotTool::new, ClickTool::new,

@@ -113,18 +113,18 @@ final class TestSite implements AutoCloseable {
         return List.copyOf(reports);
     }
 
-    /** Waits (at most 10 s) until a report containing the text arrives, and returns it. */
-    String awaitReport(String containing) throws InterruptedException {
+    /** Waits (at most 10 s) until a report containing all the texts arrives, and returns it. */
+    String awaitReport(String... containing) throws InterruptedException {
         Instant until = Instant.now().plus(Duration.ofSeconds(10));
         while (Instant.now().isBefore(until)) {
             for (String report : reports) {
-                if (report.contains(containing)) {
+                if (java.util.Arrays.stream(containing).allMatch(report::contains)) {
                     return report;
                 }
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("no report containing " + containing + " within 10 s; got " + reports);
+        throw new AssertionError("no report containing " + List.of(containing) + " within 10 s; got " + reports);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -142,7 +142,7 @@ final class TestSite implements AutoCloseable {
                 return;
             }
             if (path.equals("/slow")) {
-                sleep(Duration.ofSeconds(30));
+                sleep(Duration.ofSeconds(15));
             }
             if (path.equals("/download")) {
                 byte[] body = "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8);

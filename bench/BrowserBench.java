@@ -110,7 +110,12 @@ public class BrowserBench {
     static ToolResult call(Tool tool, String json) {
         ToolContext context = new ToolContext("bench", "cli", Path.of(System.getProperty("java.io.tmpdir")),
                 Instant.now().plusSeconds(120), Cancellation.none());
-        ToolResult result = tool.execute(new ToolCall("c", tool.spec().name(), json), context);
+        ToolResult result;
+        try {
+            result = tool.execute(new ToolCall("c", tool.spec().name(), json), context);
+        } catch (Exception e) {
+            throw new IllegalStateException(tool.spec().name() + " failed", e);
+        }
         if (result.error()) {
             throw new IllegalStateException(tool.spec().name() + ": " + result.content());
         }

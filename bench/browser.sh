@@ -18,9 +18,11 @@ command -v chromium >/dev/null || { echo "Chromium is missing: apt-get install c
 ./mvnw -B -q package -pl bundles/org.openpista.testkit -Dmaven.test.skip=true
 dist="$root/runtime/target/openpista"
 work=$(mktemp -d)
+fake_pid=""
 trap 'kill "$fake_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 classpath=$(printf '%s:' "$dist"/lib/*.jar "$dist"/bundles/boot/jackson-*.jar "$dist"/bundles/desktop/*.jar)
+# the annotations the bundle's classes carry are not needed at run time; javac only warns about them
 java -cp "$classpath" "$root/bench/BrowserBench.java" "$rounds" "$work/tools-home"
 
 # --- run -e with and without the desktop feature

@@ -77,6 +77,10 @@ class BrowserIT {
             }
         });
         site.start();
+        writeConfig("[\"127.0.0.1:" + site.getAddress().getPort() + "\"]", "");
+    }
+
+    void writeConfig(String allowedHosts, String more) throws IOException {
         Files.writeString(home.resolve("config.toml"), """
                 [agent]
                 provider = "openai"
@@ -86,8 +90,9 @@ class BrowserIT {
                 approval = "auto"
 
                 [tools.browser]
-                allowed_hosts = ["127.0.0.1:%d"]
-                """.formatted(fake.baseUrl(), site.getAddress().getPort()));
+                allowed_hosts = %s
+                %s
+                """.formatted(fake.baseUrl(), allowedHosts, more));
     }
 
     @AfterEach
@@ -179,6 +184,31 @@ class BrowserIT {
             openpista.destroyForcibly();
             openpista.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void theDaemonKeepsTheBrowserAwayFromItsOwnPortsAndClosesItWhenStopping() throws Exception {
+        int port = WebDaemon.freePort();
+        writeConfig("[\"127.0.0.1\"]", """
+
+                [channels.web]
+                port = %d
+                token = "browser-it-token-0123456789"
+                """.formatted(port));
+        fake.enqueue(FakeReply.toolCall("browser.navigate", "{\"url\": \"http://127.0.0.1:" + port + "/\"}"),
+                FakeReply.toolCall("browser.navigate", "{\"url\": \"" + page() + "\"}"), FakeReply.text("done"));
+        Path profile = home.resolve("browser/profile");
+        try (WebDaemon daemon = WebDaemon.start(home, port, Map.of())) {
+            Result turn = DistributionProcess.run(home, Map.of(), "shell", "-c", "openpista:send browse \"go\"");
+
+            assertThat(turn.stdout()).as(turn.toString()).isEqualTo("done\n");
+            assertThat(toolMessage(1)).isEqualTo("blocked_url: 127.0.0.1:" + port + " is openpista's own port on this"
+                    + " machine; the browser may not use it");
+            assertThat(toolMessage(2)).contains("- Page Title: Shop");
+            assertThat(processesOf(profile)).as("the browser stays for the next turn").isNotEmpty();
+            assertThat(daemon.stop()).isZero();
+        }
+        assertThat(processesOf(profile)).as("a stopped daemon closed its browser").isEmpty();
     }
 
     /** @return the content of the n-th tool message the fake LLM was sent (n from 1) */

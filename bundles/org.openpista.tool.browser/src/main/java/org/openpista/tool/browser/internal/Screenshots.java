@@ -45,6 +45,8 @@ final class Screenshots {
     /** Captures the tab; with {@code labels}, the refs of the latest snapshot are drawn on their elements. */
     static Shot capture(Tab tab, boolean fullPage, boolean labels) {
         CdpSession page = tab.page();
+        // a tab in the background may not paint
+        page.call("Page.bringToFront");
         JsonNode metrics = page.call("Page.getLayoutMetrics");
         JsonNode viewport = metrics.path("cssVisualViewport");
         int drawn = labels ? draw(tab, viewport) : 0;

@@ -237,16 +237,24 @@ final class Tab {
             answerDialog(false, null);
         }
         Instant until = budget.until(timeout);
+        CompletableFuture<JsonNode> answer = page.send("Page.navigate", page.params().put("url", url.toString()));
         JsonNode result;
-        try {
-            result = page.call("Page.navigate", page.params().put("url", url.toString()),
-                    Duration.between(Instant.now(), until).plusSeconds(1));
-        } catch (CdpException e) {
-            if (e.kind() == CdpException.Kind.TIMEOUT) {
-                throw new BrowserException(BrowserException.Kind.NAVIGATION_TIMEOUT, url + " did not answer within "
-                        + timeout.toSeconds() + " s");
+        while (true) {
+            try {
+                result = awaitUnlessDialog(answer, "Page.navigate", budget, until);
+            } catch (CdpException e) {
+                if (e.kind() == CdpException.Kind.TIMEOUT) {
+                    throw new BrowserException(BrowserException.Kind.NAVIGATION_TIMEOUT, url + " did not answer within "
+                            + timeout.toSeconds() + " s");
+                }
+                throw e;
             }
-            throw e;
+            Dialog open = dialog;
+            if (result != null || open == null) {
+                break;
+            }
+            // the page asks before it is left ("leave site?"): the call said where to go
+            answerDialog(open.type().equals("beforeunload"), null);
         }
         String error = result.path("errorText").asText("");
         if (!error.isEmpty()) {
@@ -260,8 +268,8 @@ final class Tab {
                     : new BrowserException(BrowserException.Kind.NAVIGATION_FAILED, url + ": " + error);
         }
         String loader = result.path("loaderId").asText("");
-        if (loader.isEmpty()) {
-            return; // a jump within the document
+        if (loader.isEmpty() || result.path("isDownload").asBoolean(false)) {
+            return; // a jump within the document, or a file the browser downloads (the result will say)
         }
         waitForLoad(loader, until, budget, timeout, url.toString());
         settle(budget, false, timeout);
@@ -332,7 +340,11 @@ final class Tab {
      * @return the answer, or {@code null} when a dialog opened first
      */
     JsonNode awaitUnlessDialog(CompletableFuture<JsonNode> answer, String method, CallBudget budget) {
-        Instant until = budget.until(CdpSession.DEFAULT_TIMEOUT);
+        return awaitUnlessDialog(answer, method, budget, budget.until(CdpSession.DEFAULT_TIMEOUT));
+    }
+
+    /** {@link #awaitUnlessDialog(CompletableFuture, String, CallBudget)} until a given moment. */
+    JsonNode awaitUnlessDialog(CompletableFuture<JsonNode> answer, String method, CallBudget budget, Instant until) {
         while (!answer.isDone()) {
             if (dialog != null) {
                 return null;

@@ -158,6 +158,8 @@ class BrowserToolsTest {
         ok("dialog", "browser.click", "{\"text\": \"Ask\"}");
         ok("dialog", "browser.type", "{\"text\": \"Ada\"}");
         assertThat(site.awaitReport("\"prompt\"")).contains("\"name\":\"Ada\"");
+        assertThat(open("dialog", "/next").content()).as("\"leave site?\" is answered by the navigation")
+                .contains("- Page Title: Next");
     }
 
     @Test

@@ -58,6 +58,7 @@ final class TestSite implements AutoCloseable {
 
     static final String DIALOG = """
             <!doctype html><title>Dialogs</title>
+            <script>window.onbeforeunload = event => { event.preventDefault(); event.returnValue = ''; };</script>
             <button onclick="const ok = confirm('Delete everything?'); fetch('/report', {method: 'POST',
               body: JSON.stringify({what: 'confirm', ok: ok})})">Delete</button>
             <button onclick="const name = prompt('Your name?', 'x'); fetch('/report', {method: 'POST',

@@ -206,7 +206,7 @@ class BrowserIT {
                     + " machine; the browser may not use it");
             assertThat(toolMessage(2)).contains("- Page Title: Shop");
             assertThat(processesOf(profile)).as("the browser stays for the next turn").isNotEmpty();
-            assertThat(daemon.stop()).isZero();
+            assertThat(daemon.stop()).as("SIGTERM ends the JVM with 128 + 15 after the graceful shutdown").isIn(0, 143);
         }
         assertThat(processesOf(profile)).as("a stopped daemon closed its browser").isEmpty();
     }

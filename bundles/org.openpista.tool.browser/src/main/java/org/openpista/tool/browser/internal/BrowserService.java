@@ -10,10 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openpista.api.settings.SettingsSection;
@@ -117,17 +118,20 @@ public final class BrowserService {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(BrowserService.class);
+    private static final int GUARD_THREADS = 8;
     private static final String HTTP_RUNTIME = "org.osgi.service.http.runtime.HttpServiceRuntime";
     private static final String HTTP_ENDPOINT = "osgi.http.endpoint";
 
     private final BrowserSettings settings;
     private final UrlPolicy policy;
     private final BundleContext context;
-    private final ExecutorService pool = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "openpista-browser-guard");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** Checks requests (which may ask DNS) and reaps crashed browsers; a few threads, idle ones end. */
+    private final ThreadPoolExecutor pool = new ThreadPoolExecutor(GUARD_THREADS, GUARD_THREADS, 30, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), runnable -> {
+                Thread thread = new Thread(runnable, "openpista-browser-guard");
+                thread.setDaemon(true);
+                return thread;
+            });
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "openpista-browser-idle");
         thread.setDaemon(true);
@@ -150,6 +154,7 @@ public final class BrowserService {
     BrowserService(BundleContext context, BrowserSettings settings) {
         this.context = context;
         this.settings = settings;
+        pool.allowCoreThreadTimeOut(true);
         List<String> problems = new ArrayList<>();
         this.policy = new UrlPolicy(UrlPolicy.rules(settings.allowedHosts(), "allowed_hosts", problems),
                 UrlPolicy.rules(settings.blockedHosts(), "blocked_hosts", problems), this::ownPorts,

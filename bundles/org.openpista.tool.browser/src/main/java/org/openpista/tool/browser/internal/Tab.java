@@ -33,7 +33,7 @@ final class Tab {
     /** Where the page is: its address, title and the HTTP status of its document. */
     record Location(String url, String title, int status) {}
 
-    private static final Duration QUIET = Duration.ofMillis(150);
+    private static final Duration QUIET = Duration.ofMillis(100);
     /** Requests running longer than this (long polls, event streams) do not count against "quiet". */
     private static final Duration LONG_REQUEST = Duration.ofSeconds(1);
     /** How long to wait after an action for the page to calm down when nothing loads. */

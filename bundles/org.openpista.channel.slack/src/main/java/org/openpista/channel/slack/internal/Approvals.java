@@ -128,8 +128,9 @@ final class Approvals {
                 outcome = "❌ _Denied by <@" + presser + ">._";
             }
         }
-        question.answer().complete(decision);
+        // the question shows the outcome before the turn goes on with it
         settle(question, outcome);
+        question.answer().complete(decision);
     }
 
     /** Cancels every open question (the channel stops). */

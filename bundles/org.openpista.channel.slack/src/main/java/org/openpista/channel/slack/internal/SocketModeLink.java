@@ -8,6 +8,8 @@ import com.slack.api.socket_mode.queue.impl.ConcurrentLinkedMessageQueue;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +27,14 @@ final class SocketModeLink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SocketModeLink.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MONITOR_MILLIS = 5_000;
+    private static final long STOP_WAIT_SECONDS = 15;
 
     private final SocketModeClient client;
     private final SlackEvents events;
+    // held while an envelope is handed over: closing waits for it, since interrupting the hand-over could
+    // leave its event handed to the agent but not in the ledger (an interrupted file write), and so repeated
+    private final ReentrantLock handing = new ReentrantLock();
+    private volatile boolean closing;
     private volatile Instant helloAt;
     private volatile int hellos;
 
@@ -78,6 +85,17 @@ final class SocketModeLink implements AutoCloseable {
     }
 
     private void onMessage(String message) {
+        handing.lock();
+        try {
+            if (!closing) {
+                handle(message);
+            }
+        } finally {
+            handing.unlock();
+        }
+    }
+
+    private void handle(String message) {
         JsonNode envelope;
         try {
             envelope = JSON.readTree(message);
@@ -113,12 +131,27 @@ final class SocketModeLink implements AutoCloseable {
         }
     }
 
+    /** Waits (a while) for the envelope being handed over, then closes the connection; what is not acknowledged comes again. */
     @Override
     public void close() {
+        closing = true;
+        boolean locked = false;
+        try {
+            locked = handing.tryLock(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+            if (!locked) {
+                LOG.warn("A Slack envelope was still being handed over after {} s", STOP_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             client.close();
         } catch (IOException | RuntimeException e) {
             LOG.debug("Closing the Socket Mode client failed", e);
+        } finally {
+            if (locked) {
+                handing.unlock();
+            }
         }
     }
 }

@@ -157,9 +157,6 @@ class SlackChannelTest {
         Message settled = slack.messages(GENERAL).stream().filter(m -> m.ts().equals(question.ts())).findFirst().orElseThrow();
         assertThat(settled.text()).contains("Denied by <@" + FRIEND + ">");
         assertThat(settled.blocks().toString()).doesNotContain(Approvals.ALLOW);
-
-        slack.userPresses(OWNER, GENERAL, question.ts(), Approvals.ALLOW); // a stale button (the old copy) changes nothing
-        await("the notice", () -> slack.botMessages(GENERAL).stream().anyMatch(m -> m.text().contains("no longer open")));
     }
 
     @Test
@@ -228,7 +225,8 @@ class SlackChannelTest {
         connected(OWNER);
         await("the answer after the restart", () -> slack.botMessages("D" + OWNER).size() >= 3);
         await("all acknowledged", () -> slack.unacknowledged() == 0);
-        assertThat(gateway.texts()).containsExactly("before", "handed over, acknowledgement lost", "while away");
+        assertThat(gateway.texts()).as("deliveries %s", slack.deliveries())
+                .containsExactly("before", "handed over, acknowledgement lost", "while away");
     }
 
     @Test

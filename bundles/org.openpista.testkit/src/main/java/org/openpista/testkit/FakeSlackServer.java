@@ -330,7 +330,10 @@ public final class FakeSlackServer implements AutoCloseable {
         deliveries.refresh();
     }
 
-    /** The next acknowledgement is lost with its connection: the app gets the envelope again on its next one. */
+    /**
+     * The next acknowledgement is lost: in Socket Mode with its connection (the app gets the envelope
+     * again on its next one), over HTTP as an answer that came too late (the event is posted again).
+     */
     public void loseNextAck() {
         deliveries.loseNextAck();
     }

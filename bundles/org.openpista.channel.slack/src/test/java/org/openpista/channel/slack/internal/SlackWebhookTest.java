@@ -1,0 +1,145 @@
+package org.openpista.channel.slack.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.openpista.channel.slack.internal.SlackChannelTest.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openpista.api.approval.ApprovalDecision;
+import org.openpista.api.approval.ApprovalRequest;
+import org.openpista.api.channel.AgentReply;
+import org.openpista.api.chat.ToolCall;
+import org.openpista.testkit.FakeSlackServer;
+import org.openpista.testkit.FakeSlackServer.Message;
+
+/** The Events API mode: the endpoint's servlet in a Jetty of its own, signed requests from the fake Slack. */
+class SlackWebhookTest {
+
+    private static final String OWNER = "U0OWNER";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path home;
+
+    final FakeSlackServer slack = new FakeSlackServer(SlackConfigs.BOT_TOKEN, SlackConfigs.APP_TOKEN,
+            SlackConfigs.SIGNING_SECRET);
+    final ScriptedGateway gateway = new ScriptedGateway();
+    final List<SlackChannel> channels = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() {
+        channels.forEach(SlackChannel::stop);
+        gateway.close();
+        slack.close();
+    }
+
+    URI start(JettyWebhookServer server) {
+        SlackChannel channel = new SlackChannel(gateway, SlackConfigs.config("http", slack.apiUrl(), new String[] {OWNER},
+                new String[0]), new SlackChannel.Environment(home.resolve("slack"), true, Duration.ofMillis(50), server));
+        channels.add(channel);
+        await("the endpoint is open: " + channel.status(), () -> channel.status().startsWith("events API"));
+        assertThat(channel.readyLines()).singleElement().asString().contains(SlackWebhook.PATH);
+        return server.endpoint();
+    }
+
+    @Test
+    void onlyRequestsSignedWithTheSecretWithinFiveMinutesGetThrough() {
+        URI endpoint = start(new JettyWebhookServer(0));
+        String challenge = FakeSlackServer.urlVerification("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
+        Instant now = Instant.now();
+
+        assertThat(slack.postSigned(endpoint, "application/json", challenge, now, null).statusCode()).isEqualTo(401);
+        assertThat(slack.postSigned(endpoint, "application/json", challenge, now, "not-the-secret").statusCode())
+                .isEqualTo(401);
+        assertThat(slack.postSigned(endpoint, "application/json", challenge, now.minusSeconds(301), slack.signingSecret())
+                .statusCode()).as("replayed").isEqualTo(401);
+        assertThat(slack.postSigned(endpoint, "application/json", challenge, now.plusSeconds(301), slack.signingSecret())
+                .statusCode()).as("from the future").isEqualTo(401);
+        HttpResponse<String> verified = slack.postSigned(endpoint, "application/json", challenge, now.minusSeconds(290),
+                slack.signingSecret());
+        assertThat(verified.statusCode()).isEqualTo(200);
+        assertThat(verified.body()).isEqualTo("{\"challenge\":\"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P\"}");
+        assertThat(slack.postSigned(endpoint, "application/json", "not json", now, slack.signingSecret()).statusCode())
+                .isEqualTo(400);
+        assertThat(gateway.received).isEmpty();
+    }
+
+    @Test
+    void aBodyOverTheCapIsRefusedBeforeItIsRead() throws IOException {
+        URI endpoint = start(new JettyWebhookServer(0));
+        try (Socket socket = new Socket(endpoint.getHost(), endpoint.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + SlackWebhook.PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + (SlackWebhook.MAX_BODY + 1) + "\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String status = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
+            assertThat(status).isEqualTo("HTTP/1.1 413");
+        }
+    }
+
+    @Test
+    void eventsArePostedSignedAnsweredOnceAndButtonsWorkThroughTheSameEndpoint() {
+        gateway.answer((message, sink) -> {
+            if (message.text().equals("run it")) {
+                ApprovalDecision decision = sink.requestApproval(new ApprovalRequest("s", "slack",
+                        new ToolCall("call-1", "system.run", "{\"command\":\"ls\"}"))).toCompletableFuture().join();
+                return AgentReply.answer("s", "decided: " + decision.wireName());
+            }
+            return AgentReply.answer("s", "echo: " + message.text());
+        });
+        JettyWebhookServer server = new JettyWebhookServer(0);
+        slack.postEventsTo(start(server));
+
+        String ts = slack.userSendsDm(OWNER, "hello over HTTP");
+        Message answer = slack.awaitBotMessages("D" + OWNER, 1, WAIT).get(0);
+        assertThat(answer.text()).isEqualTo("echo: hello over HTTP");
+        assertThat(answer.threadTs()).isEqualTo(ts);
+
+        slack.userSendsDm(OWNER, "run it");
+        Message question = slack.awaitBotMessages("D" + OWNER, 2, WAIT).get(1);
+        slack.userPresses(OWNER, "D" + OWNER, question.ts(), Approvals.ALLOW_THREAD);
+        await("the decision", () -> slack.botMessages("D" + OWNER).stream()
+                .anyMatch(m -> m.text().equals("decided: allow_for_session")));
+        await("all delivered", () -> slack.unacknowledged() == 0);
+        assertThat(slack.deliveries()).allMatch(delivery -> delivery.transport().equals("http"));
+        assertThat(gateway.texts()).containsExactly("hello over HTTP", "run it");
+    }
+
+    @Test
+    void eventsThatCameWhileTheEndpointWasDownAreAnsweredAfterARestartAndRetriesNotTwice() {
+        URI endpoint = start(new JettyWebhookServer(0));
+        slack.postEventsTo(endpoint);
+        slack.userSendsDm(OWNER, "first");
+        slack.awaitBotMessages("D" + OWNER, 1, WAIT);
+        slack.loseNextAck(); // handed over, but the answer reaches Slack too late: it posts the event again
+        slack.userSendsDm(OWNER, "answered late");
+        slack.awaitBotMessages("D" + OWNER, 2, WAIT);
+        await("the retry", () -> slack.deliveries().stream().anyMatch(delivery -> delivery.retryAttempt() > 0
+                && delivery.status() == 200));
+        channels.forEach(SlackChannel::stop);
+        channels.clear();
+
+        slack.userSendsDm(OWNER, "while down");
+        await("a failed delivery", () -> slack.deliveries().stream().anyMatch(delivery -> delivery.status() == 0));
+        start(new JettyWebhookServer(endpoint.getPort()));
+        await("the answer after the restart", () -> slack.botMessages("D" + OWNER).size() >= 3);
+        await("all delivered", () -> slack.unacknowledged() == 0);
+        assertThat(gateway.texts()).containsExactly("first", "answered late", "while down");
+        assertThat(slack.botMessages("D" + OWNER)).extracting(Message::text).containsExactly("echo: first",
+                "echo: answered late", "echo: while down");
+    }
+}

@@ -125,7 +125,7 @@ class SlackIT {
     void theOwnerIsAnsweredInThreadsStrangersAreRefusedAndButtonsApproveTools() throws Exception {
         Result started = openpista("start");
         assertThat(started.exitCode()).as(started.toString()).isZero();
-        assertThat(started.stdout()).contains("Slack: @" + FakeSlackServer.BOT_NAME).doesNotContain("IT-secret");
+        assertThat(started.stdout()).doesNotContain("IT-secret");
         DaemonIT.await("Socket Mode", WAIT, slack::connected);
 
         String dm = "D" + ALICE;
@@ -283,7 +283,9 @@ class SlackIT {
         reader.setDaemon(true);
         reader.start();
         DaemonIT.await("slack start is ready:\n" + output, WAIT, () -> output.indexOf("is listening") >= 0 || !process.isAlive());
+        DaemonIT.await("the ready lines:\n" + output, WAIT, () -> output.indexOf("openpista: ready") >= 0 || !process.isAlive());
         assertThat(output.toString()).contains("Slack app @" + FakeSlackServer.BOT_NAME + " is listening")
+                .contains("Slack: @" + FakeSlackServer.BOT_NAME + " in Fake Team answers direct messages and mentions")
                 .doesNotContain("IT-secret");
         return process;
     }

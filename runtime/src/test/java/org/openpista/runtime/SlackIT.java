@@ -284,7 +284,7 @@ class SlackIT {
         reader.start();
         DaemonIT.await("slack start is ready:\n" + output, WAIT, () -> output.indexOf("is listening") >= 0 || !process.isAlive());
         DaemonIT.await("the ready lines:\n" + output, WAIT, () -> output.indexOf("openpista: ready") >= 0 || !process.isAlive());
-        assertThat(output.toString()).contains("Slack app @" + FakeSlackServer.BOT_NAME + " is listening")
+        assertThat(output.toString()).contains("Slack app @" + FakeSlackServer.BOT_NAME + " in Fake Team is listening over Socket Mode")
                 .contains("Slack: @" + FakeSlackServer.BOT_NAME + " in Fake Team answers direct messages and mentions")
                 .doesNotContain("IT-secret");
         return process;

@@ -64,17 +64,50 @@ class SlackWebhookTest {
         assertThat(slack.postSigned(endpoint, "application/json", challenge, now, null).statusCode()).isEqualTo(401);
         assertThat(slack.postSigned(endpoint, "application/json", challenge, now, "not-the-secret").statusCode())
                 .isEqualTo(401);
-        assertThat(slack.postSigned(endpoint, "application/json", challenge, now.minusSeconds(301), slack.signingSecret())
+        assertThat(slack.postSigned(endpoint, "application/json", challenge, now.minusSeconds(360), slack.signingSecret())
                 .statusCode()).as("replayed").isEqualTo(401);
-        assertThat(slack.postSigned(endpoint, "application/json", challenge, now.plusSeconds(301), slack.signingSecret())
+        assertThat(slack.postSigned(endpoint, "application/json", challenge, now.plusSeconds(360), slack.signingSecret())
                 .statusCode()).as("from the future").isEqualTo(401);
-        HttpResponse<String> verified = slack.postSigned(endpoint, "application/json", challenge, now.minusSeconds(290),
+        HttpResponse<String> verified = slack.postSigned(endpoint, "application/json", challenge, now.minusSeconds(240),
                 slack.signingSecret());
         assertThat(verified.statusCode()).isEqualTo(200);
         assertThat(verified.body()).isEqualTo("{\"challenge\":\"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P\"}");
         assertThat(slack.postSigned(endpoint, "application/json", "not json", now, slack.signingSecret()).statusCode())
                 .isEqualTo(400);
         assertThat(gateway.received).isEmpty();
+    }
+
+    @Test
+    void theReplayWindowIsFiveMinutesEitherWayAndTheSignatureCoversTheExactBody() {
+        java.time.Instant now = java.time.Instant.parse("2026-01-01T12:00:00Z");
+        SlackWebhook webhook = new SlackWebhook(SlackConfigs.SIGNING_SECRET, java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+        byte[] body = "{\"type\":\"event_callback\"}".getBytes(StandardCharsets.UTF_8);
+        for (long offset : new long[] {-300, 0, 300}) {
+            String ts = Long.toString(now.getEpochSecond() + offset);
+            assertThat(webhook.authentic(ts, sign(ts, body), body)).as("%d s", offset).isTrue();
+        }
+        for (long offset : new long[] {-301, 301}) {
+            String ts = Long.toString(now.getEpochSecond() + offset);
+            assertThat(webhook.authentic(ts, sign(ts, body), body)).as("%d s", offset).isFalse();
+        }
+        String ts = Long.toString(now.getEpochSecond());
+        assertThat(webhook.authentic(ts, sign(ts, body), "{\"type\":\"event_callback\" }".getBytes(StandardCharsets.UTF_8)))
+                .isFalse();
+        assertThat(webhook.authentic(ts, sign(ts, body).toUpperCase(java.util.Locale.ROOT).replace("V0=", "v0="), body)).isTrue();
+        assertThat(webhook.authentic(ts, "v0=", body)).isFalse();
+        assertThat(webhook.authentic("12ab", sign(ts, body), body)).isFalse();
+        assertThat(webhook.authentic(null, sign(ts, body), body)).isFalse();
+    }
+
+    static String sign(String timestamp, byte[] body) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(SlackConfigs.SIGNING_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update(("v0:" + timestamp + ":").getBytes(StandardCharsets.UTF_8));
+            return "v0=" + java.util.HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

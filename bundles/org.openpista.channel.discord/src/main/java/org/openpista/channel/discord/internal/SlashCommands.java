@@ -90,6 +90,15 @@ final class SlashCommands {
             event.reply("Ask something: /ask prompt").setEphemeral(true).queue();
             return;
         }
+        String quote = "> " + (prompt.length() > 1900 ? prompt.substring(0, 1900) + "…" : prompt).replace("\n", "\n> ");
+        // the question shows first (Discord wants an answer to the command within 3 s), then it goes to the agent,
+        // whose answer follows it in the channel; an interaction is never delivered again, so it goes either way
+        event.reply(quote).queue(shown -> submit(event, channel, key, user, guild, prompt),
+                failure -> submit(event, channel, key, user, guild, prompt));
+    }
+
+    private void submit(SlashCommandInteractionEvent event, MessageChannel channel, String key, String user, String guild,
+            String prompt) {
         ChannelTurn turn = new ChannelTurn(channel, approvals, inFlight, timer, user);
         try {
             services.gateway().submit(new InboundMessage(MessageHandler.CHANNEL, key, null, user, prompt, List.of(),
@@ -98,10 +107,9 @@ final class SlashCommands {
         } catch (RuntimeException e) {
             turn.abandon();
             LOG.error("Discord /ask could not be handed to the agent", e);
-            event.reply("❌ The question could not be handed over: " + e.getMessage()).setEphemeral(true).queue();
-            return;
+            event.getHook().sendMessage("❌ The question could not be handed over: " + e.getMessage()).setEphemeral(true)
+                    .queue();
         }
-        event.reply("> " + (prompt.length() > 1900 ? prompt.substring(0, 1900) + "…" : prompt).replace("\n", "\n> ")).queue();
     }
 
     private String model(String argument) {

@@ -17,6 +17,13 @@ public interface Tool {
     /** Service property: the tool's name, equal to {@code spec().name()}. */
     String NAME = "tool.name";
 
+    /**
+     * Service property: what the owner should know when asked to approve a call of this tool, such
+     * as where it comes from and how it runs ("workspace skill, shadows the bundled word-count; runs
+     * on the host without isolation"). Optional; shown with the approval question.
+     */
+    String APPROVAL_NOTE = "tool.approval.note";
+
     /** @return the name, description and argument schema shown to the model */
     ToolSpec spec();
 

@@ -215,7 +215,8 @@ final class AgentLoop {
     }
 
     private ApprovalOutcome approve(Turn turn, ToolCall call) {
-        ApprovalRequest request = new ApprovalRequest(turn.sessionId(), turn.message().channel(), call);
+        ApprovalRequest request = new ApprovalRequest(turn.sessionId(), turn.message().channel(), call,
+                tools.approvalNote(call.name()));
         // only this wait is interruptible: a cancelled turn must not hang on an unanswered question
         Thread thread = Thread.currentThread();
         Cancellation.Registration interruptOnCancel = turn.cancellation().onCancel(thread::interrupt);

@@ -17,4 +17,13 @@ public interface ToolInvoker {
      * middle all become error results the model can read.
      */
     ToolResult invoke(ToolCall call, ToolContext context);
+
+    /**
+     * @param tool a tool name
+     * @return what the owner should know when asked to approve a call of it ({@code
+     *     tool.approval.note}), empty when nothing
+     */
+    default String approvalNote(String tool) {
+        return "";
+    }
 }

@@ -245,6 +245,23 @@ class AgentRuntimeTest {
     }
 
     @Test
+    void theApprovalQuestionCarriesWhatTheToolSaysAboutItsOriginAndIsolation() throws Exception {
+        FakeTool skill = new FakeTool("skill.word-count", "3 words");
+        tools.addTool(skill, new FakeServiceReference<>(Map.of(Tool.NAME, "skill.word-count", Tool.APPROVAL_NOTE,
+                "workspace skill from /w/word-count; it shadows the bundled skill of the same name; runs on the host")));
+        provider.then((request, listener) -> ScriptedProvider.calls(new ToolCall("c1", "skill.word-count", "{}")))
+                .then((request, listener) -> ScriptedProvider.text("ok"));
+        RecordingSink sink = RecordingSink.answering(ApprovalDecision.APPROVE);
+
+        await(runtime(Map.of("approval", "ask")).submit(cli("s1", "hi"), sink));
+
+        assertThat(sink.questions).singleElement().satisfies(question -> {
+            assertThat(question.note()).contains("shadows the bundled skill").contains("runs on the host");
+            assertThat(question.question()).startsWith("skill.word-count with {}").contains("(workspace skill from");
+        });
+    }
+
+    @Test
     void toolsRegisteredBetweenTurnsAreOfferedAndRemovedOnesAreGone() throws Exception {
         provider.fallback = (request, listener) -> ScriptedProvider.text("ok");
         runtime(Map.of());

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.openpista.api.chat.Cancellation;
 import org.openpista.api.chat.ToolCall;
+import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.llm.ToolSpec;
 import org.openpista.api.settings.SettingsSection;
 import org.openpista.api.tool.Tool;
@@ -138,7 +139,7 @@ public final class SystemRunTool implements Tool {
      */
     @Activate
     public SystemRunTool(BundleContext context, Config config) {
-        this(config, context.getProperty(HOME_PROPERTY), System.getenv(), CommandRunner.Graces.DEFAULT);
+        this(config, context.getProperty(HOME_PROPERTY), ConfigurationLoader.environment(context), CommandRunner.Graces.DEFAULT);
     }
 
     /**

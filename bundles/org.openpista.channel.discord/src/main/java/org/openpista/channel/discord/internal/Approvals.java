@@ -55,7 +55,8 @@ final class Approvals {
             arguments = arguments.substring(0, MAX_ARGUMENTS) + "… (" + (arguments.length() - MAX_ARGUMENTS) + " more characters)";
         }
         String text = "🔐 **Allow this tool call?**\n`" + request.call().name().replace("`", "'") + "`\n```\n"
-                + arguments.replace("```", "`\u200b``") + "\n```";
+                + arguments.replace("```", "`\u200b``") + "\n```"
+                + (request.note().isEmpty() ? "" : "\n*" + request.note().replace("*", "\\*") + "*");
         CompletableFuture<ApprovalDecision> answer = new CompletableFuture<>();
         Question question = new Question(answer, requester, text, new AtomicReference<>());
         // open before it is sent: the owner may press before the send has returned

@@ -19,12 +19,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tool approvals as Block Kit buttons in the thread of the turn: the question shows the exact call
- * (tool and arguments) with Allow, Deny and "Allow in this thread"; the press comes back as a {@code
- * block_actions} payload through the interactivity endpoint (Socket Mode or the signed HTTP
- * endpoint). Each question has an id of its own in the buttons' values, so a press answers exactly
- * that call. Only the user whose message started the turn, or one of {@code allowed_users}, may
- * answer; anyone else gets an ephemeral notice and changes nothing. Once answered (or when the turn
- * ends first) the question is updated to show the outcome and loses its buttons.
+ * (tool and arguments, and where the tool comes from and how it runs) with Allow, Deny and "Allow in
+ * this thread"; the press comes back as a {@code block_actions} payload through the interactivity
+ * endpoint (Socket Mode or the signed HTTP endpoint). Each question has an id of its own in the
+ * buttons' values, so a press answers exactly that call. Only the user whose message started the
+ * turn, or one of {@code allowed_users}, may answer; anyone else gets an ephemeral notice and changes
+ * nothing. Once answered (or when the turn ends first) the question is updated to show the outcome
+ * and loses its buttons.
  */
 final class Approvals {
 
@@ -60,7 +61,8 @@ final class Approvals {
             arguments = arguments.substring(0, MAX_ARGUMENTS) + "… (" + (arguments.length() - MAX_ARGUMENTS) + " more characters)";
         }
         String text = "🔐 *Allow this tool call?*\n`" + Mrkdwn.escape(request.call().name()) + "`\n```\n"
-                + Mrkdwn.escape(arguments).replace("```", "`\u200b``") + "\n```";
+                + Mrkdwn.escape(arguments).replace("```", "`\u200b``") + "\n```"
+                + (request.note().isEmpty() ? "" : "\n_" + Mrkdwn.escape(request.note()).replace("_", " ") + "_");
         CompletableFuture<ApprovalDecision> answer = new CompletableFuture<>();
         Question question = new Question(answer, channel, threadTs, requester, new AtomicReference<>(), text);
         // open before it is posted: the owner may press before chat.postMessage has returned

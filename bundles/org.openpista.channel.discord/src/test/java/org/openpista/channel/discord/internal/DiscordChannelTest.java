@@ -113,14 +113,15 @@ class DiscordChannelTest {
         CompletableFuture<ApprovalDecision> decided = new CompletableFuture<>();
         gateway.answer((message, sink) -> {
             ApprovalDecision decision = sink.requestApproval(new ApprovalRequest("s", "discord",
-                    new ToolCall("call-1", "system.run", "{\"command\":\"ls\"}"))).toCompletableFuture().join();
+                    new ToolCall("call-1", "system.run", "{\"command\":\"ls\"}"), "runs on the host")).toCompletableFuture()
+                    .join();
             decided.complete(decision);
             return AgentReply.answer("s", "decided: " + decision.wireName());
         });
         connected(OWNER, FRIEND);
         discord.userWrites(OWNER, GENERAL, "run it", true);
         Message question = discord.awaitBotMessages(GENERAL, 1, WAIT).get(0);
-        assertThat(question.content()).contains("system.run").contains("\"command\":\"ls\"");
+        assertThat(question.content()).contains("system.run").contains("\"command\":\"ls\"").contains("*runs on the host*");
         String allow = question.components().path(0).path("components").path(0).path("custom_id").asText();
         assertThat(allow).startsWith("openpista:allow:");
 

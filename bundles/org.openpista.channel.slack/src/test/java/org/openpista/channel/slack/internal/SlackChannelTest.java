@@ -135,7 +135,8 @@ class SlackChannelTest {
         CompletableFuture<ApprovalDecision> decided = new CompletableFuture<>();
         gateway.answer((message, sink) -> {
             ApprovalDecision decision = sink.requestApproval(new ApprovalRequest("s", "slack",
-                    new ToolCall("call-1", "system.run", "{\"command\":\"echo <hi>\"}"))).toCompletableFuture().join();
+                    new ToolCall("call-1", "system.run", "{\"command\":\"echo <hi>\"}"), "runs on the host")).toCompletableFuture()
+                    .join();
             decided.complete(decision);
             return AgentReply.answer("s", "decided: " + decision.wireName());
         });
@@ -143,7 +144,8 @@ class SlackChannelTest {
 
         slack.userMentions(OWNER, GENERAL, "run it", "");
         Message question = slack.awaitBotMessages(GENERAL, 1, WAIT).get(0);
-        assertThat(question.blocks().toString()).contains("system.run").contains("echo &lt;hi&gt;").contains(Approvals.ALLOW);
+        assertThat(question.blocks().toString()).contains("system.run").contains("echo &lt;hi&gt;").contains("_runs on the host_")
+                .contains(Approvals.ALLOW);
 
         slack.userPresses(STRANGER, GENERAL, question.ts(), Approvals.ALLOW);
         Message refused = slack.awaitBotMessages(GENERAL, 2, WAIT).get(1);

@@ -59,6 +59,10 @@ final class TerminalScreen implements AutoCloseable {
      * @throws IOException when there is none
      */
     static TerminalScreen open() throws IOException {
+        // box-drawing characters go out as UTF-8: JLine would otherwise switch to the terminal's line-drawing
+        // character set (smacs), which tmux, screen and many fonts show as letters (lqqk). Read once, when JLine's
+        // AttributedCharSequence is loaded, which happens only after this, with the first frame.
+        System.setProperty("org.jline.utils.disableAlternateCharset", "true");
         // JLine finds its terminal providers through resources of its own bundle
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();

@@ -147,12 +147,13 @@ final class Layout {
      * character cut in half at either edge becomes a space.
      */
     static AttributedString overlay(AttributedString base, AttributedString over, int at, int width) {
-        AttributedString padded = pad(base, at + width(over.toString()) + 1, AttributedStyle.DEFAULT);
+        int after = at + width(over.toString());
+        // padded when shorter, never cut: what lies right of the box stays visible
+        AttributedString padded = width(base.toString()) >= after ? base : pad(base, after, AttributedStyle.DEFAULT);
         AttributedStringBuilder line = new AttributedStringBuilder();
         line.append(columns(padded, 0, at));
         line.append(over);
-        int after = at + width(over.toString());
-        line.append(columns(padded, after, width(padded.toString())));
+        line.append(columns(padded, after, Math.max(after, Math.min(width, width(padded.toString())))));
         return line.toAttributedString();
     }
 

@@ -121,4 +121,16 @@ class ViewTest {
         String screen = text(PLAIN.render(chat(80, 24, Entry.assistant("evil \u001b]52;c;aGk=\u0007 \u001b[2J done"))));
         assertThat(screen).doesNotContain("\u001b").contains("^[]52;c;aGk=^G").contains("^[[2J");
     }
+
+    @Test
+    void theSidebarCoversTheLeftAndLeavesTheRestOfTheScreen() {
+        State state = chat(100, 30, Entry.user("hi"), Entry.assistant("x".repeat(40) + " right-of-the-sidebar"))
+                .withSessions(List.of(new SessionSummary("s1", "cli", Instant.EPOCH, 2, "hi", null)))
+                .withOverlay(new Overlay.Sidebar(0, Overlay.Sidebar.Mode.LIST, Input.EMPTY));
+        View.Frame frame = PLAIN.render(state);
+        fits(frame, 100, 30);
+        String screen = text(frame);
+        assertThat(screen).contains("Sessions").contains("s1 · 2 msgs").contains("right-of-the-sidebar").contains("╮")
+                .contains("╯");
+    }
 }

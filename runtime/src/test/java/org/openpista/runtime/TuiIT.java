@@ -61,7 +61,7 @@ class TuiIT {
         config("auto");
         fake.enqueue(FakeReply.text("## Greetings\n\nHello **there**, from the `fake` model.\n\n- one\n- two"));
         try (TmuxPane tui = openpista(80, 24, Map.of(), "")) {
-            String home = tui.await("Ask anything");
+            String home = tui.await("· in-process");
             assertThat(home).contains("┌─┐┌─┐┌─┐┌┐┌").contains("openai · test-model · in-process").contains("Ctrl-C twice quit");
             tui.type("hello from tmux");
             tui.keys("Enter");

@@ -77,10 +77,18 @@ final class View {
         body.add(AttributedString.EMPTY);
         int inputTop = body.size();
         body.addAll(box(input.lines(), boxWidth, "Ask anything, or / for commands", state.input().isEmpty(), width));
+        List<Commands.Command> palette = Commands.matching(state.input().text());
+        if (!palette.isEmpty() && state.overlay() == null) {
+            // the palette takes the place of the recent sessions, under the box
+            AttributedString indent = new AttributedString(" ".repeat(Math.max(0, (width - boxWidth) / 2)));
+            for (AttributedString line : palette(palette, state.completion(), boxWidth, Math.max(1, Math.min(8, height - 14)))) {
+                body.add(Markdown.concat(indent, line));
+            }
+        }
         body.add(centre(modelLine(state), width));
         body.add(AttributedString.EMPTY);
         List<SessionSummary> recent = state.sessions().subList(0, Math.min(HOME_SESSIONS, state.sessions().size()));
-        if (!recent.isEmpty() && height >= 20) {
+        if (!recent.isEmpty() && palette.isEmpty() && height >= 20) {
             body.add(indentTo(new AttributedString("Recent sessions (↑/↓, Enter)", styles.bold()), width, boxWidth));
             for (int i = 0; i < recent.size(); i++) {
                 SessionSummary session = recent.get(i);

@@ -133,4 +133,12 @@ class ViewTest {
         assertThat(screen).contains("Sessions").contains("s1 · 2 msgs").contains("right-of-the-sidebar").contains("╮")
                 .contains("╯");
     }
+
+    @Test
+    void theHomeScreenShowsThePaletteUnderItsBox() {
+        State state = State.initial(80, 24).withInput(Input.of("/mo"));
+        View.Frame frame = PLAIN.render(state);
+        fits(frame, 80, 24);
+        assertThat(text(frame)).contains("/model list").contains("choose the model").doesNotContain("/help");
+    }
 }

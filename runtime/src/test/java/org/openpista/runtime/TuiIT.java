@@ -106,7 +106,8 @@ class TuiIT {
     void slashCommandsAreCommandsWithCompletionNeverMessages() throws Exception {
         config("auto");
         fake.models("gpt-4o", "model-from-the-fake");
-        try (TmuxPane tui = openpista(80, 24, Map.of(), "")) {
+        // tall enough for the whole of /help
+        try (TmuxPane tui = openpista(100, 50, Map.of(), "")) {
             tui.await("Ask anything");
             tui.type("/mo");
             tui.keys("Tab");
@@ -116,10 +117,12 @@ class TuiIT {
             String models = tui.await("model-from-the-fake");
             assertThat(models).contains("Models");
             tui.keys("Escape");
+            tui.await(screen -> !screen.contains("model-from-the-fake"), "the models box closed");
             tui.type("/help");
             tui.keys("Enter");
-            assertThat(tui.await("Ctrl-C twice")).contains("/session load <id>").contains("/whatsapp status");
+            assertThat(tui.await("/session load <id>")).contains("/whatsapp status").contains("y / n / a");
             tui.keys("Escape");
+            tui.await(screen -> !screen.contains("/session load <id>"), "the help box closed");
             tui.type("/quit");
             tui.keys("Enter");
             tui.await("EXIT 0");

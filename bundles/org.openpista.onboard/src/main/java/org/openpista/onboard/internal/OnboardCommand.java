@@ -160,6 +160,8 @@ public final class OnboardCommand implements CliCommand, Callable<Integer> {
             if (baseUrl != null) {
                 loader.override(AGENT, "base_url", baseUrl.strip());
             }
+            // [agent]'s endpoint and key belong to the provider the file selects; choosing another drops them
+            boolean switched = !loader.report().provider().equals(chosen.name());
             selector.select(chosen.name(), "");
             String problem = loader.report().providerProblem();
             if (!problem.isEmpty()) {
@@ -181,31 +183,48 @@ public final class OnboardCommand implements CliCommand, Callable<Integer> {
             Channels channels = new Channels(new OtherCommands(context), editor, out);
             Channels.Choices given = new Channels.Choices(web, telegramToken, telegramApiUrl, whatsapp);
             Channels.Choices choices = dialog == null ? given : channels.ask(dialog, given);
-            return save(chosen, modelId, mode, channels, choices, dialog, out, err);
+            steps.storeKey();
+            return save(new Agent(chosen.name(), modelId, mode, switched), channels, choices, dialog, out, err);
         } catch (ConfigException | ProviderException e) {
             err.println("openpista: " + e.getMessage());
             return FAILED;
         } catch (AuthException e) {
             err.println("openpista: " + e.getMessage());
             return FAILED;
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // the editor changes no table written in a form it does not handle (inline tables, dotted keys)
+            err.println("openpista: " + loader.configFile() + " cannot be changed: " + e.getMessage());
+            return FAILED;
         }
     }
 
+    /**
+     * What goes into {@code [agent]}.
+     *
+     * @param switched whether the file selected another provider, whose {@code base_url} and {@code
+     *     api_key} under {@code [agent]} must not apply to this one
+     */
+    record Agent(String provider, String model, String approval, boolean switched) {}
+
     /** The backup, {@code [agent]}, then each channel through its own command. */
-    private int save(Preset chosen, String modelId, String mode, Channels channels, Channels.Choices choices, Dialog dialog,
-            PrintStream out, PrintStream err) throws IOException {
+    private int save(Agent chosen, Channels channels, Channels.Choices choices, Dialog dialog, PrintStream out, PrintStream err)
+            throws IOException {
         Path file = loader.configFile();
         Optional<Path> backup = ConfigBackup.keep(file, LocalDateTime.now());
         Map<String, Object> agent = new LinkedHashMap<>();
-        agent.put("provider", chosen.name());
-        agent.put("model", modelId);
-        agent.put("approval", mode);
-        if (baseUrl != null) {
-            agent.put("base_url", baseUrl.strip());
+        agent.put("provider", chosen.provider());
+        agent.put("model", chosen.model());
+        agent.put("approval", chosen.approval());
+        if (baseUrl != null || chosen.switched()) {
+            agent.put("base_url", baseUrl == null ? "" : baseUrl.strip());
+        }
+        if (chosen.switched()) {
+            agent.put("api_key", "");
         }
         editor.set(AGENT, agent);
-        out.println("Saved [agent] provider = \"" + chosen.name() + "\", model = \"" + modelId + "\", approval = \"" + mode
-                + "\" in " + file + backup.map(path -> " (the previous file is kept as " + path.getFileName() + ")").orElse(""));
+        out.println("Saved [agent] provider = \"" + chosen.provider() + "\", model = \"" + TerminalText.safe(chosen.model())
+                + "\", approval = \"" + chosen.approval() + "\" in " + file
+                + backup.map(path -> " (the previous file is kept as " + path.getFileName() + ")").orElse(""));
         loader.environmentOf(AGENT, "model").ifPresent(variable -> err.println("openpista: note: " + variable
                 + " is set in the environment and wins over config.toml's model"));
         List<String> failed = channels.apply(choices, dialog);
@@ -232,6 +251,8 @@ public final class OnboardCommand implements CliCommand, Callable<Integer> {
         private final Dialog dialog;
         private final PrintStream out;
         private final PrintStream err;
+        private ProviderAuthStatus pendingLogin;
+        private String pendingKey;
 
         Steps(OnboardCommand options, Dialog dialog, PrintStream out, PrintStream err) {
             this.options = options;
@@ -293,7 +314,7 @@ public final class OnboardCommand implements CliCommand, Callable<Integer> {
                 }
             }
             if (key != null) {
-                return store(preset, status, key, options.endpoint);
+                return useKey(preset, status, key, options.endpoint);
             }
             if (dialog == null || status == null) {
                 // the environment or config.toml may hold it: the selection says whether it does
@@ -327,11 +348,16 @@ public final class OnboardCommand implements CliCommand, Callable<Integer> {
                         where = dialog.ask(preset.login().equals("bedrock") ? "AWS region (for example us-east-1)"
                                 : "Endpoint (API root URL)", "");
                     }
-                    return store(preset, status, typed, where);
+                    return useKey(preset, status, typed, where);
             }
         }
 
-        private int store(Preset preset, ProviderAuthStatus status, String key, String where) throws AuthException {
+        /**
+         * A key is used for the test turn of this process only (never written there) and stored once
+         * the settings are saved, so that a mistyped key is not kept; one that goes with an endpoint is
+         * stored at once, since the endpoint is part of the login.
+         */
+        private int useKey(Preset preset, ProviderAuthStatus status, String key, String where) throws AuthException {
             if (status == null) {
                 err.println("openpista: " + preset.name() + " keeps no login in credentials.toml; give its key in the "
                         + "environment or as api_key under [agent]");
@@ -341,10 +367,27 @@ public final class OnboardCommand implements CliCommand, Callable<Integer> {
                 err.println("openpista: no key was given; nothing was changed");
                 return dialog == null ? USAGE : FAILED;
             }
-            ProviderAuthStatus saved = options.auth.saveApiKey(status.name(), key.strip(), where == null ? "" : where.strip());
+            if (status.authMode() == AuthMode.ENDPOINT_AND_KEY) {
+                store(status, key.strip(), where);
+                return OK;
+            }
+            options.loader.override(AGENT, "api_key", key.strip());
+            pendingLogin = status;
+            pendingKey = key.strip();
+            return OK;
+        }
+
+        /** Stores the key given for the test turn, as {@code openpista auth login} does. */
+        void storeKey() throws AuthException {
+            if (pendingKey != null) {
+                store(pendingLogin, pendingKey, "");
+            }
+        }
+
+        private void store(ProviderAuthStatus status, String key, String where) throws AuthException {
+            ProviderAuthStatus saved = options.auth.saveApiKey(status.name(), key, where == null ? "" : where.strip());
             out.println("Saved the API key for " + saved.displayName() + " in "
                     + options.loader.home().resolve("credentials.toml") + ".");
-            return OK;
         }
 
         /** @return the model, or {@code null} when the user cancelled */
@@ -366,7 +409,7 @@ public final class OnboardCommand implements CliCommand, Callable<Integer> {
             if (ids.isEmpty()) {
                 return dialog.ask("Model", fallback);
             }
-            return dialog.choose(new Picker<>("Which model?", ids, id -> id,
+            return dialog.choose(new Picker<>("Which model?", ids, TerminalText::safe,
                     id -> TerminalText.safe(id) + (id.equals(fallback) ? "   (the provider's default)" : ""),
                     ids.contains(fallback) ? fallback : null));
         }

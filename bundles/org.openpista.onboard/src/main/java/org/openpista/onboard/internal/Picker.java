@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -12,7 +13,7 @@ import java.util.function.Function;
 /**
  * One question answered by choosing from a list, as {@code openpista auth login} asks for the
  * provider, for any kind of item. On a terminal: a list to move through with the arrow keys,
- * narrowed by typing (any part of an item's search text), chosen with Enter, left with Esc or
+ * narrowed by typing (any part of an item's name or line; the best matches first), chosen with Enter, left with Esc or
  * Ctrl-C. Otherwise (a pipe, a script): the numbered list, answered with a number or a name.
  *
  * @param <T> what is chosen
@@ -43,7 +44,7 @@ final class Picker<T> {
         this.items = List.copyOf(items);
         this.name = name;
         this.label = label;
-        this.cursor = Math.max(0, this.items.indexOf(initial));
+        this.cursor = initial == null ? 0 : Math.max(0, this.items.indexOf(initial));
     }
 
     /**
@@ -117,11 +118,19 @@ final class Picker<T> {
         }
     }
 
-    /** @return the items whose name or line contains what was typed */
+    /**
+     * @return the items whose name or line contains what was typed: the one of that very name first,
+     *     then those whose name starts with it, then the others, each in the list's order
+     */
     List<T> matching() {
         String wanted = query.toLowerCase(Locale.ROOT);
         return items.stream().filter(item -> name.apply(item).toLowerCase(Locale.ROOT).contains(wanted)
-                || label.apply(item).toLowerCase(Locale.ROOT).contains(wanted)).toList();
+                || label.apply(item).toLowerCase(Locale.ROOT).contains(wanted))
+                .sorted(Comparator.comparingInt(item -> rank(name.apply(item).toLowerCase(Locale.ROOT), wanted))).toList();
+    }
+
+    private static int rank(String itemName, String wanted) {
+        return wanted.isEmpty() ? 0 : itemName.equals(wanted) ? 0 : itemName.startsWith(wanted) ? 1 : 2;
     }
 
     private void search(String text) {

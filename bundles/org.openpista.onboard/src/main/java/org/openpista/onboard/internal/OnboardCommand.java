@@ -51,7 +51,8 @@ import picocli.CommandLine.Option;
                     + "made first. Keys go to HOME/credentials.toml (mode 600), as with 'openpista auth login'.",
             "",
             "For scripts: --non-interactive with the options below, for example",
-            "  openpista onboard --non-interactive --provider openai --api-key-env MY_KEY --model gpt-4.1 --approval ask --web",
+            "  openpista onboard --non-interactive --provider openai --api-key-env MY_KEY",
+            "      --model gpt-4.1 --approval ask --web",
             "",
             "Exit status: 0 saved, 1 the login, the test turn or a channel failed (the settings before it are kept), "
                     + "2 bad usage or configuration."})
@@ -275,7 +276,7 @@ public final class OnboardCommand implements CliCommand, Callable<Integer> {
                 }
                 return found;
             }
-            dialog.say("Welcome to openpista. A few questions and it is ready; Ctrl-C leaves without changing anything.");
+            dialog.say("Welcome to openpista. A few questions and it is ready; config.toml is written at the end (Ctrl-C before leaves it as it is).");
             List<ProviderAuthStatus> logins = options.auth.providers();
             Picker<Preset> picker = new Picker<>("Which provider?", presets, Preset::name,
                     preset -> String.format("%-14s %-46s %s", preset.name(), preset.description(), ready(logins, preset)).stripTrailing(),

@@ -4,8 +4,8 @@ import java.util.function.Consumer;
 import org.openpista.api.approval.ApprovalDecision;
 
 /**
- * Where the agent is: in this process ({@link LocalBackend}) or in the running daemon ({@link
- * WebBackend}). Every method returns at once; answers and everything the agent does come back as
+ * Where the agent is: in this process ({@link LocalBackend}); a backend attached to the running
+ * daemon would be a second implementation. Every method returns at once; answers and everything the agent does come back as
  * {@link Event}s to the consumer given to {@link #start}.
  */
 interface Backend extends AutoCloseable {

@@ -22,17 +22,17 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code openpista tui [-s SESSION]}, and what {@code openpista} alone runs on a terminal ({@link
- * CliCommand#BARE}): the full-screen terminal UI. When a daemon runs for the home and serves the
- * web chat, the UI attaches to it over the web chat's protocol and shares its sessions live;
- * otherwise (or with {@code --local}) the agent runs in this process, as for {@code openpista run}.
+ * CliCommand#BARE}): the full-screen terminal UI. The agent runs in this process, as for {@code
+ * openpista run}, on the home's conversation store, so the sessions of the daemon and the other
+ * channels are there too (attaching to a running daemon live is not built yet).
  */
 @Component(service = CliCommand.class, scope = ServiceScope.PROTOTYPE,
         property = {CliCommand.NAME + "=tui", CliCommand.BARE + "=true"})
 @Command(name = "tui", mixinStandardHelpOptions = true,
         description = {"The terminal UI: a full-screen chat with the agent (also what 'openpista' alone opens on a terminal).",
             "",
-            "When a daemon runs for this home and serves the web chat, the UI attaches to it and shares its sessions live "
-                    + "(a message from the web chat appears here); otherwise the agent runs in this process.",
+            "The agent runs in this process, as for 'openpista run', with the sessions of this home (those of the daemon "
+                    + "and the other channels too).",
             "",
             "Keys: Enter sends, Tab completes commands, Esc cancels, Ctrl-S lists sessions, Ctrl-C twice quits; /help "
                     + "lists the rest.",
@@ -63,9 +63,6 @@ public final class TuiCommand implements CliCommand, Callable<Integer> {
 
     @Option(names = {"-s", "--session"}, paramLabel = "SESSION", description = "Open this session (created when new).")
     String session;
-
-    @Option(names = "--local", description = "Run the agent in this process even when a daemon runs.")
-    boolean local;
 
     @Activate
     public TuiCommand(BundleContext context) {

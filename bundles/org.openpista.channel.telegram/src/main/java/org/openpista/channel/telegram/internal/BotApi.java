@@ -3,6 +3,7 @@ package org.openpista.channel.telegram.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.Serializable;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
 import org.telegram.telegrambots.meta.api.methods.AnswerCallbackQuery;
+import org.telegram.telegrambots.meta.api.methods.GetFile;
 import org.telegram.telegrambots.meta.api.methods.GetMe;
 import org.telegram.telegrambots.meta.api.methods.botapimethods.BotApiMethod;
 import org.telegram.telegrambots.meta.api.methods.send.SendChatAction;
@@ -19,6 +21,7 @@ import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
 import org.telegram.telegrambots.meta.api.methods.send.SendPhoto;
 import org.telegram.telegrambots.meta.api.methods.updates.SetWebhook;
 import org.telegram.telegrambots.meta.api.methods.updatingmessages.EditMessageText;
+import org.telegram.telegrambots.meta.api.objects.File;
 import org.telegram.telegrambots.meta.api.objects.InputFile;
 import org.telegram.telegrambots.meta.api.objects.User;
 import org.telegram.telegrambots.meta.api.objects.message.Message;
@@ -104,6 +107,32 @@ final class BotApi {
         });
     }
 
+    /**
+     * Fetches a file a user sent: {@code getFile} for its path and size, then the download from the
+     * file server, read to at most {@code maxBytes} (a larger file is refused before it is read).
+     *
+     * @return the bytes
+     * @throws BotApiException when Telegram refuses, the download fails or the file is too large
+     */
+    byte[] download(String fileId, long maxBytes) throws BotApiException, InterruptedException {
+        GetFile method = GetFile.builder().fileId(fileId).build();
+        File file = call("getFile", () -> client.execute(method));
+        if (file.getFileSize() != null && file.getFileSize() > maxBytes) {
+            throw new BotApiException("the file is too large (" + file.getFileSize() / 1024 + " KB; the limit is "
+                    + maxBytes / 1024 + " KB)", 413, null);
+        }
+        try (InputStream in = client.downloadFileAsStream(file)) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (bytes.length > maxBytes) {
+                throw new BotApiException("the file is too large (the limit is " + maxBytes / 1024 + " KB)", 413, null);
+            }
+            return bytes;
+        } catch (TelegramApiException | IOException e) {
+            throwIfInterrupted(e);
+            throw new BotApiException("the file could not be downloaded from Telegram: " + e.getMessage(), 0, e);
+        }
+    }
+
     /** Answers a button press, optionally with a short notice for the user. */
     void answerCallback(String callbackQueryId, String text) throws BotApiException, InterruptedException {
         AnswerCallbackQuery.AnswerCallbackQueryBuilder<?, ?> builder = AnswerCallbackQuery.builder().callbackQueryId(callbackQueryId);
@@ -179,7 +208,7 @@ final class BotApi {
         return backoff.nextMillis(); // network: refused, reset, timed out
     }
 
-    private static void throwIfInterrupted(TelegramApiException e) throws InterruptedException {
+    private static void throwIfInterrupted(Exception e) throws InterruptedException {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof InterruptedException || cause instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("interrupted during a Telegram call");

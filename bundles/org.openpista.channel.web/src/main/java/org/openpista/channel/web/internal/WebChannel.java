@@ -90,8 +90,9 @@ public class WebChannel implements ChannelAdapter {
         String shared_session_id() default "";
 
         @AttributeDefinition(name = "Maximum frame", description = "The largest message, in bytes, a logged-in browser may "
-                + "send at once (at least 64 KiB are always allowed).", min = "1")
-        int max_frame_bytes() default 1024 * 1024;
+                + "send at once (at least 64 KiB are always allowed); it bounds uploaded photos and files, which travel "
+                + "base64-encoded (a third larger).", min = "1")
+        int max_frame_bytes() default 16 * 1024 * 1024;
 
         @AttributeDefinition(name = "Turn limit", description = "Seconds a turn started from the web may run (time spent "
                 + "waiting for your approval not counted).", min = "1")

@@ -74,6 +74,14 @@ record WebSettings(
                 turnTimeout, approvalTimeout);
     }
 
+    /**
+     * @return the largest file the UI may send: what fits base64-encoded into one frame beside the
+     *     message text (the agent's own limit, [agent] max_attachment_mb, may be lower)
+     */
+    long maxUploadBytes() {
+        return Math.max(0, (maxFrameBytes - 64 * 1024) / 4 * 3);
+    }
+
     /** @return whether a token must be presented */
     boolean tokenRequired() {
         return !token.isEmpty();

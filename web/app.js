@@ -38,7 +38,9 @@
     pending: [],
     // the server's limit (auth_result.max_upload_bytes); files above it are refused before they are read
     maxUpload: 12 * 1024 * 1024,
+    providers: [],
   };
+  let slash = null;
 
   // ---- small helpers
 
@@ -297,6 +299,7 @@
       }
       case 'model_list':
         renderModels(frame);
+        if (slash) slash.modelList(frame);
         return;
       case 'model_changed':
         updateModel(frame.provider, frame.model);
@@ -431,6 +434,14 @@
     return node;
   }
 
+  /** A line from the page itself (slash command output), not part of the conversation. */
+  function addNote(text) {
+    const node = el('div', 'msg note', text);
+    $('messages').appendChild(node);
+    scrollDown();
+    return node;
+  }
+
   function addTool(text) {
     const node = el('div', 'msg tool', text);
     $('messages').appendChild(node);
@@ -535,9 +546,16 @@
 
   function sendMessage() {
     const box = $('composer');
-    const text = box.value;
+    let text = box.value;
     const files = state.pending;
     if (!text.trim() && files.length === 0) return;
+    if (files.length === 0 && slash && slash.run(text)) {
+      box.value = '';
+      autosize();
+      return;
+    }
+    // "//" sends text that starts with "/" to the agent
+    if (text.startsWith('//')) text = text.slice(1);
     const messageId = randomId();
     const frame = { type: 'message', content: text, message_id: messageId };
     if (files.length) frame.attachments = files.map((f) => ({ mime_type: f.mime_type, name: f.name, data_b64: f.data_b64 }));
@@ -671,6 +689,7 @@
       option.value = model.provider + '\u0000' + model.model;
       groups.get(model.provider).appendChild(option);
     }
+    if (Array.isArray(frame.providers)) state.providers = frame.providers;
     if (frame.current) updateModel(frame.current.provider, frame.current.model);
     select.title = frame.error || '';
   }
@@ -908,13 +927,19 @@
       start();
     });
     $('composer-form').addEventListener('submit', (event) => { event.preventDefault(); sendMessage(); });
+    slash = window.OpenpistaSlash.create({ $, state, send, toast, note: addNote, newSession, switchSession });
     $('composer').addEventListener('keydown', (event) => {
+      if (slash.key(event)) {
+        event.preventDefault();
+        event.stopPropagation();
+        return;
+      }
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
         sendMessage();
       }
     });
-    $('composer').addEventListener('input', autosize);
+    $('composer').addEventListener('input', () => { autosize(); slash.renderMenu(); });
     $('attach').addEventListener('click', () => $('file-input').click());
     $('file-input').addEventListener('change', (event) => { attachFiles(event.target.files); event.target.value = ''; });
     $('composer').addEventListener('paste', (event) => {
@@ -957,4 +982,10 @@
   }
 
   document.addEventListener('DOMContentLoaded', init);
+  // the installable app: the service worker keeps the page's files only (see sw.js)
+  if ('serviceWorker' in navigator && window.isSecureContext) {
+    window.addEventListener('load', () => {
+      navigator.serviceWorker.register('/sw.js').catch((error) => console.warn('service worker not registered', error));
+    });
+  }
 })();

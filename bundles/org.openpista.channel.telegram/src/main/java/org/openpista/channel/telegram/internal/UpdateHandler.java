@@ -14,6 +14,7 @@ import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.InboundMessage;
 import org.openpista.api.chat.Attachment;
 import org.openpista.api.config.ConfigException;
+import org.openpista.api.memory.StoreException;
 import org.openpista.api.model.ModelChoice;
 import org.openpista.api.model.ModelSelector;
 import org.openpista.api.session.SessionRouter;
@@ -272,6 +273,13 @@ final class UpdateHandler {
             // the agent refused an attachment (type, size): nothing was stored, the sender learns why
             turn.abandon();
             reply(chatId, "❌ " + refused.getMessage());
+            return;
+        } catch (StoreException e) {
+            // the chat is remote: the storage quota is said as it is, other store failures without the daemon's paths
+            turn.abandon();
+            LOG.warn("Telegram message {} of chat {} was not stored: {}", message.getMessageId(), chatId, e.getMessage());
+            reply(chatId, "❌ " + (e.getMessage().startsWith("the storage for photos and files is full")
+                    ? e.getMessage() : "the message could not be stored (the daemon's log says why)"));
             return;
         } catch (RuntimeException e) {
             turn.abandon();

@@ -179,6 +179,40 @@ class WebBrowserIT {
         screenshot("11-slash-done");
     }
 
+    @Test
+    void theAppIsInstallableAndItsServiceWorkerKeepsTheShellOnly() throws Exception {
+        logIn();
+        fake.enqueue(FakeReply.text("Cached? No."));
+        send("a message that must not be cached");
+        awaitAnswer(1);
+        JavascriptExecutor js = browser;
+        Object controlled = js.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                navigator.serviceWorker.ready.then(() => done(true), (e) => done(String(e)));
+                """);
+        assertThat(controlled).isEqualTo(true);
+
+        // Chromium's own installability check (what decides whether "Install app" is offered)
+        Map<String, Object> installability = browser.executeCdpCommand("Page.getInstallabilityErrors", Map.of());
+        assertThat((List<?>) installability.get("installabilityErrors")).as(installability.toString()).isEmpty();
+        Map<String, Object> manifest = browser.executeCdpCommand("Page.getAppManifest", Map.of());
+        assertThat((List<?>) manifest.get("errors")).as(manifest.toString()).isEmpty();
+
+        // the cache holds the page's own files and nothing else: no message, session, token or socket
+        browser.navigate().refresh();
+        awaitConnected();
+        @SuppressWarnings("unchecked")
+        List<String> cached = (List<String>) js.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                caches.keys().then((names) => Promise.all(names.map((name) => caches.open(name).then((c) => c.keys()))))
+                  .then((lists) => done(lists.flat().map((r) => new URL(r.url).pathname)), (e) => done([String(e)]));
+                """);
+        assertThat(cached).isNotEmpty().allSatisfy(path -> assertThat(path).isIn("/", "/index.html", "/app.js",
+                "/slash.js", "/markdown.js", "/style.css", "/icon.svg", "/icon-192.png", "/icon-512.png",
+                "/manifest.webmanifest"));
+        assertThat(cached).contains("/app.js", "/manifest.webmanifest");
+    }
+
     List<String> notes() {
         return browser.findElements(By.cssSelector("#messages .msg.note")).stream().map(WebElement::getText).toList();
     }

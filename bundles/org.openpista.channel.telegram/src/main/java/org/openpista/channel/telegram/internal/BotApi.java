@@ -8,10 +8,14 @@ import java.io.InterruptedIOException;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
 import org.openpista.api.chat.Attachment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
+import org.telegram.telegrambots.meta.TelegramUrl;
 import org.telegram.telegrambots.meta.api.methods.AnswerCallbackQuery;
 import org.telegram.telegrambots.meta.api.methods.GetFile;
 import org.telegram.telegrambots.meta.api.methods.GetMe;
@@ -51,12 +55,24 @@ final class BotApi {
         T run() throws TelegramApiException;
     }
 
+    /**
+     * Where files users send are downloaded: {@code <api root>/file/bot<token>/<file_path>}
+     * (telegrambots' own download always goes to Telegram's server, whatever {@code api_url} says).
+     */
+    record FileServer(OkHttpClient http, TelegramUrl url, String token) {
+        String fileUrl(String filePath) {
+            return url.getSchema() + "://" + url.getHost() + ":" + url.getPort() + "/file/bot" + token + "/" + filePath;
+        }
+    }
+
     private final OkHttpTelegramClient client;
     private final Duration firstBackoff;
+    private final FileServer files;
 
-    BotApi(OkHttpTelegramClient client, Duration firstBackoff) {
+    BotApi(OkHttpTelegramClient client, Duration firstBackoff, FileServer files) {
         this.client = client;
         this.firstBackoff = firstBackoff;
+        this.files = files;
     }
 
     /** @return the bot's own user */
@@ -121,14 +137,24 @@ final class BotApi {
             throw new BotApiException("the file is too large (" + file.getFileSize() / 1024 + " KB; the limit is "
                     + maxBytes / 1024 + " KB)", 413, null);
         }
-        try (InputStream in = client.downloadFileAsStream(file)) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (bytes.length > maxBytes) {
-                throw new BotApiException("the file is too large (the limit is " + maxBytes / 1024 + " KB)", 413, null);
+        Request request = new Request.Builder().url(files.fileUrl(file.getFilePath())).get().build();
+        try (Response response = files.http().newCall(request).execute()) {
+            if (!response.isSuccessful() || response.body() == null) {
+                throw new BotApiException("the file could not be downloaded from Telegram (HTTP " + response.code() + ")",
+                        response.code(), null);
             }
-            return bytes;
-        } catch (TelegramApiException | IOException e) {
-            throwIfInterrupted(e);
+            try (InputStream in = response.body().byteStream()) {
+                // read to one byte past the limit: a server that announced less is caught too
+                byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+                if (bytes.length > maxBytes) {
+                    throw new BotApiException("the file is too large (the limit is " + maxBytes / 1024 + " KB)", 413, null);
+                }
+                return bytes;
+            }
+        } catch (IOException e) {
+            if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("interrupted while downloading a file from Telegram");
+            }
             throw new BotApiException("the file could not be downloaded from Telegram: " + e.getMessage(), 0, e);
         }
     }
@@ -208,7 +234,7 @@ final class BotApi {
         return backoff.nextMillis(); // network: refused, reset, timed out
     }
 
-    private static void throwIfInterrupted(Exception e) throws InterruptedException {
+    private static void throwIfInterrupted(TelegramApiException e) throws InterruptedException {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof InterruptedException || cause instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("interrupted during a Telegram call");

@@ -278,7 +278,7 @@ public final class TelegramChannel implements ChannelAdapter {
     /** Checks the token, then polls; retried with backoff while Telegram cannot be reached. */
     private void connect() {
         OkHttpTelegramClient client = new OkHttpTelegramClient(http.client(), token, url);
-        BotApi botApi = new BotApi(client, firstBackoff);
+        BotApi botApi = new BotApi(client, firstBackoff, new BotApi.FileServer(http.client(), url, token));
         Backoff backoff = new Backoff(firstBackoff, Duration.ofSeconds(30));
         User me = null;
         while (!stopped && me == null) {

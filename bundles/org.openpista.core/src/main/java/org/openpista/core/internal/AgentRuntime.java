@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
 @SettingsSection(value = "agent", pid = AgentConfig.PID, formats = "base_url=url",
         env = {"model=OPENPISTA_MODEL"},
         keys = {"provider", "model", "base_url", "api_key", "max_tool_rounds", "approval", "system_prompt", "timeout_secs",
-            "shutdown_grace_secs", "provider_wait_secs"})
+            "shutdown_grace_secs", "provider_wait_secs", "max_attachment_mb"})
 @SettingsSection(value = "skills", pid = AgentConfig.PID, keys = "workspace", formats = "workspace=path",
         env = "workspace=OPENPISTA_WORKSPACE")
 @Component(service = {AgentGateway.class, SessionRouter.class, AgentStatus.class},

@@ -102,7 +102,7 @@ final class BotConnection {
     /** Checks the token, then polls; retried with backoff while Telegram cannot be reached. */
     private void connect() {
         OkHttpTelegramClient client = new OkHttpTelegramClient(http.client(), settings.token(), settings.url());
-        BotApi botApi = new BotApi(client, firstBackoff);
+        BotApi botApi = new BotApi(client, firstBackoff, new BotApi.FileServer(http.client(), settings.url(), settings.token()));
         Backoff backoff = new Backoff(firstBackoff, Duration.ofSeconds(30));
         User me = null;
         while (!stopped && me == null) {

@@ -145,6 +145,65 @@ class TelegramChannelTest {
     }
 
     @Test
+    void aPhotoIsDownloadedThroughGetFileAndReachesTheAgentAsAnAttachment() {
+        byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16, 'J', 'F', 'I', 'F', 0, 1};
+        gateway.answer((message, sink) -> AgentReply.answer(message.conversationKey(), "I see it"));
+        awaitPolling(start(OWNER));
+
+        telegram.userSendsPhoto(OWNER, "what is this?", jpeg, jpeg.length);
+
+        assertThat(telegram.awaitBotMessages(OWNER, 1, WAIT).get(0).text()).isEqualTo("I see it");
+        InboundMessage received = gateway.received.get(0);
+        assertThat(received.text()).isEqualTo("what is this?");
+        assertThat(received.attachments()).singleElement().satisfies(photo -> {
+            assertThat(photo.mimeType()).isEqualTo("image/jpeg");
+            assertThat(photo.data()).isEqualTo(jpeg);
+        });
+        assertThat(telegram.calls("getFile")).hasSize(1);
+        assertThat(telegram.downloads()).hasSize(1);
+    }
+
+    @Test
+    void aDocumentWithoutCaptionReachesTheAgentWithItsNameAndType() {
+        byte[] text = "line one\nline two\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        awaitPolling(start(OWNER));
+
+        telegram.userSendsDocument(OWNER, null, "notes.txt", "text/plain", text);
+
+        telegram.awaitBotMessages(OWNER, 1, WAIT);
+        InboundMessage received = gateway.received.get(0);
+        assertThat(received.text()).isEmpty();
+        assertThat(received.attachments()).singleElement().satisfies(file -> {
+            assertThat(file.name()).isEqualTo("notes.txt");
+            assertThat(file.mimeType()).isEqualTo("text/plain");
+            assertThat(file.data()).isEqualTo(text);
+        });
+    }
+
+    @Test
+    void aPhotoAnnouncedAboveTheLimitIsRefusedWithoutDownloadingIt() {
+        awaitPolling(start(OWNER));
+
+        telegram.userSendsPhoto(OWNER, "huge", new byte[] {1, 2, 3}, TelegramMedia.MAX_BYTES + 1);
+
+        assertThat(telegram.awaitBotMessages(OWNER, 1, WAIT).get(0).text()).startsWith("❌ the file is too large");
+        assertThat(telegram.calls("getFile")).isEmpty();
+        assertThat(telegram.downloads()).isEmpty();
+        assertThat(gateway.received).isEmpty();
+    }
+
+    @Test
+    void anAttachmentTheAgentRefusesIsExplainedToTheSender() {
+        gateway.refuse = "\"photo.jpg\" is not a valid image: its content is not PNG, JPEG, GIF or WebP";
+        awaitPolling(start(OWNER));
+
+        telegram.userSendsPhoto(OWNER, null, "not an image".getBytes(java.nio.charset.StandardCharsets.UTF_8), 12);
+
+        assertThat(telegram.awaitBotMessages(OWNER, 1, WAIT).get(0).text())
+                .isEqualTo("❌ \"photo.jpg\" is not a valid image: its content is not PNG, JPEG, GIF or WebP");
+    }
+
+    @Test
     void aLongAnswerIsSplitIntoMessagesOfAtMost4096Characters() {
         String paragraph = "lorem ipsum ".repeat(100).strip();
         String answer = String.join("\n\n", java.util.Collections.nCopies(12, paragraph));
@@ -701,8 +760,14 @@ class TelegramChannelTest {
             this.script = script;
         }
 
+        /** When set, submit refuses every message with this, as the agent refuses an attachment. */
+        volatile String refuse;
+
         @Override
         public TurnHandle submit(InboundMessage message, ReplySink sink) {
+            if (refuse != null) {
+                throw new IllegalArgumentException(refuse);
+            }
             received.add(message);
             String session = message.conversationKey() + "#" + counter.incrementAndGet();
             CompletableFuture<AgentReply> done = new CompletableFuture<>();

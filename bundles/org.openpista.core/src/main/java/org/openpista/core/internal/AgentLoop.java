@@ -246,8 +246,9 @@ final class AgentLoop {
                     turn.cancellation().isCancelled() ? Outcome.CANCELLED : Outcome.DENIED, null);
         } else {
             Instant deadline = Instant.now().plus(settings.toolTimeout());
-            ToolContext context = new ToolContext(sessionId, turn.message().channel(), settings.workspace(), deadline,
-                    turn.cancellation());
+            String channel = turn.message().channel();
+            ToolContext context = new ToolContext(sessionId, channel, settings.workspace(), deadline, turn.cancellation(),
+                    question -> turn.sink().requestApproval(new ApprovalRequest(sessionId, channel, question)));
             long started = observed.clock();
             result = Base64Payloads.strip(tools.invoke(call, context));
             observed.toolCall(call, started, result.error() ? Outcome.ERROR : Outcome.OK, result);

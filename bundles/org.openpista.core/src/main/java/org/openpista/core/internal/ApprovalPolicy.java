@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * {@code ask}; only an explicit per-channel {@code approval = "auto"} lets them run unasked.
  * Under {@code ask} the owner is asked about the exact call; "allow for this session" is
  * remembered per session and tool name for the life of the runtime.
+ *
+ * <p>A tool may carry its own mode ({@link org.openpista.api.tool.Tool#APPROVAL}, such as an MCP
+ * server's {@code approval}): a channel that denies still denies; otherwise the tool's {@code deny}
+ * refuses, its {@code ask} asks even where the channel runs tools unasked, and its {@code auto} runs
+ * unasked.
  */
 @Component(service = ApprovalService.class, configurationPid = "org.openpista.agent")
 public class ApprovalPolicy implements ApprovalService {
@@ -55,6 +60,10 @@ public class ApprovalPolicy implements ApprovalService {
     private final Map<String, Set<String>> allowedForSession = new ConcurrentHashMap<>();
     private volatile ApprovalMode globalMode = ApprovalMode.ASK;
     private volatile Map<String, ApprovalMode> channelModes = Map.of();
+
+    /** Where tools' own approval modes are read; the registry of this bundle. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile ToolInvoker tools;
 
     @Activate
     @Modified
@@ -88,14 +97,18 @@ public class ApprovalPolicy implements ApprovalService {
     public ApprovalOutcome decide(ApprovalRequest request, ReplySink sink) throws InterruptedException {
         ApprovalMode mode = modeFor(request.channel());
         String tool = request.call().name();
-        switch (mode) {
-            case AUTO:
-                return told(request, Decision.AUTO, ApprovalOutcome.allow());
-            case DENY:
-                return told(request, Decision.DENIED,
-                        ApprovalOutcome.deny("tool calls are disabled by the approval policy (approval = \"deny\")"));
-            default:
-                break;
+        ToolInvoker registry = tools;
+        ApprovalMode own = registry == null ? null : ApprovalMode.parse(registry.approvalOf(tool), null);
+        if (mode == ApprovalMode.DENY) {
+            return told(request, Decision.DENIED,
+                    ApprovalOutcome.deny("tool calls are disabled by the approval policy (approval = \"deny\")"));
+        }
+        if (own == ApprovalMode.DENY) {
+            return told(request, Decision.DENIED,
+                    ApprovalOutcome.deny("the tool " + tool + " is configured with approval = \"deny\""));
+        }
+        if (own == ApprovalMode.AUTO || own == null && mode == ApprovalMode.AUTO) {
+            return told(request, Decision.AUTO, ApprovalOutcome.allow());
         }
         if (allowedForSession.getOrDefault(request.sessionId(), Set.of()).contains(tool)) {
             return told(request, Decision.SESSION_ALLOWED, ApprovalOutcome.allow());

@@ -137,8 +137,8 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
     @Activate
     public SkillCatalogComponent(BundleContext context, Config config) {
         this.context = context;
-        Path home = path(context.getProperty("openpista.home"), Path.of(System.getProperty("user.home"), ".openpista"));
-        Path workspace = config.workspace().isBlank() ? home.resolve("workspace") : home.resolve(expand(config.workspace()));
+        Path home = ConfigurationLoader.home(context);
+        Path workspace = config.workspace().isBlank() ? home.resolve("workspace") : ConfigurationLoader.resolve(home, config.workspace());
         String dist = context.getProperty("openpista.dist");
         Path bundled = !config.bundled_dir().isBlank() ? Path.of(expand(config.bundled_dir()))
                 : dist == null || dist.isBlank() ? null : Path.of(dist).resolve("skills");
@@ -382,10 +382,6 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
         } catch (IllegalStateException alreadyGone) {
             // the bundle is stopping and the framework took it down first
         }
-    }
-
-    private static Path path(String text, Path fallback) {
-        return text == null || text.isBlank() ? fallback : Path.of(expand(text.strip()));
     }
 
     static String expand(String path) {

@@ -70,9 +70,6 @@ public final class SystemRunTool implements Tool {
     /** The configuration PID. */
     static final String PID = "org.openpista.tool.system";
 
-    /** The framework property that holds the openpista home folder. */
-    static final String HOME_PROPERTY = "openpista.home";
-
     private static final Logger LOG = LoggerFactory.getLogger(SystemRunTool.class);
 
     private static final int DEFAULT_TIMEOUT_SECS = 30;
@@ -134,12 +131,12 @@ public final class SystemRunTool implements Tool {
     /**
      * Activated by DS.
      *
-     * @param context for the {@value #HOME_PROPERTY} framework property
+     * @param context for the home folder and the environment
      * @param config the configuration, defaults when there is none
      */
     @Activate
     public SystemRunTool(BundleContext context, Config config) {
-        this(config, context.getProperty(HOME_PROPERTY), ConfigurationLoader.environment(context), CommandRunner.Graces.DEFAULT);
+        this(config, ConfigurationLoader.home(context).toString(), ConfigurationLoader.environment(context), CommandRunner.Graces.DEFAULT);
     }
 
     /**

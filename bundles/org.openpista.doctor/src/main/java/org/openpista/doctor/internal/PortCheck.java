@@ -17,6 +17,8 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * Whether the ports the daemon will listen on are free: every configuration of the loaded
@@ -28,12 +30,14 @@ import org.osgi.service.component.annotations.Reference;
 public final class PortCheck implements DoctorCheck {
 
     private final ConfigurationAdmin configurations;
-    private final DaemonClient daemon;
+
+    /** Whether a daemon runs; optional, as the shell bundle that provides it is in another feature. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile DaemonClient daemon;
 
     @Activate
-    public PortCheck(@Reference ConfigurationAdmin configurations, @Reference DaemonClient daemon) {
+    public PortCheck(@Reference ConfigurationAdmin configurations) {
         this.configurations = configurations;
-        this.daemon = daemon;
     }
 
     @Override
@@ -43,7 +47,8 @@ public final class PortCheck implements DoctorCheck {
 
     @Override
     public List<CheckResult> check(Options options) {
-        if (daemon.running().isPresent()) {
+        DaemonClient client = daemon;
+        if (client != null && client.running().isPresent()) {
             return List.of(CheckResult.skipped("the daemon runs and holds its ports"));
         }
         Map<String, Listener> listeners = new TreeMap<>();

@@ -53,6 +53,8 @@ public final class UsageCommand implements org.openpista.api.command.CliCommand,
     static final String PID = "org.openpista.usage";
 
     private static final Logger LOG = LoggerFactory.getLogger(UsageCommand.class);
+    private static final java.time.format.DateTimeFormatter SHOWN =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final Pattern AGO = Pattern.compile("(\\d{1,6})([mhdw])");
 
     /** The {@code [[pricing]]} entries of config.toml. */
@@ -110,8 +112,7 @@ public final class UsageCommand implements org.openpista.api.command.CliCommand,
         }
         try {
             UsageReport report = new UsageReport(ledger.since(start), group, prices);
-            out.print(report.render(group, "since " + start.atZone(clock.getZone()).toLocalDateTime()
-                    .withNano(0).toString().replace('T', ' ')));
+            out.print(report.render(group, "since " + SHOWN.format(start.atZone(clock.getZone()))));
             out.flush();
             return 0;
         } catch (StoreException e) {

@@ -65,10 +65,10 @@ class UsageCommandTest {
         // gpt-4o-mini: 1M plain (0.15/M), 0.1M out (0.60/M) = 0.21
         assertThat(out.toString()).isEqualTo("""
                 Token usage since 2026-03-03 12:00:00:
-                MODEL        REQUESTS  TURNS      INPUT    OUTPUT  CACHE READ  CACHE WRITE  CACHE HIT  COST (USD)
-                gpt-4o              2      1  2,000,000   100,000   1,000,000            0      50.0%      4.7500
-                gpt-4o-mini         1      1  1,000,000   100,000           0            0       0.0%      0.2100
-                TOTAL               3      2  3,000,000   200,000   1,000,000            0      33.3%      4.9600
+                MODEL        REQUESTS  TURNS      INPUT   OUTPUT  CACHE READ  CACHE WRITE  CACHE HIT  COST (USD)
+                gpt-4o              2      1  2,000,000  100,000   1,000,000            0      50.0%      4.7500
+                gpt-4o-mini         1      1  1,000,000  100,000           0            0       0.0%      0.2100
+                TOTAL               3      2  3,000,000  200,000   1,000,000            0      33.3%      4.9600
                 """);
     }
 

@@ -9,21 +9,22 @@ import java.time.Instant;
 import java.util.logging.Formatter;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import org.slf4j.MDC;
 
 /**
  * One JSON object a line: {@code ts} (ISO-8601, UTC), {@code level} ({@code TRACE} ... {@code
  * ERROR}), {@code logger}, {@code msg}, and {@code session}, {@code channel} and {@code turn} when
- * the record was logged during a turn (SLF4J's MDC, which {@link TurnContext} fills), {@code error}
+ * the record was logged during a turn ({@link TurnContext}), {@code error}
  * with the stack trace when there is one. Message and stack trace pass the {@link Redactor}.
  */
 final class JsonLines extends Formatter {
 
     private final ObjectMapper json = new ObjectMapper();
     private final Redactor redactor;
+    private final TurnContext turns;
 
-    JsonLines(Redactor redactor) {
+    JsonLines(Redactor redactor, TurnContext turns) {
         this.redactor = redactor;
+        this.turns = turns;
     }
 
     @Override
@@ -33,10 +34,10 @@ final class JsonLines extends Formatter {
         line.put("level", level(record.getLevel()));
         line.put("logger", record.getLoggerName() == null ? "" : record.getLoggerName());
         line.put("msg", redactor.redact(formatMessage(record)));
-        for (String key : TurnContext.KEYS) {
-            String value = MDC.get(key);
-            if (value != null) {
-                line.put(key, value);
+        String[] turn = turns.current();
+        if (turn != null) {
+            for (int i = 0; i < TurnContext.KEYS.size(); i++) {
+                line.put(TurnContext.KEYS.get(i), turn[i]);
             }
         }
         if (record.getThrown() != null) {

@@ -63,14 +63,15 @@ public final class LogFormat {
             this.context = null;
             return;
         }
-        JsonLines json = new JsonLines(new Redactor(secrets(configurations)));
+        TurnContext turns = new TurnContext();
+        JsonLines json = new JsonLines(new Redactor(secrets(configurations)), turns);
         for (Handler handler : Logger.getLogger("").getHandlers()) {
             if (handler instanceof FileHandler) {
                 replaced.put(handler, handler.getFormatter());
                 handler.setFormatter(json);
             }
         }
-        this.context = bundleContext.registerService(TurnObserver.class, new TurnContext(), null);
+        this.context = bundleContext.registerService(TurnObserver.class, turns, null);
     }
 
     /** @return the values of the private (secret) properties of every configuration */

@@ -4,25 +4,31 @@ import java.util.List;
 import org.openpista.api.observe.TurnEndEvent;
 import org.openpista.api.observe.TurnInfo;
 import org.openpista.api.observe.TurnObserver;
-import org.slf4j.MDC;
 
 /**
- * Puts the turn's session, channel and turn id into SLF4J's MDC while it runs (the core calls both
- * methods on the turn's thread), so every record logged during the turn carries them.
+ * The turn the current thread runs: its session, channel and turn id, from its start to its end
+ * (the core calls both on the turn's thread), so {@link JsonLines} can put them on every record
+ * logged meanwhile. Kept here rather than in SLF4J's MDC, whose adapter depends on the logging
+ * provider (a no-op one would lose them).
  */
 final class TurnContext implements TurnObserver {
 
     static final List<String> KEYS = List.of("session", "channel", "turn");
 
+    private final ThreadLocal<String[]> current = new ThreadLocal<>();
+
     @Override
     public void turnStarted(TurnInfo turn) {
-        MDC.put("session", turn.sessionId());
-        MDC.put("channel", turn.channel());
-        MDC.put("turn", turn.turnId());
+        current.set(new String[] {turn.sessionId(), turn.channel(), turn.turnId()});
     }
 
     @Override
     public void turnEnded(TurnInfo turn, TurnEndEvent end) {
-        KEYS.forEach(MDC::remove);
+        current.remove();
+    }
+
+    /** @return the session, channel and turn id of the current thread's turn, or {@code null} */
+    String[] current() {
+        return current.get();
     }
 }

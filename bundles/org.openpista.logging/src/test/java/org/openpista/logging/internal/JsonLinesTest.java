@@ -19,8 +19,8 @@ class JsonLinesTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     final Redactor redactor = new Redactor(List.of("planted-config-secret-42"));
-    final JsonLines format = new JsonLines(redactor);
     final TurnContext context = new TurnContext();
+    final JsonLines format = new JsonLines(redactor, context);
     final TurnInfo turn = new TurnInfo("0af7651916cd43dd8448eb211c80319c", "work", "telegram", "openai", Instant.now(), 0);
 
     @AfterEach

@@ -106,7 +106,14 @@ class TracingAndLogsIT {
         List<String> lines = Files.readAllLines(home.resolve("logs/openpista.0.log"));
         assertThat(lines).isNotEmpty();
         String session = null;
+        int jsonLines = 0;
         for (String line : lines) {
+            if (!line.startsWith("{")) {
+                // the launcher's first lines, logged before the logging bundle starts, stay text
+                assertThat(line).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*");
+                continue;
+            }
+            jsonLines++;
             JsonNode record = JSON.readTree(line);
             assertThat(record.path("ts").asText()).as(line).isNotEmpty();
             assertThat(record.path("level").asText()).as(line).isIn("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
@@ -115,6 +122,7 @@ class TracingAndLogsIT {
                 assertThat(record.path("turn").asText()).isIn(traceId, failedTraceId);
             }
         }
+        assertThat(jsonLines).isPositive();
         assertThat(session).as("a line logged during the turn carries its session").isNotNull();
         assertThat(String.join("\n", lines)).doesNotContain(PLANTED_KEY);
 

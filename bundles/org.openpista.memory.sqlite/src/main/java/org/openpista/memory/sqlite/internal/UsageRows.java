@@ -9,7 +9,7 @@ import java.util.List;
 import org.openpista.api.llm.Usage;
 import org.openpista.api.memory.UsageRecord;
 
-/** The SQL of the {@code usage} table (schema 3), inside a transaction of {@link Database}. */
+/** The SQL of the {@code usage} table (schema 4), inside a transaction of {@link Database}. */
 final class UsageRows {
 
     private final Database db;

@@ -34,6 +34,8 @@ final class DeviceConnection implements ApplicationProtocolConnection, Connectio
 
     /** How long a connection may take to authenticate. */
     static final Duration AUTH_WAIT = Duration.ofSeconds(10);
+    /** How long a refused connection stays open for its {@code auth_error} to arrive. */
+    static final Duration CLOSE_DELAY = Duration.ofSeconds(2);
     /** Application error codes of CONNECTION_CLOSE and RESET_STREAM. */
     static final long AUTH_FAILED = 0x101;
     static final long TOO_LARGE = 0x102;
@@ -98,8 +100,8 @@ final class DeviceConnection implements ApplicationProtocolConnection, Connectio
         try {
             JsonNode frame = FrameIO.read(stream.getInputStream(), FrameIO.PRE_AUTH_LIMIT);
             if (frame == null) {
-                close(AUTH_FAILED, "the auth stream ended without a frame");
                 device.cancel(false);
+                close(AUTH_FAILED, "the auth stream ended without a frame");
                 return;
             }
             result = hub.authenticate(address, frame);
@@ -122,7 +124,9 @@ final class DeviceConnection implements ApplicationProtocolConnection, Connectio
         } else {
             LOG.info("Mobile connection from {} refused: {}", address, answer.path("message").asText());
             device.cancel(false);
-            close(AUTH_FAILED, "authentication failed");
+            // a CONNECTION_CLOSE now could overtake the answer: the client closes once it read it, or this does
+            hub.timer().schedule(() -> close(AUTH_FAILED, "authentication failed"), CLOSE_DELAY.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 

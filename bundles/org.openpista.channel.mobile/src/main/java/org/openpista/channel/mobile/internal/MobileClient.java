@@ -31,6 +31,9 @@ final class MobileClient implements AutoCloseable {
         }
     }
 
+    /** How long a handshake may take at most. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
     private final QuicClientConnection quic;
     private final JsonNode authOk;
 
@@ -77,7 +80,7 @@ final class MobileClient implements AutoCloseable {
                 .applicationProtocol(QuicServer.ALPN)
                 .noServerCertificateCheck()
                 .customTrustManager(new Pin(uri.fingerprint()))
-                .connectTimeout(Duration.ofSeconds(10))
+                .connectTimeout(idle.compareTo(CONNECT_TIMEOUT) < 0 ? idle : CONNECT_TIMEOUT)
                 .maxIdleTimeout(idle)
                 .maxOpenPeerInitiatedBidirectionalStreams(0)
                 .maxOpenPeerInitiatedUnidirectionalStreams(0)

@@ -112,7 +112,7 @@ final class DeviceConnection implements ApplicationProtocolConnection, Connectio
         } catch (IOException e) {
             answer = Frames.frame("auth_error").put("message", Frames.describe(e));
         }
-        try (OutputStream out = stream.getOutputStream()) {
+        try (OutputStream out = new StreamOutput(quic, stream, hub.timer())) {
             FrameIO.write(out, answer);
         } catch (IOException e) {
             LOG.debug("Cannot answer the auth stream of {}", address, e);
@@ -142,7 +142,7 @@ final class DeviceConnection implements ApplicationProtocolConnection, Connectio
             stream.resetStream(AUTH_FAILED);
             return;
         }
-        OutputStream out = stream.getOutputStream();
+        OutputStream out = new StreamOutput(quic, stream, hub.timer());
         try {
             JsonNode frame;
             try {

@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Consumer;
 import javax.net.ssl.X509TrustManager;
 import tech.kwik.core.QuicClientConnection;
@@ -31,15 +32,23 @@ final class MobileClient implements AutoCloseable {
         }
     }
 
-    /** How long a handshake may take at most. */
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a handshake may take at most (a phone on a poor network, a busy server). */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
     private final QuicClientConnection quic;
     private final JsonNode authOk;
+    /** Nudges the streams' output (see {@link StreamOutput}). */
+    private final ScheduledThreadPoolExecutor timer;
 
     private MobileClient(QuicClientConnection quic, JsonNode authOk) {
         this.quic = quic;
         this.authOk = authOk;
+        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "openpista-mobile-client");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true);
     }
 
     /**
@@ -71,6 +80,7 @@ final class MobileClient implements AutoCloseable {
 
     /** Connects without authenticating: the QUIC and TLS handshake, the certificate pinned. */
     static QuicClientConnection handshake(ConnectUri uri, Duration idle) throws IOException {
+        KwikAssertions.off();
         // the warning kwik prints for noServerCertificateCheck(): the pinning trust manager replaces its trust-all one,
         // and only the host name check stays off
         System.setProperty("tech.kwik.core.no-security-warnings", "true");
@@ -116,7 +126,7 @@ final class MobileClient implements AutoCloseable {
     /** Sends one request on a new stream; the frames that come back are read one by one. */
     Reply open(ObjectNode frame) throws IOException {
         QuicStream stream = quic.createStream(true);
-        OutputStream out = stream.getOutputStream();
+        OutputStream out = new StreamOutput(quic, stream, timer);
         FrameIO.write(out, frame);
         out.close();
         return new Reply(stream);
@@ -146,6 +156,7 @@ final class MobileClient implements AutoCloseable {
     @Override
     public void close() {
         quic.close();
+        timer.shutdownNow();
     }
 
     /** Trusts exactly the certificate with the pinned SHA-256 fingerprint. */

@@ -33,8 +33,12 @@ class SecurityTest {
     /** Announces a frame of {@code length} bytes and sends only its length. */
     static JsonNode announce(QuicStream stream, long length) throws IOException {
         OutputStream out = stream.getOutputStream();
-        out.write(ByteBuffer.allocate(4).putInt((int) length).array());
-        out.flush();
+        try {
+            out.write(ByteBuffer.allocate(4).putInt((int) length).array());
+            out.flush();
+        } catch (IOException e) {
+            // the server may refuse to read (STOP_SENDING) before the flush returns: its answer still comes
+        }
         return FrameIO.read(stream.getInputStream(), FrameIO.LIMIT);
     }
 
@@ -53,8 +57,7 @@ class SecurityTest {
     @Test
     void afterAuthenticationFramesAreLimitedTo1MiB() throws Exception {
         MobileClient client = server.client("phone-1");
-        JsonNode tooLarge = client.open(Frames.frame("ping")).next(); // a stream that works
-        assertThat(tooLarge.path("type").asText()).isEqualTo("pong");
+        assertThat(TestServer.request(client, Frames.frame("ping")).get(0).path("type").asText()).isEqualTo("pong");
 
         String large = "x".repeat(FrameIO.LIMIT - 40); // the message frame is just below 1 MiB
         List<JsonNode> accepted = TestServer.request(client, TestServer.message(large));
@@ -62,10 +65,7 @@ class SecurityTest {
             assertThat(frame.path("type").asText()).isEqualTo("response");
             // the echo is longer than an original client reads: it is cut to fit
             assertThat(FrameIO.JSON.writeValueAsBytes(frame).length).isLessThanOrEqualTo(FrameIO.LIMIT);
-            String content = frame.path("content").asText();
-            assertThat(content.length()).isLessThan(FrameIO.LIMIT / 4);
-            assertThat(content.endsWith("(cut: the whole answer is in the session's history)")).as(content.substring(
-                    content.length() - 80)).isTrue();
+            assertThat(frame.path("content").asText()).endsWith("(cut: the whole answer is in the session's history)");
         });
         assertThat(server.gateway.turns.get(0).message.text().length()).isEqualTo(large.length());
 
@@ -85,6 +85,20 @@ class SecurityTest {
             quic.close();
         }
         assertThat(server.gateway.turns).hasSize(1);
+    }
+
+    @Test
+    void largeFramesBothWaysNeverStall() throws Exception {
+        // kwik 0.10.8 loses a send request now and then, and a frame above its 51,200-byte send buffer then waited
+        // for the idle timeout (see StreamOutput): ten in a row, each well above it, each answered in full
+        MobileClient client = server.client("phone-1");
+        for (int i = 1; i <= 10; i++) {
+            String text = String.valueOf((char) ('a' + i)).repeat(60_000 * i);
+            List<JsonNode> answer = TestServer.request(client, TestServer.message(text));
+            assertThat(answer).singleElement()
+                    .satisfies(frame -> assertThat(frame.path("content").asText()).isEqualTo("echo: " + text));
+        }
+        assertThat(server.gateway.turns).hasSize(10);
     }
 
     @Test

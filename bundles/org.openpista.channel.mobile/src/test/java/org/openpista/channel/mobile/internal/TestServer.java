@@ -30,7 +30,7 @@ final class TestServer implements AutoCloseable {
     }
 
     TestServer(Duration turnLimit) throws IOException {
-        settings = new MobileSettings(true, "127.0.0.1", 0, TOKEN, null, null, Duration.ofSeconds(30), turnLimit,
+        settings = new MobileSettings(true, "127.0.0.1", 0, TOKEN, null, null, Duration.ofSeconds(120), turnLimit,
                 Duration.ofSeconds(600));
         identity = ServerIdentity.generate("127.0.0.1");
         hub = new MobileHub(settings, gateway, store, () -> router, Clock.systemUTC());
@@ -47,7 +47,7 @@ final class TestServer implements AutoCloseable {
 
     /** @return an authenticated client of a device, closed with the server */
     MobileClient client(String deviceId) throws IOException {
-        MobileClient client = MobileClient.connect(uri(), deviceId, Duration.ofSeconds(30));
+        MobileClient client = MobileClient.connect(uri(), deviceId, Duration.ofSeconds(120));
         synchronized (clients) {
             clients.add(client);
         }

@@ -81,37 +81,59 @@ final class BundleCommands {
      * @param args all arguments, global options included
      */
     static int run(Main main, String name, String[] args) throws Exception {
-        // 'start' and any 'NAME start' make this process a daemon (the start script gives it the daemon's JVM options)
+        // 'start --foreground', its background child ('start --detached') and any 'NAME start' make this
+        // process a daemon, which keeps the log files; 'start' alone only launches the child and waits
         List<String> words = Main.commandWords(args);
-        boolean daemon = words.contains("start");
-        // 'start' alone launches the daemon in the background (this process only waits for it)
-        boolean foreground = daemon && (!words.get(0).equals("start") || List.of(args).contains("--foreground")
-                || List.of(args).contains("-f"));
+        List<String> given = List.of(args);
+        boolean launcher = words.get(0).equals("start") && !given.contains("--foreground") && !given.contains("-f");
+        boolean daemon = words.contains("start") && !(launcher && !given.contains("--detached"));
+        boolean foreground = daemon && !given.contains("--detached");
         return inFramework(main, daemon, foreground, runtime -> {
             BundleContext context = runtime.context();
-            ServiceReference<CliCommand> reference = find(context, name);
+            ServiceReference<CliCommand> reference = find(context, "(" + CliCommand.NAME + "=" + name.replaceAll("[()*\\\\]", "") + ")");
             if (reference == null) {
-                System.err.println("openpista: unknown command '" + name + "'; the commands are: "
-                        + String.join(", ", Main.commandNames(names(context))));
+                List<String> known = new ArrayList<>(List.of("run"));
+                known.addAll(all(context).keySet());
+                System.err.println("openpista: unknown command '" + name + "'; the commands are: " + String.join(", ", known));
                 System.err.println("Run 'openpista --help' for usage.");
                 return Main.USAGE;
             }
-            ServiceObjects<CliCommand> objects = context.getServiceObjects(reference);
-            CliCommand command = objects.getService();
-            try {
-                CommandLine commandLine = Main.commandLine();
-                commandLine.addSubcommand(name, new CommandLine(command.command()));
-                return commandLine.execute(args);
-            } finally {
-                objects.ungetService(command);
-            }
+            return execute(context, reference, args);
         });
     }
 
-    /** @return the command of that name, or {@code null} */
-    static ServiceReference<CliCommand> find(BundleContext context, String name) throws InvalidSyntaxException {
-        Collection<ServiceReference<CliCommand>> found = context.getServiceReferences(CliCommand.class,
-                "(" + CliCommand.NAME + "=" + name.replaceAll("[()*\\\\]", "") + ")");
+    /**
+     * Runs {@code openpista [OPTIONS]} without a command word: the bundle command that says it is
+     * the one for that ({@link CliCommand#BARE}, the terminal UI), with the arguments given, else
+     * the overview.
+     */
+    static int runBare(Main main, String[] args) throws Exception {
+        return inFramework(main, false, false, runtime -> {
+            ServiceReference<CliCommand> reference = find(runtime.context(), "(" + CliCommand.BARE + "=true)");
+            if (reference == null) {
+                return main.overview(runtime);
+            }
+            List<String> named = new ArrayList<>(List.of(String.valueOf(reference.getProperty(CliCommand.NAME))));
+            named.addAll(List.of(args));
+            return execute(runtime.context(), reference, named.toArray(new String[0]));
+        });
+    }
+
+    private static int execute(BundleContext context, ServiceReference<CliCommand> reference, String[] args) {
+        ServiceObjects<CliCommand> objects = context.getServiceObjects(reference);
+        CliCommand command = objects.getService();
+        try {
+            CommandLine commandLine = Main.commandLine();
+            commandLine.addSubcommand(String.valueOf(reference.getProperty(CliCommand.NAME)), new CommandLine(command.command()));
+            return commandLine.execute(args);
+        } finally {
+            objects.ungetService(command);
+        }
+    }
+
+    /** @return the command that matches an LDAP filter, or {@code null} */
+    private static ServiceReference<CliCommand> find(BundleContext context, String filter) throws InvalidSyntaxException {
+        Collection<ServiceReference<CliCommand>> found = context.getServiceReferences(CliCommand.class, filter);
         return found.isEmpty() ? null : found.iterator().next();
     }
 
@@ -126,10 +148,5 @@ final class BundleCommands {
             }
         }
         return commands;
-    }
-
-    /** @return the names of the command services, sorted */
-    static List<String> names(BundleContext context) throws InvalidSyntaxException {
-        return new ArrayList<>(all(context).keySet());
     }
 }

@@ -1,7 +1,15 @@
 package org.openpista.runtime;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
+import org.openpista.api.config.ConfigurationLoader;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where openpista keeps its files: the home folder ({@code --home}, else {@code $OPENPISTA_HOME},
@@ -21,7 +29,7 @@ record Home(Path dir, Path configFile) {
         } else if (nonBlank(env.get("openpista_HOME"))) {
             dir = Path.of(expand(env.get("openpista_HOME")));
         } else {
-            dir = Path.of(System.getProperty("user.home"), ".openpista");
+            dir = ConfigurationLoader.userHome().resolve(".openpista");
         }
         dir = dir.toAbsolutePath().normalize();
         Path config = configOption != null ? configOption.toAbsolutePath().normalize() : dir.resolve("config.toml");
@@ -32,11 +40,28 @@ record Home(Path dir, Path configFile) {
         return dir.resolve("logs");
     }
 
-    static String expand(String path) {
-        if (path.equals("~") || path.startsWith("~/")) {
-            return System.getProperty("user.home") + path.substring(1);
+    /**
+     * Creates the home when it is missing and makes it its owner's alone (mode 700): it holds every
+     * conversation, logs and secrets.
+     */
+    void makePrivate() throws IOException {
+        Files.createDirectories(dir);
+        try {
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
+            Set<PosixFilePermission> ownerOnly = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                    PosixFilePermission.OWNER_EXECUTE);
+            if (!ownerOnly.containsAll(mode)) {
+                Files.setPosixFilePermissions(dir, ownerOnly);
+                LoggerFactory.getLogger(Home.class).info("Made {} readable by its owner only (it was {})", dir,
+                        PosixFilePermissions.toString(mode));
+            }
+        } catch (UnsupportedOperationException notPosix) {
+            // nothing to narrow on this file system
         }
-        return path;
+    }
+
+    static String expand(String path) {
+        return path.equals("~") || path.startsWith("~/") ? ConfigurationLoader.userHome() + path.substring(1) : path;
     }
 
     private static boolean nonBlank(String value) {

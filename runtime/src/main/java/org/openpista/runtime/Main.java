@@ -74,30 +74,29 @@ public final class Main implements Runnable {
                 return failed(e, new PrintWriter(System.err, true));
             }
         }
-        String word = commandWord(args);
-        if (word == null && !List.of(args).contains("--version") && !List.of(args).contains("-V")) {
-            Main main = new Main();
-            try {
-                new CommandLine(main).setUnmatchedArgumentsAllowed(true).parseArgs(withoutHelp(args));
-            } catch (CommandLine.ParameterException e) {
-                return usage(e);
-            }
-            return main.overview();
+        List<String> words = commandWords(args);
+        if (words.isEmpty() && (List.of(args).contains("--version") || List.of(args).contains("-V"))
+                || !words.isEmpty() && BUILT_IN.contains(words.get(0))) {
+            return commandLine().execute(args);
         }
-        if (word != null && !BUILT_IN.contains(word)) {
-            Main main = new Main();
-            try {
-                new CommandLine(main).setUnmatchedArgumentsAllowed(true).parseArgs(globalOptions(args, word));
-            } catch (CommandLine.ParameterException e) {
-                return usage(e);
+        // a bundle's command, or none (the overview): the global options first, for the framework's home
+        Main main = new Main();
+        List<String> globals = new ArrayList<>(List.of(args).subList(0, words.isEmpty() ? args.length
+                : List.of(args).indexOf(words.get(0))));
+        boolean help = globals.removeAll(List.of("--help", "-h"));
+        try {
+            new CommandLine(main).setUnmatchedArgumentsAllowed(true).parseArgs(globals.toArray(new String[0]));
+            if (words.isEmpty()) {
+                // 'openpista' in a pipe or a script gets the usage rather than a screen it cannot use
+                boolean overview = help || main.session == null && System.console() == null;
+                return overview ? main.overview() : BundleCommands.runBare(main, args);
             }
-            try {
-                return BundleCommands.run(main, word, args);
-            } catch (Exception e) {
-                return failed(e, new PrintWriter(System.err, true));
-            }
+            return BundleCommands.run(main, words.get(0), args);
+        } catch (CommandLine.ParameterException e) {
+            return usage(e);
+        } catch (Exception e) {
+            return failed(e, new PrintWriter(System.err, true));
         }
-        return commandLine().execute(args);
     }
 
     /** @return the command line with the launcher's own commands and its error handling */
@@ -119,13 +118,7 @@ public final class Main implements Runnable {
         LoggerFactory.getLogger(Main.class).error("openpista failed", error);
         String message = error.getMessage() == null ? error.toString() : error.getMessage();
         err.println("openpista: " + message);
-        return FAILED;
-    }
-
-    /** @return the first word that is neither an option nor an option's value, or {@code null} */
-    static String commandWord(String[] args) {
-        List<String> words = commandWords(args);
-        return words.isEmpty() ? null : words.get(0);
+        return error instanceof RuntimeProblem.ComponentFailed ? USAGE : FAILED;
     }
 
     /** @return the words that are neither options nor option values: the command and its verbs */
@@ -144,56 +137,39 @@ public final class Main implements Runnable {
         return words;
     }
 
-    /** @return the arguments before the command word: the global options */
-    private static String[] globalOptions(String[] args, String word) {
-        List<String> before = new ArrayList<>();
-        for (String arg : args) {
-            if (arg.equals(word)) {
-                break;
-            }
-            before.add(arg);
-        }
-        return before.toArray(new String[0]);
-    }
-
-    /** @return the launcher's commands and the bundles' commands, for messages */
-    static List<String> commandNames(List<String> bundleCommands) {
-        List<String> names = new ArrayList<>(List.of("run"));
-        bundleCommands.stream().filter(name -> !names.contains(name)).forEach(names::add);
-        return names;
-    }
-
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
     }
 
-    /** No command ({@code openpista}, {@code openpista --help}): the usage, with the commands the installed bundles bring. */
+    /** {@code openpista --help}: the usage, with the commands the installed bundles bring. */
     int overview() {
-        if (session != null) {
-            System.err.println("openpista: the terminal UI is not part of this version yet; continue a session with: "
-                    + "openpista run -s " + session + " -e \"...\"");
-            return USAGE;
-        }
         try {
-            return BundleCommands.inFramework(this, false, false, runtime -> {
-                CommandLine full = commandLine();
-                for (Map.Entry<String, Object> command : BundleCommands.all(runtime.context()).entrySet()) {
-                    if (!BUILT_IN.contains(command.getKey())) {
-                        full.addSubcommand(command.getKey(), new CommandLine(command.getValue()));
-                    }
-                }
-                full.usage(System.out);
-                return 0;
-            });
+            return BundleCommands.inFramework(this, false, false, this::overview);
         } catch (Exception e) {
             commandLine().usage(System.out);
             return 0;
         }
     }
 
-    private static String[] withoutHelp(String[] args) {
-        return List.of(args).stream().filter(arg -> !arg.equals("--help") && !arg.equals("-h")).toArray(String[]::new);
+    /**
+     * {@code openpista} without a command and no bundle command for that ({@link
+     * org.openpista.api.command.CliCommand#BARE}): the usage.
+     */
+    int overview(OsgiRuntime runtime) throws Exception {
+        if (session != null) {
+            System.err.println("openpista: no terminal UI is installed; continue a session with: "
+                    + "openpista run -s " + session + " -e \"...\"");
+            return USAGE;
+        }
+        CommandLine full = commandLine();
+        for (Map.Entry<String, Object> command : BundleCommands.all(runtime.context()).entrySet()) {
+            if (!BUILT_IN.contains(command.getKey())) {
+                full.addSubcommand(command.getKey(), new CommandLine(command.getValue()));
+            }
+        }
+        full.usage(System.out);
+        return 0;
     }
 
     /** @return the home folder and configuration file this invocation uses */

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -82,6 +83,7 @@ final class OsgiRuntime implements AutoCloseable {
     static OsgiRuntime create(Distribution distribution, Home home, int maxLevel, Map<String, String> extra)
             throws BundleException, IOException {
         Path storage = Files.createTempDirectory("openpista-felix-");
+        home.makePrivate();
         Path pluginDir = Files.createDirectories(home.dir().resolve("plugins"));
         int top = 1;
         for (String feature : distribution.features()) {
@@ -96,31 +98,17 @@ final class OsgiRuntime implements AutoCloseable {
         properties.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, String.join(",",
                 exportsOf(ConfigurationLoader.class), exportsOf(LoggerFactory.class), exportsOf(picocli.CommandLine.class)));
         properties.put("felix.log.logger", new FelixLog());
-        // components stay active while their bundle runs, instead of being torn down whenever
-        // nobody holds their service for a moment (the launcher, a finished turn)
-        properties.put("ds.delayed.keepInstances", "true");
-        // the OSGi log (Felix Log) only relays to SLF4J; it must pass info entries on (its own
-        // default is warn), since SLF4J decides what is written
-        properties.put("org.apache.felix.log.maxSize", "20");
-        properties.put("org.osgi.service.log.admin.loglevel", "INFO");
-        // Felix HTTP listens only once the web channel has configured address and port, never on
-        // its default 0.0.0.0:8080
-        properties.put("org.apache.felix.http.require.config", "true");
-        // FileInstall: jars in plugins/ come and go with the files, scanned at once (while level 1
-        // starts, before the configuration is read), started with everything else
+        try (InputStream defaults = OsgiRuntime.class.getResourceAsStream("framework.properties")) {
+            Properties file = new Properties();
+            file.load(defaults);
+            file.forEach((key, value) -> properties.put(key.toString(), value));
+        }
         properties.put("felix.fileinstall.dir", pluginDir.toString());
         properties.put("felix.fileinstall.start.level", Integer.toString(top));
-        properties.put("felix.fileinstall.poll", "1000");
-        properties.put("felix.fileinstall.noInitialDelay", "true");
-        properties.put("felix.fileinstall.filter", ".*\\.jar");
-        properties.put("felix.fileinstall.log.default", "jul");
-        properties.put("felix.fileinstall.log.level", "3");
-        properties.put("felix.fileinstall.enableConfigSave", "false");
-        // Gogo is served on the admin socket only: its own console must never read the terminal
-        properties.put("gosh.args", "--nointeractive --noshutdown");
         properties.put(ConfigurationLoader.HOME_PROPERTY, home.dir().toString());
         properties.put(ConfigurationLoader.FILE_PROPERTY, home.configFile().toString());
         properties.put("openpista.dist", distribution.dir().toString());
+        properties.putAll(HandedOverEnvironment.read());
         properties.putAll(extra);
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, OsgiRuntime.class.getClassLoader())
                 .findFirst()
@@ -232,7 +220,7 @@ final class OsgiRuntime implements AutoCloseable {
                 if (System.nanoTime() - start > FAILURE_GRACE.toNanos()) {
                     List<String> failed = componentFailures();
                     if (!failed.isEmpty()) {
-                        throw new RuntimeProblem(what + " cannot start: " + String.join("; ", failed));
+                        throw new RuntimeProblem.ComponentFailed(what + " cannot start: " + String.join("; ", failed));
                     }
                 }
                 if (System.nanoTime() > deadline) {
@@ -246,6 +234,17 @@ final class OsgiRuntime implements AutoCloseable {
             // the caller keeps using the service object; the framework keeps it alive while the bundle runs
             tracker.close();
         }
+    }
+
+    /**
+     * @param failures bundles that could not start ({@link #startAll()})
+     * @return the problem to report: the components that failed to activate, when some did (their
+     *     message names what is wrong), else the bundles
+     */
+    RuntimeProblem problem(List<String> failures) {
+        List<String> failed = componentFailures();
+        return failed.isEmpty() ? new RuntimeProblem("some bundles cannot start: " + String.join("; ", failures))
+                : new RuntimeProblem.ComponentFailed(String.join("; ", failed));
     }
 
     /** @return the framework's bundle context */
@@ -275,10 +274,11 @@ final class OsgiRuntime implements AutoCloseable {
             for (Object description : (Collection<?>) descriptions.invoke(scr, (Object) new Bundle[0])) {
                 for (Object configuration : (Collection<?>) configurations.invoke(scr, description)) {
                     int state = configuration.getClass().getField("state").getInt(configuration);
-                    if (state == 16) { // ComponentConfigurationDTO.FAILED_ACTIVATION
-                        Object failure = configuration.getClass().getField("failure").get(configuration);
+                    String failure = String.valueOf(configuration.getClass().getField("failure").get(configuration));
+                    // FAILED_ACTIVATION; a component that failed only because another one did says nothing new
+                    if (state == 16 && !failure.contains("Unable to get service for reference")) {
                         String name = (String) description.getClass().getField("name").get(description);
-                        failures.add(shortName(name) + " failed: " + firstCause(String.valueOf(failure)));
+                        failures.add(shortName(name) + " failed: " + firstCause(failure));
                     }
                 }
             }

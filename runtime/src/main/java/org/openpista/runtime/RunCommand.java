@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.AgentReply;
 import org.openpista.api.channel.InboundMessage;
+import org.openpista.api.channel.TerminalText;
 import org.openpista.api.channel.TurnHandle;
 import org.openpista.api.config.ConfigException;
 import org.openpista.api.config.ConfigReport;
@@ -94,7 +95,7 @@ final class RunCommand implements Callable<Integer> {
         }
         List<String> failures = runtime.startAll();
         if (!failures.isEmpty()) {
-            throw new RuntimeProblem("some bundles cannot start: " + String.join("; ", failures));
+            throw runtime.problem(failures);
         }
         AgentGateway gateway = runtime.awaitService(AgentGateway.class, null, START_TIMEOUT);
         runtime.awaitService(LlmProvider.class, "(" + LlmProvider.NAME + "=" + report.provider() + ")", START_TIMEOUT);
@@ -116,10 +117,11 @@ final class RunCommand implements Callable<Integer> {
         }
         phases.mark("turn done");
         if (reply.error()) {
-            err.println("openpista: " + reply.text());
+            err.println("openpista: " + TerminalText.safe(reply.text()));
             return Main.FAILED;
         }
-        out.println(reply.text());
+        // the answer is untrusted text: its control sequences are shown, never obeyed by a terminal
+        out.println(TerminalText.safe(reply.text()));
         out.flush();
         return 0;
     }

@@ -12,6 +12,7 @@ import org.openpista.api.approval.ApprovalRequest;
 import org.openpista.api.channel.AgentReply;
 import org.openpista.api.channel.ProgressEvent;
 import org.openpista.api.channel.ReplySink;
+import org.openpista.api.channel.TerminalText;
 
 /**
  * The terminal as a channel: shows tool activity on standard error and asks approval questions
@@ -47,8 +48,8 @@ final class TerminalSink implements ReplySink {
             return;
         }
         switch (event.kind()) {
-            case TOOL_STARTED -> err.println("» " + event.toolName() + " " + event.detail());
-            case TOOL_FAILED -> err.println("  ✗ " + event.detail());
+            case TOOL_STARTED -> err.println("» " + TerminalText.safe(event.toolName() + " " + event.detail()));
+            case TOOL_FAILED -> err.println("  ✗ " + TerminalText.safe(event.detail()));
             default -> {}
         }
     }
@@ -61,7 +62,7 @@ final class TerminalSink implements ReplySink {
                             + "in config.toml to run tools without asking"));
         }
         err.println();
-        err.println("The agent wants to run " + request.call().name() + " with " + request.call().arguments());
+        err.println("The agent wants to run " + TerminalText.safe(request.question()));
         while (true) {
             err.print("Allow? [y]es / [n]o / [a]lways in this session: ");
             err.flush();

@@ -3,6 +3,7 @@ package org.openpista.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -246,8 +247,149 @@ class AuthCommandIT {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout()).contains("Log in to which provider?").containsPattern(" 1\\) openai ")
-                .contains("Saved the API key for Vercel AI Gateway").doesNotContain("vk-picked-key-31337");
+                .contains("GitHub Copilot [device code]").contains("Saved the API key for Vercel AI Gateway")
+                .doesNotContain("vk-picked-key-31337");
         assertThat(storedSecrets()).containsExactly("vk-picked-key-31337");
+    }
+
+    @Test
+    void statusSaysWhereTheWorkingCredentialComesFrom() throws Exception {
+        Files.writeString(home.resolve("config.toml"), Files.readString(home.resolve("config.toml"))
+                .replace("provider = \"openai\"", "provider = \"together\"\napi_key = \"tk-in-the-file-1\""));
+        DistributionProcess.run(home, Map.of(), "auth", "login", "--non-interactive", "--provider", "anthropic", "--api-key",
+                "sk-ant-stored-2");
+
+        Result file = DistributionProcess.run(home, Map.of(), "auth", "status");
+        Result environment = DistributionProcess.run(home, Map.of("TOGETHER_API_KEY", "tk-env-3", "ANTHROPIC_API_KEY",
+                "sk-ant-env-4"), "auth", "status");
+
+        assertThat(file.exitCode()).as(file.toString()).isZero();
+        assertThat(file.stdout()).containsPattern("together +api_key +- +never +config.toml")
+                .containsPattern("anthropic +api_key +- +never +credentials.toml")
+                .containsPattern("openai +not logged in").contains("In use: provider together, key from config.toml");
+        assertThat(environment.stdout()).containsPattern("together +api_key +- +never +TOGETHER_API_KEY \\(environment\\)")
+                .containsPattern("anthropic +api_key .*ANTHROPIC_API_KEY \\(environment\\)")
+                .contains("note: the stored anthropic login is not used while ANTHROPIC_API_KEY is set");
+        assertThat(file.stdout() + file.stderr() + environment.stdout() + environment.stderr())
+                .doesNotContain("tk-in-the-file-1", "sk-ant-stored-2", "tk-env-3", "sk-ant-env-4");
+    }
+
+    @Test
+    void helpSummariesStandAloneAndTheLoginHelpIsWhole() throws Exception {
+        Result overview = DistributionProcess.run(home, Map.of(), "--help");
+        Result auth = DistributionProcess.run(home, Map.of(), "auth", "--help");
+        Result login = DistributionProcess.run(home, Map.of(), "auth", "login", "--help");
+
+        assertThat(overview.stdout()).containsPattern("(?m)^ +auth +Provider logins: log in, see where credentials come from, "
+                + "log out\\.$");
+        assertThat(overview.stderr()).isEmpty();
+        assertThat(auth.exitCode()).isZero();
+        assertThat(auth.stdout().replaceAll("\\s+", " ")).contains("A login is OAuth in the browser (OpenAI, Anthropic, "
+                + "OpenRouter), a device code (GitHub Copilot) or an API key.");
+        assertThat(login.exitCode()).isZero();
+        assertThat(login.stdout()).contains("--non-interactive").contains("--no-browser").contains("--endpoint");
+    }
+
+    @Test
+    void onATerminalTheProviderIsPickedWithTheArrowKeysOrByTypingPartOfItsName() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/tmux")) || "all".equals(System.getenv("OPENPISTA_IT_REQUIRE")),
+                "tmux is needed to drive openpista on a terminal");
+        try (Tmux terminal = Tmux.start(home, DistributionProcess.dist().resolve("bin/openpista") + " auth login")) {
+            terminal.await("> openai");
+            terminal.keys("Down", "Down", "Down", "Down");
+            assertThat(terminal.await("> together")).contains("Together AI [API key]").contains("GitHub Copilot [device code]");
+            terminal.keys("Enter");
+            terminal.await("API key for Together AI:");
+            terminal.type("tk-picked-on-a-tty-1");
+            terminal.keys("Enter");
+            assertThat(terminal.await("EXIT 0")).contains("Saved the API key for Together AI")
+                    .doesNotContain("tk-picked-on-a-tty-1");
+        }
+        try (Tmux terminal = Tmux.start(home, DistributionProcess.dist().resolve("bin/openpista") + " auth login")) {
+            terminal.await("> openai");
+            terminal.type("gateway");
+            terminal.await("> vercel-ai-gateway");
+            terminal.keys("Enter");
+            terminal.await("API key for Vercel AI Gateway:");
+            terminal.type("vk-searched-2");
+            terminal.keys("Enter");
+            terminal.await("EXIT 0");
+        }
+        try (Tmux terminal = Tmux.start(home, DistributionProcess.dist().resolve("bin/openpista") + " auth login")) {
+            terminal.await("> openai");
+            terminal.keys("Escape");
+            assertThat(terminal.await("EXIT 1")).contains("no provider chosen");
+        }
+        assertThat(storedSecrets()).containsExactly("tk-picked-on-a-tty-1", "vk-searched-2");
+    }
+
+    /** A command on a terminal of its own: a detached tmux session whose screen the test reads and types into. */
+    static final class Tmux implements AutoCloseable {
+        private final String socket;
+
+        private Tmux(String socket) {
+            this.socket = socket;
+        }
+
+        /** Runs the command in a 120×40 terminal; the pane stays with "EXIT status" once it ends. */
+        static Tmux start(Path home, String command) throws Exception {
+            Tmux tmux = new Tmux("openpista-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+            tmux.tmux(home, "new-session", "-d", "-x", "120", "-y", "40", "-s", "it",
+                    command + "; echo EXIT $?; sleep 600");
+            return tmux;
+        }
+
+        private String tmux(Path home, String... arguments) throws IOException, InterruptedException {
+            List<String> command = new ArrayList<>(List.of("tmux", "-L", socket, "-f", "/dev/null"));
+            command.addAll(List.of(arguments));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            DistributionProcess.clean(builder.environment());
+            builder.environment().remove("TMUX");
+            if (home != null) {
+                builder.environment().put("OPENPISTA_HOME", home.toString());
+            }
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            return output;
+        }
+
+        String screen() throws Exception {
+            return tmux(null, "capture-pane", "-p", "-t", "it");
+        }
+
+        /** @return the screen once it shows the text */
+        String await(String text) throws Exception {
+            long deadline = System.nanoTime() + STEP.toNanos();
+            String screen = screen();
+            while (!screen.contains(text)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the terminal never showed \"" + text + "\":\n" + screen);
+                }
+                Thread.sleep(100);
+                screen = screen();
+            }
+            return screen;
+        }
+
+        void keys(String... keys) throws Exception {
+            List<String> arguments = new ArrayList<>(List.of("send-keys", "-t", "it"));
+            arguments.addAll(List.of(keys));
+            tmux(null, arguments.toArray(String[]::new));
+        }
+
+        void type(String text) throws Exception {
+            tmux(null, "send-keys", "-t", "it", "-l", text);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                tmux(null, "kill-server");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Test

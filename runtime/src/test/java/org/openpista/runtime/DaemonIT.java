@@ -1,11 +1,15 @@
 package org.openpista.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -255,6 +259,12 @@ class DaemonIT {
         Result failing = shell("openpista:history no-such-session");
         assertThat(failing.exitCode()).isEqualTo(1);
         assertThat(failing.stderr()).contains("no session \"no-such-session\"");
+        Result wrongArguments = shell("openpista:whatsapp");
+        assertThat(wrongArguments.exitCode()).isEqualTo(1);
+        assertThat(wrongArguments.stderr()).contains("wrong arguments for openpista:whatsapp; usage:")
+                .contains("openpista:whatsapp TEXT TEXT TEXT").doesNotContain("Cannot coerce");
+        assertThat(shell("openpista:history").stderr()).contains("openpista:history [-n|--limit <how many of the last "
+                + "messages to show>] <the session id>");
 
         Result switched = shell("openpista:model other-model");
         assertThat(switched.exitCode()).as(switched.toString()).isZero();
@@ -279,6 +289,29 @@ class DaemonIT {
                 Duration.ofSeconds(60), "shell");
         assertThat(interactive.exitCode()).as(interactive.toString()).isZero();
         assertThat(interactive.stdout()).contains("CHANNEL").contains("PROVIDER").contains("test-model");
+    }
+
+    @Test
+    void theAdminShellOffersNoTelnetServerButKeepsFelixsCommands() throws Exception {
+        start();
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+
+        Result telnet = shell("gogo:telnetd -p " + port + " start");
+        Result unscoped = shell("telnetd -p " + port + " start");
+
+        assertThat(telnet.exitCode()).as(telnet.toString()).isEqualTo(1);
+        assertThat(telnet.stderr()).contains("telnetd");
+        assertThat(unscoped.exitCode()).isEqualTo(1);
+        assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).as("nothing listens on TCP")
+                .isInstanceOf(ConnectException.class);
+        Result help = shell("help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.stdout()).contains("felix:lb").contains("openpista:status");
+        assertThat(shell("lb").stdout()).contains("Apache Felix Gogo Shell");
+        assertThat(shell("echo still here").stdout()).isEqualTo("still here\n");
     }
 
     @Test

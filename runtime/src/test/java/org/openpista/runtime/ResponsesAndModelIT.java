@@ -3,12 +3,14 @@ package org.openpista.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +30,13 @@ class ResponsesAndModelIT {
     @TempDir
     Path home;
 
+    /** Writes config.toml as a careful owner keeps a file with a key: readable by its owner only. */
+    void writeConfig(String toml) throws IOException {
+        Path config = home.resolve("config.toml");
+        Files.writeString(config, toml);
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
+    }
+
     @Nested
     class Responses {
 
@@ -40,7 +49,7 @@ class ResponsesAndModelIT {
 
         @Test
         void aTurnWithAToolCallOverTheResponsesApi() throws Exception {
-            Files.writeString(home.resolve("config.toml"), """
+            writeConfig("""
                     [agent]
                     provider = "responses"
                     model = "gpt-5"
@@ -71,7 +80,7 @@ class ResponsesAndModelIT {
             try (FakeOAuthServer oauth = new FakeOAuthServer()) {
                 oauth.refuseKeyExchange().tokenLifetime(Duration.ofMinutes(4)).account("acct-e2e-42", "grace@example.test");
                 fake.requireAccountId("acct-e2e-42");
-                Files.writeString(home.resolve("config.toml"), """
+                writeConfig("""
                         [agent]
                         provider = "responses"
                         approval = "auto"
@@ -115,7 +124,7 @@ class ResponsesAndModelIT {
         void listMarksTheModelInUseAndTestPrintsAnswerAndLatency() throws Exception {
             try (FakeOpenAiServer openai = new FakeOpenAiServer()) {
                 openai.models("gpt-4o", "gpt-4.1", "o4-mini");
-                Files.writeString(home.resolve("config.toml"), """
+                writeConfig("""
                         [agent]
                         provider = "openai"
                         model = "gpt-4.1"
@@ -138,7 +147,7 @@ class ResponsesAndModelIT {
         @Test
         void testOfAnotherModelPrintsTheExactError() throws Exception {
             try (FakeOpenAiServer openai = new FakeOpenAiServer()) {
-                Files.writeString(home.resolve("config.toml"), """
+                writeConfig("""
                         [agent]
                         provider = "openai"
                         base_url = "%s"
@@ -156,9 +165,51 @@ class ResponsesAndModelIT {
         }
 
         @Test
+        void aModelNameIsWrittenToConfigTomlAndARunningDaemonUsesItForItsNextTurn() throws Exception {
+            try (FakeOpenAiServer openai = new FakeOpenAiServer()) {
+                openai.echoFallback();
+                Path config = home.resolve("config.toml");
+                writeConfig("""
+                        # mine
+                        [agent]
+                        provider = "openai"
+                        model = "gpt-4o"   # for now
+                        base_url = "%s"
+                        api_key = "sk-models-3"
+                        approval = "auto"
+
+                        [channels.web]
+                        enabled = false
+                        """.formatted(openai.baseUrl()));
+
+                Result offline = DistributionProcess.run(home, Map.of(), "model", "gpt-4.1");
+
+                assertThat(offline.exitCode()).as(offline.toString()).isZero();
+                assertThat(offline.stdout()).contains("Set [agent] model = \"gpt-4.1\" in " + config)
+                        .contains("No daemon is running; openpista uses it from the next start.");
+                assertThat(Files.readString(config)).contains("# mine").contains("model = \"gpt-4.1\"").doesNotContain("gpt-4o");
+
+                Result started = DistributionProcess.run(home, Map.of(), "start");
+                assertThat(started.exitCode()).as(started.toString()).isZero();
+                try {
+                    Result live = DistributionProcess.run(home, Map.of(), "model", "o4-mini");
+                    Result turn = DistributionProcess.run(home, Map.of(), "shell", "-c", "openpista:send model-switch \"hi\"");
+
+                    assertThat(live.exitCode()).as(live.toString()).isZero();
+                    assertThat(live.stdout()).containsPattern("The running daemon \\(PID [0-9]+\\) read config.toml again; its "
+                            + "next turns use o4-mini\\.");
+                    assertThat(turn.exitCode()).as(turn.toString()).isZero();
+                    assertThat(openai.lastRequest().json().path("model").asText()).isEqualTo("o4-mini");
+                } finally {
+                    DistributionProcess.run(home, Map.of(), "stop");
+                }
+            }
+        }
+
+        @Test
         void listingAnotherProviderSwitchesToItAtRuntime() throws Exception {
             try (FakeAnthropicServer anthropic = new FakeAnthropicServer()) {
-                Files.writeString(home.resolve("config.toml"), """
+                writeConfig("""
                         [agent]
                         provider = "openai"
                         api_key = "sk-openai-not-used"

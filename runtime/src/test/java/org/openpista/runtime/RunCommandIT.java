@@ -47,6 +47,8 @@ class RunCommandIT {
                 approval = "auto"
                 %s
                 """.formatted(provider, fake.baseUrl(), extra));
+        // it holds a key: readable by others it would be warned about on every run
+        Files.setPosixFilePermissions(home.resolve("config.toml"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
     /** Rows of memory.db: role | content | tool_calls | tool_call_id, oldest first. */

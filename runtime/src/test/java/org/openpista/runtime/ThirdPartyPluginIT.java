@@ -150,6 +150,37 @@ class ThirdPartyPluginIT {
         assertThat(channels.stdout()).as(channels.toString()).contains("echo").contains("says hello there");
     }
 
+    @Test
+    void aPluginCanBeWhatOpenpistaAloneRunsAsTheTerminalUiWillBe() throws Exception {
+        config("provider = \"openai\"\nbase_url = \"" + fake.baseUrl() + "\"\napi_key = \"sk-test\"", "");
+        Result overview = openpista();
+        assertThat(overview.exitCode()).as(overview.toString()).isZero();
+        assertThat(overview.stdout()).contains("Usage: openpista").contains("config");
+        Result session = openpista("-s", "abc");
+        assertThat(session.exitCode()).as(session.toString()).isEqualTo(2);
+        assertThat(session.stderr()).contains("no terminal UI is installed").contains("openpista run -s abc");
+
+        Files.copy(bareCommand(), home.resolve("plugins/face.jar"));
+
+        Result resumed = openpista("-s", "abc");
+        assertThat(resumed.exitCode()).as(resumed.toString()).isEqualTo(3);
+        assertThat(resumed.stdout()).isEqualTo("face: session abc\n");
+        // without a terminal, 'openpista' alone is the usage; on one it is the command
+        Result piped = openpista();
+        assertThat(piped.stdout()).as(piped.toString()).contains("Usage: openpista").contains("face");
+        ProcessBuilder onTerminal = new ProcessBuilder("script", "-qec", DistributionProcess.dist().resolve("bin/openpista")
+                + " --home " + home, "/dev/null").redirectErrorStream(true);
+        DistributionProcess.clean(onTerminal.environment());
+        Process terminal = onTerminal.start();
+        String screen = new String(terminal.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(terminal.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(terminal.exitValue()).as(screen).isEqualTo(3);
+        assertThat(screen).contains("face: session none");
+        Result help = openpista("--help");
+        assertThat(help.exitCode()).as(help.toString()).isZero();
+        assertThat(help.stdout()).contains("Usage: openpista").contains("face");
+    }
+
     // ----------------------------------------------------------------------------------------------
 
     static final String TOKEN = "plugin-test-token-0123456789";
@@ -355,6 +386,49 @@ class ThirdPartyPluginIT {
                 Provide-Capability: org.openpista.settings;section="channels.echo";pid="com.example.echochannel"
                 Require-Capability: osgi.extender;filter:="(&(osgi.extender=osgi.component)(version>=1.3.0)(!(version>=2.0.0)))"
                 Service-Component: OSGI-INF/channel.xml,OSGI-INF/command.xml
+                """;
+        return pack(src, manifest, List.of(apiJar(), DistributionProcess.dist().resolve("lib/picocli.jar")));
+    }
+
+    /** A command registered as the one bare 'openpista' runs, as the terminal UI's bundle does. */
+    Path bareCommand() throws Exception {
+        Path src = work.resolve("face");
+        write(src.resolve("src/com/example/face/Face.java"), """
+                package com.example.face;
+
+                import java.util.concurrent.Callable;
+                import org.openpista.api.command.CliCommand;
+                import picocli.CommandLine.Command;
+                import picocli.CommandLine.Option;
+
+                @Command(name = "face", mixinStandardHelpOptions = true, description = "A face of openpista.")
+                public class Face implements CliCommand, Callable<Integer> {
+                    @Option(names = {"-s", "--session"})
+                    String session;
+
+                    public Integer call() {
+                        System.out.println("face: session " + (session == null ? "none" : session));
+                        return 3;
+                    }
+                }
+                """);
+        write(src.resolve("classes/OSGI-INF/face.xml"), """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <scr:component xmlns:scr="http://www.osgi.org/xmlns/scr/v1.3.0" name="com.example.face">
+                  <implementation class="com.example.face.Face"/>
+                  <service scope="prototype"><provide interface="org.openpista.api.command.CliCommand"/></service>
+                  <property name="openpista.command.name" value="face"/>
+                  <property name="openpista.command.bare" type="Boolean" value="true"/>
+                </scr:component>
+                """);
+        String manifest = """
+                Manifest-Version: 1.0
+                Bundle-ManifestVersion: 2
+                Bundle-SymbolicName: com.example.face
+                Bundle-Version: 1.0.0
+                Import-Package: org.openpista.api.command;version="[1.0,2)",picocli;version="[4.7,5)"
+                Require-Capability: osgi.extender;filter:="(&(osgi.extender=osgi.component)(version>=1.3.0)(!(version>=2.0.0)))"
+                Service-Component: OSGI-INF/face.xml
                 """;
         return pack(src, manifest, List.of(apiJar(), DistributionProcess.dist().resolve("lib/picocli.jar")));
     }

@@ -27,6 +27,13 @@ public interface CliCommand {
     /** Service property: the top-level word, such as {@code web}. */
     String NAME = "openpista.command.name";
 
+    /**
+     * Service property: {@code true} makes this the command that {@code openpista} runs without a
+     * command word ({@code openpista}, {@code openpista -s SESSION} run {@code openpista tui},
+     * {@code openpista tui -s SESSION}). Without such a command the launcher prints its overview.
+     */
+    String BARE = "openpista.command.bare";
+
     /** @return the picocli command object; by default this object itself */
     default Object command() {
         return this;

@@ -1,6 +1,9 @@
 package org.openpista.api.config;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 import org.osgi.framework.BundleContext;
@@ -70,6 +73,44 @@ public interface ConfigurationLoader {
     static Path home(BundleContext context) {
         String home = context.getProperty(HOME_PROPERTY);
         return home == null || home.isBlank() ? userHome().resolve(".openpista") : Path.of(home.strip());
+    }
+
+    /** Prefix of the framework properties that carry the environment variables the launcher kept out of the process's environment. */
+    String ENVIRONMENT_PREFIX = "openpista.env.";
+
+    /** Framework property: the names of the variables handed over that way, comma-separated. */
+    String ENVIRONMENT_NAMES = "openpista.env.names";
+
+    /**
+     * An environment variable of the user who started openpista. The launcher keeps secrets out of
+     * the process's own environment (which any process of the same user can read through {@code
+     * /proc}) and hands them over as framework properties {@value #ENVIRONMENT_PREFIX}{@code NAME};
+     * read variables here, not with {@link System#getenv(String)}.
+     *
+     * @param context any bundle context of the framework
+     * @param name the variable, such as {@code OPENAI_API_KEY}
+     * @return its value, or {@code null} when it is not set
+     */
+    static String getenv(BundleContext context, String name) {
+        String handedOver = context.getProperty(ENVIRONMENT_PREFIX + name);
+        return handedOver != null ? handedOver : System.getenv(name);
+    }
+
+    /**
+     * @param context any bundle context of the framework
+     * @return every environment variable of the user who started openpista: the process's own and
+     *     those the launcher handed over (see {@link #getenv(BundleContext, String)})
+     */
+    static Map<String, String> environment(BundleContext context) {
+        Map<String, String> all = new HashMap<>(System.getenv());
+        String names = context.getProperty(ENVIRONMENT_NAMES);
+        for (String name : names == null ? new String[0] : names.split(",")) {
+            String value = context.getProperty(ENVIRONMENT_PREFIX + name);
+            if (!name.isBlank() && value != null) {
+                all.put(name, value);
+            }
+        }
+        return Collections.unmodifiableMap(all);
     }
 
     /** @return the user's home folder: {@code $HOME} as a shell sees it, else Java's {@code user.home} */

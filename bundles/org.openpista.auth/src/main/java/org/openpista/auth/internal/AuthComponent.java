@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.openpista.api.auth.AuthException;
 import org.openpista.api.auth.AuthMode;
@@ -70,6 +72,7 @@ public final class AuthComponent implements AuthService, CredentialStore {
         int refresh_check_secs() default 60;
     }
 
+    private final Supplier<List<DeclaredProviders.Provider>> declared;
     private final Logins logins;
     private final VendorClient vendor;
     private final Map<String, ?> properties;
@@ -79,14 +82,21 @@ public final class AuthComponent implements AuthService, CredentialStore {
 
     @Activate
     public AuthComponent(BundleContext context, Config config, Map<String, Object> properties) {
-        this(home(context.getProperty(ConfigurationLoader.HOME_PROPERTY)), config, properties, Clock.systemUTC());
+        this(ConfigurationLoader.home(context), config, properties, Clock.systemUTC(), () -> DeclaredProviders.installed(context),
+                name -> ConfigurationLoader.getenv(context, name));
     }
 
-    AuthComponent(Path home, Config config, Map<String, ?> properties, Clock clock) {
+    /**
+     * @param declared the providers the installed bundles declare, asked anew on every use
+     * @param env looks up an environment variable, {@code null} when unset
+     */
+    AuthComponent(Path home, Config config, Map<String, ?> properties, Clock clock,
+            Supplier<List<DeclaredProviders.Provider>> declared, Function<String, String> env) {
+        this.declared = declared;
         this.properties = Map.copyOf(properties);
         this.vendor = new VendorClient(Duration.ofSeconds(Math.max(1, config.http_timeout_secs())), clock);
         this.loginTimeout = Duration.ofSeconds(Math.max(1, config.login_timeout_secs()));
-        this.logins = new Logins(new CredentialFile(home.resolve("credentials.toml")), this::refresh, clock, System::getenv,
+        this.logins = new Logins(new CredentialFile(home.resolve("credentials.toml")), this::refresh, clock, env, declared,
                 this::endpoints);
         this.refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "openpista-token-refresh");
@@ -161,6 +171,11 @@ public final class AuthComponent implements AuthService, CredentialStore {
         return logins.remove(Catalog.canonical(provider));
     }
 
+    /** @return the providers the installed bundles declare now */
+    List<DeclaredProviders.Provider> declared() {
+        return declared.get();
+    }
+
     /** @return the endpoints of a login, with the overrides from {@code [auth.<provider>]} */
     Endpoints endpoints(String name) {
         return Endpoints.of(name, properties);
@@ -177,9 +192,10 @@ public final class AuthComponent implements AuthService, CredentialStore {
         };
     }
 
-    private static Catalog.Entry entry(String provider) throws AuthException {
-        return Catalog.find(provider).orElseThrow(() -> new AuthException("unknown provider '" + provider + "': use one of "
-                + Catalog.names()));
+    private Catalog.Entry entry(String provider) throws AuthException {
+        List<DeclaredProviders.Provider> providers = declared.get();
+        return Catalog.find(provider, providers).orElseThrow(() -> new AuthException("unknown provider '" + provider
+                + "': use one of " + Catalog.names(providers)));
     }
 
     private static String checkEndpoint(String name, String endpoint) throws AuthException {
@@ -208,10 +224,4 @@ public final class AuthComponent implements AuthService, CredentialStore {
         return text;
     }
 
-    private static Path home(String property) {
-        if (property == null || property.isBlank()) {
-            return Path.of(System.getProperty("user.home"), ".openpista");
-        }
-        return Path.of(property.strip());
-    }
 }

@@ -1,5 +1,6 @@
 package org.openpista.auth.internal;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -8,8 +9,10 @@ import org.openpista.api.auth.AuthMode;
 /**
  * Every provider a login exists for, in the order pickers show them. Names are those of {@code
  * credentials.toml} tables and of {@code [agent] provider} (where {@code claude} stores as {@code
- * anthropic} and {@code responses} as {@code openai}). Names and key variables follow the original
- * openpista, so an existing {@code credentials.toml} keeps working.
+ * anthropic} and {@code responses} as {@code openai}). Names follow the original openpista, so an
+ * existing {@code credentials.toml} keeps working. Which environment variables hold a key is the
+ * providers' business ({@link DeclaredProviders}); a provider a plugin declares gets a key login
+ * of its own.
  */
 final class Catalog {
 
@@ -34,32 +37,48 @@ final class Catalog {
      * @param displayName the vendor's name
      * @param mode what it needs
      * @param oauth how it logs in with OAuth
-     * @param keyVariables environment variables that hold its key (those the configuration bundle reads)
      */
-    record Entry(String name, String displayName, AuthMode mode, OAuthKind oauth, List<String> keyVariables) {}
+    record Entry(String name, String displayName, AuthMode mode, OAuthKind oauth) {}
 
     static final List<Entry> ENTRIES = List.of(
-            new Entry("openai", "OpenAI (ChatGPT login or API key)", AuthMode.OAUTH, OAuthKind.OPENAI, List.of("OPENAI_API_KEY")),
-            new Entry("anthropic", "Anthropic (Claude login or API key)", AuthMode.OAUTH, OAuthKind.ANTHROPIC,
-                    List.of("ANTHROPIC_API_KEY")),
-            new Entry("openrouter", "OpenRouter", AuthMode.OAUTH, OAuthKind.OPENROUTER, List.of("OPENROUTER_API_KEY")),
-            new Entry("github-copilot", "GitHub Copilot", AuthMode.OAUTH, OAuthKind.GITHUB_DEVICE, List.of()),
-            new Entry("together", "Together AI", AuthMode.API_KEY, OAuthKind.NONE, List.of("TOGETHER_API_KEY")),
-            new Entry("google", "Google Gemini", AuthMode.API_KEY, OAuthKind.NONE, List.of("GOOGLE_API_KEY")),
-            new Entry("vercel-ai-gateway", "Vercel AI Gateway", AuthMode.API_KEY, OAuthKind.NONE,
-                    List.of("VERCEL_AI_GATEWAY_API_KEY")),
-            new Entry("azure-openai", "Azure OpenAI", AuthMode.ENDPOINT_AND_KEY, OAuthKind.NONE, List.of("AZURE_OPENAI_API_KEY")),
-            new Entry("bedrock", "AWS Bedrock (API key)", AuthMode.ENDPOINT_AND_KEY, OAuthKind.NONE,
-                    List.of("AWS_BEARER_TOKEN_BEDROCK")),
-            new Entry("custom", "Custom OpenAI-compatible server", AuthMode.ENDPOINT_AND_KEY, OAuthKind.NONE, List.of()),
-            new Entry("ollama", "Ollama (local)", AuthMode.NONE, OAuthKind.NONE, List.of()));
+            new Entry("openai", "OpenAI (ChatGPT login or API key)", AuthMode.OAUTH, OAuthKind.OPENAI),
+            new Entry("anthropic", "Anthropic (Claude login or API key)", AuthMode.OAUTH, OAuthKind.ANTHROPIC),
+            new Entry("openrouter", "OpenRouter", AuthMode.OAUTH, OAuthKind.OPENROUTER),
+            new Entry("github-copilot", "GitHub Copilot", AuthMode.OAUTH, OAuthKind.GITHUB_DEVICE),
+            new Entry("together", "Together AI", AuthMode.API_KEY, OAuthKind.NONE),
+            new Entry("google", "Google Gemini", AuthMode.API_KEY, OAuthKind.NONE),
+            new Entry("vercel-ai-gateway", "Vercel AI Gateway", AuthMode.API_KEY, OAuthKind.NONE),
+            new Entry("azure-openai", "Azure OpenAI", AuthMode.ENDPOINT_AND_KEY, OAuthKind.NONE),
+            new Entry("bedrock", "AWS Bedrock (API key)", AuthMode.ENDPOINT_AND_KEY, OAuthKind.NONE),
+            new Entry("custom", "Custom OpenAI-compatible server", AuthMode.ENDPOINT_AND_KEY, OAuthKind.NONE),
+            new Entry("ollama", "Ollama (local)", AuthMode.NONE, OAuthKind.NONE));
 
     private Catalog() {}
 
     /** @return the entry for a name; {@code claude} and {@code responses} find their login's entry */
     static Optional<Entry> find(String name) {
+        return find(name, List.of());
+    }
+
+    /**
+     * @param declared the providers the installed bundles declare
+     * @return the entry for a name: a built-in login, else the login of a declared provider (a
+     *     plugin's), which takes what the provider needs
+     */
+    static Optional<Entry> find(String name, List<DeclaredProviders.Provider> declared) {
         String wanted = canonical(name);
-        return ENTRIES.stream().filter(entry -> entry.name().equals(wanted)).findFirst();
+        return entries(declared).stream().filter(entry -> entry.name().equals(wanted)).findFirst();
+    }
+
+    /** @return the built-in logins, then the logins of declared providers that none of them is */
+    static List<Entry> entries(List<DeclaredProviders.Provider> declared) {
+        List<Entry> entries = new ArrayList<>(ENTRIES);
+        for (DeclaredProviders.Provider provider : declared) {
+            if (entries.stream().noneMatch(entry -> entry.name().equals(provider.login()))) {
+                entries.add(new Entry(provider.login(), provider.login(), provider.mode(), OAuthKind.NONE));
+            }
+        }
+        return entries;
     }
 
     /** @return the login's name for a provider name: lower case, {@code claude} → {@code anthropic}, {@code responses} → {@code openai} */
@@ -77,7 +96,7 @@ final class Catalog {
     }
 
     /** @return the names of all entries, for messages */
-    static String names() {
-        return String.join(", ", ENTRIES.stream().map(Entry::name).toList());
+    static String names(List<DeclaredProviders.Provider> declared) {
+        return String.join(", ", entries(declared).stream().map(Entry::name).toList());
     }
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.openpista.api.auth.AuthException;
 import org.openpista.api.auth.AuthMethod;
@@ -54,6 +55,7 @@ final class Logins {
     private final Refresher refresher;
     private final Clock clock;
     private final Function<String, String> env;
+    private final Supplier<List<DeclaredProviders.Provider>> declared;
     private final Function<String, Endpoints> endpoints;
     /** Logins whose failed refresh was already reported, so the background check says it once. */
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
@@ -63,14 +65,16 @@ final class Logins {
      * @param refresher renews tokens
      * @param clock the time
      * @param env looks up environment variables, {@code null} when unset
+     * @param declared the providers the installed bundles declare, asked on every listing
      * @param endpoints the endpoints of a login, for the API root of subscription tokens
      */
     Logins(CredentialFile file, Refresher refresher, Clock clock, Function<String, String> env,
-            Function<String, Endpoints> endpoints) {
+            Supplier<List<DeclaredProviders.Provider>> declared, Function<String, Endpoints> endpoints) {
         this.file = file;
         this.refresher = refresher;
         this.clock = clock;
         this.env = env;
+        this.declared = declared;
         this.endpoints = endpoints;
     }
 
@@ -140,13 +144,18 @@ final class Logins {
         });
     }
 
-    /** @return every catalog provider with its state, plus stored logins the catalog does not know */
+    /**
+     * @return every known login (the built-in ones, then those of providers that plugins declare)
+     *     with its state, plus stored logins nobody declares
+     */
     List<ProviderAuthStatus> statuses() throws AuthException {
         Map<String, StoredLogin> logins = new LinkedHashMap<>(file.read());
+        List<DeclaredProviders.Provider> providers = declared.get();
         List<ProviderAuthStatus> statuses = new ArrayList<>();
-        for (Catalog.Entry entry : Catalog.ENTRIES) {
+        for (Catalog.Entry entry : Catalog.entries(providers)) {
             StoredLogin login = logins.remove(entry.name());
-            statuses.add(status(entry.name(), entry.displayName(), entry.mode(), login, entry.keyVariables()));
+            statuses.add(status(entry.name(), entry.displayName(), entry.mode(), login,
+                    DeclaredProviders.keyVariables(providers, entry.name())));
         }
         logins.forEach((name, login) -> statuses.add(status(name, name, AuthMode.API_KEY, login, List.of())));
         return statuses;

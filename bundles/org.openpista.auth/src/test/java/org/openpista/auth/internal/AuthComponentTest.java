@@ -64,7 +64,7 @@ class AuthComponentTest {
         properties.put("github-copilot.device.url", fake.deviceCodeUrl().toString());
         properties.put("github-copilot.token.url", fake.deviceTokenUrl().toString());
         properties.put("github-copilot.copilot.token.url", fake.copilotTokenUrl().toString());
-        auth = new AuthComponent(home, config(loginTimeoutSecs), properties, clock);
+        auth = new AuthComponent(home, config(loginTimeoutSecs), properties, clock, java.util.List::of, name -> null);
         return auth;
     }
 

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openpista.api.auth.AuthException;
 import org.openpista.api.auth.AuthMethod;
+import org.openpista.api.auth.AuthMode;
 import org.openpista.api.auth.Credential;
 import org.openpista.api.auth.ProviderAuthStatus;
 
@@ -32,7 +34,7 @@ class LoginsTest {
     }
 
     Logins logins(Logins.Refresher refresher) {
-        return new Logins(new CredentialFile(home.resolve("credentials.toml")), refresher, clock, name -> null,
+        return new Logins(new CredentialFile(home.resolve("credentials.toml")), refresher, clock, name -> null, List::of,
                 name -> Endpoints.defaults(name));
     }
 
@@ -151,8 +153,11 @@ class LoginsTest {
 
     @Test
     void statusesListEveryProviderWithoutSecrets() throws Exception {
+        List<DeclaredProviders.Provider> declared = List.of(
+                new DeclaredProviders.Provider("together", "", List.of("TOGETHER_API_KEY"), "key"),
+                new DeclaredProviders.Provider("echo", "", List.of("ECHO_KEY"), "key"));
         Logins logins = new Logins(new CredentialFile(home.resolve("credentials.toml")), this::renew, clock,
-                name -> name.equals("TOGETHER_API_KEY") ? "tk-env-999999" : null, Endpoints::defaults);
+                name -> name.equals("TOGETHER_API_KEY") ? "tk-env-999999" : null, () -> declared, Endpoints::defaults);
         logins.save("anthropic", oauth("at-secret-0", START.plus(Duration.ofHours(1))));
 
         Map<String, ProviderAuthStatus> statuses = new java.util.LinkedHashMap<>();
@@ -165,6 +170,8 @@ class LoginsTest {
         assertThat(statuses.get("together").source()).isEqualTo("TOGETHER_API_KEY");
         assertThat(statuses.get("openai").authenticated()).isFalse();
         assertThat(statuses.get("ollama").authenticated()).isTrue();
+        assertThat(statuses.get("echo").authMode()).as("a plugin's provider gets a key login").isEqualTo(AuthMode.API_KEY);
+        assertThat(statuses.get("google").source()).as("no installed bundle names its variable").isEmpty();
         assertThat(statuses.toString()).doesNotContain("at-secret-0").doesNotContain("tk-env-999999");
     }
 

@@ -85,7 +85,8 @@ public final class ConfigCommand implements CliCommand, Runnable {
             Path target = file == null ? config.loader.configFile() : file.toAbsolutePath().normalize();
             Map<String, Map<String, Object>> applied = new LinkedHashMap<>();
             ConfigLoader check = new ConfigLoader(new Locations(config.loader.home(), target, ConfigurationLoader.userHome()),
-                    System::getenv, new InstalledCatalog(config.context), configurations -> applied.putAll(configurations));
+                    name -> ConfigurationLoader.getenv(config.context, name), new InstalledCatalog(config.context),
+                    configurations -> applied.putAll(configurations));
             ConfigReport report;
             try {
                 report = check.load();

@@ -122,6 +122,9 @@ final class ConfigLoader {
         if (chosen != null) {
             document.table(Catalog.AGENT).put(ProviderSelection.MODEL, chosen.model());
         }
+        if (toml.exists()) {
+            readableSecrets(catalog, document).ifPresent(document.warnings::add);
+        }
         ProviderSelection provider = new ProviderSelection(catalog, document, env);
         Map<String, Map<String, Object>> configurations = new PidMapper(locations).map(catalog, document, provider);
         String problem = provider.problem(locations.file().toString(), StoredLogins.in(locations.home()));
@@ -160,6 +163,40 @@ final class ConfigLoader {
                 }
             }
         }
+    }
+
+    /**
+     * @return a warning when the file holds secrets and other users can read it (as openpista says
+     *     for credentials.toml), with the command that fixes it
+     */
+    private Optional<String> readableSecrets(Catalog catalog, Document document) {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions;
+        try {
+            permissions = java.nio.file.Files.getPosixFilePermissions(locations.file());
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
+        if (!permissions.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+                && !permissions.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+            return Optional.empty();
+        }
+        java.util.List<String> secrets = new java.util.ArrayList<>();
+        document.tables.forEach((section, values) -> values.forEach((key, value) -> {
+            KeySpec spec = catalog.keys(section).get(key);
+            if (spec != null && spec.secret() && !String.valueOf(value).isBlank()) {
+                secrets.add(section + "." + key);
+            }
+        }));
+        document.providers.forEach((name, values) -> {
+            if (!String.valueOf(values.getOrDefault(ProviderSelection.API_KEY, "")).isBlank()) {
+                secrets.add("providers." + name + ".api_key");
+            }
+        });
+        if (secrets.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Validator.format(locations.file(), 0, "", "other users can read this file, and it holds secrets ("
+                + String.join(", ", secrets) + "): run chmod 600 " + locations.file()));
     }
 
     /** @return the runtime selection in force, or {@code null} */

@@ -50,7 +50,8 @@ public class ConfigurationLoaderComponent implements ConfigurationLoader, ModelS
     public ConfigurationLoaderComponent(BundleContext context, @Reference(name = "configurationAdmin") ConfigurationAdmin admin) {
         this.context = context;
         Locations locations = Locations.of(context::getProperty, ConfigurationLoader.userHome());
-        this.loader = new ConfigLoader(locations, System::getenv, new InstalledCatalog(context), new ConfigAdminSink(admin));
+        this.loader = new ConfigLoader(locations, name -> ConfigurationLoader.getenv(context, name), new InstalledCatalog(context),
+                new ConfigAdminSink(admin));
         try {
             load();
         } catch (ConfigException e) {

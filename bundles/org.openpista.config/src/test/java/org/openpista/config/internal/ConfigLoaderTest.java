@@ -422,6 +422,24 @@ class ConfigLoaderTest {
         }
     }
 
+    @Test
+    void aFileOthersCanReadThatHoldsSecretsIsWarnedAboutWithTheFix() throws Exception {
+        write("[agent]\napi_key = \"sk-secret-1\"\n[channels.web]\ntoken = \"web-secret-123456789\"\n");
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+        ConfigReport report = loader.load();
+
+        assertThat(report.warnings()).containsExactly(file + ": other users can read this file, and it holds secrets "
+                + "(agent.api_key, channels.web.token): run chmod 600 " + file);
+        assertThat(String.join("\n", report.warnings())).doesNotContain("sk-secret-1");
+
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(loader.load().warnings()).isEmpty();
+        write("[agent]\nmodel = \"m\"\n");
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(loader.load().warnings()).as("no secrets, nothing to say").isEmpty();
+    }
+
     @Nested
     class Environment {
 
@@ -663,6 +681,8 @@ class ConfigLoaderTest {
 
     private void write(String toml) throws IOException {
         Files.writeString(file, toml, StandardCharsets.UTF_8);
+        // as openpista's own files are (umask 077); a file others can read is warned about, tested on its own
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
     /** Keeps what was applied last, as Configuration Admin would after {@link ConfigAdminSink}. */

@@ -203,8 +203,9 @@ final class AgentLoop {
             result = ToolResult.error("not run: " + outcome.reason());
         } else {
             Instant deadline = Instant.now().plus(settings.toolTimeout());
-            ToolContext context = new ToolContext(sessionId, turn.message().channel(), settings.workspace(), deadline,
-                    turn.cancellation());
+            String channel = turn.message().channel();
+            ToolContext context = new ToolContext(sessionId, channel, settings.workspace(), deadline, turn.cancellation(),
+                    question -> turn.sink().requestApproval(new ApprovalRequest(sessionId, channel, question)));
             result = Base64Payloads.strip(tools.invoke(call, context));
         }
         attachments.addAll(result.attachments());
@@ -215,7 +216,8 @@ final class AgentLoop {
     }
 
     private ApprovalOutcome approve(Turn turn, ToolCall call) {
-        ApprovalRequest request = new ApprovalRequest(turn.sessionId(), turn.message().channel(), call);
+        ApprovalRequest request = new ApprovalRequest(turn.sessionId(), turn.message().channel(), call,
+                tools.approvalNote(call.name()));
         // only this wait is interruptible: a cancelled turn must not hang on an unanswered question
         Thread thread = Thread.currentThread();
         Cancellation.Registration interruptOnCancel = turn.cancellation().onCancel(thread::interrupt);

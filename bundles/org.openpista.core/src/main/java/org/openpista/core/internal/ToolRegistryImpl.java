@@ -92,6 +92,14 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
     }
 
     @Override
+    public String approvalNote(String tool) {
+        ConcurrentSkipListSet<Entry> entries = byName.get(tool);
+        Entry best = entries == null ? null : first(entries);
+        Object note = best == null ? null : best.reference.getProperty(Tool.APPROVAL_NOTE);
+        return note == null ? "" : note.toString();
+    }
+
+    @Override
     public ToolResult invoke(ToolCall call, ToolContext context) {
         ConcurrentSkipListSet<Entry> entries = byName.get(call.name());
         Entry best = entries == null ? null : first(entries);
@@ -115,6 +123,14 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
             LOG.error("Tool {} failed", call.name(), e);
             return ToolResult.error("tool " + call.name() + " failed: " + e.getClass().getSimpleName() + ": " + describe(e));
         }
+    }
+
+    @Override
+    public String approvalOf(String toolName) {
+        ConcurrentSkipListSet<Entry> entries = byName.get(toolName);
+        Entry best = entries == null ? null : first(entries);
+        Object mode = best == null ? null : best.reference.getProperty(Tool.APPROVAL);
+        return mode == null ? "" : mode.toString().trim();
     }
 
     private static ToolSpec specOf(Entry entry) {

@@ -82,11 +82,14 @@ public final class StartCommand implements CliCommand, Callable<Integer> {
         }
         Path logs = Files.createDirectories(home.resolve("logs"));
         Path output = logs.resolve("daemon.out");
-        Process child = new ProcessBuilder(command(home))
+        ProcessBuilder builder = new ProcessBuilder(command(home))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.to(output.toFile()))
-                .redirectErrorStream(true)
-                .start();
+                .redirectErrorStream(true);
+        // the variables the launcher kept out of this JVM's environment: the child's start script hands
+        // them over to the daemon the same way
+        builder.environment().putAll(ConfigurationLoader.environment(context));
+        Process child = builder.start();
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (true) {
             if (!child.isAlive()) {

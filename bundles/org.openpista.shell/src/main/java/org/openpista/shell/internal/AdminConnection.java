@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.apache.felix.service.command.CommandProcessor;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * One client of the admin socket: a Gogo session for the life of the connection. A reader thread
  * takes command frames off the socket, a worker thread runs them one after the other and streams
  * their output back. When the client goes away the running command is interrupted, so a waiting
- * {@code openpista:send} cancels its turn instead of running for nobody.
+ * {@code openpista:send} cancels its turn instead of running for nobody. When the daemon stops, a
+ * connection finishes the command it is running (its turn gets the grace period, as every turn
+ * does) and takes no further one.
  */
 final class AdminConnection {
 
@@ -33,6 +36,7 @@ final class AdminConnection {
     private final Thread reader;
     private final Thread worker;
     private volatile boolean closed;
+    private volatile boolean finishing;
 
     AdminConnection(SocketChannel channel, CommandProcessor processor, int number, Runnable onClose) {
         this.channel = channel;
@@ -47,6 +51,21 @@ final class AdminConnection {
     void start() {
         worker.start();
         reader.start();
+    }
+
+    /**
+     * Lets the command that runs now finish, for up to the time given, and starts no other; then
+     * closes the connection (interrupting the command if it still runs).
+     */
+    void finish(Duration limit) {
+        finishing = true;
+        commands.add(END);
+        try {
+            worker.join(Math.max(1, limit.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
     }
 
     /** Closes the connection; a running command is interrupted. */
@@ -103,7 +122,7 @@ final class AdminConnection {
                     }
                     continue;
                 }
-                if (command.equals(END)) {
+                if (command.equals(END) || finishing) {
                     break;
                 }
                 int status = execute(session, command, out, err);
@@ -139,12 +158,21 @@ final class AdminConnection {
             Thread.currentThread().interrupt();
             err.println("interrupted");
             return 130;
-        } catch (Exception | LinkageError e) {
+        } catch (Exception e) {
             LOG.debug("Admin command failed: {}", command, e);
-            String message = e.getMessage();
-            err.println(message == null || message.isBlank() ? e.getClass().getSimpleName() : message);
+            // arguments that fit none of the command's methods: how it is called, not Gogo's coercion message
+            err.println(CommandUsage.explain(session, command, e).orElseGet(() -> message(e)));
+            return 1;
+        } catch (LinkageError e) {
+            LOG.debug("Admin command failed: {}", command, e);
+            err.println(message(e));
             return 1;
         }
+    }
+
+    private static String message(Throwable failure) {
+        String message = failure.getMessage();
+        return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
     }
 
     private void send(byte type, String text) throws IOException {

@@ -10,18 +10,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.felix.service.command.CommandProcessor;
 import org.openpista.api.admin.DaemonControl;
 import org.openpista.api.config.ConfigurationLoader;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -33,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * shell}. Nothing listens on TCP. The socket file is created in a private folder, given mode 600
  * there and only then moved into place, so at no moment can another user connect. A socket file
  * left by a crashed daemon is replaced; one that still answers belongs to a live daemon, and then
- * this component refuses to start.
+ * this component refuses to start. When the daemon stops, commands that run (an {@code
+ * openpista:send} waiting for its turn) get the agent's shutdown grace period ({@code [agent]
+ * shutdown_grace_secs}) to finish before their connections close.
  */
 @Component(service = AdminSocketServer.class, immediate = true, configurationPid = "org.openpista.shell",
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -52,7 +62,12 @@ public class AdminSocketServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminSocketServer.class);
 
+    /** The agent's configuration PID, whose {@code shutdown.grace.secs} running commands get when the daemon stops. */
+    private static final String AGENT_PID = "org.openpista.agent";
+    private static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+
     private final Path socket;
+    private final Supplier<Duration> grace;
     private final ServerSocketChannel server;
     private final CommandProcessor processor;
     private final int maxConnections;
@@ -67,13 +82,20 @@ public class AdminSocketServer {
      */
     @Activate
     public AdminSocketServer(@Reference CommandProcessor processor, @Reference DaemonControl daemon, BundleContext context,
-            Config config) throws IOException {
-        this(processor, socketOf(context, config), config.max_connections());
+            Config config, @Reference(cardinality = ReferenceCardinality.OPTIONAL) ConfigurationAdmin admin) throws IOException {
+        this(processor, socketOf(context, config), config.max_connections(), () -> grace(admin));
     }
 
     AdminSocketServer(CommandProcessor processor, Path socket, int maxConnections) throws IOException {
+        this(processor, socket, maxConnections, () -> DEFAULT_GRACE);
+    }
+
+    /** @param grace how long running commands may take to finish when the server stops */
+    AdminSocketServer(CommandProcessor processor, Path socket, int maxConnections, Supplier<Duration> grace)
+            throws IOException {
         this.processor = processor;
         this.socket = socket;
+        this.grace = grace;
         this.maxConnections = Math.max(1, maxConnections);
         this.server = bind(socket);
         this.acceptor = new Thread(this::accept, "openpista-admin-socket");
@@ -162,8 +184,20 @@ public class AdminSocketServer {
         } catch (IOException e) {
             LOG.debug("Closing the admin socket failed", e);
         }
+        // running commands finish within the grace period, in parallel; idle connections close at once
+        Duration limit = grace.get();
+        List<Thread> finishing = new ArrayList<>();
         for (AdminConnection connection : connections) {
-            connection.close();
+            Thread thread = new Thread(() -> connection.finish(limit), "openpista-admin-finish");
+            thread.start();
+            finishing.add(thread);
+        }
+        for (Thread thread : finishing) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         try {
             Files.deleteIfExists(socket);
@@ -174,6 +208,21 @@ public class AdminSocketServer {
             acceptor.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** @return {@code [agent] shutdown_grace_secs}, as the agent's configuration holds it */
+    private static Duration grace(ConfigurationAdmin admin) {
+        if (admin == null) {
+            return DEFAULT_GRACE;
+        }
+        try {
+            Configuration[] found = admin.listConfigurations("(service.pid=" + AGENT_PID + ")");
+            Object seconds = found == null || found[0].getProperties() == null ? null
+                    : found[0].getProperties().get("shutdown.grace.secs");
+            return seconds == null ? DEFAULT_GRACE : Duration.ofSeconds(Math.max(0, Long.parseLong(seconds.toString().strip())));
+        } catch (IOException | InvalidSyntaxException | NumberFormatException e) {
+            return DEFAULT_GRACE;
         }
     }
 

@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.felix.service.command.CommandProcessor;
@@ -32,6 +34,7 @@ class AdminSocketServerTest {
     AdminSocketServer server;
     final CountDownLatch sleeping = new CountDownLatch(1);
     final CountDownLatch interrupted = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
 
     @AfterEach
     void stop() {
@@ -40,7 +43,7 @@ class AdminSocketServerTest {
         }
     }
 
-    /** A command processor whose sessions know four commands: hello, print TEXT, fail, sleep. */
+    /** A command processor whose sessions know five commands: hello, print TEXT, fail, sleep, wait (for the test). */
     CommandProcessor processor() {
         return (CommandProcessor) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {CommandProcessor.class},
                 (proxy, method, args) -> {
@@ -64,6 +67,12 @@ class AdminSocketServerTest {
         }
         if (command.startsWith("print ")) {
             out.println(command.substring(6));
+            return null;
+        }
+        if (command.equals("wait")) {
+            sleeping.countDown();
+            release.await();
+            out.println("done");
             return null;
         }
         if (command.equals("sleep")) {
@@ -142,6 +151,46 @@ class AdminSocketServerTest {
         client.close();
 
         assertThat(interrupted.await(10, TimeUnit.SECONDS)).as("the command was interrupted").isTrue();
+    }
+
+    @Test
+    void whenTheServerStopsARunningCommandFinishesAndIdleClientsAreLetGo() throws Exception {
+        server = new AdminSocketServer(processor(), home.resolve("admin.sock"), 4, () -> Duration.ofMinutes(5));
+        SocketChannel idle = connect();
+        assertThat(run(idle, "hello")).startsWith("0|hi");
+        try (SocketChannel busy = connect()) {
+            Frames.write(busy, Frames.COMMAND, "wait");
+            assertThat(sleeping.await(10, TimeUnit.SECONDS)).isTrue();
+
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::deactivate);
+            server = null;
+            assertThat(idle.read(java.nio.ByteBuffer.allocate(1))).as("the idle client is let go").isEqualTo(-1);
+            assertThat(stopping).isNotDone();
+            release.countDown();
+
+            StringBuilder answer = new StringBuilder();
+            for (Frames.Frame frame = Frames.read(busy, 1 << 20); frame != null; frame = Frames.read(busy, 1 << 20)) {
+                answer.append((char) frame.type()).append(frame.text());
+            }
+            assertThat(answer.toString()).isEqualTo("Odone\nS0");
+            stopping.get(30, TimeUnit.SECONDS);
+        }
+        idle.close();
+        assertThat(home.resolve("admin.sock")).doesNotExist();
+    }
+
+    @Test
+    void aCommandStillRunningAfterTheGracePeriodIsInterrupted() throws Exception {
+        server = new AdminSocketServer(processor(), home.resolve("admin.sock"), 4, () -> Duration.ofMillis(100));
+        try (SocketChannel client = connect()) {
+            Frames.write(client, Frames.COMMAND, "sleep");
+            assertThat(sleeping.await(10, TimeUnit.SECONDS)).isTrue();
+
+            server.deactivate();
+            server = null;
+
+            assertThat(interrupted.await(10, TimeUnit.SECONDS)).as("the command was interrupted").isTrue();
+        }
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.openpista.api.agent.PromptContributor;
+import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.sandbox.Sandbox;
 import org.openpista.api.settings.SettingsSection;
 import org.openpista.api.skill.SkillCatalog;
@@ -136,8 +137,8 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
     @Activate
     public SkillCatalogComponent(BundleContext context, Config config) {
         this.context = context;
-        Path home = path(context.getProperty("openpista.home"), Path.of(System.getProperty("user.home"), ".openpista"));
-        Path workspace = config.workspace().isBlank() ? home.resolve("workspace") : home.resolve(expand(config.workspace()));
+        Path home = ConfigurationLoader.home(context);
+        Path workspace = config.workspace().isBlank() ? home.resolve("workspace") : ConfigurationLoader.resolve(home, config.workspace());
         String dist = context.getProperty("openpista.dist");
         Path bundled = !config.bundled_dir().isBlank() ? Path.of(expand(config.bundled_dir()))
                 : dist == null || dist.isBlank() ? null : Path.of(dist).resolve("skills");
@@ -152,7 +153,7 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
         this.scanner = new SkillScanner(Math.max(1, config.scan_depth()), 5_000);
         this.runner = new SkillRunner(new SkillRunner.Settings(workspace.toAbsolutePath().normalize(),
                 config.require_docker(), config.allow_host_fallback(), Math.max(100, config.max_output_chars()),
-                Math.max(16, config.memory_mb()) * 1024L * 1024L, passed(config.pass_env(), System.getenv())),
+                Math.max(16, config.memory_mb()) * 1024L * 1024L, passed(config.pass_env(), ConfigurationLoader.environment(context))),
                 this::sandbox, new ObjectMapper());
         this.prompt = new PromptSection(Math.max(200, config.max_prompt_chars()));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -222,6 +223,24 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
             status.add(new SkillStatus(info, how, hidden.getOrDefault(info.name(), List.of()).stream().map(Skill::info).toList()));
         }
         return status;
+    }
+
+    /**
+     * @return what the owner is told with the approval question: where the skill comes from, what it
+     *     shadows and how it runs (the sandbox it asks for, and whether it may fall back to the host)
+     */
+    static String approvalNote(Skill skill, List<Skill> shadows, boolean fallsBack) {
+        StringBuilder note = new StringBuilder(skill.origin()).append(" skill from ").append(skill.folder());
+        for (Skill hidden : shadows) {
+            note.append("; it shadows the ").append(hidden.origin()).append(" skill of the same name in ").append(hidden.folder());
+        }
+        note.append("; runs ").append(switch (skill.mode()) {
+            case "docker" -> fallsBack ? "in a Docker container, or on the host when Docker is unreachable"
+                    : "in a Docker container only";
+            case "wasm" -> "in the WebAssembly sandbox";
+            default -> "in the subprocess sandbox (bubblewrap where it works, else on the host without isolation)";
+        });
+        return note.toString();
     }
 
     /** @return the daemon's variables that {@code pass_env} names and that are set */
@@ -302,6 +321,8 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
                 properties.put("skill.shadows", result.shadowed().get(skill.name()).stream()
                         .map(hidden -> hidden.origin() + ":" + hidden.folder()).toArray(String[]::new));
             }
+            properties.put(Tool.APPROVAL_NOTE, approvalNote(skill, result.shadowed().getOrDefault(skill.name(), List.of()),
+                    runner.settings().fallsBack()));
             ServiceRegistration<Tool> registration =
                     context.registerService(Tool.class, new SkillTool(skill, runner), properties);
             registered.put(skill.name(), new Registered(skill, registration));
@@ -361,10 +382,6 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
         } catch (IllegalStateException alreadyGone) {
             // the bundle is stopping and the framework took it down first
         }
-    }
-
-    private static Path path(String text, Path fallback) {
-        return text == null || text.isBlank() ? fallback : Path.of(expand(text.strip()));
     }
 
     static String expand(String path) {

@@ -295,4 +295,21 @@ class SkillsTest {
             return reported;
         }
     }
+
+    @Test
+    void theApprovalNoteSaysWhereASkillComesFromWhatItShadowsAndHowItRuns() {
+        Path workspace = Path.of("/w/word-count");
+        Path bundled = Path.of("/dist/skills/word-count");
+        Skill mine = new Skill("word-count", "counts", "docker", "", 30, false, "{}", "", workspace, workspace, "workspace", "");
+        Skill hidden = new Skill("word-count", "counts", "subprocess", "", 30, false, "{}", "", bundled, bundled, "bundled", "");
+
+        assertThat(SkillCatalogComponent.approvalNote(mine, java.util.List.of(hidden), false)).isEqualTo(
+                "workspace skill from /w/word-count; it shadows the bundled skill of the same name in /dist/skills/word-count; "
+                        + "runs in a Docker container only");
+        assertThat(SkillCatalogComponent.approvalNote(mine, java.util.List.of(), true))
+                .endsWith("runs in a Docker container, or on the host when Docker is unreachable");
+        assertThat(SkillCatalogComponent.approvalNote(hidden, java.util.List.of(), false))
+                .isEqualTo("bundled skill from /dist/skills/word-count; runs in the subprocess sandbox (bubblewrap where it works,"
+                        + " else on the host without isolation)");
+    }
 }

@@ -23,6 +23,8 @@ import org.openpista.api.channel.ChannelAdapter;
 import org.openpista.api.channel.InboundMessage;
 import org.openpista.api.channel.ProgressEvent;
 import org.openpista.api.channel.ReplySink;
+import org.openpista.api.channel.TerminalText;
+import org.openpista.api.model.ModelSelector;
 import org.openpista.api.session.SessionRouter;
 import org.openpista.api.settings.SettingsSection;
 import org.osgi.framework.BundleContext;
@@ -83,6 +85,11 @@ public class CliChannel implements ChannelAdapter {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile SessionRouter router;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile ModelSelector models;
+
+    private final ConsoleCommands commands;
+
     volatile DaemonControl daemon;
 
     /**
@@ -107,6 +114,7 @@ public class CliChannel implements ChannelAdapter {
         this.in = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         this.out = out;
         this.err = err;
+        this.commands = new ConsoleCommands(CONVERSATION, err, () -> daemon, () -> router, () -> models);
         if (context == null) {
             registration = null;
             return;
@@ -124,7 +132,7 @@ public class CliChannel implements ChannelAdapter {
         // a read on the terminal cannot be interrupted; a daemon thread never holds up the exit
         reader.setDaemon(true);
         reader.start();
-        err.println("openpista: type a message and press Enter; /new starts a new session, /quit stops the daemon");
+        err.println("openpista: type a message and press Enter; /help lists the commands, /quit stops the daemon");
     }
 
     @Override
@@ -139,7 +147,7 @@ public class CliChannel implements ChannelAdapter {
 
     @Override
     public void deliver(String target, String text) {
-        out.println("[scheduled] " + text);
+        out.println("[scheduled] " + TerminalText.safe(text));
         out.println();
     }
 
@@ -167,46 +175,21 @@ public class CliChannel implements ChannelAdapter {
         if (line.isEmpty()) {
             return;
         }
-        switch (line.toLowerCase(Locale.ROOT)) {
-            case "/quit", "/exit" -> {
-                DaemonControl control = daemon;
-                if (control == null) {
-                    err.println("openpista: this is not a daemon; nothing to stop");
-                } else {
-                    err.println("openpista: stopping");
-                    closed = true;
-                    control.requestStop("/quit on the terminal");
-                }
+        if (line.startsWith("/")) {
+            // every line that starts with / is a command, never a message to the model
+            if (commands.run(line)) {
+                closed = true;
             }
-            case "/new" -> {
-                SessionRouter sessions = router;
-                if (sessions == null) {
-                    err.println("openpista: the agent is not running");
-                } else {
-                    err.println("openpista: new session " + sessions.newSession(CONVERSATION));
-                }
-            }
-            case "/session" -> {
-                SessionRouter sessions = router;
-                err.println("openpista: session " + (sessions == null ? CONVERSATION : sessions.currentSession(CONVERSATION)));
-            }
-            case "/help" -> err.println("openpista: type a message; /new starts a new session, /session shows the current "
-                    + "one, /quit stops the daemon");
-            default -> {
-                if (line.startsWith("/") && !line.contains(" ")) {
-                    err.println("openpista: unknown command " + line + " (try /help)");
-                    return;
-                }
-                submit(line);
-            }
+            return;
         }
+        submit(line);
     }
 
     private void submit(String text) {
         try {
             gateway.submit(InboundMessage.text("cli", CONVERSATION, null, text), new TerminalReplies());
         } catch (RuntimeException e) {
-            err.println("openpista: the message could not be sent: " + e.getMessage());
+            err.println("openpista: the message could not be sent: " + TerminalText.safe(e.getMessage()));
         }
     }
 
@@ -245,9 +228,9 @@ public class CliChannel implements ChannelAdapter {
         @Override
         public void reply(AgentReply reply) {
             if (reply.error()) {
-                err.println("openpista: " + reply.text());
+                err.println("openpista: " + TerminalText.safe(reply.text()));
             } else {
-                out.println(reply.text());
+                out.println(TerminalText.safe(reply.text()));
                 out.println();
             }
         }
@@ -255,8 +238,8 @@ public class CliChannel implements ChannelAdapter {
         @Override
         public void progress(ProgressEvent event) {
             switch (event.kind()) {
-                case TOOL_STARTED -> err.println("» " + event.toolName() + " " + event.detail());
-                case TOOL_FAILED -> err.println("  ✗ " + event.detail());
+                case TOOL_STARTED -> err.println("» " + TerminalText.safe(event.toolName() + " " + event.detail()));
+                case TOOL_FAILED -> err.println("  ✗ " + TerminalText.safe(event.detail()));
                 default -> {}
             }
         }
@@ -273,7 +256,7 @@ public class CliChannel implements ChannelAdapter {
                 }
                 pendingApproval = answer;
                 err.println();
-                err.println("The agent wants to run " + request.call().name() + " with " + request.call().arguments());
+                err.println("The agent wants to run " + TerminalText.safe(request.question()));
                 err.print("Allow? [y]es / [n]o / [a]lways in this session: ");
                 err.flush();
             }

@@ -93,6 +93,38 @@ class CliChannelTest {
     }
 
     @Test
+    void everyLineStartingWithASlashIsACommandNeverAMessage() throws Exception {
+        PipedOutputStream typing = new PipedOutputStream();
+        CliChannel channel = channel(new PipedInputStream(typing));
+
+        // multi-word commands once went to the model
+        typing.write("/model list\n/session load notes\n/frobnicate now\nafter\n".getBytes(StandardCharsets.UTF_8));
+        awaitTrue(() -> messages.size() == 1);
+
+        assertThat(messages).extracting(InboundMessage::text).containsExactly("after");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("openpista: model selection is not available")
+                .contains("openpista: the agent is not running")
+                .contains("openpista: unknown command /frobnicate; /help lists them");
+        typing.close();
+        channel.deactivate();
+    }
+
+    @Test
+    void answersAndToolActivityCannotDriveTheTerminal() throws Exception {
+        PipedOutputStream typing = new PipedOutputStream();
+        CliChannel channel = channel(new PipedInputStream(typing));
+        typing.write("hi\n".getBytes(StandardCharsets.UTF_8));
+        awaitTrue(() -> messages.size() == 1);
+
+        sinks.get(0).reply(AgentReply.answer("cli:local", "x\033]52;c;aGk=\007\033[2Jy"));
+
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("x^[]52;c;aGk=^G^[[2Jy\n\n");
+        typing.close();
+        channel.deactivate();
+    }
+
+    @Test
     void linesAreMessagesToTheTerminalConversationAndAnswersArePrinted() throws Exception {
         PipedOutputStream typing = new PipedOutputStream();
         CliChannel channel = channel(new PipedInputStream(typing));

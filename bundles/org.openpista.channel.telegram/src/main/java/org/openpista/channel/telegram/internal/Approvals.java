@@ -57,7 +57,8 @@ final class Approvals {
             arguments = arguments.substring(0, MAX_ARGUMENTS) + "… (" + (arguments.length() - MAX_ARGUMENTS) + " more characters)";
         }
         String html = "🔐 <b>Allow this tool call?</b>\n<code>" + TelegramFormat.escape(request.call().name()) + "</code>\n<pre>"
-                + TelegramFormat.escape(arguments) + "</pre>";
+                + TelegramFormat.escape(arguments) + "</pre>"
+                + (request.note().isEmpty() ? "" : "\n<i>" + TelegramFormat.escape(request.note()) + "</i>");
         InlineKeyboardMarkup keyboard = InlineKeyboardMarkup.builder()
                 .keyboardRow(new InlineKeyboardRow(button("✅ Allow", id, "a"), button("❌ Deny", id, "d")))
                 .keyboardRow(new InlineKeyboardRow(button("✅ Allow for this chat", id, "c")))

@@ -53,6 +53,10 @@ final class Approvals {
                 .put("tool_name", request.call().name())
                 .put("session_id", request.sessionId());
         frame.set("arguments", Frames.arguments(request.call().arguments()));
+        if (!request.note().isEmpty()) {
+            // extension: where the tool comes from and how it runs; clients that do not know it ignore it
+            frame.put("note", request.note());
+        }
         Pending pending = new Pending(request, answer, frame);
         waiting.put(key, pending);
         answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -42,7 +42,7 @@ final class Turns {
         this.timer = timer;
     }
 
-    /** A {@code message} frame: acknowledged, echoed to the session's other connections, submitted. */
+    /** A {@code message} frame: submitted (stored), then acknowledged and echoed to the session's other connections. */
     void message(Connection connection, JsonNode frame) {
         String messageId = optionalId(frame, "message_id");
         String sessionId = connection.sessionId();
@@ -64,7 +64,20 @@ final class Turns {
         InboundMessage message = new InboundMessage(ChatHub.CHANNEL, connection.conversationKey(), sessionId,
                 connection.clientId(), text, List.of(), metadata);
         WebTurn turn = new WebTurn(this, clients, approvals, sessionId, messageId, settings.turnTimeout(), timer);
-        // acknowledged before it is submitted: a fast agent may answer before submit() returns
+        running.computeIfAbsent(sessionId, key -> ConcurrentHashMap.newKeySet()).add(turn);
+        turn.start();
+        TurnHandle handle;
+        try {
+            // submit() has stored the message when it returns: only then is it acknowledged ("it survives a
+            // restart"); whatever the turn sends meanwhile waits until the acknowledgement went out
+            handle = gateway.submit(message, turn);
+        } catch (RuntimeException e) {
+            LOG.warn("The agent refused a web message in session {}", sessionId, e);
+            ended(turn);
+            turn.submitted(null);
+            connection.send(messageError(messageId, sessionId, "the agent could not take the message: " + describe(e)));
+            return;
+        }
         ObjectNode ack = Frames.frame("message_ack").put("session_id", sessionId);
         if (messageId != null) {
             ack.put("message_id", messageId);
@@ -76,17 +89,6 @@ final class Turns {
             echo.put("message_id", messageId);
         }
         clients.broadcastExcept(sessionId, connection, echo);
-        running.computeIfAbsent(sessionId, key -> ConcurrentHashMap.newKeySet()).add(turn);
-        turn.start();
-        TurnHandle handle;
-        try {
-            handle = gateway.submit(message, turn);
-        } catch (RuntimeException e) {
-            LOG.warn("The agent refused a web message in session {}", sessionId, e);
-            ended(turn);
-            connection.send(messageError(messageId, sessionId, "the agent could not take the message: " + describe(e)));
-            return;
-        }
         turn.submitted(handle);
     }
 

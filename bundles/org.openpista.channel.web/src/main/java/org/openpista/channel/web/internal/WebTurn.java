@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,8 @@ import org.openpista.api.channel.AgentReply;
 import org.openpista.api.channel.ProgressEvent;
 import org.openpista.api.channel.ReplySink;
 import org.openpista.api.channel.TurnHandle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One message from the web and its turn: streams its output to the connections showing its
@@ -27,6 +30,10 @@ import org.openpista.api.channel.TurnHandle;
  */
 final class WebTurn implements ReplySink {
 
+    private static final Logger LOG = LoggerFactory.getLogger(WebTurn.class);
+    /** Longer than submit can take; a turn never hangs on a lost acknowledgement. */
+    private static final Duration ACKNOWLEDGEMENT_WAIT = Duration.ofSeconds(10);
+
     private final Turns turns;
     private final Clients clients;
     private final Approvals approvals;
@@ -35,6 +42,8 @@ final class WebTurn implements ReplySink {
     private final Duration limit;
     private final ScheduledExecutorService timer;
     private final AtomicBoolean finished = new AtomicBoolean();
+    /** Open once the message is acknowledged: nothing of the turn reaches a client before its acknowledgement. */
+    private final CountDownLatch acknowledged = new CountDownLatch(1);
     private volatile boolean cancelledByUser;
     private volatile TurnHandle handle;
 
@@ -70,11 +79,24 @@ final class WebTurn implements ReplySink {
         deadline = timer.schedule(this::expire, remainingNanos, TimeUnit.NANOSECONDS);
     }
 
+    /** @param turn the turn, or {@code null} when the agent refused the message */
     void submitted(TurnHandle turn) {
         this.handle = turn;
-        if (cancelledByUser || finished.get()) {
+        acknowledged.countDown();
+        if (turn != null && (cancelledByUser || finished.get())) {
             // stopped (or timed out) before the handle was known; cancelling a finished turn is harmless
             turn.cancel();
+        }
+    }
+
+    /** Holds the agent's thread until the acknowledgement went out (microseconds: submit stores and returns). */
+    private void afterAcknowledgement() {
+        try {
+            if (!acknowledged.await(ACKNOWLEDGEMENT_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                LOG.warn("A turn of session {} went on without its acknowledgement", sessionId);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -91,6 +113,7 @@ final class WebTurn implements ReplySink {
 
     @Override
     public void reply(AgentReply reply) {
+        afterAcknowledgement();
         if (!finished.compareAndSet(false, true)) {
             return;
         }
@@ -112,6 +135,7 @@ final class WebTurn implements ReplySink {
 
     @Override
     public void textDelta(String session, String delta) {
+        afterAcknowledgement();
         if (finished.get() || delta.isEmpty()) {
             return;
         }
@@ -124,6 +148,7 @@ final class WebTurn implements ReplySink {
 
     @Override
     public void progress(ProgressEvent event) {
+        afterAcknowledgement();
         if (finished.get()) {
             return;
         }
@@ -142,6 +167,7 @@ final class WebTurn implements ReplySink {
 
     @Override
     public CompletionStage<ApprovalDecision> requestApproval(ApprovalRequest request) {
+        afterAcknowledgement();
         CompletableFuture<ApprovalDecision> answer = new CompletableFuture<>();
         pause();
         answer.whenComplete((decision, failure) -> resume());

@@ -95,6 +95,38 @@ class ProtocolTest {
     }
 
     @Test
+    void theAcknowledgementComesOnlyOnceStoredAndBeforeEveryFrameOfItsTurn() throws Exception {
+        server.gateway.inline = true;
+        server.gateway.script = turn -> {
+            turn.sink.textDelta(turn.sessionId, "fast");
+            return AgentReply.answer(turn.sessionId, "fast answer");
+        };
+        try (WsClient client = server.client("c")) {
+            client.frame("message", "content", "quick", "message_id", "m-9");
+            JsonNode first = client.next("message_ack");
+            client.next("response");
+            // nothing of the turn came before its acknowledgement
+            assertThat(client.seen()).extracting(frame -> frame.path("type").asText()).containsSubsequence("message_ack",
+                    "response_delta", "response");
+            assertThat(client.seen().stream().map(frame -> frame.path("type").asText())
+                    .takeWhile(type -> !type.equals("message_ack"))).doesNotContain("response_delta", "response");
+            assertThat(first.path("message_id").asText()).isEqualTo("m-9");
+        }
+    }
+
+    @Test
+    void aMessageTheAgentCannotStoreIsRefusedNotAcknowledged() throws Exception {
+        server.gateway.refuse = new IllegalStateException("cannot store the message: disk full");
+        try (WsClient client = server.client("c")) {
+            client.frame("message", "content", "lost?", "message_id", "m-10");
+            JsonNode error = client.next("message_error");
+            assertThat(error.path("message_id").asText()).isEqualTo("m-10");
+            assertThat(error.path("error").asText()).contains("disk full");
+            assertThat(client.seen()).extracting(frame -> frame.path("type").asText()).doesNotContain("message_ack");
+        }
+    }
+
+    @Test
     void aMessageIsAcknowledgedStreamedAndAnswered() throws Exception {
         server.gateway.script = turn -> {
             turn.sink.progress(new ProgressEvent(turn.sessionId, ProgressEvent.Kind.THINKING, null, null, ""));

@@ -86,6 +86,10 @@ final class ScriptedGateway implements AgentGateway {
     private final MemoryStore store;
     private final ExecutorService threads = Executors.newCachedThreadPool();
     volatile Script script = turn -> AgentReply.answer(turn.sessionId, "echo: " + turn.message.text());
+    /** A fast agent: the script runs before submit returns. */
+    volatile boolean inline;
+    /** The store refuses: submit throws this. */
+    volatile RuntimeException refuse;
 
     ScriptedGateway(MemoryStore store) {
         this.store = store;
@@ -93,18 +97,32 @@ final class ScriptedGateway implements AgentGateway {
 
     @Override
     public TurnHandle submit(InboundMessage message, ReplySink sink) {
+        if (refuse != null) {
+            throw refuse;
+        }
         Turn turn = new Turn(message, sink);
         turns.add(turn);
         store.ensureSession(turn.sessionId, message.channel(), message.conversationKey());
         store.append(turn.sessionId, ChatMessage.user(message.text()));
         Script current = script;
-        threads.execute(() -> {
+        Runnable run = () -> {
             try {
                 turn.finish(current.run(turn));
             } catch (Exception e) {
                 turn.finish(AgentReply.failure(turn.sessionId, "script failed: " + e));
             }
-        });
+        };
+        if (inline) {
+            // the turn's frames come from another thread while submit has not returned yet
+            threads.execute(run);
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            threads.execute(run);
+        }
         return turn;
     }
 

@@ -122,8 +122,7 @@ class SecurityTest {
             assertThat(server.post("/auth", "not json", Map.of()).statusCode()).isEqualTo(400);
             assertThat(server.post("/auth", "{\"token\":\"" + TestServer.TOKEN + "\",\"client_id\":5}", Map.of()).statusCode())
                     .isEqualTo(400);
-            String huge = "{\"token\":\"" + "x".repeat(70 * 1024) + "\"}";
-            assertThat(server.post("/auth", huge, Map.of()).statusCode()).isEqualTo(413);
+            assertThat(server.postHeadOnly("/auth", 70 * 1024)).startsWith("HTTP/1.1 413 ");
             assertThat(server.get("/auth", Map.of()).statusCode()).isEqualTo(405);
         }
     }

@@ -150,6 +150,22 @@ final class TestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends only the head of {@code POST path} announcing a body of some length, and returns the
+     * response: a server that refuses a body by its length answers before reading it, and a client
+     * still sending such a body could see the connection closed before the answer.
+     */
+    String postHeadOnly(String path, long contentLength) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port())) {
+            socket.setSoTimeout(10_000);
+            String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port() + "\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + contentLength + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     @Override
     public void close() {
         chat.close();

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.openpista.api.chat.Cancellation;
 import org.openpista.api.chat.ToolCall;
+import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.llm.ToolSpec;
 import org.openpista.api.sandbox.Sandbox;
 import org.openpista.api.sandbox.SandboxException;
@@ -64,9 +65,8 @@ public final class ContainerRunTool implements Tool {
             DockerSandbox.Config config) {
         this.context = context;
         this.docker = docker;
-        String home = context.getProperty("openpista.home");
-        Path homeDir = home == null || home.isBlank() ? Path.of(System.getProperty("user.home"), ".openpista") : Path.of(home);
-        this.workspace = config.workspace().isBlank() ? homeDir.resolve("workspace") : homeDir.resolve(config.workspace());
+        Path homeDir = ConfigurationLoader.home(context);
+        this.workspace = config.workspace().isBlank() ? homeDir.resolve("workspace") : ConfigurationLoader.resolve(homeDir, config.workspace());
         this.image = config.docker_image().isBlank() ? DockerSandbox.DEFAULT_IMAGE : config.docker_image().strip();
         this.outputLimit = Math.max(100, config.max_output_chars());
         this.spec = new ToolSpec(NAME, description(), schema());

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.openpista.api.chat.Cancellation;
 import org.openpista.api.chat.ToolCall;
+import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.llm.ToolSpec;
 import org.openpista.api.settings.SettingsSection;
 import org.openpista.api.tool.Tool;
@@ -68,9 +69,6 @@ public final class SystemRunTool implements Tool {
 
     /** The configuration PID. */
     static final String PID = "org.openpista.tool.system";
-
-    /** The framework property that holds the openpista home folder. */
-    static final String HOME_PROPERTY = "openpista.home";
 
     private static final Logger LOG = LoggerFactory.getLogger(SystemRunTool.class);
 
@@ -133,12 +131,12 @@ public final class SystemRunTool implements Tool {
     /**
      * Activated by DS.
      *
-     * @param context for the {@value #HOME_PROPERTY} framework property
+     * @param context for the home folder and the environment
      * @param config the configuration, defaults when there is none
      */
     @Activate
     public SystemRunTool(BundleContext context, Config config) {
-        this(config, context.getProperty(HOME_PROPERTY), System.getenv(), CommandRunner.Graces.DEFAULT);
+        this(config, ConfigurationLoader.home(context).toString(), ConfigurationLoader.environment(context), CommandRunner.Graces.DEFAULT);
     }
 
     /**

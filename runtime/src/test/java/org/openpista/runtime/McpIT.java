@@ -73,7 +73,9 @@ class McpIT {
                 }
             }
         } finally {
-            fake.close();
+            if (fake != null) {
+                fake.close();
+            }
             if (http != null) {
                 http.descendants().forEach(ProcessHandle::destroyForcibly);
                 http.destroyForcibly();

@@ -21,6 +21,8 @@ final class OcrText {
     static final double MIN_CONFIDENCE = 20;
     /** The share of a run's box another run may cover before they count as the same text. */
     static final double SAME = 0.4;
+    /** The narrowest a letter can be, as a share of its line's height ({@code i}, {@code l}). */
+    static final double NARROWEST = 0.15;
 
     private OcrText() {}
 
@@ -41,7 +43,7 @@ final class OcrText {
             } catch (NumberFormatException e) {
                 continue;
             }
-            if (confidence < MIN_CONFIDENCE) {
+            if (confidence < MIN_CONFIDENCE || implausible(columns)) {
                 continue;
             }
             lines.computeIfAbsent(columns[1] + "/" + columns[2] + "/" + columns[3] + "/" + columns[4],
@@ -68,6 +70,16 @@ final class OcrText {
         return runs;
     }
 
+    /**
+     * A word whose box is far narrower than its letters could be: Tesseract gives such boxes to a
+     * word it glued to a window's border ({@code [Quarterly} in a box of 9 by 12 pixels).
+     */
+    private static boolean implausible(String[] word) {
+        int width = Integer.parseInt(word[8]);
+        int height = Integer.parseInt(word[9]);
+        return width < NARROWEST * height * word[11].strip().codePointCount(0, word[11].strip().length());
+    }
+
     private static OcrLine run(List<String[]> words) {
         int left = Integer.MAX_VALUE;
         int top = Integer.MAX_VALUE;
@@ -90,16 +102,20 @@ final class OcrText {
 
     /**
      * @param passes the runs of each pass, the first pass first
-     * @return every run of the first pass, and those of the others that no run taken so far covers
+     * @return every run of the first pass, and those of the others that no run taken so far covers;
+     *     a later run that covers runs taken so far replaces them when it read more of the same text
      */
     static List<OcrLine> merge(List<List<OcrLine>> passes) {
         List<OcrLine> kept = new ArrayList<>();
         for (List<OcrLine> pass : passes) {
             List<OcrLine> added = new ArrayList<>();
             for (OcrLine line : pass) {
-                boolean known = kept.stream().anyMatch(other -> other.overlap(line) > SAME * line.area()
-                        || other.overlap(line) > SAME * other.area());
-                if (!known) {
+                List<OcrLine> covered = kept.stream().filter(other -> other.overlap(line) > SAME * line.area()
+                        || other.overlap(line) > SAME * other.area()).toList();
+                if (covered.isEmpty()) {
+                    added.add(line);
+                } else if (covered.stream().allMatch(other -> line.text().length() > other.text().length())) {
+                    kept.removeAll(covered);
                     added.add(line);
                 }
             }
@@ -131,8 +147,8 @@ final class OcrText {
         }
         StringBuilder text = new StringBuilder();
         OcrLine previous = null;
-        for (List<OcrLine> row : rows) {
-            row.sort(Comparator.comparingInt(OcrLine::left));
+        for (List<OcrLine> unjoined : rows) {
+            List<OcrLine> row = joined(unjoined);
             OcrLine first = row.get(0);
             if (previous != null && first.top() - previous.bottom() > previous.height()) {
                 text.append('\n');
@@ -148,5 +164,28 @@ final class OcrText {
             previous = first;
         }
         return text.toString().strip();
+    }
+
+    /**
+     * Tesseract may put the words of one line of a window into two blocks (the first word touching
+     * the window's border, say); runs of a row that no wide gap separates are one line again.
+     */
+    private static List<OcrLine> joined(List<OcrLine> row) {
+        row.sort(Comparator.comparingInt(OcrLine::left));
+        List<OcrLine> joined = new ArrayList<>();
+        for (OcrLine line : row) {
+            OcrLine last = joined.isEmpty() ? null : joined.get(joined.size() - 1);
+            if (last != null && line.left() - last.right() <= GAP * Math.max(last.height(), line.height())) {
+                int left = Math.min(last.left(), line.left());
+                int top = Math.min(last.top(), line.top());
+                int right = Math.max(last.right(), line.right());
+                int bottom = Math.max(last.bottom(), line.bottom());
+                joined.set(joined.size() - 1, new OcrLine(left, top, right - left, bottom - top,
+                        (last.confidence() + line.confidence()) / 2, last.text() + " " + line.text()));
+            } else {
+                joined.add(line);
+            }
+        }
+        return joined;
     }
 }

@@ -45,6 +45,19 @@ class OcrTextTest {
     }
 
     @Test
+    void aWordInAnImpossibleBoxIsDroppedAndTheFullerReadingOfALineWins() {
+        // as Tesseract read an xmessage window: --psm 3 glued the first word to the window's border
+        String layout = HEADER + word(1, 1, 144, 204, 9, 12, 77.8, "[Quarterly") + word(1, 1, 492, 185, 175, 96, 95.9, "report")
+                + word(1, 1, 700, 185, 152, 96, 96.4, "2025:") + word(1, 1, 876, 185, 208, 96, 96.8, "revenue");
+        String sparse = HEADER + word(1, 1, 191, 210, 266, 55, 95.8, "Quarterly") + word(1, 1, 467, 210, 225, 55, 96.6, "report")
+                + word(1, 1, 701, 212, 116, 41, 96.8, "2025:") + word(1, 1, 830, 210, 281, 51, 96.6, "revenue");
+
+        List<OcrLine> lines = OcrText.merge(List.of(OcrText.parse(layout), OcrText.parse(sparse)));
+
+        assertThat(OcrText.text(lines, 1, 0, 0, false)).isEqualTo("Quarterly report 2025: revenue");
+    }
+
+    @Test
     void linesGoTopToBottomAndLeftToRightWithBlocksApart() {
         List<OcrLine> lines = List.of(
                 new OcrLine(600, 3, 90, 30, 90, "right"),
@@ -53,6 +66,19 @@ class OcrTextTest {
                 new OcrLine(0, 300, 300, 30, 90, "far below"));
 
         assertThat(OcrText.text(lines, 1, 0, 0, false)).isEqualTo("left\nright\nbelow\n\nfar below");
+    }
+
+    @Test
+    void runsOfOneRowThatNoWideGapSeparatesAreOneLine() {
+        // as Tesseract read a window whose first word touches its border: two blocks on one line
+        List<OcrLine> lines = List.of(
+                new OcrLine(120, 200, 330, 60, 80, "[Quarterly"),
+                new OcrLine(480, 205, 1150, 50, 95, "report 2025: revenue grew by 17 percent"),
+                new OcrLine(2000, 205, 200, 50, 95, "Other window"));
+
+        assertThat(OcrText.text(lines, 1, 0, 0, false))
+                .isEqualTo("[Quarterly report 2025: revenue grew by 17 percent\nOther window");
+        assertThat(OcrText.text(lines, 1, 0, 0, true)).startsWith("[120,200 1510x60] [Quarterly report");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.openpista.channel.telegram.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.annotation.Annotation;
 import java.nio.file.Files;
@@ -420,6 +421,23 @@ class TelegramChannelTest {
         awaitPolling(channel);
         channel.deliver("telegram:" + OWNER, "Daily *report*");
         assertThat(telegram.awaitBotMessages(OWNER, 1, WAIT).get(0).text()).isEqualTo("Daily <i>report</i>");
+    }
+
+    @Test
+    void deliverTakesABareChatIdAndRefusesOtherTargetsAndAChannelThatIsOff() throws Exception {
+        assertThat(TelegramChannel.chatId("telegram:-100123")).isEqualTo(-100123L);
+        assertThat(TelegramChannel.chatId("42")).isEqualTo(42L);
+        assertThatThrownBy(() -> TelegramChannel.chatId("telegram:@someone")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a Telegram target is a numeric chat id, not telegram:@someone");
+
+        TelegramChannel channel = start(OWNER);
+        awaitPolling(channel);
+        channel.deliver(String.valueOf(OWNER), "no prefix");
+        assertThat(telegram.awaitBotMessages(OWNER, 1, WAIT).get(0).text()).isEqualTo("no prefix");
+
+        TelegramChannel disabled = start(config(false, TOKEN, telegram.apiUrl()), false);
+        assertThatThrownBy(() -> disabled.deliver("telegram:" + OWNER, "hi")).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("the Telegram channel is not running: off").hasMessageContaining("enabled = false");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.openpista.onboard.internal;
+package org.openpista.terminal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,5 +72,42 @@ class PickerTest {
         assertThat(numbered(null, "9\n")).isNull();
         assertThat(numbered(null, "")).as("the end of the input").isNull();
         assertThat(screen()).contains("   3) gpt-4.1  (default)").contains("Number or name [gpt-4.1]: ");
+    }
+
+    Picker<String> configured() {
+        return new Picker<>("Which model?", models, id -> id, id -> id + "  (fast)", null)
+                .withSearchText(id -> id + "\n" + (id.startsWith("gpt") ? "OpenAI" : "reasoning")).withMatchesInListOrder().withoutDefault()
+                .withItemsCalled("model");
+    }
+
+    String chooseConfigured(String keys) throws Exception {
+        return configured().choose(new ByteArrayInputStream(keys.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(screen, true, StandardCharsets.UTF_8), 100);
+    }
+
+    @Test
+    void searchTextListOrderNoDefaultAndANounChangeWhatTheListDoes() throws Exception {
+        PrintStream out = new PrintStream(screen, true, StandardCharsets.UTF_8);
+
+        assertThat(chooseConfigured("reason\r")).as("found by its search text").isEqualTo("o3-mini");
+        assertThat(chooseConfigured("fast\r\033")).as("no longer by its line").isNull();
+        assertThat(chooseConfigured("o" + BACKSPACE + "o\r")).as("in the list's order, not the best first").isEqualTo("gpt-4o");
+        assertThat(configured().byNumber(new BufferedReader(new StringReader("\n")), out)).as("an empty answer chooses nothing").isNull();
+        assertThat(configured().byNumber(new BufferedReader(new StringReader("mini\n")), out, typed -> "o3-" + typed))
+                .as("a name found by the caller's lookup").isEqualTo("o3-mini");
+        assertThat(screen()).contains("no model matches \"fast\"").contains("Number or name: ").doesNotContain("Number or name [");
+    }
+
+    @Test
+    void noLineOfTheListIsWiderThanTheTerminalSoItRedrawsInPlace() throws Exception {
+        Picker<String> picker = new Picker<>("Which model?", models, id -> id, id -> id + " with a line that is far too long for forty columns",
+                null);
+        picker.choose(new ByteArrayInputStream("\r".getBytes(StandardCharsets.UTF_8)), new PrintStream(screen, true, StandardCharsets.UTF_8),
+                40);
+
+        for (String line : screen().replaceAll("\033\\[[0-9;]*[A-Za-z]", "").split("\n")) {
+            assertThat(line.codePointCount(0, line.length())).as(line).isLessThan(40);
+        }
+        assertThat(screen()).contains("…");
     }
 }

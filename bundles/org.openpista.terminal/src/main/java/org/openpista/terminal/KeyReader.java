@@ -1,4 +1,4 @@
-package org.openpista.onboard.internal;
+package org.openpista.terminal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,10 +8,10 @@ import java.io.InputStream;
  * (both the {@code ESC [} and the {@code ESC O} forms), Enter, Backspace, Ctrl-C, a lone Esc, and
  * printable characters.
  */
-final class KeyReader {
+public final class KeyReader {
 
     /** What a key means to a picker. */
-    enum Kind {
+    public enum Kind {
         UP, DOWN, PAGE_UP, PAGE_DOWN, HOME, END, ENTER, BACKSPACE, CLEAR, CANCEL, CHARACTER, OTHER
     }
 
@@ -21,8 +21,9 @@ final class KeyReader {
      * @param kind what it means
      * @param character the typed character for {@link Kind#CHARACTER}, else 0
      */
-    record Key(Kind kind, char character) {
-        static Key of(Kind kind) {
+    public record Key(Kind kind, char character) {
+        /** @return the key of that kind that is no character */
+        public static Key of(Kind kind) {
             return new Key(kind, '\0');
         }
     }
@@ -33,12 +34,13 @@ final class KeyReader {
 
     private final InputStream in;
 
-    KeyReader(InputStream in) {
+    /** @param in the terminal's input in key-by-key mode (see {@link Terminal#raw()}) */
+    public KeyReader(InputStream in) {
         this.in = in;
     }
 
     /** @return the next key; {@link Kind#CANCEL} at the end of the input */
-    Key next() throws IOException {
+    public Key next() throws IOException {
         int b = in.read();
         return switch (b) {
             case -1, 0x03, 0x04 -> Key.of(Kind.CANCEL);

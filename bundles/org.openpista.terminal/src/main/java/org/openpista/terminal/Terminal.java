@@ -1,4 +1,4 @@
-package org.openpista.auth.internal;
+package org.openpista.terminal;
 
 import java.io.BufferedReader;
 import java.io.Console;
@@ -10,21 +10,22 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The user's terminal, as far as {@code openpista auth login} needs it: whether there is one (Java
- * has no isatty, so {@code test -t} is asked), key by key input for the provider picker ({@code
- * stty} on the inherited standard input), its width, and input without echo for keys.
+ * The user's terminal, as the commands that ask a person something need it ({@code openpista auth
+ * login}, {@code openpista onboard}): whether there is one (Java has no isatty, so {@code test -t} is
+ * asked), key by key input for the pickers ({@code stty} on the inherited standard input), its width,
+ * and input without echo for keys.
  */
-final class Terminal {
+public final class Terminal {
 
     private Terminal() {}
 
     /** @return whether standard input and output are both a terminal, so a person can pick with the arrow keys */
-    static boolean interactive() {
+    public static boolean interactive() {
         return isTerminal(0) && isTerminal(1);
     }
 
     /** @return whether standard input is a terminal */
-    static boolean input() {
+    public static boolean input() {
         return isTerminal(0);
     }
 
@@ -44,7 +45,7 @@ final class Terminal {
     }
 
     /** @return the terminal's width in columns, 80 when it cannot be told */
-    static int width() {
+    public static int width() {
         try {
             String[] size = stty("size").strip().split("\\s+");
             int columns = size.length == 2 ? Integer.parseInt(size[1]) : 0;
@@ -56,16 +57,18 @@ final class Terminal {
 
     /**
      * Reads a secret: without echo from the console when standard input is a terminal, else one
-     * line of standard input (a pipe, a script).
+     * line of standard input (a pipe, a script) after the prompt.
      *
      * @return the secret without surrounding blanks, empty when none was given
      */
-    static String secret(String prompt, BufferedReader stdin, PrintStream out) throws IOException {
+    public static String secret(String prompt, BufferedReader stdin, PrintStream out) throws IOException {
         Console console = System.console();
         if (console != null && input()) {
             char[] typed = console.readPassword("%s", prompt);
             return typed == null ? "" : new String(typed).strip();
         }
+        out.print(prompt);
+        out.flush();
         String line = stdin.readLine();
         return line == null ? "" : line.strip();
     }
@@ -74,12 +77,12 @@ final class Terminal {
      * Switches the terminal to key-by-key input without echo, where Ctrl-C arrives as a key rather
      * than as a signal; closing restores what was set before, also when the process is ended meanwhile.
      */
-    static Raw raw() throws IOException {
+    public static Raw raw() throws IOException {
         return new Raw(stty("-g").strip());
     }
 
     /** Key-by-key input until closed. */
-    static final class Raw implements AutoCloseable {
+    public static final class Raw implements AutoCloseable {
         private final String saved;
         private final Thread restoreOnExit;
 
@@ -102,7 +105,7 @@ final class Terminal {
          * @return standard input, unbuffered, so that nothing typed after the last key read (a key
          *     typed at the next prompt, say) is taken from the others; not to be closed
          */
-        InputStream keys() {
+        public InputStream keys() {
             return new FileInputStream(FileDescriptor.in);
         }
 

@@ -238,7 +238,10 @@
         updateModel(frame.provider, frame.model);
         send({ type: 'model_list_request' });
         // a new connection watches nothing yet: watch again what the open dialog shows
-        if (state.pairing.watching) send({ type: 'pairing_request', channel: 'whatsapp' });
+        if (state.pairing.watching) {
+          send({ type: 'pairing_request', channel: 'whatsapp' });
+          send({ type: 'pairing_request', channel: 'mobile' });
+        }
         return;
       case 'pong':
         clearTimeout(state.pongTimer);
@@ -320,6 +323,7 @@
         return;
       case 'pairing_status':
         if (frame.channel === 'whatsapp') renderPairing(frame);
+        else if (frame.channel === 'mobile') renderMobile(frame);
         return;
       case 'error':
         if (frame.in_reply_to === 'model_list_request') {
@@ -714,6 +718,8 @@
     state.pairing.shown = false;
     state.pairing.watching = true;
     send({ type: 'pairing_request', channel: 'whatsapp' });
+    $('mobile-pairing').hidden = true;
+    send({ type: 'pairing_request', channel: 'mobile' });
   }
 
   function closeProviders() {
@@ -721,6 +727,7 @@
     if (state.pairing.watching) {
       state.pairing.watching = false;
       send({ type: 'pairing_request', channel: 'whatsapp', watch: false });
+      send({ type: 'pairing_request', channel: 'mobile', watch: false });
     }
   }
 
@@ -885,6 +892,22 @@
     return true;
   }
 
+  // ---- mobile link: the channel offers the link of openpista mobile setup as its code, in `detail`
+
+  /** The row shows only while the mobile channel listens here; its code is the link, drawn on request. */
+  function renderMobile(frame) {
+    const drawn = frame.state === 'waiting_for_scan' && drawQr($('mobile-qr'), frame.qr);
+    $('mobile-row').hidden = !drawn;
+    if (!drawn) $('mobile-pairing').hidden = true;
+    $('mobile-state').textContent = drawn ? 'phones connect with a QR code' : '';
+    $('mobile-link').textContent = drawn ? frame.detail : '';
+  }
+
+  function showMobile() {
+    $('mobile-pairing').hidden = false;
+    $('mobile-pairing').scrollIntoView({ block: 'nearest' });
+  }
+
   function showPairing() {
     state.pairing.shown = true;
     $('pairing').hidden = false;
@@ -968,6 +991,7 @@
     $('open-login').addEventListener('click', openProviders);
     $('providers-close').addEventListener('click', closeProviders);
     $('whatsapp-connect').addEventListener('click', showPairing);
+    $('mobile-connect').addEventListener('click', showMobile);
     $('provider-submit').addEventListener('click', submitProvider);
     $('provider-cancel').addEventListener('click', closeProviderForm);
     $('banner-retry').addEventListener('click', () => { state.attempts = 0; scheduleReconnect(); });

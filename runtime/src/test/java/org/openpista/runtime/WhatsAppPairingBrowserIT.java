@@ -1,6 +1,7 @@
 package org.openpista.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -12,10 +13,14 @@ import com.google.zxing.qrcode.QRCodeReader;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,7 +52,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * bridge's {@code qr} and {@code connected} events when the test says so), and a real headless
  * Chromium opens the URL that {@code start} printed. The UI must draw exactly the modules the
  * channel encoded, decodable to the pairing code, follow a renewed code, and show the account once
- * paired. Screenshots go to {@code target/screenshots/}.
+ * paired. The mobile channel runs beside it: the same dialog shows the link {@code openpista mobile
+ * setup} prints as a QR code. Screenshots go to {@code target/screenshots/}.
  */
 class WhatsAppPairingBrowserIT {
 
@@ -55,6 +62,7 @@ class WhatsAppPairingBrowserIT {
     static final String FIRST_CODE = "2@first-pairing-code-from-the-fake-bridge,pubkey1,identity1,adv1";
     static final String RENEWED_CODE = "2@renewed-pairing-code-after-twenty-seconds,pubkey2,identity2,adv2";
     static final Duration WAIT = Duration.ofSeconds(30);
+    static final String MOBILE_TOKEN = "mobile-pairing-token-0123456789";
 
     @TempDir
     Path home;
@@ -82,6 +90,10 @@ class WhatsAppPairingBrowserIT {
             Files.write(bridge, in.readAllBytes());
         }
         Files.setPosixFilePermissions(bridge, PosixFilePermissions.fromString("rwx------"));
+        int mobilePort;
+        try (DatagramSocket free = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            mobilePort = free.getLocalPort();
+        }
         Files.writeString(home.resolve("config.toml"), """
                 [agent]
                 provider = "openai"
@@ -97,7 +109,12 @@ class WhatsAppPairingBrowserIT {
                 enabled = true
                 mode = "bridge"
                 bridge_path = "%s"
-                """.formatted(fake.baseUrl(), port, TOKEN, bridge));
+
+                [channels.mobile]
+                enabled = true
+                port = %d
+                api_token = "%s"
+                """.formatted(fake.baseUrl(), port, TOKEN, bridge, mobilePort, MOBILE_TOKEN));
         // the bridge shows its first code as soon as it runs
         bridgeSays("{\"type\":\"qr\",\"data\":\"" + FIRST_CODE + "\"}");
         daemon = WebDaemon.start(home, port, Map.of(), "start", "--foreground");
@@ -164,8 +181,13 @@ class WhatsAppPairingBrowserIT {
 
     /** @return the text a scanner reads from the canvas, as a phone would */
     String scanCanvas() throws Exception {
+        return scanCanvas("pairing-qr");
+    }
+
+    /** @return the text a scanner reads from the canvas with that id */
+    String scanCanvas(String id) throws Exception {
         String dataUrl = (String) ((JavascriptExecutor) browser).executeScript(
-                "return document.getElementById('pairing-qr').toDataURL('image/png');");
+                "return document.getElementById(arguments[0]).toDataURL('image/png');", id);
         byte[] png = Base64.getDecoder().decode(dataUrl.substring(dataUrl.indexOf(',') + 1));
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
         int[] pixels = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
@@ -238,6 +260,34 @@ class WhatsAppPairingBrowserIT {
         HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/health")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.body()).contains("\"auth_required\":true");
+    }
+
+    @Test
+    void theMobileRowShowsTheLinkOfMobileSetupAsAQrCodeToAnAuthenticatedPage() throws Exception {
+        DistributionProcess.Result setup = DistributionProcess.run(home, Map.of(), "mobile", "setup", "--no-qr");
+        assertThat(setup.exitCode()).as(setup.toString()).isZero();
+        String link = setup.stdout().lines().filter(line -> line.startsWith("Link:")).findFirst().orElseThrow()
+                .substring("Link:".length()).strip();
+        assertThat(link).startsWith("openpista+quic://127.0.0.1:").contains("token=" + MOBILE_TOKEN).contains("&fp=sha256:");
+
+        String printed = daemon.stdout().lines().filter(line -> line.startsWith("Web chat: ")).findFirst().orElseThrow();
+        browser.get(printed.substring("Web chat: ".length()));
+        wait.until(ExpectedConditions.attributeToBe(By.id("status"), "data-state", "open"));
+        browser.findElement(By.id("open-login")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("mobile-row")));
+        assertThat(browser.findElement(By.id("mobile-pairing")).isDisplayed()).isFalse();
+        browser.findElement(By.id("mobile-connect")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("mobile-qr")));
+        assertThat(scanCanvas("mobile-qr")).isEqualTo(link);
+        assertThat(browser.findElement(By.id("mobile-link")).getText()).isEqualTo(link);
+        screenshot("23-mobile-qr");
+
+        // the token is in the code: only an authenticated client reaches the frames that carry it
+        WebSocket.Listener ignore = new WebSocket.Listener() {};
+        assertThatThrownBy(() -> HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), ignore).join())
+                .isInstanceOf(CompletionException.class).cause().isInstanceOf(WebSocketHandshakeException.class)
+                .satisfies(e -> assertThat(((WebSocketHandshakeException) e).getResponse().statusCode()).isEqualTo(401));
     }
 
     /** @return what a scanner reads from the canvas now, or "" while it shows no readable code */

@@ -4,16 +4,22 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Hashtable;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.openpista.api.admin.DaemonControl;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.ChannelAdapter;
 import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.memory.ConversationStore;
+import org.openpista.api.pairing.ChannelPairing;
 import org.openpista.api.session.SessionRouter;
 import org.openpista.api.settings.SettingsSection;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -34,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * QUIC protocol on UDP {@code bind:port} (127.0.0.1:4434 by default). A missing token is generated
  * on first start and saved to config.toml; a missing certificate is generated once under the home.
  * Anywhere but loopback it refuses to listen without a token of at least 16 characters. When it does
- * not listen it stays registered and says why in its status and ready line.
+ * not listen it stays registered and says why in its status and ready line. While it listens it also
+ * registers a {@link ChannelPairing} for {@code mobile} carrying the link {@code openpista mobile setup}
+ * prints, which the web chat's Connections dialog draws as a QR code.
  */
 @SettingsSection(value = MobileChannel.SECTION, pid = MobileChannel.PID,
         formats = {"cert_file=" + SettingsSection.PATH, "key_file=" + SettingsSection.PATH},
@@ -104,6 +112,7 @@ public class MobileChannel implements ChannelAdapter {
     private final ServerIdentity identity;
     private final MobileHub hub;
     private final QuicServer server;
+    private final ServiceRegistration<ChannelPairing> pairing;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -115,6 +124,7 @@ public class MobileChannel implements ChannelAdapter {
             @Reference ConfigFileEditor configEditor,
             @Reference AgentGateway gateway,
             @Reference ConversationStore store,
+            BundleContext context,
             Config config) {
         MobileSettings configured = MobileSettings.from(config);
         this.runs = daemon.runsChannel(MobileHub.CHANNEL, configured.enabled());
@@ -155,6 +165,9 @@ public class MobileChannel implements ChannelAdapter {
         this.identity = loaded;
         this.hub = started;
         this.server = listening;
+        this.pairing = listening == null ? null : context.registerService(ChannelPairing.class,
+                new MobilePairing(setupLink(), Instant.now()),
+                new Hashtable<>(Map.of(ChannelPairing.CHANNEL, MobileHub.CHANNEL)));
         if (runs && why != null) {
             LOG.error("The mobile channel does not start: {}", why);
         } else if (listening != null) {
@@ -222,6 +235,15 @@ public class MobileChannel implements ChannelAdapter {
                         identity.fingerprint());
     }
 
+    /**
+     * @return the link {@code openpista mobile setup} prints for these settings (a wildcard bind gives
+     *     this machine's LAN address), on the port the channel listens on; {@code null} when it does not
+     */
+    ConnectUri setupLink() {
+        return server == null ? null
+                : new ConnectUri(MobileSetup.defaultHost(settings), server.port(), settings.token(), identity.fingerprint());
+    }
+
     /** @return the hub while it serves, else {@code null} (for {@code openpista:mobile}) */
     MobileHub hub() {
         return hub;
@@ -236,6 +258,13 @@ public class MobileChannel implements ChannelAdapter {
 
     @Deactivate
     void deactivate() {
+        if (pairing != null) {
+            try {
+                pairing.unregister();
+            } catch (IllegalStateException e) {
+                // the framework already unregistered it with the stopping bundle
+            }
+        }
         if (server != null) {
             server.close();
         }

@@ -3,12 +3,14 @@ package org.openpista.channel.mobile.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.annotation.Annotation;
+import java.lang.reflect.Proxy;
 import java.net.DatagramSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Dictionary;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openpista.api.admin.DaemonControl;
 import org.openpista.api.config.ConfigFileEditor;
+import org.openpista.api.pairing.ChannelPairing;
+import org.openpista.api.pairing.PairingState.Phase;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 
 /** The channel component as the daemon activates it: what it decides, generates, saves and says. */
 class MobileChannelTest {
@@ -29,6 +35,26 @@ class MobileChannelTest {
     /** What the channel asked to save in config.toml: "section key" → value. */
     final Map<String, String> saved = new ConcurrentHashMap<>();
     MobileChannel channel;
+    /** The pairing services the channel registered and has not unregistered, with their properties. */
+    final Map<ChannelPairing, Dictionary<?, ?>> pairings = new ConcurrentHashMap<>();
+
+    /** Only what the channel uses of the framework: registering its pairing service and unregistering it. */
+    final BundleContext context = (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+            new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
+                if (!method.getName().equals("registerService") || args[0] != ChannelPairing.class) {
+                    throw new UnsupportedOperationException(method.toString());
+                }
+                ChannelPairing service = (ChannelPairing) args[1];
+                pairings.put(service, (Dictionary<?, ?>) args[2]);
+                return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ServiceRegistration.class},
+                        (registration, call, none) -> {
+                            if (!call.getName().equals("unregister")) {
+                                throw new UnsupportedOperationException(call.toString());
+                            }
+                            pairings.remove(service);
+                            return null;
+                        });
+            });
 
     final ConfigFileEditor editor = new ConfigFileEditor() {
         @Override
@@ -146,7 +172,7 @@ class MobileChannelTest {
     }
 
     MobileChannel start(MobileChannel.Config config, boolean runs) {
-        channel = new MobileChannel(daemon(runs), editor, gateway, store, config);
+        channel = new MobileChannel(daemon(runs), editor, gateway, store, context, config);
         return channel;
     }
 
@@ -168,12 +194,47 @@ class MobileChannelTest {
         ConnectUri link = ConnectUri.parse(lines.get(0).substring("Mobile: ".length()).split(" ")[0]);
         try (MobileClient phone = MobileClient.connect(link, "phone-1", Duration.ofSeconds(30))) {
             assertThat(phone.authOk().path("session_id").asText()).isEqualTo("mobile:phone-1");
+            // the server counts the device right after it wrote auth_ok, so the client may read it first
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!started.status().endsWith("(1 device)") && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
             assertThat(started.status()).endsWith("(1 device)");
         }
         started.deactivate();
         channel = start(config("127.0.0.1", 0, token), true);
         assertThat(channel.link(null).fingerprint()).isEqualTo(fingerprint);
         assertThat(channel.readyLines()).hasSize(1);
+    }
+
+    @Test
+    void whileItListensTheChannelOffersTheSetupLinkAsAPairingCode() throws Exception {
+        String token = "a-token-of-enough-length";
+        MobileChannel started = start(config("0.0.0.0", 0, token), true);
+        assertThat(pairings).hasSize(1);
+        var registered = pairings.entrySet().iterator().next();
+        assertThat(registered.getValue().get(ChannelPairing.CHANNEL)).isEqualTo("mobile");
+        var state = registered.getKey().state();
+        // the link mobile setup prints: the LAN address it picks for a wildcard bind, the port listened on
+        ConnectUri link = new ConnectUri(MobileSetup.defaultHost(MobileSettings.from(config("0.0.0.0", 0, token))),
+                started.link(null).port(), token, started.link(null).fingerprint());
+        assertThat(started.setupLink()).isEqualTo(link);
+        assertThat(state.channel()).isEqualTo("mobile");
+        assertThat(state.phase()).isEqualTo(Phase.WAITING_FOR_SCAN);
+        assertThat(state.detail()).isEqualTo(link.toString());
+        assertThat(state.qr().data()).isEqualTo(link.toString());
+        assertThat(state.qr().rows()).isEqualTo(QrEncoder.encode(link.toString()).rows());
+        assertThat(registered.getKey().state()).as("a cheap, unchanging state").isSameAs(state);
+
+        started.deactivate();
+        channel = null;
+        assertThat(pairings).as("gone with the channel").isEmpty();
+        // not listening (refused, or not run by this daemon): nothing to pair with
+        start(config("0.0.0.0", 0, "short"), true);
+        assertThat(pairings).isEmpty();
+        channel.deactivate();
+        start(config("127.0.0.1", 0, token), false);
+        assertThat(pairings).isEmpty();
     }
 
     @Test

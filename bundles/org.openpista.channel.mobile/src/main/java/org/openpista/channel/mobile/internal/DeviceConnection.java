@@ -112,16 +112,19 @@ final class DeviceConnection implements ApplicationProtocolConnection, Connectio
         } catch (IOException e) {
             answer = Frames.frame("auth_error").put("message", Frames.describe(e));
         }
+        boolean accepted = result != null && result.device() != null;
+        if (accepted) {
+            // counted before auth_ok goes out: a client that asks for the status next sees itself
+            LOG.info("Mobile device {} connected from {}", Frames.clip(result.device().id()), address);
+            device.complete(result.device());
+        }
         try (OutputStream out = new StreamOutput(quic, stream, hub.timer())) {
             FrameIO.write(out, answer);
         } catch (IOException e) {
             LOG.debug("Cannot answer the auth stream of {}", address, e);
         }
         authDeadline.cancel(false);
-        if (result != null && result.device() != null) {
-            LOG.info("Mobile device {} connected from {}", Frames.clip(result.device().id()), address);
-            device.complete(result.device());
-        } else {
+        if (!accepted) {
             LOG.info("Mobile connection from {} refused: {}", address, answer.path("message").asText());
             device.cancel(false);
             // a CONNECTION_CLOSE now could overtake the answer: the client closes once it read it, or this does

@@ -106,6 +106,8 @@ public class AgentCommands {
     volatile List<Tool> toolServices = List.of();
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     volatile List<ChannelAdapter> channelAdapters = List.of();
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile BundleSwaps swaps;
 
     @Activate
     public AgentCommands(BundleContext context) {
@@ -146,7 +148,7 @@ public class AgentCommands {
         Runtime jvm = Runtime.getRuntime();
         table.row("memory", "heap " + mb(jvm.totalMemory() - jvm.freeMemory()) + " used of " + mb(jvm.totalMemory())
                 + ", JVM up " + duration(Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime())));
-        return withoutHeader(table);
+        return withoutHeader(table) + "\n" + BundleStates.table(bundles, swaps);
     }
 
     @Descriptor("list sessions, most recently active first, with the ones working now")

@@ -23,6 +23,12 @@ import org.osgi.framework.Version;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 /**
  * {@code openpista:plugins}: the bundle jars in {@code $OPENPISTA_HOME/plugins/}, which FileInstall
@@ -42,7 +48,13 @@ public class PluginCommands {
     private static final Pattern JAVA_VERSION = Pattern.compile("osgi\\.ee=JavaSE\\)\\(version=([0-9.]+)\\)");
     private static final Pattern MISSING_PACKAGE = Pattern.compile("osgi\\.wiring\\.package;\\s*\\(&?\\(?osgi\\.wiring\\.package=([^)]+)\\)");
 
+    /** The folder beside the plugins folder where the version a plugin replaced (or a removed plugin) is kept. */
+    static final String PREVIOUS = "plugins-previous";
+
     private final BundleContext context;
+    /** Declarative Services, to see a component that failed to activate in a bundle that is active. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile ServiceComponentRuntime components;
 
     @Activate
     public PluginCommands(BundleContext context) {
@@ -55,10 +67,12 @@ public class PluginCommands {
         if (jars.isEmpty()) {
             return "no plugins in " + pluginDir(context) + "\n";
         }
-        Table table = new Table("PLUGIN", "BUNDLE", "STATE");
+        Table table = new Table("PLUGIN", "BUNDLE", "STATE", "PREVIOUS");
         for (Path jar : jars) {
             Bundle bundle = bundleFor(jar);
-            table.row(jar.getFileName(), bundle == null ? symbolicName(jar) : describe(bundle), state(jar, bundle));
+            Path previous = previousDir(context).resolve(jar.getFileName());
+            table.row(jar.getFileName(), bundle == null ? symbolicName(jar) : describe(bundle), state(jar, bundle),
+                    Files.isRegularFile(previous) ? version(previous) : "-");
         }
         return table.toString();
     }
@@ -77,10 +91,22 @@ public class PluginCommands {
         text.append("plugin   ").append(jar.getFileName()).append('\n');
         text.append("bundle   ").append(bundle == null ? symbolicName(jar) : describe(bundle)).append('\n');
         String state = state(jar, bundle);
+        String problem = null;
+        if (state.equals("failed")) {
+            problem = problem(jar, bundle);
+        } else if (state.equals("resolved")) {
+            // FileInstall could not start it (its activator threw), or is about to: try, and keep the reason
+            problem = problem(jar, bundle);
+            state = bundle.getState() == Bundle.ACTIVE ? "active" : "failed";
+        }
+        if (state.equals("active") && bundle != null) {
+            problem = failedComponent(bundle);
+            state = problem == null ? state : "failed";
+        }
         text.append("state    ").append(state).append('\n');
         text.append("modified ").append(bundle == null ? 0 : bundle.getLastModified()).append('\n');
         if (state.equals("failed")) {
-            text.append("problem  ").append(problem(jar, bundle)).append('\n');
+            text.append("problem  ").append(problem).append('\n');
         }
         return text.toString();
     }
@@ -121,6 +147,27 @@ public class PluginCommands {
         } catch (IllegalStateException e) {
             return "the bundle was uninstalled meanwhile";
         }
+    }
+
+    /** @return why a component of the bundle failed to activate, or {@code null} when none did */
+    private String failedComponent(Bundle bundle) {
+        ServiceComponentRuntime runtime = components;
+        if (runtime == null) {
+            return null;
+        }
+        try {
+            for (ComponentDescriptionDTO description : runtime.getComponentDescriptionDTOs(bundle)) {
+                for (ComponentConfigurationDTO configuration : runtime.getComponentConfigurationDTOs(description)) {
+                    if (configuration.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
+                        String failure = configuration.failure == null ? "" : configuration.failure.lines().findFirst().orElse("");
+                        return "its component " + description.name + " failed to activate: " + failure.strip();
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            // the bundle left meanwhile
+        }
+        return null;
     }
 
     /** Turns the resolver's message into one line a user can act on. */
@@ -219,6 +266,18 @@ public class PluginCommands {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** @return the Bundle-Version of a jar, or {@code ?} */
+    static String version(Path jar) {
+        Manifest manifest = manifest(jar);
+        String version = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.BUNDLE_VERSION);
+        return version == null ? "?" : Version.parseVersion(version.strip()).toString();
+    }
+
+    /** @return where the version a plugin replaced, or a removed plugin, is kept for {@code plugins rollback} */
+    static Path previousDir(BundleContext context) {
+        return pluginDir(context).toAbsolutePath().resolveSibling(PREVIOUS);
     }
 
     static Path pluginDir(BundleContext context) {

@@ -88,27 +88,35 @@ public class PluginCommands {
             return text.toString();
         }
         Bundle bundle = bundleFor(jar);
-        text.append("plugin   ").append(jar.getFileName()).append('\n');
-        text.append("bundle   ").append(bundle == null ? symbolicName(jar) : describe(bundle)).append('\n');
-        String state = state(jar, bundle);
-        String problem = null;
-        if (state.equals("failed")) {
-            problem = problem(jar, bundle);
-        } else if (state.equals("resolved")) {
-            // FileInstall could not start it (its activator threw), or is about to: try, and keep the reason
-            problem = problem(jar, bundle);
-            state = bundle.getState() == Bundle.ACTIVE ? "active" : "failed";
+        // FileInstall may update the bundle while it is looked at: describe one revision, not a mix of two
+        for (int attempt = 1; ; attempt++) {
+            long modified = bundle == null ? 0 : bundle.getLastModified();
+            String description = bundle == null ? symbolicName(jar) : describe(bundle);
+            String state = state(jar, bundle);
+            String problem = null;
+            if (state.equals("failed")) {
+                problem = problem(jar, bundle);
+            } else if (state.equals("resolved")) {
+                // FileInstall could not start it (its activator threw), or is about to: try, and keep the reason
+                problem = problem(jar, bundle);
+                state = bundle.getState() == Bundle.ACTIVE ? "active" : "failed";
+            }
+            if (state.equals("active") && bundle != null) {
+                problem = failedComponent(bundle);
+                state = problem == null ? state : "failed";
+            }
+            if (attempt < 5 && bundle != null && bundle.getLastModified() != modified) {
+                continue;
+            }
+            text.append("plugin   ").append(jar.getFileName()).append('\n');
+            text.append("bundle   ").append(description).append('\n');
+            text.append("state    ").append(state).append('\n');
+            text.append("modified ").append(modified).append('\n');
+            if (state.equals("failed")) {
+                text.append("problem  ").append(problem).append('\n');
+            }
+            return text.toString();
         }
-        if (state.equals("active") && bundle != null) {
-            problem = failedComponent(bundle);
-            state = problem == null ? state : "failed";
-        }
-        text.append("state    ").append(state).append('\n');
-        text.append("modified ").append(bundle == null ? 0 : bundle.getLastModified()).append('\n');
-        if (state.equals("failed")) {
-            text.append("problem  ").append(problem).append('\n');
-        }
-        return text.toString();
     }
 
     /** @return active, starting, stopping, resolved, installed, failed (cannot resolve), waiting (not installed yet) */

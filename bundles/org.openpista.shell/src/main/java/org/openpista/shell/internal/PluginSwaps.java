@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,6 +25,9 @@ import picocli.CommandLine.Spec;
  * resolve or activate is replaced by the previous one again at once, and the command says why.
  */
 final class PluginSwaps {
+
+    /** How long a bundle must stay active after a swap before the swap counts as done. */
+    static final Duration STEADY = Duration.ofMillis(400);
 
     private PluginSwaps() {}
 
@@ -50,7 +54,14 @@ final class PluginSwaps {
             String state = detail.getOrDefault("state", "waiting");
             long modified = Long.parseLong(detail.getOrDefault("modified", "0"));
             if (state.equals("active") && modified >= since) {
-                return new Outcome(state, detail);
+                // FileInstall refreshes the bundle right after updating it: active means still active a moment later
+                Thread.sleep(STEADY.toMillis());
+                Map<String, String> again = plugins.detail(fileName);
+                if (again.getOrDefault("state", "").equals("active") && again.getOrDefault("modified", "").equals(
+                        detail.get("modified"))) {
+                    return new Outcome("active", again);
+                }
+                continue;
             }
             if (state.equals("failed") && modified >= since) {
                 return new Outcome(state, detail);

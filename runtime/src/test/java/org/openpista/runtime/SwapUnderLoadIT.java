@@ -192,6 +192,7 @@ class SwapUnderLoadIT {
             String status = openpista("shell", "-c", "openpista:status").stdout();
             assertThat(status).as(status).containsPattern("hello-tool\\s+\\S+\\s+active\\s+updated 1\\.0\\.1 -> \\S+ in \\d+ ms");
             System.out.printf("swap under load: %d clients, %d turns, swaps %s%n", CLIENTS, turns, swaps);
+            assertThat(daemon.stop()).as("the daemon stops cleanly after the swaps").isIn(0, 143);
         }
     }
 

@@ -40,6 +40,7 @@ api_key = "sk-bench"
 approval = "auto"
 
 [channels.web]
+approval = "auto"
 port = $port
 token = "$token"
 TOML

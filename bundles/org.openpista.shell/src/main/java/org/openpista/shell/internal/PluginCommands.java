@@ -45,6 +45,9 @@ public class PluginCommands {
     /** FileInstall's framework property naming the watched folder. */
     static final String DIR_PROPERTY = "felix.fileinstall.dir";
 
+    /** What {@link #problem} says when another thread is changing the bundle's state right now. */
+    private static final String BUSY = "busy: its state is being changed";
+
     private static final Pattern JAVA_VERSION = Pattern.compile("osgi\\.ee=JavaSE\\)\\(version=([0-9.]+)\\)");
     private static final Pattern MISSING_PACKAGE = Pattern.compile("osgi\\.wiring\\.package;\\s*\\(&?\\(?osgi\\.wiring\\.package=([^)]+)\\)");
 
@@ -99,7 +102,8 @@ public class PluginCommands {
             } else if (state.equals("resolved")) {
                 // FileInstall could not start it (its activator threw), or is about to: try, and keep the reason
                 problem = problem(jar, bundle);
-                state = bundle.getState() == Bundle.ACTIVE ? "active" : "failed";
+                int now = bundle.getState();
+                state = now == Bundle.ACTIVE ? "active" : problem.equals(BUSY) || now == Bundle.STARTING ? "starting" : "failed";
             }
             if (state.equals("active") && bundle != null) {
                 problem = failedComponent(bundle);
@@ -151,6 +155,10 @@ public class PluginCommands {
             bundle.start(Bundle.START_TRANSIENT);
             return "none (it started now)";
         } catch (BundleException e) {
+            if (e.getType() == BundleException.STATECHANGE_ERROR) {
+                // FileInstall (or the framework's refresh) is starting or stopping it right now
+                return BUSY;
+            }
             return explain(e.getMessage());
         } catch (IllegalStateException e) {
             return "the bundle was uninstalled meanwhile";

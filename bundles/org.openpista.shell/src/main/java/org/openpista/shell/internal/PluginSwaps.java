@@ -64,7 +64,13 @@ final class PluginSwaps {
                 continue;
             }
             if (state.equals("failed") && modified >= since) {
-                return new Outcome(state, detail);
+                // a failure must last too: a bundle looked at in the middle of FileInstall's update and refresh
+                Thread.sleep(STEADY.toMillis());
+                Map<String, String> again = plugins.detail(fileName);
+                if (again.getOrDefault("state", "").equals("failed")) {
+                    return new Outcome("failed", again);
+                }
+                continue;
             }
             if (System.nanoTime() > deadline) {
                 return new Outcome("timeout (" + state + ")", detail);

@@ -47,4 +47,20 @@ public interface ConfigFileEditor {
      *     change (inline tables, dotted keys, sub-tables)
      */
     Path set(String section, Map<String, ?> values) throws IOException;
+
+    /**
+     * Removes the table {@code [section]} and its sub-tables {@code [section.*]}: their header lines
+     * and every line up to the next other table; the comment lines right above a removed header go
+     * with it. Everything else stays as written; the file is replaced atomically and readable by its
+     * owner only. This is how commands such as {@code openpista mcp remove} forget what they added.
+     *
+     * @param section a table name such as {@code mcp.servers.files}
+     * @return whether the file had the table
+     * @throws IOException when the file cannot be read or written
+     * @throws IllegalArgumentException when the section is not a plain dotted name
+     * @throws UnsupportedOperationException from an editor that cannot remove tables (the default)
+     */
+    default boolean removeSection(String section) throws IOException {
+        throw new UnsupportedOperationException("this editor cannot remove [" + section + "]");
+    }
 }

@@ -2,7 +2,7 @@
  * Loading of {@code config.toml} into Configuration Admin, with errors that name the file, line and key.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.openpista.api.config;
 
 import org.osgi.annotation.bundle.Export;

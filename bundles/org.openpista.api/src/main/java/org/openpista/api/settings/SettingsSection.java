@@ -31,8 +31,8 @@ import org.osgi.annotation.bundle.Capability;
  * keys its object class defines (the {@code workspace} of {@code [skills]} reaches every bundle
  * that declares it); {@link #keys()} limits a table to some of them when a PID receives several
  * tables. With {@link #tables()}, sub-tables {@code [section.name]} fill the properties {@code
- * name.<key>} of the same PID. With {@link #entries()}, the table is an array of tables
- * ({@code [[cron]]}).
+ * name.<key>} of the same PID, for fixed names or ({@value #ANY_TABLE}) any the user chooses. With
+ * {@link #entries()}, the table is an array of tables ({@code [[cron]]}).
  *
  * <p>Every {@code [channels.<id>]} table may also hold {@code approval}: the agent's approval mode
  * for that channel (property {@code approval.<id>} of the agent's configuration), whichever bundle
@@ -75,6 +75,15 @@ public @interface SettingsSection {
     String CSV = "csv";
     /** Format: a string key that also takes an integer written without quotes (long numeric ids). */
     String DIGITS = "digits";
+    /**
+     * Format: a list key of strings that also takes a table of strings, such as {@code env = { A =
+     * "1" }} or a sub-table {@code [x.env]}; each entry arrives as the item {@code name=value}, in
+     * file order. Names are letters, digits, {@code _}, {@code -} and {@code .}; as a list, each item
+     * must be {@code name=value}.
+     */
+    String MAP = "map";
+    /** {@link #tables()}: any sub-table name (letters, digits, {@code _} and {@code -}), for tables the user names. */
+    String ANY_TABLE = "*";
 
     /**
      * @return the table as written in {@code config.toml}, dotted: {@code agent},
@@ -92,7 +101,7 @@ public @interface SettingsSection {
 
     /**
      * @return formats beyond the metatype's types, each {@code key=format} with the TOML key and one
-     *     of {@value #URL}, {@value #PATH}, {@value #WORD}, {@value #CSV}, {@value #DIGITS}
+     *     of {@value #URL}, {@value #PATH}, {@value #WORD}, {@value #CSV}, {@value #DIGITS}, {@value #MAP}
      */
     @Attribute(FORMATS)
     String[] formats() default {};
@@ -125,7 +134,9 @@ public @interface SettingsSection {
      * @return the names of the sub-tables {@code [section.name]} the table may have; their keys are
      *     the attributes of the object class designated for the factory PID {@code <pid>.table}, and
      *     each key {@code k} of {@code [section.name]} becomes the property {@code name.k} of
-     *     {@link #pid()}; empty: no sub-tables
+     *     {@link #pid()} (a secret, whose id is private, becomes the private property {@code .name.k});
+     *     {@value #ANY_TABLE} allows sub-tables of any name made of letters, digits, {@code _} and
+     *     {@code -} (servers the user names, say); empty: no sub-tables
      */
     @Attribute(TABLES)
     String[] tables() default {};

@@ -6,7 +6,7 @@
  * defaults, secrets and descriptions. Both are read from installed bundles, started or not.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.openpista.api.settings;
 
 import org.osgi.annotation.bundle.Export;

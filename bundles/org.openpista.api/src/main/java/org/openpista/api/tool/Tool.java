@@ -18,6 +18,16 @@ public interface Tool {
     String NAME = "tool.name";
 
     /**
+     * Service property (optional): the tool's own approval mode, {@code ask}, {@code auto} or {@code
+     * deny}, set by whoever configured the tool (an MCP server's {@code approval}, say). It is combined
+     * with the channel's mode ({@code [agent] approval} and {@code [channels.<id>] approval}): a channel
+     * that denies tool calls denies this tool too; otherwise {@code deny} refuses every call, {@code
+     * ask} asks the owner about every call (also where the channel runs tools unasked), and {@code
+     * auto} runs calls without asking. Absent: the channel's mode alone decides.
+     */
+    String APPROVAL = "tool.approval";
+
+    /**
      * Service property: what the owner should know when asked to approve a call of this tool, such
      * as where it comes from and how it runs ("workspace skill, shadows the bundled word-count; runs
      * on the host without isolation"). Optional; shown with the approval question.

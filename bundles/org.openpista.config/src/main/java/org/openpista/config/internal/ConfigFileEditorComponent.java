@@ -65,6 +65,65 @@ public final class ConfigFileEditorComponent implements ConfigFileEditor {
         return target;
     }
 
+    @Override
+    public synchronized boolean removeSection(String section) throws IOException {
+        Path target = Files.exists(file) ? file.toRealPath() : file.toAbsolutePath();
+        if (!Files.exists(target)) {
+            return false;
+        }
+        String content = Files.readString(target, StandardCharsets.UTF_8);
+        String result = withoutSection(content, section);
+        if (result.equals(content)) {
+            return false;
+        }
+        writeOwnerOnly(target, result);
+        return true;
+    }
+
+    /**
+     * @param content the file as it is
+     * @return the file without {@code [section]}, its sub-tables and the comments right above them
+     */
+    static String withoutSection(String content, String section) {
+        List<String> parts = Arrays.asList(section.split("\\.", -1));
+        if (parts.stream().anyMatch(part -> !NAME.matcher(part).matches())) {
+            throw new IllegalArgumentException("not a plain table: [" + section + "]");
+        }
+        String name = parts.stream().map(part -> "(" + part + "|\"" + part + "\")").collect(Collectors.joining("\\s*\\.\\s*"));
+        Pattern own = Pattern.compile("^\\s*\\[\\s*" + name + "\\s*(\\.[^\\]]*)?]\\s*(#.*)?$");
+        List<String> lines = new ArrayList<>(List.of(content.split("\n", -1)));
+        List<String> kept = new ArrayList<>();
+        boolean removing = false;
+        boolean found = false;
+        for (String line : lines) {
+            if (ANY_HEADER.matcher(line).matches()) {
+                boolean wasRemoving = removing;
+                removing = own.matcher(line).matches();
+                if (wasRemoving && !removing && !kept.isEmpty() && !kept.get(kept.size() - 1).isBlank()) {
+                    kept.add("");
+                }
+                if (removing) {
+                    found = true;
+                    // the comments and blank line just above the header belong to it
+                    while (!kept.isEmpty() && kept.get(kept.size() - 1).strip().startsWith("#")) {
+                        kept.remove(kept.size() - 1);
+                    }
+                    while (!kept.isEmpty() && kept.get(kept.size() - 1).isBlank()) {
+                        kept.remove(kept.size() - 1);
+                    }
+                }
+            }
+            if (!removing) {
+                kept.add(line);
+            }
+        }
+        if (!found) {
+            return content;
+        }
+        String joined = String.join("\n", kept);
+        return joined.endsWith("\n") || joined.isEmpty() ? joined : joined + "\n";
+    }
+
     /**
      * @param content the file as it is (empty when it does not exist)
      * @return the file with {@code key = "value"} set in {@code [section]}

@@ -86,6 +86,10 @@ final class ExampleWriter {
         for (Declaration declaration : declarations) {
             for (String name : declaration.tables()) {
                 out.append('\n');
+                if (name.equals(SettingsSection.ANY_TABLE)) {
+                    comment("[" + section + ".NAME]: one table per NAME you choose (letters, digits, _ and -), for example:");
+                    name = "NAME";
+                }
                 comment("[" + section + "." + name + "]");
                 for (KeySpec key : declaration.tableKeys().values()) {
                     describe(key, null);
@@ -146,6 +150,8 @@ final class ExampleWriter {
             notes.add("~ is your home; relative to the openpista home");
         } else if (key.format().equals(SettingsSection.CSV)) {
             notes.add("a list, or one string of comma-separated items");
+        } else if (key.format().equals(SettingsSection.MAP)) {
+            notes.add("a table such as { NAME = \"value\" }");
         }
         if (key.secret()) {
             notes.add("a secret");
@@ -178,6 +184,11 @@ final class ExampleWriter {
     /** @return the default as a TOML value */
     private static String value(KeySpec key) {
         List<String> defaults = key.defaults();
+        if (key.format().equals(SettingsSection.MAP)) {
+            return defaults.stream().filter(value -> value.indexOf('=') > 0).map(value -> value.substring(0, value.indexOf('='))
+                    + " = " + TomlValues.quote(value.substring(value.indexOf('=') + 1))).collect(Collectors.joining(", ", "{ ", " }"))
+                    .replace("{  }", "{}");
+        }
         if (key.list()) {
             return defaults.stream().filter(value -> !value.isEmpty()).map(value -> literal(key, value))
                     .collect(Collectors.joining(", ", "[", "]"));

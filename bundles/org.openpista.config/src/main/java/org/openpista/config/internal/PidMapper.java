@@ -13,7 +13,7 @@ import org.openpista.api.settings.SettingsSection;
  * Turns the validated document into Configuration Admin configurations, following the declarations:
  * each key goes to every PID whose table declares it, under its metatype attribute id ({@code
  * max_tool_rounds} → {@code max.tool.rounds}; a secret's id is private: {@code .api.key}); path keys
- * arrive absolute; sub-table keys as {@code name.<id>}; array-of-tables entries as one JSON object
+ * arrive absolute; sub-table keys as {@code name.<id>} (private ones as {@code .name.<id>}); array-of-tables entries as one JSON object
  * per entry in the declared property. A PID gets a configuration only when a table it reads is in
  * the file (or set by the environment), so a bundle's own defaults apply otherwise; the agent's is
  * always there, carrying the selected provider and the channels' approval modes.
@@ -54,7 +54,9 @@ final class PidMapper {
                     (key, value) -> {
                         KeySpec spec = declaration.tableKeys().get(key);
                         if (spec != null) {
-                            properties.put(name + "." + spec.id(), value(spec, value));
+                            // a private id stays private: .name.key, never a service property
+                            String id = spec.id().startsWith(".") ? "." + name + spec.id() : name + "." + spec.id();
+                            properties.put(id, value(spec, value));
                         }
                     }));
             if (agent) {

@@ -135,10 +135,10 @@ final class ProviderSelection {
             return logins.problem();
         }
         if (preset.needs().equals(ProviderPreset.NEEDS_LOGIN) || preset.keyVariables().isEmpty()) {
-            return "no login for provider \"" + name + "\": run openpista auth login " + login;
+            return "no login for provider \"" + name + "\": run openpista auth login " + login + " (or openpista onboard)";
         }
         return "no API key for provider \"" + name + "\": set " + preset.keyVariables().get(0)
                 + " (or OPENPISTA_API_KEY), or add api_key under [agent] in " + file + ", or log in: openpista auth login "
-                + login;
+                + login + " (or set everything up with: openpista onboard)";
     }
 }

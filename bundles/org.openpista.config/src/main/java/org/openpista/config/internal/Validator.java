@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.openpista.api.config.ConfigException;
+import org.openpista.api.settings.SettingsSection;
 
 /**
  * Checks a parsed {@code config.toml} against what the installed bundles declare ({@link Catalog})
@@ -18,6 +20,9 @@ import org.openpista.api.config.ConfigException;
  * a file written for more bundles (or a newer openpista) still loads.
  */
 final class Validator {
+
+    /** The names a sub-table of {@link SettingsSection#ANY_TABLE} may have: they become parts of property names. */
+    private static final Pattern SUBTABLE_NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
     private final Path file;
     private final KeyLines lines;
@@ -86,7 +91,11 @@ final class Validator {
             KeySpec spec = keys.get(entry.getKey());
             if (spec != null) {
                 values.put(entry.getKey(), read(keyPath, spec, entry.getValue()));
-            } else if (entry.getValue().isObject() && tables.contains(entry.getKey())) {
+            } else if (entry.getValue().isObject() && tables.contains(SettingsSection.ANY_TABLE)
+                    && !SUBTABLE_NAME.matcher(entry.getKey()).matches()) {
+                warn(keyPath, "a table name of letters, digits, _ and - only, ignored");
+            } else if (entry.getValue().isObject() && (tables.contains(entry.getKey())
+                    || tables.contains(SettingsSection.ANY_TABLE))) {
                 Map<String, Object> subtable = new LinkedHashMap<>();
                 readKeys(keyPath, entry.getValue(), tableKeys, subtable, "");
                 document.subtables.computeIfAbsent(name, absent -> new LinkedHashMap<>()).put(entry.getKey(), subtable);

@@ -50,6 +50,10 @@ final class Values {
         }
         List<JsonNode> items = new ArrayList<>();
         boolean csv = spec.format().equals(SettingsSection.CSV);
+        boolean map = spec.format().equals(SettingsSection.MAP);
+        if (map) {
+            return map(spec, value);
+        }
         if (value.isArray()) {
             for (JsonNode item : value) {
                 if (csv && item.isTextual()) {
@@ -80,6 +84,43 @@ final class Values {
             }
         }
         return array;
+    }
+
+    /** A table of strings (or a list of {@code name=value}) as {@code name=value} items, in file order. */
+    private static String[] map(KeySpec spec, JsonNode value) throws BadValue {
+        List<String> items = new ArrayList<>();
+        if (value.isObject()) {
+            for (var entry : value.properties()) {
+                checkName(entry.getKey());
+                if (!entry.getValue().isTextual() && !entry.getValue().isNumber() && !entry.getValue().isBoolean()) {
+                    throw new BadValue("expected a string for " + entry.getKey() + got(entry.getValue(), spec.secret()));
+                }
+                items.add(entry.getKey() + "=" + entry.getValue().asText());
+            }
+        } else if (value.isArray()) {
+            for (int i = 0; i < value.size(); i++) {
+                JsonNode item = value.get(i);
+                int equals = item.isTextual() ? item.textValue().indexOf('=') : -1;
+                if (equals <= 0) {
+                    throw new BadValue("expected \"NAME=value\"" + got(item, spec.secret()), i);
+                }
+                try {
+                    checkName(item.textValue().substring(0, equals).strip());
+                } catch (BadValue bad) {
+                    throw new BadValue(bad.getMessage(), i);
+                }
+                items.add(item.textValue().substring(0, equals).strip() + "=" + item.textValue().substring(equals + 1));
+            }
+        } else {
+            throw new BadValue("expected a table of strings such as { NAME = \"value\" }" + got(value, spec.secret()));
+        }
+        return items.toArray(String[]::new);
+    }
+
+    private static void checkName(String name) throws BadValue {
+        if (!name.matches("[A-Za-z0-9_.-]+")) {
+            throw new BadValue("expected names of letters, digits, _, - and ., got " + quote(name));
+        }
     }
 
     /**

@@ -97,4 +97,40 @@ class ConfigFileEditorTest {
         new ConfigFileEditorComponent(fresh).setSecret("channels.web", "token", "feed");
         assertThat(Files.getPosixFilePermissions(fresh)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
     }
+
+    @Test
+    void aSectionIsRemovedWithItsSubTablesAndCommentsAndTheRestStays() throws Exception {
+        String before = """
+                [agent]
+                provider = "openai"
+
+                # my file server
+                [mcp.servers.files]
+                command = "npx"
+                args = ["-y", "x"]
+                [mcp.servers.files.env]
+                A = "1"
+
+                [mcp.servers.filesystem]
+                command = "other"
+                """;
+        String after = ConfigFileEditorComponent.withoutSection(before, "mcp.servers.files");
+
+        assertThat(after).isEqualTo("""
+                [agent]
+                provider = "openai"
+
+                [mcp.servers.filesystem]
+                command = "other"
+                """);
+        assertThat(ConfigFileEditorComponent.withoutSection(after, "mcp.servers.files")).isEqualTo(after);
+
+        Path file = dir.resolve("config.toml");
+        Files.writeString(file, before);
+        ConfigFileEditorComponent editor = new ConfigFileEditorComponent(file);
+        assertThat(editor.removeSection("mcp.servers.files")).isTrue();
+        assertThat(editor.removeSection("mcp.servers.files")).isFalse();
+        assertThat(Files.readString(file)).isEqualTo(after);
+        assertThatThrownBy(() -> editor.removeSection("a b")).isInstanceOf(IllegalArgumentException.class);
+    }
 }

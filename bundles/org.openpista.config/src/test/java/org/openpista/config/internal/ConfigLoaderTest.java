@@ -566,7 +566,8 @@ class ConfigLoaderTest {
         @Test
         void openaiWithoutKey() throws Exception {
             assertThat(loader.load().providerProblem()).isEqualTo("no API key for provider \"openai\": set OPENAI_API_KEY "
-                    + "(or OPENPISTA_API_KEY), or add api_key under [agent] in " + file + ", or log in: openpista auth login openai");
+                    + "(or OPENPISTA_API_KEY), or add api_key under [agent] in " + file + ", or log in: openpista auth login openai"
+                    + " (or set everything up with: openpista onboard)");
             assertThat(sink.current.get("org.openpista.provider.openai~openai")).doesNotContainKey(".api.key");
         }
 

@@ -154,7 +154,7 @@ class LoginsAndSelectionTest {
         write("[agent]\nprovider = \"github-copilot\"\n");
 
         assertThat(loader.load().providerProblem()).isEqualTo(
-                "no login for provider \"github-copilot\": run openpista auth login github-copilot");
+                "no login for provider \"github-copilot\": run openpista auth login github-copilot (or openpista onboard)");
     }
 
     @Test

@@ -203,8 +203,9 @@ final class AgentLoop {
             result = ToolResult.error("not run: " + outcome.reason());
         } else {
             Instant deadline = Instant.now().plus(settings.toolTimeout());
-            ToolContext context = new ToolContext(sessionId, turn.message().channel(), settings.workspace(), deadline,
-                    turn.cancellation());
+            String channel = turn.message().channel();
+            ToolContext context = new ToolContext(sessionId, channel, settings.workspace(), deadline, turn.cancellation(),
+                    question -> turn.sink().requestApproval(new ApprovalRequest(sessionId, channel, question)));
             result = Base64Payloads.strip(tools.invoke(call, context));
         }
         attachments.addAll(result.attachments());

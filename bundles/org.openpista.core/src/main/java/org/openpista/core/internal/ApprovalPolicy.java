@@ -15,6 +15,9 @@ import org.openpista.api.channel.ReplySink;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * Decides whether a tool call may run.
@@ -25,6 +28,11 @@ import org.osgi.service.component.annotations.Modified;
  * {@code ask}; only an explicit per-channel {@code approval = "auto"} lets them run unasked.
  * Under {@code ask} the owner is asked about the exact call; "allow for this session" is
  * remembered per session and tool name for the life of the runtime.
+ *
+ * <p>A tool may carry its own mode ({@link org.openpista.api.tool.Tool#APPROVAL}, such as an MCP
+ * server's {@code approval}): a channel that denies still denies; otherwise the tool's {@code deny}
+ * refuses, its {@code ask} asks even where the channel runs tools unasked, and its {@code auto} runs
+ * unasked.
  */
 @Component(service = ApprovalService.class, configurationPid = "org.openpista.agent")
 public class ApprovalPolicy implements ApprovalService {
@@ -40,6 +48,10 @@ public class ApprovalPolicy implements ApprovalService {
     private final Map<String, Set<String>> allowedForSession = new ConcurrentHashMap<>();
     private volatile ApprovalMode globalMode = ApprovalMode.ASK;
     private volatile Map<String, ApprovalMode> channelModes = Map.of();
+
+    /** Where tools' own approval modes are read; the registry of this bundle. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile ToolInvoker tools;
 
     @Activate
     @Modified
@@ -73,13 +85,16 @@ public class ApprovalPolicy implements ApprovalService {
     public ApprovalOutcome decide(ApprovalRequest request, ReplySink sink) throws InterruptedException {
         ApprovalMode mode = modeFor(request.channel());
         String tool = request.call().name();
-        switch (mode) {
-            case AUTO:
-                return ApprovalOutcome.allow();
-            case DENY:
-                return ApprovalOutcome.deny("tool calls are disabled by the approval policy (approval = \"deny\")");
-            default:
-                break;
+        ToolInvoker registry = tools;
+        ApprovalMode own = registry == null ? null : ApprovalMode.parse(registry.approvalOf(tool), null);
+        if (mode == ApprovalMode.DENY) {
+            return ApprovalOutcome.deny("tool calls are disabled by the approval policy (approval = \"deny\")");
+        }
+        if (own == ApprovalMode.DENY) {
+            return ApprovalOutcome.deny("the tool " + tool + " is configured with approval = \"deny\"");
+        }
+        if (own == ApprovalMode.AUTO || own == null && mode == ApprovalMode.AUTO) {
+            return ApprovalOutcome.allow();
         }
         if (allowedForSession.getOrDefault(request.sessionId(), Set.of()).contains(tool)) {
             return ApprovalOutcome.allow();

@@ -19,6 +19,14 @@ public interface ToolInvoker {
     ToolResult invoke(ToolCall call, ToolContext context);
 
     /**
+     * @return the tool's own approval mode (its {@link org.openpista.api.tool.Tool#APPROVAL} service
+     *     property), empty when it has none or is unknown
+     */
+    default String approvalOf(String toolName) {
+        return "";
+    }
+
+    /**
      * @param tool a tool name
      * @return what the owner should know when asked to approve a call of it ({@code
      *     tool.approval.note}), empty when nothing

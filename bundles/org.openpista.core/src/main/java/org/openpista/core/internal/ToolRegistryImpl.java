@@ -230,6 +230,14 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
         }
     }
 
+    @Override
+    public String approvalOf(String toolName) {
+        ConcurrentSkipListSet<Entry> entries = byName.get(toolName);
+        Entry best = entries == null ? null : first(entries);
+        Object mode = best == null ? null : best.reference.getProperty(Tool.APPROVAL);
+        return mode == null ? "" : mode.toString().trim();
+    }
+
     private static ToolSpec specOf(Entry entry) {
         try {
             ToolSpec spec = entry.tool.spec();

@@ -245,6 +245,35 @@ class AgentRuntimeTest {
     }
 
     @Test
+    void aToolAsksTheOwnerThroughTheChannelOfItsTurn() throws Exception {
+        List<ApprovalDecision> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        register(new FakeTool("mcp.files.write", "") {
+            @Override
+            public org.openpista.api.tool.ToolResult execute(ToolCall call, org.openpista.api.tool.ToolContext context) {
+                try {
+                    answers.add(context.owner().ask(new ToolCall("q1", "mcp.files.elicitation", "{\"message\":\"sure?\"}"))
+                            .toCompletableFuture().get(10, TimeUnit.SECONDS));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return org.openpista.api.tool.ToolResult.ok("asked");
+            }
+        });
+        provider.then((request, listener) -> ScriptedProvider.calls(new ToolCall("c1", "mcp.files.write", "{}")))
+                .then((request, listener) -> ScriptedProvider.text("ok"));
+        RecordingSink sink = RecordingSink.answering(ApprovalDecision.REJECT);
+
+        await(runtime(Map.of()).submit(cli("s1", "hi"), sink));
+
+        assertThat(answers).containsExactly(ApprovalDecision.REJECT);
+        assertThat(sink.questions).singleElement().satisfies(question -> {
+            assertThat(question.call().name()).isEqualTo("mcp.files.elicitation");
+            assertThat(question.sessionId()).isEqualTo("s1");
+            assertThat(question.channel()).isEqualTo("cli");
+        });
+    }
+
+    @Test
     void theApprovalQuestionCarriesWhatTheToolSaysAboutItsOriginAndIsolation() throws Exception {
         FakeTool skill = new FakeTool("skill.word-count", "3 words");
         tools.addTool(skill, new FakeServiceReference<>(Map.of(Tool.NAME, "skill.word-count", Tool.APPROVAL_NOTE,

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.openpista.api.approval.ApprovalDecision;
 import org.openpista.api.approval.ApprovalRequest;
 import org.openpista.api.chat.ToolCall;
+import org.openpista.api.tool.Tool;
 
 class ApprovalPolicyTest {
 
@@ -57,6 +58,36 @@ class ApprovalPolicyTest {
         assertThat(policy.decide(request("web", "s1", "browser.click"), never).allowed()).isFalse();
         assertThat(policy.decide(request("web", "s2", "system.run"), never).allowed()).isFalse();
         assertThat(never.questions).hasSize(2);
+    }
+
+    @Test
+    void aToolsOwnModeIsCombinedWithTheChannels() throws Exception {
+        ToolRegistryImpl registry = new ToolRegistryImpl();
+        registry.addTool(new FakeTool("mcp.a.ask", ""), new FakeServiceReference<>(Map.of(Tool.NAME, "mcp.a.ask",
+                Tool.APPROVAL, "ask")));
+        registry.addTool(new FakeTool("mcp.b.auto", ""), new FakeServiceReference<>(Map.of(Tool.NAME, "mcp.b.auto",
+                Tool.APPROVAL, "auto")));
+        registry.addTool(new FakeTool("mcp.c.deny", ""), new FakeServiceReference<>(Map.of(Tool.NAME, "mcp.c.deny",
+                Tool.APPROVAL, "deny")));
+        policy.tools = registry;
+        RecordingSink yes = RecordingSink.answering(ApprovalDecision.APPROVE);
+
+        // the channel runs tools unasked: a tool of its own "ask" is still asked about
+        policy.configure(Map.of("approval", "auto"));
+        assertThat(policy.decide(request("cli", "s1", "mcp.a.ask"), yes).allowed()).isTrue();
+        assertThat(yes.questions).hasSize(1);
+        assertThat(policy.decide(request("cli", "s1", "mcp.c.deny"), yes).reason())
+                .isEqualTo("the tool mcp.c.deny is configured with approval = \"deny\"");
+
+        // the channel asks: a tool of its own "auto" runs unasked
+        policy.configure(Map.of("approval", "ask"));
+        assertThat(policy.decide(request("web", "s1", "mcp.b.auto"), yes).allowed()).isTrue();
+        assertThat(yes.questions).hasSize(1);
+
+        // a channel that denies denies every tool
+        policy.configure(Map.of("approval", "deny"));
+        assertThat(policy.decide(request("cli", "s1", "mcp.b.auto"), yes).allowed()).isFalse();
+        assertThat(yes.questions).hasSize(1);
     }
 
     @Test

@@ -1,0 +1,168 @@
+package org.openpista.channel.discord.internal;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.openpista.api.admin.DaemonClient;
+import org.openpista.api.admin.DaemonLauncher;
+import org.openpista.api.command.CliCommand;
+import org.openpista.api.config.ConfigException;
+import org.openpista.api.config.ConfigFileEditor;
+import org.openpista.api.config.ConfigurationLoader;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ServiceScope;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code openpista discord setup|start|status}: the Discord bot on the command line. It runs in the
+ * framework of a command, configured like the daemon (file and environment) but without the
+ * channel: {@code start} turns the process into a daemon that runs the bot alone ({@link
+ * DaemonLauncher}), {@code status} asks a running daemon through its admin socket ({@link
+ * DaemonClient}).
+ */
+@Component(service = CliCommand.class, property = CliCommand.NAME + "=discord", scope = ServiceScope.PROTOTYPE,
+        configurationPid = DiscordChannel.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Command(name = "discord", mixinStandardHelpOptions = true,
+        description = {"The Discord channel: a bot you talk to in direct messages, by mentioning it or with /ask, one "
+                + "conversation per channel or thread.",
+            "Create the bot in the Developer Portal (Message Content intent on), then: openpista discord setup --token T "
+                    + "--allow USER_ID"},
+        subcommands = {DiscordSetup.class, DiscordCommand.Start.class, DiscordStatus.class})
+public final class DiscordCommand implements CliCommand, Runnable {
+
+    /** The table of config.toml the bot reads. */
+    static final String SECTION = "channels.discord";
+    /** Exit statuses of the command line. */
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    final BundleContext context;
+    final ConfigurationLoader loader;
+    final ConfigFileEditor editor;
+    private volatile DiscordSettings settings;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
+    DaemonLauncher launcher;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
+    DaemonClient daemon;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
+    ServiceComponentRuntime components;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Activate
+    public DiscordCommand(BundleContext context, @Reference ConfigurationLoader loader, @Reference ConfigFileEditor editor,
+            DiscordChannel.Config config) {
+        this.context = context;
+        this.loader = loader;
+        this.editor = editor;
+        this.settings = DiscordSettings.from(config);
+    }
+
+    /** {@code discord start --token} loads the configuration again; the command goes on with it. */
+    @Modified
+    void modified(DiscordChannel.Config config) {
+        this.settings = DiscordSettings.from(config);
+    }
+
+    /** @return {@code [channels.discord]} with the environment's overrides, as the channel reads it */
+    DiscordSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** @return where a secret in use comes from: its environment variable, or the file */
+    String source(String key) {
+        return loader.environmentOf(SECTION, key).orElse("config.toml");
+    }
+
+    /**
+     * Waits until Declarative Services holds the token just loaded for the channel's component,
+     * so that the daemon starts the bot with it and not, for a moment, with the file's. Gives up
+     * after a few seconds: the bot is then restarted with the token once it arrives.
+     */
+    void awaitChannelToken(String token) throws InterruptedException {
+        ServiceComponentRuntime runtime = components;
+        if (runtime == null) {
+            return;
+        }
+        ComponentDescriptionDTO channel = runtime.getComponentDescriptionDTO(context.getBundle(), DiscordChannel.class.getName());
+        if (channel == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ComponentConfigurationDTO configuration : runtime.getComponentConfigurationDTOs(channel)) {
+                if (token.equals(configuration.properties.get(".token"))) {
+                    return;
+                }
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** {@code discord start}: the daemon with only the Discord channel, in the foreground. */
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = {"Runs the openpista daemon with only the Discord bot, in the foreground, until Ctrl-C, SIGTERM "
+                    + "or 'openpista stop'. The bot runs even when [channels.discord] enabled = false."})
+    static final class Start implements Callable<Integer> {
+
+        @ParentCommand
+        DiscordCommand discord;
+
+        @Option(names = "--token", paramLabel = "T", description = "Use this bot token (not saved; default: "
+                + "DISCORD_BOT_TOKEN, else the token in config.toml).")
+        String token;
+
+        @Override
+        public Integer call() throws Exception {
+            if (discord.launcher == null) {
+                System.err.println("openpista: discord start runs only from the command line");
+                return FAILED;
+            }
+            if (token != null) {
+                String value = token.strip();
+                if (!TokenCheck.TOKEN.matcher(value).matches()) {
+                    System.err.println("openpista: that is not a Discord bot token (three dot-separated parts)");
+                    return USAGE;
+                }
+                // for this run only: never written, never a system property
+                discord.loader.override(SECTION, "token", value);
+                try {
+                    discord.loader.load();
+                } catch (ConfigException e) {
+                    System.err.println("openpista: " + e.getMessage());
+                    return USAGE;
+                }
+                discord.awaitChannelToken(value);
+            }
+            DiscordSettings settings = discord.settings();
+            String off = settings.offReason(true);
+            if (off != null) {
+                System.err.println("openpista: discord: " + off.substring("off (".length(), off.length() - 1));
+                return USAGE;
+            }
+            return discord.launcher.runDaemon(Set.of(MessageHandler.CHANNEL), new DiscordReady(discord.context));
+        }
+    }
+}

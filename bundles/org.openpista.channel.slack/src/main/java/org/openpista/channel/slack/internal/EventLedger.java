@@ -1,0 +1,80 @@
+package org.openpista.channel.slack.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ids of the latest events handed to the agent, kept in a file, so that an event Slack delivers
+ * again (its acknowledgement was lost with the connection, the HTTP answer came too late, the daemon
+ * stopped in between) is handled once, also across restarts and a switch between Socket Mode and the
+ * Events API. Slack retries an event for a few minutes at most; the newest {@value #CAPACITY} ids
+ * cover that with room to spare.
+ */
+final class EventLedger {
+
+    /** How many ids are remembered. */
+    static final int CAPACITY = 2048;
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventLedger.class);
+
+    private final Path file;
+    private final LinkedHashSet<String> ids = new LinkedHashSet<>();
+
+    EventLedger(Path file) {
+        this.file = file;
+        read();
+    }
+
+    /** @return the ledger file of a workspace in the channel's state folder */
+    static Path fileFor(Path stateDir, String teamId) {
+        return stateDir.resolve("events-" + teamId.replaceAll("[^A-Za-z0-9_-]", "_"));
+    }
+
+    /** @return whether the event was handed over already */
+    synchronized boolean contains(String eventId) {
+        return ids.contains(eventId);
+    }
+
+    /**
+     * Records an event as handed over. It counts at once; the file is written before this returns.
+     *
+     * @throws IOException when the file cannot be written (the id still counts until the channel stops)
+     */
+    synchronized void record(String eventId) throws IOException {
+        if (!ids.add(eventId)) {
+            return;
+        }
+        Iterator<String> oldest = ids.iterator();
+        while (ids.size() > CAPACITY) {
+            oldest.next();
+            oldest.remove();
+        }
+        StateFiles.writeAtomically(file, ids.stream().collect(Collectors.joining("\n", "", "\n")));
+    }
+
+    private void read() {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            LOG.warn("Cannot read the Slack event ledger {} ({}); events Slack delivers again may be handled twice", file,
+                    e.getMessage());
+            return;
+        }
+        for (String line : text.split("\n")) {
+            if (!line.isBlank()) {
+                ids.add(line.strip());
+            }
+        }
+    }
+}

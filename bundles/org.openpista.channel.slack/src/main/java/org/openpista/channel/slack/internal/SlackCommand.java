@@ -1,0 +1,179 @@
+package org.openpista.channel.slack.internal;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.openpista.api.admin.DaemonClient;
+import org.openpista.api.admin.DaemonLauncher;
+import org.openpista.api.command.CliCommand;
+import org.openpista.api.config.ConfigException;
+import org.openpista.api.config.ConfigFileEditor;
+import org.openpista.api.config.ConfigurationLoader;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ServiceScope;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code openpista slack setup|start|status}: the Slack app on the command line. It runs in the
+ * framework of a command, configured like the daemon (file and environment) but without the
+ * channel: {@code start} turns the process into a daemon that runs the app alone ({@link
+ * DaemonLauncher}), {@code status} asks a running daemon through its admin socket ({@link
+ * DaemonClient}).
+ */
+@Component(service = CliCommand.class, property = CliCommand.NAME + "=slack", scope = ServiceScope.PROTOTYPE,
+        configurationPid = SlackChannel.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Command(name = "slack", mixinStandardHelpOptions = true,
+        description = {"The Slack channel: a Slack app you talk to in direct messages and by mentioning it, one "
+                + "conversation per thread.",
+            "Create the app at api.slack.com/apps (Socket Mode on), then: openpista slack setup --bot-token xoxb-… "
+                    + "--app-token xapp-… --allow U…"},
+        subcommands = {SlackSetup.class, SlackCommand.Start.class, SlackStatus.class})
+public final class SlackCommand implements CliCommand, Runnable {
+
+    /** The table of config.toml the app reads. */
+    static final String SECTION = "channels.slack";
+    /** Exit statuses of the command line. */
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    final BundleContext context;
+    final ConfigurationLoader loader;
+    final ConfigFileEditor editor;
+    private volatile SlackSettings settings;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
+    DaemonLauncher launcher;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
+    DaemonClient daemon;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
+    ServiceComponentRuntime components;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Activate
+    public SlackCommand(BundleContext context, @Reference ConfigurationLoader loader, @Reference ConfigFileEditor editor,
+            SlackChannel.Config config) {
+        this.context = context;
+        this.loader = loader;
+        this.editor = editor;
+        this.settings = SlackSettings.from(config);
+    }
+
+    /** {@code slack start --bot-token} loads the configuration again; the command goes on with it. */
+    @Modified
+    void modified(SlackChannel.Config config) {
+        this.settings = SlackSettings.from(config);
+    }
+
+    /** @return {@code [channels.slack]} with the environment's overrides, as the channel reads it */
+    SlackSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** @return where a secret in use comes from: its environment variable, or the file */
+    String source(String key) {
+        return loader.environmentOf(SECTION, key).orElse("config.toml");
+    }
+
+    /**
+     * Waits until Declarative Services holds the bot token just loaded for the channel's component,
+     * so that the daemon starts the app with it and not, for a moment, with the file's. Gives up
+     * after a few seconds: the app is then restarted with the token once it arrives.
+     */
+    void awaitChannelToken(String token) throws InterruptedException {
+        ServiceComponentRuntime runtime = components;
+        if (runtime == null) {
+            return;
+        }
+        ComponentDescriptionDTO channel = runtime.getComponentDescriptionDTO(context.getBundle(), SlackChannel.class.getName());
+        if (channel == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ComponentConfigurationDTO configuration : runtime.getComponentConfigurationDTOs(channel)) {
+                if (token.equals(configuration.properties.get(".bot.token"))) {
+                    return;
+                }
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** {@code slack start}: the daemon with only the Slack channel, in the foreground. */
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = {"Runs the openpista daemon with only the Slack app, in the foreground, until Ctrl-C, SIGTERM "
+                    + "or 'openpista stop'. The app runs even when [channels.slack] enabled = false.",
+                "With mode = \"http\" the web chat's HTTP server runs too: it serves the Events API endpoint."})
+    static final class Start implements Callable<Integer> {
+
+        @ParentCommand
+        SlackCommand slack;
+
+        @Option(names = "--bot-token", paramLabel = "T", description = "Use this bot token (not saved; default: "
+                + "SLACK_BOT_TOKEN, else bot_token in config.toml).")
+        String botToken;
+
+        @Option(names = "--app-token", paramLabel = "T", description = "Use this app-level token (not saved; default: "
+                + "SLACK_APP_TOKEN, else app_token in config.toml).")
+        String appToken;
+
+        @Override
+        public Integer call() throws Exception {
+            if (slack.launcher == null) {
+                System.err.println("openpista: slack start runs only from the command line");
+                return FAILED;
+            }
+            if (botToken != null || appToken != null) {
+                if (botToken != null && !SlackSetup.BOT_TOKEN.matcher(botToken.strip()).matches()
+                        || appToken != null && !SlackSetup.APP_TOKEN.matcher(appToken.strip()).matches()) {
+                    System.err.println("openpista: a bot token starts with xoxb-, an app-level token with xapp-");
+                    return USAGE;
+                }
+                // for this run only: never written, never a system property
+                if (botToken != null) {
+                    slack.loader.override(SECTION, "bot_token", botToken.strip());
+                }
+                if (appToken != null) {
+                    slack.loader.override(SECTION, "app_token", appToken.strip());
+                }
+                try {
+                    slack.loader.load();
+                } catch (ConfigException e) {
+                    System.err.println("openpista: " + e.getMessage());
+                    return USAGE;
+                }
+                slack.awaitChannelToken(botToken != null ? botToken.strip() : slack.settings().botToken());
+            }
+            SlackSettings settings = slack.settings();
+            String off = settings.offReason(true);
+            if (off != null) {
+                System.err.println("openpista: slack: " + off.substring("off (".length(), off.length() - 1));
+                return USAGE;
+            }
+            Set<String> channels = settings.httpMode() ? Set.of(MessageHandler.CHANNEL, "web") : Set.of(MessageHandler.CHANNEL);
+            return slack.launcher.runDaemon(channels, new SlackReady(slack.context, settings));
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package org.openpista.channel.slack.internal;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.concurrent.Callable;
+import org.openpista.api.channel.ChannelAdapter;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * What {@code slack start} does once its daemon runs, before the ready line: waits until the app is
+ * connected (Socket Mode) or its endpoint open (Events API) and says "Slack app @name is listening",
+ * or stops the daemon with the channel's status when the app cannot run (a refused token, a bad
+ * {@code api_url}). While Slack cannot be reached it warns and lets the daemon run: the channel keeps
+ * trying. The daemon gives this wait up when it is asked to stop meanwhile.
+ */
+final class SlackReady implements Callable<Integer> {
+
+    /** How long the app may take to connect before the daemon runs anyway. */
+    static final Duration SETTLE = Duration.ofSeconds(30);
+    private static final String FILTER = "(" + ChannelAdapter.CHANNEL + "=" + MessageHandler.CHANNEL + ")";
+
+    private final BundleContext context;
+    private final SlackSettings settings;
+    private volatile boolean stopping;
+
+    SlackReady(BundleContext context, SlackSettings settings) {
+        this.context = context;
+        this.settings = settings;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        String status = awaitSettled();
+        if (status == null) {
+            err.println("openpista: slack: the channel did not start; see the log");
+            return SlackCommand.FAILED;
+        }
+        if (status.startsWith("off")) {
+            err.println("openpista: slack: " + status);
+            return SlackCommand.FAILED;
+        }
+        if (status.startsWith("socket mode") || status.startsWith("events API")) {
+            String app = status.substring(status.indexOf(" as ") + " as ".length()).split(" since ")[0];
+            out.println("Slack app " + app + " is listening" + (settings.httpMode() ? " through the Events API at "
+                    + SlackWebhook.PATH + " of the web chat's server" : " over Socket Mode")
+                    + "; write to it in Slack (a direct message, or mention it).");
+            out.flush();
+        } else {
+            err.println("openpista: warning: slack: " + status + "; it keeps trying");
+        }
+        return SlackCommand.OK;
+    }
+
+    /** @return the channel's status once it is neither starting nor connecting, or after {@link #SETTLE}; null when it never registered */
+    private String awaitSettled() throws InterruptedException {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        String status = status();
+        while ((status == null || status.startsWith("starting") || status.startsWith("connecting"))
+                && System.nanoTime() < deadline && !stopping) {
+            Thread.sleep(50);
+            status = status();
+        }
+        return status;
+    }
+
+    /** @return the status of the channel registered now (it is looked up each time: a reconfigured one is a new service) */
+    private String status() {
+        try {
+            Collection<ServiceReference<ChannelAdapter>> found = context.getServiceReferences(ChannelAdapter.class, FILTER);
+            for (ServiceReference<ChannelAdapter> reference : found) {
+                ChannelAdapter channel = context.getService(reference);
+                if (channel != null) {
+                    try {
+                        return channel.status();
+                    } finally {
+                        context.ungetService(reference);
+                    }
+                }
+            }
+            return null;
+        } catch (InvalidSyntaxException | IllegalStateException e) {
+            stopping = true; // the bundle stopped: the daemon is going away
+            return null;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package org.openpista.tool.browser.internal;
+
+import org.openpista.api.tool.Tool;
+import org.openpista.api.tool.ToolContext;
+import org.openpista.api.tool.ToolResult;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** {@code browser.click}: clicks an element as a person would, then shows the page. */
+@Component(service = Tool.class, property = Tool.NAME + "=" + ClickTool.NAME)
+public final class ClickTool extends BrowserTool {
+
+    static final String NAME = "browser.click";
+
+    @Activate
+    public ClickTool(@Reference BrowserService browser) {
+        super(browser, NAME, "Clicks an element of the current page (by ref from the latest snapshot; or a CSS"
+                + " selector, or its visible text) with the mouse, waits for what the click starts (a navigation,"
+                + " requests) and shows the page again as a snapshot. Says so when something covers the element.",
+                locating(schema()));
+    }
+
+    @Override
+    ToolResult run(Arguments arguments, ToolContext context) {
+        Locator.Query query = arguments.element("text");
+        return browser.call(context, loadTime(), visit -> {
+            visit.tab().requireNoDialog();
+            Locator.Target target = Locator.find(visit.tab(), query);
+            Pointer.click(visit.tab(), target, visit.budget());
+            visit.tab().settle(visit.budget(), true, browser.settings().navigationTimeout());
+            return ToolResult.ok(visit.report(headline("Clicked", target)));
+        });
+    }
+
+    /** @return "Clicked button "Go" [ref=e6]." with how the element was found, when that matters */
+    static String headline(String verb, Locator.Target target) {
+        return verb + " " + target.description() + "." + (target.note().isEmpty() ? "" : " " + target.note());
+    }
+}

@@ -1,0 +1,34 @@
+package org.openpista.tool.browser.internal;
+
+import org.openpista.api.tool.Tool;
+import org.openpista.api.tool.ToolContext;
+import org.openpista.api.tool.ToolResult;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** {@code browser.hover}: moves the mouse over an element (menus, tooltips), then shows the page. */
+@Component(service = Tool.class, property = Tool.NAME + "=" + HoverTool.NAME)
+public final class HoverTool extends BrowserTool {
+
+    static final String NAME = "browser.hover";
+
+    @Activate
+    public HoverTool(@Reference BrowserService browser) {
+        super(browser, NAME, "Moves the mouse over an element of the current page (by ref; or a CSS selector, or its"
+                + " visible text), for menus and tooltips that open on hover, and shows the page again.",
+                locating(schema()));
+    }
+
+    @Override
+    ToolResult run(Arguments arguments, ToolContext context) {
+        Locator.Query query = arguments.element("text");
+        return browser.call(context, loadTime(), visit -> {
+            visit.tab().requireNoDialog();
+            Locator.Target target = Locator.find(visit.tab(), query);
+            Pointer.hover(visit.tab(), target, visit.budget());
+            visit.tab().settle(visit.budget(), true, browser.settings().navigationTimeout());
+            return ToolResult.ok(visit.report(ClickTool.headline("Hovered over", target)));
+        });
+    }
+}

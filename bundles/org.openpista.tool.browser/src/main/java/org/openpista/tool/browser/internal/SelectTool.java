@@ -1,0 +1,50 @@
+package org.openpista.tool.browser.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.openpista.api.tool.Tool;
+import org.openpista.api.tool.ToolContext;
+import org.openpista.api.tool.ToolResult;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** {@code browser.select}: chooses options of a drop-down, then shows the page. */
+@Component(service = Tool.class, property = Tool.NAME + "=" + SelectTool.NAME)
+public final class SelectTool extends BrowserTool {
+
+    static final String NAME = "browser.select";
+
+    @Activate
+    public SelectTool(@Reference BrowserService browser) {
+        super(browser, NAME, "Chooses an option of a drop-down (<select>, shown as combobox or listbox in the"
+                + " snapshot) by its value or visible label, fires the page's change events, and shows the page again."
+                + " For a multiple choice, give a list.", arguments());
+    }
+
+    private static ObjectNode arguments() {
+        ObjectNode schema = locating(schema());
+        ((ObjectNode) schema.get("properties")).putObject("value")
+                .put("description", "The option's value or label, or a list of them for a multiple choice.")
+                .putArray("type").add("string").add("array");
+        ((ObjectNode) schema.get("properties").get("value")).putObject("items").put("type", "string");
+        return required(schema, "value");
+    }
+
+    @Override
+    ToolResult run(Arguments arguments, ToolContext context) {
+        List<String> values = arguments.strings("value");
+        if (values.isEmpty()) {
+            throw Arguments.invalid("\"value\" is required");
+        }
+        Locator.Query query = arguments.element("text");
+        return browser.call(context, loadTime(), visit -> {
+            visit.tab().requireNoDialog();
+            Locator.Target target = Locator.find(visit.tab(), query);
+            List<String> chosen = Forms.select(visit.tab(), target, values, visit.budget());
+            visit.tab().settle(visit.budget(), true, browser.settings().navigationTimeout());
+            return ToolResult.ok(visit.report(ClickTool.headline("Chose " + (chosen.isEmpty() ? "" : "\""
+                    + String.join("\", \"", chosen) + "\" ") + "in", target)));
+        });
+    }
+}

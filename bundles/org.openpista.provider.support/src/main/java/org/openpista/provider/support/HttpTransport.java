@@ -85,15 +85,25 @@ public final class HttpTransport {
             request.header("content-type", "application/json");
             request.POST(HttpRequest.BodyPublishers.ofString(body));
         }
-        Exchange exchange = new Exchange(timeout, cancellation, failures);
-        exchange.start(client(uri), request.build());
-        try {
-            exchange.awaitHead();
-        } catch (ProviderException | RuntimeException e) {
-            exchange.close();
-            throw e;
+        for (int attempt = 1; ; attempt++) {
+            Exchange exchange = new Exchange(timeout, cancellation, failures);
+            exchange.start(client(uri), request.build());
+            try {
+                exchange.awaitHead();
+                return exchange;
+            } catch (ProviderException e) {
+                exchange.close();
+                // a kept-alive connection the server closed just as the request went out: the server never saw the
+                // request, so it goes out again on another connection
+                if (attempt < 3 && HttpFailures.closedBeforeAnswering(e.getCause()) && !cancellation.isCancelled()) {
+                    continue;
+                }
+                throw e;
+            } catch (RuntimeException e) {
+                exchange.close();
+                throw e;
+            }
         }
-        return exchange;
     }
 
     private synchronized HttpClient client(URI uri) {

@@ -34,7 +34,13 @@
     sessions: [],
     loginFlow: null,
     pairing: { watching: false, shown: false, state: null },
+    // files picked, dropped or pasted for the next message: {name, mime_type, data_b64, size}
+    pending: [],
+    // the server's limit (auth_result.max_upload_bytes); files above it are refused before they are read
+    maxUpload: 12 * 1024 * 1024,
+    providers: [],
   };
+  let slash = null;
 
   // ---- small helpers
 
@@ -228,6 +234,7 @@
         if (!frame.success) { toast(frame.error || 'Authentication failed', 'error'); return; }
         if (frame.client_id) { state.clientId = frame.client_id; store.set('client_id', frame.client_id); }
         if (frame.session_id) setSession(frame.session_id);
+        if (typeof frame.max_upload_bytes === 'number') state.maxUpload = frame.max_upload_bytes;
         updateModel(frame.provider, frame.model);
         send({ type: 'model_list_request' });
         // a new connection watches nothing yet: watch again what the open dialog shows
@@ -254,7 +261,11 @@
         toast(frame.error || 'The message could not be sent', 'error');
         return;
       case 'user_message':
-        if (frame.session_id === state.sessionId) { addUser(frame.content, frame.message_id); setBusy(true); showThinking(); }
+        if (frame.session_id === state.sessionId) {
+          addImages(addUser(frame.content, frame.message_id), frame.attachments);
+          setBusy(true);
+          showThinking();
+        }
         return;
       case 'response_delta':
         if (frame.session_id && frame.session_id !== state.sessionId) return;
@@ -288,6 +299,7 @@
       }
       case 'model_list':
         renderModels(frame);
+        if (slash) slash.modelList(frame);
         return;
       case 'model_changed':
         updateModel(frame.provider, frame.model);
@@ -381,7 +393,7 @@
     state.approvals.clear();
     setBusy(false);
     for (const message of messages) {
-      if (message.role === 'user') addUser(message.content);
+      if (message.role === 'user') addImages(addUser(message.content), message.attachments);
       else if (message.role === 'assistant') {
         if (message.content) addAssistant(message.content, false, message.attachments);
         for (const call of message.tool_calls || []) addTool('» ' + call.name + ' ' + compact(call.arguments));
@@ -417,6 +429,14 @@
     const node = el('div', 'msg assistant' + (error ? ' error' : ''));
     window.OpenpistaMarkdown.render(text, node);
     addImages(node, attachments);
+    $('messages').appendChild(node);
+    scrollDown();
+    return node;
+  }
+
+  /** A line from the page itself (slash command output), not part of the conversation. */
+  function addNote(text) {
+    const node = el('div', 'msg note', text);
     $('messages').appendChild(node);
     scrollDown();
     return node;
@@ -526,18 +546,73 @@
 
   function sendMessage() {
     const box = $('composer');
-    const text = box.value;
-    if (!text.trim()) return;
+    let text = box.value;
+    const files = state.pending;
+    if (!text.trim() && files.length === 0) return;
+    if (files.length === 0 && slash && slash.run(text)) {
+      box.value = '';
+      autosize();
+      return;
+    }
+    // "//" sends text that starts with "/" to the agent
+    if (text.startsWith('//')) text = text.slice(1);
     const messageId = randomId();
-    if (!send({ type: 'message', content: text, message_id: messageId })) {
+    const frame = { type: 'message', content: text, message_id: messageId };
+    if (files.length) frame.attachments = files.map((f) => ({ mime_type: f.mime_type, name: f.name, data_b64: f.data_b64 }));
+    if (!send(frame)) {
       toast('Not connected; the message was not sent', 'error');
       return;
     }
     box.value = '';
     autosize();
-    addUser(text, messageId);
+    state.pending = [];
+    renderPending();
+    addImages(addUser(text, messageId), frame.attachments);
     setBusy(true);
     showThinking();
+  }
+
+  // ---- attachments: the button, drag and drop, paste
+
+  function attachFiles(fileList) {
+    for (const file of Array.from(fileList || [])) {
+      // refused by size before a byte is read: the browser never loads a file the server would refuse
+      if (file.size > state.maxUpload) {
+        toast('"' + file.name + '" is too large (' + megabytes(file.size) + ' MB; the limit is '
+          + megabytes(state.maxUpload) + ' MB)', 'error');
+        continue;
+      }
+      if (file.size === 0) { toast('"' + file.name + '" is empty', 'error'); continue; }
+      const reader = new FileReader();
+      reader.onload = () => {
+        const url = String(reader.result);
+        const comma = url.indexOf(',');
+        state.pending.push({ name: file.name || 'pasted-image', mime_type: file.type || 'application/octet-stream',
+          data_b64: url.slice(comma + 1), size: file.size });
+        renderPending();
+      };
+      reader.onerror = () => toast('"' + file.name + '" could not be read', 'error');
+      reader.readAsDataURL(file);
+    }
+  }
+
+  function megabytes(bytes) {
+    return (bytes / (1024 * 1024)).toFixed(1);
+  }
+
+  function renderPending() {
+    const list = $('attachments');
+    list.replaceChildren();
+    list.hidden = state.pending.length === 0;
+    state.pending.forEach((file, index) => {
+      const chip = el('span', 'chip', file.name + ' · ' + Math.max(1, Math.round(file.size / 1024)) + ' KB');
+      const remove = el('button', 'chip-remove', '×');
+      remove.type = 'button';
+      remove.setAttribute('aria-label', 'Remove ' + file.name);
+      remove.addEventListener('click', () => { state.pending.splice(index, 1); renderPending(); });
+      chip.appendChild(remove);
+      list.appendChild(chip);
+    });
   }
 
   function cancelGeneration() {
@@ -614,6 +689,7 @@
       option.value = model.provider + '\u0000' + model.model;
       groups.get(model.provider).appendChild(option);
     }
+    if (Array.isArray(frame.providers)) state.providers = frame.providers;
     if (frame.current) updateModel(frame.current.provider, frame.current.model);
     select.title = frame.error || '';
   }
@@ -851,13 +927,33 @@
       start();
     });
     $('composer-form').addEventListener('submit', (event) => { event.preventDefault(); sendMessage(); });
+    slash = window.OpenpistaSlash.create({ $, state, send, toast, note: addNote, newSession, switchSession });
     $('composer').addEventListener('keydown', (event) => {
+      if (slash.key(event)) {
+        event.preventDefault();
+        event.stopPropagation();
+        return;
+      }
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
         sendMessage();
       }
     });
-    $('composer').addEventListener('input', autosize);
+    $('composer').addEventListener('input', () => { autosize(); slash.renderMenu(); });
+    $('attach').addEventListener('click', () => $('file-input').click());
+    $('file-input').addEventListener('change', (event) => { attachFiles(event.target.files); event.target.value = ''; });
+    $('composer').addEventListener('paste', (event) => {
+      const files = event.clipboardData ? event.clipboardData.files : null;
+      if (files && files.length) { event.preventDefault(); attachFiles(files); }
+    });
+    const main = document.querySelector('main') || document.body;
+    main.addEventListener('dragover', (event) => { event.preventDefault(); main.classList.add('dropping'); });
+    main.addEventListener('dragleave', () => main.classList.remove('dropping'));
+    main.addEventListener('drop', (event) => {
+      event.preventDefault();
+      main.classList.remove('dropping');
+      if (event.dataTransfer) attachFiles(event.dataTransfer.files);
+    });
     $('stop').addEventListener('click', cancelGeneration);
     document.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') {
@@ -886,4 +982,10 @@
   }
 
   document.addEventListener('DOMContentLoaded', init);
+  // the installable app: the service worker keeps the page's files only (see sw.js)
+  if ('serviceWorker' in navigator && window.isSecureContext) {
+    window.addEventListener('load', () => {
+      navigator.serviceWorker.register('/sw.js').catch((error) => console.warn('service worker not registered', error));
+    });
+  }
 })();

@@ -27,7 +27,7 @@ import picocli.CommandLine.ScopeType;
             "",
             "Configuration: $OPENPISTA_HOME/config.toml (default ~/.openpista/config.toml)."
         },
-        subcommands = {RunCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'openpista COMMAND --help' for the options of a command."})
 public final class Main implements Runnable {
 
@@ -36,7 +36,7 @@ public final class Main implements Runnable {
     /** Exit code for bad usage or configuration. */
     static final int USAGE = 2;
     /** The launcher's own commands; any other word is a bundle's. */
-    static final Set<String> BUILT_IN = Set.of("run", "help");
+    static final Set<String> BUILT_IN = Set.of("run", "completion", "help");
 
     @Option(names = "--home", paramLabel = "DIR", scope = ScopeType.INHERIT,
             description = "The openpista home folder (default: $OPENPISTA_HOME or ~/.openpista).")
@@ -162,14 +162,19 @@ public final class Main implements Runnable {
                     + "openpista run -s " + session + " -e \"...\"");
             return USAGE;
         }
+        fullCommandLine(runtime).usage(System.out);
+        return 0;
+    }
+
+    /** @return the command line with the launcher's commands and every installed bundle's */
+    CommandLine fullCommandLine(OsgiRuntime runtime) throws Exception {
         CommandLine full = commandLine();
         for (Map.Entry<String, Object> command : BundleCommands.all(runtime.context()).entrySet()) {
             if (!BUILT_IN.contains(command.getKey())) {
                 full.addSubcommand(command.getKey(), new CommandLine(command.getValue()));
             }
         }
-        full.usage(System.out);
-        return 0;
+        return full;
     }
 
     /** @return the home folder and configuration file this invocation uses */

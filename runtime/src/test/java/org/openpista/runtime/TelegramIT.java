@@ -30,6 +30,7 @@ import org.openpista.testkit.FakeReply;
 import org.openpista.testkit.FakeTelegramServer;
 import org.openpista.testkit.FakeTelegramServer.ChatEntry;
 import org.openpista.testkit.FakeTelegramServer.Failure;
+import org.openpista.testkit.ImageData;
 import org.openpista.testkit.RecordedRequest;
 
 /**
@@ -230,6 +231,36 @@ class TelegramIT {
         assertThat(status.exitCode()).as(status.toString()).isZero();
         assertThat(status.stdout()).contains("enabled: true").contains("polling as @" + FakeTelegramServer.BOT_USERNAME)
                 .contains("1 user(s)").doesNotContain("IT-secret-token");
+    }
+
+    @Test
+    void photosReachTheModelAsImagesAndBrokenOrHugeOnesAreRefusedUnstored() throws Exception {
+        startDaemon();
+        byte[] jpeg = WebUploadIT.picture(400, 300, "jpg");
+
+        llm.enqueue(FakeReply.text("A chart with an orange bar."));
+        telegram.userSendsPhoto(ALICE, "what is this?", jpeg, jpeg.length);
+
+        assertThat(telegram.awaitBotMessages(ALICE, 1, WAIT).get(0).text()).isEqualTo("A chart with an orange bar.");
+        assertThat(ImageData.inRequest(llm.lastRequest().json())).singleElement().satisfies(image -> {
+            assertThat(image.mimeType()).isEqualTo("image/jpeg");
+            assertThat(image.data()).hasSize(jpeg.length).isEqualTo(jpeg);
+        });
+        assertThat(telegram.downloads()).hasSize(1);
+
+        // bytes that are no picture: refused by the agent, told to the sender, nothing stored
+        int requests = llm.requests().size();
+        telegram.userSendsPhoto(ALICE, "broken", "GIF-but-not-really".getBytes(java.nio.charset.StandardCharsets.UTF_8), 18);
+        assertThat(telegram.awaitBotMessages(ALICE, 2, WAIT).get(1).text())
+                .isEqualTo("❌ \"photo.jpg\" is not a valid image: its content is not PNG, JPEG, GIF or WebP");
+
+        // a file above what bots may download: refused before any download
+        telegram.userSendsPhoto(ALICE, "huge", new byte[] {1}, 30L * 1024 * 1024);
+        assertThat(telegram.awaitBotMessages(ALICE, 3, WAIT).get(2).text()).startsWith("❌ the file is too large");
+        assertThat(telegram.downloads()).hasSize(2);
+        assertThat(llm.requests()).hasSize(requests);
+        assertThat(stored("telegram:" + ALICE)).containsExactly("user: what is this?",
+                "assistant: A chart with an orange bar.");
     }
 
     @Test

@@ -118,6 +118,9 @@ class ThirdPartyPluginIT {
         Result help = openpista("echo", "--help");
         assertThat(help.exitCode()).as(help.toString()).isZero();
         assertThat(help.stdout()).contains("setup").contains("The echo channel");
+        Result completion = openpista("completion", "bash");
+        assertThat(completion.exitCode()).as(completion.toString()).isZero();
+        assertThat(completion.stdout()).contains("echo").contains("--greeting");
 
         Result setup = openpista("echo", "setup", "--greeting", "hello there", "--enable");
         assertThat(setup.exitCode()).as(setup.toString()).isZero();

@@ -128,6 +128,96 @@ class WebBrowserIT {
     }
 
     @Test
+    void slashCommandsCompleteAsYouTypeAndRunInThePage() throws Exception {
+        fake.models("test-model", "other-model");
+        logIn();
+        fake.enqueue(FakeReply.text("First answer."));
+        send("hello");
+        awaitAnswer(1);
+        int requests = fake.requests().size();
+
+        // completion: "/mo" offers the /model commands; Tab takes the first
+        WebElement composer = browser.findElement(By.id("composer"));
+        composer.sendKeys("/mo");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("slash-menu")));
+        assertThat(browser.findElements(By.cssSelector("#slash-menu li")).stream().map(li -> li.getDomAttribute("data-command").trim()))
+                .containsExactly("/model", "/model list", "/model");
+        screenshot("10-slash-menu");
+        composer.sendKeys(Keys.ARROW_DOWN, Keys.TAB);
+        assertThat(composer.getDomProperty("value")).isEqualTo("/model list");
+        composer.sendKeys(Keys.ENTER);
+        wait.until(driver -> notes().stream().anyMatch(n -> n.contains("openai / other-model")));
+        assertThat(notes().get(notes().size() - 1)).startsWith("Models:").contains("• openai / test-model");
+
+        send("/model");
+        wait.until(driver -> notes().stream().anyMatch(n -> n.equals("Model: openai / test-model")));
+        send("/model other-model");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("toasts"), "other-model"));
+        send("/help");
+        wait.until(driver -> notes().stream().anyMatch(n -> n.contains("/session delete — ID: delete a session")));
+        send("/nonsense");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("toasts"), "Unknown command /nonsense"));
+        assertThat(fake.requests()).as("commands never reach the model").hasSize(requests);
+
+        // /clear empties the screen only; /session new starts afresh; /session load brings the first back
+        String first = (String) ((JavascriptExecutor) browser).executeScript(
+                "return document.querySelector('#session-list li.active').dataset.sessionId");
+        send("/clear");
+        wait.until(driver -> browser.findElements(By.cssSelector("#messages .msg")).isEmpty());
+        send("/session new");
+        wait.until(driver -> !first.equals(((JavascriptExecutor) browser).executeScript(
+                "const a = document.querySelector('#session-list li.active'); return a && a.dataset.sessionId")));
+        send("/session load " + first.substring(0, 12));
+        wait.until(driver -> answers().size() == 1);
+        assertThat(answers().get(0).getText()).isEqualTo("First answer.");
+
+        // "//" sends a text starting with "/" to the model
+        fake.enqueue(FakeReply.text("Paths noted."));
+        send("//etc is a folder");
+        assertThat(awaitAnswer(2).getText()).isEqualTo("Paths noted.");
+        assertThat(fake.lastRequest().body()).contains("/etc is a folder").doesNotContain("//etc");
+        screenshot("11-slash-done");
+    }
+
+    @Test
+    void theAppIsInstallableAndItsServiceWorkerKeepsTheShellOnly() throws Exception {
+        logIn();
+        fake.enqueue(FakeReply.text("Cached? No."));
+        send("a message that must not be cached");
+        awaitAnswer(1);
+        JavascriptExecutor js = browser;
+        Object controlled = js.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                navigator.serviceWorker.ready.then(() => done(true), (e) => done(String(e)));
+                """);
+        assertThat(controlled).isEqualTo(true);
+
+        // Chromium's own installability check (what decides whether "Install app" is offered)
+        Map<String, Object> installability = browser.executeCdpCommand("Page.getInstallabilityErrors", Map.of());
+        assertThat((List<?>) installability.get("installabilityErrors")).as(installability.toString()).isEmpty();
+        Map<String, Object> manifest = browser.executeCdpCommand("Page.getAppManifest", Map.of());
+        assertThat((List<?>) manifest.get("errors")).as(manifest.toString()).isEmpty();
+
+        // the cache holds the page's own files and nothing else: no message, session, token or socket
+        browser.navigate().refresh();
+        awaitConnected();
+        @SuppressWarnings("unchecked")
+        List<String> cached = (List<String>) js.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                caches.keys().then((names) => Promise.all(names.map((name) => caches.open(name).then((c) => c.keys()))))
+                  .then((lists) => done(lists.flat().map((r) => new URL(r.url).pathname)), (e) => done([String(e)]));
+                """);
+        assertThat(cached).isNotEmpty().allSatisfy(path -> assertThat(path).isIn("/", "/index.html", "/app.js",
+                "/slash.js", "/markdown.js", "/style.css", "/icon.svg", "/icon-192.png", "/icon-512.png",
+                "/manifest.webmanifest"));
+        assertThat(cached).contains("/app.js", "/manifest.webmanifest");
+    }
+
+    List<String> notes() {
+        return browser.findElements(By.cssSelector("#messages .msg.note")).stream().map(WebElement::getText).toList();
+    }
+
+    @Test
     void chatWithStreamingApprovalsCancelSessionsAndReload() throws Exception {
         fake.models("test-model", "other-model");
         logIn();

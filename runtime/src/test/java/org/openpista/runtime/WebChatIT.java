@@ -286,8 +286,8 @@ class WebChatIT {
         final List<JsonNode> seen = new ArrayList<>();
         final WebSocket socket;
 
-        private Client(URI uri) {
-            socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
+        private Client(HttpClient http, URI uri) {
+            socket = http.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
                 final StringBuilder text = new StringBuilder();
 
                 @Override
@@ -308,7 +308,12 @@ class WebChatIT {
         }
 
         static Client connect(URI uri) {
-            return new Client(uri);
+            return new Client(HttpClient.newHttpClient(), uri);
+        }
+
+        /** Connects with the given client, for example one that trusts a test's certificate. */
+        static Client connect(HttpClient http, URI uri) {
+            return new Client(http, uri);
         }
 
         void send(ObjectNode frame) {

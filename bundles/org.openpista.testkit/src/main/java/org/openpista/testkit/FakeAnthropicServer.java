@@ -303,6 +303,19 @@ public class FakeAnthropicServer extends FakeLlmServer {
                 }
                 return null;
             case "image":
+                if (!role.equals("user")) {
+                    return at + ": image blocks can only be in `user` messages";
+                }
+                JsonNode source = block.path("source");
+                if (!source.path("type").asText().equals("base64")) {
+                    return at + ".source.type: Input should be 'base64', 'url' or 'file'";
+                }
+                if (!ImageData.TYPES.contains(source.path("media_type").asText())) {
+                    return at + ".source.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'";
+                }
+                if (ImageData.decode(source.path("data").asText("")) == null) {
+                    return at + ".source.data: The image data is not valid base64";
+                }
                 return null;
             case "tool_use":
                 if (!role.equals("assistant")) {

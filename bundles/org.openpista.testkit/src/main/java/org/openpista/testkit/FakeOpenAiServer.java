@@ -289,6 +289,12 @@ public class FakeOpenAiServer extends FakeLlmServer {
                     if (!content.isTextual() && !content.isArray()) {
                         return "Invalid type for '" + at + ".content': expected one of a string or array of objects.";
                     }
+                    for (int p = 0; p < content.size(); p++) {
+                        String problem = validatePart(content.get(p), role, at + ".content[" + p + "]");
+                        if (problem != null) {
+                            return problem;
+                        }
+                    }
             }
         }
         if (!pending.isEmpty()) {
@@ -448,6 +454,21 @@ public class FakeOpenAiServer extends FakeLlmServer {
             default:
                 return null;
         }
+    }
+
+    /** A content part of a system or user message: text, or (user only) an image by URL or base64 data URL. */
+    private static String validatePart(JsonNode part, String role, String at) {
+        String type = part.path("type").asText();
+        if (type.equals("text")) {
+            return part.path("text").isTextual() ? null : "Missing required parameter: '" + at + ".text'.";
+        }
+        if (type.equals("image_url") && role.equals("user")) {
+            String url = part.path("image_url").path("url").asText("");
+            return ImageData.validUrl(url) ? null : "Invalid image URL: '" + at + ".image_url.url'. Expected a base64-encoded"
+                    + " data URL with an image MIME type (e.g. 'data:image/png;base64,...'), got '"
+                    + (url.length() > 40 ? url.substring(0, 40) + "…" : url) + "'.";
+        }
+        return "Invalid value: '" + type + "'. Supported values are: 'text' and 'image_url'. (at " + at + ".type)";
     }
 
     private static String text(JsonNode content) {

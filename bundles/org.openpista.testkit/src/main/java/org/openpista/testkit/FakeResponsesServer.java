@@ -353,6 +353,10 @@ public class FakeResponsesServer extends FakeLlmServer {
             String type = content.get(p).path("type").asText();
             boolean fits = role.equals("assistant") ? type.equals("output_text") || type.equals("refusal")
                     : type.equals("input_text") || type.equals("input_image") || type.equals("input_file");
+            if (fits && type.equals("input_image") && !ImageData.validUrl(content.get(p).path("image_url").asText(""))) {
+                return "Invalid '" + at + ".content[" + p + "].image_url'. Expected a base64-encoded data URL with an"
+                        + " image MIME type (e.g. 'data:image/png;base64,...').";
+            }
             if (!fits) {
                 return "Invalid value: '" + type + "'. Supported values are: "
                         + (role.equals("assistant") ? "'output_text' and 'refusal'." : "'input_text', 'input_image', and 'input_file'.")

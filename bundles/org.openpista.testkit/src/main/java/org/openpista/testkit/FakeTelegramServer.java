@@ -209,6 +209,9 @@ public final class FakeTelegramServer implements AutoCloseable {
     private final Map<Long, Integer> nextMessageId = new HashMap<>();
     private final Map<Long, Map<Integer, ChatEntry>> chats = new HashMap<>();
     private final Map<String, Boolean> callbackQueries = new HashMap<>();
+    /** Files users sent, by file id: what getFile describes and /file/bot&lt;token&gt;/&lt;path&gt; serves. */
+    private final Map<String, byte[]> userFiles = new HashMap<>();
+    private final List<String> downloads = new CopyOnWriteArrayList<>();
     private long nextUpdateId = 100_000_001L;
     private long confirmed;
     private long pollGeneration;
@@ -290,6 +293,67 @@ public final class FakeTelegramServer implements AutoCloseable {
         ObjectNode update = NODES.objectNode();
         update.set("message", message);
         return add(update);
+    }
+
+    /**
+     * A user sends a photo to the bot in their private chat; like Telegram, the update lists the
+     * photo in several sizes (here two: a thumbnail entry and the full one, both of these bytes),
+     * and the bot fetches it with {@code getFile} and a download from {@code /file/bot<token>/}.
+     *
+     * @param caption the caption, or {@code null}
+     * @param declaredSize the {@code file_size} the update announces (Telegram's own figure; pass
+     *     {@code bytes.length} for the truth)
+     * @return the update id
+     */
+    public synchronized long userSendsPhoto(long userId, String caption, byte[] bytes, long declaredSize) {
+        ObjectNode message = userMessage(userId, caption);
+        int messageId = message.path("message_id").asInt();
+        String fileId = "photo-in-" + userId + "-" + messageId;
+        userFiles.put(fileId, bytes.clone());
+        ArrayNode sizes = message.putArray("photo");
+        sizes.addObject().put("file_id", fileId).put("file_unique_id", "t" + fileId).put("width", 90).put("height", 90)
+                .put("file_size", declaredSize);
+        sizes.addObject().put("file_id", fileId).put("file_unique_id", "u" + fileId).put("width", 800).put("height", 600)
+                .put("file_size", declaredSize);
+        ObjectNode update = NODES.objectNode();
+        update.set("message", message);
+        return add(update);
+    }
+
+    /**
+     * A user sends a file as a document (its type and name as given) to the bot in their private chat.
+     *
+     * @return the update id
+     */
+    public synchronized long userSendsDocument(long userId, String caption, String fileName, String mimeType, byte[] bytes) {
+        ObjectNode message = userMessage(userId, caption);
+        String fileId = "doc-in-" + userId + "-" + message.path("message_id").asInt();
+        userFiles.put(fileId, bytes.clone());
+        message.putObject("document").put("file_id", fileId).put("file_unique_id", "u" + fileId)
+                .put("file_name", fileName).put("mime_type", mimeType).put("file_size", bytes.length);
+        ObjectNode update = NODES.objectNode();
+        update.set("message", message);
+        return add(update);
+    }
+
+    /** @return the file paths the bot downloaded, in order */
+    public List<String> downloads() {
+        return List.copyOf(downloads);
+    }
+
+    private ObjectNode userMessage(long userId, String caption) {
+        int messageId = nextMessageId(userId);
+        ObjectNode message = NODES.objectNode();
+        message.put("message_id", messageId);
+        message.set("from", user(userId));
+        message.set("chat", chat(userId, "private", userId));
+        message.put("date", Instant.now().getEpochSecond());
+        if (caption != null) {
+            message.put("caption", caption);
+        }
+        chats.computeIfAbsent(userId, id -> new TreeMap<>())
+                .put(messageId, new ChatEntry(messageId, false, caption == null ? "" : caption, "", true, NODES.missingNode()));
+        return message;
     }
 
     /**
@@ -611,6 +675,10 @@ public final class FakeTelegramServer implements AutoCloseable {
                 body = in.readAllBytes();
             }
             String path = exchange.getRequestURI().getPath();
+            if (path.startsWith("/file/bot")) {
+                download(exchange, path);
+                return;
+            }
             // /bot<token>/<method>
             if (!path.startsWith("/bot") || path.indexOf('/', 4) < 0) {
                 answer(exchange, 404, error(404, "Not Found"));
@@ -670,6 +738,45 @@ public final class FakeTelegramServer implements AutoCloseable {
 
     private record Answer(int status, ObjectNode body) {}
 
+    /** {@code GET /file/bot<token>/<file_path>}: the bytes of a file a user sent, as Telegram's file server gives them. */
+    private void download(HttpExchange exchange, String path) throws IOException {
+        String rest = path.substring("/file/bot".length());
+        int slash = rest.indexOf('/');
+        byte[] bytes = null;
+        if (slash > 0 && rest.substring(0, slash).equals(token)) {
+            String filePath = rest.substring(slash + 1);
+            synchronized (this) {
+                String fileId = filePath.substring(filePath.indexOf('/') + 1);
+                bytes = filePath.startsWith("files/") ? userFiles.get(fileId) : null;
+            }
+            if (bytes != null) {
+                downloads.add(filePath);
+            }
+        }
+        if (bytes == null) {
+            answer(exchange, 404, error(404, "Not Found"));
+            return;
+        }
+        exchange.getResponseHeaders().set("content-type", "application/octet-stream");
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private synchronized Answer getFile(ObjectNode params) {
+        String fileId = params.path("file_id").asText("");
+        byte[] bytes = userFiles.get(fileId);
+        if (bytes == null) {
+            throw new BadRequest("invalid file_id");
+        }
+        if (bytes.length > 20L * 1024 * 1024) {
+            throw new BadRequest("file is too big");
+        }
+        return ok(NODES.objectNode().put("file_id", fileId).put("file_unique_id", "u" + fileId)
+                .put("file_size", bytes.length).put("file_path", "files/" + fileId));
+    }
+
     private static final class BadRequest extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -679,7 +786,7 @@ public final class FakeTelegramServer implements AutoCloseable {
     }
 
     private static final List<String> METHODS = List.of("getMe", "deleteWebhook", "getUpdates", "sendMessage",
-            "sendChatAction", "sendPhoto", "answerCallbackQuery", "editMessageText", "setWebhook", "getWebhookInfo");
+            "sendChatAction", "sendPhoto", "answerCallbackQuery", "editMessageText", "setWebhook", "getWebhookInfo", "getFile");
 
     /** @return the method's documented spelling, or the name as sent when the fake does not know it */
     private static String canonical(String method) {
@@ -704,6 +811,7 @@ public final class FakeTelegramServer implements AutoCloseable {
             case "sendPhoto" -> sendPhoto(params, files);
             case "answerCallbackQuery" -> answerCallbackQuery(params);
             case "editMessageText" -> editMessageText(params);
+            case "getFile" -> getFile(params);
             default -> new Answer(404, error(404, "Not Found"));
         };
     }

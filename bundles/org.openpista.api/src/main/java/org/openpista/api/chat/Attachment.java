@@ -3,8 +3,10 @@ package org.openpista.api.chat;
 import java.util.Objects;
 
 /**
- * Binary content that travels beside the text of a message, such as a screenshot. Attachments are
- * shown to the user by channels that can display them; they are not sent to the model as text.
+ * Binary content that travels beside the text of a message: a photo or file a user sent (on a user
+ * message, checked by the agent and sent to the model as image input, attached text or a note,
+ * depending on what the provider and model take), or a screenshot a tool took (on a tool result,
+ * shown to the user by channels that can display it, not sent to the model).
  *
  * @param mimeType for example {@code image/png}
  * @param name a file name for display, may be empty

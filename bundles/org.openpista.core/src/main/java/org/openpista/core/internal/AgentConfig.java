@@ -65,4 +65,8 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "Workspace", description = "The agent's workspace folder, where tools and skills work; "
             + "empty: workspace in the openpista home.")
     String workspace() default "";
+
+    @AttributeDefinition(name = "Max attachment size", description = "Megabytes one photo or file sent to the agent "
+            + "may have (every channel); larger ones are refused with a message.", min = "1", max = "100")
+    int max_attachment_mb() default 10;
 }

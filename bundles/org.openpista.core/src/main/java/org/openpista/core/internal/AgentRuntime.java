@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
 @SettingsSection(value = "agent", pid = AgentConfig.PID, formats = "base_url=url",
         env = {"model=OPENPISTA_MODEL"},
         keys = {"provider", "model", "base_url", "api_key", "max_tool_rounds", "approval", "system_prompt", "timeout_secs",
-            "shutdown_grace_secs", "provider_wait_secs"})
+            "shutdown_grace_secs", "provider_wait_secs", "max_attachment_mb"})
 @SettingsSection(value = "skills", pid = AgentConfig.PID, keys = "workspace", formats = "workspace=path",
         env = "workspace=OPENPISTA_WORKSPACE")
 @Component(service = {AgentGateway.class, SessionRouter.class, AgentStatus.class},
@@ -69,6 +69,7 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
     private final Path home;
     private volatile AgentSettings settings;
     private volatile Duration shutdownGrace;
+    private volatile long maxAttachmentBytes;
 
     // the field is the list; the methods are told about arrivals and departures (Felix SCR calls the
     // unbind method of a field reference only when a bind method is named as well)
@@ -115,6 +116,7 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
                 Duration.ofSeconds(Math.max(1, config.timeout_secs())),
                 Duration.ofSeconds(Math.max(0, config.provider_wait_secs())));
         shutdownGrace = Duration.ofSeconds(Math.max(0, config.shutdown_grace_secs()));
+        maxAttachmentBytes = Math.max(1, config.max_attachment_mb()) * 1024L * 1024L;
     }
 
     /** @return the settings turns start with now */
@@ -127,7 +129,8 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
         String sessionId = message.sessionId() == null || message.sessionId().isBlank()
                 ? currentSession(message.conversationKey())
                 : message.sessionId();
-        return lanes.submit(sessionId, message, sink);
+        // refused attachments end here, before anything is stored; the channel shows the message to the sender
+        return lanes.submit(sessionId, InboundMedia.checked(message, maxAttachmentBytes), sink);
     }
 
     @Override

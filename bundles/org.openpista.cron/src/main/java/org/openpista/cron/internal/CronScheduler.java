@@ -1,33 +1,19 @@
 package org.openpista.cron.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.openpista.api.admin.DaemonControl;
 import org.openpista.api.channel.AgentGateway;
-import org.openpista.api.channel.AgentReply;
 import org.openpista.api.channel.ChannelAdapter;
-import org.openpista.api.channel.InboundMessage;
-import org.openpista.api.channel.ReplySink;
 import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.cron.CronJob;
 import org.openpista.api.cron.CronJobSpec;
@@ -53,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * #PID}, property {@code jobs}, one JSON object per entry) plus jobs added from the admin shell.
  * A job still running when it is due again is skipped, not started twice. Runs that fell into a
  * time the daemon was down are counted and reported once at start, never replayed in a burst. When
- * a job names a channel and target, its answer is delivered there through that channel's adapter.
+ * a job names a channel and target, its answer is delivered there ({@link JobRunner}).
  */
 @SettingsSection(value = "cron", pid = CronScheduler.PID, entries = "jobs")
 @Component(service = CronService.class, configurationPid = CronScheduler.PID,
@@ -72,55 +58,17 @@ public class CronScheduler implements CronService {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(CronScheduler.class);
-    /** The timer wakes at least this often, so a changed system clock is noticed. */
-    private static final Duration MAX_SLEEP = Duration.ofSeconds(60);
 
-    /** One job and its state; guarded by the scheduler's lock. */
-    private static final class Entry {
-        final String id;
-        final CronJobSpec spec;
-        final boolean fromConfig;
-        final CronExpression expression;
-        final String problem;
-        ZonedDateTime nextRun;
-        Instant lastRun;
-        String lastOutcome = "";
-        boolean running;
-        long missed;
-        long skipped;
-
-        Entry(String id, CronJobSpec spec, boolean fromConfig) {
-            this.id = id;
-            this.spec = spec;
-            this.fromConfig = fromConfig;
-            CronExpression parsed = null;
-            String error = null;
-            try {
-                parsed = CronExpression.parse(spec.schedule());
-            } catch (IllegalArgumentException e) {
-                error = "invalid schedule: " + e.getMessage();
-            }
-            this.expression = parsed;
-            this.problem = error;
-            this.lastOutcome = error == null ? "" : error;
-        }
-
-        CronJob view() {
-            return new CronJob(id, spec, fromConfig, nextRun == null ? null : nextRun.toInstant(), lastRun, lastOutcome,
-                    running, missed, skipped);
-        }
-    }
-
-    private final AgentGateway gateway;
     private final CronState state;
     private final Clock clock;
     private final ZoneId zone;
-    private final ScheduledExecutorService timer;
+    /** {@code null} in tests, which drive the scheduler through {@link #tick(Instant)}. */
+    private final WakeUpTimer timer;
+    private final JobRunner runner;
     private final ObjectMapper json = new ObjectMapper();
     private final Object lock = new Object();
-    private Map<String, Entry> entries = new LinkedHashMap<>();
+    private Map<String, ScheduledJob> jobs = new LinkedHashMap<>();
     private List<CronJobSpec> configured = List.of();
-    private ScheduledFuture<?> wakeUp;
     private boolean closed;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -138,15 +86,11 @@ public class CronScheduler implements CronService {
 
     /** A scheduler whose timer is optional: tests drive it through {@link #tick(Instant)}. */
     CronScheduler(AgentGateway gateway, Path stateFile, Clock clock, ZoneId zone, boolean withTimer) {
-        this.gateway = gateway;
         this.state = new CronState(stateFile);
         this.clock = clock;
         this.zone = zone;
-        this.timer = withTimer ? Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "openpista-cron");
-            thread.setDaemon(true);
-            return thread;
-        }) : null;
+        this.timer = withTimer ? new WakeUpTimer(clock) : null;
+        this.runner = new JobRunner(gateway, () -> channels, this::finished);
     }
 
     @Modified
@@ -154,9 +98,7 @@ public class CronScheduler implements CronService {
         List<CronJobSpec> specs = new ArrayList<>();
         for (String entry : config.jobs()) {
             try {
-                JsonNode job = json.readTree(entry);
-                specs.add(new CronJobSpec(job.path("schedule").asText(""), job.path("message").asText(""),
-                        job.path("session").asText(""), job.path("channel").asText(""), job.path("target").asText("")));
+                specs.add(CronJobJson.read(json.readTree(entry)));
             } catch (java.io.IOException | RuntimeException e) {
                 LOG.error("Ignoring a cron job that is not a JSON object: {}", e.getMessage());
             }
@@ -170,7 +112,7 @@ public class CronScheduler implements CronService {
     @Override
     public List<CronJob> jobs() {
         synchronized (lock) {
-            return entries.values().stream().map(Entry::view).toList();
+            return jobs.values().stream().map(ScheduledJob::view).toList();
         }
     }
 
@@ -186,10 +128,10 @@ public class CronScheduler implements CronService {
         synchronized (lock) {
             state.add(spec);
             rebuild();
-            Entry added = null;
-            for (Entry entry : entries.values()) {
-                if (!entry.fromConfig && entry.spec.equals(spec)) {
-                    added = entry;
+            ScheduledJob added = null;
+            for (ScheduledJob job : jobs.values()) {
+                if (!job.fromConfig && job.spec.equals(spec)) {
+                    added = job;
                 }
             }
             LOG.info("Cron job {} added: {} \"{}\"", added.id, spec.schedule(), spec.message());
@@ -200,15 +142,15 @@ public class CronScheduler implements CronService {
     @Override
     public boolean remove(String id) {
         synchronized (lock) {
-            Entry entry = entries.get(id);
-            if (entry == null) {
+            ScheduledJob job = jobs.get(id);
+            if (job == null) {
                 return false;
             }
-            if (entry.fromConfig) {
+            if (job.fromConfig) {
                 throw new IllegalArgumentException("the job " + id + " comes from config.toml; remove its [[cron]] entry "
                         + "there and reload");
             }
-            state.remove(entry.spec);
+            state.remove(job.spec);
             rebuild();
             LOG.info("Cron job {} removed", id);
             return true;
@@ -218,178 +160,116 @@ public class CronScheduler implements CronService {
     /** Recreates the job table from the configured and added jobs, keeping the state of jobs that stay. */
     private void rebuild() {
         Instant now = clock.instant();
-        Map<String, Entry> next = new LinkedHashMap<>();
+        Map<String, ScheduledJob> next = new LinkedHashMap<>();
         for (CronJobSpec spec : configured) {
-            put(next, new Entry(uniqueId(next, spec), spec, true));
+            String id = JobIds.uniqueId(next.keySet(), spec);
+            next.put(id, new ScheduledJob(id, spec, true));
         }
         for (CronJobSpec spec : state.added()) {
-            put(next, new Entry(uniqueId(next, spec), spec, false));
+            String id = JobIds.uniqueId(next.keySet(), spec);
+            next.put(id, new ScheduledJob(id, spec, false));
         }
-        for (Entry entry : next.values()) {
-            Entry old = entries.get(entry.id);
-            if (old != null && old.spec.equals(entry.spec)) {
-                entry.lastRun = old.lastRun;
-                entry.lastOutcome = old.lastOutcome.isEmpty() ? entry.lastOutcome : old.lastOutcome;
-                entry.running = old.running;
-                entry.missed = old.missed;
-                entry.skipped = old.skipped;
+        for (ScheduledJob job : next.values()) {
+            ScheduledJob old = jobs.get(job.id);
+            if (old != null && old.spec.equals(job.spec)) {
+                job.continueFrom(old);
             } else {
-                reportMissedRuns(entry, now);
+                reportMissedRuns(job, now);
             }
-            if (entry.expression != null) {
-                entry.nextRun = entry.expression.next(ZonedDateTime.ofInstant(now, zone));
+            if (job.expression != null) {
+                job.nextRun = job.expression.next(ZonedDateTime.ofInstant(now, zone));
             } else {
-                LOG.error("Cron job {} ({}) never runs: {}", entry.id, entry.spec.schedule(), entry.problem);
+                LOG.error("Cron job {} ({}) never runs: {}", job.id, job.spec.schedule(), job.problem);
             }
         }
-        entries = next;
+        jobs = next;
         state.retain(new HashSet<>(next.keySet()));
         state.save();
         reschedule();
     }
 
     /** Counts the runs between the last time the job was due (or first seen) and now: the daemon was down then. */
-    private void reportMissedRuns(Entry entry, Instant now) {
-        CronState.Times times = state.times(entry.id);
+    private void reportMissedRuns(ScheduledJob job, Instant now) {
+        CronState.Times times = state.times(job.id);
         if (times == null) {
-            state.times(entry.id, new CronState.Times(now, null));
+            state.times(job.id, new CronState.Times(now, null));
             return;
         }
-        if (entry.expression == null) {
+        if (job.expression == null) {
             return;
         }
         Instant from = times.lastDue() != null ? times.lastDue() : times.since();
-        long missed = 0;
-        Instant first = null;
-        ZonedDateTime time = entry.expression.next(ZonedDateTime.ofInstant(from, zone));
-        while (time != null && !time.toInstant().isAfter(now) && missed < 100_000) {
-            if (first == null) {
-                first = time.toInstant();
-            }
-            missed++;
-            time = entry.expression.next(time);
-        }
-        if (missed > 0) {
-            entry.missed = missed;
-            entry.lastOutcome = "missed " + missed + " run(s) while openpista was down, first at " + first;
+        MissedRuns missed = MissedRuns.between(job.expression, from, now, zone);
+        if (missed.count() > 0) {
+            job.missed = missed.count();
+            job.lastOutcome = "missed " + missed.count() + " run(s) while openpista was down, first at " + missed.first();
             LOG.warn("Cron job {} ({} \"{}\") missed {} run(s) while openpista was down (first at {}); missed runs are "
-                    + "not replayed", entry.id, entry.spec.schedule(), entry.spec.message(), missed, first);
-            state.times(entry.id, new CronState.Times(times.since(), now));
+                    + "not replayed", job.id, job.spec.schedule(), job.spec.message(), missed.count(), missed.first());
+            state.times(job.id, new CronState.Times(times.since(), now));
         }
     }
 
     /** Starts every job that is due at {@code now}; a job whose previous run is still going is skipped. */
     void tick(Instant now) {
-        List<Entry> due = new ArrayList<>();
+        List<ScheduledJob> due = new ArrayList<>();
         synchronized (lock) {
             if (closed) {
                 return;
             }
             boolean anyDue = false;
-            for (Entry entry : entries.values()) {
-                if (entry.nextRun == null || entry.nextRun.toInstant().isAfter(now)) {
+            for (ScheduledJob job : jobs.values()) {
+                if (!job.isDue(now)) {
                     continue;
                 }
                 anyDue = true;
-                Instant dueAt = entry.nextRun.toInstant();
-                entry.nextRun = entry.expression.next(ZonedDateTime.ofInstant(now, zone));
-                CronState.Times times = state.times(entry.id);
-                state.times(entry.id, new CronState.Times(times == null ? now : times.since(), dueAt));
-                if (entry.running) {
-                    entry.skipped++;
-                    LOG.info("Cron job {} is due but its previous run is still going; skipped", entry.id);
+                Instant dueAt = job.nextRun.toInstant();
+                job.nextRun = job.expression.next(ZonedDateTime.ofInstant(now, zone));
+                CronState.Times times = state.times(job.id);
+                state.times(job.id, new CronState.Times(times == null ? now : times.since(), dueAt));
+                if (job.running) {
+                    job.skipped++;
+                    LOG.info("Cron job {} is due but its previous run is still going; skipped", job.id);
                     continue;
                 }
-                entry.running = true;
-                entry.lastRun = now;
-                due.add(entry);
+                job.running = true;
+                job.lastRun = now;
+                due.add(job);
             }
             if (anyDue) {
                 state.save();
             }
         }
-        for (Entry entry : due) {
-            start(entry);
+        for (ScheduledJob job : due) {
+            runner.run(job);
         }
         synchronized (lock) {
             reschedule();
         }
     }
 
-    private void start(Entry entry) {
-        CronJobSpec spec = entry.spec;
-        boolean delivers = !spec.channel().isEmpty();
-        String channel = delivers ? spec.channel() : "cron";
-        String conversation = delivers && !spec.target().isEmpty() ? spec.channel() + ":" + spec.target() : "cron:" + entry.id;
-        InboundMessage message = new InboundMessage(channel, conversation, spec.session().isEmpty() ? null : spec.session(),
-                "cron", spec.message(), List.of(), Map.of("cron.job", entry.id));
-        LOG.info("Cron job {} runs: \"{}\"", entry.id, spec.message());
-        try {
-            gateway.submit(message, new ReplySink() {
-                @Override
-                public void reply(AgentReply reply) {
-                    finished(entry, reply);
-                }
-            });
-        } catch (RuntimeException e) {
-            LOG.warn("Cron job {} could not be submitted", entry.id, e);
-            finished(entry, AgentReply.failure("", "could not submit: " + e.getMessage()));
-        }
-    }
-
-    private void finished(Entry entry, AgentReply reply) {
-        String outcome = reply.error() ? "failed: " + reply.text() : "answered in session " + reply.sessionId();
-        if (!reply.error() && !entry.spec.channel().isEmpty()) {
-            outcome = deliver(entry, reply.text());
-        }
+    private void finished(ScheduledJob job, String outcome) {
         synchronized (lock) {
-            entry.running = false;
-            entry.lastOutcome = outcome;
+            job.running = false;
+            job.lastOutcome = outcome;
         }
-        LOG.info("Cron job {}: {}", entry.id, outcome);
     }
 
-    private String deliver(Entry entry, String text) {
-        String channel = entry.spec.channel();
-        for (ChannelAdapter adapter : channels) {
-            try {
-                if (adapter.id().equals(channel)) {
-                    adapter.deliver(entry.spec.target(), text);
-                    return "answered and delivered to " + channel + ":" + entry.spec.target();
-                }
-            } catch (Exception | LinkageError e) {
-                LOG.warn("Cron job {} could not deliver its answer through {}", entry.id, channel, e);
-                return "answered, but delivery through " + channel + " failed: " + e.getMessage();
-            }
-        }
-        return "answered, but the channel " + channel + " is not running, so it was not delivered";
-    }
-
+    /** Sets the timer for the earliest next run; the caller holds the lock. */
     private void reschedule() {
         if (timer == null || closed) {
             return;
         }
-        if (wakeUp != null) {
-            wakeUp.cancel(false);
-        }
-        Instant now = clock.instant();
-        Instant earliest = now.plus(MAX_SLEEP);
-        for (Entry entry : entries.values()) {
-            if (entry.nextRun != null && entry.nextRun.toInstant().isBefore(earliest)) {
-                earliest = entry.nextRun.toInstant();
+        Instant earliest = null;
+        for (ScheduledJob job : jobs.values()) {
+            if (job.nextRun != null && (earliest == null || job.nextRun.toInstant().isBefore(earliest))) {
+                earliest = job.nextRun.toInstant();
             }
         }
-        long delay = Math.max(0, Duration.between(now, earliest).toMillis());
-        wakeUp = timer.schedule(() -> {
-            try {
-                tick(clock.instant());
-            } catch (RuntimeException e) {
-                LOG.error("The cron timer failed", e);
-                synchronized (lock) {
-                    reschedule();
-                }
+        timer.wakeAt(earliest, this::tick, () -> {
+            synchronized (lock) {
+                reschedule();
             }
-        }, delay, TimeUnit.MILLISECONDS);
+        });
     }
 
     @Deactivate
@@ -399,38 +279,7 @@ public class CronScheduler implements CronService {
             state.save();
         }
         if (timer != null) {
-            timer.shutdownNow();
-        }
-    }
-
-    private static void put(Map<String, Entry> entries, Entry entry) {
-        entries.put(entry.id, entry);
-    }
-
-    /** A short id from the job's content, so the same job keeps its id (and its run history) across restarts. */
-    private static String uniqueId(Map<String, Entry> taken, CronJobSpec spec) {
-        String base = hash(spec.schedule() + "\n" + spec.message() + "\n" + spec.session() + "\n" + spec.channel() + "\n"
-                + spec.target());
-        String id = base;
-        for (int n = 2; taken.containsKey(id); n++) {
-            id = base + "-" + n;
-        }
-        return id;
-    }
-
-    private static String hash(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 4);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** For tests: the set of job ids. */
-    Set<String> ids() {
-        synchronized (lock) {
-            return Set.copyOf(entries.keySet());
+            timer.close();
         }
     }
 }

@@ -70,11 +70,7 @@ final class CronState {
         ObjectNode root = json.createObjectNode();
         ArrayNode jobs = root.putArray("jobs");
         for (CronJobSpec spec : added) {
-            ObjectNode job = jobs.addObject();
-            job.put("schedule", spec.schedule()).put("message", spec.message());
-            putIfSet(job, "session", spec.session());
-            putIfSet(job, "channel", spec.channel());
-            putIfSet(job, "target", spec.target());
+            CronJobJson.write(spec, jobs.addObject());
         }
         ObjectNode runs = root.putObject("runs");
         times.forEach((id, value) -> {
@@ -105,8 +101,7 @@ final class CronState {
         try {
             JsonNode root = json.readTree(file.toFile());
             for (JsonNode job : root.path("jobs")) {
-                added.add(new CronJobSpec(job.path("schedule").asText(""), job.path("message").asText(""),
-                        job.path("session").asText(""), job.path("channel").asText(""), job.path("target").asText("")));
+                added.add(CronJobJson.read(job));
             }
             root.path("runs").properties().forEach(entry -> {
                 JsonNode value = entry.getValue();
@@ -125,12 +120,6 @@ final class CronState {
             } catch (IOException moveFailed) {
                 LOG.warn("Cannot move {} aside: {}", file, moveFailed.getMessage());
             }
-        }
-    }
-
-    private static void putIfSet(ObjectNode node, String key, String value) {
-        if (!value.isEmpty()) {
-            node.put(key, value);
         }
     }
 }

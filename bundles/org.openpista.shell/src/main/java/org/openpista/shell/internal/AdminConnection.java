@@ -110,7 +110,7 @@ final class AdminConnection {
         PrintStream out = new PrintStream(new FrameStream(Frames.OUT), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FrameStream(Frames.ERR), true, StandardCharsets.UTF_8);
         CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, err);
-        session.put(AgentCommands.ERR, err);
+        session.put(SessionCommands.ERR, err);
         try {
             while (!closed) {
                 String command;

@@ -1,50 +1,27 @@
 package org.openpista.shell.internal;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Dictionary;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
-import org.apache.felix.service.command.Parameter;
 import org.openpista.api.admin.AgentStatus;
 import org.openpista.api.admin.DaemonControl;
 import org.openpista.api.admin.SessionActivity;
-import org.openpista.api.channel.AgentGateway;
-import org.openpista.api.channel.AgentReply;
 import org.openpista.api.channel.ChannelAdapter;
-import org.openpista.api.channel.InboundMessage;
-import org.openpista.api.channel.ProgressEvent;
-import org.openpista.api.channel.ReplySink;
-import org.openpista.api.channel.TurnHandle;
-import org.openpista.api.chat.ChatMessage;
-import org.openpista.api.chat.ToolCall;
 import org.openpista.api.config.ConfigException;
 import org.openpista.api.config.ConfigReport;
 import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.cron.CronService;
 import org.openpista.api.llm.LlmProvider;
-import org.openpista.api.memory.ConversationStore;
-import org.openpista.api.memory.SessionInfo;
 import org.openpista.api.tool.Tool;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -56,8 +33,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * The agent's Gogo commands in scope {@code openpista}: what runs ({@code status}, {@code
- * sessions}, {@code history}, {@code providers}, {@code tools}, {@code channels}), what to change
- * ({@code model}, {@code reload}), a message to a session ({@code send}) and {@code shutdown}.
+ * providers}, {@code tools}), what to change ({@code model}, {@code reload}) and {@code shutdown}.
+ * Sessions and messages to them are {@link SessionCommands}, channels {@link ChannelCommands}.
  * Every service is optional and tracked dynamically, so the commands keep working, and say what
  * is missing, while parts of the daemon are stopped or being replaced. Tables are returned as text;
  * failures are thrown as {@link IllegalArgumentException}/{@link IllegalStateException} with a
@@ -66,32 +43,20 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = AgentCommands.class, property = {
     "osgi.command.scope=openpista",
     "osgi.command.function=status",
-    "osgi.command.function=sessions",
-    "osgi.command.function=history",
     "osgi.command.function=providers",
     "osgi.command.function=tools",
     "osgi.command.function=model",
     "osgi.command.function=reload",
-    "osgi.command.function=send",
     "osgi.command.function=shutdown"
 })
 public class AgentCommands {
 
-    /** Session variable holding the error stream of an admin socket session. */
-    static final String ERR = ".openpista.err";
-
     private static final String AGENT_PID = "org.openpista.agent";
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
     private final BundleContext context;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile AgentStatus agent;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    volatile AgentGateway gateway;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    volatile ConversationStore store;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile ConfigurationLoader loader;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -121,7 +86,7 @@ public class AgentCommands {
         if (process != null) {
             table.row("pid", process.pid());
             table.row("home", process.home());
-            table.row("uptime", duration(Duration.between(process.startedAt(), Instant.now())));
+            table.row("uptime", Describe.duration(Duration.between(process.startedAt(), Instant.now())));
             table.row("features", String.join(", ", process.features()));
             table.row("mode", process.foreground() ? "foreground" : "background");
         }
@@ -146,54 +111,9 @@ public class AgentCommands {
         long active = Arrays.stream(bundles).filter(b -> b.getState() == Bundle.ACTIVE).count();
         table.row("bundles", active + " active of " + bundles.length);
         Runtime jvm = Runtime.getRuntime();
-        table.row("memory", "heap " + mb(jvm.totalMemory() - jvm.freeMemory()) + " used of " + mb(jvm.totalMemory())
-                + ", JVM up " + duration(Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime())));
+        table.row("memory", "heap " + Describe.megabytes(jvm.totalMemory() - jvm.freeMemory()) + " used of " + Describe.megabytes(jvm.totalMemory())
+                + ", JVM up " + Describe.duration(Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime())));
         return withoutHeader(table) + "\n" + BundleStates.table(bundles, swaps);
-    }
-
-    @Descriptor("list sessions, most recently active first, with the ones working now")
-    public String sessions(
-            @Descriptor("how many to show") @Parameter(names = {"-n", "--limit"}, absentValue = "30") int limit) {
-        ConversationStore memory = requireStore();
-        Map<String, SessionActivity> busy = new HashMap<>();
-        AgentStatus status = agent;
-        if (status != null) {
-            status.activity().forEach(activity -> busy.put(activity.sessionId(), activity));
-        }
-        Table table = new Table("SESSION", "CHANNEL", "MESSAGES", "UPDATED", "STATE", "LAST");
-        List<String> listed = new ArrayList<>();
-        for (SessionInfo session : memory.sessions(Math.max(1, limit))) {
-            listed.add(session.id());
-            table.row(session.id(), session.channel(), session.messageCount(), TIME.format(session.updatedAt()),
-                    state(busy.get(session.id())), Table.cut(session.preview(), 60));
-        }
-        busy.values().stream().filter(activity -> !listed.contains(activity.sessionId()))
-                .forEach(activity -> table.row(activity.sessionId(), activity.channel(), 0, "-", state(activity), ""));
-        return table.isEmpty() ? "no sessions yet\n" : table.toString();
-    }
-
-    @Descriptor("show the messages of a session, oldest first")
-    public String history(
-            @Descriptor("how many of the last messages to show") @Parameter(names = {"-n", "--limit"}, absentValue = "50") int limit,
-            @Descriptor("the session id") String session) {
-        ConversationStore memory = requireStore();
-        if (memory.session(session).isEmpty()) {
-            throw new IllegalArgumentException("no session \"" + session + "\" (see openpista:sessions)");
-        }
-        List<ChatMessage> messages = memory.history(session);
-        int from = Math.max(0, messages.size() - Math.max(1, limit));
-        Table table = new Table("#", "TIME", "ROLE", "TEXT");
-        for (int i = from; i < messages.size(); i++) {
-            ChatMessage message = messages.get(i);
-            StringBuilder text = new StringBuilder(message.content());
-            for (ToolCall call : message.toolCalls()) {
-                text.append(text.length() == 0 ? "" : " ").append("→ ").append(call.name()).append(' ').append(call.arguments());
-            }
-            String role = message.role().name().toLowerCase(Locale.ROOT)
-                    + (message.toolName() != null ? " " + message.toolName() : "") + (message.error() ? " (error)" : "");
-            table.row(i + 1, TIME.format(message.createdAt()), role, Table.cut(text.toString(), 100));
-        }
-        return table.toString();
     }
 
     @Descriptor("list the registered LLM providers; * marks the one in use")
@@ -206,7 +126,7 @@ public class AgentCommands {
             try {
                 names.add(provider.name());
                 table.row(provider.name().equals(selected) ? "*" : "", provider.name(), provider.defaultModel(),
-                        bundleOf(provider));
+                        Describe.bundleOf(provider));
             } catch (RuntimeException | LinkageError gone) {
                 // the service left while being listed
             }
@@ -223,7 +143,7 @@ public class AgentCommands {
         List<String[]> rows = new ArrayList<>();
         for (Tool tool : toolServices) {
             try {
-                rows.add(new String[] {tool.spec().name(), bundleOf(tool), Table.cut(tool.spec().description(), 80)});
+                rows.add(new String[] {tool.spec().name(), Describe.bundleOf(tool), Table.cut(tool.spec().description(), 80)});
             } catch (RuntimeException | LinkageError gone) {
                 // the service left while being listed
             }
@@ -285,62 +205,6 @@ public class AgentCommands {
         return text.toString();
     }
 
-    @Descriptor("send a message to a session and print the answer (tools run as [agent] approval allows for the shell)")
-    public String send(
-            CommandSession session,
-            @Descriptor("the session id; created when new") String sessionId,
-            @Descriptor("the message (quote it)") String message) throws InterruptedException {
-        AgentGateway agentGateway = gateway;
-        if (agentGateway == null) {
-            throw new IllegalStateException("the agent core is not running");
-        }
-        if (message.isBlank()) {
-            throw new IllegalArgumentException("the message is empty");
-        }
-        Object errVariable = session.get(ERR);
-        PrintStream err = errVariable instanceof PrintStream stream ? stream : session.getConsole();
-        CompletableFuture<AgentReply> done = new CompletableFuture<>();
-        TurnHandle turn = agentGateway.submit(InboundMessage.text("shell", "shell:" + sessionId, sessionId, message),
-                new ReplySink() {
-                    @Override
-                    public void reply(AgentReply reply) {
-                        done.complete(reply);
-                    }
-
-                    @Override
-                    public void progress(ProgressEvent event) {
-                        if (event.kind() == ProgressEvent.Kind.TOOL_STARTED) {
-                            err.println("» " + event.toolName() + " " + event.detail());
-                        } else if (event.kind() == ProgressEvent.Kind.TOOL_FAILED) {
-                            err.println("  ✗ " + event.detail());
-                        }
-                    }
-                });
-        AgentReply reply;
-        try {
-            while (true) {
-                try {
-                    reply = done.get(200, TimeUnit.MILLISECONDS);
-                    break;
-                } catch (TimeoutException stillRunning) {
-                    if (Thread.interrupted()) {
-                        throw new InterruptedException();
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            // the client went away: nobody waits for this answer any more
-            turn.cancel();
-            throw e;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("the turn failed: " + e.getCause().getMessage());
-        }
-        if (reply.error()) {
-            throw new IllegalStateException(reply.text());
-        }
-        return reply.text() + "\n";
-    }
-
     @Descriptor("stop the daemon gracefully, as openpista stop does")
     public String shutdown() {
         DaemonControl process = daemon;
@@ -349,14 +213,6 @@ public class AgentCommands {
         }
         process.requestStop("openpista:shutdown from the admin shell");
         return "openpista is shutting down\n";
-    }
-
-    private ConversationStore requireStore() {
-        ConversationStore memory = store;
-        if (memory == null) {
-            throw new IllegalStateException("the conversation memory is not running");
-        }
-        return memory;
     }
 
     private String describeModel(AgentStatus status) {
@@ -381,35 +237,6 @@ public class AgentCommands {
         } catch (RuntimeException | LinkageError e) {
             return "?";
         }
-    }
-
-    private static String state(SessionActivity activity) {
-        if (activity == null) {
-            return "idle";
-        }
-        String state = activity.runningSince() == null ? "queued" : "running "
-                + duration(Duration.between(activity.runningSince(), Instant.now()));
-        return activity.queued() > 0 ? state + " +" + activity.queued() + " queued" : state;
-    }
-
-    static String bundleOf(Object service) {
-        Bundle bundle = FrameworkUtil.getBundle(service.getClass());
-        return bundle == null ? "-" : bundle.getSymbolicName() + " " + bundle.getVersion() + " [" + bundle.getBundleId() + "]";
-    }
-
-    static String duration(Duration duration) {
-        long seconds = Math.max(0, duration.toSeconds());
-        if (seconds < 60) {
-            return seconds + "s";
-        }
-        if (seconds < 3600) {
-            return seconds / 60 + "m " + seconds % 60 + "s";
-        }
-        return seconds / 3600 + "h " + seconds % 3600 / 60 + "m";
-    }
-
-    private static String mb(long bytes) {
-        return bytes / (1024 * 1024) + " MB";
     }
 
     private static String withoutHeader(Table table) {

@@ -29,9 +29,9 @@ public class ChannelCommands {
         Table table = new Table("CHANNEL", "STATE", "BUNDLE");
         for (ChannelAdapter adapter : channelAdapters) {
             try {
-                table.row(adapter.id(), adapter.status(), AgentCommands.bundleOf(adapter));
+                table.row(adapter.id(), adapter.status(), Describe.bundleOf(adapter));
             } catch (RuntimeException | LinkageError e) {
-                table.row("?", "failing: " + e.getMessage(), AgentCommands.bundleOf(adapter));
+                table.row("?", "failing: " + e.getMessage(), Describe.bundleOf(adapter));
             }
         }
         return table.isEmpty() ? "no channels running\n" : table.toString();

@@ -52,7 +52,7 @@ class WrongArgumentsTest {
         threadIo.start();
         processor = new CommandProcessorImpl(threadIo);
         processor.addCommand("openpista", new CronCommands(), "cron");
-        processor.addCommand("openpista", new AgentCommands(null), "history");
+        processor.addCommand("openpista", new SessionCommands(), "history");
         processor.addCommand("openpista", new Undescribed(), "whatsapp");
         processor.addCommand("other", new Other(), "cron");
         server = new AdminSocketServer(processor, home.resolve("admin.sock"), 4);

@@ -3,15 +3,21 @@ package org.openpista.channel.telegram.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
 import org.openpista.api.chat.Attachment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
+import org.telegram.telegrambots.meta.TelegramUrl;
 import org.telegram.telegrambots.meta.api.methods.AnswerCallbackQuery;
+import org.telegram.telegrambots.meta.api.methods.GetFile;
 import org.telegram.telegrambots.meta.api.methods.GetMe;
 import org.telegram.telegrambots.meta.api.methods.botapimethods.BotApiMethod;
 import org.telegram.telegrambots.meta.api.methods.send.SendChatAction;
@@ -19,6 +25,7 @@ import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
 import org.telegram.telegrambots.meta.api.methods.send.SendPhoto;
 import org.telegram.telegrambots.meta.api.methods.updates.SetWebhook;
 import org.telegram.telegrambots.meta.api.methods.updatingmessages.EditMessageText;
+import org.telegram.telegrambots.meta.api.objects.File;
 import org.telegram.telegrambots.meta.api.objects.InputFile;
 import org.telegram.telegrambots.meta.api.objects.User;
 import org.telegram.telegrambots.meta.api.objects.message.Message;
@@ -48,12 +55,24 @@ final class BotApi {
         T run() throws TelegramApiException;
     }
 
+    /**
+     * Where files users send are downloaded: {@code <api root>/file/bot<token>/<file_path>}
+     * (telegrambots' own download always goes to Telegram's server, whatever {@code api_url} says).
+     */
+    record FileServer(OkHttpClient http, TelegramUrl url, String token) {
+        String fileUrl(String filePath) {
+            return url.getSchema() + "://" + url.getHost() + ":" + url.getPort() + "/file/bot" + token + "/" + filePath;
+        }
+    }
+
     private final OkHttpTelegramClient client;
     private final Duration firstBackoff;
+    private final FileServer files;
 
-    BotApi(OkHttpTelegramClient client, Duration firstBackoff) {
+    BotApi(OkHttpTelegramClient client, Duration firstBackoff, FileServer files) {
         this.client = client;
         this.firstBackoff = firstBackoff;
+        this.files = files;
     }
 
     /** @return the bot's own user */
@@ -102,6 +121,42 @@ final class BotApi {
             }
             return client.execute(builder.build());
         });
+    }
+
+    /**
+     * Fetches a file a user sent: {@code getFile} for its path and size, then the download from the
+     * file server, read to at most {@code maxBytes} (a larger file is refused before it is read).
+     *
+     * @return the bytes
+     * @throws BotApiException when Telegram refuses, the download fails or the file is too large
+     */
+    byte[] download(String fileId, long maxBytes) throws BotApiException, InterruptedException {
+        GetFile method = GetFile.builder().fileId(fileId).build();
+        File file = call("getFile", () -> client.execute(method));
+        if (file.getFileSize() != null && file.getFileSize() > maxBytes) {
+            throw new BotApiException("the file is too large (" + file.getFileSize() / 1024 + " KB; the limit is "
+                    + maxBytes / 1024 + " KB)", 413, null);
+        }
+        Request request = new Request.Builder().url(files.fileUrl(file.getFilePath())).get().build();
+        try (Response response = files.http().newCall(request).execute()) {
+            if (!response.isSuccessful() || response.body() == null) {
+                throw new BotApiException("the file could not be downloaded from Telegram (HTTP " + response.code() + ")",
+                        response.code(), null);
+            }
+            try (InputStream in = response.body().byteStream()) {
+                // read to one byte past the limit: a server that announced less is caught too
+                byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+                if (bytes.length > maxBytes) {
+                    throw new BotApiException("the file is too large (the limit is " + maxBytes / 1024 + " KB)", 413, null);
+                }
+                return bytes;
+            }
+        } catch (IOException e) {
+            if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("interrupted while downloading a file from Telegram");
+            }
+            throw new BotApiException("the file could not be downloaded from Telegram: " + e.getMessage(), 0, e);
+        }
     }
 
     /** Answers a button press, optionally with a short notice for the user. */

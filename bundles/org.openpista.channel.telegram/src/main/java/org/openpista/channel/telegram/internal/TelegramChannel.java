@@ -2,12 +2,8 @@ package org.openpista.channel.telegram.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.openpista.api.admin.DaemonControl;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.ChannelAdapter;
@@ -30,10 +26,6 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
-import org.telegram.telegrambots.meta.TelegramUrl;
-import org.telegram.telegrambots.meta.api.objects.User;
-import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
 
 /**
  * The Telegram channel: a bot that talks to the agent, one session per chat ({@code
@@ -48,9 +40,10 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
  * stops the channel with one log line), then polling starts (which deletes a webhook) or the
  * webhook is set, retrying while Telegram is unreachable.
  *
- * <p>Webhook mode serves {@value TelegramWebhook#PATH} through the HTTP whiteboard as soon as the
- * channel starts (answering 503 until the bot is connected) and calls {@code setWebhook} with the
- * URL, the secret ({@code webhook_secret}, generated and saved to config.toml when empty) and the
+ * <p>This class decides whether and how the bot runs; {@link BotConnection} connects it and
+ * {@link UpdateHandler} answers what arrives. Webhook mode serves {@value TelegramWebhook#PATH}
+ * through the HTTP whiteboard as soon as the channel starts (answering 503 until the bot is
+ * connected) and calls {@code setWebhook} with the URL, the secret ({@code webhook_secret}, generated and saved to config.toml when empty) and the
  * update kinds the bot handles. Stopping leaves the webhook set: Telegram keeps what it cannot
  * deliver and delivers it again once the daemon is back.
  */
@@ -118,37 +111,20 @@ public final class TelegramChannel implements ChannelAdapter {
     record Environment(Path stateDir, ConfigFileEditor configEditor, boolean runs, Duration firstBackoff,
             WebhookServer webhookServer) {}
 
-    private final AgentGateway gateway;
-    private final Pairings pairings;
-    private final Path stateDir;
-    private final Duration firstBackoff;
-    private final Set<Long> allowedUsers;
-    private final int pollTimeout;
-    private final String token;
-    private final TelegramUrl url;
-    private final String offReason;
-    private final String webhookUrl;
-    private final String webhookSecret;
-    private final TelegramWebhook webhook;
     private final WebhookServer webhookServer;
     private final WebhookServer.Serving serving;
+    private final boolean webhookMode;
+    private final String offReason;
     private final BotHttp http = new BotHttp();
     private final TelegramFormat format = new TelegramFormat();
     private final InFlight inFlight = new InFlight();
-    private final Thread starter;
+    private final BotConnection connection;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile SessionRouter router;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile ModelSelector models;
-
-    private volatile String state = "starting";
-    private volatile BotApi api;
-    private volatile Poller poller;
-    private volatile Approvals approvals;
-    private volatile boolean running;
-    private volatile boolean stopped;
 
     /**
      * @param daemon present only in the daemon, which says whether the bot runs (a single-channel
@@ -180,47 +156,36 @@ public final class TelegramChannel implements ChannelAdapter {
 
     TelegramChannel(AgentGateway gateway, Pairings pairings, Config config, Environment environment) {
         TelegramSettings settings = TelegramSettings.from(config);
-        this.gateway = gateway;
-        this.pairings = pairings;
-        this.stateDir = environment.stateDir();
-        this.firstBackoff = environment.firstBackoff();
         this.webhookServer = environment.webhookServer();
-        this.allowedUsers = settings.allowed();
-        this.pollTimeout = settings.pollTimeout();
-        this.token = settings.token();
-        this.url = settings.url();
         String hook = settings.webhookUrl();
         String secret = settings.webhookSecret();
         String off = settings.offReason(environment.runs());
-        TelegramWebhook served = null;
+        BotConnection.WebhookTarget webhook = null;
         WebhookServer.Serving registration = null;
         if (off == null && !hook.isEmpty()) {
             if (secret.isEmpty()) {
                 secret = TelegramWebhook.generateSecret(environment.configEditor());
             }
-            served = new TelegramWebhook(secret);
+            TelegramWebhook served = new TelegramWebhook(secret);
             try {
                 registration = webhookServer.serve(served);
+                webhook = new BotConnection.WebhookTarget(served, hook, secret);
             } catch (IllegalStateException | LinkageError e) {
-                served = null;
                 off = "off (webhook mode needs the web chat's HTTP server (the web feature): "
                         + (e instanceof LinkageError ? "it is not installed" : e.getMessage()) + ")";
             }
         }
         this.offReason = off;
-        this.webhookUrl = served == null ? null : hook;
-        this.webhookSecret = served == null ? null : secret;
-        this.webhook = served;
+        this.webhookMode = webhook != null;
         this.serving = registration;
         if (offReason != null) {
-            state = offReason;
             LOG.info("Telegram channel {}", offReason);
-            starter = null;
+            connection = null;
             return;
         }
-        starter = new Thread(this::connect, "telegram-connect");
-        starter.setDaemon(true);
-        starter.start();
+        connection = new BotConnection(settings, webhook, environment.stateDir(), environment.firstBackoff(),
+                new UpdateHandler.Services(gateway, () -> router, () -> models), pairings, http, format, inFlight);
+        connection.start();
     }
 
     @Override
@@ -230,206 +195,50 @@ public final class TelegramChannel implements ChannelAdapter {
 
     @Override
     public String status() {
-        if (webhook != null) {
+        if (connection == null) {
+            return offReason;
+        }
+        String state = connection.state();
+        if (webhookMode) {
             String problem = state.startsWith("webhook") ? webhookServer.problem() : null;
             return problem == null ? state : state + "; " + problem;
         }
-        Poller current = poller;
-        String problem = current == null ? null : current.lastProblem();
+        String problem = connection.lastPollProblem();
         return problem == null || !state.startsWith("polling") ? state : state + "; last poll failed: " + problem;
-    }
-
-    /** The token was revoked while polling: stop for good, saying why (from the poll thread, so close elsewhere). */
-    private void tokenRefused() {
-        Poller current;
-        synchronized (this) {
-            current = poller;
-            poller = null;
-            running = false;
-        }
-        String problem = current == null ? "" : String.valueOf(current.lastProblem());
-        state = "off (Telegram refused the token while polling: " + problem + ")";
-        LOG.error("Telegram channel stopped: the bot token was refused while polling ({}); check [channels.telegram] token",
-                problem);
-        if (current != null) {
-            Thread closer = new Thread(current::close, "telegram-stop");
-            closer.setDaemon(true);
-            closer.start();
-        }
     }
 
     @Override
     public void deliver(String target, String text) throws Exception {
-        BotApi current = api;
-        if (current == null || !running) {
-            throw new IllegalStateException("the Telegram channel is not running: " + state);
+        if (connection == null) {
+            throw new IllegalStateException("the Telegram channel is not running: " + offReason);
         }
-        long chatId;
+        BotApi api = connection.runningApi();
+        long chatId = chatId(target);
+        for (TelegramFormat.Chunk chunk : format.render(text)) {
+            api.sendMessage(chatId, chunk.html(), true, null);
+        }
+    }
+
+    /** @return the chat id of a delivery target, {@code telegram:<chat id>} or just the number */
+    static long chatId(String target) {
+        String prefix = UpdateHandler.CHANNEL + ":";
         try {
-            chatId = Long.parseLong(target.startsWith(UpdateHandler.CHANNEL + ":") ? target.substring(UpdateHandler.CHANNEL.length() + 1) : target);
+            return Long.parseLong(target.startsWith(prefix) ? target.substring(prefix.length()) : target);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a Telegram target is a numeric chat id, not " + target);
-        }
-        for (TelegramFormat.Chunk chunk : format.render(text)) {
-            current.sendMessage(chatId, chunk.html(), true, null);
-        }
-    }
-
-    /** Checks the token, then polls; retried with backoff while Telegram cannot be reached. */
-    private void connect() {
-        OkHttpTelegramClient client = new OkHttpTelegramClient(http.client(), token, url);
-        BotApi botApi = new BotApi(client, firstBackoff);
-        Backoff backoff = new Backoff(firstBackoff, Duration.ofSeconds(30));
-        User me = null;
-        while (!stopped && me == null) {
-            try {
-                me = botApi.getMe();
-            } catch (BotApiException e) {
-                if (e.errorCode() == 401 || e.errorCode() == 404) {
-                    state = "off (Telegram refused the token: " + e.getMessage() + ")";
-                    LOG.error("Telegram channel stopped: the bot token was refused ({}); check [channels.telegram] token",
-                            e.getMessage());
-                    return;
-                }
-                state = "connecting (" + e.getMessage() + ")";
-                LOG.warn("Telegram is not reachable yet ({}); trying again", e.getMessage());
-                if (!pause(backoff)) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-        if (stopped) {
-            return;
-        }
-        Approvals questions = new Approvals(botApi, allowedUsers::contains);
-        UpdateHandler handler = new UpdateHandler(botApi,
-                new UpdateHandler.Services(gateway, () -> router, () -> models), pairings, allowedUsers, me, questions,
-                format, http.timer(), inFlight, Clock.systemUTC());
-        OffsetStore offsets = new OffsetStore(OffsetStore.fileFor(stateDir, me.getId()));
-        WebhookLedger ledger = new WebhookLedger(WebhookLedger.fileFor(stateDir, me.getId()));
-        Poller.Handler handOver = update -> {
-            try {
-                handler.handle(update);
-            } catch (BotApiException e) {
-                LOG.warn("Telegram update {}: {}", update.getUpdateId(), e.getMessage());
-            }
-        };
-        backoff.reset();
-        if (webhook != null) {
-            receiveByWebhook(botApi, me, questions, new TelegramWebhook.Receiver(handOver, ledger, offsets), backoff);
-            return;
-        }
-        Poller started = new Poller(http.client(), token, url, pollTimeout, offsets, handOver, firstBackoff, this::tokenRefused,
-                ledger::contains);
-        while (!stopped) {
-            try {
-                started.start();
-                break;
-            } catch (TelegramApiException e) {
-                state = "connecting (" + BotApi.describe("deleteWebhook", e) + ")";
-                LOG.warn("Telegram polling cannot start yet ({}); trying again", BotApi.describe("deleteWebhook", e));
-                if (!pause(backoff)) {
-                    started.close();
-                    return;
-                }
-            }
-        }
-        synchronized (this) {
-            if (stopped) {
-                started.close();
-                return;
-            }
-            api = botApi;
-            approvals = questions;
-            poller = started;
-            running = true;
-        }
-        state = "polling as @" + me.getUserName() + sinceAndApi();
-        LOG.info("Telegram channel {}; {} allowed user(s), {} paired", state, allowedUsers.size(), pairings.approved().size());
-    }
-
-    /** Webhook mode: hands over what the webhook receives, then has Telegram send updates there. */
-    private void receiveByWebhook(BotApi botApi, User me, Approvals questions, TelegramWebhook.Receiver receiver,
-            Backoff backoff) {
-        // open before setWebhook: Telegram may deliver the first update before setWebhook has returned
-        webhook.open(receiver);
-        while (!stopped) {
-            try {
-                botApi.setWebhook(webhookUrl, webhookSecret, Poller.ALLOWED_UPDATES);
-                break;
-            } catch (BotApiException e) {
-                if (e.errorCode() >= 400 && e.errorCode() < 500 && e.errorCode() != 429) {
-                    webhook.close();
-                    state = "off (Telegram refused the webhook: " + e.getMessage() + ")";
-                    LOG.error("Telegram channel stopped: Telegram refused the webhook {} ({}); check [channels.telegram] "
-                            + "webhook_url", webhookUrl, e.getMessage());
-                    return;
-                }
-                state = "connecting (" + e.getMessage() + ")";
-                LOG.warn("Telegram webhook cannot be set yet ({}); trying again", e.getMessage());
-                if (!pause(backoff)) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-        synchronized (this) {
-            if (stopped) {
-                return;
-            }
-            api = botApi;
-            approvals = questions;
-            running = true;
-        }
-        state = "webhook as @" + me.getUserName() + " at " + webhookUrl + sinceAndApi();
-        LOG.info("Telegram channel {}; Telegram posts to it, served at {} of the web chat's server; {} allowed user(s), {} paired",
-                state, TelegramWebhook.PATH, allowedUsers.size(), pairings.approved().size());
-    }
-
-    /** @return " since <now>", and the Bot API server when it is not Telegram's own */
-    private String sinceAndApi() {
-        return " since " + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                + (url.getHost().equals(TelegramUrl.DEFAULT_URL.getHost()) ? ""
-                        : " (api " + url.getSchema() + "://" + url.getHost() + ":" + url.getPort() + ")");
-    }
-
-    private boolean pause(Backoff backoff) {
-        try {
-            Thread.sleep(backoff.nextMillis());
-            return !stopped;
-        } catch (InterruptedException e) {
-            return false;
         }
     }
 
     @Deactivate
     void stop() {
-        Poller current;
-        synchronized (this) {
-            stopped = true;
-            current = poller;
-            poller = null;
-            running = false;
-        }
-        if (starter != null) {
-            starter.interrupt();
-        }
-        if (current != null) {
-            current.close();
-        }
-        if (webhook != null) {
-            // no new hand-overs (Telegram gets 503 and delivers again later), the one under way finishes
-            webhook.close();
+        if (connection != null) {
+            connection.stop();
         }
         if (serving != null) {
             serving.close();
         }
-        Approvals questions = approvals;
-        if (questions != null) {
-            questions.cancelAll();
+        if (connection != null) {
+            connection.cancelQuestions();
         }
         // the daemon stops channels before the agent core; turns still running get their answers out
         try {
@@ -441,14 +250,8 @@ public final class TelegramChannel implements ChannelAdapter {
             Thread.currentThread().interrupt();
         }
         http.close();
-        if (starter != null) {
-            try {
-                starter.join(TimeUnit.SECONDS.toMillis(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (offReason == null) {
+        if (connection != null) {
+            connection.awaitStopped();
             LOG.info("Telegram channel stopped");
         }
     }

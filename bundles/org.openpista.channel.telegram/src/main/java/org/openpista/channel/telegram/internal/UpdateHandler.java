@@ -12,7 +12,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.InboundMessage;
+import org.openpista.api.chat.Attachment;
 import org.openpista.api.config.ConfigException;
+import org.openpista.api.memory.StoreException;
 import org.openpista.api.model.ModelChoice;
 import org.openpista.api.model.ModelSelector;
 import org.openpista.api.session.SessionRouter;
@@ -113,11 +115,15 @@ final class UpdateHandler {
         long chatId = message.getChatId();
         boolean group = !Boolean.TRUE.equals(message.getChat().isUserChat());
         String text = message.getText() != null ? message.getText() : message.getCaption();
-        if (text == null) {
+        boolean media = TelegramMedia.hasMedia(message);
+        if (text == null && !media) {
             if (!group && allowed(from.getId())) {
-                api.sendMessage(chatId, "I can only read text messages for now.", false, null);
+                api.sendMessage(chatId, TelegramMedia.UNREADABLE, false, null);
             }
             return;
+        }
+        if (text == null) {
+            text = "";
         }
         if (group) {
             String addressed = addressedInGroup(message, text);
@@ -130,7 +136,7 @@ final class UpdateHandler {
             refuse(message, from);
             return;
         }
-        if (text.startsWith("/")) {
+        if (!media && text.startsWith("/")) {
             String[] words = text.strip().split("\\s+", 2);
             String command = words[0].toLowerCase(Locale.ROOT);
             int at = command.indexOf('@');
@@ -142,7 +148,17 @@ final class UpdateHandler {
                 return;
             }
         }
-        submit(message, from, text);
+        List<Attachment> attachments = List.of();
+        if (media) {
+            try {
+                attachments = TelegramMedia.download(api, message);
+            } catch (BotApiException e) {
+                LOG.info("A file of Telegram message {} was not taken: {}", message.getMessageId(), e.getMessage());
+                reply(chatId, "❌ " + e.getMessage());
+                return;
+            }
+        }
+        submit(message, from, text, attachments);
     }
 
     /** @return the text without the bot's mention when the group message is meant for the bot, else null */
@@ -240,7 +256,8 @@ final class UpdateHandler {
         }
     }
 
-    private void submit(Message message, User from, String text) {
+    private void submit(Message message, User from, String text, List<Attachment> attachments)
+            throws BotApiException, InterruptedException {
         long chatId = message.getChatId();
         Map<String, String> metadata = Map.of(
                 "chat_id", Long.toString(chatId),
@@ -248,10 +265,22 @@ final class UpdateHandler {
                 "user_id", Long.toString(from.getId()),
                 "username", from.getUserName() == null ? "" : from.getUserName());
         InboundMessage inbound = new InboundMessage(CHANNEL, conversation(chatId), null, Long.toString(from.getId()), text,
-                List.of(), metadata);
+                attachments, metadata);
         ChatTurn turn = new ChatTurn(api, approvals, format, timer, inFlight, chatId, from.getId());
         try {
             services.gateway().submit(inbound, turn);
+        } catch (IllegalArgumentException refused) {
+            // the agent refused an attachment (type, size): nothing was stored, the sender learns why
+            turn.abandon();
+            reply(chatId, "❌ " + refused.getMessage());
+            return;
+        } catch (StoreException e) {
+            // the chat is remote: the storage quota is said as it is, other store failures without the daemon's paths
+            turn.abandon();
+            LOG.warn("Telegram message {} of chat {} was not stored: {}", message.getMessageId(), chatId, e.getMessage());
+            reply(chatId, "❌ " + (e.getMessage().startsWith("the storage for photos and files is full")
+                    ? e.getMessage() : "the message could not be stored (the daemon's log says why)"));
+            return;
         } catch (RuntimeException e) {
             turn.abandon();
             throw e;

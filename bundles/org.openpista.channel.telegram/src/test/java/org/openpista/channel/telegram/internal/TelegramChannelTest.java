@@ -1,6 +1,7 @@
 package org.openpista.channel.telegram.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.annotation.Annotation;
 import java.nio.file.Files;
@@ -141,6 +142,65 @@ class TelegramChannelTest {
         // the fake shows the photo in the chat before it records the call
         FakeTelegramServer.Call upload = telegram.awaitCall("sendPhoto", call -> true, WAIT);
         assertThat(upload.upload("photo")).as("sendPhoto %s", upload.params()).isEqualTo(png);
+    }
+
+    @Test
+    void aPhotoIsDownloadedThroughGetFileAndReachesTheAgentAsAnAttachment() {
+        byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16, 'J', 'F', 'I', 'F', 0, 1};
+        gateway.answer((message, sink) -> AgentReply.answer(message.conversationKey(), "I see it"));
+        awaitPolling(start(OWNER));
+
+        telegram.userSendsPhoto(OWNER, "what is this?", jpeg, jpeg.length);
+
+        assertThat(telegram.awaitBotMessages(OWNER, 1, WAIT).get(0).text()).isEqualTo("I see it");
+        InboundMessage received = gateway.received.get(0);
+        assertThat(received.text()).isEqualTo("what is this?");
+        assertThat(received.attachments()).singleElement().satisfies(photo -> {
+            assertThat(photo.mimeType()).isEqualTo("image/jpeg");
+            assertThat(photo.data()).isEqualTo(jpeg);
+        });
+        assertThat(telegram.calls("getFile")).hasSize(1);
+        assertThat(telegram.downloads()).hasSize(1);
+    }
+
+    @Test
+    void aDocumentWithoutCaptionReachesTheAgentWithItsNameAndType() {
+        byte[] text = "line one\nline two\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        awaitPolling(start(OWNER));
+
+        telegram.userSendsDocument(OWNER, null, "notes.txt", "text/plain", text);
+
+        telegram.awaitBotMessages(OWNER, 1, WAIT);
+        InboundMessage received = gateway.received.get(0);
+        assertThat(received.text()).isEmpty();
+        assertThat(received.attachments()).singleElement().satisfies(file -> {
+            assertThat(file.name()).isEqualTo("notes.txt");
+            assertThat(file.mimeType()).isEqualTo("text/plain");
+            assertThat(file.data()).isEqualTo(text);
+        });
+    }
+
+    @Test
+    void aPhotoAnnouncedAboveTheLimitIsRefusedWithoutDownloadingIt() {
+        awaitPolling(start(OWNER));
+
+        telegram.userSendsPhoto(OWNER, "huge", new byte[] {1, 2, 3}, TelegramMedia.MAX_BYTES + 1);
+
+        assertThat(telegram.awaitBotMessages(OWNER, 1, WAIT).get(0).text()).startsWith("❌ the file is too large");
+        assertThat(telegram.calls("getFile")).isEmpty();
+        assertThat(telegram.downloads()).isEmpty();
+        assertThat(gateway.received).isEmpty();
+    }
+
+    @Test
+    void anAttachmentTheAgentRefusesIsExplainedToTheSender() {
+        gateway.refuse = "\"photo.jpg\" is not a valid image: its content is not PNG, JPEG, GIF or WebP";
+        awaitPolling(start(OWNER));
+
+        telegram.userSendsPhoto(OWNER, null, "not an image".getBytes(java.nio.charset.StandardCharsets.UTF_8), 12);
+
+        assertThat(telegram.awaitBotMessages(OWNER, 1, WAIT).get(0).text())
+                .isEqualTo("❌ \"photo.jpg\" is not a valid image: its content is not PNG, JPEG, GIF or WebP");
     }
 
     @Test
@@ -423,6 +483,23 @@ class TelegramChannelTest {
     }
 
     @Test
+    void deliverTakesABareChatIdAndRefusesOtherTargetsAndAChannelThatIsOff() throws Exception {
+        assertThat(TelegramChannel.chatId("telegram:-100123")).isEqualTo(-100123L);
+        assertThat(TelegramChannel.chatId("42")).isEqualTo(42L);
+        assertThatThrownBy(() -> TelegramChannel.chatId("telegram:@someone")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a Telegram target is a numeric chat id, not telegram:@someone");
+
+        TelegramChannel channel = start(OWNER);
+        awaitPolling(channel);
+        channel.deliver(String.valueOf(OWNER), "no prefix");
+        assertThat(telegram.awaitBotMessages(OWNER, 1, WAIT).get(0).text()).isEqualTo("no prefix");
+
+        TelegramChannel disabled = start(config(false, TOKEN, telegram.apiUrl()), false);
+        assertThatThrownBy(() -> disabled.deliver("telegram:" + OWNER, "hi")).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("the Telegram channel is not running: off").hasMessageContaining("enabled = false");
+    }
+
+    @Test
     void modelShowsAndSwitchesThroughTheModelSelector() {
         TelegramChannel channel = start(OWNER);
         java.util.concurrent.atomic.AtomicReference<org.openpista.api.model.ModelChoice> current =
@@ -683,8 +760,14 @@ class TelegramChannelTest {
             this.script = script;
         }
 
+        /** When set, submit refuses every message with this, as the agent refuses an attachment. */
+        volatile String refuse;
+
         @Override
         public TurnHandle submit(InboundMessage message, ReplySink sink) {
+            if (refuse != null) {
+                throw new IllegalArgumentException(refuse);
+            }
             received.add(message);
             String session = message.conversationKey() + "#" + counter.incrementAndGet();
             CompletableFuture<AgentReply> done = new CompletableFuture<>();

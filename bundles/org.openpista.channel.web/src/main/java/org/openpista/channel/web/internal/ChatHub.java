@@ -178,7 +178,8 @@ final class ChatHub implements AutoCloseable {
                 .put("success", true)
                 .put("client_id", connection.clientId())
                 .put("session_id", connection.sessionId())
-                .put("shared_with_tui", !settings.sharedSessionId().isEmpty());
+                .put("shared_with_tui", !settings.sharedSessionId().isEmpty())
+                .put("max_upload_bytes", settings.maxUploadBytes());
         ModelChoice choice = models.current();
         if (choice != null) {
             frame.put("provider", choice.provider()).put("model", choice.model());

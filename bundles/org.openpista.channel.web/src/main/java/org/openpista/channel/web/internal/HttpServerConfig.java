@@ -23,12 +23,27 @@ final class HttpServerConfig {
 
     private HttpServerConfig() {}
 
-    static Dictionary<String, Object> properties(WebSettings settings) {
+    /**
+     * @param keystore what HTTPS is served with, or {@code null} for plain HTTP (then only HTTP listens;
+     *     with it only HTTPS, on the same port)
+     */
+    static Dictionary<String, Object> properties(WebSettings settings, TlsKeystore keystore) {
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put("org.apache.felix.http.host", settings.bind());
-        properties.put("org.osgi.service.http.port", Integer.toString(settings.port()));
-        properties.put("org.apache.felix.http.enable", "true");
-        properties.put("org.apache.felix.https.enable", "false");
+        if (keystore == null) {
+            properties.put("org.osgi.service.http.port", Integer.toString(settings.port()));
+            properties.put("org.apache.felix.http.enable", "true");
+            properties.put("org.apache.felix.https.enable", "false");
+        } else {
+            properties.put("org.osgi.service.http.port.secure", Integer.toString(settings.port()));
+            properties.put("org.apache.felix.http.enable", "false");
+            properties.put("org.apache.felix.https.enable", "true");
+            properties.put("org.apache.felix.https.keystore", keystore.file().toString());
+            properties.put("org.apache.felix.https.keystore.type", "PKCS12");
+            properties.put("org.apache.felix.https.keystore.password", keystore.password());
+            properties.put("org.apache.felix.https.keystore.key.password", keystore.password());
+            properties.put("org.apache.felix.https.jetty.protocols.included", "TLSv1.3,TLSv1.2");
+        }
         properties.put("org.apache.felix.jetty.websocket.enable", "true");
         properties.put("org.apache.felix.http.jetty.sendServerHeader", "false");
         // Felix installs a server-wide error handler that adds these to the errors Jetty answers itself
@@ -37,9 +52,9 @@ final class HttpServerConfig {
         return properties;
     }
 
-    static void apply(ConfigurationAdmin admin, WebSettings settings) throws IOException {
+    static void apply(ConfigurationAdmin admin, WebSettings settings, TlsKeystore keystore) throws IOException {
         Configuration configuration = admin.getConfiguration(PID, "?");
-        configuration.updateIfDifferent(properties(settings));
+        configuration.updateIfDifferent(properties(settings, keystore));
     }
 
     static void remove(ConfigurationAdmin admin) throws IOException {

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.InboundMessage;
 import org.openpista.api.channel.TurnHandle;
+import org.openpista.api.chat.Attachment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +53,14 @@ final class Turns {
             return;
         }
         String text = content.textValue();
-        if (text.isBlank()) {
+        List<Attachment> attachments;
+        try {
+            attachments = Uploads.of(frame.get("attachments"));
+        } catch (IllegalArgumentException e) {
+            connection.send(messageError(messageId, sessionId, e.getMessage()));
+            return;
+        }
+        if (text.isBlank() && attachments.isEmpty()) {
             connection.send(messageError(messageId, sessionId, "the message is empty"));
             return;
         }
@@ -62,7 +70,7 @@ final class Turns {
             metadata.put("message_id", messageId);
         }
         InboundMessage message = new InboundMessage(ChatHub.CHANNEL, connection.conversationKey(), sessionId,
-                connection.clientId(), text, List.of(), metadata);
+                connection.clientId(), text, attachments, metadata);
         WebTurn turn = new WebTurn(this, clients, approvals, sessionId, messageId, settings.turnTimeout(), timer);
         running.computeIfAbsent(sessionId, key -> ConcurrentHashMap.newKeySet()).add(turn);
         turn.start();
@@ -75,7 +83,8 @@ final class Turns {
             LOG.warn("The agent refused a web message in session {}", sessionId, e);
             ended(turn);
             turn.submitted(null);
-            connection.send(messageError(messageId, sessionId, "the agent could not take the message: " + describe(e)));
+            connection.send(messageError(messageId, sessionId, e instanceof IllegalArgumentException
+                    ? e.getMessage() : "the agent could not take the message: " + describe(e)));
             return;
         }
         ObjectNode ack = Frames.frame("message_ack").put("session_id", sessionId);
@@ -88,6 +97,7 @@ final class Turns {
         if (messageId != null) {
             echo.put("message_id", messageId);
         }
+        Frames.attachments(echo, attachments);
         clients.broadcastExcept(sessionId, connection, echo);
         turn.submitted(handle);
     }

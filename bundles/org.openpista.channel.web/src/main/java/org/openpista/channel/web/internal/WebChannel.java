@@ -8,7 +8,9 @@ import java.util.Map;
 import org.openpista.api.admin.DaemonControl;
 import org.openpista.api.channel.ChannelAdapter;
 import org.openpista.api.config.ConfigFileEditor;
+import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.settings.SettingsSection;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.ComponentConstants;
@@ -42,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * Otherwise it stays registered and says why in its status (and its ready line).
  */
 @SettingsSection(value = WebChannel.SECTION, pid = WebChannel.PID,
-        formats = {"cors_origins=" + SettingsSection.CSV, "static_dir=" + SettingsSection.PATH},
+        formats = {"cors_origins=" + SettingsSection.CSV, "static_dir=" + SettingsSection.PATH,
+            "tls_cert=" + SettingsSection.PATH, "tls_key=" + SettingsSection.PATH},
         env = {"token=OPENPISTA_WEB_TOKEN", "port=OPENPISTA_WEB_PORT"})
 @Component(
         service = ChannelAdapter.class,
@@ -90,8 +93,22 @@ public class WebChannel implements ChannelAdapter {
         String shared_session_id() default "";
 
         @AttributeDefinition(name = "Maximum frame", description = "The largest message, in bytes, a logged-in browser may "
-                + "send at once (at least 64 KiB are always allowed).", min = "1")
-        int max_frame_bytes() default 1024 * 1024;
+                + "send at once (at least 64 KiB are always allowed); it bounds uploaded photos and files, which travel "
+                + "base64-encoded (a third larger).", min = "1")
+        int max_frame_bytes() default 16 * 1024 * 1024;
+
+        @AttributeDefinition(name = "TLS certificate", description = "A PEM certificate (chain) to serve HTTPS and wss:// "
+                + "with, for example Let's Encrypt's fullchain.pem; needs tls_key. Empty: plain HTTP, unless "
+                + "tls_self_signed.")
+        String tls_cert() default "";
+
+        @AttributeDefinition(name = "TLS key", description = "The PEM private key of tls_cert (unencrypted, PKCS#8 or RSA).")
+        String tls_key() default "";
+
+        @AttributeDefinition(name = "Self-signed TLS", description = "Serve HTTPS with a certificate generated once for "
+                + "this machine (kept in web-tls/ of the openpista home; browsers ask to trust it the first time), so a "
+                + "phone on the LAN can use wss://. Ignored when tls_cert is set.")
+        boolean tls_self_signed() default false;
 
         @AttributeDefinition(name = "Turn limit", description = "Seconds a turn started from the web may run (time spent "
                 + "waiting for your approval not counted).", min = "1")
@@ -106,6 +123,9 @@ public class WebChannel implements ChannelAdapter {
 
     private final Serving serving;
     private final ConfigurationAdmin configAdmin;
+    /** Why HTTPS cannot be served as configured, or {@code null}. */
+    private final String tlsProblem;
+    private final String tlsFingerprint;
     private final ComponentInstance<WebChat> chat;
 
     private volatile ServiceReference<HttpServiceRuntime> httpRuntime;
@@ -118,15 +138,27 @@ public class WebChannel implements ChannelAdapter {
             @Reference(target = "(" + ComponentConstants.COMPONENT_FACTORY + "=" + WebChat.FACTORY + ")")
                     ComponentFactory<WebChat> chats,
             Config config,
-            Map<String, Object> properties) {
+            Map<String, Object> properties,
+            BundleContext context) {
         this.configAdmin = configAdmin;
         WebSettings configured = WebSettings.from(config);
         boolean runs = daemon.runsChannel(ChatHub.CHANNEL, configured.enabled());
         this.serving = Serving.decide(configured, runs, token -> saveToken(configEditor, token));
-        if (!serving.serves()) {
+        TlsKeystore keystore = null;
+        String tls = null;
+        if (serving.serves() && configured.tls().enabled()) {
+            try {
+                keystore = configured.tls().keystore(ConfigurationLoader.home(context), configured.bind());
+            } catch (IOException | RuntimeException e) {
+                tls = "HTTPS cannot be served: " + FrameFields.describe(e);
+            }
+        }
+        this.tlsProblem = tls;
+        this.tlsFingerprint = fingerprint(keystore);
+        if (!serving.serves() || tls != null) {
             this.chat = null;
             if (runs) {
-                LOG.error("The web chat does not start: {}", serving.problem());
+                LOG.error("The web chat does not start: {}", tls != null ? tls : serving.problem());
             }
             return;
         }
@@ -136,11 +168,19 @@ public class WebChannel implements ChannelAdapter {
         }
         this.chat = chats.newInstance(chatProperties(properties, settings.token()));
         try {
-            HttpServerConfig.apply(configAdmin, settings);
+            HttpServerConfig.apply(configAdmin, settings, keystore);
         } catch (IOException e) {
             LOG.error("Cannot configure the HTTP server", e);
         }
         LOG.info("Web chat on {}", settings.url(settings.port()));
+    }
+
+    private static String fingerprint(TlsKeystore keystore) {
+        try {
+            return keystore == null ? null : keystore.fingerprint();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /**
@@ -192,6 +232,9 @@ public class WebChannel implements ChannelAdapter {
 
     @Override
     public String status() {
+        if (tlsProblem != null) {
+            return "not listening: " + tlsProblem;
+        }
         if (!serving.serves()) {
             return serving.refusedStatus();
         }
@@ -213,14 +256,26 @@ public class WebChannel implements ChannelAdapter {
      */
     @Override
     public List<String> readyLines() {
-        return serving.readyLines(url(httpRuntime));
+        if (tlsProblem != null) {
+            return serving.runs() ? List.of(Serving.READY + "not listening: " + tlsProblem) : List.of();
+        }
+        List<String> lines = serving.readyLines(url(httpRuntime));
+        if (tlsFingerprint != null && serving.serves() && serving.settings().tls().selfSigned()
+                && serving.settings().tls().cert() == null) {
+            List<String> withFingerprint = new java.util.ArrayList<>(lines);
+            withFingerprint.add("  self-signed certificate, SHA-256 " + tlsFingerprint
+                    + " (check it when the browser asks to trust it)");
+            return withFingerprint;
+        }
+        return lines;
     }
 
     /** @return the chat's URL, with the port Jetty really listens on once it runs ({@code port = 0}) */
     private String url(ServiceReference<HttpServiceRuntime> runtime) {
         WebSettings settings = serving.settings();
         int port = settings.port();
-        Object actual = runtime == null ? null : runtime.getProperty("org.osgi.service.http.port");
+        Object actual = runtime == null ? null : runtime.getProperty(settings.tls().enabled()
+                ? "org.osgi.service.http.port.secure" : "org.osgi.service.http.port");
         if (actual != null) {
             try {
                 port = Integer.parseInt(actual.toString().strip());

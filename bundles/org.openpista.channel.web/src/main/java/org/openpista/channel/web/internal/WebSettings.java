@@ -23,6 +23,7 @@ import java.util.Locale;
  * @param maxFrameBytes the largest frame an authenticated client may send
  * @param turnTimeout how long a turn may run (time spent waiting for approval not counted)
  * @param approvalTimeout how long an approval question waits for an answer
+ * @param tls how HTTPS is served, {@link WebTls#NONE} for plain HTTP
  */
 record WebSettings(
         boolean enabled,
@@ -34,7 +35,8 @@ record WebSettings(
         String sharedSessionId,
         long maxFrameBytes,
         Duration turnTimeout,
-        Duration approvalTimeout) {
+        Duration approvalTimeout,
+        WebTls tls) {
 
     /** Frames of a connection that has not authenticated yet, and {@code POST /auth} bodies, stay below this. */
     static final int PRE_AUTH_LIMIT = 64 * 1024;
@@ -50,6 +52,14 @@ record WebSettings(
         corsOrigins = normaliseOrigins(corsOrigins);
         sharedSessionId = sharedSessionId == null ? "" : sharedSessionId.strip();
         maxFrameBytes = Math.max(PRE_AUTH_LIMIT, maxFrameBytes);
+        tls = tls == null ? WebTls.NONE : tls;
+    }
+
+    /** Settings for plain HTTP. */
+    WebSettings(boolean enabled, String bind, int port, String token, List<String> corsOrigins, Path staticDir,
+            String sharedSessionId, long maxFrameBytes, Duration turnTimeout, Duration approvalTimeout) {
+        this(enabled, bind, port, token, corsOrigins, staticDir, sharedSessionId, maxFrameBytes, turnTimeout,
+                approvalTimeout, WebTls.NONE);
     }
 
     /** @return the settings of a component configuration */
@@ -65,13 +75,22 @@ record WebSettings(
                 config.shared_session_id(),
                 config.max_frame_bytes(),
                 Duration.ofSeconds(Math.max(1, config.turn_timeout_secs())),
-                Duration.ofSeconds(Math.max(1, config.approval_timeout_secs())));
+                Duration.ofSeconds(Math.max(1, config.approval_timeout_secs())),
+                WebTls.of(config.tls_cert(), config.tls_key(), config.tls_self_signed()));
     }
 
     /** @return a copy with another token */
     WebSettings withToken(String newToken) {
         return new WebSettings(enabled, bind, port, newToken, corsOrigins, staticDir, sharedSessionId, maxFrameBytes,
-                turnTimeout, approvalTimeout);
+                turnTimeout, approvalTimeout, tls);
+    }
+
+    /**
+     * @return the largest file the UI may send: what fits base64-encoded into one frame beside the
+     *     message text (the agent's own limit, [agent] max_attachment_mb, may be lower)
+     */
+    long maxUploadBytes() {
+        return Math.max(0, (maxFrameBytes - 64 * 1024) / 4 * 3);
     }
 
     /** @return whether a token must be presented */
@@ -118,7 +137,7 @@ record WebSettings(
         } else if (host.contains(":") && !host.startsWith("[")) {
             host = "[" + host + "]";
         }
-        return "http://" + host + ":" + actualPort + "/";
+        return (tls.enabled() ? "https://" : "http://") + host + ":" + actualPort + "/";
     }
 
     static boolean isLoopback(String address) {

@@ -62,6 +62,7 @@ class ProtocolTest {
             assertThat(auth.path("client_id").asText()).isEqualTo("ada");
             assertThat(auth.path("session_id").asText()).isEqualTo("web:ada");
             assertThat(auth.path("shared_with_tui").asBoolean()).isFalse();
+            assertThat(auth.path("max_upload_bytes").asLong()).isPositive();
             JsonNode sessions = client.next();
             assertThat(sessions.path("type").asText()).isEqualTo("sessions_list");
             assertThat(sessions.path("sessions").get(0).path("id").asText()).isEqualTo("web:ada");
@@ -180,6 +181,44 @@ class ProtocolTest {
             assertThat(error.path("error").asText()).contains("empty");
             client.send("{\"type\":\"message\",\"content\":42}");
             assertThat(client.next("message_error").path("error").asText()).contains("content");
+        }
+        assertThat(server.gateway.turns).isEmpty();
+    }
+
+    @Test
+    void attachmentsOfAMessageReachTheAgentAndTheSessionsOtherTabs() throws Exception {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10};
+        String data = java.util.Base64.getEncoder().encodeToString(png);
+        try (WsClient ada = server.client("ada"); WsClient secondTab = server.client("ada")) {
+            ada.send("{\"type\":\"message\",\"content\":\"\",\"message_id\":\"m-3\",\"attachments\":"
+                    + "[{\"mime_type\":\"image/png\",\"name\":\"p.png\",\"data_b64\":\"" + data + "\"}]}");
+            assertThat(ada.next("message_ack").path("message_id").asText()).isEqualTo("m-3");
+            JsonNode echo = secondTab.next("user_message");
+            assertThat(echo.path("attachments").get(0).path("data_b64").asText()).isEqualTo(data);
+            assertThat(echo.path("attachments").get(0).path("name").asText()).isEqualTo("p.png");
+        }
+        ScriptedGateway.Turn turn = server.gateway.turns.get(0);
+        assertThat(turn.message.text()).isEmpty();
+        assertThat(turn.message.attachments()).singleElement().satisfies(attachment -> {
+            assertThat(attachment.mimeType()).isEqualTo("image/png");
+            assertThat(attachment.data()).isEqualTo(png);
+        });
+    }
+
+    @Test
+    void malformedAttachmentsAndAttachmentsTheAgentRefusesAreMessageErrors() throws Exception {
+        try (WsClient client = server.client("c")) {
+            client.send("{\"type\":\"message\",\"content\":\"x\",\"message_id\":\"m-4\",\"attachments\":"
+                    + "[{\"mime_type\":\"image/png\",\"name\":\"p.png\",\"data_b64\":\"%%%\"}]}");
+            assertThat(client.next("message_error").path("error").asText())
+                    .isEqualTo("the attachment \"p.png\" is not valid base64");
+            client.send("{\"type\":\"message\",\"content\":\"x\",\"attachments\":{\"not\":\"a list\"}}");
+            assertThat(client.next("message_error").path("error").asText()).contains("must be a list");
+            server.gateway.refuse = new IllegalArgumentException("\"p.png\" is not a valid image: its content is not PNG");
+            client.send("{\"type\":\"message\",\"content\":\"x\",\"attachments\":"
+                    + "[{\"mime_type\":\"image/png\",\"name\":\"p.png\",\"data_b64\":\"aGVsbG8=\"}]}");
+            assertThat(client.next("message_error").path("error").asText())
+                    .isEqualTo("\"p.png\" is not a valid image: its content is not PNG");
         }
         assertThat(server.gateway.turns).isEmpty();
     }

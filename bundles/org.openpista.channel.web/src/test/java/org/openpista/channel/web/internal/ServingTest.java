@@ -100,7 +100,7 @@ class ServingTest {
 
     @Test
     void felixGetsAnErrorHandlerWithTheSecurityHeaders() {
-        Object headers = HttpServerConfig.properties(settings("127.0.0.1", "t", 3210))
+        Object headers = HttpServerConfig.properties(settings("127.0.0.1", "t", 3210), null)
                 .get("org.apache.felix.http.jetty.errorPageCustomHeaders");
         assertThat(headers).isInstanceOf(String.class);
         // Felix splits the pairs at "##" and each pair at its first "="

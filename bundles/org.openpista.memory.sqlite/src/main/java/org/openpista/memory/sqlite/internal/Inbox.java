@@ -191,12 +191,15 @@ final class Inbox {
 
     private List<Attachment> attachments(long id) throws SQLException {
         PreparedStatement select = db.statement(
-                "SELECT mime_type, name, data FROM inbox_attachments WHERE entry_id = ? ORDER BY position");
+                "SELECT mime_type, name, data, sha256 FROM inbox_attachments WHERE entry_id = ? ORDER BY position");
         select.setLong(1, id);
         List<Attachment> attachments = new ArrayList<>();
         try (ResultSet row = select.executeQuery()) {
             while (row.next()) {
-                attachments.add(new Attachment(row.getString(1), row.getString(2), row.getBytes(3)));
+                Attachment attachment = rows.attachment(row.getString(1), row.getString(2), row.getBytes(3), row.getString(4));
+                if (attachment != null) {
+                    attachments.add(attachment);
+                }
             }
         }
         return attachments;

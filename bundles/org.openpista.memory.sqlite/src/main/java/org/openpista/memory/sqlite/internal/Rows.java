@@ -35,9 +35,11 @@ final class Rows {
             + "FROM sessions s ";
 
     private final Database db;
+    private final MediaFiles media;
 
-    Rows(Database db) {
+    Rows(Database db, MediaFiles media) {
         this.db = db;
+        this.media = media;
     }
 
     /** Creates the session unless it exists. */
@@ -86,17 +88,59 @@ final class Rows {
     /** Stores attachments of a row of {@code table} (whose key column is {@code owner}), in order. */
     void insertAttachments(String table, String owner, long ownerId, List<Attachment> attachments)
             throws SQLException {
-        PreparedStatement attach = db.statement(
-                "INSERT INTO " + table + " (" + owner + ", position, mime_type, name, data) VALUES (?, ?, ?, ?, ?)");
+        PreparedStatement attach = db.statement("INSERT INTO " + table + " (" + owner
+                + ", position, mime_type, name, data, sha256) VALUES (?, ?, ?, ?, ?, ?)");
         int position = 0;
         for (Attachment attachment : attachments) {
+            // the bytes go to a file named by their hash; the row keeps the hash and an empty data column
+            String sha = media.store(attachment.data());
             attach.setLong(1, ownerId);
             attach.setInt(2, position++);
             attach.setString(3, attachment.mimeType());
             attach.setString(4, attachment.name());
-            attach.setBytes(5, attachment.data());
+            attach.setBytes(5, new byte[0]);
+            attach.setString(6, sha);
             attach.executeUpdate();
         }
+    }
+
+    /**
+     * @return the attachment of a row: its bytes from the media file, or from the row itself when
+     *     it was stored before media files existed; {@code null} when its file is gone
+     */
+    Attachment attachment(String mimeType, String name, byte[] data, String sha) {
+        byte[] bytes = sha == null ? data : media.read(sha);
+        return bytes == null ? null : new Attachment(mimeType, name, bytes);
+    }
+
+    /** @return the hashes of the media files of a session's messages */
+    java.util.Set<String> mediaOf(String sessionId) throws SQLException {
+        PreparedStatement select = db.statement("SELECT DISTINCT a.sha256 FROM attachments a JOIN messages m "
+                + "ON m.id = a.message_id WHERE m.session_id = ? AND a.sha256 IS NOT NULL");
+        select.setString(1, sessionId);
+        java.util.Set<String> hashes = new java.util.HashSet<>();
+        try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                hashes.add(rows.getString(1));
+            }
+        }
+        return hashes;
+    }
+
+    /** @return whether any message or queued message still refers to the media file */
+    boolean mediaInUse(String sha) throws SQLException {
+        PreparedStatement select = db.statement("SELECT EXISTS (SELECT 1 FROM attachments WHERE sha256 = ?) "
+                + "OR EXISTS (SELECT 1 FROM inbox_attachments WHERE sha256 = ?)");
+        select.setString(1, sha);
+        select.setString(2, sha);
+        try (ResultSet rows = select.executeQuery()) {
+            return rows.next() && rows.getInt(1) != 0;
+        }
+    }
+
+    /** @return the media files */
+    MediaFiles media() {
+        return media;
     }
 
     /** @return the rowid of the last insert on the connection */
@@ -130,14 +174,17 @@ final class Rows {
     /** @return the session's messages in order, without rows no provider could use */
     List<ChatMessage> messages(String sessionId) throws SQLException {
         Map<Long, List<Attachment>> attachments = new HashMap<>();
-        PreparedStatement selectAttachments = db.statement("SELECT a.message_id, a.mime_type, a.name, a.data "
-                + "FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.session_id = ? "
+        PreparedStatement selectAttachments = db.statement("SELECT a.message_id, a.mime_type, a.name, a.data, "
+                + "a.sha256 FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.session_id = ? "
                 + "ORDER BY a.message_id, a.position");
         selectAttachments.setString(1, sessionId);
         try (ResultSet rows = selectAttachments.executeQuery()) {
             while (rows.next()) {
-                attachments.computeIfAbsent(rows.getLong(1), k -> new ArrayList<>())
-                        .add(new Attachment(rows.getString(2), rows.getString(3), rows.getBytes(4)));
+                Attachment attachment = attachment(rows.getString(2), rows.getString(3), rows.getBytes(4),
+                        rows.getString(5));
+                if (attachment != null) {
+                    attachments.computeIfAbsent(rows.getLong(1), k -> new ArrayList<>()).add(attachment);
+                }
             }
         }
         PreparedStatement select = db.statement("SELECT id, seq, role, content, tool_calls, tool_call_id, tool_name, "

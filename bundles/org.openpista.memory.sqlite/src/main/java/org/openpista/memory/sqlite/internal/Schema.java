@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * splitting, and they are compiled into the bundle with the code that reads the tables. Append new
  * migrations; never edit a released one.
  *
- * <p>Attachments live in their own table as BLOBs (not base64 inside a JSON column), so a
- * screenshot costs its size and listing or loading text never decodes image bytes.
+ * <p>Attachments live in their own table (not base64 inside a JSON column), their bytes in
+ * content-addressed files since version 3 ({@link MediaFiles}), so a screenshot costs its size once
+ * and listing or loading text never decodes image bytes.
  */
 final class Schema {
 
@@ -109,7 +110,14 @@ final class Schema {
                 PRIMARY KEY (entry_id, position)
             )""",
             // marks the file as ours in its header, so another application's database is told apart
-            "PRAGMA application_id = " + DatabaseFile.APPLICATION_ID)));
+            "PRAGMA application_id = " + DatabaseFile.APPLICATION_ID)),
+            // rows written from now on keep their bytes in media files named by this hash (see MediaFiles)
+            // and an empty data column; older rows keep their bytes and no hash
+            new Migration(3, "attachments stored as content-addressed media files", List.of(
+                    "ALTER TABLE attachments ADD COLUMN sha256 TEXT",
+                    "ALTER TABLE inbox_attachments ADD COLUMN sha256 TEXT",
+                    "CREATE INDEX attachments_by_sha256 ON attachments (sha256)",
+                    "CREATE INDEX inbox_attachments_by_sha256 ON inbox_attachments (sha256)")));
 
     /** The highest schema version this code knows. */
     static final int LATEST = MIGRATIONS.get(MIGRATIONS.size() - 1).version();

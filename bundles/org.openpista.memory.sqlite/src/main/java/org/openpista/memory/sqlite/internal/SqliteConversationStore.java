@@ -63,7 +63,15 @@ public final class SqliteConversationStore implements ConversationStore, TurnQue
 
         @AttributeDefinition(name = "Path", description = "Synonym of url, read when url is empty.", required = false)
         String path() default "";
+
+        @AttributeDefinition(name = "Media quota", description = "Megabytes the photos and files of all sessions may "
+                + "take in media/ beside the database (each stored once, owner-only); beyond it new ones are refused "
+                + "with a message until sessions are deleted.", min = "1")
+        int media_quota_mb() default 1024;
     }
+
+    /** The media quota of a store opened without configuration. */
+    static final long DEFAULT_MEDIA_QUOTA = 1024L * 1024 * 1024;
 
     private final Database db;
     private final Rows rows;
@@ -80,7 +88,8 @@ public final class SqliteConversationStore implements ConversationStore, TurnQue
      */
     @Activate
     public SqliteConversationStore(Config config, BundleContext context) {
-        this(DatabaseLocation.resolve(config.url(), config.path(), ConfigurationLoader.home(context)));
+        this(DatabaseLocation.resolve(config.url(), config.path(), ConfigurationLoader.home(context)),
+                Math.max(1, config.media_quota_mb()) * 1024L * 1024);
     }
 
     /**
@@ -92,12 +101,21 @@ public final class SqliteConversationStore implements ConversationStore, TurnQue
      * @throws StoreException naming the file and what is wrong with it
      */
     public SqliteConversationStore(Path file) {
+        this(file, DEFAULT_MEDIA_QUOTA);
+    }
+
+    /**
+     * @param file the database file
+     * @param mediaQuotaBytes the most the media files beside it may take
+     * @throws StoreException naming the file and what is wrong with it
+     */
+    SqliteConversationStore(Path file, long mediaQuotaBytes) {
         try {
             this.db = new Database(file);
         } catch (StoreException e) {
             throw alone(e);
         }
-        this.rows = new Rows(db);
+        this.rows = new Rows(db, new MediaFiles(db.file().resolveSibling("media"), mediaQuotaBytes));
         Owners registered;
         try {
             registered = new Owners(db);
@@ -183,11 +201,22 @@ public final class SqliteConversationStore implements ConversationStore, TurnQue
     @Override
     public boolean deleteSession(String sessionId) {
         requireId(sessionId);
-        return db.write("delete session '" + sessionId + "' from", () -> {
+        java.util.Set<String> unused = new java.util.HashSet<>();
+        boolean deleted = db.write("delete session '" + sessionId + "' from", () -> {
+            java.util.Set<String> media = rows.mediaOf(sessionId);
             java.sql.PreparedStatement delete = db.statement("DELETE FROM sessions WHERE id = ?");
             delete.setString(1, sessionId);
-            return delete.executeUpdate() > 0;
+            boolean gone = delete.executeUpdate() > 0;
+            for (String sha : media) {
+                if (!rows.mediaInUse(sha)) {
+                    unused.add(sha);
+                }
+            }
+            return gone;
         });
+        // after the commit: a file shared with another session stays
+        unused.forEach(rows.media()::delete);
+        return deleted;
     }
 
     @Override

@@ -175,6 +175,49 @@ class SqliteConversationStoreTest {
     }
 
     @Test
+    void attachmentBytesLiveOnceInOwnerOnlyFilesNamedByTheirHashAndGoWithTheirLastSession() throws Exception {
+        store.ensureSession("a", "web", "web:a");
+        store.ensureSession("b", "web", "web:b");
+        byte[] photo = "a photo's bytes".getBytes(UTF_8);
+        Attachment image = new Attachment("image/jpeg", "photo.jpg", photo);
+        store.append("a", ChatMessage.user("look").withAttachments(List.of(image)));
+        store.append("b", ChatMessage.user("again").withAttachments(List.of(image)));
+
+        String sha = MediaFiles.sha256(photo);
+        Path stored = file.resolveSibling("media").resolve(sha.substring(0, 2)).resolve(sha);
+        assertThat(stored).hasBinaryContent(photo);
+        try (var files = Files.walk(file.resolveSibling("media"))) {
+            assertThat(files.filter(Files::isRegularFile)).hasSize(1);
+        }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(stored)))
+                .isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(file.resolveSibling("media")))).isEqualTo("rwx------");
+        assertThat(TestDatabases.queryLong(file, "SELECT SUM(length(data)) FROM attachments")).isZero();
+        assertThat(store.history("b").get(0).attachments()).containsExactly(image);
+
+        store.deleteSession("a");
+        assertThat(stored).exists();
+        store.deleteSession("b");
+        assertThat(stored).doesNotExist();
+    }
+
+    @Test
+    void attachmentsBeyondTheMediaQuotaAreRefusedAndTheMessageIsNotStored() throws SQLException {
+        store.deactivate();
+        store = new SqliteConversationStore(file, 100);
+        store.ensureSession("s", "web", "web:s");
+        store.append("s", ChatMessage.user("small").withAttachments(List.of(new Attachment("text/plain", "a.txt",
+                new byte[60]))));
+
+        assertThatThrownBy(() -> store.append("s", ChatMessage.user("too much").withAttachments(
+                List.of(new Attachment("text/plain", "b.txt", new byte[50])))))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("the storage for photos and files is full (0.0 of 0.0 MB used, [database] media_quota_mb)");
+        assertThat(store.history("s")).extracting(ChatMessage::content).containsExactly("small");
+    }
+
+    @Test
     void appendToAnUnknownSessionFailsClearlyAndStoresNothing() throws SQLException {
         assertThatThrownBy(() -> store.append("ghost", ChatMessage.user("hi")))
                 .isInstanceOf(StoreException.class)

@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import org.openpista.api.chat.Attachment;
 import org.openpista.api.chat.ChatMessage;
 import org.openpista.api.chat.ToolCall;
 import org.openpista.api.llm.ChatRequest;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.ToolSpec;
 import org.openpista.provider.support.ToolNames;
+import org.openpista.provider.support.UserMedia;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +75,7 @@ final class MessagesRequest {
         if (!system.isEmpty()) {
             body.put("system", system);
         }
-        List<Turn> turns = turns(request.messages(), names);
+        List<Turn> turns = turns(request.messages(), names, model);
         if (turns.isEmpty()) {
             throw new ProviderException(ProviderException.Kind.BAD_REQUEST,
                     "nothing to send to Anthropic: the conversation has no message with content");
@@ -115,7 +117,7 @@ final class MessagesRequest {
         return String.join("\n\n", parts);
     }
 
-    private static List<Turn> turns(List<ChatMessage> messages, ToolNames names) {
+    private static List<Turn> turns(List<ChatMessage> messages, ToolNames names, String model) {
         List<Turn> turns = new ArrayList<>();
         for (ChatMessage message : messages) {
             List<ObjectNode> blocks = new ArrayList<>();
@@ -125,7 +127,15 @@ final class MessagesRequest {
                     continue;
                 case USER:
                     role = "user";
-                    addText(blocks, message.content());
+                    UserMedia.Parts parts = UserMedia.of(message, model);
+                    // images before the text that refers to them, as Anthropic's vision guide advises
+                    for (Attachment image : parts.images()) {
+                        ObjectNode block = JSON.createObjectNode().put("type", "image");
+                        block.putObject("source").put("type", "base64").put("media_type", image.mimeType())
+                                .put("data", UserMedia.base64(image));
+                        blocks.add(block);
+                    }
+                    addText(blocks, parts.text());
                     break;
                 case ASSISTANT:
                     role = "assistant";

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.openpista.api.chat.Attachment;
 import org.openpista.api.chat.Cancellation;
 import org.openpista.api.chat.ChatMessage;
 import org.openpista.api.chat.ToolCall;
@@ -33,6 +34,7 @@ import org.openpista.api.llm.StreamListener;
 import org.openpista.api.llm.ToolSpec;
 import org.openpista.testkit.FakeAnthropicServer;
 import org.openpista.testkit.FakeReply;
+import org.openpista.testkit.ImageData;
 import org.openpista.testkit.RecordedRequest;
 
 /** The provider against the fake Messages API over real HTTP on 127.0.0.1. */
@@ -499,5 +501,26 @@ class AnthropicProviderTest {
             Thread.sleep(5);
         }
         assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
+    void aUserImageGoesOutAsABase64ImageBlockBeforeTheText() throws Exception {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+        ChatMessage photo = ChatMessage.user("What is on it?")
+                .withAttachments(List.of(new Attachment("image/png", "p.png", png)));
+        server.enqueue(FakeReply.text("A cat."));
+
+        ChatResponse seen = provider(true).chat(new ChatRequest("", "", List.of(photo), List.of(), 0, null),
+                StreamListener.IGNORE);
+
+        assertThat(seen.text()).isEqualTo("A cat.");
+        JsonNode content = server.lastRequest().json().path("messages").get(0).path("content");
+        assertThat(content.get(0).path("type").asText()).isEqualTo("image");
+        assertThat(content.get(0).path("source").path("type").asText()).isEqualTo("base64");
+        assertThat(content.get(1).path("text").asText()).isEqualTo("What is on it?");
+        assertThat(ImageData.inRequest(server.lastRequest().json())).singleElement().satisfies(image -> {
+            assertThat(image.mimeType()).isEqualTo("image/png");
+            assertThat(image.data()).isEqualTo(png);
+        });
     }
 }

@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import org.openpista.api.chat.Attachment;
 import org.openpista.api.chat.ChatMessage;
 import org.openpista.api.chat.ToolCall;
 import org.openpista.api.llm.ChatRequest;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.ToolSpec;
 import org.openpista.provider.support.ToolNames;
+import org.openpista.provider.support.UserMedia;
 
 /**
  * Builds the JSON body of {@code POST /chat/completions}: the system prompt and the conversation as
@@ -73,7 +75,7 @@ final class RequestBody {
             messages.addObject().put("role", "system").put("content", request.systemPrompt());
         }
         for (ChatMessage message : request.messages()) {
-            add(messages, message, names);
+            add(messages, message, names, model);
         }
         if (messages.isEmpty()) {
             throw new ProviderException(ProviderException.Kind.BAD_REQUEST, "Nothing to send to " + vendor
@@ -117,7 +119,7 @@ final class RequestBody {
         return array;
     }
 
-    private static void add(ArrayNode messages, ChatMessage message, ToolNames names) {
+    private static void add(ArrayNode messages, ChatMessage message, ToolNames names, String model) {
         switch (message.role()) {
             case SYSTEM -> {
                 // an empty system message says nothing, and some hosts refuse it
@@ -125,8 +127,7 @@ final class RequestBody {
                     messages.addObject().put("role", "system").put("content", message.content());
                 }
             }
-            // attachments are for the user's eyes, not sent to the model (see Attachment)
-            case USER -> messages.addObject().put("role", "user").put("content", message.content());
+            case USER -> user(messages.addObject().put("role", "user"), message, model);
             case ASSISTANT -> {
                 ObjectNode assistant = messages.addObject().put("role", "assistant");
                 if (!message.hasToolCalls()) {
@@ -150,6 +151,22 @@ final class RequestBody {
                     .put("tool_call_id", message.toolCallId())
                     .put("content", message.content());
             default -> throw new IllegalArgumentException("unknown role " + message.role());
+        }
+    }
+
+    /** A user message: plain text, or text and image parts (data URLs) when it carries images. */
+    private static void user(ObjectNode wire, ChatMessage message, String model) {
+        UserMedia.Parts parts = UserMedia.of(message, model);
+        if (parts.images().isEmpty()) {
+            wire.put("content", parts.text());
+            return;
+        }
+        ArrayNode content = wire.putArray("content");
+        if (!parts.text().isBlank()) {
+            content.addObject().put("type", "text").put("text", parts.text());
+        }
+        for (Attachment image : parts.images()) {
+            content.addObject().put("type", "image_url").putObject("image_url").put("url", UserMedia.dataUrl(image));
         }
     }
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.openpista.api.chat.Attachment;
 import org.openpista.api.chat.Cancellation;
 import org.openpista.api.chat.ChatMessage;
 import org.openpista.api.chat.ToolCall;
@@ -34,6 +35,7 @@ import org.openpista.api.llm.ToolSpec;
 import org.openpista.provider.support.Retrier;
 import org.openpista.testkit.FakeOpenAiServer;
 import org.openpista.testkit.FakeReply;
+import org.openpista.testkit.ImageData;
 import org.openpista.testkit.RecordedRequest;
 
 /** The provider against the fake OpenAI server over real HTTP, streaming and not. */
@@ -552,5 +554,33 @@ class OpenAiProviderTest {
             Thread.sleep(10);
         }
         assertThat(server.allRequests()).as("the request reached the fake").isNotEmpty();
+    }
+
+    @Test
+    void aUserImageGoesOutAsAnImageUrlPartAndATextOnlyModelGetsANoteInstead() throws Exception {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+        ChatMessage photo = ChatMessage.user("What is on it?")
+                .withAttachments(List.of(new Attachment("image/png", "p.png", png)));
+        server.enqueue(FakeReply.text("A cat."), FakeReply.text("I cannot see it."));
+
+        ChatResponse seen = provider(false).chat(new ChatRequest("", "", List.of(photo), List.of(), 0, null),
+                StreamListener.IGNORE);
+
+        assertThat(seen.text()).isEqualTo("A cat.");
+        JsonNode content = server.lastRequest().json().path("messages").get(0).path("content");
+        assertThat(content.get(0).path("type").asText()).isEqualTo("text");
+        assertThat(content.get(0).path("text").asText()).isEqualTo("What is on it?");
+        assertThat(content.get(1).path("type").asText()).isEqualTo("image_url");
+        assertThat(ImageData.inRequest(server.lastRequest().json())).singleElement().satisfies(image -> {
+            assertThat(image.mimeType()).isEqualTo("image/png");
+            assertThat(image.data()).isEqualTo(png);
+        });
+
+        provider(false).chat(new ChatRequest("gpt-3.5-turbo", "", List.of(photo), List.of(), 0, null), StreamListener.IGNORE);
+
+        JsonNode note = server.lastRequest().json().path("messages").get(0).path("content");
+        assertThat(note.isTextual()).isTrue();
+        assertThat(note.asText()).startsWith("What is on it?").contains("p.png (image/png)")
+                .contains("gpt-3.5-turbo does not take images");
     }
 }

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import org.openpista.api.chat.Attachment;
 import org.openpista.api.chat.ChatMessage;
 import org.openpista.api.chat.ToolCall;
 import org.openpista.api.llm.ChatRequest;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.ToolSpec;
 import org.openpista.provider.support.ToolNames;
+import org.openpista.provider.support.UserMedia;
 
 /**
  * Builds the JSON body of {@code POST /responses} from a request: the system prompt as {@code
@@ -52,7 +54,7 @@ final class RequestBody {
         }
         ArrayNode input = body.putArray("input");
         for (ChatMessage message : request.messages()) {
-            add(input, message, names);
+            add(input, message, names, model);
         }
         if (!request.tools().isEmpty()) {
             ArrayNode tools = body.putArray("tools");
@@ -81,10 +83,10 @@ final class RequestBody {
         return body;
     }
 
-    private static void add(ArrayNode input, ChatMessage message, ToolNames names) {
+    private static void add(ArrayNode input, ChatMessage message, ToolNames names, String model) {
         switch (message.role()) {
             case SYSTEM -> input.addObject().put("role", "developer").put("content", message.content());
-            case USER -> input.addObject().put("role", "user").put("content", message.content());
+            case USER -> user(input.addObject().put("role", "user"), message, model);
             case TOOL -> {
                 String output = message.error() && !message.content().startsWith("Error")
                         ? "Error: " + message.content()
@@ -111,6 +113,22 @@ final class RequestBody {
                     item.put("arguments", call.arguments());
                 }
             }
+        }
+    }
+
+    /** A user message: plain text, or {@code input_text} and {@code input_image} parts when it carries images. */
+    private static void user(ObjectNode wire, ChatMessage message, String model) {
+        UserMedia.Parts parts = UserMedia.of(message, model);
+        if (parts.images().isEmpty()) {
+            wire.put("content", parts.text());
+            return;
+        }
+        ArrayNode content = wire.putArray("content");
+        if (!parts.text().isBlank()) {
+            content.addObject().put("type", "input_text").put("text", parts.text());
+        }
+        for (Attachment image : parts.images()) {
+            content.addObject().put("type", "input_image").put("image_url", UserMedia.dataUrl(image)).put("detail", "auto");
         }
     }
 

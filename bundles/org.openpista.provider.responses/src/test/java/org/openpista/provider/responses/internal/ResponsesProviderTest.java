@@ -16,6 +16,7 @@ import org.openpista.api.auth.AuthException;
 import org.openpista.api.auth.AuthMethod;
 import org.openpista.api.auth.Credential;
 import org.openpista.api.auth.CredentialStore;
+import org.openpista.api.chat.Attachment;
 import org.openpista.api.chat.ChatMessage;
 import org.openpista.api.chat.ToolCall;
 import org.openpista.api.llm.ChatRequest;
@@ -25,6 +26,7 @@ import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.ToolSpec;
 import org.openpista.testkit.FakeReply;
 import org.openpista.testkit.FakeResponsesServer;
+import org.openpista.testkit.ImageData;
 
 class ResponsesProviderTest {
 
@@ -244,5 +246,25 @@ class ResponsesProviderTest {
         return (ResponsesProviderComponent.Config) java.lang.reflect.Proxy.newProxyInstance(ResponsesProviderTest.class.getClassLoader(),
                 new Class<?>[] {ResponsesProviderComponent.Config.class},
                 (proxy, method, args) -> values.containsKey(method.getName()) ? values.get(method.getName()) : method.getDefaultValue());
+    }
+
+    @Test
+    void aUserImageGoesOutAsAnInputImagePartAndATextFileAsText() throws Exception {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+        ChatMessage photo = ChatMessage.user("Compare").withAttachments(List.of(new Attachment("image/png", "p.png", png),
+                new Attachment("text/plain", "notes.txt", "first line".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        fake.enqueue(FakeReply.text("Done."));
+
+        ChatResponse seen = provider("sk-test-1234", true, null).chat(new ChatRequest("", "", List.of(photo), List.of(), 0, null), null);
+
+        assertThat(seen.text()).isEqualTo("Done.");
+        JsonNode content = fake.lastRequest().json().path("input").get(0).path("content");
+        assertThat(content.get(0).path("type").asText()).isEqualTo("input_text");
+        assertThat(content.get(0).path("text").asText()).isEqualTo("Compare\n\n[Attached file notes.txt (text/plain):]\nfirst line");
+        assertThat(content.get(1).path("type").asText()).isEqualTo("input_image");
+        assertThat(ImageData.inRequest(fake.lastRequest().json())).singleElement().satisfies(image -> {
+            assertThat(image.mimeType()).isEqualTo("image/png");
+            assertThat(image.data()).isEqualTo(png);
+        });
     }
 }

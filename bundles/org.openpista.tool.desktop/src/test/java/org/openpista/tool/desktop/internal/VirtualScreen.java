@@ -26,6 +26,7 @@ final class VirtualScreen implements AutoCloseable {
 
     static VirtualScreen start() throws Exception {
         Required.program("Xvfb", "xvfb");
+        Required.program("xdpyinfo", "x11-utils");
         Process server = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", "320x200x24", "-nolisten",
                 "tcp").redirectError(ProcessBuilder.Redirect.DISCARD).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.US_ASCII));
@@ -40,7 +41,9 @@ final class VirtualScreen implements AutoCloseable {
             server.destroyForcibly();
             throw new AssertionError("Xvfb did not start (it wrote " + number + ")");
         }
-        return new VirtualScreen(server, ":" + number.strip());
+        String display = ":" + number.strip();
+        awaitClients(server, display);
+        return new VirtualScreen(server, display);
     }
 
     String display() {
@@ -54,6 +57,28 @@ final class VirtualScreen implements AutoCloseable {
         environment.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         environment.put("HOME", System.getProperty("user.home"));
         return environment;
+    }
+
+    /**
+     * Waits until a client can open the display: under load Xvfb has been seen to refuse the first
+     * client right after it reported its number ("Can't open display").
+     */
+    private static void awaitClients(Process server, String display) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            Process probe = new ProcessBuilder("xdpyinfo", "-display", display).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0) {
+                return;
+            }
+            probe.destroyForcibly();
+            if (!server.isAlive() || System.nanoTime() > deadline) {
+                server.destroyForcibly();
+                throw new AssertionError("Xvfb on " + display + " accepted no client within 30 s"
+                        + (server.isAlive() ? "" : " (it exited with " + server.exitValue() + ")"));
+            }
+            Thread.sleep(100);
+        }
     }
 
     @Override

@@ -38,6 +38,7 @@ final class VirtualScreen implements AutoCloseable {
     static VirtualScreen start(int width, int height, Path authority) throws Exception {
         Required.program("Xvfb", "xvfb");
         Required.program("xmessage", "x11-utils");
+        Required.program("xdpyinfo", "x11-utils");
         List<String> command = new ArrayList<>(List.of("Xvfb", "-displayfd", "1", "-screen", "0",
                 width + "x" + height + "x24", "-nolisten", "tcp", "-br", "-nocursor"));
         if (authority != null) {
@@ -62,7 +63,9 @@ final class VirtualScreen implements AutoCloseable {
             server.destroyForcibly();
             throw new AssertionError("Xvfb did not start (it wrote " + number + ")");
         }
-        return new VirtualScreen(server, ":" + number.strip());
+        String display = ":" + number.strip();
+        awaitClients(server, display, authority);
+        return new VirtualScreen(server, display);
     }
 
     /** @return the display name, for example {@code :3} */
@@ -148,6 +151,32 @@ final class VirtualScreen implements AutoCloseable {
         server.destroy();
         if (!await(server)) {
             server.destroyForcibly();
+        }
+    }
+
+    /**
+     * Waits until a client can open the display: under load Xvfb has been seen to refuse the first
+     * client right after it reported its number ("Can't open display").
+     */
+    private static void awaitClients(Process server, String display, Path authority) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            ProcessBuilder xdpyinfo = new ProcessBuilder("xdpyinfo", "-display", display).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            if (authority != null) {
+                xdpyinfo.environment().put("XAUTHORITY", authority.toString());
+            }
+            Process probe = xdpyinfo.start();
+            if (probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0) {
+                return;
+            }
+            probe.destroyForcibly();
+            if (!server.isAlive() || System.nanoTime() > deadline) {
+                server.destroyForcibly();
+                throw new AssertionError("Xvfb on " + display + " accepted no client within 30 s"
+                        + (server.isAlive() ? "" : " (it exited with " + server.exitValue() + ")"));
+            }
+            Thread.sleep(100);
         }
     }
 

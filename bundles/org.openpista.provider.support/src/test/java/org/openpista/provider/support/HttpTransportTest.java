@@ -16,7 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +43,8 @@ class HttpTransportTest {
     private final CountDownLatch release = new CountDownLatch(1);
     /** What the server received: method, protocol, path, headers and body. */
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    /** The client ports of the requests to /stream, one per connection. */
+    private final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
     private HttpServer server;
     private HttpFailures failures;
 
@@ -51,6 +55,15 @@ class HttpTransportTest {
         server.createContext("/lines", exchange -> answer(exchange, 200, Map.of("x-extra", "1"), "first\nsecond\n\nthird"));
         server.createContext("/events", exchange -> answer(exchange, 200, Map.of("content-type", "text/event-stream"),
                 "event: a\ndata: 1\n\n: comment\ndata: 2\n\ndata: 3"));
+        server.createContext("/stream", exchange -> {
+            record(exchange);
+            clientPorts.add(exchange.getRemoteAddress().getPort());
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream body = exchange.getResponseBody()) {
+                body.write("data: 1\n\ndata: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+                body.flush();
+            }
+        });
         server.createContext("/limited", exchange -> answer(exchange, 429, Map.of("retry-after", "3"), "{\"error\":\"slow down\"}"));
         server.createContext("/stall-head", exchange -> {
             record(exchange);
@@ -174,6 +187,51 @@ class HttpTransportTest {
         assertThat(reader.events).containsExactly("a=1");
         // the last event lacks its blank line: handed over when the body ends
         assertThat(toTheEnd.events).containsExactly("a=1", "=2", "=3");
+    }
+
+    @Test
+    void aStreamReadToItsLastEventLeavesItsConnectionToTheNextRequests() throws Exception {
+        HttpTransport transport = new HttpTransport(Duration.ofSeconds(10));
+
+        for (int i = 0; i < 30; i++) {
+            Reader reader = new Reader(2, false, false);
+            try (HttpTransport.Exchange exchange = transport.open(uri("/stream"), Map.of(), "{}", Cancellation.none(), failures)) {
+                exchange.read(reader);
+            }
+            assertThat(reader.events).containsExactly("=1", "=[DONE]");
+        }
+
+        // aborting an answer that had ended closed the connection the next request had just taken from the pool
+        assertThat(clientPorts).as("one kept-alive connection").hasSize(1);
+    }
+
+    @Test
+    void concurrentStreamsReadToTheirLastEventAllSucceed() throws Exception {
+        HttpTransport transport = new HttpTransport(Duration.ofSeconds(10));
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        List<Future<Integer>> results = new ArrayList<>();
+
+        for (int c = 0; c < 8; c++) {
+            results.add(clients.submit(() -> {
+                int answered = 0;
+                for (int i = 0; i < 100; i++) {
+                    Reader reader = new Reader(2, false, false);
+                    try (HttpTransport.Exchange exchange = transport.open(uri("/stream"), Map.of(), "{}", Cancellation.none(),
+                            failures)) {
+                        exchange.read(reader);
+                    }
+                    answered += reader.events.size() / 2;
+                }
+                return answered;
+            }));
+        }
+        int answered = 0;
+        for (Future<Integer> result : results) {
+            answered += result.get(60, TimeUnit.SECONDS);
+        }
+        clients.shutdown();
+
+        assertThat(answered).isEqualTo(800);
     }
 
     @Test

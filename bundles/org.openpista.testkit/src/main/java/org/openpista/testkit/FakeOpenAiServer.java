@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 /**
@@ -52,6 +53,8 @@ public class FakeOpenAiServer extends FakeLlmServer {
     private final SecureRandom random = new SecureRandom();
     private final List<String> models = new CopyOnWriteArrayList<>(DEFAULT_MODELS);
     private volatile String requiredKey;
+    /** The body of the previous chat request, what the fake's prompt cache holds. */
+    private final AtomicReference<String> lastPrompt = new AtomicReference<>();
 
     /** Starts the fake on 127.0.0.1 with an ephemeral port. */
     public FakeOpenAiServer() {
@@ -138,13 +141,14 @@ public class FakeOpenAiServer extends FakeLlmServer {
         String finishReason = calls.isEmpty() ? "stop" : "tool_calls";
         String model = body.path("model").asText();
         int promptTokens = Math.max(1, request.body().length() / 4);
+        int cachedTokens = cachedTokens(request.body());
         int completionTokens = Math.max(1, (reply.text().length() + calls.toString().length()) / 4);
         String id = "chatcmpl-" + randomId(29);
         long created = System.currentTimeMillis() / 1000;
         if (body.path("stream").asBoolean(false)) {
             boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
             Chunks chunks = new Chunks(id, created, model, includeUsage);
-            stream(exchange, chunks, reply.text(), calls, finishReason, usage(promptTokens, completionTokens));
+            stream(exchange, chunks, reply.text(), calls, finishReason, usage(promptTokens, completionTokens, cachedTokens));
             return;
         }
         ObjectNode completion = JSON.createObjectNode();
@@ -173,7 +177,7 @@ public class FakeOpenAiServer extends FakeLlmServer {
         }
         choice.putNull("logprobs");
         choice.put("finish_reason", finishReason);
-        completion.set("usage", usage(promptTokens, completionTokens));
+        completion.set("usage", usage(promptTokens, completionTokens, cachedTokens));
         completion.put("system_fingerprint", "fp_openpista_fake");
         respond(exchange, 200, "application/json", completion.toString());
     }
@@ -425,11 +429,31 @@ public class FakeOpenAiServer extends FakeLlmServer {
         return pieces;
     }
 
-    private static ObjectNode usage(int promptTokens, int completionTokens) {
-        return JSON.createObjectNode()
+    private static ObjectNode usage(int promptTokens, int completionTokens, int cachedTokens) {
+        ObjectNode usage = JSON.createObjectNode()
                 .put("prompt_tokens", promptTokens)
                 .put("completion_tokens", completionTokens)
                 .put("total_tokens", promptTokens + completionTokens);
+        usage.putObject("prompt_tokens_details").put("cached_tokens", cachedTokens);
+        return usage;
+    }
+
+    /**
+     * The prompt cache as the real API reports it: the part of a prompt that repeats the start of
+     * the previous one is "cached" (here: the common prefix of the request bodies, at four
+     * characters a token), so a prompt that changes early (a reordered tool list) gets no hits.
+     */
+    private int cachedTokens(String body) {
+        String previous = lastPrompt.getAndSet(body);
+        if (previous == null) {
+            return 0;
+        }
+        int common = 0;
+        int max = Math.min(previous.length(), body.length());
+        while (common < max && previous.charAt(common) == body.charAt(common)) {
+            common++;
+        }
+        return common / 4;
     }
 
 

@@ -4,7 +4,7 @@
  * of a session across the processes sharing the store.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.openpista.api.memory;
 
 import org.osgi.annotation.bundle.Export;

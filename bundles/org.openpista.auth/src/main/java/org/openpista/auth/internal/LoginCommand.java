@@ -15,6 +15,8 @@ import org.openpista.api.auth.FlowType;
 import org.openpista.api.auth.LoginFlow;
 import org.openpista.api.auth.LoginResult;
 import org.openpista.api.auth.ProviderAuthStatus;
+import org.openpista.terminal.Picker;
+import org.openpista.terminal.Terminal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -76,7 +78,7 @@ final class LoginCommand implements Callable<Integer> {
             List<ProviderAuthStatus> providers = service.providers();
             ProviderAuthStatus chosen;
             if (name == null || name.isBlank()) {
-                ProviderPicker picker = new ProviderPicker(providers, AuthCommand::how);
+                Picker<ProviderAuthStatus> picker = ProviderPicker.of(providers, AuthCommand::how);
                 if (Terminal.interactive()) {
                     chosen = pick(picker, out);
                     if (chosen == null) {
@@ -111,7 +113,7 @@ final class LoginCommand implements Callable<Integer> {
     }
 
     /** The list to move through, in key-by-key mode for as long as it is shown. */
-    private static ProviderAuthStatus pick(ProviderPicker picker, PrintStream out) throws IOException {
+    private static ProviderAuthStatus pick(Picker<ProviderAuthStatus> picker, PrintStream out) throws IOException {
         int width = Terminal.width();
         try (Terminal.Raw raw = Terminal.raw()) {
             return picker.choose(raw.keys(), out, width);

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.openpista.api.auth.AuthMethod;
 import org.openpista.api.auth.AuthMode;
 import org.openpista.api.auth.ProviderAuthStatus;
+import org.openpista.terminal.Picker;
 
 /** The provider picker driven by the bytes a terminal sends for the keys, and the numbered list for pipes. */
 class ProviderPickerTest {
@@ -32,7 +33,7 @@ class ProviderPickerTest {
     final ByteArrayOutputStream screen = new ByteArrayOutputStream();
 
     ProviderAuthStatus choose(String keys) throws Exception {
-        ProviderPicker picker = new ProviderPicker(providers, AuthCommand::how);
+        Picker<ProviderAuthStatus> picker = ProviderPicker.of(providers, AuthCommand::how);
         return picker.choose(new ByteArrayInputStream(keys.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(screen, true, StandardCharsets.UTF_8), 100);
     }
@@ -70,7 +71,7 @@ class ProviderPickerTest {
 
     @Test
     void noLineIsWiderThanTheTerminalSoTheListRedrawsInPlace() throws Exception {
-        ProviderPicker picker = new ProviderPicker(providers, AuthCommand::how);
+        Picker<ProviderAuthStatus> picker = ProviderPicker.of(providers, AuthCommand::how);
         picker.choose(new ByteArrayInputStream("\r".getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(screen, true, StandardCharsets.UTF_8), 40);
 
@@ -81,18 +82,18 @@ class ProviderPickerTest {
 
     @Test
     void eachProviderSaysHowItLogsIn() {
-        ProviderPicker picker = new ProviderPicker(providers, AuthCommand::how);
+        Picker<ProviderAuthStatus> picker = ProviderPicker.of(providers, AuthCommand::how);
 
-        assertThat(picker.label(providers.get(3))).startsWith("github-copilot").contains("GitHub Copilot [device code]");
-        assertThat(picker.label(providers.get(0))).contains("[browser login or key]");
-        assertThat(picker.label(providers.get(4))).contains("Together AI [API key]").endsWith("✓ credentials.toml");
-        assertThat(picker.label(providers.get(7))).contains("[endpoint and key]");
-        assertThat(picker.label(providers.get(10))).contains("[no login]").endsWith("✓ ready");
+        assertThat(ProviderPicker.label(providers.get(3), AuthCommand::how)).startsWith("github-copilot").contains("GitHub Copilot [device code]");
+        assertThat(ProviderPicker.label(providers.get(0), AuthCommand::how)).contains("[browser login or key]");
+        assertThat(ProviderPicker.label(providers.get(4), AuthCommand::how)).contains("Together AI [API key]").endsWith("✓ credentials.toml");
+        assertThat(ProviderPicker.label(providers.get(7), AuthCommand::how)).contains("[endpoint and key]");
+        assertThat(ProviderPicker.label(providers.get(10), AuthCommand::how)).contains("[no login]").endsWith("✓ ready");
     }
 
     @Test
     void withoutATerminalTheAnswerIsANumberOrAName() throws Exception {
-        ProviderPicker picker = new ProviderPicker(providers, AuthCommand::how);
+        Picker<ProviderAuthStatus> picker = ProviderPicker.of(providers, AuthCommand::how);
         PrintStream out = new PrintStream(screen, true, StandardCharsets.UTF_8);
 
         assertThat(picker.byNumber(new BufferedReader(new StringReader("5\n")), out, name -> AuthCommand.find(providers, name))

@@ -20,6 +20,8 @@ import org.openpista.api.llm.LlmProvider;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.memory.ConversationStore;
 import org.openpista.api.memory.StoreException;
+import org.openpista.api.observe.Outcome;
+import org.openpista.api.observe.TurnObserver;
 import org.openpista.api.tool.ToolContext;
 import org.openpista.api.tool.ToolResult;
 import org.slf4j.Logger;
@@ -45,6 +47,7 @@ final class AgentLoop {
     private final ApprovalService approval;
     private final ProviderLookup providers;
     private final Supplier<List<String>> promptSections;
+    private final Supplier<List<TurnObserver>> observers;
 
     AgentLoop(
             ConversationStore store,
@@ -52,11 +55,22 @@ final class AgentLoop {
             ApprovalService approval,
             ProviderLookup providers,
             Supplier<List<String>> promptSections) {
+        this(store, tools, approval, providers, promptSections, List::of);
+    }
+
+    AgentLoop(
+            ConversationStore store,
+            ToolInvoker tools,
+            ApprovalService approval,
+            ProviderLookup providers,
+            Supplier<List<String>> promptSections,
+            Supplier<List<TurnObserver>> observers) {
         this.store = store;
         this.tools = tools;
         this.approval = approval;
         this.providers = providers;
         this.promptSections = promptSections;
+        this.observers = observers;
     }
 
     /**
@@ -65,18 +79,24 @@ final class AgentLoop {
      */
     AgentReply run(Turn turn, AgentSettings settings) {
         String sessionId = turn.sessionId();
+        TurnObservation observed = TurnObservation.start(observers.get(), turn, settings.provider());
+        AgentReply reply = null;
         try {
             if (turn.cancellation().isCancelled()) {
-                return AgentReply.failure(sessionId, CANCELLED);
+                reply = AgentReply.failure(sessionId, CANCELLED);
+            } else {
+                reply = converse(turn, settings, observed);
             }
-            return converse(turn, settings);
         } catch (StoreException e) {
             LOG.error("Memory failure in session {}", sessionId, e);
-            return AgentReply.failure(sessionId, "memory error: " + e.getMessage());
+            reply = AgentReply.failure(sessionId, "memory error: " + e.getMessage());
+        } finally {
+            observed.ended(reply, turn.cancellation().isCancelled());
         }
+        return reply;
     }
 
-    private AgentReply converse(Turn turn, AgentSettings settings) {
+    private AgentReply converse(Turn turn, AgentSettings settings, TurnObservation observed) {
         String sessionId = turn.sessionId();
         Cancellation cancellation = turn.cancellation();
         List<ChatMessage> history = new ArrayList<>(store.history(sessionId));
@@ -87,7 +107,7 @@ final class AgentLoop {
                 return AgentReply.failure(sessionId, CANCELLED);
             }
             turn.sink().progress(new ProgressEvent(sessionId, ProgressEvent.Kind.THINKING, null, null, ""));
-            Answer answer = ask(turn, settings, systemPrompt, history);
+            Answer answer = ask(turn, settings, systemPrompt, history, observed);
             if (answer.failure() != null) {
                 return answer.failure();
             }
@@ -101,11 +121,12 @@ final class AgentLoop {
                 return new AgentReply(sessionId, text, false, attachments);
             }
             for (ToolCall call : response.toolCalls()) {
-                ChatMessage result = runTool(turn, settings, call, attachments);
+                ChatMessage result = runTool(turn, settings, call, attachments, observed);
                 store.append(sessionId, result);
                 history.add(result);
             }
             if (round >= settings.maxToolRounds()) {
+                observed.limitReached();
                 return new AgentReply(sessionId, "Stopped after " + settings.maxToolRounds()
                         + " tool rounds without a final answer. Ask again to continue, or raise [agent] max_tool_rounds.",
                         true, attachments);
@@ -122,7 +143,8 @@ final class AgentLoop {
      * stopped or updated) the request is sent again to its replacement, which a bundle update
      * registers moments later; only when none comes does the turn end, with a message saying so.
      */
-    private Answer ask(Turn turn, AgentSettings settings, String systemPrompt, List<ChatMessage> history) {
+    private Answer ask(Turn turn, AgentSettings settings, String systemPrompt, List<ChatMessage> history,
+            TurnObservation observed) {
         String sessionId = turn.sessionId();
         Cancellation cancellation = turn.cancellation();
         String name = settings.provider();
@@ -146,11 +168,24 @@ final class AgentLoop {
             Cancellation request = new Cancellation();
             Cancellation.Registration turnCancelled = cancellation.onCancel(request::cancel);
             Cancellation.Registration providerLeft = providers.whenGone(provider, request::cancel);
+            ChatRequest chat = null;
+            String model = "";
+            long started = observed.clock();
             try {
-                String model = settings.model().isBlank() ? provider.defaultModel() : settings.model();
-                ChatRequest chat = new ChatRequest(model, systemPrompt, history, tools.tools(), 0, request);
-                return new Answer(provider.chat(chat, delta -> turn.sink().textDelta(sessionId, delta)), null);
+                model = settings.model().isBlank() ? provider.defaultModel() : settings.model();
+                chat = new ChatRequest(model, systemPrompt, history, tools.tools(), 0, request);
+                observed.offered(chat.tools());
+                ChatResponse response = provider.chat(chat, delta -> turn.sink().textDelta(sessionId, delta));
+                observed.llmRequest(name, model, started, chat, response, Outcome.OK, "");
+                return new Answer(response, null);
             } catch (ProviderException e) {
+                if (chat != null) {
+                    observed.llmRequest(name, model, started, chat, null,
+                            cancellation.isCancelled() || e.kind() == ProviderException.Kind.CANCELLED
+                                    ? Outcome.CANCELLED
+                                    : Outcome.ERROR,
+                            e.getMessage());
+                }
                 if (cancellation.isCancelled()) {
                     return new Answer(null, AgentReply.failure(sessionId, CANCELLED));
                 }
@@ -164,6 +199,10 @@ final class AgentLoop {
                 return new Answer(null, AgentReply.failure(sessionId, e.getMessage()));
             } catch (RuntimeException | LinkageError e) {
                 // a provider whose bundle was updated or uninstalled in the middle of the call lands here
+                if (chat != null) {
+                    observed.llmRequest(name, model, started, chat, null,
+                            cancellation.isCancelled() ? Outcome.CANCELLED : Outcome.ERROR, ToolRegistryImpl.describe(e));
+                }
                 if (cancellation.isCancelled()) {
                     return new Answer(null, AgentReply.failure(sessionId, CANCELLED));
                 }
@@ -190,9 +229,11 @@ final class AgentLoop {
         return true;
     }
 
-    private ChatMessage runTool(Turn turn, AgentSettings settings, ToolCall call, List<Attachment> attachments) {
+    private ChatMessage runTool(Turn turn, AgentSettings settings, ToolCall call, List<Attachment> attachments,
+            TurnObservation observed) {
         String sessionId = turn.sessionId();
         if (turn.cancellation().isCancelled()) {
+            observed.toolCall(call, observed.clock(), Outcome.CANCELLED, null);
             return ChatMessage.toolResult(call, "not run: the turn was cancelled", true);
         }
         turn.sink().progress(new ProgressEvent(sessionId, ProgressEvent.Kind.TOOL_STARTED, call.name(), call.id(),
@@ -201,12 +242,16 @@ final class AgentLoop {
         ToolResult result;
         if (!outcome.allowed()) {
             result = ToolResult.error("not run: " + outcome.reason());
+            observed.toolCall(call, observed.clock(),
+                    turn.cancellation().isCancelled() ? Outcome.CANCELLED : Outcome.DENIED, null);
         } else {
             Instant deadline = Instant.now().plus(settings.toolTimeout());
             String channel = turn.message().channel();
             ToolContext context = new ToolContext(sessionId, channel, settings.workspace(), deadline, turn.cancellation(),
                     question -> turn.sink().requestApproval(new ApprovalRequest(sessionId, channel, question)));
+            long started = observed.clock();
             result = Base64Payloads.strip(tools.invoke(call, context));
+            observed.toolCall(call, started, result.error() ? Outcome.ERROR : Outcome.OK, result);
         }
         attachments.addAll(result.attachments());
         turn.sink().progress(new ProgressEvent(sessionId,

@@ -24,6 +24,7 @@ import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.llm.LlmProvider;
 import org.openpista.api.memory.ConversationStore;
 import org.openpista.api.memory.TurnQueue;
+import org.openpista.api.observe.TurnObserver;
 import org.openpista.api.session.SessionRouter;
 import org.openpista.api.settings.SettingsSection;
 import org.osgi.framework.BundleContext;
@@ -80,6 +81,10 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     volatile List<PromptContributor> contributors = List.of();
 
+    /** Metrics, traces, logs and usage accounting; a turn starting with none costs nothing more. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    volatile List<TurnObserver> observers = List.of();
+
     /** The channels running in this process, which can deliver the answers of adopted messages. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             bind = "channelArrived", unbind = "channelLeft")
@@ -100,7 +105,7 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
             AgentConfig config) {
         this.home = home;
         configure(config);
-        AgentLoop loop = new AgentLoop(store, tools, approval, lookup, this::promptSections);
+        AgentLoop loop = new AgentLoop(store, tools, approval, lookup, this::promptSections, () -> observers);
         this.lanes = new SessionLanes(queue, turn -> loop.run(turn, settings));
         this.recovery = new Recovery(queue, lanes, () -> channels);
     }

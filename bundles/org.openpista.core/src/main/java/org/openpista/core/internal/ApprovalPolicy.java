@@ -1,5 +1,6 @@
 package org.openpista.core.internal;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -12,12 +13,17 @@ import org.openpista.api.approval.ApprovalOutcome;
 import org.openpista.api.approval.ApprovalRequest;
 import org.openpista.api.approval.ApprovalService;
 import org.openpista.api.channel.ReplySink;
+import org.openpista.api.observe.ApprovalEvent;
+import org.openpista.api.observe.ApprovalEvent.Decision;
+import org.openpista.api.observe.TurnObserver;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides whether a tool call may run.
@@ -44,6 +50,12 @@ public class ApprovalPolicy implements ApprovalService {
     static final Set<String> LOCAL_CHANNELS = Set.of("cli", "tui", "shell");
 
     private static final String OVERRIDE_PREFIX = "approval.";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApprovalPolicy.class);
+
+    /** Hear of every decision (metrics); with none registered a decision costs nothing more. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    volatile List<TurnObserver> observers = List.of();
 
     private final Map<String, Set<String>> allowedForSession = new ConcurrentHashMap<>();
     private volatile ApprovalMode globalMode = ApprovalMode.ASK;
@@ -88,29 +100,54 @@ public class ApprovalPolicy implements ApprovalService {
         ToolInvoker registry = tools;
         ApprovalMode own = registry == null ? null : ApprovalMode.parse(registry.approvalOf(tool), null);
         if (mode == ApprovalMode.DENY) {
-            return ApprovalOutcome.deny("tool calls are disabled by the approval policy (approval = \"deny\")");
+            return told(request, Decision.DENIED,
+                    ApprovalOutcome.deny("tool calls are disabled by the approval policy (approval = \"deny\")"));
         }
         if (own == ApprovalMode.DENY) {
-            return ApprovalOutcome.deny("the tool " + tool + " is configured with approval = \"deny\"");
+            return told(request, Decision.DENIED,
+                    ApprovalOutcome.deny("the tool " + tool + " is configured with approval = \"deny\""));
         }
         if (own == ApprovalMode.AUTO || own == null && mode == ApprovalMode.AUTO) {
-            return ApprovalOutcome.allow();
+            return told(request, Decision.AUTO, ApprovalOutcome.allow());
         }
         if (allowedForSession.getOrDefault(request.sessionId(), Set.of()).contains(tool)) {
-            return ApprovalOutcome.allow();
+            return told(request, Decision.SESSION_ALLOWED, ApprovalOutcome.allow());
         }
         ApprovalDecision decision;
         try {
             decision = await(sink.requestApproval(request).toCompletableFuture());
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            return ApprovalOutcome.deny("the owner could not be asked for approval: " + ToolRegistryImpl.describe(cause)
-                    + " (set approval = \"auto\" to run tools without asking)");
+            return told(request, Decision.UNAVAILABLE, ApprovalOutcome.deny("the owner could not be asked for approval: "
+                    + ToolRegistryImpl.describe(cause) + " (set approval = \"auto\" to run tools without asking)"));
+        } catch (InterruptedException e) {
+            told(request, Decision.CANCELLED, null);
+            throw e;
         }
         if (decision == ApprovalDecision.ALLOW_FOR_SESSION) {
             allowedForSession.computeIfAbsent(request.sessionId(), id -> ConcurrentHashMap.newKeySet()).add(tool);
+            return told(request, Decision.ALLOWED_FOR_SESSION, ApprovalOutcome.allow());
         }
-        return decision.allows() ? ApprovalOutcome.allow() : ApprovalOutcome.deny("the owner refused this tool call");
+        return decision.allows()
+                ? told(request, Decision.APPROVED, ApprovalOutcome.allow())
+                : told(request, Decision.REJECTED, ApprovalOutcome.deny("the owner refused this tool call"));
+    }
+
+    /** Tells the observers how a call was decided; returns the outcome. */
+    private ApprovalOutcome told(ApprovalRequest request, Decision decision, ApprovalOutcome outcome) {
+        List<TurnObserver> current = observers;
+        if (current.isEmpty()) {
+            return outcome;
+        }
+        ApprovalEvent event = new ApprovalEvent(request.sessionId(), request.channel(), request.call().name(), decision);
+        for (TurnObserver observer : current) {
+            try {
+                observer.approval(event);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warn("A turn observer ({}) failed; the decision stands", observer.getClass().getName(), e);
+            }
+        }
+        return outcome;
     }
 
     /** Forgets the "allow for this session" decisions of a session. */

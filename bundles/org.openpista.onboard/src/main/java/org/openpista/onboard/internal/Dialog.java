@@ -4,6 +4,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Locale;
+import org.openpista.terminal.Picker;
+import org.openpista.terminal.Terminal;
 
 /**
  * The questions of {@code openpista onboard}, asked on the user's terminal (lists to move through

@@ -24,6 +24,7 @@ import org.openpista.api.llm.LlmProvider;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.model.ModelSelector;
 import org.openpista.onboard.internal.Presets.Preset;
+import org.openpista.terminal.Terminal;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;

@@ -14,6 +14,7 @@ import org.openpista.api.llm.LlmProvider;
 import org.openpista.api.llm.ModelInfo;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.onboard.internal.Presets.Preset;
+import org.openpista.terminal.Picker;
 
 /**
  * The questions of {@link OnboardCommand}, one method per step; an answer given as an option is

@@ -70,6 +70,11 @@ final class Database {
         return file;
     }
 
+    /** @return the connection; only under the lock (inside {@link #read}) */
+    Connection connection() {
+        return connection;
+    }
+
     /** @return the column formats */
     Codec codec() {
         return codec;

@@ -117,7 +117,25 @@ final class Schema {
                     "ALTER TABLE attachments ADD COLUMN sha256 TEXT",
                     "ALTER TABLE inbox_attachments ADD COLUMN sha256 TEXT",
                     "CREATE INDEX attachments_by_sha256 ON attachments (sha256)",
-                    "CREATE INDEX inbox_attachments_by_sha256 ON inbox_attachments (sha256)")));
+                    "CREATE INDEX inbox_attachments_by_sha256 ON inbox_attachments (sha256)")),
+            new Migration(4, "the token counts of model requests (openpista usage)", List.of(
+            // one row per answered model request; the time in epoch milliseconds sorts and compares as it
+            // should; deleted with the session
+            """
+            CREATE TABLE usage (
+                id                 INTEGER PRIMARY KEY,
+                session_id         TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+                turn_id            TEXT NOT NULL,
+                channel            TEXT NOT NULL,
+                provider           TEXT NOT NULL,
+                model              TEXT NOT NULL,
+                input_tokens       INTEGER NOT NULL,
+                output_tokens      INTEGER NOT NULL,
+                cache_read_tokens  INTEGER NOT NULL,
+                cache_write_tokens INTEGER NOT NULL,
+                at_millis          INTEGER NOT NULL
+            )""",
+            "CREATE INDEX usage_by_time ON usage (at_millis)")));
 
     /** The highest schema version this code knows. */
     static final int LATEST = MIGRATIONS.get(MIGRATIONS.size() - 1).version();

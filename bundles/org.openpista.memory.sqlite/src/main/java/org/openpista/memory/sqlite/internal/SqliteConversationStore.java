@@ -1,6 +1,7 @@
 package org.openpista.memory.sqlite.internal;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -9,11 +10,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.openpista.api.channel.InboundMessage;
 import org.openpista.api.chat.ChatMessage;
 import org.openpista.api.config.ConfigurationLoader;
+import org.openpista.api.doctor.DoctorCheck;
 import org.openpista.api.memory.ConversationStore;
 import org.openpista.api.memory.QueuedMessage;
 import org.openpista.api.memory.SessionInfo;
 import org.openpista.api.memory.StoreException;
 import org.openpista.api.memory.TurnQueue;
+import org.openpista.api.memory.UsageLedger;
+import org.openpista.api.memory.UsageRecord;
 import org.openpista.api.settings.SettingsSection;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -36,12 +40,13 @@ import org.slf4j.LoggerFactory;
  */
 @SettingsSection(value = "database", pid = SqliteConversationStore.PID)
 @Component(
-        service = {ConversationStore.class, TurnQueue.class},
+        service = {ConversationStore.class, TurnQueue.class, UsageLedger.class, DoctorCheck.class},
         configurationPid = SqliteConversationStore.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        property = DoctorCheck.ORDER + ":Integer=70",
         immediate = true)
 @Designate(ocd = SqliteConversationStore.Config.class)
-public final class SqliteConversationStore implements ConversationStore, TurnQueue {
+public final class SqliteConversationStore implements ConversationStore, TurnQueue, UsageLedger, DoctorCheck {
 
     /** The configuration PID, filled from {@code [database]} in {@code config.toml}. */
     static final String PID = "org.openpista.memory.sqlite";
@@ -77,6 +82,7 @@ public final class SqliteConversationStore implements ConversationStore, TurnQue
     private final Rows rows;
     private final Owners owners;
     private final Inbox inbox;
+    private final UsageRows usage;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -128,6 +134,7 @@ public final class SqliteConversationStore implements ConversationStore, TurnQue
         }
         this.owners = registered;
         this.inbox = new Inbox(db, rows, owners);
+        this.usage = new UsageRows(db);
         LOG.info("Conversation memory at {} (schema version {})", db.file(), Schema.LATEST);
     }
 
@@ -243,6 +250,41 @@ public final class SqliteConversationStore implements ConversationStore, TurnQue
     @Override
     public List<QueuedMessage> adopt(Collection<String> channels) {
         return inbox.adopt(channels);
+    }
+
+    @Override
+    public void record(UsageRecord record) {
+        Objects.requireNonNull(record, "record");
+        db.write("store the token usage of session '" + record.sessionId() + "' in", () -> {
+            usage.insert(record);
+            return null;
+        });
+    }
+
+    @Override
+    public List<UsageRecord> since(Instant since) {
+        return db.read("read the token usage from", () -> usage.since(since));
+    }
+
+    @Override
+    public String area() {
+        return "database";
+    }
+
+    /** {@code openpista doctor}: SQLite's {@code quick_check} of the file (the schema is checked on opening). */
+    @Override
+    public List<CheckResult> check(Options options) {
+        try {
+            List<String> verdict = db.read("check", usage::quickCheck);
+            if (verdict.equals(List.of("ok"))) {
+                return List.of(CheckResult.ok(db.file() + " passes SQLite's quick_check (schema " + Schema.LATEST + ")"));
+            }
+            return List.of(CheckResult.fail(db.file() + " is damaged: " + String.join("; ", verdict.subList(0,
+                    Math.min(3, verdict.size()))), "restore a backup, or move the file aside to start afresh "
+                            + "(sqlite3 FILE .recover can save what is readable)"));
+        } catch (StoreException e) {
+            return List.of(CheckResult.fail(e.getMessage(), "check the file and the disk"));
+        }
     }
 
     /**

@@ -40,7 +40,7 @@ class SchemaTest {
         first.deactivate();
         SqliteConversationStore second = new SqliteConversationStore(file);
         try {
-            assertThat(first.appliedMigrations()).containsExactly(1, 2, 3);
+            assertThat(first.appliedMigrations()).containsExactly(1, 2, 3, 4);
             assertThat(second.appliedMigrations()).isEmpty();
             assertThat(second.history("s")).extracting(ChatMessage::content).containsExactly("kept");
         } finally {
@@ -85,7 +85,7 @@ class SchemaTest {
 
         SqliteConversationStore store = new SqliteConversationStore(file);
         try {
-            assertThat(store.appliedMigrations()).containsExactly(2, 3);
+            assertThat(store.appliedMigrations()).containsExactly(2, 3, 4);
             assertThat(store.history("s")).extracting(ChatMessage::content).containsExactly("old");
         } finally {
             store.deactivate();
@@ -128,7 +128,7 @@ class SchemaTest {
 
         SqliteConversationStore store = new SqliteConversationStore(file);
         try {
-            assertThat(store.appliedMigrations()).containsExactly(1, 2, 3);
+            assertThat(store.appliedMigrations()).containsExactly(1, 2, 3, 4);
             SessionInfo session = store.session("cli-session").orElseThrow();
             assertThat(session.channel()).isEqualTo("cli");
             assertThat(session.conversationKey()).isEqualTo("cli:local");

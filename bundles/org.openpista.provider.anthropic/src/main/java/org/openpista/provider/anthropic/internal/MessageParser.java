@@ -78,13 +78,13 @@ final class MessageParser {
 
     /**
      * @param fallbackOutput output tokens to use when the usage has none
-     * @return prompt tokens (cached ones included) and answer tokens
+     * @return prompt tokens (cached ones included), answer tokens, and what the prompt cache read and wrote
      */
     static Usage usage(JsonNode usage, long fallbackOutput) {
-        long input = usage.path("input_tokens").asLong(0)
-                + usage.path("cache_creation_input_tokens").asLong(0)
-                + usage.path("cache_read_input_tokens").asLong(0);
+        long cacheWrite = usage.path("cache_creation_input_tokens").asLong(0);
+        long cacheRead = usage.path("cache_read_input_tokens").asLong(0);
+        long input = usage.path("input_tokens").asLong(0) + cacheWrite + cacheRead;
         long output = usage.has("output_tokens") ? usage.path("output_tokens").asLong(0) : fallbackOutput;
-        return new Usage(input, output);
+        return new Usage(input, output, cacheRead, cacheWrite);
     }
 }

@@ -96,7 +96,9 @@ final class StreamReader implements EventReader {
         Usage start = MessageParser.usage(startUsage, 0);
         Usage end = MessageParser.usage(finalUsage, start.outputTokens());
         // message_delta carries the final output count; input counts come with message_start
-        Usage usage = new Usage(end.inputTokens() > 0 ? end.inputTokens() : start.inputTokens(), end.outputTokens());
+        // message_start has the prompt's counts; message_delta repeats them (newer API versions) or not
+        Usage prompt = end.inputTokens() > 0 ? end : start;
+        Usage usage = new Usage(prompt.inputTokens(), end.outputTokens(), prompt.cacheReadTokens(), prompt.cacheWriteTokens());
         return new ChatResponse(text.toString(), calls, usage, stopReason, model, null);
     }
 

@@ -160,7 +160,9 @@ final class CompletionReader implements EventReader {
         }
         JsonNode counts = json.path("usage");
         if (counts.isObject()) {
-            usage = new Usage(counts.path("prompt_tokens").asLong(0), counts.path("completion_tokens").asLong(0));
+            // cached_tokens: the part of the prompt served from the prompt cache (writes are not reported)
+            usage = new Usage(counts.path("prompt_tokens").asLong(0), counts.path("completion_tokens").asLong(0),
+                    counts.path("prompt_tokens_details").path("cached_tokens").asLong(0), 0);
         }
     }
 

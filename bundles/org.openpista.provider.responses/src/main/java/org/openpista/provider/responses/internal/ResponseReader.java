@@ -169,7 +169,9 @@ final class ResponseReader implements EventReader {
                 : status.equals("incomplete") ? completed.path("incomplete_details").path("reason").asText("incomplete")
                 : "stop";
         return new ChatResponse(text.toString(), calls,
-                new Usage(usage.path("input_tokens").asLong(0), usage.path("output_tokens").asLong(0)), stopReason,
+                new Usage(usage.path("input_tokens").asLong(0), usage.path("output_tokens").asLong(0),
+                        usage.path("input_tokens_details").path("cached_tokens").asLong(0), 0),
+                stopReason,
                 completed.path("model").asText(requestedModel), providerData);
     }
 

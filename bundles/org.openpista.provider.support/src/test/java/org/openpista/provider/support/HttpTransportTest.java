@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -203,6 +204,54 @@ class HttpTransportTest {
 
         // aborting an answer that had ended closed the connection the next request had just taken from the pool
         assertThat(clientPorts).as("one kept-alive connection").hasSize(1);
+    }
+
+    @Test
+    void aRequestOnAKeptAliveConnectionTheServerClosesUnansweredGoesOutAgain() throws Exception {
+        try (ServerSocket closing = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            // the first connection answers one request, then closes as the second arrives, as servers do with idle ones
+            Future<?> peer = executor.submit(() -> {
+                try (Socket first = closing.accept()) {
+                    readRequest(first);
+                    first.getOutputStream().write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                    readRequest(first);
+                }
+                try (Socket second = closing.accept()) {
+                    readRequest(second);
+                    second.getOutputStream().write("HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nagain".getBytes(StandardCharsets.US_ASCII));
+                    second.getOutputStream().flush();
+                }
+                return null;
+            });
+            HttpTransport transport = new HttpTransport(Duration.ofSeconds(10));
+            URI uri = URI.create("http://127.0.0.1:" + closing.getLocalPort() + "/chat");
+
+            List<String> answers = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                try (HttpTransport.Exchange exchange = transport.open(uri, Map.of(), "{}", Cancellation.none(), failures)) {
+                    answers.add(exchange.readAll());
+                }
+            }
+
+            assertThat(answers).containsExactly("ok", "again");
+            peer.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Reads one request's head and body off the socket; nothing when the client closed it. */
+    private static void readRequest(Socket socket) throws IOException {
+        var in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        for (int b; !head.toString().endsWith("\r\n\r\n") && (b = in.read()) != -1; ) {
+            head.append((char) b);
+        }
+        int length = 0;
+        for (String line : head.toString().split("\r\n")) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).strip());
+            }
+        }
+        in.readNBytes(length);
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -131,10 +132,13 @@ final class BundleCommands {
         }
     }
 
-    /** @return the command that matches an LDAP filter, or {@code null} */
+    /**
+     * @return the command that matches an LDAP filter, or {@code null}; of several, the one with the
+     *     highest service ranking, then the one registered first (a built-in one before a plugin)
+     */
     private static ServiceReference<CliCommand> find(BundleContext context, String filter) throws InvalidSyntaxException {
         Collection<ServiceReference<CliCommand>> found = context.getServiceReferences(CliCommand.class, filter);
-        return found.isEmpty() ? null : found.iterator().next();
+        return found.isEmpty() ? null : Collections.max(found);
     }
 
     /** @return every bundle command by name, as picocli commands (for the overall help) */

@@ -154,14 +154,15 @@ class ThirdPartyPluginIT {
     }
 
     @Test
-    void aPluginCanBeWhatOpenpistaAloneRunsAsTheTerminalUiWillBe() throws Exception {
+    void aPluginRankedAboveTheTerminalUiIsWhatOpenpistaAloneRuns() throws Exception {
         config("provider = \"openai\"\nbase_url = \"" + fake.baseUrl() + "\"\napi_key = \"sk-test\"", "");
         Result overview = openpista();
         assertThat(overview.exitCode()).as(overview.toString()).isZero();
         assertThat(overview.stdout()).contains("Usage: openpista").contains("config");
+        // the built-in terminal UI, without a terminal, says how to go on
         Result session = openpista("-s", "abc");
         assertThat(session.exitCode()).as(session.toString()).isEqualTo(2);
-        assertThat(session.stderr()).contains("no terminal UI is installed").contains("openpista run -s abc");
+        assertThat(session.stderr()).contains("needs a terminal").contains("openpista run -s abc");
 
         Files.copy(bareCommand(), home.resolve("plugins/face.jar"));
 
@@ -393,7 +394,10 @@ class ThirdPartyPluginIT {
         return pack(src, manifest, List.of(apiJar(), DistributionProcess.dist().resolve("lib/picocli.jar")));
     }
 
-    /** A command registered as the one bare 'openpista' runs, as the terminal UI's bundle does. */
+    /**
+     * A command registered as the one bare 'openpista' runs, as the terminal UI's bundle does; ranked
+     * above it, so it replaces the built-in terminal UI.
+     */
     Path bareCommand() throws Exception {
         Path src = work.resolve("face");
         write(src.resolve("src/com/example/face/Face.java"), """
@@ -422,6 +426,7 @@ class ThirdPartyPluginIT {
                   <service scope="prototype"><provide interface="org.openpista.api.command.CliCommand"/></service>
                   <property name="openpista.command.name" value="face"/>
                   <property name="openpista.command.bare" type="Boolean" value="true"/>
+                  <property name="service.ranking" type="Integer" value="10"/>
                 </scr:component>
                 """);
         String manifest = """

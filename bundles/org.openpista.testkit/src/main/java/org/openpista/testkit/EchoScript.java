@@ -12,6 +12,8 @@ import java.util.List;
  *   <li>the last message is a tool result → text {@code "The tool said: <result>"};
  *   <li>the last user text starts with {@code run:} → a {@code system.run} call with the rest as
  *       command;
+ *   <li>the last user text is {@code tool:NAME {json}} → a call of the tool NAME with those
+ *       arguments (the swap benchmark calls a plugin's tool so);
  *   <li>otherwise → text {@code "echo: <last user text>"}.
  * </ul>
  */
@@ -34,6 +36,10 @@ public final class EchoScript {
         if (text.startsWith("run:")) {
             ObjectNode arguments = JSON.createObjectNode().put("command", text.substring(4).strip());
             return FakeReply.toolCall("system.run", arguments.toString());
+        }
+        if (text.startsWith("tool:") && text.indexOf(' ') > 5) {
+            int space = text.indexOf(' ');
+            return FakeReply.toolCall(text.substring(5, space), text.substring(space + 1).strip());
         }
         return FakeReply.text("echo: " + text);
     }

@@ -279,6 +279,18 @@ class FakeOpenAiServerTest {
     }
 
     @Test
+    void echoFallbackCallsTheToolNamedAfterToolColon() throws Exception {
+        server.echoFallback();
+        ObjectNode request = request("tool:hello.greet {\"name\":\"Ada\"}");
+        addTool(request, "hello_greet");
+
+        JsonNode call = JSON.readTree(post(request).body()).path("choices").get(0).path("message").path("tool_calls").get(0);
+
+        assertThat(call.path("function").path("name").asText()).isEqualTo("hello_greet");
+        assertThat(JSON.readTree(call.path("function").path("arguments").asText()).path("name").asText()).isEqualTo("Ada");
+    }
+
+    @Test
     void cutsPiecesWithoutSplittingSurrogatePairs() {
         assertThat(FakeOpenAiServer.pieces("ab\uD83D\uDE00cd", 3)).containsExactly("ab\uD83D\uDE00", "cd");
         assertThat(FakeOpenAiServer.pieces("", 3)).isEmpty();

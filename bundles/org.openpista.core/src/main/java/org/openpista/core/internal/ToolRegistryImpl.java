@@ -1,5 +1,6 @@
 package org.openpista.core.internal;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.openpista.api.tool.Tool;
 import org.openpista.api.tool.ToolContext;
 import org.openpista.api.tool.ToolRegistry;
 import org.openpista.api.tool.ToolResult;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Component;
@@ -26,19 +28,47 @@ import org.slf4j.LoggerFactory;
  * tools available, so a tool registered while the runtime runs is offered from the next request on
  * and an unregistered one is gone. When two services claim the same {@code tool.name}, the one with
  * the highest service ranking (then the lowest service id) wins.
+ *
+ * <p>A tool whose bundle is being swapped (updated, refreshed, restarted: still installed, but not
+ * active or updated just now) is missing for a moment only. During that moment it stays offered,
+ * and a call of it waits for the new version instead of failing, up to {@link #SWAP_WAIT}; a call
+ * that threw because its service left in the middle is run again on the new version. A tool whose
+ * bundle is uninstalled, or whose component simply went away, is gone at once.
  */
 @Component(service = {ToolRegistry.class, ToolInvoker.class})
 public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
 
     private static final Logger LOG = LoggerFactory.getLogger(ToolRegistryImpl.class);
 
+    /** How long a call waits for a tool whose bundle is being swapped. */
+    static final Duration SWAP_WAIT = Duration.ofSeconds(20);
+
     /** One registered tool service. */
-    private record Entry(String name, ServiceReference<?> reference, Tool tool) {}
+    private record Entry(String name, ServiceReference<?> reference, Tool tool, Bundle bundle) {}
+
+    /**
+     * The last service of a tool name left.
+     *
+     * @param spec what it offered, still offered while its bundle is swapped
+     * @param leftAt {@link System#nanoTime()} when it left
+     * @param leftAtMillis the wall-clock time when it left, to compare with the bundle's last modification
+     */
+    private record Departure(ToolSpec spec, Bundle bundle, long leftAt, long leftAtMillis) {}
 
     private static final Comparator<Entry> BEST_FIRST =
             Comparator.comparing((Entry e) -> e.reference, Comparator.reverseOrder());
 
     private final Map<String, ConcurrentSkipListSet<Entry>> byName = new ConcurrentHashMap<>();
+    private final Map<String, Departure> departed = new ConcurrentHashMap<>();
+    private final Duration swapWait;
+
+    public ToolRegistryImpl() {
+        this(SWAP_WAIT);
+    }
+
+    ToolRegistryImpl(Duration swapWait) {
+        this.swapWait = swapWait;
+    }
 
     @Reference(
             service = Tool.class,
@@ -56,7 +86,8 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
         if (!entries.isEmpty()) {
             LOG.warn("Two services register the tool {}; the one with the higher service ranking is used", name);
         }
-        entries.add(new Entry(name, reference, tool));
+        entries.add(new Entry(name, reference, tool, reference.getBundle()));
+        departed.remove(name);
         LOG.debug("Tool {} available", name);
     }
 
@@ -64,8 +95,18 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
         String name = nameOf(tool, reference);
         ConcurrentSkipListSet<Entry> entries = byName.get(name);
         if (entries != null) {
+            Entry leaving = null;
+            for (Entry entry : entries) {
+                if (entry.reference.equals(reference)) {
+                    leaving = entry;
+                }
+            }
             entries.removeIf(entry -> entry.reference.equals(reference));
             byName.computeIfPresent(name, (key, set) -> set.isEmpty() ? null : set);
+            if (leaving != null && !byName.containsKey(name)) {
+                departed.put(name, new Departure(specOf(leaving), leaving.bundle, System.nanoTime(),
+                        System.currentTimeMillis()));
+            }
         }
         LOG.debug("Tool {} removed", name);
     }
@@ -87,6 +128,12 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
                 }
             }
         }
+        for (Map.Entry<String, Departure> entry : departed.entrySet()) {
+            Departure departure = entry.getValue();
+            if (departure.spec != null && !byName.containsKey(entry.getKey()) && swapping(departure)) {
+                specs.add(departure.spec);
+            }
+        }
         specs.sort(Comparator.comparing(ToolSpec::name));
         return specs;
     }
@@ -101,27 +148,85 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
 
     @Override
     public ToolResult invoke(ToolCall call, ToolContext context) {
-        ConcurrentSkipListSet<Entry> entries = byName.get(call.name());
-        Entry best = entries == null ? null : first(entries);
-        if (best == null) {
-            List<String> names = tools().stream().map(ToolSpec::name).toList();
-            return ToolResult.error("unknown tool \"" + call.name() + "\"; available tools: "
-                    + (names.isEmpty() ? "none" : String.join(", ", names)));
+        for (int attempt = 1; ; attempt++) {
+            Entry best = current(call.name(), context);
+            if (best == null) {
+                List<String> names = tools().stream().map(ToolSpec::name).toList();
+                return ToolResult.error("unknown tool \"" + call.name() + "\"; available tools: "
+                        + (names.isEmpty() ? "none" : String.join(", ", names)));
+            }
+            try {
+                ToolResult result = best.tool.execute(call, context);
+                return result == null ? ToolResult.error("tool " + call.name() + " returned no result") : result;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return ToolResult.error("tool " + call.name() + " was interrupted");
+            } catch (Exception | LinkageError e) {
+                if (attempt < 3 && leftForSwap(best)) {
+                    LOG.info("Tool {} left during a call while its bundle is swapped ({}); running the call again on "
+                            + "the new version", call.name(), describe(e));
+                    continue;
+                }
+                // also covers a tool whose bundle was uninstalled in the middle of the call
+                LOG.warn("Tool {} failed", call.name(), e);
+                return ToolResult.error("tool " + call.name() + " failed: " + describe(e));
+            } catch (Error e) {
+                // an OutOfMemoryError or StackOverflowError of one call ends that call, not the turn
+                LOG.error("Tool {} failed", call.name(), e);
+                return ToolResult.error("tool " + call.name() + " failed: " + e.getClass().getSimpleName() + ": " + describe(e));
+            }
+        }
+    }
+
+    /** @return the best service of a tool, waiting for it while its bundle is swapped; {@code null} when none */
+    private Entry current(String name, ToolContext context) {
+        long deadline = System.nanoTime() + Math.min(swapWait.toNanos(), context.remaining().toNanos());
+        while (true) {
+            ConcurrentSkipListSet<Entry> entries = byName.get(name);
+            Entry best = entries == null ? null : first(entries);
+            if (best != null) {
+                return best;
+            }
+            Departure departure = departed.get(name);
+            if (departure == null || !swapping(departure) || context.cancellation().isCancelled()
+                    || System.nanoTime() >= deadline) {
+                return null;
+            }
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
+    /** @return whether this service was unregistered and another has taken its place, or is about to (a swap) */
+    private boolean leftForSwap(Entry entry) {
+        ConcurrentSkipListSet<Entry> entries = byName.get(entry.name);
+        if (entries != null && !entries.isEmpty()) {
+            return !entries.contains(entry);
+        }
+        Departure departure = departed.get(entry.name);
+        return departure != null && swapping(departure);
+    }
+
+    /**
+     * @return whether the bundle of a departed tool is coming back: within the swap wait, still
+     *     installed, and either not active (stopped for an update or a refresh) or updated just now
+     */
+    private boolean swapping(Departure departure) {
+        if (departure.bundle == null || System.nanoTime() - departure.leftAt > swapWait.toNanos()) {
+            return false;
         }
         try {
-            ToolResult result = best.tool.execute(call, context);
-            return result == null ? ToolResult.error("tool " + call.name() + " returned no result") : result;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ToolResult.error("tool " + call.name() + " was interrupted");
-        } catch (Exception | LinkageError e) {
-            // also covers a tool whose bundle was uninstalled in the middle of the call
-            LOG.warn("Tool {} failed", call.name(), e);
-            return ToolResult.error("tool " + call.name() + " failed: " + describe(e));
-        } catch (Error e) {
-            // an OutOfMemoryError or StackOverflowError of one call ends that call, not the turn
-            LOG.error("Tool {} failed", call.name(), e);
-            return ToolResult.error("tool " + call.name() + " failed: " + e.getClass().getSimpleName() + ": " + describe(e));
+            int state = departure.bundle.getState();
+            if (state == Bundle.UNINSTALLED) {
+                return false;
+            }
+            return state != Bundle.ACTIVE || departure.bundle.getLastModified() >= departure.leftAtMillis - 2000;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

@@ -14,8 +14,14 @@ final class FakeServiceReference<S> implements ServiceReference<S> {
     private static final AtomicLong IDS = new AtomicLong();
 
     private final Map<String, Object> properties;
+    private final Bundle bundle;
 
     FakeServiceReference(Map<String, Object> properties) {
+        this(properties, null);
+    }
+
+    FakeServiceReference(Map<String, Object> properties, Bundle bundle) {
+        this.bundle = bundle;
         this.properties = new java.util.HashMap<>(properties);
         this.properties.putIfAbsent(Constants.SERVICE_ID, IDS.incrementAndGet());
         this.properties.putIfAbsent(Constants.SERVICE_RANKING, 0);
@@ -33,7 +39,7 @@ final class FakeServiceReference<S> implements ServiceReference<S> {
 
     @Override
     public Bundle getBundle() {
-        return null;
+        return bundle;
     }
 
     @Override

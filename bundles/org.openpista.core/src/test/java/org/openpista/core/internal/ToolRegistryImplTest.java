@@ -2,9 +2,13 @@ package org.openpista.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.openpista.api.chat.Cancellation;
 import org.openpista.api.chat.ToolCall;
@@ -12,6 +16,7 @@ import org.openpista.api.llm.ToolSpec;
 import org.openpista.api.tool.Tool;
 import org.openpista.api.tool.ToolContext;
 import org.openpista.api.tool.ToolResult;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
 
 class ToolRegistryImplTest {
@@ -73,5 +78,92 @@ class ToolRegistryImplTest {
     void toolWithoutNamePropertyIsIgnored() {
         registry.addTool(new FakeTool("x", "x"), new FakeServiceReference<>(Map.of()));
         assertThat(registry.tools()).isEmpty();
+    }
+
+    /** A bundle whose state and last modification the test sets. */
+    static final class SwappedBundle {
+        volatile int state = Bundle.ACTIVE;
+        volatile long lastModified = System.currentTimeMillis() - 60_000;
+
+        Bundle bundle() {
+            return (Bundle) Proxy.newProxyInstance(Bundle.class.getClassLoader(), new Class<?>[] {Bundle.class},
+                    (proxy, method, args) -> switch (method.getName()) {
+                        case "getState" -> state;
+                        case "getLastModified" -> lastModified;
+                        case "hashCode" -> System.identityHashCode(proxy);
+                        case "equals" -> proxy == args[0];
+                        default -> throw new UnsupportedOperationException(method.getName());
+                    });
+        }
+    }
+
+    @Test
+    void aCallWaitsForTheNewVersionWhileTheToolsBundleIsUpdated() throws Exception {
+        ToolRegistryImpl swapping = new ToolRegistryImpl(Duration.ofSeconds(10));
+        SwappedBundle bundle = new SwappedBundle();
+        FakeServiceReference<Tool> old = new FakeServiceReference<>(Map.of(Tool.NAME, "t"), bundle.bundle());
+        FakeTool oldTool = new FakeTool("t", "old");
+        swapping.addTool(oldTool, old);
+        bundle.state = Bundle.STOPPING;
+        swapping.removeTool(oldTool, old);
+
+        assertThat(swapping.tools()).as("still offered while it is swapped").extracting(ToolSpec::name).containsExactly("t");
+        CompletableFuture<ToolResult> call = CompletableFuture.supplyAsync(() -> swapping.invoke(new ToolCall("1", "t", "{}"), context));
+        Thread.sleep(300);
+        assertThat(call).isNotDone();
+        bundle.state = Bundle.ACTIVE;
+        bundle.lastModified = System.currentTimeMillis();
+        swapping.addTool(new FakeTool("t", "new"), new FakeServiceReference<>(Map.of(Tool.NAME, "t"), bundle.bundle()));
+
+        assertThat(call.get(5, TimeUnit.SECONDS).content()).isEqualTo("new");
+    }
+
+    @Test
+    void aCallThatFailsBecauseItsServiceLeftForASwapRunsAgainOnTheNewVersion() {
+        ToolRegistryImpl swapping = new ToolRegistryImpl(Duration.ofSeconds(10));
+        SwappedBundle bundle = new SwappedBundle();
+        FakeServiceReference<Tool> old = new FakeServiceReference<>(Map.of(Tool.NAME, "t"), bundle.bundle());
+        Tool[] leaving = new Tool[1];
+        leaving[0] = new FakeTool("t", "") {
+            @Override
+            public ToolResult execute(ToolCall call, ToolContext ctx) {
+                // the bundle is updated in the middle of the call: the service leaves, the new one comes
+                bundle.state = Bundle.STOPPING;
+                swapping.removeTool(leaving[0], old);
+                bundle.state = Bundle.ACTIVE;
+                bundle.lastModified = System.currentTimeMillis();
+                swapping.addTool(new FakeTool("t", "new"), new FakeServiceReference<>(Map.of(Tool.NAME, "t"), bundle.bundle()));
+                throw new IllegalStateException("class loader closed");
+            }
+        };
+        swapping.addTool(leaving[0], old);
+
+        ToolResult result = swapping.invoke(new ToolCall("1", "t", "{}"), context);
+
+        assertThat(result.error()).isFalse();
+        assertThat(result.content()).isEqualTo("new");
+    }
+
+    @Test
+    void aToolWhoseBundleIsUninstalledOrWhoseComponentWentAwayIsGoneAtOnce() {
+        ToolRegistryImpl swapping = new ToolRegistryImpl(Duration.ofSeconds(10));
+        SwappedBundle uninstalled = new SwappedBundle();
+        FakeServiceReference<Tool> removed = new FakeServiceReference<>(Map.of(Tool.NAME, "u"), uninstalled.bundle());
+        FakeTool removedTool = new FakeTool("u", "u");
+        swapping.addTool(removedTool, removed);
+        uninstalled.state = Bundle.STOPPING;
+        swapping.removeTool(removedTool, removed);
+        uninstalled.state = Bundle.UNINSTALLED;
+        SwappedBundle running = new SwappedBundle();
+        FakeServiceReference<Tool> disabled = new FakeServiceReference<>(Map.of(Tool.NAME, "d"), running.bundle());
+        FakeTool disabledTool = new FakeTool("d", "d");
+        swapping.addTool(disabledTool, disabled);
+        swapping.removeTool(disabledTool, disabled);
+
+        long started = System.nanoTime();
+        assertThat(swapping.tools()).isEmpty();
+        assertThat(swapping.invoke(new ToolCall("1", "u", "{}"), context).content()).contains("unknown tool \"u\"");
+        assertThat(swapping.invoke(new ToolCall("2", "d", "{}"), context).content()).contains("unknown tool \"d\"");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
     }
 }

@@ -72,6 +72,20 @@ public final class HttpFailures implements Retrier.Wording {
         return new ProviderException(Kind.NETWORK, 0, "connection to " + host + " failed: " + clean(detail), failure);
     }
 
+    /**
+     * @return whether the connection ended before the first byte of the answer (the JDK client's
+     *     words for it), so the request may be sent again: {@link HttpTransport} does so
+     */
+    static boolean closedBeforeAnswering(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            String message = cause.getMessage();
+            if (message != null && message.contains("header parser received no bytes")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return the {@code TIMEOUT} failure of waiting longer than {@code timeout} for the answer to start */
     public ProviderException timeout(Duration timeout) {
         return new ProviderException(Kind.TIMEOUT, 0, "no answer from " + host + " within " + span(timeout), null);

@@ -42,6 +42,8 @@ public final class HttpTransport {
     private static final Object CANCELLED = new Object();
     /** The longest wait for a connection, however long the timeout. */
     private static final Duration MAX_CONNECT = Duration.ofSeconds(30);
+    /** How long a complete answer's body may take to end before its exchange is aborted. */
+    private static final Duration MAX_DRAIN = Duration.ofSeconds(2);
 
     /** Makes the failure an error status stands for, in the vendor's terms. */
     @ConsumerType
@@ -85,15 +87,25 @@ public final class HttpTransport {
             request.header("content-type", "application/json");
             request.POST(HttpRequest.BodyPublishers.ofString(body));
         }
-        Exchange exchange = new Exchange(timeout, cancellation, failures);
-        exchange.start(client(uri), request.build());
-        try {
-            exchange.awaitHead();
-        } catch (ProviderException | RuntimeException e) {
-            exchange.close();
-            throw e;
+        for (int attempt = 1; ; attempt++) {
+            Exchange exchange = new Exchange(timeout, cancellation, failures);
+            exchange.start(client(uri), request.build());
+            try {
+                exchange.awaitHead();
+                return exchange;
+            } catch (ProviderException e) {
+                exchange.close();
+                // a kept-alive connection the server closed just as the request went out: the server never saw the
+                // request, so it goes out again on another connection
+                if (attempt < 3 && HttpFailures.closedBeforeAnswering(e.getCause()) && !cancellation.isCancelled()) {
+                    continue;
+                }
+                throw e;
+            } catch (RuntimeException e) {
+                exchange.close();
+                throw e;
+            }
         }
-        return exchange;
     }
 
     private synchronized HttpClient client(URI uri) {
@@ -125,6 +137,8 @@ public final class HttpTransport {
         private CompletableFuture<HttpResponse<Void>> future;
         private HttpResponse.ResponseInfo head;
         private boolean ended;
+        /** The reader had the whole answer; what is left of the body is its end. */
+        private boolean complete;
 
         private Exchange(Duration timeout, Cancellation cancellation, HttpFailures failures) {
             this.timeout = timeout;
@@ -237,6 +251,7 @@ public final class HttpTransport {
                     }
                     events.line(line);
                 }
+                complete = true;
             } catch (ProviderException e) {
                 // once text reached the listener a retry would repeat it
                 if (e.isRetryable() && !reader.forwardedText()) {
@@ -246,13 +261,43 @@ public final class HttpTransport {
             }
         }
 
+        /**
+         * Aborts the exchange unless its body ended. After a complete answer (its last event, say
+         * {@code data: [DONE]}, came before the end of the body) the end is awaited briefly first:
+         * the JDK client hands the connection back to its pool as the body ends, before the lines
+         * reach us, and aborting then would close the connection under the next request that took
+         * it, which fails with "header parser received no bytes" or in the middle of its answer.
+         */
         @Override
         public void close() {
+            if (!ended && complete && !aborted) {
+                awaitEnd();
+            }
             if (registration != null) {
                 registration.close();
             }
             if (!ended) {
                 abort();
+            }
+        }
+
+        /** Discards what is left of the body until it ends, the drain time passes, or something else comes. */
+        private void awaitEnd() {
+            long deadline = System.nanoTime() + Math.min(timeout.toNanos(), MAX_DRAIN.toNanos());
+            try {
+                for (long left = deadline - System.nanoTime(); left > 0 && !cancellation.isCancelled();
+                        left = deadline - System.nanoTime()) {
+                    Object next = queue.poll(left, TimeUnit.NANOSECONDS);
+                    if (next == END) {
+                        ended = true;
+                        return;
+                    }
+                    if (!(next instanceof String)) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 

@@ -39,6 +39,16 @@ class HttpFailuresTest {
     }
 
     @Test
+    void aConnectionClosedBeforeTheAnswerIsToldFromOtherFailures() {
+        assertThat(HttpFailures.closedBeforeAnswering(new java.io.IOException("HTTP/1.1 header parser received no bytes",
+                new java.io.EOFException("EOF reached while reading")))).isTrue();
+        assertThat(HttpFailures.closedBeforeAnswering(new java.io.IOException("wrapped",
+                new java.io.IOException("HTTP/1.1 header parser received no bytes")))).isTrue();
+        assertThat(HttpFailures.closedBeforeAnswering(new java.io.IOException("Connection reset"))).isFalse();
+        assertThat(HttpFailures.closedBeforeAnswering(null)).isFalse();
+    }
+
+    @Test
     void tellsAServerThatNeverAnsweredFromAStreamThatWentQuiet() {
         assertThat(failures.timeout(Duration.ofMillis(300)).getMessage()).isEqualTo("no answer from api.example.test:8443 within 300 ms");
         assertThat(failures.stalled(timeout))

@@ -10,13 +10,16 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +44,8 @@ class HttpTransportTest {
     private final CountDownLatch release = new CountDownLatch(1);
     /** What the server received: method, protocol, path, headers and body. */
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    /** The client ports of the requests to /stream, one per connection. */
+    private final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
     private HttpServer server;
     private HttpFailures failures;
 
@@ -51,6 +56,15 @@ class HttpTransportTest {
         server.createContext("/lines", exchange -> answer(exchange, 200, Map.of("x-extra", "1"), "first\nsecond\n\nthird"));
         server.createContext("/events", exchange -> answer(exchange, 200, Map.of("content-type", "text/event-stream"),
                 "event: a\ndata: 1\n\n: comment\ndata: 2\n\ndata: 3"));
+        server.createContext("/stream", exchange -> {
+            record(exchange);
+            clientPorts.add(exchange.getRemoteAddress().getPort());
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream body = exchange.getResponseBody()) {
+                body.write("data: 1\n\ndata: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+                body.flush();
+            }
+        });
         server.createContext("/limited", exchange -> answer(exchange, 429, Map.of("retry-after", "3"), "{\"error\":\"slow down\"}"));
         server.createContext("/stall-head", exchange -> {
             record(exchange);
@@ -174,6 +188,99 @@ class HttpTransportTest {
         assertThat(reader.events).containsExactly("a=1");
         // the last event lacks its blank line: handed over when the body ends
         assertThat(toTheEnd.events).containsExactly("a=1", "=2", "=3");
+    }
+
+    @Test
+    void aStreamReadToItsLastEventLeavesItsConnectionToTheNextRequests() throws Exception {
+        HttpTransport transport = new HttpTransport(Duration.ofSeconds(10));
+
+        for (int i = 0; i < 30; i++) {
+            Reader reader = new Reader(2, false, false);
+            try (HttpTransport.Exchange exchange = transport.open(uri("/stream"), Map.of(), "{}", Cancellation.none(), failures)) {
+                exchange.read(reader);
+            }
+            assertThat(reader.events).containsExactly("=1", "=[DONE]");
+        }
+
+        // aborting an answer that had ended closed the connection the next request had just taken from the pool
+        assertThat(clientPorts).as("one kept-alive connection").hasSize(1);
+    }
+
+    @Test
+    void aRequestOnAKeptAliveConnectionTheServerClosesUnansweredGoesOutAgain() throws Exception {
+        try (ServerSocket closing = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            // the first connection answers one request, then closes as the second arrives, as servers do with idle ones
+            Future<?> peer = executor.submit(() -> {
+                try (Socket first = closing.accept()) {
+                    readRequest(first);
+                    first.getOutputStream().write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                    readRequest(first);
+                }
+                try (Socket second = closing.accept()) {
+                    readRequest(second);
+                    second.getOutputStream().write("HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nagain".getBytes(StandardCharsets.US_ASCII));
+                    second.getOutputStream().flush();
+                }
+                return null;
+            });
+            HttpTransport transport = new HttpTransport(Duration.ofSeconds(10));
+            URI uri = URI.create("http://127.0.0.1:" + closing.getLocalPort() + "/chat");
+
+            List<String> answers = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                try (HttpTransport.Exchange exchange = transport.open(uri, Map.of(), "{}", Cancellation.none(), failures)) {
+                    answers.add(exchange.readAll());
+                }
+            }
+
+            assertThat(answers).containsExactly("ok", "again");
+            peer.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Reads one request's head and body off the socket; nothing when the client closed it. */
+    private static void readRequest(Socket socket) throws IOException {
+        var in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        for (int b; !head.toString().endsWith("\r\n\r\n") && (b = in.read()) != -1; ) {
+            head.append((char) b);
+        }
+        int length = 0;
+        for (String line : head.toString().split("\r\n")) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).strip());
+            }
+        }
+        in.readNBytes(length);
+    }
+
+    @Test
+    void concurrentStreamsReadToTheirLastEventAllSucceed() throws Exception {
+        HttpTransport transport = new HttpTransport(Duration.ofSeconds(10));
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        List<Future<Integer>> results = new ArrayList<>();
+
+        for (int c = 0; c < 8; c++) {
+            results.add(clients.submit(() -> {
+                int answered = 0;
+                for (int i = 0; i < 100; i++) {
+                    Reader reader = new Reader(2, false, false);
+                    try (HttpTransport.Exchange exchange = transport.open(uri("/stream"), Map.of(), "{}", Cancellation.none(),
+                            failures)) {
+                        exchange.read(reader);
+                    }
+                    answered += reader.events.size() / 2;
+                }
+                return answered;
+            }));
+        }
+        int answered = 0;
+        for (Future<Integer> result : results) {
+            answered += result.get(60, TimeUnit.SECONDS);
+        }
+        clients.shutdown();
+
+        assertThat(answered).isEqualTo(800);
     }
 
     @Test

@@ -71,6 +71,8 @@ public class AgentCommands {
     volatile List<Tool> toolServices = List.of();
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     volatile List<ChannelAdapter> channelAdapters = List.of();
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile BundleSwaps swaps;
 
     @Activate
     public AgentCommands(BundleContext context) {
@@ -111,7 +113,7 @@ public class AgentCommands {
         Runtime jvm = Runtime.getRuntime();
         table.row("memory", "heap " + Describe.megabytes(jvm.totalMemory() - jvm.freeMemory()) + " used of " + Describe.megabytes(jvm.totalMemory())
                 + ", JVM up " + Describe.duration(Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime())));
-        return withoutHeader(table);
+        return withoutHeader(table) + "\n" + BundleStates.table(bundles, swaps);
     }
 
     @Descriptor("list the registered LLM providers; * marks the one in use")

@@ -23,6 +23,12 @@ import org.osgi.framework.Version;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 /**
  * {@code openpista:plugins}: the bundle jars in {@code $OPENPISTA_HOME/plugins/}, which FileInstall
@@ -39,10 +45,19 @@ public class PluginCommands {
     /** FileInstall's framework property naming the watched folder. */
     static final String DIR_PROPERTY = "felix.fileinstall.dir";
 
+    /** What {@link #problem} says when another thread is changing the bundle's state right now. */
+    private static final String BUSY = "busy: its state is being changed";
+
     private static final Pattern JAVA_VERSION = Pattern.compile("osgi\\.ee=JavaSE\\)\\(version=([0-9.]+)\\)");
     private static final Pattern MISSING_PACKAGE = Pattern.compile("osgi\\.wiring\\.package;\\s*\\(&?\\(?osgi\\.wiring\\.package=([^)]+)\\)");
 
+    /** The folder beside the plugins folder where the version a plugin replaced (or a removed plugin) is kept. */
+    static final String PREVIOUS = "plugins-previous";
+
     private final BundleContext context;
+    /** Declarative Services, to see a component that failed to activate in a bundle that is active. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile ServiceComponentRuntime components;
 
     @Activate
     public PluginCommands(BundleContext context) {
@@ -55,10 +70,12 @@ public class PluginCommands {
         if (jars.isEmpty()) {
             return "no plugins in " + pluginDir(context) + "\n";
         }
-        Table table = new Table("PLUGIN", "BUNDLE", "STATE");
+        Table table = new Table("PLUGIN", "BUNDLE", "STATE", "PREVIOUS");
         for (Path jar : jars) {
             Bundle bundle = bundleFor(jar);
-            table.row(jar.getFileName(), bundle == null ? symbolicName(jar) : describe(bundle), state(jar, bundle));
+            Path previous = previousDir(context).resolve(jar.getFileName());
+            table.row(jar.getFileName(), bundle == null ? symbolicName(jar) : describe(bundle), state(jar, bundle),
+                    Files.isRegularFile(previous) ? version(previous) : "-");
         }
         return table.toString();
     }
@@ -74,15 +91,36 @@ public class PluginCommands {
             return text.toString();
         }
         Bundle bundle = bundleFor(jar);
-        text.append("plugin   ").append(jar.getFileName()).append('\n');
-        text.append("bundle   ").append(bundle == null ? symbolicName(jar) : describe(bundle)).append('\n');
-        String state = state(jar, bundle);
-        text.append("state    ").append(state).append('\n');
-        text.append("modified ").append(bundle == null ? 0 : bundle.getLastModified()).append('\n');
-        if (state.equals("failed")) {
-            text.append("problem  ").append(problem(jar, bundle)).append('\n');
+        // FileInstall may update the bundle while it is looked at: describe one revision, not a mix of two
+        for (int attempt = 1; ; attempt++) {
+            long modified = bundle == null ? 0 : bundle.getLastModified();
+            String description = bundle == null ? symbolicName(jar) : describe(bundle);
+            String state = state(jar, bundle);
+            String problem = null;
+            if (state.equals("failed")) {
+                problem = problem(jar, bundle);
+            } else if (state.equals("resolved")) {
+                // FileInstall could not start it (its activator threw), or is about to: try, and keep the reason
+                problem = problem(jar, bundle);
+                int now = bundle.getState();
+                state = now == Bundle.ACTIVE ? "active" : problem.equals(BUSY) || now == Bundle.STARTING ? "starting" : "failed";
+            }
+            if (state.equals("active") && bundle != null) {
+                problem = failedComponent(bundle);
+                state = problem == null ? state : "failed";
+            }
+            if (attempt < 5 && bundle != null && bundle.getLastModified() != modified) {
+                continue;
+            }
+            text.append("plugin   ").append(jar.getFileName()).append('\n');
+            text.append("bundle   ").append(description).append('\n');
+            text.append("state    ").append(state).append('\n');
+            text.append("modified ").append(modified).append('\n');
+            if (state.equals("failed")) {
+                text.append("problem  ").append(problem).append('\n');
+            }
+            return text.toString();
         }
-        return text.toString();
     }
 
     /** @return active, starting, stopping, resolved, installed, failed (cannot resolve), waiting (not installed yet) */
@@ -117,10 +155,35 @@ public class PluginCommands {
             bundle.start(Bundle.START_TRANSIENT);
             return "none (it started now)";
         } catch (BundleException e) {
+            if (e.getType() == BundleException.STATECHANGE_ERROR) {
+                // FileInstall (or the framework's refresh) is starting or stopping it right now
+                return BUSY;
+            }
             return explain(e.getMessage());
         } catch (IllegalStateException e) {
             return "the bundle was uninstalled meanwhile";
         }
+    }
+
+    /** @return why a component of the bundle failed to activate, or {@code null} when none did */
+    private String failedComponent(Bundle bundle) {
+        ServiceComponentRuntime runtime = components;
+        if (runtime == null) {
+            return null;
+        }
+        try {
+            for (ComponentDescriptionDTO description : runtime.getComponentDescriptionDTOs(bundle)) {
+                for (ComponentConfigurationDTO configuration : runtime.getComponentConfigurationDTOs(description)) {
+                    if (configuration.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
+                        String failure = configuration.failure == null ? "" : configuration.failure.lines().findFirst().orElse("");
+                        return "its component " + description.name + " failed to activate: " + failure.strip();
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            // the bundle left meanwhile
+        }
+        return null;
     }
 
     /** Turns the resolver's message into one line a user can act on. */
@@ -219,6 +282,18 @@ public class PluginCommands {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** @return the Bundle-Version of a jar, or {@code ?} */
+    static String version(Path jar) {
+        Manifest manifest = manifest(jar);
+        String version = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.BUNDLE_VERSION);
+        return version == null ? "?" : Version.parseVersion(version.strip()).toString();
+    }
+
+    /** @return where the version a plugin replaced, or a removed plugin, is kept for {@code plugins rollback} */
+    static Path previousDir(BundleContext context) {
+        return pluginDir(context).toAbsolutePath().resolveSibling(PREVIOUS);
     }
 
     static Path pluginDir(BundleContext context) {

@@ -2,11 +2,9 @@ package org.openpista.shell.internal;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,15 +27,18 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code openpista plugins list | install JAR | remove NAME}: the drop-in bundles of the running
- * daemon, in {@code HOME/plugins/}. FileInstall in the daemon does the installing; these commands
- * put the jar there or take it away and then ask the daemon, over its admin socket ({@code
- * openpista:plugins NAME}), until the bundle is active (or gone), so nothing is left half-installed.
+ * {@code openpista plugins list | install JAR | update JAR | rollback NAME | remove NAME}: the
+ * drop-in bundles of the running daemon, in {@code HOME/plugins/}. FileInstall in the daemon does
+ * the installing; these commands put the jar there or take it away and then ask the daemon, over
+ * its admin socket ({@code openpista:plugins NAME}), until the bundle is active (or gone), so
+ * nothing is left half-installed. The version a jar replaces, and a removed jar, are kept in {@code
+ * HOME/plugins-previous/} for {@code rollback}; see {@link PluginSwaps}.
  */
 @Component(service = CliCommand.class, property = CliCommand.NAME + "=plugins", scope = ServiceScope.PROTOTYPE)
 @Command(name = "plugins", mixinStandardHelpOptions = true,
         description = {"Manages the drop-in plugin bundles of the running daemon (HOME/plugins/)."},
-        subcommands = {PluginsCommand.ListPlugins.class, PluginsCommand.Install.class, PluginsCommand.Remove.class})
+        subcommands = {PluginsCommand.ListPlugins.class, PluginSwaps.Install.class, PluginSwaps.Update.class,
+            PluginSwaps.Rollback.class, PluginsCommand.Remove.class})
 public final class PluginsCommand implements CliCommand, Runnable {
 
     /** Exit statuses of the command line. */
@@ -71,6 +72,10 @@ public final class PluginsCommand implements CliCommand, Runnable {
 
     Path dir() {
         return PluginCommands.pluginDir(context);
+    }
+
+    Path previousDir() {
+        return PluginCommands.previousDir(context);
     }
 
     /** @return whether a daemon runs; when none does, says so */
@@ -146,90 +151,6 @@ public final class PluginsCommand implements CliCommand, Runnable {
         }
     }
 
-    /** {@code plugins install JAR}. */
-    @Command(name = "install", mixinStandardHelpOptions = true,
-            description = {"Copies a bundle jar into HOME/plugins/ and waits until the daemon runs it; if it cannot (a missing "
-                    + "package, a newer Java), says why and takes it out again. Installing a jar of the same name again "
-                    + "updates the bundle."})
-    static final class Install implements Callable<Integer> {
-        @ParentCommand
-        PluginsCommand plugins;
-
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(paramLabel = "JAR", description = "The bundle jar.")
-        Path jar;
-
-        @Override
-        public Integer call() throws IOException, InterruptedException {
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            if (!Files.isRegularFile(jar)) {
-                err.println("openpista: no such file: " + jar);
-                return USAGE;
-            }
-            String name;
-            try {
-                name = symbolicName(jar);
-            } catch (IOException e) {
-                err.println("openpista: " + jar + " is not a jar: " + e.getMessage());
-                return USAGE;
-            }
-            if (name == null) {
-                err.println("openpista: " + jar + " is not an OSGi bundle (its manifest has no Bundle-SymbolicName)");
-                return USAGE;
-            }
-            if (!plugins.daemonRuns(err)) {
-                return FAILED;
-            }
-            Path dir = plugins.dir();
-            Files.createDirectories(dir);
-            String fileName = jar.getFileName().toString();
-            Path target = dir.resolve(fileName);
-            long since = System.currentTimeMillis();
-            copyIn(jar, target, plugins.home());
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (true) {
-                Map<String, String> detail = plugins.detail(fileName);
-                String state = detail.getOrDefault("state", "waiting");
-                long modified = Long.parseLong(detail.getOrDefault("modified", "0"));
-                if (state.equals("active") && modified >= since) {
-                    out.println("installed " + fileName + ": " + detail.get("bundle") + ", active");
-                    return OK;
-                }
-                if (state.equals("failed")) {
-                    err.println("openpista: " + fileName + " cannot run: " + detail.getOrDefault("problem", "see the log"));
-                    Files.deleteIfExists(target);
-                    plugins.awaitAbsent(fileName);
-                    err.println("openpista: took " + fileName + " out of " + dir + " again; nothing was installed");
-                    return FAILED;
-                }
-                if (System.nanoTime() > deadline) {
-                    err.println("openpista: " + fileName + " is not active after " + WAIT.toSeconds() + " s (state: " + state
-                            + "); it stays in " + dir + ", see " + plugins.home().resolve("logs/openpista.0.log"));
-                    return FAILED;
-                }
-                Thread.sleep(200);
-            }
-        }
-
-        /** Copies next to the target first and renames, so FileInstall never sees half a jar. */
-        private static void copyIn(Path jar, Path target, Path home) throws IOException {
-            Path staging = home.resolve(".plugins-staging");
-            Files.createDirectories(staging);
-            Path temporary = staging.resolve(target.getFileName());
-            Files.copy(jar, temporary, StandardCopyOption.REPLACE_EXISTING);
-            try {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            // the copy's time tells FileInstall the jar changed, also when the same file is installed again
-            Files.setLastModifiedTime(target, FileTime.fromMillis(System.currentTimeMillis()));
-        }
-    }
-
     /** {@code plugins remove NAME}. */
     @Command(name = "remove", mixinStandardHelpOptions = true,
             description = "Deletes a plugin jar from HOME/plugins/ and waits until the daemon uninstalled its bundle.")
@@ -256,37 +177,40 @@ public final class PluginsCommand implements CliCommand, Runnable {
             if (!plugins.daemonRuns(err)) {
                 return FAILED;
             }
-            Files.delete(jar);
             String fileName = jar.getFileName().toString();
+            Files.createDirectories(plugins.previousDir());
+            Files.move(jar, plugins.previousDir().resolve(fileName), StandardCopyOption.REPLACE_EXISTING);
             if (!plugins.awaitAbsent(fileName)) {
                 err.println("openpista: deleted " + jar + ", but the daemon still has its bundle after " + WAIT.toSeconds()
                         + " s; see the log");
                 return FAILED;
             }
-            out.println("removed " + fileName);
+            out.println("removed " + fileName + " (kept in " + plugins.previousDir() + " for 'openpista plugins rollback "
+                    + fileName.replaceFirst("\\.jar$", "") + "')");
             return OK;
         }
+    }
 
-        private static Path find(Path dir, String name) throws IOException {
-            Path direct = dir.resolve(name.endsWith(".jar") ? name : name + ".jar");
-            if (Files.isRegularFile(direct)) {
-                return direct;
-            }
-            if (!Files.isDirectory(dir)) {
-                return null;
-            }
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path jar : files.filter(path -> path.toString().endsWith(".jar")).sorted().toList()) {
-                    try {
-                        if (name.equals(symbolicName(jar))) {
-                            return jar;
-                        }
-                    } catch (IOException notAJar) {
-                        // skip it
-                    }
-                }
-            }
+    /** @return the jar in {@code dir} of that file name (with or without {@code .jar}) or symbolic name, or {@code null} */
+    static Path find(Path dir, String name) throws IOException {
+        Path direct = dir.resolve(name.endsWith(".jar") ? name : name + ".jar");
+        if (Files.isRegularFile(direct)) {
+            return direct;
+        }
+        if (!Files.isDirectory(dir)) {
             return null;
         }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path jar : files.filter(path -> path.toString().endsWith(".jar")).sorted().toList()) {
+                try {
+                    if (name.equals(symbolicName(jar))) {
+                        return jar;
+                    }
+                } catch (IOException notAJar) {
+                    // skip it
+                }
+            }
+        }
+        return null;
     }
 }

@@ -93,12 +93,16 @@ class PluginsCommandTest {
     }
 
     Path bundle(String file, String symbolicName, String header, String value) throws IOException {
+        return bundle(file, symbolicName, "1.0.0", header, value);
+    }
+
+    Path bundle(String file, String symbolicName, String version, String header, String value) throws IOException {
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         main.putValue(Constants.BUNDLE_MANIFESTVERSION, "2");
         main.putValue(Constants.BUNDLE_SYMBOLICNAME, symbolicName);
-        main.putValue(Constants.BUNDLE_VERSION, "1.0.0");
+        main.putValue(Constants.BUNDLE_VERSION, version);
         if (header != null) {
             main.putValue(header, value);
         }
@@ -161,8 +165,68 @@ class PluginsCommandTest {
 
         Run removed = plugins("remove", "good.plugin");
         assertThat(removed.status()).as(removed.toString()).isZero();
-        assertThat(removed.out()).isEqualTo("removed good.jar\n");
+        assertThat(removed.out()).startsWith("removed good.jar (kept in " + home.resolve("plugins-previous"));
         assertThat(bundleId("good.plugin")).isEqualTo(-1);
+    }
+
+    @Test
+    void updateKeepsThePreviousVersionRollsBackWhatCannotRunAndRollbackRestoresIt() throws Exception {
+        daemon();
+        BundleSwaps swaps = new BundleSwaps(system, null);
+        assertThat(plugins("install", bundle("good.jar", "good.plugin", "1.0.0", null, null).toString()).status()).isZero();
+        long id = bundleId("good.plugin");
+
+        Run updated = plugins("update", bundle("good-2.jar", "good.plugin", "2.0.0", null, null).toString());
+        assertThat(updated.status()).as(updated.toString()).isZero();
+        assertThat(updated.out()).isEqualTo("updated good.jar: good.plugin 2.0.0 [" + id + "], active (previous version "
+                + "1.0.0 kept for 'openpista plugins rollback')\n");
+        assertThat(version("good.plugin")).isEqualTo("2.0.0");
+        assertThat(plugins("list").out()).contains("good.plugin 2.0.0").contains("active").contains("1.0.0");
+        assertThat(swaps.lastSwap("good.plugin")).get().extracting(BundleSwaps.Swap::describe).asString()
+                .startsWith("updated 1.0.0 -> 2.0.0 in ");
+
+        Run unresolved = plugins("update", bundle("good-3.jar", "good.plugin", "3.0.0", "Import-Package", "com.example.missing")
+                .toString());
+        assertThat(unresolved.status()).isEqualTo(1);
+        assertThat(unresolved.err()).contains("good.jar cannot run: it imports the package com.example.missing")
+                .contains("rolled back to the version that ran before: good.plugin 2.0.0 [" + id + "], active");
+        assertThat(version("good.plugin")).isEqualTo("2.0.0");
+
+        Run failing = plugins("update", bundle("good-4.jar", "good.plugin", "4.0.0", "Bundle-Activator", "com.example.Missing")
+                .toString());
+        assertThat(failing.status()).isEqualTo(1);
+        assertThat(failing.err()).contains("good.jar cannot run:").contains("com.example.Missing")
+                .contains("rolled back to the version that ran before: good.plugin 2.0.0");
+        assertThat(version("good.plugin")).isEqualTo("2.0.0");
+        assertThat(plugins("list").out()).as("the failed versions never became the previous one").contains("1.0.0");
+
+        Run back = plugins("rollback", "good.plugin");
+        assertThat(back.status()).as(back.toString()).isZero();
+        assertThat(back.out()).startsWith("rolled back good.jar: good.plugin 1.0.0 [" + id + "], active (previous version 2.0.0");
+        assertThat(version("good.plugin")).isEqualTo("1.0.0");
+        Run again = plugins("rollback", "good.jar");
+        assertThat(again.status()).as("a second rollback undoes the first: " + again).isZero();
+        assertThat(version("good.plugin")).isEqualTo("2.0.0");
+
+        assertThat(plugins("remove", "good.plugin").status()).isZero();
+        assertThat(bundleId("good.plugin")).isEqualTo(-1);
+        Run restored = plugins("rollback", "good.plugin");
+        assertThat(restored.status()).as(restored.toString()).isZero();
+        assertThat(version("good.plugin")).isEqualTo("2.0.0");
+        assertThat(plugins("rollback", "nothing").err()).contains("no previous version of nothing is kept");
+        Run notInstalled = plugins("update", bundle("other.jar", "other.plugin", null, null).toString());
+        assertThat(notInstalled.status()).isEqualTo(1);
+        assertThat(notInstalled.err()).contains("no plugin other.plugin in").contains("install it with");
+        swaps.deactivate();
+    }
+
+    String version(String symbolicName) {
+        for (org.osgi.framework.Bundle bundle : system.getBundles()) {
+            if (symbolicName.equals(bundle.getSymbolicName())) {
+                return bundle.getState() == org.osgi.framework.Bundle.ACTIVE ? bundle.getVersion().toString() : "not active";
+            }
+        }
+        return "absent";
     }
 
     long bundleId(String symbolicName) {

@@ -52,8 +52,10 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
      * @param spec what it offered, still offered while its bundle is swapped
      * @param leftAt {@link System#nanoTime()} when it left
      * @param leftAtMillis the wall-clock time when it left, to compare with the bundle's last modification
+     * @param bundleStopping whether its bundle was stopping (an update, refresh or restart) as it left;
+     *     a service unregistered while its bundle stays active simply went away
      */
-    private record Departure(ToolSpec spec, Bundle bundle, long leftAt, long leftAtMillis) {}
+    private record Departure(ToolSpec spec, Bundle bundle, long leftAt, long leftAtMillis, boolean bundleStopping) {}
 
     private static final Comparator<Entry> BEST_FIRST =
             Comparator.comparing((Entry e) -> e.reference, Comparator.reverseOrder());
@@ -105,7 +107,7 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
             byName.computeIfPresent(name, (key, set) -> set.isEmpty() ? null : set);
             if (leaving != null && !byName.containsKey(name)) {
                 departed.put(name, new Departure(specOf(leaving), leaving.bundle, System.nanoTime(),
-                        System.currentTimeMillis()));
+                        System.currentTimeMillis(), stopping(leaving.bundle)));
             }
         }
         LOG.debug("Tool {} removed", name);
@@ -216,7 +218,8 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
      *     installed, and either not active (stopped for an update or a refresh) or updated just now
      */
     private boolean swapping(Departure departure) {
-        if (departure.bundle == null || System.nanoTime() - departure.leftAt > swapWait.toNanos()) {
+        if (departure.bundle == null || !departure.bundleStopping
+                || System.nanoTime() - departure.leftAt > swapWait.toNanos()) {
             return false;
         }
         try {
@@ -225,6 +228,14 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
                 return false;
             }
             return state != Bundle.ACTIVE || departure.bundle.getLastModified() >= departure.leftAtMillis - 2000;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean stopping(Bundle bundle) {
+        try {
+            return bundle != null && bundle.getState() != Bundle.ACTIVE;
         } catch (RuntimeException e) {
             return false;
         }

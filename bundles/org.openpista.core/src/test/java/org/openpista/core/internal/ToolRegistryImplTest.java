@@ -159,11 +159,19 @@ class ToolRegistryImplTest {
         FakeTool disabledTool = new FakeTool("d", "d");
         swapping.addTool(disabledTool, disabled);
         swapping.removeTool(disabledTool, disabled);
+        // a service unregistered by a bundle that stays active, even one installed just now
+        SwappedBundle fresh = new SwappedBundle();
+        fresh.lastModified = System.currentTimeMillis();
+        FakeServiceReference<Tool> unregistered = new FakeServiceReference<>(Map.of(Tool.NAME, "f"), fresh.bundle());
+        FakeTool freshTool = new FakeTool("f", "f");
+        swapping.addTool(freshTool, unregistered);
+        swapping.removeTool(freshTool, unregistered);
 
         long started = System.nanoTime();
         assertThat(swapping.tools()).isEmpty();
         assertThat(swapping.invoke(new ToolCall("1", "u", "{}"), context).content()).contains("unknown tool \"u\"");
         assertThat(swapping.invoke(new ToolCall("2", "d", "{}"), context).content()).contains("unknown tool \"d\"");
+        assertThat(swapping.invoke(new ToolCall("3", "f", "{}"), context).content()).contains("unknown tool \"f\"");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,7 +60,9 @@ class BrowserLifecycleTest {
     void aCrashIsReportedAndTheNextCallGetsAFreshBrowser() throws Exception {
         try (Harness browser = new Harness(home, "127.0.0.1")) {
             navigate(browser, "s1");
-            List<Long> first = Chromium.processesOf(browser.profile());
+            // handles, not pids: a handle knows its start time, so a pid the new browser reuses is not it
+            List<ProcessHandle> first = Chromium.processesOf(browser.profile()).stream().map(ProcessHandle::of)
+                    .flatMap(Optional::stream).toList();
             ProcessHandle main = ProcessHandle.of(browser.service.browser().process().pid()).orElseThrow();
             main.destroyForcibly();
             main.onExit().get();
@@ -75,10 +78,9 @@ class BrowserLifecycleTest {
             assertThat(during.content()).contains("The browser had crashed (Chromium ended: killed by signal 9) and was"
                     + " started again: this is a new tab").contains("- Page URL: about:blank");
             assertThat(navigate(browser, "s1")).contains("Order form");
-            for (long pid : first) {
-                assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("process %d of the crashed browser",
-                        pid).isEmpty();
-            }
+            // killed, they end a moment later
+            assertThat(Chromium.awaitEnd(first, Duration.ofSeconds(10))).as("processes of the crashed browser")
+                    .isEmpty();
         }
     }
 

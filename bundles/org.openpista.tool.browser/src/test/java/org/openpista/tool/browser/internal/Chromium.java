@@ -53,6 +53,31 @@ final class Chromium {
         return found;
     }
 
+    /**
+     * Waits (at most the given time) until these processes ended (a zombie has ended); returns the
+     * pids of those still running.
+     */
+    static List<Long> awaitEnd(List<ProcessHandle> processes, Duration atMost) throws InterruptedException {
+        Instant until = Instant.now().plus(atMost);
+        while (true) {
+            List<Long> running = processes.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid)
+                    .filter(pid -> !zombie(pid)).toList();
+            if (running.isEmpty() || Instant.now().isAfter(until)) {
+                return running;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static boolean zombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException | RuntimeException e) {
+            return true; // gone
+        }
+    }
+
     /** Waits (at most the given time) until no process of the profile runs; returns those still running. */
     static List<Long> awaitNoProcessesOf(Path profile, Duration atMost) throws InterruptedException {
         Instant until = Instant.now().plus(atMost);

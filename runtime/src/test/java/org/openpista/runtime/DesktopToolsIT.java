@@ -194,11 +194,14 @@ class DesktopToolsIT {
         // the picture is kept with the tool's message, as a PNG of the region
         try (Connection db = new org.sqlite.JDBC().connect("jdbc:sqlite:" + home.resolve("memory.db"), new Properties());
                 Statement query = db.createStatement();
-                ResultSet rows = query.executeQuery("SELECT mime_type, name, data FROM attachments")) {
+                ResultSet rows = query.executeQuery("SELECT mime_type, name, sha256 FROM attachments")) {
             assertThat(rows.next()).as("one stored attachment").isTrue();
             assertThat(rows.getString(1)).isEqualTo("image/png");
             assertThat(rows.getString(2)).matches("screen-\\d{8}-\\d{6}\\.png");
-            byte[] png = rows.getBytes(3);
+            // its bytes in the media file named by their SHA-256, beside memory.db
+            String sha = rows.getString(3);
+            assertThat(sha).matches("[0-9a-f]{64}");
+            byte[] png = Files.readAllBytes(home.resolve("media").resolve(sha.substring(0, 2)).resolve(sha));
             java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(png, 16, 8);
             assertThat(header.getInt()).isEqualTo(400);
             assertThat(header.getInt()).isEqualTo(200);

@@ -60,7 +60,7 @@ class DesktopToolsIT {
         // XAUTHORITY names; the launcher hands that variable over outside the process's environment.
         // -audit 4: the server logs every client that connects
         authority = cookieFile(logs.resolve("Xauthority"));
-        Process xvfb = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", "800x480x24", "-nolisten", "tcp",
+        Process xvfb = new ProcessBuilder("Xvfb", "-displayfd", "1", "-noreset", "-screen", "0", "800x480x24", "-nolisten", "tcp",
                 "-br", "-audit", "4", "-auth", authority.toString()).redirectError(logs.resolve("xvfb.log").toFile())
                 .start();
         processes.add(xvfb);

@@ -27,7 +27,7 @@ final class VirtualScreen implements AutoCloseable {
     static VirtualScreen start() throws Exception {
         Required.program("Xvfb", "xvfb");
         Required.program("xdpyinfo", "x11-utils");
-        Process server = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", "320x200x24", "-nolisten",
+        Process server = new ProcessBuilder("Xvfb", "-displayfd", "1", "-noreset", "-screen", "0", "320x200x24", "-nolisten",
                 "tcp").redirectError(ProcessBuilder.Redirect.DISCARD).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.US_ASCII));
         String number = CompletableFuture.supplyAsync(() -> {

@@ -39,7 +39,7 @@ final class VirtualScreen implements AutoCloseable {
         Required.program("Xvfb", "xvfb");
         Required.program("xmessage", "x11-utils");
         Required.program("xdpyinfo", "x11-utils");
-        List<String> command = new ArrayList<>(List.of("Xvfb", "-displayfd", "1", "-screen", "0",
+        List<String> command = new ArrayList<>(List.of("Xvfb", "-displayfd", "1", "-noreset", "-screen", "0",
                 width + "x" + height + "x24", "-nolisten", "tcp", "-br", "-nocursor"));
         if (authority != null) {
             command.addAll(List.of("-auth", authority.toString()));
@@ -155,8 +155,9 @@ final class VirtualScreen implements AutoCloseable {
     }
 
     /**
-     * Waits until a client can open the display: under load Xvfb has been seen to refuse the first
-     * client right after it reported its number ("Can't open display").
+     * Waits until a client can open the display. The server runs with -noreset: an X server resets
+     * when its last client leaves, and a client connecting during the reset is refused ("Can't open
+     * display"), which CI saw between two windows.
      */
     private static void awaitClients(Process server, String display, Path authority) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

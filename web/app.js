@@ -39,6 +39,9 @@
     // the server's limit (auth_result.max_upload_bytes); files above it are refused before they are read
     maxUpload: 12 * 1024 * 1024,
     providers: [],
+    // the last message sent whose answer has not come: sent again after a reconnect (docs/web-protocol.md, resume)
+    unanswered: null,
+    resumeOnHistory: false,
   };
   let slash = null;
 
@@ -160,6 +163,7 @@
     setStatus('connecting');
     ws.onopen = () => {
       state.attempts = 0;
+      state.resumeOnHistory = state.unanswered !== null;
       $('banner').hidden = true;
       setStatus('open', 'connected');
       startKeepalive();
@@ -199,6 +203,21 @@
       else if (result.invalid) { store.remove('token'); state.token = null; showLogin(result.error); }
       else scheduleReconnect(result.error);
     }, delay);
+  }
+
+  /** After a reconnect: the unanswered message goes again; the server runs it once and answers it once. */
+  function resume() {
+    state.resumeOnHistory = false;
+    const pending = state.unanswered;
+    if (!pending || pending.session_id !== state.sessionId) { state.unanswered = null; return; }
+    if (send(Object.assign({}, pending.frame, { resend: true }))) {
+      setBusy(true);
+      showThinking();
+    }
+  }
+
+  function answered(messageId) {
+    if (state.unanswered && (!messageId || messageId === state.unanswered.frame.message_id)) state.unanswered = null;
   }
 
   function showBanner(text) {
@@ -253,11 +272,13 @@
       case 'session_history':
         if (frame.session_id !== state.sessionId) setSession(frame.session_id);
         renderHistory(frame.messages || []);
+        if (state.resumeOnHistory) resume();
         return;
       case 'message_ack':
         markDelivered(frame.message_id);
         return;
       case 'message_error':
+        answered(frame.message_id);
         markFailed(frame.message_id);
         setBusy(false);
         hideThinking();
@@ -280,11 +301,15 @@
         return;
       case 'response':
         if (frame.session_id && frame.session_id !== state.sessionId) return;
+        answered(frame.message_id);
+        // an answer given while this page was away is already in the history the server sends again
+        if (frame.replayed) { send({ type: 'session_history_request', session_id: state.sessionId }); return; }
         finishResponse(frame);
         send({ type: 'sessions_request' });
         return;
       case 'generation_cancelled':
         if (frame.session_id && frame.session_id !== state.sessionId) return;
+        answered(frame.message_id);
         endStreaming(true);
         hideThinking();
         setBusy(false);
@@ -572,6 +597,7 @@
     state.pending = [];
     renderPending();
     addImages(addUser(text, messageId), frame.attachments);
+    state.unanswered = { frame: frame, session_id: state.sessionId };
     setBusy(true);
     showThinking();
   }

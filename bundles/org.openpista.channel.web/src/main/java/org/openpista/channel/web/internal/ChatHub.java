@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.memory.ConversationStore;
 import org.openpista.api.model.ModelChoice;
@@ -44,7 +45,7 @@ final class ChatHub implements AutoCloseable {
     private final PairingFeed pairings;
 
     ChatHub(WebSettings settings, Authenticator authenticator, AgentGateway gateway, ConversationStore store,
-            OptionalServices services) {
+            OptionalServices services, ReplyLedger ledger) {
         this.settings = settings;
         this.authenticator = authenticator;
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
@@ -55,7 +56,8 @@ final class ChatHub implements AutoCloseable {
         scheduler.setRemoveOnCancelPolicy(true);
         this.timer = scheduler;
         this.approvals = new Approvals(clients, settings.approvalTimeout());
-        this.turns = new Turns(settings, gateway, clients, approvals, timer);
+        this.turns = new Turns(settings, gateway, clients, approvals, timer, ledger);
+        timer.scheduleWithFixedDelay(ledger::sweep, 0, 1, TimeUnit.HOURS);
         this.sessions = new Sessions(settings, store, gateway, services, clients, approvals);
         this.models = new Models(services, clients);
         this.logins = new ProviderLogins(services, slow);

@@ -1,6 +1,7 @@
 package org.openpista.channel.web.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,6 +29,22 @@ final class Clients {
     /** Sends a frame to every connection that shows the session. */
     void broadcast(String sessionId, JsonNode frame) {
         broadcastExcept(sessionId, null, frame);
+    }
+
+    /** Sends a frame to every connection that shows the session. @return those connections */
+    Set<Connection> broadcastTo(String sessionId, JsonNode frame) {
+        Set<Connection> reached = new HashSet<>();
+        String text = null;
+        for (Connection connection : connections) {
+            if (sessionId.equals(connection.sessionId())) {
+                if (text == null) {
+                    text = Frames.text(frame);
+                }
+                connection.send(text);
+                reached.add(connection);
+            }
+        }
+        return reached;
     }
 
     /** Sends a frame to every connection that shows the session, but one (the one that caused it). */

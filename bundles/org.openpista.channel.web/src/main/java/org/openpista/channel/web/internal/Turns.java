@@ -1,6 +1,7 @@
 package org.openpista.channel.web.internal;
 
 import static org.openpista.channel.web.internal.FrameFields.describe;
+import static org.openpista.channel.web.internal.FrameFields.flag;
 import static org.openpista.channel.web.internal.FrameFields.optionalId;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,17 +34,24 @@ final class Turns {
     private final Clients clients;
     private final Approvals approvals;
     private final ScheduledExecutorService timer;
+    private final Resumes resumes;
     private final Map<String, Set<WebTurn>> running = new ConcurrentHashMap<>();
 
-    Turns(WebSettings settings, AgentGateway gateway, Clients clients, Approvals approvals, ScheduledExecutorService timer) {
+    Turns(WebSettings settings, AgentGateway gateway, Clients clients, Approvals approvals, ScheduledExecutorService timer,
+            ReplyLedger ledger) {
         this.settings = settings;
         this.gateway = gateway;
         this.clients = clients;
         this.approvals = approvals;
         this.timer = timer;
+        // a resend waits at most as long as its turn may run, and a little for the swap itself
+        this.resumes = new Resumes(ledger, clients, timer, settings.turnTimeout().plusSeconds(30));
     }
 
-    /** A {@code message} frame: submitted (stored), then acknowledged and echoed to the session's other connections. */
+    /**
+     * A {@code message} frame: submitted (stored), then acknowledged and echoed to the session's other connections;
+     * sent again after a reconnect ({@code "resend": true}), see {@link Resumes}.
+     */
     void message(Connection connection, JsonNode frame) {
         String messageId = optionalId(frame, "message_id");
         String sessionId = connection.sessionId();
@@ -64,6 +72,24 @@ final class Turns {
             connection.send(messageError(messageId, sessionId, "the message is empty"));
             return;
         }
+        // a client that reconnected sends its unanswered message again: it runs once, its answer comes once
+        if (flag(frame, "resend", false) && messageId != null && resumes.resent(connection, sessionId, messageId,
+                () -> runs(sessionId, messageId), () -> submit(connection, sessionId, messageId, text, attachments))) {
+            return;
+        }
+        submit(connection, sessionId, messageId, text, attachments);
+    }
+
+    private boolean runs(String sessionId, String messageId) {
+        for (WebTurn turn : running.getOrDefault(sessionId, Set.of())) {
+            if (messageId.equals(turn.messageId()) && !turn.finished()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void submit(Connection connection, String sessionId, String messageId, String text, List<Attachment> attachments) {
         Map<String, String> metadata = new HashMap<>();
         metadata.put("client_id", connection.clientId());
         if (messageId != null) {
@@ -75,6 +101,7 @@ final class Turns {
         running.computeIfAbsent(sessionId, key -> ConcurrentHashMap.newKeySet()).add(turn);
         turn.start();
         TurnHandle handle;
+        resumes.taken(sessionId, messageId);
         try {
             // submit() has stored the message when it returns: only then is it acknowledged ("it survives a
             // restart"); whatever the turn sends meanwhile waits until the acknowledgement went out
@@ -82,6 +109,7 @@ final class Turns {
         } catch (RuntimeException e) {
             LOG.warn("The agent refused a web message in session {}", sessionId, e);
             ended(turn);
+            resumes.notTaken(sessionId, messageId);
             turn.submitted(null);
             connection.send(messageError(messageId, sessionId, e instanceof IllegalArgumentException
                     ? e.getMessage() : "the agent could not take the message: " + describe(e)));
@@ -108,6 +136,17 @@ final class Turns {
             frame.put("message_id", messageId);
         }
         return frame;
+    }
+
+    /** The turn answered or timed out with this frame: kept for a resend, sent to the session, and the turn ended. */
+    void finish(WebTurn turn, ObjectNode frame) {
+        resumes.finish(turn.sessionId(), turn.messageId(), frame, () -> ended(turn));
+    }
+
+    /** The user stopped the turn: it ends without a frame of its own. */
+    void cancelled(WebTurn turn) {
+        ended(turn);
+        resumes.cancelled(turn.sessionId(), turn.messageId());
     }
 
     /** The turn answered, timed out or was stopped. */

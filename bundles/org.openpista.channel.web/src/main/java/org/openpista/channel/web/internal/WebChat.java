@@ -5,11 +5,13 @@ import java.time.Clock;
 import java.util.Map;
 import org.openpista.api.auth.AuthService;
 import org.openpista.api.channel.AgentGateway;
+import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.memory.ConversationStore;
 import org.openpista.api.model.ModelChoice;
 import org.openpista.api.model.ModelSelector;
 import org.openpista.api.pairing.ChannelPairing;
 import org.openpista.api.session.SessionRouter;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -33,6 +35,8 @@ public final class WebChat implements OptionalServices {
 
     /** The component factory's name. */
     static final String FACTORY = "org.openpista.channel.web.chat";
+    /** Under the openpista home: the {@link ReplyLedger}, which outlives this bundle's updates. */
+    static final String LEDGER_DIR = "web-resume";
 
     private final WebSettings settings;
     private final Authenticator authenticator;
@@ -54,22 +58,30 @@ public final class WebChat implements OptionalServices {
     volatile SessionRouter sessionRouter;
 
     @Activate
-    public WebChat(@Reference AgentGateway gateway, @Reference ConversationStore store, WebChannel.Config config) {
-        this(WebSettings.from(config), gateway, store, Clock.systemUTC());
+    public WebChat(@Reference AgentGateway gateway, @Reference ConversationStore store, WebChannel.Config config,
+            BundleContext context) {
+        this(WebSettings.from(config), gateway, store, Clock.systemUTC(),
+                new ReplyLedger(ConfigurationLoader.home(context).resolve(LEDGER_DIR)));
     }
 
-    private WebChat(WebSettings settings, AgentGateway gateway, ConversationStore store, Clock clock) {
+    private WebChat(WebSettings settings, AgentGateway gateway, ConversationStore store, Clock clock, ReplyLedger ledger) {
         this(settings, new StaticFiles(settings.staticDir(), path -> WebChat.class.getClassLoader().getResource("web/" + path)),
-                gateway, store, clock);
+                gateway, store, clock, ledger);
     }
 
     /** For tests: the UI's files from a folder, and a clock that the test moves. */
     WebChat(WebSettings settings, StaticFiles files, AgentGateway gateway, ConversationStore store, Clock clock) {
+        this(settings, files, gateway, store, clock, new ReplyLedger(null));
+    }
+
+    /** For tests: also where the message ids are kept across versions of the channel. */
+    WebChat(WebSettings settings, StaticFiles files, AgentGateway gateway, ConversationStore store, Clock clock,
+            ReplyLedger ledger) {
         this.settings = settings;
         this.files = files;
         this.authenticator = new Authenticator(settings.token(), clock, new SecureRandom());
         this.origins = new OriginPolicy(settings);
-        this.hub = new ChatHub(settings, authenticator, gateway, store, this);
+        this.hub = new ChatHub(settings, authenticator, gateway, store, this, ledger);
     }
 
     WebSettings settings() {

@@ -69,6 +69,11 @@ final class WebTurn implements ReplySink {
         return sessionId;
     }
 
+    /** @return the client's id of the message, or {@code null} */
+    String messageId() {
+        return messageId;
+    }
+
     boolean finished() {
         return finished.get();
     }
@@ -118,8 +123,8 @@ final class WebTurn implements ReplySink {
             return;
         }
         stopClock();
-        turns.ended(this);
         if (cancelledByUser && reply.error()) {
+            turns.cancelled(this);
             return;
         }
         ObjectNode frame = Frames.frame("response")
@@ -130,7 +135,7 @@ final class WebTurn implements ReplySink {
             frame.put("message_id", messageId);
         }
         Frames.attachments(frame, reply.attachments());
-        clients.broadcast(sessionId, frame);
+        turns.finish(this, frame);
     }
 
     @Override
@@ -211,7 +216,6 @@ final class WebTurn implements ReplySink {
         if (turn != null) {
             turn.cancel();
         }
-        turns.ended(this);
         ObjectNode frame = Frames.frame("response")
                 .put("content", "No answer within " + describe(limit) + "; the turn was stopped. "
                         + "The session keeps working: send the message again to retry.")
@@ -220,7 +224,7 @@ final class WebTurn implements ReplySink {
         if (messageId != null) {
             frame.put("message_id", messageId);
         }
-        clients.broadcast(sessionId, frame);
+        turns.finish(this, frame);
     }
 
     static String describe(Duration duration) {

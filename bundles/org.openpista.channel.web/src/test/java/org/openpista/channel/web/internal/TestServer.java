@@ -45,9 +45,14 @@ final class TestServer implements AutoCloseable {
     }
 
     TestServer(WebSettings settings) throws Exception {
+        this(settings, new ReplyLedger(null));
+    }
+
+    /** A server keeping message ids in this ledger: two servers sharing one are two versions of the channel. */
+    TestServer(WebSettings settings, ReplyLedger ledger) throws Exception {
         this.settings = settings;
         StaticFiles files = new StaticFiles(settings.staticDir() != null ? settings.staticDir() : WEB, path -> null);
-        chat = new WebChat(settings, files, gateway, store, clock);
+        chat = new WebChat(settings, files, gateway, store, clock, ledger);
         hub = chat.hub();
         server = new Server();
         ServerConnector connector = new ServerConnector(server);

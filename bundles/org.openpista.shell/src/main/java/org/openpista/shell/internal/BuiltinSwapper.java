@@ -1,0 +1,165 @@
+package org.openpista.shell.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.wiring.FrameworkWiring;
+
+/**
+ * Puts another version of a built-in bundle in place in the running daemon: the bundle is updated
+ * in place ({@link Bundle#update(InputStream)} and a refresh of its wiring), so every other bundle
+ * keeps running and the services it offers come back from the new version. The version it ran
+ * before is kept in {@code HOME/bundles-previous/NAME.jar}, the version it runs now (when it is not
+ * the distribution's own) in {@code HOME/bundles-updated/NAME.jar}; nothing inside the distribution
+ * is written. A version that does not become active with all its components is replaced by the one
+ * that ran before at once.
+ */
+final class BuiltinSwapper {
+
+    /** Where the version a swap replaced is kept, under the home. */
+    static final String PREVIOUS = "bundles-previous";
+    /** Where the version a built-in bundle runs instead of the distribution's is kept, under the home. */
+    static final String UPDATED = "bundles-updated";
+    /** How long a new version may take to become active. */
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    /** What a swap did: whether the new version runs, and what to tell the user. */
+    record Result(boolean ok, List<String> lines) {}
+
+    private final BundleContext context;
+    private final Path home;
+    /** Why a bundle's component failed to activate, or {@code null}. */
+    private final Function<Bundle, String> failedComponent;
+
+    BuiltinSwapper(BundleContext context, Path home, Function<Bundle, String> failedComponent) {
+        this.context = context;
+        this.home = home;
+        this.failedComponent = failedComponent;
+    }
+
+    Path previous(String name) {
+        return home.resolve(PREVIOUS).resolve(name + ".jar");
+    }
+
+    Path updated(String name) {
+        return home.resolve(UPDATED).resolve(name + ".jar");
+    }
+
+    /**
+     * Runs {@code jar} instead of the bundle's current version, keeping the current one as the previous.
+     *
+     * @param verb what the user asked for, for the messages ({@code updated}, {@code rolled back})
+     */
+    Result swap(Bundle bundle, Path jar, String verb) throws IOException, InterruptedException {
+        String name = bundle.getSymbolicName();
+        Path running = runningJar(bundle);
+        Path staging = home.resolve(".bundles-staging");
+        Files.createDirectories(staging);
+        // copies first: the jar given may be the previous version itself (a rollback)
+        Path replaced = Files.copy(running, staging.resolve(name + ".replaced.jar"), StandardCopyOption.REPLACE_EXISTING);
+        Path incoming = Files.copy(jar, staging.resolve(name + ".incoming.jar"), StandardCopyOption.REPLACE_EXISTING);
+        String from = bundle.getVersion().toString();
+        String problem = install(bundle, incoming);
+        if (problem == null) {
+            move(replaced, previous(name));
+            move(incoming, updated(name));
+            return new Result(true, List.of(verb + " " + name + " " + from + " -> " + bundle.getVersion()
+                    + ", active (previous version " + from + " kept for 'openpista bundles rollback " + name + "')"));
+        }
+        String back = install(bundle, replaced);
+        Files.deleteIfExists(incoming);
+        Files.deleteIfExists(replaced);
+        return new Result(false, List.of(name + " " + PluginCommands.version(jar) + " cannot run: " + problem,
+                back == null ? "rolled back to the version that ran before: " + name + " " + bundle.getVersion() + ", active"
+                        : "rolled back to the version that ran before, but it is not active either: " + back));
+    }
+
+    /** @return the jar of the version running now: the one a swap put in place, else the distribution's */
+    private Path runningJar(Bundle bundle) throws IOException {
+        Path updated = updated(bundle.getSymbolicName());
+        if (Files.isRegularFile(updated)) {
+            return updated;
+        }
+        String location = bundle.getLocation();
+        if (location.startsWith("reference:")) {
+            location = location.substring("reference:".length());
+        }
+        try {
+            Path jar = Path.of(URI.create(location));
+            if (Files.isRegularFile(jar)) {
+                return jar;
+            }
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            // not a file location
+        }
+        throw new IOException("the jar of " + bundle.getSymbolicName() + " " + bundle.getVersion() + " is not a file ("
+                + bundle.getLocation() + "), so it could not be restored: nothing was changed");
+    }
+
+    /** Updates the bundle from a jar and waits until it runs. @return why it does not, or {@code null} */
+    private String install(Bundle bundle, Path jar) throws IOException, InterruptedException {
+        try (InputStream in = Files.newInputStream(jar)) {
+            bundle.update(in);
+        } catch (BundleException e) {
+            return PluginCommands.explain(e.getMessage());
+        }
+        refresh(bundle);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (bundle.getState() != Bundle.ACTIVE) {
+                try {
+                    bundle.start();
+                } catch (BundleException e) {
+                    if (e.getType() != BundleException.STATECHANGE_ERROR) {
+                        return PluginCommands.explain(e.getMessage());
+                    }
+                }
+            } else {
+                String failed = failedComponent.apply(bundle);
+                if (failed != null) {
+                    return failed;
+                }
+                // active means still active a moment later, with no component failing meanwhile
+                Thread.sleep(PluginSwaps.STEADY.toMillis());
+                if (bundle.getState() == Bundle.ACTIVE && failedComponent.apply(bundle) == null) {
+                    return null;
+                }
+            }
+            Thread.sleep(100);
+        }
+        return "not active after " + WAIT.toSeconds() + " s";
+    }
+
+    /** Rewires the bundle and whatever imports from it, so the old version's classes are let go. */
+    private void refresh(Bundle bundle) throws InterruptedException {
+        CountDownLatch refreshed = new CountDownLatch(1);
+        context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(bundle), event -> {
+            if (event.getType() == FrameworkEvent.PACKAGES_REFRESHED || event.getType() == FrameworkEvent.ERROR) {
+                refreshed.countDown();
+            }
+        });
+        refreshed.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        Files.createDirectories(to.getParent());
+        try {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

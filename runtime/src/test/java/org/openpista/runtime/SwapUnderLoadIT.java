@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,8 +45,10 @@ import org.openpista.testkit.FakeReply;
  * Zero-downtime swaps end to end: many web chat clients talk to the real daemon ({@code openpista
  * start --foreground}, the web channel over real WebSockets, the fake OpenAI server) and every turn
  * calls the hello-tool plugin, while {@code openpista plugins update|install|rollback} swap the tool
- * plugin and the OpenAI provider bundle under them. No turn may fail, no answer may be lost or come
- * twice, no socket may close, and every swap must be logged with its duration.
+ * plugin and the OpenAI provider bundle under them, and {@code openpista bundles update|rollback}
+ * the web channel bundle itself (whose sockets then close: the clients reconnect and resend their
+ * unanswered message), and a version of it that cannot resolve is rolled back by itself. No turn may
+ * fail, no answer may be lost or come twice, and every swap must be logged with its duration.
  */
 class SwapUnderLoadIT {
 
@@ -117,9 +120,18 @@ class SwapUnderLoadIT {
 
     /** A copy of a bundle jar with another Bundle-Version: a new version of the same bundle. */
     static Path withVersion(Path jar, Path copy, String version) throws IOException {
+        return withManifest(jar, copy, version, null);
+    }
+
+    /** A copy of a bundle jar with another Bundle-Version and, unless {@code null}, one more imported package. */
+    static Path withManifest(Path jar, Path copy, String version, String extraImport) throws IOException {
         try (JarInputStream in = new JarInputStream(Files.newInputStream(jar))) {
             Manifest manifest = new Manifest(in.getManifest());
             manifest.getMainAttributes().putValue("Bundle-Version", version);
+            if (extraImport != null) {
+                String imports = manifest.getMainAttributes().getValue("Import-Package");
+                manifest.getMainAttributes().putValue("Import-Package", imports == null ? extraImport : imports + "," + extraImport);
+            }
             try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(copy), manifest)) {
                 for (JarEntry entry; (entry = in.getNextJarEntry()) != null; ) {
                     out.putNextEntry(new JarEntry(entry.getName()));
@@ -141,6 +153,13 @@ class SwapUnderLoadIT {
                     .findFirst().orElseThrow();
         }
         Path providerCopy = Files.copy(provider, home.resolve(provider.getFileName()));
+        Path web;
+        try (var jars = Files.walk(DistributionProcess.dist().resolve("bundles"))) {
+            web = jars.filter(jar -> jar.getFileName().toString().startsWith("org.openpista.channel.web-"))
+                    .findFirst().orElseThrow();
+        }
+        Path web101 = withVersion(web, home.resolve("channel-web-1.0.1.jar"), "1.0.1");
+        Path webBroken = withManifest(web, home.resolve("channel-web-1.0.2.jar"), "1.0.2", "org.openpista.does.not.exist");
         try (WebDaemon daemon = WebDaemon.start(home, port, Map.of(), "start", "--foreground")) {
             Result installed = openpista("plugins", "install", hello.toString());
             assertThat(installed.exitCode()).as(installed.toString()).isZero();
@@ -164,6 +183,13 @@ class SwapUnderLoadIT {
             swaps.add(swap("plugins", "update", providerCopy.toString()));
             swaps.add(swap("plugins", "rollback", "org.openpista.provider.openai"));
             swaps.add(swap("plugins", "rollback", "hello-tool"));
+            // the web channel itself: its sockets close, the clients reconnect and resend what is unanswered
+            swaps.add(swap("bundles", "update", "org.openpista.channel.web", web101.toString()));
+            swaps.add(swap("bundles", "rollback", "org.openpista.channel.web"));
+            Result broken = openpista("bundles", "update", "org.openpista.channel.web", webBroken.toString());
+            assertThat(broken.exitCode()).as(broken.toString()).isEqualTo(1);
+            assertThat(broken.stderr()).as(broken.toString()).contains("org.openpista.channel.web 1.0.2 cannot run")
+                    .contains("org.openpista.does.not.exist").contains("rolled back to the version that ran before");
             int during = chats.get() - before;
             int afterSwaps = chats.get();
             DaemonIT.await("turns after the swaps", Duration.ofSeconds(60), () -> chats.get() >= afterSwaps + 2 * CLIENTS);
@@ -195,7 +221,15 @@ class SwapUnderLoadIT {
                     .containsPattern("Swap: org\\.openpista\\.provider\\.openai updated \\S+ -> \\S+ in \\d+ ms");
             String status = openpista("shell", "-c", "openpista:status").stdout();
             assertThat(status).as(status).containsPattern("hello-tool\\s+\\S+\\s+active\\s+updated 1\\.0\\.1 -> \\S+ in \\d+ ms");
-            System.out.printf("swap under load: %d clients, %d turns, swaps %s%n", CLIENTS, turns, swaps);
+            int reconnects = clients.stream().mapToInt(client -> client.reconnects.get()).sum();
+            int resent = clients.stream().mapToInt(client -> client.resent.get()).sum();
+            assertThat(reconnects).as("the web channel's own swaps closed the sockets").isPositive();
+            assertThat(log).containsPattern("Swap: org\\.openpista\\.channel\\.web updated \\S+ -> 1\\.0\\.1 in \\d+ ms");
+            String bundles = openpista("bundles", "list").stdout();
+            assertThat(bundles).as(bundles).containsPattern("org\\.openpista\\.channel\\.web\\s+\\S+\\s+active\\s+1\\.0\\.1");
+            assertThat(home.resolve("bundles-previous/org.openpista.channel.web.jar")).isRegularFile();
+            System.out.printf("swap under load: %d clients, %d turns, %d reconnects, %d messages resent, swaps %s%n", CLIENTS,
+                    turns, reconnects, resent, swaps);
             assertThat(daemon.stop()).as("the daemon stops cleanly after the swaps").isIn(0, 143);
         }
     }
@@ -224,7 +258,12 @@ class SwapUnderLoadIT {
         return rows;
     }
 
-    /** A web chat client that sends a message, waits for its answer, and sends the next until told to stop. */
+    /**
+     * A web chat client that sends a message, waits for its answer, and sends the next until told to
+     * stop. When its socket closes (the web channel bundle itself is swapped) it reconnects and sends
+     * its unanswered message again with {@code "resend": true}, as the web UI does; every answer must
+     * come once, for the message it answers.
+     */
     final class ChatClient implements Runnable {
         final String id;
         final AtomicBoolean stop;
@@ -232,6 +271,10 @@ class SwapUnderLoadIT {
         final List<String> answered = new CopyOnWriteArrayList<>();
         final List<String> failures = Collections.synchronizedList(new ArrayList<>());
         final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+        final AtomicInteger reconnects = new AtomicInteger();
+        final AtomicInteger resent = new AtomicInteger();
+        private int generation;
+        private WebSocket socket;
 
         ChatClient(String id, AtomicBoolean stop) {
             this.id = id;
@@ -240,11 +283,8 @@ class SwapUnderLoadIT {
 
         @Override
         public void run() {
-            WebSocket socket;
             try {
-                socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                        .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws?token=" + TOKEN + "&client_id=" + id), listener())
-                        .get(60, TimeUnit.SECONDS);
+                socket = connect(Duration.ofSeconds(60));
             } catch (Exception e) {
                 failures.add(id + " could not connect: " + e);
                 return;
@@ -253,8 +293,7 @@ class SwapUnderLoadIT {
                 for (int n = 1; !stop.get() && failures.isEmpty(); n++) {
                     String text = id + "-m" + n;
                     sent.add(text);
-                    socket.sendText(JSON.createObjectNode().put("type", "message").put("content", text)
-                            .put("message_id", text).toString(), true).get(30, TimeUnit.SECONDS);
+                    send(text, false);
                     JsonNode response = awaitResponse(text);
                     if (response == null) {
                         return;
@@ -271,7 +310,41 @@ class SwapUnderLoadIT {
             }
         }
 
-        private JsonNode awaitResponse(String text) throws InterruptedException {
+        /** Sends a message; a socket that closed meanwhile shows as a {@code closed} frame, as when it closes later. */
+        private void send(String text, boolean resend) throws Exception {
+            ObjectNode frame = JSON.createObjectNode().put("type", "message").put("content", text).put("message_id", text);
+            if (resend) {
+                frame.put("resend", true);
+                resent.incrementAndGet();
+            }
+            try {
+                socket.sendText(frame.toString(), true).get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                frames.add(JSON.createObjectNode().put("type", "closed").put("generation", generation)
+                        .put("error", "send failed: " + e.getCause()));
+            }
+        }
+
+        /** Opens a socket, trying again while the web channel is away (its bundle being swapped). */
+        private WebSocket connect(Duration patience) throws Exception {
+            long deadline = System.nanoTime() + patience.toNanos();
+            int current = ++generation;
+            while (true) {
+                try {
+                    return HttpClient.newHttpClient().newWebSocketBuilder()
+                            .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws?token=" + TOKEN + "&client_id=" + id),
+                                    listener(current))
+                            .get(30, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(250);
+                }
+            }
+        }
+
+        private JsonNode awaitResponse(String text) throws Exception {
             while (true) {
                 JsonNode frame = frames.poll(90, TimeUnit.SECONDS);
                 if (frame == null) {
@@ -280,19 +353,36 @@ class SwapUnderLoadIT {
                 }
                 String type = frame.path("type").asText();
                 if (type.equals("closed")) {
-                    failures.add(id + ": the socket closed while waiting for " + text + ": " + frame);
-                    return null;
+                    if (frame.path("generation").asInt() != generation) {
+                        continue; // the end of a socket already replaced
+                    }
+                    // the web channel went away: back on a new socket, the unanswered message goes again
+                    reconnects.incrementAndGet();
+                    socket.abort();
+                    try {
+                        socket = connect(Duration.ofSeconds(90));
+                    } catch (Exception e) {
+                        failures.add(id + ": could not reconnect while waiting for " + text + ": " + e + " (" + frame + ")");
+                        return null;
+                    }
+                    send(text, true);
+                    continue;
                 }
                 if (type.equals("error")) {
                     failures.add(id + ": error frame while waiting for " + text + ": " + frame);
                 }
                 if (type.equals("response")) {
+                    if (!text.equals(frame.path("message_id").asText())) {
+                        failures.add(id + ": a response for " + frame.path("message_id").asText() + " while waiting for "
+                                + text + " (lost or repeated): " + frame);
+                        continue;
+                    }
                     return frame;
                 }
             }
         }
 
-        private WebSocket.Listener listener() {
+        private WebSocket.Listener listener(int socketGeneration) {
             return new WebSocket.Listener() {
                 final StringBuilder text = new StringBuilder();
 
@@ -313,13 +403,15 @@ class SwapUnderLoadIT {
 
                 @Override
                 public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-                    frames.add(JSON.createObjectNode().put("type", "closed").put("status", statusCode).put("reason", reason));
+                    frames.add(JSON.createObjectNode().put("type", "closed").put("generation", socketGeneration)
+                            .put("status", statusCode).put("reason", reason));
                     return null;
                 }
 
                 @Override
                 public void onError(WebSocket webSocket, Throwable error) {
-                    frames.add(JSON.createObjectNode().put("type", "closed").put("error", error.toString()));
+                    frames.add(JSON.createObjectNode().put("type", "closed").put("generation", socketGeneration)
+                            .put("error", error.toString()));
                 }
             };
         }

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (arguments after {@code --}, separated by {@code ,}), then keeps the load for AFTER seconds.
  * Prints, side by side, turns/s and failed turns before and during the swaps, and for each swap how
  * long the command took until the new version served (it returns once the bundle is active and
- * steady) and the first turn that completed after it.
+ * steady) and the first turn that completed after it. A client whose socket closes (a swap of the
+ * web channel itself) reconnects and resends its unanswered message ({@code "resend": true}).
  *
  * <p>java bench/SwapLoad.java ws://HOST:PORT/ TOKEN CLIENTS BEFORE AFTER -- CMD ARGS… , CMD ARGS…
  */
@@ -87,6 +88,7 @@ public class SwapLoad {
                     span[2], TimeUnit.NANOSECONDS.toMillis(span[1] - span[0]),
                     next < 0 ? "none" : Long.toString(TimeUnit.NANOSECONDS.toMillis(next - span[1])));
         }
+        System.out.printf("%nreconnects (sockets closed by a swap of the web channel, resumed): %d%n", RECONNECTS.get());
         System.exit(pre.failed + during.failed + post.failed == 0 ? 0 : 1);
     }
 
@@ -113,17 +115,29 @@ public class SwapLoad {
         }
     }
 
+    /**
+     * One chat client. When its socket closes (the web channel bundle itself is swapped) it
+     * reconnects and sends its unanswered message again with {@code "resend": true} and the same
+     * {@code message_id}, as the web page does; the server runs it once and answers it once.
+     */
     static final class Client implements WebSocket.Listener {
+        final HttpClient http;
+        final URI uri;
         final String id;
         final ConcurrentLinkedQueue<Turn> turns;
         final AtomicBoolean stop;
         final CountDownLatch done;
-        final WebSocket socket;
         final StringBuilder text = new StringBuilder();
+        volatile WebSocket socket;
+        final AtomicBoolean reconnecting = new AtomicBoolean();
         int sent;
         String expected;
+        String messageId;
+        String frame;
 
         Client(HttpClient http, URI uri, String id, ConcurrentLinkedQueue<Turn> turns, AtomicBoolean stop, CountDownLatch done) {
+            this.http = http;
+            this.uri = uri;
             this.id = id;
             this.turns = turns;
             this.stop = stop;
@@ -138,21 +152,24 @@ public class SwapLoad {
                 return;
             }
             String name = id + "-m" + (++sent);
+            messageId = name;
             expected = "The tool said: Hello, " + name + "! Greetings from the hello-tool plugin.";
             String message = "tool:hello.greet {\\\"name\\\":\\\"" + name + "\\\"}";
-            socket.sendText("{\"type\":\"message\",\"content\":\"" + message + "\"}", true);
+            frame = "{\"type\":\"message\",\"content\":\"" + message + "\",\"message_id\":\"" + name + "\"";
+            socket.sendText(frame + "}", true);
         }
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             text.append(data);
             if (last) {
-                String frame = text.toString();
+                String received = text.toString();
                 text.setLength(0);
-                if (frame.contains("\"type\":\"response\"")) {
-                    boolean failed = frame.contains("\"is_error\":true") || !frame.contains(expected);
+                if (received.contains("\"type\":\"response\"")) {
+                    boolean failed = received.contains("\"is_error\":true") || !received.contains(expected)
+                            || !received.contains("\"message_id\":\"" + messageId + "\"");
                     if (failed) {
-                        System.err.println(id + ": " + frame);
+                        System.err.println(id + ": " + received);
                     }
                     turns.add(new Turn(System.nanoTime(), failed));
                     CompletableFuture.runAsync(this::next);
@@ -164,12 +181,42 @@ public class SwapLoad {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            if (!stop.get()) {
-                System.err.println(id + ": the socket closed: " + statusCode + " " + reason);
-                turns.add(new Turn(System.nanoTime(), true));
-                done.countDown();
+            if (!stop.get() && webSocket == socket && reconnecting.compareAndSet(false, true)) {
+                CompletableFuture.runAsync(this::reconnect);
             }
             return null;
         }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            onClose(webSocket, -1, String.valueOf(error));
+        }
+
+        /** Back on a new socket (the channel may take a few seconds to listen again), the unanswered message goes again. */
+        private void reconnect() {
+            RECONNECTS.incrementAndGet();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (System.nanoTime() < deadline) {
+                try {
+                    socket = http.newWebSocketBuilder().buildAsync(uri, this).get(30, TimeUnit.SECONDS);
+                    reconnecting.set(false);
+                    socket.sendText(frame + ",\"resend\":true}", true);
+                    return;
+                } catch (Exception e) {
+                    try {
+                        Thread.sleep(250);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+            System.err.println(id + ": could not reconnect within 90 s");
+            turns.add(new Turn(System.nanoTime(), true));
+            done.countDown();
+        }
     }
+
+    /** Sockets that closed under the clients and were opened again. */
+    static final java.util.concurrent.atomic.AtomicInteger RECONNECTS = new java.util.concurrent.atomic.AtomicInteger();
 }

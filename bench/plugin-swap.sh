@@ -4,7 +4,10 @@
 # once), every turn calling the hello-tool plugin, while
 #   1. `openpista plugins update` replaces hello-tool with a new version (1.0.1),
 #   2. `openpista plugins install` of a copy of the OpenAI provider bundle updates the provider in place,
-#   3. `openpista plugins rollback hello-tool` puts the first version back.
+#   3. `openpista plugins rollback hello-tool` puts the first version back,
+#   4. `openpista bundles update org.openpista.channel.web` runs a new version (1.0.1) of the web
+#      channel itself: its sockets close, the clients reconnect and resend their unanswered message,
+#   5. `openpista bundles rollback org.openpista.channel.web` puts the distribution's version back.
 # Prints turns/s and failed turns before, during and after the swaps side by side (target: 0 failed),
 # and for each swap the time from the command until the new version serves (the command returns
 # once the bundle is active and steady) and until the next turn completed. The daemon's log lines
@@ -53,6 +56,10 @@ mkdir -p "$work/v2"
     && jar --create --file "$work/hello-tool-1.0.1.jar" --manifest META-INF/MANIFEST.MF -C "$work/v2" . 2>/dev/null)
 provider=$(ls "$dist"/bundles/core/org.openpista.provider.openai-*.jar | head -1)
 cp "$provider" "$work/"
+web=$(find "$dist"/bundles -name 'org.openpista.channel.web-*.jar' | head -1)
+mkdir -p "$work/web"
+(cd "$work/web" && unzip -q "$web" && sed -i 's/^Bundle-Version: .*/Bundle-Version: 1.0.1\r/' META-INF/MANIFEST.MF \
+    && jar --create --file "$work/channel-web-1.0.1.jar" --manifest META-INF/MANIFEST.MF -C "$work/web" . 2>/dev/null)
 
 OPENPISTA_HOME="$home" "$dist/bin/openpista" start --foreground </dev/null >"$work/daemon.out" 2>&1 &
 daemon_pid=$!
@@ -61,12 +68,15 @@ grep -q "Web chat:" "$work/daemon.out" || { echo "the daemon did not come up:"; 
 OPENPISTA_HOME="$home" "$dist/bin/openpista" plugins install "$hello"
 
 op() { echo env OPENPISTA_HOME="$home" "$dist/bin/openpista" "$@"; }
-echo "swap under load: $clients clients on $(nproc) cores, $before s before, $after s after"
+echo "swap under load: $clients clients on $(nproc) cores, $before s before, $after s after; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 status=0
 java bench/SwapLoad.java "ws://127.0.0.1:$port/" "$token" "$clients" "$before" "$after" -- \
     $(op plugins update "$work/hello-tool-1.0.1.jar") , \
     $(op plugins install "$work/$(basename "$provider")") , \
-    $(op plugins rollback hello-tool) || status=$?
+    $(op plugins rollback hello-tool) , \
+    $(op bundles update org.openpista.channel.web "$work/channel-web-1.0.1.jar") , \
+    $(op bundles rollback org.openpista.channel.web) || status=$?
 echo
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 grep -h "Swap: " "$home"/logs/openpista.*.log || true
 exit $status

@@ -361,7 +361,9 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
             if (type.equals(String.valueOf(reference.getProperty(Sandbox.TYPE)))) {
                 Sandbox sandbox = context.getService(reference);
                 if (sandbox != null) {
-                    return Optional.of(new SandboxLookup.Lease(sandbox, () -> ungetQuietly(reference)));
+                    // a reference whose service was unregistered has no bundle any more
+                    return Optional.of(new SandboxLookup.Lease(sandbox, () -> ungetQuietly(reference),
+                            () -> reference.getBundle() == null));
                 }
             }
         }

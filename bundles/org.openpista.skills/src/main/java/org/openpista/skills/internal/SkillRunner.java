@@ -46,6 +46,9 @@ import org.slf4j.LoggerFactory;
  */
 final class SkillRunner {
 
+    /** How long a run whose sandbox was swapped under it waits for the new version of the sandbox. */
+    static final Duration SWAP_WAIT = Duration.ofSeconds(30);
+
     /** Where the docker sandbox places a request's files: its working directory. */
     static final String CONTAINER_DIR = "/sandbox";
     static final long MAX_DOCKER_FILES_BYTES = 16L * 1024 * 1024;
@@ -164,13 +167,37 @@ final class SkillRunner {
         if (sandbox.isEmpty()) {
             return ToolResult.error(skill.toolName() + " could not run: the " + type + " sandbox is not installed");
         }
-        try (SandboxLookup.Lease lease = sandbox.get()) {
-            return result(skill, lease.sandbox().run(request), note);
-        } catch (SandboxException e) {
-            return ToolResult.error(skill.toolName() + " could not run: " + e.getMessage());
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try (SandboxLookup.Lease lease = sandbox.get()) {
+                    try {
+                        SandboxResult result = lease.sandbox().run(request);
+                        if (!swappedAway(lease, attempt)) {
+                            return result(skill, result, note);
+                        }
+                    } catch (SandboxException e) {
+                        if (!swappedAway(lease, attempt)) {
+                            return ToolResult.error(skill.toolName() + " could not run: " + e.getMessage());
+                        }
+                    }
+                }
+                // the sandbox's bundle was updated under the run, which it ended: once more on the new version
+                LOG.info("The {} sandbox was swapped while skill {} ran; running it again on the new version", type,
+                        skill.name());
+                sandbox = sandboxes.await(type, SWAP_WAIT);
+                if (sandbox.isEmpty()) {
+                    return ToolResult.error(skill.toolName() + " could not run: the " + type + " sandbox was removed "
+                            + "while it ran and did not come back within " + SWAP_WAIT.toSeconds() + " s");
+                }
+            }
         } catch (InterruptedException e) {
             return ToolResult.error(skill.toolName() + " was cancelled");
         }
+    }
+
+    /** A run is repeated once when its sandbox left during it (a swap ends the runs of the old version). */
+    private static boolean swappedAway(SandboxLookup.Lease lease, int attempt) {
+        return attempt == 1 && lease.withdrawn().getAsBoolean();
     }
 
     private Map<String, String> env(Skill skill, String json, String dir) {

@@ -60,9 +60,19 @@ public class BuiltinBundles {
         return table.toString();
     }
 
-    @Descriptor("openpista:bundles update NAME JAR | openpista:bundles rollback NAME")
-    public String bundles(@Descriptor("update or rollback") String verb, @Descriptor("the bundle's symbolic name") String name,
-            @Descriptor("for update: the new version's jar") String... jar) throws InterruptedException {
+    @Descriptor("openpista:bundles rollback NAME: puts back the version the last swap replaced")
+    public String bundles(@Descriptor("rollback") String verb, @Descriptor("the bundle's symbolic name") String name)
+            throws InterruptedException {
+        return answer(verb, name, null);
+    }
+
+    @Descriptor("openpista:bundles update NAME JAR: runs another version of a built-in bundle in place")
+    public String bundles(@Descriptor("update") String verb, @Descriptor("the bundle's symbolic name") String name,
+            @Descriptor("the new version's jar") String jar) throws InterruptedException {
+        return answer(verb, name, jar);
+    }
+
+    private String answer(String verb, String name, String jar) throws InterruptedException {
         try {
             return String.join("\n", run(verb, name, jar)) + "\n";
         } catch (IOException e) {
@@ -70,7 +80,7 @@ public class BuiltinBundles {
         }
     }
 
-    private List<String> run(String verb, String name, String[] jar) throws IOException, InterruptedException {
+    private List<String> run(String verb, String name, String jar) throws IOException, InterruptedException {
         Bundle bundle = find(name);
         if (bundle == null) {
             return List.of("openpista: no built-in bundle " + name + " (see 'openpista bundles list'; plugins are "
@@ -84,10 +94,10 @@ public class BuiltinBundles {
         BuiltinSwapper.Result result;
         switch (verb) {
             case "update" -> {
-                if (jar.length != 1) {
+                if (jar == null) {
                     return List.of("openpista: usage: openpista:bundles update NAME JAR", "status failed");
                 }
-                Path given = Path.of(jar[0]).toAbsolutePath();
+                Path given = Path.of(jar).toAbsolutePath();
                 String givenName = Files.isRegularFile(given) ? PluginsCommand.symbolicName(given) : null;
                 if (!name.equals(givenName)) {
                     return List.of("openpista: " + given + (givenName == null ? " is not a bundle jar"

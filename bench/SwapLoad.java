@@ -198,7 +198,7 @@ public class SwapLoad {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (System.nanoTime() < deadline) {
                 try {
-                    socket = http.newWebSocketBuilder().buildAsync(uri, this).get(30, TimeUnit.SECONDS);
+                    socket = http.newWebSocketBuilder().buildAsync(uri, this).get(10, TimeUnit.SECONDS);
                     reconnecting.set(false);
                     socket.sendText(frame + ",\"resend\":true}", true);
                     return;

@@ -331,11 +331,12 @@ class SwapUnderLoadIT {
             int current = ++generation;
             while (true) {
                 try {
+                    // a handshake that hangs (a server stopping under it) is given up and tried again, as a browser does
                     return HttpClient.newHttpClient().newWebSocketBuilder()
                             .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws?token=" + TOKEN + "&client_id=" + id),
                                     listener(current))
-                            .get(30, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException e) {
+                            .get(10, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                     if (System.nanoTime() > deadline) {
                         throw e;
                     }
@@ -360,7 +361,7 @@ class SwapUnderLoadIT {
                     reconnects.incrementAndGet();
                     socket.abort();
                     try {
-                        socket = connect(Duration.ofSeconds(90));
+                        socket = connect(Duration.ofSeconds(120));
                     } catch (Exception e) {
                         failures.add(id + ": could not reconnect while waiting for " + text + ": " + e + " (" + frame + ")");
                         return null;

@@ -42,6 +42,7 @@
     // the last message sent whose answer has not come: sent again after a reconnect (docs/web-protocol.md, resume)
     unanswered: null,
     resumeOnHistory: false,
+    resending: null,
   };
   let slash = null;
 
@@ -211,9 +212,21 @@
     const pending = state.unanswered;
     if (!pending || pending.session_id !== state.sessionId) { state.unanswered = null; return; }
     if (send(Object.assign({}, pending.frame, { resend: true }))) {
+      state.resending = pending.frame;
       setBusy(true);
       showThinking();
     }
+  }
+
+  /** A resent message that never reached the server is taken now: the redrawn history lacks it, so it is shown again. */
+  function resumed(ack) {
+    const frame = state.resending;
+    if (!frame || ack.message_id !== frame.message_id) return;
+    state.resending = null;
+    if (ack.duplicate) return;
+    hideThinking();
+    addImages(addUser(frame.content, frame.message_id), frame.attachments);
+    showThinking();
   }
 
   function answered(messageId) {
@@ -275,6 +288,7 @@
         if (state.resumeOnHistory) resume();
         return;
       case 'message_ack':
+        resumed(frame);
         markDelivered(frame.message_id);
         return;
       case 'message_error':

@@ -228,8 +228,10 @@ class SwapUnderLoadIT {
             String bundles = openpista("bundles", "list").stdout();
             assertThat(bundles).as(bundles).containsPattern("org\\.openpista\\.channel\\.web\\s+\\S+\\s+active\\s+1\\.0\\.1");
             assertThat(home.resolve("bundles-previous/org.openpista.channel.web.jar")).isRegularFile();
-            System.out.printf("swap under load: %d clients, %d turns, %d reconnects, %d messages resent, swaps %s%n", CLIENTS,
-                    turns, reconnects, resent, swaps);
+            int duplicates = clients.stream().mapToInt(client -> client.duplicates.get()).sum();
+            int replayed = clients.stream().mapToInt(client -> client.replayed.get()).sum();
+            System.out.printf("swap under load: %d clients, %d turns, %d reconnects, %d messages resent (%d taken already, "
+                    + "%d answers replayed), swaps %s%n", CLIENTS, turns, reconnects, resent, duplicates, replayed, swaps);
             assertThat(daemon.stop()).as("the daemon stops cleanly after the swaps").isIn(0, 143);
         }
     }
@@ -273,6 +275,9 @@ class SwapUnderLoadIT {
         final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
         final AtomicInteger reconnects = new AtomicInteger();
         final AtomicInteger resent = new AtomicInteger();
+        /** Resent messages the server had taken already, and answers sent again to a client that missed them. */
+        final AtomicInteger duplicates = new AtomicInteger();
+        final AtomicInteger replayed = new AtomicInteger();
         private int generation;
         private WebSocket socket;
 
@@ -372,7 +377,13 @@ class SwapUnderLoadIT {
                 if (type.equals("error")) {
                     failures.add(id + ": error frame while waiting for " + text + ": " + frame);
                 }
+                if (type.equals("message_ack") && frame.path("duplicate").asBoolean()) {
+                    duplicates.incrementAndGet();
+                }
                 if (type.equals("response")) {
+                    if (frame.path("replayed").asBoolean()) {
+                        replayed.incrementAndGet();
+                    }
                     if (!text.equals(frame.path("message_id").asText())) {
                         failures.add(id + ": a response for " + frame.path("message_id").asText() + " while waiting for "
                                 + text + " (lost or repeated): " + frame);

@@ -80,9 +80,10 @@ final class Turns {
         submit(connection, sessionId, messageId, text, attachments);
     }
 
+    /** Asked under the lock of {@link Resumes}: a turn still here has not broadcast its end yet (it leaves after). */
     private boolean runs(String sessionId, String messageId) {
         for (WebTurn turn : running.getOrDefault(sessionId, Set.of())) {
-            if (messageId.equals(turn.messageId()) && !turn.finished()) {
+            if (messageId.equals(turn.messageId())) {
                 return true;
             }
         }

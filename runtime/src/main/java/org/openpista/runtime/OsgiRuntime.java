@@ -185,6 +185,8 @@ final class OsgiRuntime implements AutoCloseable {
                 }
             }
         }
+        // every bundle has started: the log files' format is settled, what start-up logged may go out
+        LogSetup.releaseHeldRecords();
         return List.copyOf(failures);
     }
 

@@ -164,9 +164,57 @@ class OnboardIT {
 
     @Test
     void arrowKeysAndTypingOnARealTerminal() throws Exception {
+        onTerminal("onboard", (process, screen) -> {
+            answerTheQuestions(process, screen);
+            assertThat(process.waitFor(STEP.toSeconds(), TimeUnit.SECONDS)).as(screen.toString()).isTrue();
+        }, terminal -> {
+            assertThat(terminal).contains("Which provider? openai").contains("Which model? gpt-4.1")
+                    .contains("Tool calls? auto").containsPattern("latency [0-9]+ ms").doesNotContain(KEY);
+            assertSavedBesideABackup("openai", "gpt-4.1", "auto");
+            assertRunWorks();
+        });
+    }
+
+    @Test
+    void runWithoutAProviderOnATerminalOffersOnboardingThenAnswers() throws Exception {
+        onTerminal("run -e hello", (process, screen) -> {
+            typeWhenShown(process, screen, "Set up a provider now with openpista onboard? [Y/n]", "\r");
+            answerTheQuestions(process, screen);
+            assertThat(process.waitFor(STEP.toSeconds() * 2, TimeUnit.SECONDS)).as(screen.toString()).isTrue();
+        }, terminal -> {
+            assertThat(terminal).contains("no API key for provider \"anthropic\"").contains("Hello from the fake")
+                    .doesNotContain(KEY);
+            assertSavedBesideABackup("openai", "gpt-4.1", "auto");
+        });
+        Result script = DistributionProcess.run(home, Map.of(), "run", "-e", "hello");
+        assertThat(script.exitCode()).as("without a terminal nothing is asked").isZero();
+    }
+
+    /** The onboarding's questions, answered with arrow keys and typing: openai, a key, gpt-4.1, auto, no channels. */
+    void answerTheQuestions(Process process, StringBuffer screen) throws Exception {
+        typeWhenShown(process, screen, "Which provider?", "openai\r");
+        typeWhenShown(process, screen, "Paste an API key", "\033[B\r");
+        typeWhenShown(process, screen, "(not shown)", KEY + "\r");
+        typeWhenShown(process, screen, "Which model?", "4.1\r");
+        typeWhenShown(process, screen, "Tool calls?", "\033[B\r");
+        typeWhenShown(process, screen, "Serve the web chat", "n\r");
+        typeWhenShown(process, screen, "Connect a Telegram bot", "\r");
+        typeWhenShown(process, screen, "Use WhatsApp", "\r");
+    }
+
+    interface Keys {
+        void type(Process process, StringBuffer screen) throws Exception;
+    }
+
+    interface Screen {
+        void check(String terminal) throws Exception;
+    }
+
+    /** Runs {@code openpista ARGS} on a real terminal (util-linux {@code script}), types, then checks what it showed. */
+    void onTerminal(String args, Keys keys, Screen check) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")) || "all".equals(System.getenv("OPENPISTA_IT_REQUIRE")),
                 "util-linux script is needed to give openpista a terminal");
-        String command = DistributionProcess.dist().resolve("bin/openpista") + " onboard";
+        String command = DistributionProcess.dist().resolve("bin/openpista") + " " + args;
         ProcessBuilder builder = new ProcessBuilder(List.of("script", "-qec", command, "/dev/null"));
         DistributionProcess.clean(builder.environment());
         builder.environment().put("OPENPISTA_HOME", home.toString());
@@ -185,23 +233,11 @@ class OnboardIT {
             });
             reader.start();
             // as a person does: each answer once its question is on the screen
-            typeWhenShown(process, screen, "Which provider?", "openai\r");
-            typeWhenShown(process, screen, "Paste an API key", "\033[B\r");
-            typeWhenShown(process, screen, "(not shown)", KEY + "\r");
-            typeWhenShown(process, screen, "Which model?", "4.1\r");
-            typeWhenShown(process, screen, "Tool calls?", "\033[B\r");
-            typeWhenShown(process, screen, "Serve the web chat", "n\r");
-            typeWhenShown(process, screen, "Connect a Telegram bot", "\r");
-            typeWhenShown(process, screen, "Use WhatsApp", "\r");
-            assertThat(process.waitFor(STEP.toSeconds(), TimeUnit.SECONDS)).as(screen.toString()).isTrue();
+            keys.type(process, screen);
             reader.join(10_000);
             String terminal = screen.toString();
-
             assertThat(process.exitValue()).as(terminal).isZero();
-            assertThat(terminal).contains("Which provider? openai").contains("Which model? gpt-4.1").contains("Tool calls? auto")
-                    .containsPattern("latency [0-9]+ ms").doesNotContain(KEY);
-            assertSavedBesideABackup("openai", "gpt-4.1", "auto");
-            assertRunWorks();
+            check.check(terminal);
         } finally {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();

@@ -39,7 +39,8 @@ import picocli.CommandLine.Option;
  * mode, channels, then {@code config.toml} through the {@link ConfigFileEditor} after a backup. The
  * agent's settings are written by this command; the channels' by their own bundles' commands.
  */
-@Component(service = CliCommand.class, property = CliCommand.NAME + "=onboard", scope = ServiceScope.PROTOTYPE)
+@Component(service = CliCommand.class, property = {CliCommand.NAME + "=onboard", CliCommand.ONBOARDING + "=true"},
+        scope = ServiceScope.PROTOTYPE)
 @Command(name = "onboard", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"The guided first run: pick a provider, log in or paste its key, pick a model, check it with one test "
                 + "turn (its latency is shown), choose the approval mode, switch channels on, and save config.toml.",

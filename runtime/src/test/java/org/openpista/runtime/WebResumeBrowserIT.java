@@ -137,7 +137,14 @@ class WebResumeBrowserIT {
         assertThat(updated.exitCode()).as(updated.toString()).isZero();
         swapped.countDown();
 
-        wait.until(driver -> shown(".msg.assistant:not(.streaming)").contains("The slow answer."));
+        try {
+            wait.until(driver -> shown(".msg.assistant:not(.streaming)").contains("The slow answer."));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            Files.write(WebBrowserIT.SCREENSHOTS.resolve("20-resume-failed.png"), browser.getScreenshotAs(OutputType.BYTES));
+            throw new AssertionError("no answer shown; the daemon's warnings: " + Files.readAllLines(home.resolve(
+                    "logs/openpista.0.log")).stream().filter(line -> line.contains("WARN") || line.contains("ERROR")
+                            || line.contains("Swap:")).toList() + "; the page shows " + shown(".msg"), e);
+        }
         wait.until(ExpectedConditions.attributeToBe(By.id("status"), "data-state", "open"));
         Thread.sleep(2000); // a repeated answer would arrive now
         Files.write(WebBrowserIT.SCREENSHOTS.resolve("20-resumed-after-channel-swap.png"),

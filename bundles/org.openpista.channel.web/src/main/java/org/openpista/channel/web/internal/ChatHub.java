@@ -58,6 +58,7 @@ final class ChatHub implements AutoCloseable {
         this.approvals = new Approvals(clients, settings.approvalTimeout());
         this.turns = new Turns(settings, gateway, clients, approvals, timer, ledger);
         timer.scheduleWithFixedDelay(ledger::sweep, 0, 1, TimeUnit.HOURS);
+        turns.rehearseTheEndOfATurn();
         this.sessions = new Sessions(settings, store, gateway, services, clients, approvals);
         this.models = new Models(services, clients);
         this.logins = new ProviderLogins(services, slow);

@@ -78,9 +78,9 @@ final class Resumes {
             if (messageId != null) {
                 ledger.answered(sessionId, messageId, frame);
             }
-            Set<Connection> reached = clients.broadcastTo(sessionId, frame);
+            Delivered done = new Delivered(frame, clients.broadcastTo(sessionId, frame));
             if (messageId != null) {
-                delivered.put(key(sessionId, messageId), new Delivered(frame, reached));
+                delivered.put(key(sessionId, messageId), done);
             }
             ended.run();
         }

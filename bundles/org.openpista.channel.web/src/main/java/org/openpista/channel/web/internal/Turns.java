@@ -14,7 +14,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import org.openpista.api.channel.AgentGateway;
+import org.openpista.api.channel.AgentReply;
 import org.openpista.api.channel.InboundMessage;
+import org.openpista.api.channel.ProgressEvent;
 import org.openpista.api.channel.TurnHandle;
 import org.openpista.api.chat.Attachment;
 import org.slf4j.Logger;
@@ -137,6 +139,22 @@ final class Turns {
             frame.put("message_id", messageId);
         }
         return frame;
+    }
+
+    /**
+     * Runs a turn's end once, for a session no connection shows. A turn answers to the version of
+     * this bundle that took its message, also after that version was replaced (its bundle updated
+     * and refreshed), when its class loader can load no class any more: every class the end of a
+     * turn needs is loaded here, while it still can.
+     */
+    void rehearseTheEndOfATurn() {
+        String nobody = "\u0000rehearsal";
+        WebTurn turn = new WebTurn(this, clients, approvals, nobody, null, settings.turnTimeout(), timer);
+        running.computeIfAbsent(nobody, key -> ConcurrentHashMap.newKeySet()).add(turn);
+        turn.submitted(null);
+        turn.progress(new ProgressEvent(nobody, ProgressEvent.Kind.THINKING, "tool", "call", ""));
+        turn.textDelta(nobody, "-");
+        turn.reply(AgentReply.answer(nobody, ""));
     }
 
     /** The turn answered or timed out with this frame: kept for a resend, sent to the session, and the turn ended. */

@@ -99,7 +99,7 @@ class DaemonInfoTest {
         };
 
         try (WsClient client = server.client("ada")) {
-            String session = client.next("auth_result").path("session_id").asText();
+            String session = "web:ada";
             client.frame("usage_request");
             JsonNode frame = client.next("usage");
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import org.openpista.testkit.FakeOpenAiServer;
 import org.openpista.testkit.FakeReply;
 import org.openqa.selenium.By;
@@ -39,7 +40,10 @@ class WebConnectionsIT {
 
     static final String TOKEN = "connections-test-token-0123456789";
 
+    // one home for the class's daemon (a lifecycle per class shares the field's folder)
+    @TempDir
     Path home;
+
     FakeOpenAiServer fake;
     WebDaemon daemon;
     ChromeDriver browser;
@@ -55,7 +59,6 @@ class WebConnectionsIT {
             fail("OPENPISTA_IT_REQUIRE=all but " + missing);
         }
         assumeTrue(missing == null, missing + "; skipping");
-        home = Files.createTempDirectory("openpista-connections-it-");
         fake = new FakeOpenAiServer();
         int port = WebDaemon.freePort();
         Files.writeString(home.resolve("config.toml"), """

@@ -40,9 +40,9 @@ class WebConnectionsIT {
 
     static final String TOKEN = "connections-test-token-0123456789";
 
-    // one home for the class's daemon (a lifecycle per class shares the field's folder)
+    // one home for the class's daemon, created before @BeforeAll and deleted after @AfterAll
     @TempDir
-    Path home;
+    static Path home;
 
     FakeOpenAiServer fake;
     WebDaemon daemon;

@@ -58,7 +58,7 @@ class BridgeChannelTest {
     void start(String... allowed) {
         channel = new BridgeChannel(gateway, Allowlist.of(List.of(allowed)),
                 BridgeSupervisor.commandFor(bridgeScript, session), BridgeInstaller.none(), Duration.ofMillis(50),
-                Clock.systemUTC());
+                Clock.systemUTC(), session);
         channel.start();
     }
 
@@ -275,7 +275,7 @@ class BridgeChannelTest {
         // what whatsapp setup and send hold in a command's process when no agent runs there
         script("start", connected(), message(BOB, "anyone there?", false));
         channel = new BridgeChannel(null, Allowlist.of(List.of(BOB)), BridgeSupervisor.commandFor(bridgeScript, session),
-                BridgeInstaller.none(), Duration.ofMillis(50), Clock.systemUTC());
+                BridgeInstaller.none(), Duration.ofMillis(50), Clock.systemUTC(), session);
         channel.start();
 
         await("the answer", () -> sentCount() == 1);
@@ -308,7 +308,7 @@ class BridgeChannelTest {
     @Test
     void aMissingProgramIsAFailureSayingWhatToInstall() throws Exception {
         channel = new BridgeChannel(gateway, Allowlist.of(List.of()), List.of(dir.resolve("no-such-node").toString()),
-                BridgeInstaller.none(), Duration.ofMillis(50), Clock.systemUTC());
+                BridgeInstaller.none(), Duration.ofMillis(50), Clock.systemUTC(), session);
         channel.start();
 
         await("failed", () -> channel.state().phase() == Phase.FAILED);

@@ -110,10 +110,9 @@ final class CloudWebhook {
             case "button" -> text(from, id, message.path("button").path("text").asText(""));
             case "interactive" -> interactive(from, id, message.path("interactive"));
             case "image", "document", "sticker", "video", "audio" -> media(from, id, type, message.path(type));
-            default -> {
-                LOG.debug("WhatsApp webhook: a {} message from {} is not read", type, Allowlist.mask(from));
-                conversations.tell(from, WhatsAppMedia.UNREADABLE);
-            }
+            case "location", "contacts", "unsupported" -> conversations.tell(from, WhatsAppMedia.UNREADABLE);
+            // reactions, system notices, orders: nothing to answer
+            default -> LOG.debug("WhatsApp webhook: a {} message from {} is not read", type, Allowlist.mask(from));
         }
     }
 

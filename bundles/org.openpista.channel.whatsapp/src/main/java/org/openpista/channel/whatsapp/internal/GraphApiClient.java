@@ -84,7 +84,8 @@ final class GraphApiClient implements Conversations.Sender {
         ObjectNode body = message(to, "interactive");
         ObjectNode interactive = body.putObject("interactive").put("type", "button");
         // the Cloud API takes at most 1024 characters of body text
-        interactive.putObject("body").put("text", question.text(700));
+        String text = question.text(700);
+        interactive.putObject("body").put("text", text.length() <= 1024 ? text : text.substring(0, 1023) + "…");
         ArrayNode buttons = interactive.putObject("action").putArray("buttons");
         button(buttons, question.id(), "a", "Allow");
         button(buttons, question.id(), "d", "Deny");

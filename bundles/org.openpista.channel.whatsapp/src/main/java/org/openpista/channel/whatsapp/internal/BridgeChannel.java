@@ -205,7 +205,7 @@ final class BridgeChannel implements ChannelAdapter, ChannelPairing, BridgeSuper
         if (!attached.error().isEmpty() || !WhatsAppMedia.taken(attached.kind())) {
             WhatsAppMedia.discardBridgeFile(sessionDir, attached.file());
             conversations.tell(message.from(), !attached.error().isEmpty() ? Conversations.ERROR_MARK + attached.error()
-                    : WhatsAppMedia.voice(attached.kind()) ? WhatsAppMedia.VOICE : WhatsAppMedia.UNREADABLE);
+                    : WhatsAppMedia.UNREADABLE);
             return;
         }
         byte[] data;

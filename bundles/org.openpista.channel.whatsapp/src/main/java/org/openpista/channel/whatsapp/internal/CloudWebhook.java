@@ -135,14 +135,11 @@ final class CloudWebhook {
         text(from, id, reply.path("title").asText(""));
     }
 
-    /** Photos and documents are fetched off the webhook's thread (WhatsApp wants its 200 at once), then handed on. */
+    /** Photos, documents and voice notes are fetched off the webhook's thread (WhatsApp wants its 200 at once), then handed on. */
     private void media(String from, String id, String type, JsonNode medium) {
         String caption = medium.path("caption").asText("");
-        if (type.equals("audio")) {
-            conversations.tell(from, WhatsAppMedia.VOICE);
-            return;
-        }
-        if (!WhatsAppMedia.taken(type)) {
+        String kind = type.equals("audio") && medium.path("voice").asBoolean(false) ? "voice" : type;
+        if (!WhatsAppMedia.taken(kind)) {
             conversations.tell(from, WhatsAppMedia.UNREADABLE);
             return;
         }
@@ -156,7 +153,7 @@ final class CloudWebhook {
                     String mimeType = !announced.isEmpty() ? announced : fetched.mimeType();
                     conversations.received(from, from, caption, false, id, List.of(new Attachment(
                             mimeType.isEmpty() ? "application/octet-stream" : mimeType,
-                            name.isEmpty() ? WhatsAppMedia.defaultName(type, mimeType) : name, fetched.data())));
+                            name.isEmpty() ? WhatsAppMedia.defaultName(kind, mimeType) : name, fetched.data())));
                 } catch (IOException e) {
                     LOG.info("WhatsApp webhook: a file from {} was not taken: {}", Allowlist.mask(from), e.getMessage());
                     conversations.tell(from, Conversations.ERROR_MARK + e.getMessage());

@@ -11,7 +11,9 @@ import org.openpista.api.chat.Attachment;
 
 /**
  * Photos, files and voice notes on WhatsApp, for both modes: what is taken, the limit, the words
- * for what is not, and the bridge's downloaded files (read once, then deleted).
+ * for what is not, and the bridge's downloaded files (read once, then deleted). The agent checks
+ * every attachment's content itself and refuses, with a sentence for the sender, what it cannot
+ * take.
  */
 final class WhatsAppMedia {
 
@@ -20,25 +22,22 @@ final class WhatsAppMedia {
     /** The folder of the session folder where the bridge puts downloaded media. */
     static final String INBOX = "media-in";
 
-    static final String UNREADABLE = "I can read text, photos and files (images, text files, PDFs); "
+    static final String UNREADABLE = "I can read text, photos, voice notes and files (images, text files, PDFs); "
             + "videos, stickers and other kinds of messages are not read.";
-    static final String VOICE = "🎤 Voice notes are not transcribed here yet: please write your message.";
 
-    /** Kinds fetched and handed to the agent. */
-    private static final Set<String> TAKEN = Set.of("image", "document");
+    /**
+     * Kinds fetched and handed to the agent. Voice notes and audio go as recordings: the agent
+     * transcribes them where its provider can, and otherwise says so to the sender.
+     */
+    private static final Set<String> TAKEN = Set.of("image", "document", "voice", "audio");
     /** Image types WhatsApp shows as image messages. */
     private static final Set<String> IMAGE_MESSAGE_TYPES = Set.of("image/png", "image/jpeg");
 
     private WhatsAppMedia() {}
 
-    /** @return whether media of this kind go to the agent (images, documents) */
+    /** @return whether media of this kind go to the agent (images, documents, voice notes, audio) */
     static boolean taken(String kind) {
         return TAKEN.contains(kind);
-    }
-
-    /** @return whether the kind is a voice note or another audio */
-    static boolean voice(String kind) {
-        return kind.equals("voice") || kind.equals("audio");
     }
 
     /** @return whether WhatsApp sends this attachment as an image message */
@@ -49,10 +48,14 @@ final class WhatsAppMedia {
     /** @return a file name for an attachment without one */
     static String defaultName(String kind, String mimeType) {
         String type = mimeType.toLowerCase(Locale.ROOT);
+        if (kind.equals("voice")) {
+            return "voice.ogg"; // WhatsApp records voice notes as Opus in Ogg
+        }
         String extension = type.startsWith("image/png") ? "png" : type.startsWith("image/jpeg") ? "jpg"
                 : type.startsWith("image/webp") ? "webp" : type.startsWith("application/pdf") ? "pdf"
-                : type.startsWith("text/") ? "txt" : "bin";
-        return (kind.equals("image") ? "photo" : "file") + "." + extension;
+                : type.startsWith("text/") ? "txt" : type.startsWith("audio/ogg") ? "ogg"
+                : type.startsWith("audio/mpeg") ? "mp3" : type.startsWith("audio/mp4") ? "m4a" : "bin";
+        return (kind.equals("image") ? "photo" : kind.equals("audio") ? "audio" : "file") + "." + extension;
     }
 
     /** @return the size in megabytes, one decimal */

@@ -137,6 +137,22 @@ class BridgeChannelTest {
     }
 
     @Test
+    void aVoiceNoteReachesTheAgentAsARecordingToTranscribe() throws Exception {
+        byte[] ogg = {'O', 'g', 'g', 'S', 0, 2, 0, 0, 0, 0, 0, 0, 0, 0};
+        Files.write(session.resolve("voice.src"), ogg);
+        script("start", connected(), "@copy voice.src v1", mediaMessage(BOB, "",
+                "{\"kind\":\"voice\",\"mimetype\":\"audio/ogg\",\"file\":\"media-in/v1\"}"));
+        start(BOB);
+
+        await("the voice note reaches the agent", () -> gateway.messages.size() == 1);
+        assertThat(gateway.messages.get(0).attachments()).singleElement().satisfies(attachment -> {
+            assertThat(attachment.mimeType()).isEqualTo("audio/ogg");
+            assertThat(attachment.name()).isEqualTo("voice.ogg");
+            assertThat(attachment.data()).isEqualTo(ogg);
+        });
+    }
+
+    @Test
     void refusedMediaAreToldWithTheReasonNothingReachesTheAgentAndNoFileStays() throws Exception {
         Files.write(session.resolve("photo.src"), JPEG);
         script("start", connected(),
@@ -151,7 +167,7 @@ class BridgeChannelTest {
         await("four notices are sent", () -> sentCount() == 4);
         assertThat(sentTexts()).containsExactly(
                 "❌ the file is too large (25.0 MB; at most 20.0 MB are taken)",
-                WhatsAppMedia.VOICE,
+                "❌ the bridge's file of the message is missing",
                 WhatsAppMedia.UNREADABLE,
                 "❌ the bridge named a file outside media-in; it was not read");
         assertThat(gateway.messages).isEmpty();

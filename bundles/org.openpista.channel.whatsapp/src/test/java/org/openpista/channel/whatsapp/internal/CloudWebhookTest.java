@@ -136,6 +136,21 @@ class CloudWebhookTest {
     }
 
     @Test
+    void aVoiceNoteIsFetchedAndReachesTheAgentAsARecording() throws Exception {
+        byte[] ogg = {'O', 'g', 'g', 'S', 0, 2, 0, 0, 0, 0, 0, 0, 0, 0};
+        String mediaId = graph.addMedia("audio/ogg", ogg);
+        deliver(FakeGraphApiServer.mediaDelivery(NUMBER_ID, ALICE, "wamid.VOICE", "audio", mediaId, "audio/ogg; codecs=opus",
+                null, null));
+
+        await("the voice note reaches the agent", () -> gateway.messages.size() == 1);
+        assertThat(gateway.messages.get(0).attachments()).singleElement().satisfies(attachment -> {
+            assertThat(attachment.mimeType()).isEqualTo("audio/ogg; codecs=opus");
+            assertThat(attachment.name()).isEqualTo("voice.ogg");
+            assertThat(attachment.data()).isEqualTo(ogg);
+        });
+    }
+
+    @Test
     void aStrangersMediaIsNeverFetched() throws Exception {
         String mediaId = graph.addMedia("image/jpeg", JPEG);
         deliver(FakeGraphApiServer.mediaDelivery(NUMBER_ID, "4900000000066", "wamid.IMG-X", "image", mediaId, "image/jpeg",
@@ -148,19 +163,19 @@ class CloudWebhookTest {
     }
 
     @Test
-    void oversizedOrUnknownMediaAreRefusedWithAMessageAndVoiceNotesGetANote() throws Exception {
+    void oversizedMissingOrUnreadMediaAreRefusedWithAMessage() throws Exception {
         String big = graph.addMedia("image/jpeg", new byte[(int) WhatsAppMedia.MAX_BYTES + 1]);
         deliver(FakeGraphApiServer.mediaDelivery(NUMBER_ID, ALICE, "wamid.BIG", "image", big, "image/jpeg", null, null));
         graph.awaitAccepted(1, Duration.ofSeconds(10));
         deliver(FakeGraphApiServer.mediaDelivery(NUMBER_ID, ALICE, "wamid.GONE", "image", "123456", "image/jpeg", null, null));
         graph.awaitAccepted(2, Duration.ofSeconds(10));
-        deliver(FakeGraphApiServer.mediaDelivery(NUMBER_ID, ALICE, "wamid.VOICE", "audio", graph.addMedia("audio/ogg",
-                new byte[] {1}), "audio/ogg; codecs=opus", null, null));
+        deliver(FakeGraphApiServer.mediaDelivery(NUMBER_ID, ALICE, "wamid.STICKER", "sticker", "777", "image/webp", null,
+                null));
 
         List<FakeGraphApiServer.Call> told = graph.awaitAccepted(3, Duration.ofSeconds(10));
         assertThat(told.get(0).text()).isEqualTo("❌ the file is too large (20.0 MB; at most 20 MB are taken)");
         assertThat(told.get(1).text()).startsWith("❌ WhatsApp did not hand out the file (HTTP 400");
-        assertThat(told.get(2).text()).isEqualTo(WhatsAppMedia.VOICE);
+        assertThat(told.get(2).text()).isEqualTo(WhatsAppMedia.UNREADABLE);
         assertThat(graph.mediaRequests()).as("the oversized file was not downloaded").containsExactly("GET /v21.0/" + big,
                 "GET /v21.0/123456");
         assertThat(gateway.messages).isEmpty();

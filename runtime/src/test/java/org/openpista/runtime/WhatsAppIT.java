@@ -368,20 +368,25 @@ class WhatsAppIT {
                 .replace("approval = \"auto\"", "approval = \"ask\""));
         Files.write(session.resolve("photo.src"), jpeg);
         String media = "{\"kind\":\"image\",\"mimetype\":\"image/jpeg\",\"file\":\"media-in/photo1\"}";
-        bridgeScript("start", connected().replace("}", ",\"media\":true}"), "@copy photo.src photo1",
+        Files.writeString(session.resolve("bad.src"), "this is no picture");
+        String malformed = "{\"kind\":\"image\",\"mimetype\":\"image/jpeg\",\"file\":\"media-in/bad1\"}";
+        bridgeScript("start", connected().replace("}", ",\"media\":true}"), "@copy bad.src bad1",
+                "{\"type\":\"message\",\"from\":\"" + BOB + "@s.whatsapp.net\",\"text\":\"\",\"timestamp\":1700000000,"
+                        + "\"selfChat\":false,\"id\":\"IN-BAD\",\"media\":" + malformed + "}",
+                "@copy photo.src photo1",
                 "{\"type\":\"message\",\"from\":\"" + BOB + "@s.whatsapp.net\",\"text\":\"chart this\",\"timestamp\":1700000000,"
                         + "\"selfChat\":false,\"id\":\"IN-PHOTO\",\"media\":" + media + "}");
         // the user answers the question with a numbered reply quoting it; a second, late one changes nothing
         String reply = "{\"type\":\"message\",\"from\":\"" + BOB + "@s.whatsapp.net\",\"text\":\"1\",\"timestamp\":1700000001,"
                 + "\"selfChat\":false,\"id\":\"IN-ANSWER\",\"quoted\":\"{id}\"}";
         Files.writeString(session.resolve("when"), "Reply 1 to allow\t" + reply + "\n" + "✅ Allowed: skill.chart\t"
-                + reply.replace("IN-ANSWER", "IN-LATE").replace("{id}", "IDr1") + "\n");
+                + reply.replace("IN-ANSWER", "IN-LATE").replace("{id}", "IDr2") + "\n");
         llm.enqueue(FakeReply.toolCall("skill.chart", "{}"), FakeReply.text("Here is your chart."));
 
         startDaemon("openpista: ready");
         await("the image is sent back", () -> {
             try {
-                return sends().size() + imageSends().size() >= 5;
+                return sends().size() + imageSends().size() >= 6;
             } catch (IOException e) {
                 return false;
             }
@@ -395,7 +400,10 @@ class WhatsAppIT {
         assertThat(llm.requests().get(0).body()).contains("chart this");
         assertThat(session.resolve("media-in/photo1")).as("the bridge's file was taken and deleted").doesNotExist();
         List<String> texts = sends().stream().map(command -> command.path("text").asText()).toList();
-        assertThat(texts.get(0)).startsWith("🔐 Allow this tool call?\nskill.chart").contains("Reply 1 to allow");
+        assertThat(texts.get(0)).as("a malformed photo is refused with a message")
+                .isEqualTo("❌ \"photo.jpg\" is not a valid image: its content is not PNG, JPEG, GIF or WebP");
+        assertThat(texts.get(1)).startsWith("🔐 Allow this tool call?\nskill.chart").contains("Reply 1 to allow");
+        assertThat(storedMedia()).as("only the good photo is stored").isEqualTo(1);
         assertThat(texts).contains("✅ Allowed: skill.chart", "This question is no longer open: nothing was changed.",
                 "Here is your chart.");
         assertThat(llm.requests()).as("the numbered replies were no messages for the model").hasSize(2);

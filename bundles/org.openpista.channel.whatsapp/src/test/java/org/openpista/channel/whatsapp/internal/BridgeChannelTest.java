@@ -137,6 +137,22 @@ class BridgeChannelTest {
     }
 
     @Test
+    void aFileTheAgentRefusesIsAnsweredWithItsReason() throws Exception {
+        Files.write(session.resolve("photo.src"), "not a picture".getBytes(StandardCharsets.UTF_8));
+        gateway.answering(message -> {
+            throw new IllegalArgumentException("\"photo.jpg\" is not a valid image: its content is not PNG, JPEG, GIF or WebP");
+        });
+        script("start", connected(), "@copy photo.src p1", mediaMessage(BOB, "",
+                "{\"kind\":\"image\",\"mimetype\":\"image/jpeg\",\"file\":\"media-in/p1\"}"));
+        start(BOB);
+
+        await("the refusal is sent", () -> sentCount() == 1);
+        assertThat(sentTexts()).containsExactly(
+                "❌ \"photo.jpg\" is not a valid image: its content is not PNG, JPEG, GIF or WebP");
+        assertThat(session.resolve("media-in/p1")).doesNotExist();
+    }
+
+    @Test
     void aVoiceNoteReachesTheAgentAsARecordingToTranscribe() throws Exception {
         byte[] ogg = {'O', 'g', 'g', 'S', 0, 2, 0, 0, 0, 0, 0, 0, 0, 0};
         Files.write(session.resolve("voice.src"), ogg);

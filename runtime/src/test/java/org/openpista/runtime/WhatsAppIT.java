@@ -347,6 +347,21 @@ class WhatsAppIT {
                 + "\"data_b64\":\"" + java.util.Base64.getEncoder().encodeToString(png) + "\"}'\n");
     }
 
+    /** @return the names of the content-addressed media store's files (their SHA-256) */
+    List<String> storedMediaNames() throws IOException {
+        Path media = home.resolve("media");
+        if (!Files.isDirectory(media)) {
+            return List.of();
+        }
+        try (var files = Files.walk(media)) {
+            return files.filter(Files::isRegularFile).map(file -> file.getFileName().toString()).toList();
+        }
+    }
+
+    static String sha256(byte[] data) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+    }
+
     /** The files of the content-addressed media store (home/media/xx/sha256). */
     long storedMedia() throws IOException {
         Path media = home.resolve("media");
@@ -403,7 +418,8 @@ class WhatsAppIT {
         assertThat(texts.get(0)).as("a malformed photo is refused with a message")
                 .isEqualTo("❌ \"photo.jpg\" is not a valid image: its content is not PNG, JPEG, GIF or WebP");
         assertThat(texts.get(1)).startsWith("🔐 Allow this tool call?\nskill.chart").contains("Reply 1 to allow");
-        assertThat(storedMedia()).as("only the good photo is stored").isEqualTo(1);
+        assertThat(storedMediaNames()).as("the photo and the skill's image are stored, the malformed file is not")
+                .containsExactlyInAnyOrder(sha256(jpeg), sha256(png));
         assertThat(texts).contains("✅ Allowed: skill.chart", "This question is no longer open: nothing was changed.",
                 "Here is your chart.");
         assertThat(llm.requests()).as("the numbered replies were no messages for the model").hasSize(2);

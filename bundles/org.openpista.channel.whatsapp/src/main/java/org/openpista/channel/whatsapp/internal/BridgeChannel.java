@@ -44,6 +44,8 @@ final class BridgeChannel implements ChannelAdapter, ChannelPairing, BridgeSuper
     private final AtomicLong refs = new AtomicLong();
     private final Map<String, CompletableFuture<String>> pending = new ConcurrentHashMap<>();
     private final Path sessionDir;
+    /** Ids of the messages this side sent: one coming back is never taken as the user's (an answer to a question). */
+    private final SeenMessages ownMessages = new SeenMessages(1000);
     private volatile PairingState state;
     private volatile boolean confirms;
     private volatile boolean media;
@@ -188,6 +190,10 @@ final class BridgeChannel implements ChannelAdapter, ChannelPairing, BridgeSuper
     private void received(BridgeEvent.Message message) {
         String number = Allowlist.digits(message.from());
         BridgeEvent.Media attached = message.media();
+        if (!message.id().isEmpty() && ownMessages.contains(message.id())) {
+            LOG.debug("WhatsApp: ignored a message the channel sent itself, echoed back");
+            return;
+        }
         if (!conversations.allows(number, message.selfChat())) {
             if (attached != null) {
                 WhatsAppMedia.discardBridgeFile(sessionDir, attached.file());
@@ -253,6 +259,9 @@ final class BridgeChannel implements ChannelAdapter, ChannelPairing, BridgeSuper
         } else if (event instanceof BridgeEvent.Message message) {
             received(message);
         } else if (event instanceof BridgeEvent.Sent sent) {
+            if (!sent.id().isEmpty()) {
+                ownMessages.firstTime(sent.id());
+            }
             complete(sent.ref(), sent.id(), null);
         } else if (event instanceof BridgeEvent.Error error) {
             if (error.ref() == null || !complete(error.ref(), null, new IOException(error.message()))) {

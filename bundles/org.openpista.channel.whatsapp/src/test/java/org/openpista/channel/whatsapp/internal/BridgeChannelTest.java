@@ -137,6 +137,26 @@ class BridgeChannelTest {
     }
 
     @Test
+    void aMessageOfTheChannelsOwnEchoedBackNeverAnswersAQuestion() throws Exception {
+        // the bridge echoes the question itself and a "1" the channel sent, both with the ids it gave them
+        Files.writeString(session.resolve("when"), "Reply 1 to allow\t" + quotedReply(OWNER, "1", "{id}").replace(
+                "\"quoted\":\"{id}\"", "\"quoted\":\"\"").replace("\"selfChat\":false", "\"selfChat\":true") + "\n");
+        script("start", connected(), message(OWNER, "list my files", true));
+        gateway.answering(message -> null);
+        start();
+        await("the message reaches the agent", () -> gateway.sinks.size() == 1);
+
+        var decision = gateway.sinks.get(0).requestApproval(new org.openpista.api.approval.ApprovalRequest("s1", "whatsapp",
+                new org.openpista.api.chat.ToolCall("call-1", "system.run", "{}"))).toCompletableFuture();
+
+        await("the question is sent", () -> sentCount() == 1);
+        Thread.sleep(500);
+        assertThat(decision).as("the echo of the channel's own message answered nothing").isNotDone();
+        channel.close();
+        assertThat(decision).isCancelled();
+    }
+
+    @Test
     void aFileTheAgentRefusesIsAnsweredWithItsReason() throws Exception {
         Files.write(session.resolve("photo.src"), "not a picture".getBytes(StandardCharsets.UTF_8));
         gateway.answering(message -> {

@@ -333,10 +333,11 @@ final class LocalBackend implements Backend {
     @Override
     public void pairing(String channel, boolean watch) {
         if (watch) {
-            events.accept(new Event.Pairing(channel, "not running here", "Channels run in the daemon. Start it with "
-                    + "'openpista start' (with [channels." + channel + "] enabled), then open the terminal UI again: it "
-                    + "attaches to the daemon and shows the pairing here. Or pair in a terminal with 'openpista " + channel
-                    + "'.", List.of()));
+            events.accept(new Event.Pairing(channel, "not attached to a daemon", "Channels run in the daemon, and the "
+                    + "terminal UI shows their pairing once it is attached to it: start the daemon with 'openpista start' "
+                    + "(with [channels." + channel + "] enabled and the web chat on, which the terminal UI attaches "
+                    + "through: /web setup), then open the terminal UI again. Or pair in a terminal with 'openpista "
+                    + channel + "'.", List.of()));
         }
     }
 

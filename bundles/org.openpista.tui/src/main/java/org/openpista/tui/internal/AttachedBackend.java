@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,6 +47,8 @@ final class AttachedBackend implements Backend {
     /** Sessions with a message of this terminal not answered yet: told when the connection is lost. */
     private final Set<String> waiting = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set once connected and authenticated: only then is a lost connection news for the caller. */
+    private volatile boolean attached;
     private final ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "openpista-tui-ping");
         thread.setDaemon(true);
@@ -120,6 +123,7 @@ final class AttachedBackend implements Backend {
             closeQuietly();
             throw e;
         }
+        attached = true;
         pinger.scheduleAtFixedRate(() -> send(JSON.createObjectNode().put("type", "ping")), PING_SECONDS, PING_SECONDS,
                 TimeUnit.SECONDS);
     }
@@ -190,18 +194,23 @@ final class AttachedBackend implements Backend {
             }
             return;
         }
-        if (type.equals("response") || type.equals("message_error")) {
+        if (type.equals("response") || type.equals("message_error") || type.equals("generation_cancelled")) {
             waiting.remove(WebFrames.text(frame, "session_id"));
         }
         WebFrames.events(frame).forEach(events);
         if (type.equals("response")) {
-            send(frame("sessions_request"));
+            // not on the socket's own thread, which must not wait for its own sending
+            try {
+                pinger.execute(() -> send(frame("sessions_request")));
+            } catch (RejectedExecutionException e) {
+                // closed meanwhile: nobody needs the list
+            }
         }
     }
 
     private void gone(String why, CompletableFuture<JsonNode> authenticated) {
         authenticated.completeExceptionally(new IOException(why));
-        if (closed.compareAndSet(false, true)) {
+        if (attached && closed.compareAndSet(false, true)) {
             pinger.shutdownNow();
             for (String sessionId : waiting) {
                 events.accept(new Event.Replied(sessionId, why + "; the answer is lost", true));

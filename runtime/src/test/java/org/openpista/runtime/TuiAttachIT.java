@@ -92,7 +92,7 @@ class TuiAttachIT {
             // /whatsapp asks the daemon for the pairing: this one runs no WhatsApp
             tui.type("/whatsapp");
             tui.keys("Enter");
-            assertThat(tui.await("State: unavailable")).contains("The daemon runs no pairing for whatsapp");
+            assertThat(tui.await("State: unavailable")).contains("the whatsapp channel does not run here");
             tui.keys("Escape");
             tui.await(screen -> !screen.contains("State: unavailable"), "the pairing box closed");
 

@@ -145,9 +145,11 @@ final class WebFrames {
         }
         String state = text(frame, "state");
         String detail = text(frame, "detail");
-        if ("unavailable".equals(state) && detail.isBlank()) {
-            detail = "The daemon runs no pairing for " + text(frame, "channel") + ": enable [channels."
-                    + text(frame, "channel") + "] (bridge mode for WhatsApp) and restart it (openpista stop, openpista start).";
+        if ("unavailable".equals(state)) {
+            String channel = text(frame, "channel");
+            detail = (detail.isBlank() ? "the daemon runs no pairing for " + channel : detail) + ". To pair, enable "
+                    + "[channels." + channel + "] (bridge mode for WhatsApp) and restart the daemon (openpista stop, "
+                    + "openpista start).";
         }
         if ("connected".equals(state) && !text(frame, "account").isBlank()) {
             detail = "+" + text(frame, "account") + (detail.isBlank() ? "" : " · " + detail);

@@ -85,9 +85,9 @@ class WebFramesTest {
         assertThat(pairing.state()).isEqualTo("waiting for scan");
         assertThat(pairing.qr()).hasSize(3).allSatisfy(row -> assertThat(row).hasSize(6));
         assertThat(events("{\"type\":\"pairing_status\",\"channel\":\"whatsapp\",\"state\":\"unavailable\",\"account\":\"\","
-                + "\"detail\":\"\"}")).containsExactly(new Event.Pairing("whatsapp", "unavailable", "The daemon runs no pairing "
-                + "for whatsapp: enable [channels.whatsapp] (bridge mode for WhatsApp) and restart it (openpista stop, "
-                + "openpista start).", List.of()));
+                + "\"detail\":\"\"}")).containsExactly(new Event.Pairing("whatsapp", "unavailable", "the daemon runs no pairing "
+                + "for whatsapp. To pair, enable [channels.whatsapp] (bridge mode for WhatsApp) and restart the daemon "
+                + "(openpista stop, openpista start).", List.of()));
         assertThat(events("{\"type\":\"pairing_status\",\"channel\":\"whatsapp\",\"state\":\"connected\",\"account\":\"4912345\","
                 + "\"detail\":\"Ann\"}")).containsExactly(new Event.Pairing("whatsapp", "connected", "+4912345 · Ann", List.of()));
     }

@@ -98,7 +98,7 @@ class TuiAttachIT {
 
             assertThat(daemon.stop()).isIn(0, 143);
             String gone = tui.await("in-process · daemon gone");
-            assertThat(gone).contains("The agent runs in this process now");
+            assertThat(gone).contains("the daemon closed the connection").contains("The agent runs in this process");
             tui.type("after the daemon");
             tui.keys("Enter");
             tui.await("answered in the terminal's own process");

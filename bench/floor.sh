@@ -20,6 +20,12 @@ timed() {
     echo "$(( (end - start) / 1000000 )) $cpu"
 }
 
+# mean VALUES... (for CPU times near the 10 ms resolution of the kernel's accounting, where a median
+# would only pick one of two ticks)
+mean() {
+    printf '%s\n' "$@" | awk '{ s += $1 } END { printf "%d", s / NR }'
+}
+
 # median VALUES...
 median() {
     printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
@@ -48,15 +54,15 @@ measure_floor() {
         jdk_walls+=("$wall"); jdk_cpus+=("$cpu")
     done
     floor_wall_ms=$(median "${walls[@]}")
-    floor_cpu_ms=$(median "${cpus[@]}")
+    floor_cpu_ms=$(mean "${cpus[@]}")
     floor_jdk_wall_ms=$(median "${jdk_walls[@]}")
-    floor_jdk_cpu_ms=$(median "${jdk_cpus[@]}")
+    floor_jdk_cpu_ms=$(mean "${jdk_cpus[@]}")
 }
 
 # print_floor: the floor lines every start-up benchmark prints first
 print_floor() {
     echo "Java: $floor_java ($("$floor_java" -version 2>&1 | head -1)), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-    printf 'floor  hello world, launcher JVM options + its own CDS archive:  wall %5d ms   cpu %5d ms   (the ratios below divide by these)\n' \
+    printf 'floor  hello world, launcher JVM options + its own CDS archive:  wall %5d ms   cpu %5d ms   (wall: median, cpu: mean; the ratios divide by these)\n' \
         "$floor_wall_ms" "$floor_cpu_ms"
     printf '       hello world, launcher JVM options + JDK default CDS only:  wall %5d ms   cpu %5d ms\n' \
         "$floor_jdk_wall_ms" "$floor_jdk_cpu_ms"

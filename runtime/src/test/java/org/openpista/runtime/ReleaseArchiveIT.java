@@ -144,18 +144,23 @@ class ReleaseArchiveIT {
         assertThat(version.exitCode()).as(version.toString()).isZero();
         assertThat(version.stdout()).contains("openpista ");
 
-        // again (an upgrade): the folder is replaced as a whole, nothing of the old one stays
+        // again (an upgrade): the folder is replaced as a whole; the old one is kept beside it for
+        // 'openpista rollback', and only that one
         Files.writeString(installed.resolve("lib/left-over.txt"), "old");
         Result again = exec(List.of(unpacked.resolve("install.sh").toString()));
         assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.stdout()).contains("the previous version stays in " + installed + ".previous");
         assertThat(installed.resolve("lib/left-over.txt")).doesNotExist();
+        Path previous = installed.resolveSibling("openpista.previous");
+        assertThat(previous.resolve("lib/left-over.txt")).hasContent("old");
         try (Stream<Path> siblings = Files.list(installed.getParent())) {
-            assertThat(siblings).as("no half-installed folders beside it").containsExactly(installed);
+            assertThat(siblings).as("no half-installed folders beside it").containsExactlyInAnyOrder(installed, previous);
         }
 
         Result uninstall = exec(List.of(installed.resolve("install.sh").toString(), "--uninstall"));
         assertThat(uninstall.exitCode()).as(uninstall.toString()).isZero();
         assertThat(installed).doesNotExist();
+        assertThat(previous).doesNotExist();
         assertThat(link).doesNotExist();
         Result twice = exec(List.of(unpacked.resolve("install.sh").toString(), "--uninstall"));
         assertThat(twice.exitCode()).isEqualTo(1);

@@ -120,6 +120,7 @@ class UpgradeIT {
         // rollback refuses while a daemon holds the home
         try (FileChannel pid = FileChannel.open(home.resolve("openpista.pid"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock held = pid.lock()) {
+            assertThat(held.isValid()).as("this test holds the lock a daemon holds").isTrue();
             Files.writeString(home.resolve("openpista.pid"), ProcessHandle.current().pid() + "\n");
             Result busy = openpista("rollback");
             assertThat(busy.exitCode()).as(busy.toString()).isEqualTo(1);

@@ -2,9 +2,12 @@ package org.openpista.upgrade.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Dictionary;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
@@ -132,7 +135,7 @@ public final class HomeGuard implements SynchronousBundleListener {
 
     /** @return how many snapshots to keep */
     int keepBackups() {
-        return Math.max(1, config.keep_backups());
+        return Math.max(1, setting("keep.backups", config.keep_backups()));
     }
 
     /** @return the files of the home, the database as {@code [database]} configures it */
@@ -150,7 +153,8 @@ public final class HomeGuard implements SynchronousBundleListener {
         HomeFiles files = files();
         OptionalInt database = DatabaseHeader.userVersion(files.database());
         Optional<String> last = HomeRecord.distribution(files.record());
-        return new HomeState(files, distribution, last, database, steps, config.config_schema(), CONFIG_SCHEMA);
+        return new HomeState(files, distribution, last, database, steps, setting("config.schema", config.config_schema()),
+                CONFIG_SCHEMA);
     }
 
     /**
@@ -176,20 +180,36 @@ public final class HomeGuard implements SynchronousBundleListener {
         return taken;
     }
 
-    private Path databaseFile(Path home) {
-        String url = "";
-        String path = "";
+    /**
+     * A number of {@code [upgrade]} as Configuration Admin holds it now: the commands run right after
+     * the file was loaded, possibly before the update reached this component.
+     */
+    private int setting(String key, int fallback) {
+        Object value = properties(PID).get(key);
+        return value instanceof Number number ? number.intValue() : fallback;
+    }
+
+    private Map<String, Object> properties(String pid) {
         try {
-            Configuration[] found = admin.listConfigurations("(service.pid=" + DATABASE_PID + ")");
+            Configuration[] found = admin.listConfigurations("(service.pid=" + pid + ")");
             if (found != null && found.length > 0 && found[0].getProperties() != null) {
                 Dictionary<String, Object> properties = found[0].getProperties();
-                url = String.valueOf(properties.get("url") == null ? "" : properties.get("url"));
-                path = String.valueOf(properties.get("path") == null ? "" : properties.get("path"));
+                Map<String, Object> copy = new HashMap<>();
+                for (String key : Collections.list(properties.keys())) {
+                    copy.put(key, properties.get(key));
+                }
+                return copy;
             }
         } catch (IOException | InvalidSyntaxException e) {
-            LOG.debug("Upgrade: [database] not readable, using the default file: {}", e.getMessage());
+            LOG.debug("Upgrade: the configuration {} is not readable: {}", pid, e.getMessage());
         }
-        return databaseFile(home, url.isBlank() ? path : url);
+        return Map.of();
+    }
+
+    private Path databaseFile(Path home) {
+        Map<String, Object> database = properties(DATABASE_PID);
+        String url = String.valueOf(database.getOrDefault("url", ""));
+        return databaseFile(home, url.isBlank() ? String.valueOf(database.getOrDefault("path", "")) : url);
     }
 
     /** Where {@code [database] url} points, read as the memory bundle reads it. */

@@ -142,12 +142,9 @@ public final class UpgradeCommand implements CliCommand, Callable<Integer> {
             raised.await(MIGRATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         }
         long deadline = System.nanoTime() + MIGRATION_TIMEOUT.toNanos();
-        OptionalInt now = DatabaseHeader.userVersion(state.files().database());
-        // the store migrates as its component activates, right after its bundle started
-        while ((now.isEmpty() || now.getAsInt() < state.latestDatabaseSchema()) && System.nanoTime() < deadline
-                && context.getServiceReference(STORE) == null) {
+        // the store migrates as its component activates, right after its bundle started, and registers once done
+        while (context.getServiceReference(STORE) == null && memory.getState() == Bundle.ACTIVE && System.nanoTime() < deadline) {
             Thread.sleep(50);
-            now = DatabaseHeader.userVersion(state.files().database());
         }
         return DatabaseHeader.userVersion(state.files().database());
     }

@@ -42,9 +42,9 @@ for version, description, statements in migrations:
     db.execute("COMMIT")
     print(f"applied {version}: {description} ({len(statements)} statements)")
 
-# one web chat of two turns, written with schema 3's columns; times as that version wrote them
+# one command-line session of two turns (openpista run -s upgrade-fixture), written with schema 3's columns; times as that version wrote them
 db.execute("BEGIN")
-db.execute("INSERT INTO sessions VALUES ('upgrade-fixture', 'web', 'web:fixture-client', "
+db.execute("INSERT INTO sessions VALUES ('upgrade-fixture', 'cli', 'cli:upgrade-fixture', "
            "'2026-12-01T10:00:00Z', '2026-12-01T10:01:00Z')")
 rows = [
     (1, "user", "Remember the word: pistachio", None, None, None, 0, "2026-12-01T10:00:00Z"),

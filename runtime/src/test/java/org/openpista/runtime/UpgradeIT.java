@@ -2,6 +2,7 @@ package org.openpista.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -121,7 +122,8 @@ class UpgradeIT {
         try (FileChannel pid = FileChannel.open(home.resolve("openpista.pid"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock held = pid.lock()) {
             assertThat(held.isValid()).as("this test holds the lock a daemon holds").isTrue();
-            Files.writeString(home.resolve("openpista.pid"), ProcessHandle.current().pid() + "\n");
+            // through the locked channel: closing another descriptor of the file would drop the lock
+            pid.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
             Result busy = openpista("rollback");
             assertThat(busy.exitCode()).as(busy.toString()).isEqualTo(1);
             assertThat(busy.stderr()).contains("the daemon runs (pid " + ProcessHandle.current().pid() + ")")

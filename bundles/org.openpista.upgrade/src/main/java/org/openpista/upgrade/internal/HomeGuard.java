@@ -1,6 +1,7 @@
 package org.openpista.upgrade.internal;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Dictionary;
@@ -108,7 +109,7 @@ public final class HomeGuard implements SynchronousBundleListener {
         }
         try {
             HomeState state = state(steps);
-            if (state.databaseBehind() || state.distributionChanged()) {
+            if ((state.databaseBehind() || state.distributionChanged()) && !alreadyKept(state)) {
                 Snapshot snapshot = snapshot("before " + event.getBundle().getSymbolicName() + " " + distribution
                         + " started on a home of " + state.lastDistribution().orElse("an earlier version"), state);
                 LOG.info("Upgrade: {}; snapshot of the home in {}", state.summary(), snapshot.dir());
@@ -121,6 +122,30 @@ public final class HomeGuard implements SynchronousBundleListener {
             LOG.error("Upgrade: no snapshot of the home could be taken before {} started: {}",
                     event.getBundle().getSymbolicName(), e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether the newest snapshot already holds this home as it is: taken for this version, at this
+     * schema, and the database unchanged since. A migration that fails (the log says why) is tried
+     * again at every start; copying the same files each time would only push older snapshots out.
+     */
+    private boolean alreadyKept(HomeState state) throws IOException {
+        Optional<Snapshot> newest = snapshots().find(null);
+        if (newest.isEmpty() || !newest.get().fact("upgrading_to").equals(Optional.of(distribution))
+                || !newest.get().fact("database_schema").equals(state.databaseSchema().stream().mapToObj(Integer::toString).findFirst())) {
+            return false;
+        }
+        Path copy = newest.get().dir().resolve(Snapshot.DATABASE);
+        if (!Files.exists(copy)) {
+            return !Files.exists(state.files().database());
+        }
+        // written since? the main file or, in WAL mode, its log
+        for (Path file : List.of(state.files().database(), Path.of(state.files().database() + "-wal"))) {
+            if (Files.exists(file) && Files.getLastModifiedTime(file).compareTo(Files.getLastModifiedTime(copy)) > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return this distribution's version */

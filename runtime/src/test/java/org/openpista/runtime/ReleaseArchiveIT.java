@@ -157,6 +157,19 @@ class ReleaseArchiveIT {
             assertThat(siblings).as("no half-installed folders beside it").containsExactlyInAnyOrder(installed, previous);
         }
 
+        // openpista rollback swaps the installation with the previous one, and a second one swaps back
+        Path rollbackHome = Files.createTempDirectory(userHome, "home");
+        Result rollback = exec(List.of(link.toString(), "--home", rollbackHome.toString(), "rollback"));
+        assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
+        assertThat(rollback.stdout()).contains("rolled back the installation")
+                .contains("distribution: " + installed + " holds the previous installation again");
+        assertThat(installed.resolve("lib/left-over.txt")).hasContent("old");
+        assertThat(previous.resolve("lib/left-over.txt")).doesNotExist();
+        Result back = exec(List.of(link.toString(), "--home", rollbackHome.toString(), "rollback"));
+        assertThat(back.exitCode()).as(back.toString()).isZero();
+        assertThat(installed.resolve("lib/left-over.txt")).doesNotExist();
+        assertThat(previous.resolve("lib/left-over.txt")).hasContent("old");
+
         Result uninstall = exec(List.of(installed.resolve("install.sh").toString(), "--uninstall"));
         assertThat(uninstall.exitCode()).as(uninstall.toString()).isZero();
         assertThat(installed).doesNotExist();

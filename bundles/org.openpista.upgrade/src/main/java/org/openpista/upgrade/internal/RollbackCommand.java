@@ -78,16 +78,23 @@ public final class RollbackCommand implements CliCommand, Callable<Integer> {
         }
         Optional<Snapshot> chosen = name != null ? snapshots.find(name)
                 : snapshots.list().stream().filter(s -> s.fact("kind").isEmpty()).reduce((first, second) -> second);
-        if (chosen.isEmpty()) {
+        if (chosen.isEmpty() && (name != null || !hasPrevious())) {
             err.println("openpista: " + (name != null ? "no snapshot " + name + " in " + files.backups()
                     : "no snapshot in " + files.backups() + " to roll back to (one is taken before an upgrade migrates "
-                            + "the home)") + "; see: openpista rollback --list");
+                            + "the home), and no previous installation beside this one") + "; see: openpista rollback --list");
             return 1;
         }
-        Snapshot snapshot = chosen.get();
         if (!daemonStopped(files, out, err)) {
             return 1;
         }
+        if (chosen.isEmpty()) {
+            // the files were never migrated by this version: only the installation goes back
+            out.println("rolled back the installation; no snapshot in " + files.backups()
+                    + ", so config.toml, credentials.toml and the database stay as they are");
+            out.println("  " + distribution(Optional.empty()));
+            return 0;
+        }
+        Snapshot snapshot = chosen.get();
         Properties facts = new Properties();
         facts.setProperty("reason", "before rollback to " + snapshot.name());
         facts.setProperty("kind", BEFORE_ROLLBACK);
@@ -98,7 +105,7 @@ public final class RollbackCommand implements CliCommand, Callable<Integer> {
         out.println("rolled back to snapshot " + snapshot.name() + " (" + snapshot.fact("created").orElse("?") + ", "
                 + snapshot.fact("reason").orElse("") + "):");
         restored.forEach(line -> out.println("  " + line));
-        out.println("  " + distribution(snapshot));
+        out.println("  " + distribution(Optional.of(snapshot)));
         out.println("the files it replaced are in " + replaced.dir() + " (openpista rollback --snapshot "
                 + replaced.name() + " puts them back)");
         return 0;
@@ -121,6 +128,15 @@ public final class RollbackCommand implements CliCommand, Callable<Integer> {
         }
         out.println("stopped the daemon; start it again with: openpista start");
         return true;
+    }
+
+    /** @return whether install.sh kept a previous installation beside this one */
+    private boolean hasPrevious() {
+        if (dist == null || dist.isBlank()) {
+            return false;
+        }
+        Path current = Path.of(dist).toAbsolutePath().normalize();
+        return Files.isExecutable(current.resolveSibling(current.getFileName() + ".previous").resolve("bin/openpista"));
     }
 
     /** Copies the snapshot's files over the home's; each file is replaced in one step. */
@@ -167,7 +183,7 @@ public final class RollbackCommand implements CliCommand, Callable<Integer> {
      *
      * @return what was done
      */
-    private String distribution(Snapshot snapshot) throws IOException {
+    private String distribution(Optional<Snapshot> snapshot) throws IOException {
         if (dist == null || dist.isBlank()) {
             return "distribution: unchanged (this openpista does not run from a distribution folder)";
         }
@@ -187,8 +203,10 @@ public final class RollbackCommand implements CliCommand, Callable<Integer> {
             throw e;
         }
         Files.move(aside, previous);
-        HomeRecord.write(guard.files().record(), snapshot.fact("distribution").orElse(""));
-        return "distribution: " + current + " holds the previous installation again (" + snapshot.distribution()
-                + "); this one (" + guard.distribution() + ") is kept in " + previous;
+        String restored = snapshot.flatMap(s -> s.fact("distribution")).orElse("");
+        HomeRecord.write(guard.files().record(), restored);
+        return "distribution: " + current + " holds the previous installation again"
+                + (restored.isEmpty() ? "" : " (" + restored + ")") + "; this one (" + guard.distribution() + ") is kept in "
+                + previous;
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import org.apache.felix.service.command.Descriptor;
+import org.openpista.channel.support.Lockout;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;

@@ -17,6 +17,9 @@ import org.osgi.framework.ServiceReference;
  * run (an {@code off (…)} status: no or a refused token, a bad {@code api_url}). While the service
  * cannot be reached it warns and lets the daemon run: the channel keeps trying. The daemon gives
  * this wait up when it is asked to stop meanwhile.
+ *
+ * <p>Servers the daemon's ready line describes (the web chat, the mobile channel) wait with {@link
+ * #awaitListening} instead: they either listen or fail, there is nothing to keep trying.
  */
 public final class ChannelReady implements Callable<Integer> {
 
@@ -63,6 +66,42 @@ public final class ChannelReady implements Callable<Integer> {
             err.println("openpista: warning: " + channel + ": " + status + "; it keeps trying");
         }
         return ChannelStart.OK;
+    }
+
+    /**
+     * Waits until a server channel's status says {@code listening}, while it is starting or not
+     * registered yet, for {@link #SETTLE} at the most.
+     *
+     * @param name what the channel is called in the message ("web chat")
+     * @return {@link ChannelStart#OK} once it listens (the daemon then prints its address), {@link
+     *     ChannelStart#FAILED} after printing its status on {@code err} when it does not
+     */
+    public static int awaitListening(BundleContext context, String channel, String name, PrintStream err)
+            throws InterruptedException, InvalidSyntaxException {
+        String filter = "(" + ChannelAdapter.CHANNEL + "=" + channel + ")";
+        String status = "not running";
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        do {
+            for (ServiceReference<ChannelAdapter> reference : context.getServiceReferences(ChannelAdapter.class, filter)) {
+                ChannelAdapter adapter = context.getService(reference);
+                if (adapter != null) {
+                    try {
+                        status = adapter.status();
+                    } finally {
+                        context.ungetService(reference);
+                    }
+                }
+            }
+            if (status.startsWith("listening")) {
+                return ChannelStart.OK;
+            }
+            if (!status.startsWith("starting") && !status.equals("not running")) {
+                break;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        err.println("openpista: " + name + ": " + status);
+        return ChannelStart.FAILED;
     }
 
     /** @return the channel's status once it is neither starting nor connecting, or after {@link #SETTLE}; null when it never registered */

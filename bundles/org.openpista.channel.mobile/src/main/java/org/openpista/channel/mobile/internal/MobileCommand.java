@@ -3,19 +3,17 @@ package org.openpista.channel.mobile.internal;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.openpista.api.admin.DaemonClient;
 import org.openpista.api.admin.DaemonLauncher;
-import org.openpista.api.channel.ChannelAdapter;
 import org.openpista.api.command.CliCommand;
 import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.config.ConfigurationLoader;
+import org.openpista.channel.support.ChannelReady;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -85,9 +83,6 @@ public final class MobileCommand implements CliCommand, Runnable {
                     + "SIGTERM or 'openpista stop'; it serves even when [channels.mobile] enabled = false."})
     static final class Start implements Callable<Integer> {
 
-        /** How long the channel may take to listen. */
-        static final Duration SETTLE = Duration.ofSeconds(30);
-
         @ParentCommand
         MobileCommand mobile;
 
@@ -102,31 +97,7 @@ public final class MobileCommand implements CliCommand, Runnable {
 
         /** @return 0 once the channel listens (the daemon then prints its link), 1 with the reason when it cannot */
         private int listening() throws InterruptedException, InvalidSyntaxException {
-            String status = "not running";
-            long deadline = System.nanoTime() + SETTLE.toNanos();
-            do {
-                Collection<ServiceReference<ChannelAdapter>> found = mobile.context.getServiceReferences(ChannelAdapter.class,
-                        "(" + ChannelAdapter.CHANNEL + "=" + MobileHub.CHANNEL + ")");
-                for (ServiceReference<ChannelAdapter> reference : found) {
-                    ChannelAdapter channel = mobile.context.getService(reference);
-                    if (channel != null) {
-                        try {
-                            status = channel.status();
-                        } finally {
-                            mobile.context.ungetService(reference);
-                        }
-                    }
-                }
-                if (status.startsWith("listening")) {
-                    return OK;
-                }
-                if (!status.equals("not running")) {
-                    break;
-                }
-                Thread.sleep(50);
-            } while (System.nanoTime() < deadline);
-            System.err.println("openpista: mobile channel: " + status);
-            return FAILED;
+            return ChannelReady.awaitListening(mobile.context, MobileHub.CHANNEL, "mobile channel", System.err);
         }
     }
 

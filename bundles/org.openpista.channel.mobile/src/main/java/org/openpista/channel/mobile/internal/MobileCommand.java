@@ -12,6 +12,7 @@ import org.openpista.api.command.CliCommand;
 import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.channel.support.ChannelReady;
+import org.openpista.channel.support.FrameFields;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.component.annotations.Activate;
@@ -127,7 +128,7 @@ public final class MobileCommand implements CliCommand, Runnable {
                         : identity.fingerprint() + (settings.certFile() != null ? " (" + settings.certFile() + ")"
                                 : " (generated, " + mobile.loader.home().resolve(ServerIdentity.GENERATED_DIR) + ")")));
             } catch (IOException e) {
-                out.println("certificate: unusable: " + Frames.describe(e));
+                out.println("certificate: unusable: " + FrameFields.describe(e));
             }
             OptionalLong pid = mobile.daemon == null ? OptionalLong.empty() : mobile.daemon.running();
             out.println("daemon:      " + (pid.isPresent() ? "running (PID " + pid.getAsLong() + ")" : "not running"));
@@ -140,7 +141,7 @@ public final class MobileCommand implements CliCommand, Runnable {
                         }
                     }
                 } catch (IOException e) {
-                    out.println("             " + Frames.oneLine(e.getMessage()));
+                    out.println("             " + FrameFields.oneLine(e.getMessage()));
                 }
             }
             return OK;
@@ -167,7 +168,7 @@ public final class MobileCommand implements CliCommand, Runnable {
                 return "yes, answers on udp://" + settings.host(null) + ":" + settings.port() + " with this certificate";
             } catch (IOException | RuntimeException e) {
                 return "no (no QUIC answer with this certificate on udp://" + settings.host(null) + ":" + settings.port()
-                        + ": " + Frames.describe(e) + ")";
+                        + ": " + FrameFields.describe(e) + ")";
             }
         }
     }

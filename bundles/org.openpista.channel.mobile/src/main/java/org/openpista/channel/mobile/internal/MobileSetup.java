@@ -8,6 +8,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.util.Collections;
 import java.util.concurrent.Callable;
+import org.openpista.channel.support.FrameFields;
 import org.openpista.channel.support.ServerSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -73,7 +74,7 @@ final class MobileSetup implements Callable<Integer> {
         try {
             identity = ServerIdentity.load(saved, mobile.loader.home());
         } catch (IOException e) {
-            err.println("openpista: no certificate: " + Frames.describe(e));
+            err.println("openpista: no certificate: " + FrameFields.describe(e));
             return MobileCommand.FAILED;
         }
         String reachable = host != null ? host.strip() : defaultHost(saved);

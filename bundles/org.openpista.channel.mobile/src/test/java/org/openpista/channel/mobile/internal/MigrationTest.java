@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -39,21 +38,21 @@ class MigrationTest {
 
     @Test
     void aPhoneThatChangesNetworksContinuesItsConversationAfterConnectingAgain() throws Exception {
-        // a short idle timeout, so the lost connection is noticed within seconds
-        MobileClient phone = MobileClient.connect(server.uri(), "phone-1", Duration.ofSeconds(3));
+        // a short idle timeout (and handshake limit, so not too short on a loaded machine): the loss is noticed soon
+        MobileClient phone = MobileClient.connect(server.uri(), "phone-1", Duration.ofSeconds(10));
         try {
             assertThat(answer(phone, "on the wifi")).isEqualTo("echo: on the wifi");
 
             QuicClientConnectionImpl quic = (QuicClientConnectionImpl) phone.quic;
-            InetSocketAddress before = quic.getLocalAddress();
-            quic.changeAddress(); // a new socket: the server sees the same connection from a new port
-            assertThat(quic.getLocalAddress().getPort()).as("moved").isNotEqualTo(before.getPort());
+            assertThat(quic.getLocalAddress()).as("the socket the connection started on").isNotNull();
+            quic.changeAddress(); // a new socket on a new port: the server sees the same connection from elsewhere
+            assertThat(quic.getLocalAddress()).as("the first socket is closed (kwik reports only that one)").isNull();
 
             long started = System.nanoTime();
             assertThatThrownBy(() -> answer(phone, "on mobile data")).as("kwik's server drops the moved packets")
                     .isInstanceOf(IOException.class);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).as("noticed by the idle timeout, no hang")
-                    .isLessThan(Duration.ofSeconds(30));
+                    .isLessThan(Duration.ofSeconds(45));
             assertThat(server.gateway.turns).as("the lost request never reached the agent").hasSize(1);
         } finally {
             phone.close();

@@ -1,4 +1,4 @@
-package org.openpista.tool.desktop.internal;
+package org.openpista.tool.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,33 +21,40 @@ import org.openpista.api.config.ConfigurationLoader;
 import org.osgi.framework.BundleContext;
 
 /**
- * Runs a helper program ({@code xclip}, {@code wl-paste}, {@code notify-send}, {@code osascript} …)
- * with text on its stdin, reads its output (up to a cap), and kills it with everything it started
- * when the call's time is up or the turn is cancelled. Helpers get an allow-list of the daemon's
- * environment: what finds programs and the desktop session, never a key.
+ * Runs a helper program ({@code xclip}, {@code notify-send}, {@code tesseract}, {@code grim} …) with
+ * bytes on its stdin, reads its stdout and stderr (each up to a cap), and kills it with everything it
+ * started when the call's time is up or the turn is cancelled. Helpers get an allow-list of the
+ * daemon's environment: what finds programs, languages and the desktop session, and the variables
+ * a tool names for its helpers ({@code TESSDATA_PREFIX}), never a key.
  *
  * <p>Clipboard writers ({@code xclip -i}, {@code xsel -i}, {@code wl-copy}) fork a child that keeps
  * serving the clipboard until another program takes it; that child inherits stdout and stderr, so
  * for them ({@code forks}) stdout is discarded and stderr goes to a private temporary file: a pipe
  * would not reach its end until the clipboard changes hands.
  */
-final class ChildProcess {
+public final class ChildProcess {
 
-    /** How a helper ended. */
-    record Outcome(int exitCode, byte[] stdout, String stderr, String stopped) {
+    /**
+     * How a helper ended.
+     *
+     * @param stopped why the helper was stopped (time, cancellation, too much output), null when it ended by itself
+     */
+    public record Outcome(int exitCode, byte[] stdout, String stderr, String stopped) {
         /** @return stderr's first non-blank line, or the exit code */
-        String problem() {
+        public String problem() {
             return stderr.lines().map(String::strip).filter(line -> !line.isEmpty()).findFirst()
                     .orElse("exit code " + exitCode);
         }
 
-        String text() {
+        /** @return stdout as UTF-8 text */
+        public String text() {
             return new String(stdout, StandardCharsets.UTF_8);
         }
     }
 
-    static final List<String> PASSED = List.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "TZ", "TMPDIR", "DISPLAY",
-            "XAUTHORITY", "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR", "DBUS_SESSION_BUS_ADDRESS");
+    /** The variables every helper gets, besides {@code LC_*} and those its tool names. */
+    public static final List<String> PASSED = List.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "TZ", "TMPDIR",
+            "DISPLAY", "XAUTHORITY", "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR");
 
     private static final int STDERR_CAP = 16 * 1024;
 
@@ -56,10 +64,14 @@ final class ChildProcess {
      * The daemon's environment as the tools read it: the process's own, and the variables the tools
      * use that the start script hands over outside it ({@code XAUTHORITY} among them), each asked for
      * by name ({@link ConfigurationLoader#getenv}), which finds them however they were handed over.
+     *
+     * @param handedOver the variables besides {@code XAUTHORITY} the tool's helpers use
      */
-    static Map<String, String> daemonEnvironment(BundleContext context) {
+    public static Map<String, String> daemonEnvironment(BundleContext context, String... handedOver) {
         Map<String, String> environment = new HashMap<>(ConfigurationLoader.environment(context));
-        for (String name : List.of("XAUTHORITY")) {
+        List<String> names = new ArrayList<>(List.of("XAUTHORITY"));
+        names.addAll(List.of(handedOver));
+        for (String name : names) {
             String value = ConfigurationLoader.getenv(context, name);
             if (value != null) {
                 environment.put(name, value);
@@ -68,15 +80,25 @@ final class ChildProcess {
         return environment;
     }
 
-    /** @return the allow-listed part of an environment ({@link #PASSED} and {@code LC_*}) */
-    static Map<String, String> environment(Map<String, String> daemon) {
+    /**
+     * @param alsoPassed the variables besides {@link #PASSED} the tool's helpers get
+     * @return the allow-listed part of an environment ({@link #PASSED}, {@code alsoPassed} and {@code LC_*})
+     */
+    public static Map<String, String> environment(Map<String, String> daemon, String... alsoPassed) {
+        List<String> passed = List.of(alsoPassed);
         Map<String, String> child = new TreeMap<>();
         daemon.forEach((name, value) -> {
-            if (PASSED.contains(name) || name.startsWith("LC_")) {
+            if (PASSED.contains(name) || passed.contains(name) || name.startsWith("LC_")) {
                 child.put(name, value);
             }
         });
         return child;
+    }
+
+    /** Runs a program that leaves nothing running behind it: {@link #run(List, Map, byte[], Duration, Cancellation, int, boolean)}. */
+    public static Outcome run(List<String> command, Map<String, String> environment, byte[] stdin, Duration timeout,
+            Cancellation cancellation, int maxStdout) throws IOException {
+        return run(command, environment, stdin, timeout, cancellation, maxStdout, false);
     }
 
     /**
@@ -84,7 +106,7 @@ final class ChildProcess {
      * @param maxStdout the most bytes of stdout kept; a program writing more is killed
      * @param forks whether the program leaves a child running that keeps its output open
      */
-    static Outcome run(List<String> command, Map<String, String> environment, byte[] stdin, Duration timeout,
+    public static Outcome run(List<String> command, Map<String, String> environment, byte[] stdin, Duration timeout,
             Cancellation cancellation, int maxStdout, boolean forks) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
@@ -93,7 +115,7 @@ final class ChildProcess {
                 : ProcessBuilder.Redirect.PIPE);
         Path errorFile = null;
         if (forks) {
-            errorFile = Files.createTempFile("openpista-desktop", ".err");
+            errorFile = Files.createTempFile("openpista-helper", ".err");
             builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(errorFile.toFile());
         }
         Process process;
@@ -161,7 +183,7 @@ final class ChildProcess {
     }
 
     /** @return the first executable file called {@code name} in the folders of {@code PATH} */
-    static Path find(String name, Map<String, String> environment) {
+    public static Path find(String name, Map<String, String> environment) {
         String path = environment.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
         for (String folder : path.split(File.pathSeparator)) {
             if (folder.isEmpty()) {

@@ -1,4 +1,4 @@
-package org.openpista.tool.desktop.internal;
+package org.openpista.tool.support;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +12,7 @@ import org.openpista.api.chat.Cancellation;
  * or when its time is up, whichever comes first. The timer is the JDK's shared delayed executor:
  * nothing is started for a tool that is never called.
  */
-final class Watchdog implements AutoCloseable {
+public final class Watchdog implements AutoCloseable {
 
     private final AtomicReference<String> reason = new AtomicReference<>();
     private final Runnable stop;
@@ -24,7 +24,7 @@ final class Watchdog implements AutoCloseable {
      * @param timeout how long the work may take
      * @param stop what ends the work; run at most once, on another thread
      */
-    Watchdog(Cancellation cancellation, Duration timeout, Runnable stop) {
+    public Watchdog(Cancellation cancellation, Duration timeout, Runnable stop) {
         this.stop = stop;
         this.timer = CompletableFuture.runAsync(() -> fire("timed out after " + seconds(timeout)),
                 CompletableFuture.delayedExecutor(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS));
@@ -32,7 +32,7 @@ final class Watchdog implements AutoCloseable {
     }
 
     /** @return the time a call may take: its own limit, or less when the turn's deadline is nearer */
-    static Duration limit(Duration own, Instant deadline) {
+    public static Duration limit(Duration own, Instant deadline) {
         if (deadline == null) {
             return own;
         }
@@ -41,7 +41,7 @@ final class Watchdog implements AutoCloseable {
     }
 
     /** @return why the work was stopped, or {@code null} when it was not */
-    String reason() {
+    public String reason() {
         return reason.get();
     }
 
@@ -57,7 +57,8 @@ final class Watchdog implements AutoCloseable {
         registration.close();
     }
 
-    static String seconds(Duration duration) {
+    /** @return a duration as a person reads it: {@code 5 s}, {@code 2.5 s} */
+    public static String seconds(Duration duration) {
         long millis = duration.toMillis();
         return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
     }

@@ -1,4 +1,4 @@
-package org.openpista.channel.slack.internal;
+package org.openpista.channel.support;
 
 import java.util.List;
 import java.util.Map;
@@ -16,20 +16,24 @@ import org.openpista.api.channel.InboundMessage;
 import org.openpista.api.channel.ReplySink;
 import org.openpista.api.channel.TurnHandle;
 
-/** A stand-in for the agent core: records what it is given and answers by a script, one turn at a time per conversation. */
-final class ScriptedGateway implements AgentGateway {
-    final List<InboundMessage> received = new CopyOnWriteArrayList<>();
-    final Map<String, ExecutorService> lanes = new ConcurrentHashMap<>();
-    final AtomicInteger counter = new AtomicInteger();
-    volatile BiFunction<InboundMessage, ReplySink, AgentReply> script =
+/**
+ * A stand-in for the agent core in the tests of the chat channels (Slack, Discord): records what it
+ * is given and answers by a script, one turn at a time per conversation. In this bundle's test jar.
+ */
+public final class ScriptedGateway implements AgentGateway {
+    public final List<InboundMessage> received = new CopyOnWriteArrayList<>();
+    private final Map<String, ExecutorService> lanes = new ConcurrentHashMap<>();
+    private final AtomicInteger counter = new AtomicInteger();
+    private volatile BiFunction<InboundMessage, ReplySink, AgentReply> script =
             (message, sink) -> AgentReply.answer(message.conversationKey(), "echo: " + message.text());
 
-    void answer(BiFunction<InboundMessage, ReplySink, AgentReply> next) {
+    /** Answers the next messages with this script. */
+    public void answer(BiFunction<InboundMessage, ReplySink, AgentReply> next) {
         this.script = next;
     }
 
     /** @return the texts handed over, in order */
-    List<String> texts() {
+    public List<String> texts() {
         return received.stream().map(InboundMessage::text).toList();
     }
 
@@ -71,7 +75,8 @@ final class ScriptedGateway implements AgentGateway {
         return 0;
     }
 
-    void close() {
+    /** Stops the conversations' threads. */
+    public void close() {
         lanes.values().forEach(ExecutorService::shutdownNow);
     }
 }

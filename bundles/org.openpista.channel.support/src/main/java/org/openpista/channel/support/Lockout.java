@@ -1,4 +1,4 @@
-package org.openpista.channel.mobile.internal;
+package org.openpista.channel.support;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -17,8 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Slows down token guessing without handing strangers a cheap way to lock the owner out. The same
- * rules as the web chat's (a copy: bundles share no internals), for {@code auth} frames over QUIC.
+ * Slows down token guessing without handing strangers a cheap way to lock the owner out. The web
+ * chat counts its logins and its token checks with it, the mobile channel its {@code auth} frames
+ * over QUIC; each holds a lockout of its own.
  *
  * <p>Failures are counted per <em>source</em>: all of loopback (127/8, ::1) is one source, because
  * a local process can pick from 16 million loopback addresses; an IPv4 address is one; an IPv6
@@ -32,25 +33,26 @@ import java.util.Map;
  * during which no token is checked for any source that has not authenticated within {@link #TRUST}.
  * Rotating addresses therefore buys an attacker about {@value #GLOBAL_FAILURES} guesses per
  * window in all, while the owner, whose address authenticated before, is not held by a stranger's
- * failures. {@link #clear()} (the {@code openpista:mobile unlock} command) lifts every lock.
+ * failures. {@link #clear()} (the {@code unlock} commands of {@code openpista:web} and {@code
+ * openpista:mobile}) lifts every lock.
  *
  * <p>The tables are bounded, so a flood of addresses cannot exhaust memory.
  */
-final class Lockout {
+public final class Lockout {
 
     /** The source of every loopback address. */
-    static final String LOOPBACK = "loopback";
-    static final int MAX_FAILURES = 10;
-    static final Duration WINDOW = Duration.ofSeconds(60);
-    static final Duration FIRST_LOCK = Duration.ofSeconds(30);
-    static final Duration MAX_LOCK = Duration.ofMinutes(15);
+    public static final String LOOPBACK = "loopback";
+    public static final int MAX_FAILURES = 10;
+    public static final Duration WINDOW = Duration.ofSeconds(60);
+    public static final Duration FIRST_LOCK = Duration.ofSeconds(30);
+    public static final Duration MAX_LOCK = Duration.ofMinutes(15);
     /** A source without failures for this long starts again from the first, short lock. */
-    static final Duration FORGIVE = Duration.ofMinutes(15);
-    static final int GLOBAL_FAILURES = 50;
-    static final Duration GLOBAL_WINDOW = Duration.ofMinutes(10);
-    static final Duration GLOBAL_MAX_DELAY = Duration.ofMinutes(5);
+    public static final Duration FORGIVE = Duration.ofMinutes(15);
+    public static final int GLOBAL_FAILURES = 50;
+    public static final Duration GLOBAL_WINDOW = Duration.ofMinutes(10);
+    public static final Duration GLOBAL_MAX_DELAY = Duration.ofMinutes(5);
     /** A source that authenticated this recently is not held by the global delay. */
-    static final Duration TRUST = Duration.ofHours(24);
+    public static final Duration TRUST = Duration.ofHours(24);
     private static final int MAX_SOURCES = 10_000;
     private static final int MAX_TRUSTED = 1_000;
 
@@ -60,7 +62,7 @@ final class Lockout {
      * @param source the source, as {@link #source(String)} names it
      * @param left how long the lock lasts
      */
-    record Locked(String source, Duration left) {}
+    public record Locked(String source, Duration left) {}
 
     /**
      * What the lockout holds at one moment.
@@ -69,7 +71,7 @@ final class Lockout {
      * @param recentFailures failures of all sources within {@link #GLOBAL_WINDOW}
      * @param globalDelay how long untrusted sources are still held, zero when they are not
      */
-    record State(List<Locked> locked, int recentFailures, Duration globalDelay) {}
+    public record State(List<Locked> locked, int recentFailures, Duration globalDelay) {}
 
     private final Clock clock;
     private final Map<String, Entry> entries = new HashMap<>();
@@ -84,15 +86,17 @@ final class Lockout {
     };
     private Instant globalUntil = Instant.MIN;
 
-    Lockout(Clock clock) {
+    /** @param clock the time failures, locks and trust are measured in */
+    public Lockout(Clock clock) {
         this.clock = clock;
     }
 
     /**
-     * @param address a remote address ({@code 127.0.0.1}, {@code [::1]}, {@code 2001:db8::5})
+     * @param address a remote address as the servlet API or a socket address gives it ({@code
+     *     127.0.0.1}, {@code [::1]}, {@code 2001:db8::5})
      * @return the source it counts for: {@value #LOOPBACK}, the IPv4 address, or the IPv6 /64
      */
-    static String source(String address) {
+    public static String source(String address) {
         if (address == null || address.isBlank()) {
             return "unknown";
         }
@@ -130,7 +134,7 @@ final class Lockout {
     }
 
     /** @return how long the source stays locked (on its own or by the global delay), zero when it is not */
-    synchronized Duration lockedFor(String source) {
+    public synchronized Duration lockedFor(String source) {
         Instant now = clock.instant();
         Duration own = Duration.ZERO;
         Entry entry = entries.get(source);
@@ -145,7 +149,7 @@ final class Lockout {
     }
 
     /** Records a failed authentication of a source that was not locked. */
-    synchronized void failure(String source) {
+    public synchronized void failure(String source) {
         Instant now = clock.instant();
         if (entries.size() >= MAX_SOURCES && !entries.containsKey(source)) {
             prune(now);
@@ -176,12 +180,12 @@ final class Lockout {
     }
 
     /** Records a successful authentication: the source is trusted for a while. */
-    synchronized void success(String source) {
+    public synchronized void success(String source) {
         trusted.put(source, clock.instant());
     }
 
-    /** @return the locks now, for {@code openpista:mobile} */
-    synchronized State state() {
+    /** @return the locks now, for the {@code status} commands */
+    public synchronized State state() {
         Instant now = clock.instant();
         List<Locked> locked = new ArrayList<>();
         entries.forEach((source, entry) -> {
@@ -200,7 +204,7 @@ final class Lockout {
      *
      * @return what was lifted
      */
-    synchronized State clear() {
+    public synchronized State clear() {
         State before = state();
         entries.clear();
         recent.clear();
@@ -209,7 +213,7 @@ final class Lockout {
     }
 
     /** @return how many sources are tracked, for tests */
-    synchronized int size() {
+    public synchronized int size() {
         return entries.size();
     }
 

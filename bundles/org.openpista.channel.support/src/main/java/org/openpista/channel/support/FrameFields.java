@@ -1,21 +1,21 @@
-package org.openpista.channel.web.internal;
+package org.openpista.channel.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Reading the fields of a frame a client sent, and the two failures that are answered with an
- * {@code error} frame instead of being logged: a frame that breaks the protocol, and one that needs
- * a service that is not running.
+ * Reading the fields of a JSON frame a client sent (the web chat's WebSocket frames, the mobile
+ * channel's QUIC frames), and the two failures that are answered with an {@code error} frame instead
+ * of being logged: a frame that breaks the protocol, and one that needs a service that is not running.
  */
-final class FrameFields {
+public final class FrameFields {
 
     /** Client, session, message and call ids are at most this long. */
-    static final int MAX_ID_LENGTH = 200;
+    public static final int MAX_ID_LENGTH = 200;
 
     private FrameFields() {}
 
     /** @return the string field, or {@code null} when it is absent or null */
-    static String text(JsonNode frame, String field) {
+    public static String text(JsonNode frame, String field) {
         JsonNode value = frame.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -26,7 +26,8 @@ final class FrameFields {
         return value.textValue();
     }
 
-    static boolean flag(JsonNode frame, String field, boolean absent) {
+    /** @return the boolean field, or {@code absent} when it is absent or null */
+    public static boolean flag(JsonNode frame, String field, boolean absent) {
         JsonNode value = frame.get(field);
         if (value == null || value.isNull()) {
             return absent;
@@ -37,7 +38,8 @@ final class FrameFields {
         return value.booleanValue();
     }
 
-    static String requiredId(JsonNode frame, String field) {
+    /** @return the id, which must be there */
+    public static String requiredId(JsonNode frame, String field) {
         String value = optionalId(frame, field);
         if (value == null) {
             throw new BadFrame("the frame needs a \"" + field + "\" string");
@@ -46,7 +48,7 @@ final class FrameFields {
     }
 
     /** @return the id, or {@code null} when it is absent or blank */
-    static String optionalId(JsonNode frame, String field) {
+    public static String optionalId(JsonNode frame, String field) {
         String value = text(frame, field);
         if (value == null || value.isBlank()) {
             return null;
@@ -58,23 +60,24 @@ final class FrameFields {
     }
 
     /** @return whether a client, session, message or call id is acceptable */
-    static boolean validId(String value) {
+    public static boolean validId(String value) {
         return value != null && !value.isBlank() && value.length() <= MAX_ID_LENGTH
                 && value.codePoints().noneMatch(Character::isISOControl);
     }
 
     /** @return a client's text made safe to echo or log: no control characters, at most 64 characters */
-    static String clip(String text) {
+    public static String clip(String text) {
         String clean = text.replaceAll("\\p{Cntrl}", "?");
         return clean.length() <= 64 ? clean : clean.substring(0, 63) + "…";
     }
 
-    static String oneLine(String text) {
+    /** @return the text with its white space folded, on one line; empty for null */
+    public static String oneLine(String text) {
         return text == null ? "" : text.replaceAll("\\s+", " ").strip();
     }
 
     /** @return the error's message on one line, or its class name when it has none */
-    static String describe(Throwable error) {
+    public static String describe(Throwable error) {
         if (error == null) {
             return "unknown error";
         }
@@ -83,19 +86,19 @@ final class FrameFields {
     }
 
     /** A frame that breaks the protocol; answered with an {@code error} frame. */
-    static final class BadFrame extends RuntimeException {
+    public static final class BadFrame extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        BadFrame(String message) {
+        public BadFrame(String message) {
             super(message, null, false, false);
         }
     }
 
     /** A frame that needs a service that is not running. */
-    static final class Unavailable extends RuntimeException {
+    public static final class Unavailable extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        Unavailable(String message) {
+        public Unavailable(String message) {
             super(message, null, false, false);
         }
     }

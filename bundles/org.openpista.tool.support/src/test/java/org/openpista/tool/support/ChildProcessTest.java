@@ -1,4 +1,4 @@
-package org.openpista.tool.screen.internal;
+package org.openpista.tool.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,11 +16,13 @@ class ChildProcessTest {
 
     @Test
     void helpersGetAnAllowListOfTheDaemonsEnvironment() {
-        Map<String, String> child = ChildProcess.environment(Map.of("PATH", "/usr/bin", "DISPLAY", ":0",
-                "LC_ALL", "C.UTF-8", "TESSDATA_PREFIX", "/opt/tessdata", "OPENAI_API_KEY", "sk-secret",
-                "TELEGRAM_BOT_TOKEN", "123:abc"));
+        Map<String, String> daemon = Map.of("PATH", "/usr/bin", "DISPLAY", ":0", "LC_ALL", "C.UTF-8",
+                "TESSDATA_PREFIX", "/opt/tessdata", "OPENAI_API_KEY", "sk-secret", "TELEGRAM_BOT_TOKEN", "123:abc");
 
-        assertThat(child).containsOnlyKeys("PATH", "DISPLAY", "LC_ALL", "TESSDATA_PREFIX");
+        assertThat(ChildProcess.environment(daemon, "TESSDATA_PREFIX")).containsOnlyKeys("PATH", "DISPLAY", "LC_ALL",
+                "TESSDATA_PREFIX");
+        assertThat(ChildProcess.environment(daemon)).as("only what the tool names").containsOnlyKeys("PATH", "DISPLAY",
+                "LC_ALL");
     }
 
     @Test

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs openpista for the current user from this unpacked release archive (or from the archive
 # given): the files go to ~/.local/share/openpista (OPENPISTA_INSTALL_DIR), the command is linked as
-# ~/.local/bin/openpista (OPENPISTA_BIN_DIR). An earlier installation is replaced as a whole; the home
-# (~/.openpista: config.toml, logins, conversations) is never touched.
+# ~/.local/bin/openpista (OPENPISTA_BIN_DIR). An earlier installation is kept as a whole beside it
+# (~/.local/share/openpista.previous, for 'openpista rollback'); the home (~/.openpista: config.toml,
+# logins, conversations) is not touched here.
 #   ./install.sh [openpista-VERSION-linux-x86_64.tar.gz]
 #   ./install.sh --uninstall
 set -euo pipefail
@@ -22,13 +23,13 @@ uninstall() {
     if [[ -L "$link" && "$(readlink "$link")" == "$install_dir/"* ]]; then
         rm -f "$link"
     fi
-    rm -rf "$install_dir"
+    rm -rf "$install_dir" "$install_dir.previous"
     say "removed $install_dir and $link (your home with config.toml and conversations stays)"
 }
 
 case "${1:-}" in
     --uninstall) uninstall; exit 0 ;;
-    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 esac
 
 source_dir=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
@@ -43,20 +44,26 @@ fi
 [[ -x "$source_dir/bin/openpista" && -d "$source_dir/bundles" ]] || fail "$source_dir is no unpacked openpista release"
 [[ "$source_dir" != "$install_dir" ]] || fail "already installed here: $install_dir"
 
-# copy beside the old installation, then swap, so a failed copy leaves the old one working
+# copy beside the old installation, then swap, so a failed copy leaves the old one working; the old one
+# stays as $install_dir.previous (one version back), where 'openpista rollback' finds it
 mkdir -p "$(dirname "$install_dir")" "$bin_dir"
 next="$install_dir.new.$$"
 rm -rf "$next"
 cp -a "$source_dir" "$next"
+kept=""
 if [[ -e "$install_dir" ]]; then
-    rm -rf "$install_dir.old"
-    mv "$install_dir" "$install_dir.old"
+    rm -rf "$install_dir.previous"
+    mv "$install_dir" "$install_dir.previous"
+    kept="$install_dir.previous"
 fi
 mv "$next" "$install_dir"
-rm -rf "$install_dir.old"
 ln -sfn "$install_dir/bin/openpista" "$link"
 
 say "installed $("$install_dir/bin/openpista" --version | head -1) in $install_dir"
+if [[ -n "$kept" ]]; then
+    say "the previous version stays in $kept: 'openpista upgrade --check' shows what changes, the first start"
+    say "snapshots your home into ~/.openpista/backups/ before migrating it, 'openpista rollback' goes back"
+fi
 case ":$PATH:" in
     *":$bin_dir:"*) say "run: openpista --help" ;;
     *) say "$bin_dir is not on your PATH; add it (export PATH=\"$bin_dir:\$PATH\") or run $link" ;;

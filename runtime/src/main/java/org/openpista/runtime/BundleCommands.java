@@ -45,6 +45,17 @@ final class BundleCommands {
      * A configuration that cannot be loaded ends it with exit status 2 before anything else starts.
      */
     static int inFramework(Main main, boolean daemon, boolean foreground, Work work) throws Exception {
+        return inFramework(main, daemon, foreground, null, work);
+    }
+
+    /**
+     * As {@link #inFramework(Main, boolean, boolean, Work)}; a bundle command that declares {@value
+     * #LEVEL}{@code =1} runs before the framework rises past level 1 (nothing of level 2, such as
+     * the memory bundle that migrates the database, has started then: {@code openpista upgrade --check}).
+     *
+     * @param command the bundle command's word, or {@code null}
+     */
+    static int inFramework(Main main, boolean daemon, boolean foreground, String command, Work work) throws Exception {
         PrintStream err = System.err;
         // a daemon keeps the log files (and a foreground one shows its log); other commands never
         // write them, which a running daemon holds
@@ -64,8 +75,10 @@ final class BundleCommands {
                 return Main.USAGE;
             }
             report.warnings().forEach(warning -> err.println("openpista: warning: " + warning));
-            for (String failure : runtime.startAll()) {
-                err.println("openpista: warning: " + failure);
+            if (command == null || !runsAtFirstLevel(runtime.context(), command)) {
+                for (String failure : runtime.startAll()) {
+                    err.println("openpista: warning: " + failure);
+                }
             }
             return work.run(runtime);
         } finally {
@@ -73,6 +86,14 @@ final class BundleCommands {
                 DaemonLogManager.closeLog();
             }
         }
+    }
+
+    /** Service property of a {@link CliCommand}: the start level it runs at; only 1 is honoured. */
+    static final String LEVEL = "openpista.command.level";
+
+    private static boolean runsAtFirstLevel(BundleContext context, String name) throws InvalidSyntaxException {
+        ServiceReference<CliCommand> reference = find(context, "(" + CliCommand.NAME + "=" + name.replaceAll("[()*\\\\]", "") + ")");
+        return reference != null && Integer.valueOf(1).equals(reference.getProperty(LEVEL));
     }
 
     /**
@@ -98,7 +119,7 @@ final class BundleCommands {
         boolean launcher = words.get(0).equals("start") && !given.contains("--foreground") && !given.contains("-f");
         boolean daemon = words.contains("start") && !(launcher && !given.contains("--detached"));
         boolean foreground = daemon && !given.contains("--detached");
-        return inFramework(main, daemon, foreground, runtime -> {
+        return inFramework(main, daemon, foreground, name, runtime -> {
             BundleContext context = runtime.context();
             ServiceReference<CliCommand> reference = find(context, "(" + CliCommand.NAME + "=" + name.replaceAll("[()*\\\\]", "") + ")");
             if (reference == null) {

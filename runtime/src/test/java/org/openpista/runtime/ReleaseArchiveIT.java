@@ -144,18 +144,36 @@ class ReleaseArchiveIT {
         assertThat(version.exitCode()).as(version.toString()).isZero();
         assertThat(version.stdout()).contains("openpista ");
 
-        // again (an upgrade): the folder is replaced as a whole, nothing of the old one stays
+        // again (an upgrade): the folder is replaced as a whole; the old one is kept beside it for
+        // 'openpista rollback', and only that one
         Files.writeString(installed.resolve("lib/left-over.txt"), "old");
         Result again = exec(List.of(unpacked.resolve("install.sh").toString()));
         assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.stdout()).contains("the previous version stays in " + installed + ".previous");
         assertThat(installed.resolve("lib/left-over.txt")).doesNotExist();
+        Path previous = installed.resolveSibling("openpista.previous");
+        assertThat(previous.resolve("lib/left-over.txt")).hasContent("old");
         try (Stream<Path> siblings = Files.list(installed.getParent())) {
-            assertThat(siblings).as("no half-installed folders beside it").containsExactly(installed);
+            assertThat(siblings).as("no half-installed folders beside it").containsExactlyInAnyOrder(installed, previous);
         }
+
+        // openpista rollback swaps the installation with the previous one, and a second one swaps back
+        Path rollbackHome = Files.createTempDirectory(userHome, "home");
+        Result rollback = exec(List.of(link.toString(), "--home", rollbackHome.toString(), "rollback"));
+        assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
+        assertThat(rollback.stdout()).contains("rolled back the installation")
+                .contains("distribution: " + installed + " holds the previous installation again");
+        assertThat(installed.resolve("lib/left-over.txt")).hasContent("old");
+        assertThat(previous.resolve("lib/left-over.txt")).doesNotExist();
+        Result back = exec(List.of(link.toString(), "--home", rollbackHome.toString(), "rollback"));
+        assertThat(back.exitCode()).as(back.toString()).isZero();
+        assertThat(installed.resolve("lib/left-over.txt")).doesNotExist();
+        assertThat(previous.resolve("lib/left-over.txt")).hasContent("old");
 
         Result uninstall = exec(List.of(installed.resolve("install.sh").toString(), "--uninstall"));
         assertThat(uninstall.exitCode()).as(uninstall.toString()).isZero();
         assertThat(installed).doesNotExist();
+        assertThat(previous).doesNotExist();
         assertThat(link).doesNotExist();
         Result twice = exec(List.of(unpacked.resolve("install.sh").toString(), "--uninstall"));
         assertThat(twice.exitCode()).isEqualTo(1);

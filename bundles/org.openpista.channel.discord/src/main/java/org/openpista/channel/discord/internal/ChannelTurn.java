@@ -13,6 +13,7 @@ import org.openpista.api.approval.ApprovalRequest;
 import org.openpista.api.channel.AgentReply;
 import org.openpista.api.channel.ReplySink;
 import org.openpista.api.chat.Attachment;
+import org.openpista.channel.support.InFlight;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,14 +1,15 @@
 package org.openpista.channel.discord.internal;
 
-import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.openpista.api.admin.DaemonClient;
 import org.openpista.api.admin.DaemonLauncher;
 import org.openpista.api.command.CliCommand;
-import org.openpista.api.config.ConfigException;
 import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.config.ConfigurationLoader;
+import org.openpista.channel.support.ChannelReady;
+import org.openpista.channel.support.ChannelStart;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -18,8 +19,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ServiceScope;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
-import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
-import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -45,9 +44,9 @@ public final class DiscordCommand implements CliCommand, Runnable {
     /** The table of config.toml the bot reads. */
     static final String SECTION = "channels.discord";
     /** Exit statuses of the command line. */
-    static final int OK = 0;
-    static final int FAILED = 1;
-    static final int USAGE = 2;
+    static final int OK = ChannelStart.OK;
+    static final int FAILED = ChannelStart.FAILED;
+    static final int USAGE = ChannelStart.USAGE;
 
     final BundleContext context;
     final ConfigurationLoader loader;
@@ -96,29 +95,9 @@ public final class DiscordCommand implements CliCommand, Runnable {
         return loader.environmentOf(SECTION, key).orElse("config.toml");
     }
 
-    /**
-     * Waits until Declarative Services holds the token just loaded for the channel's component,
-     * so that the daemon starts the bot with it and not, for a moment, with the file's. Gives up
-     * after a few seconds: the bot is then restarted with the token once it arrives.
-     */
+    /** Waits until Declarative Services holds the token just loaded for the channel's component (see {@link ChannelStart#awaitProperty}). */
     void awaitChannelToken(String token) throws InterruptedException {
-        ServiceComponentRuntime runtime = components;
-        if (runtime == null) {
-            return;
-        }
-        ComponentDescriptionDTO channel = runtime.getComponentDescriptionDTO(context.getBundle(), DiscordChannel.class.getName());
-        if (channel == null) {
-            return;
-        }
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (ComponentConfigurationDTO configuration : runtime.getComponentConfigurationDTOs(channel)) {
-                if (token.equals(configuration.properties.get(".token"))) {
-                    return;
-                }
-            }
-            Thread.sleep(20);
-        }
+        ChannelStart.awaitProperty(components, context.getBundle(), DiscordChannel.class.getName(), ".token", token);
     }
 
     /** {@code discord start}: the daemon with only the Discord channel, in the foreground. */
@@ -147,11 +126,7 @@ public final class DiscordCommand implements CliCommand, Runnable {
                     return USAGE;
                 }
                 // for this run only: never written, never a system property
-                discord.loader.override(SECTION, "token", value);
-                try {
-                    discord.loader.load();
-                } catch (ConfigException e) {
-                    System.err.println("openpista: " + e.getMessage());
+                if (ChannelStart.overrideForThisRun(discord.loader, SECTION, Map.of("token", value), System.err) != OK) {
                     return USAGE;
                 }
                 discord.awaitChannelToken(value);
@@ -162,7 +137,17 @@ public final class DiscordCommand implements CliCommand, Runnable {
                 System.err.println("openpista: discord: " + off.substring("off (".length(), off.length() - 1));
                 return USAGE;
             }
-            return discord.launcher.runDaemon(Set.of(MessageHandler.CHANNEL), new DiscordReady(discord.context));
+            return discord.launcher.runDaemon(Set.of(MessageHandler.CHANNEL),
+                    new ChannelReady(discord.context, MessageHandler.CHANNEL, Start::listening));
+        }
+
+        /** @return the ready line for a status of a bot on the gateway ({@code gateway as @name since …}), else null */
+        static String listening(String status) {
+            if (!status.startsWith("gateway as")) {
+                return null;
+            }
+            String bot = status.substring("gateway as ".length()).split(" since ")[0];
+            return "Discord bot " + bot + " is listening; write to it in Discord (a direct message, a mention or /ask).";
         }
     }
 }

@@ -1,10 +1,8 @@
 package org.openpista.channel.discord.internal;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
-import org.openpista.api.admin.DaemonClient;
+import org.openpista.channel.support.ChannelStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -39,28 +37,7 @@ final class DiscordStatus implements Callable<Integer> {
             TokenCheck bot = TokenCheck.usersMe(settings.apiUrl(), settings.token());
             out.println("check:   " + (bot.ok() ? "token valid, bot @" + bot.username() : bot.problem()));
         }
-        out.println("running: " + running(discord.daemon));
+        out.println("running: " + ChannelStatus.inDaemon(discord.daemon, MessageHandler.CHANNEL, "Discord"));
         return DiscordCommand.OK;
-    }
-
-    /** @return the bot's state in the running daemon, from its channel list */
-    static String running(DaemonClient daemon) {
-        OptionalLong pid = daemon == null ? OptionalLong.empty() : daemon.running();
-        if (pid.isEmpty()) {
-            return "no daemon (openpista discord start, or openpista start)";
-        }
-        try {
-            for (String line : daemon.execute("openpista:channels").split("\n")) {
-                String trimmed = line.strip();
-                if (trimmed.startsWith(MessageHandler.CHANNEL + " ")) {
-                    String state = trimmed.substring(MessageHandler.CHANNEL.length()).strip();
-                    int bundle = state.lastIndexOf("org.openpista.channel.discord");
-                    return (bundle > 0 ? state.substring(0, bundle).strip() : state) + " (daemon PID " + pid.getAsLong() + ")";
-                }
-            }
-            return "daemon PID " + pid.getAsLong() + " runs without the Discord channel";
-        } catch (IOException e) {
-            return "daemon PID " + pid.getAsLong() + ", status unavailable: " + e.getMessage();
-        }
     }
 }

@@ -14,6 +14,7 @@ import net.dv8tion.jda.api.entities.channel.ChannelType;
 import net.dv8tion.jda.api.entities.channel.middleman.MessageChannel;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.InboundMessage;
+import org.openpista.channel.support.InFlight;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

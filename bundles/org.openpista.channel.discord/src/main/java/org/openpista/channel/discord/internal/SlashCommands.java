@@ -16,6 +16,7 @@ import org.openpista.api.config.ConfigException;
 import org.openpista.api.model.ModelChoice;
 import org.openpista.api.model.ModelSelector;
 import org.openpista.api.session.SessionRouter;
+import org.openpista.channel.support.InFlight;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

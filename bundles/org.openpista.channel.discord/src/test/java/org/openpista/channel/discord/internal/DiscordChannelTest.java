@@ -19,6 +19,7 @@ import org.openpista.api.channel.AgentReply;
 import org.openpista.api.channel.InboundMessage;
 import org.openpista.api.chat.Attachment;
 import org.openpista.api.chat.ToolCall;
+import org.openpista.channel.support.ScriptedGateway;
 import org.openpista.testkit.FakeDiscordServer;
 import org.openpista.testkit.FakeDiscordServer.Message;
 

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.openpista.api.approval.ApprovalDecision;
 import org.openpista.api.approval.ApprovalRequest;
+import org.openpista.channel.support.FrameFields;
 
 /**
  * The approval questions of mobile turns. A question is asked only where somebody can answer it: on
@@ -83,19 +84,19 @@ final class Approvals {
      * @return the answer for the stream: {@code tool_approval_resolved}, or an {@code error}
      */
     ObjectNode answer(String currentSession, JsonNode frame) {
-        String callId = Frames.requiredId(frame, "call_id");
-        String decisionName = Frames.text(frame, "decision");
+        String callId = FrameFields.requiredId(frame, "call_id");
+        String decisionName = FrameFields.text(frame, "decision");
         if (decisionName == null) {
-            throw new Frames.BadFrame("tool_approval_response needs a \"decision\": approve, reject or allow_for_session");
+            throw new FrameFields.BadFrame("tool_approval_response needs a \"decision\": approve, reject or allow_for_session");
         }
         ApprovalDecision decision;
         try {
             decision = ApprovalDecision.fromWireName(decisionName);
         } catch (IllegalArgumentException e) {
-            throw new Frames.BadFrame("unknown decision \"" + Frames.clip(decisionName)
+            throw new FrameFields.BadFrame("unknown decision \"" + FrameFields.clip(decisionName)
                     + "\" (approve, reject or allow_for_session)");
         }
-        String sessionId = Frames.optionalId(frame, "session_id");
+        String sessionId = FrameFields.optionalId(frame, "session_id");
         Pending pending = waiting.get(key(sessionId == null ? currentSession : sessionId, callId));
         if (pending == null && sessionId == null) {
             List<Pending> matches = waiting.values().stream()
@@ -103,7 +104,7 @@ final class Approvals {
             pending = matches.size() == 1 ? matches.get(0) : null;
         }
         if (pending == null) {
-            return Frames.error("unknown_call", "no tool call \"" + Frames.clip(callId) + "\" is waiting for approval");
+            return Frames.error("unknown_call", "no tool call \"" + FrameFields.clip(callId) + "\" is waiting for approval");
         }
         pending.answer().complete(decision);
         return resolved(pending.request().sessionId(), callId, decision.wireName());

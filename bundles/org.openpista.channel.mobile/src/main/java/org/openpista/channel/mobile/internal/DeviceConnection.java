@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.openpista.channel.support.FrameFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tech.kwik.core.ConnectionListener;
@@ -110,12 +111,12 @@ final class DeviceConnection implements ApplicationProtocolConnection, Connectio
             stream.abortReading(TOO_LARGE);
             answer = Frames.frame("auth_error").put("message", "Frame too large: " + e.getMessage());
         } catch (IOException e) {
-            answer = Frames.frame("auth_error").put("message", Frames.describe(e));
+            answer = Frames.frame("auth_error").put("message", FrameFields.describe(e));
         }
         boolean accepted = result != null && result.device() != null;
         if (accepted) {
             // counted before auth_ok goes out: a client that asks for the status next sees itself
-            LOG.info("Mobile device {} connected from {}", Frames.clip(result.device().id()), address);
+            LOG.info("Mobile device {} connected from {}", FrameFields.clip(result.device().id()), address);
             device.complete(result.device());
         }
         try (OutputStream out = new StreamOutput(quic, stream, hub.timer())) {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import org.openpista.channel.support.FrameFields;
 
 /**
  * The framing of every stream: a 4-byte big-endian unsigned length, then that many bytes of UTF-8
@@ -76,7 +77,7 @@ final class FrameIO {
         try {
             frame = JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new Malformed("the frame is not valid JSON: " + Frames.oneLine(e.getOriginalMessage()));
+            throw new Malformed("the frame is not valid JSON: " + FrameFields.oneLine(e.getOriginalMessage()));
         }
         if (frame == null || !frame.isObject() || !frame.path("type").isTextual()) {
             throw new Malformed("a frame must be a JSON object with a \"type\" string");

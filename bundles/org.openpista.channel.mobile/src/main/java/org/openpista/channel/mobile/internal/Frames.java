@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import org.openpista.api.chat.Attachment;
@@ -13,16 +12,15 @@ import org.openpista.api.chat.ChatMessage;
 import org.openpista.api.chat.Role;
 import org.openpista.api.chat.ToolCall;
 import org.openpista.api.memory.SessionInfo;
+import org.openpista.channel.support.FrameFields;
+import org.openpista.channel.support.SessionFrames;
 
 /**
  * The JSON frames of the mobile protocol (the original's types and the extensions in {@code
- * docs/mobile-protocol.md}), and reading the fields of the frames a device sends. Field names are
- * snake_case; times are RFC 3339 in UTC.
+ * docs/mobile-protocol.md}); the fields of the frames a device sends are read with {@link
+ * FrameFields}, as the web chat reads its own. Field names are snake_case; times are RFC 3339 in UTC.
  */
 final class Frames {
-
-    /** Device, session, message and call ids are at most this long. */
-    static final int MAX_ID_LENGTH = 200;
 
     private Frames() {}
 
@@ -86,21 +84,11 @@ final class Frames {
     }
 
     static String time(Instant instant) {
-        return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS).toString();
+        return SessionFrames.time(instant);
     }
 
     static ObjectNode sessionsList(List<SessionInfo> sessions) {
-        ObjectNode frame = frame("sessions_list");
-        ArrayNode list = frame.putArray("sessions");
-        for (SessionInfo session : sessions) {
-            list.addObject()
-                    .put("id", session.id())
-                    .put("channel_id", session.channel())
-                    .put("updated_at", time(session.updatedAt()))
-                    .put("preview", session.preview() == null ? "" : session.preview())
-                    .put("message_count", session.messageCount());
-        }
-        return frame;
+        return SessionFrames.sessionsList(frame("sessions_list"), sessions);
     }
 
     static ObjectNode history(String sessionId, List<ChatMessage> messages) {
@@ -135,82 +123,6 @@ final class Frames {
             return parsed == null ? FrameIO.JSON.getNodeFactory().textNode(arguments) : parsed;
         } catch (JsonProcessingException e) {
             return FrameIO.JSON.getNodeFactory().textNode(arguments);
-        }
-    }
-
-    /** @return the string field, or {@code null} when it is absent or null */
-    static String text(JsonNode frame, String field) {
-        JsonNode value = frame.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw new BadFrame("\"" + field + "\" must be a string");
-        }
-        return value.textValue();
-    }
-
-    static boolean flag(JsonNode frame, String field) {
-        JsonNode value = frame.get(field);
-        if (value == null || value.isNull()) {
-            return false;
-        }
-        if (!value.isBoolean()) {
-            throw new BadFrame("\"" + field + "\" must be true or false");
-        }
-        return value.booleanValue();
-    }
-
-    static String requiredId(JsonNode frame, String field) {
-        String value = optionalId(frame, field);
-        if (value == null) {
-            throw new BadFrame("the frame needs a \"" + field + "\" string");
-        }
-        return value;
-    }
-
-    /** @return the id, or {@code null} when it is absent or blank */
-    static String optionalId(JsonNode frame, String field) {
-        String value = text(frame, field);
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        if (!validId(value)) {
-            throw new BadFrame("\"" + field + "\" must be 1 to " + MAX_ID_LENGTH + " characters without control characters");
-        }
-        return value;
-    }
-
-    static boolean validId(String value) {
-        return value != null && !value.isBlank() && value.length() <= MAX_ID_LENGTH
-                && value.codePoints().noneMatch(Character::isISOControl);
-    }
-
-    /** @return a peer's text made safe to echo or log: no control characters, at most 64 characters */
-    static String clip(String text) {
-        String clean = text.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() <= 64 ? clean : clean.substring(0, 63) + "…";
-    }
-
-    static String oneLine(String text) {
-        return text == null ? "" : text.replaceAll("\\s+", " ").strip();
-    }
-
-    /** @return the error's message on one line, or its class name when it has none */
-    static String describe(Throwable error) {
-        if (error == null) {
-            return "unknown error";
-        }
-        String message = error.getMessage();
-        return message == null || message.isBlank() ? error.getClass().getSimpleName() : oneLine(message);
-    }
-
-    /** A frame that breaks the protocol; answered with an {@code error} frame. */
-    static final class BadFrame extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        BadFrame(String message) {
-            super(message, null, false, false);
         }
     }
 }

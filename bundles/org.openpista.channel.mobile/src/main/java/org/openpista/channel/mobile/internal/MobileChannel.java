@@ -18,6 +18,7 @@ import org.openpista.api.memory.ConversationStore;
 import org.openpista.api.pairing.ChannelPairing;
 import org.openpista.api.session.SessionRouter;
 import org.openpista.api.settings.SettingsSection;
+import org.openpista.channel.support.FrameFields;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -142,7 +143,7 @@ public class MobileChannel implements ChannelAdapter {
             try {
                 loaded = ServerIdentity.load(serving, daemon.home());
             } catch (IOException e) {
-                why = "no certificate: " + Frames.describe(e);
+                why = "no certificate: " + FrameFields.describe(e);
             }
         }
         MobileHub started = null;
@@ -155,7 +156,7 @@ public class MobileChannel implements ChannelAdapter {
             } catch (IOException e) {
                 started.close();
                 started = null;
-                why = Frames.describe(e) + " (another program uses the port? set [channels.mobile] port or "
+                why = FrameFields.describe(e) + " (another program uses the port? set [channels.mobile] port or "
                         + "OPENPISTA_MOBILE_PORT)";
             }
         }
@@ -190,8 +191,8 @@ public class MobileChannel implements ChannelAdapter {
             return "Generated a token and saved it in " + file + " ([channels.mobile] api_token).";
         } catch (IOException | RuntimeException e) {
             LOG.warn("Generated a mobile token but cannot save it to config.toml: {}; it is valid until openpista stops",
-                    Frames.describe(e));
-            return "The generated token could not be saved to config.toml (" + Frames.describe(e)
+                    FrameFields.describe(e));
+            return "The generated token could not be saved to config.toml (" + FrameFields.describe(e)
                     + "): it holds until openpista stops; set one with: openpista mobile setup";
         }
     }

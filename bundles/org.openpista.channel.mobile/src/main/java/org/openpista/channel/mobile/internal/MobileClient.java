@@ -35,7 +35,8 @@ final class MobileClient implements AutoCloseable {
     /** How long a handshake may take at most (a phone on a poor network, a busy server). */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
-    private final QuicClientConnection quic;
+    /** The connection; tests move it to another local address. */
+    final QuicClientConnection quic;
     private final JsonNode authOk;
     /** Nudges the streams' output (see {@link StreamOutput}). */
     private final ScheduledThreadPoolExecutor timer;

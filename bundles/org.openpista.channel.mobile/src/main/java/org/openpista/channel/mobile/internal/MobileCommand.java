@@ -3,19 +3,18 @@ package org.openpista.channel.mobile.internal;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.openpista.api.admin.DaemonClient;
 import org.openpista.api.admin.DaemonLauncher;
-import org.openpista.api.channel.ChannelAdapter;
 import org.openpista.api.command.CliCommand;
 import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.config.ConfigurationLoader;
+import org.openpista.channel.support.ChannelReady;
+import org.openpista.channel.support.FrameFields;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -85,9 +84,6 @@ public final class MobileCommand implements CliCommand, Runnable {
                     + "SIGTERM or 'openpista stop'; it serves even when [channels.mobile] enabled = false."})
     static final class Start implements Callable<Integer> {
 
-        /** How long the channel may take to listen. */
-        static final Duration SETTLE = Duration.ofSeconds(30);
-
         @ParentCommand
         MobileCommand mobile;
 
@@ -102,31 +98,7 @@ public final class MobileCommand implements CliCommand, Runnable {
 
         /** @return 0 once the channel listens (the daemon then prints its link), 1 with the reason when it cannot */
         private int listening() throws InterruptedException, InvalidSyntaxException {
-            String status = "not running";
-            long deadline = System.nanoTime() + SETTLE.toNanos();
-            do {
-                Collection<ServiceReference<ChannelAdapter>> found = mobile.context.getServiceReferences(ChannelAdapter.class,
-                        "(" + ChannelAdapter.CHANNEL + "=" + MobileHub.CHANNEL + ")");
-                for (ServiceReference<ChannelAdapter> reference : found) {
-                    ChannelAdapter channel = mobile.context.getService(reference);
-                    if (channel != null) {
-                        try {
-                            status = channel.status();
-                        } finally {
-                            mobile.context.ungetService(reference);
-                        }
-                    }
-                }
-                if (status.startsWith("listening")) {
-                    return OK;
-                }
-                if (!status.equals("not running")) {
-                    break;
-                }
-                Thread.sleep(50);
-            } while (System.nanoTime() < deadline);
-            System.err.println("openpista: mobile channel: " + status);
-            return FAILED;
+            return ChannelReady.awaitListening(mobile.context, MobileHub.CHANNEL, "mobile channel", System.err);
         }
     }
 
@@ -156,7 +128,7 @@ public final class MobileCommand implements CliCommand, Runnable {
                         : identity.fingerprint() + (settings.certFile() != null ? " (" + settings.certFile() + ")"
                                 : " (generated, " + mobile.loader.home().resolve(ServerIdentity.GENERATED_DIR) + ")")));
             } catch (IOException e) {
-                out.println("certificate: unusable: " + Frames.describe(e));
+                out.println("certificate: unusable: " + FrameFields.describe(e));
             }
             OptionalLong pid = mobile.daemon == null ? OptionalLong.empty() : mobile.daemon.running();
             out.println("daemon:      " + (pid.isPresent() ? "running (PID " + pid.getAsLong() + ")" : "not running"));
@@ -169,7 +141,7 @@ public final class MobileCommand implements CliCommand, Runnable {
                         }
                     }
                 } catch (IOException e) {
-                    out.println("             " + Frames.oneLine(e.getMessage()));
+                    out.println("             " + FrameFields.oneLine(e.getMessage()));
                 }
             }
             return OK;
@@ -196,7 +168,7 @@ public final class MobileCommand implements CliCommand, Runnable {
                 return "yes, answers on udp://" + settings.host(null) + ":" + settings.port() + " with this certificate";
             } catch (IOException | RuntimeException e) {
                 return "no (no QUIC answer with this certificate on udp://" + settings.host(null) + ":" + settings.port()
-                        + ": " + Frames.describe(e) + ")";
+                        + ": " + FrameFields.describe(e) + ")";
             }
         }
     }

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import org.apache.felix.service.command.Descriptor;
+import org.openpista.channel.support.FrameFields;
+import org.openpista.channel.support.Lockout;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -59,7 +61,7 @@ public final class MobileCommands {
                         + "; forgot " + lifted.recentFailures() + " failed login" + (lifted.recentFailures() == 1 ? "" : "s")
                         + ".\n";
             }
-            default -> throw new IllegalArgumentException("unknown action \"" + Frames.clip(action)
+            default -> throw new IllegalArgumentException("unknown action \"" + FrameFields.clip(action)
                     + "\"; use: openpista:mobile [status | unlock]");
         }
     }

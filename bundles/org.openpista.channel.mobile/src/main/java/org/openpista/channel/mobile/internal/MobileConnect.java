@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import org.openpista.channel.support.FrameFields;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -67,7 +68,7 @@ final class MobileConnect implements Callable<Integer> {
         try {
             client = MobileClient.connect(target, device, Duration.ofSeconds(Math.max(5, idleSeconds)));
         } catch (IOException e) {
-            err.println("openpista: cannot connect to " + target.host() + ":" + target.port() + ": " + Frames.describe(e));
+            err.println("openpista: cannot connect to " + target.host() + ":" + target.port() + ": " + FrameFields.describe(e));
             return MobileCommand.FAILED;
         }
         try {
@@ -114,7 +115,7 @@ final class MobileConnect implements Callable<Integer> {
                 answer = simple(Frames.frame("sessions_request"));
                 for (JsonNode session : answer.path("sessions")) {
                     out.println(session.path("id").asText() + "  " + session.path("updated_at").asText() + "  "
-                            + Frames.oneLine(session.path("preview").asText()));
+                            + FrameFields.oneLine(session.path("preview").asText()));
                 }
             }
             case "/history" -> {
@@ -156,10 +157,10 @@ final class MobileConnect implements Callable<Integer> {
                     client = null;
                 }
                 if (attempt >= RECONNECTS) {
-                    err.println("openpista: the connection is lost and did not come back: " + Frames.describe(e));
+                    err.println("openpista: the connection is lost and did not come back: " + FrameFields.describe(e));
                     return false;
                 }
-                err.println("(connection lost: " + Frames.describe(e) + "; reconnecting)");
+                err.println("(connection lost: " + FrameFields.describe(e) + "; reconnecting)");
                 try {
                     Thread.sleep(wait);
                 } catch (InterruptedException interrupted) {

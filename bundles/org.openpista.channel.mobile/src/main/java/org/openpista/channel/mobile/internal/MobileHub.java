@@ -13,6 +13,7 @@ import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.chat.ChatMessage;
 import org.openpista.api.memory.ConversationStore;
 import org.openpista.api.session.SessionRouter;
+import org.openpista.channel.support.FrameFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,8 +107,8 @@ final class MobileHub implements AutoCloseable {
         if (deviceId.textValue().isEmpty()) {
             return refuse("device_id must not be empty");
         }
-        if (!Frames.validId(deviceId.textValue())) {
-            return refuse("device_id must be 1 to " + Frames.MAX_ID_LENGTH + " characters without control characters");
+        if (!FrameFields.validId(deviceId.textValue())) {
+            return refuse("device_id must be 1 to " + FrameFields.MAX_ID_LENGTH + " characters without control characters");
         }
         Device device = new Device(deviceId.textValue(), address);
         ObjectNode ok = Frames.frame("auth_ok").put("session_id", currentSession(device));
@@ -140,22 +141,22 @@ final class MobileHub implements AutoCloseable {
                     out.write(Frames.frame("generation_cancelled").put("session_id", sessionId).put("cancelled", cancelled));
                 }
                 case "sessions_request" -> out.write(Frames.sessionsList(store.sessions(LIST_LIMIT)));
-                case "session_history_request" -> out.write(history(switchTo(device, Frames.optionalId(frame, "session_id"))));
+                case "session_history_request" -> out.write(history(switchTo(device, FrameFields.optionalId(frame, "session_id"))));
                 case "session_new" -> out.write(history(startNew(device)));
-                default -> out.write(Frames.error("unknown_type", "unknown message type \"" + Frames.clip(type) + "\""));
+                default -> out.write(Frames.error("unknown_type", "unknown message type \"" + FrameFields.clip(type) + "\""));
             }
-        } catch (Frames.BadFrame e) {
+        } catch (FrameFields.BadFrame e) {
             out.write(Frames.error("bad_frame", e.getMessage()));
         } catch (RuntimeException e) {
-            LOG.warn("Mobile frame {} failed", Frames.clip(type), e);
-            out.write(Frames.error("internal", "the server failed to handle " + Frames.clip(type) + ": " + Frames.describe(e)));
+            LOG.warn("Mobile frame {} failed", FrameFields.clip(type), e);
+            out.write(Frames.error("internal", "the server failed to handle " + FrameFields.clip(type) + ": " + FrameFields.describe(e)));
         }
     }
 
     /** {@code message}: the original's request; with {@code "stream": true} the extensions come first. */
     private void message(Device device, JsonNode frame, Feed.Writer out, BooleanSupplier alive)
             throws IOException, InterruptedException {
-        String text = Frames.text(frame, "text");
+        String text = FrameFields.text(frame, "text");
         if (text == null) {
             out.write(Frames.error("bad_frame", "the message needs a \"text\" string"));
             return;
@@ -164,8 +165,8 @@ final class MobileHub implements AutoCloseable {
             out.write(Frames.error("bad_frame", "the message is empty"));
             return;
         }
-        String messageId = Frames.optionalId(frame, "message_id");
-        Feed feed = new Feed(Frames.flag(frame, "stream"));
+        String messageId = FrameFields.optionalId(frame, "message_id");
+        Feed feed = new Feed(FrameFields.flag(frame, "stream", false));
         Turns.Started started = turns.message(device, currentSession(device), text, messageId, feed);
         if (feed.streaming()) {
             ObjectNode ack = Frames.frame("message_ack").put("session_id", started.turn().sessionId());
@@ -199,7 +200,7 @@ final class MobileHub implements AutoCloseable {
 
     /** @return the session a frame names, else the device's current one */
     private String sessionOf(Device device, JsonNode frame) {
-        String named = Frames.optionalId(frame, "session_id");
+        String named = FrameFields.optionalId(frame, "session_id");
         return named != null ? named : currentSession(device);
     }
 

@@ -1,20 +1,15 @@
 package org.openpista.channel.mobile.internal;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import org.openpista.channel.support.FrameFields;
+import org.openpista.channel.support.ServerSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -63,54 +58,15 @@ final class MobileSetup implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintStream out = System.out;
         PrintStream err = System.err;
-        if (port != null && (port < 0 || port > 65535)) {
-            err.println("openpista: --port must be between 0 and 65535");
-            return MobileCommand.USAGE;
-        }
-        if (token != null && token.strip().length() < MobileSettings.MIN_REMOTE_TOKEN) {
-            err.println("openpista: --token must have at least " + MobileSettings.MIN_REMOTE_TOKEN + " characters");
-            return MobileCommand.USAGE;
-        }
-        if (token != null && regenerate) {
-            err.println("openpista: use either --token or --regenerate-token");
-            return MobileCommand.USAGE;
-        }
         MobileSettings current = mobile.settings;
-        String newToken = token != null ? token.strip()
-                : regenerate || !current.tokenRequired() ? MobileChannel.newToken() : null;
-        if (newToken != null && current.tokenRequired() && !yes) {
-            if (System.console() == null) {
-                err.println("openpista: a token is already set; pass --yes to replace it");
-                return MobileCommand.USAGE;
-            }
-            err.print("Replace the existing mobile token? Devices using it must be set up again. [y/N] ");
-            err.flush();
-            String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            if (answer == null || !answer.strip().toLowerCase(Locale.ROOT).startsWith("y")) {
-                err.println("Left the token as it was.");
-                newToken = null;
-            }
+        ServerSetup.Outcome written = ServerSetup.save(new ServerSetup.Options(enable, bind, port, token, regenerate, yes),
+                new ServerSetup.Table(MobileChannel.SECTION, "api_token", MobileSettings.MIN_REMOTE_TOKEN,
+                        "Replace the existing mobile token? Devices using it must be set up again."),
+                current.tokenRequired(), MobileChannel::newToken, mobile.editor, mobile.loader.configFile(), System.in, out, err);
+        if (written.status() != MobileCommand.OK) {
+            return written.status();
         }
-        Map<String, Object> values = new LinkedHashMap<>();
-        if (enable) {
-            values.put("enabled", true);
-        }
-        if (bind != null) {
-            values.put("bind", bind.strip());
-        }
-        if (port != null) {
-            values.put("port", port);
-        }
-        if (newToken != null) {
-            values.put("api_token", newToken);
-        }
-        Path file = mobile.loader.configFile();
-        if (values.isEmpty()) {
-            out.println("Nothing to change in " + file);
-        } else {
-            file = mobile.editor.set(MobileChannel.SECTION, values);
-            out.println("Saved [" + MobileChannel.SECTION + "] in " + file);
-        }
+        String newToken = written.newToken();
         MobileSettings saved = new MobileSettings(enable || current.enabled(), bind != null ? bind : current.bind(),
                 port != null ? port : current.port(), newToken != null ? newToken : current.token(), current.certFile(),
                 current.keyFile(), current.idleTimeout(), current.turnTimeout(), current.approvalTimeout());
@@ -118,7 +74,7 @@ final class MobileSetup implements Callable<Integer> {
         try {
             identity = ServerIdentity.load(saved, mobile.loader.home());
         } catch (IOException e) {
-            err.println("openpista: no certificate: " + Frames.describe(e));
+            err.println("openpista: no certificate: " + FrameFields.describe(e));
             return MobileCommand.FAILED;
         }
         String reachable = host != null ? host.strip() : defaultHost(saved);

@@ -13,6 +13,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.openpista.channel.support.FrameFields;
 import tech.kwik.core.QuicConnection;
 import tech.kwik.core.server.ApplicationProtocolConnection;
 import tech.kwik.core.server.ApplicationProtocolConnectionFactory;
@@ -65,7 +66,7 @@ final class QuicServer implements AutoCloseable {
         } catch (IOException e) {
             socket.close();
             throw new IOException("cannot listen on " + settings.bind() + ":" + settings.port() + " (UDP): "
-                    + Frames.describe(e), e);
+                    + FrameFields.describe(e), e);
         }
         AtomicInteger threads = new AtomicInteger();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(0, MAX_THREADS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
@@ -96,7 +97,7 @@ final class QuicServer implements AutoCloseable {
         } catch (SocketException | CertificateException | RuntimeException e) {
             socket.close();
             executor.shutdownNow();
-            throw new IOException("cannot start the QUIC server: " + Frames.describe(e), e);
+            throw new IOException("cannot start the QUIC server: " + FrameFields.describe(e), e);
         }
         QuicServer server = new QuicServer(socket, connector, executor);
         connector.registerApplicationProtocol(ALPN, server.factory(hub));

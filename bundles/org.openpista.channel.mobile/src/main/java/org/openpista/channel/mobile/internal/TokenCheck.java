@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import org.openpista.channel.support.Lockout;
 
 /**
  * Checks the token of {@code auth} frames: compared through SHA-256 digests with {@link

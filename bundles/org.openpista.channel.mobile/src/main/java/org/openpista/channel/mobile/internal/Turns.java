@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.InboundMessage;
 import org.openpista.api.channel.TurnHandle;
+import org.openpista.channel.support.FrameFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,7 @@ final class Turns {
             turn.submitted(handle);
         } catch (RuntimeException e) {
             LOG.warn("The agent refused a mobile message in session {}", sessionId, e);
-            turn.refused(Frames.describe(e));
+            turn.refused(FrameFields.describe(e));
         }
         return new Started(turn, false);
     }

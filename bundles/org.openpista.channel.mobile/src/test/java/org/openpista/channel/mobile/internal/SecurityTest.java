@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openpista.channel.support.Lockout;
 import tech.kwik.core.QuicClientConnection;
 import tech.kwik.core.QuicStream;
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.InboundMessage;
+import org.openpista.channel.support.InFlight;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

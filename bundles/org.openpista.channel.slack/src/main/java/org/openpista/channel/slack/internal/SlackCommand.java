@@ -1,14 +1,16 @@
 package org.openpista.channel.slack.internal;
 
-import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.openpista.api.admin.DaemonClient;
 import org.openpista.api.admin.DaemonLauncher;
 import org.openpista.api.command.CliCommand;
-import org.openpista.api.config.ConfigException;
 import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.config.ConfigurationLoader;
+import org.openpista.channel.support.ChannelReady;
+import org.openpista.channel.support.ChannelStart;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -18,8 +20,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ServiceScope;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
-import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
-import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -45,9 +45,9 @@ public final class SlackCommand implements CliCommand, Runnable {
     /** The table of config.toml the app reads. */
     static final String SECTION = "channels.slack";
     /** Exit statuses of the command line. */
-    static final int OK = 0;
-    static final int FAILED = 1;
-    static final int USAGE = 2;
+    static final int OK = ChannelStart.OK;
+    static final int FAILED = ChannelStart.FAILED;
+    static final int USAGE = ChannelStart.USAGE;
 
     final BundleContext context;
     final ConfigurationLoader loader;
@@ -96,29 +96,9 @@ public final class SlackCommand implements CliCommand, Runnable {
         return loader.environmentOf(SECTION, key).orElse("config.toml");
     }
 
-    /**
-     * Waits until Declarative Services holds the bot token just loaded for the channel's component,
-     * so that the daemon starts the app with it and not, for a moment, with the file's. Gives up
-     * after a few seconds: the app is then restarted with the token once it arrives.
-     */
+    /** Waits until Declarative Services holds the token just loaded for the channel's component (see {@link ChannelStart#awaitProperty}). */
     void awaitChannelToken(String token) throws InterruptedException {
-        ServiceComponentRuntime runtime = components;
-        if (runtime == null) {
-            return;
-        }
-        ComponentDescriptionDTO channel = runtime.getComponentDescriptionDTO(context.getBundle(), SlackChannel.class.getName());
-        if (channel == null) {
-            return;
-        }
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (ComponentConfigurationDTO configuration : runtime.getComponentConfigurationDTOs(channel)) {
-                if (token.equals(configuration.properties.get(".bot.token"))) {
-                    return;
-                }
-            }
-            Thread.sleep(20);
-        }
+        ChannelStart.awaitProperty(components, context.getBundle(), SlackChannel.class.getName(), ".bot.token", token);
     }
 
     /** {@code slack start}: the daemon with only the Slack channel, in the foreground. */
@@ -151,17 +131,14 @@ public final class SlackCommand implements CliCommand, Runnable {
                     System.err.println("openpista: a bot token starts with xoxb-, an app-level token with xapp-");
                     return USAGE;
                 }
-                // for this run only: never written, never a system property
+                Map<String, String> tokens = new LinkedHashMap<>();
                 if (botToken != null) {
-                    slack.loader.override(SECTION, "bot_token", botToken.strip());
+                    tokens.put("bot_token", botToken.strip());
                 }
                 if (appToken != null) {
-                    slack.loader.override(SECTION, "app_token", appToken.strip());
+                    tokens.put("app_token", appToken.strip());
                 }
-                try {
-                    slack.loader.load();
-                } catch (ConfigException e) {
-                    System.err.println("openpista: " + e.getMessage());
+                if (ChannelStart.overrideForThisRun(slack.loader, SECTION, tokens, System.err) != OK) {
                     return USAGE;
                 }
                 slack.awaitChannelToken(botToken != null ? botToken.strip() : slack.settings().botToken());
@@ -173,7 +150,19 @@ public final class SlackCommand implements CliCommand, Runnable {
                 return USAGE;
             }
             Set<String> channels = settings.httpMode() ? Set.of(MessageHandler.CHANNEL, "web") : Set.of(MessageHandler.CHANNEL);
-            return slack.launcher.runDaemon(channels, new SlackReady(slack.context, settings));
+            return slack.launcher.runDaemon(channels, new ChannelReady(slack.context, MessageHandler.CHANNEL,
+                    status -> listening(status, settings)));
+        }
+
+        /** @return the ready line for a status of a connected app ({@code socket mode as @name since …}), else null */
+        static String listening(String status, SlackSettings settings) {
+            if (!status.startsWith("socket mode") && !status.startsWith("events API")) {
+                return null;
+            }
+            String app = status.substring(status.indexOf(" as ") + " as ".length()).split(" since ")[0];
+            return "Slack app " + app + " is listening" + (settings.httpMode() ? " through the Events API at "
+                    + SlackWebhook.PATH + " of the web chat's server" : " over Socket Mode")
+                    + "; write to it in Slack (a direct message, or mention it).";
         }
     }
 }

@@ -1,11 +1,9 @@
 package org.openpista.channel.slack.internal;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
-import org.openpista.api.admin.DaemonClient;
+import org.openpista.channel.support.ChannelStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -47,33 +45,12 @@ final class SlackStatus implements Callable<Integer> {
                 out.println("check:    " + (e.refused() ? "Slack refused the bot token: " + e.error() : e.getMessage()));
             }
         }
-        out.println("running:  " + running(slack.daemon));
+        out.println("running:  " + ChannelStatus.inDaemon(slack.daemon, MessageHandler.CHANNEL, "Slack"));
         return SlackCommand.OK;
     }
 
     private String secret(String value, String key, String hint) {
         return value.isEmpty() ? "not set (openpista slack setup " + hint + ")"
                 : "set (" + slack.source(key) + ", " + SlackSettings.masked(value) + ")";
-    }
-
-    /** @return the app's state in the running daemon, from its channel list */
-    static String running(DaemonClient daemon) {
-        OptionalLong pid = daemon == null ? OptionalLong.empty() : daemon.running();
-        if (pid.isEmpty()) {
-            return "no daemon (openpista slack start, or openpista start)";
-        }
-        try {
-            for (String line : daemon.execute("openpista:channels").split("\n")) {
-                String trimmed = line.strip();
-                if (trimmed.startsWith(MessageHandler.CHANNEL + " ")) {
-                    String state = trimmed.substring(MessageHandler.CHANNEL.length()).strip();
-                    int bundle = state.lastIndexOf("org.openpista.channel.slack");
-                    return (bundle > 0 ? state.substring(0, bundle).strip() : state) + " (daemon PID " + pid.getAsLong() + ")";
-                }
-            }
-            return "daemon PID " + pid.getAsLong() + " runs without the Slack channel";
-        } catch (IOException e) {
-            return "daemon PID " + pid.getAsLong() + ", status unavailable: " + e.getMessage();
-        }
     }
 }

@@ -1,11 +1,9 @@
 package org.openpista.channel.slack.internal;
 
 import jakarta.servlet.Servlet;
-import java.util.Dictionary;
-import java.util.Hashtable;
+import org.openpista.channel.support.WebhookWhiteboard;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
 
 /**
  * Serves the Events API endpoint on the web channel's HTTP server (Felix HTTP on Jetty) by registering its
@@ -15,9 +13,6 @@ import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
  */
 final class WhiteboardWebhookServer implements WebhookServer {
 
-    /** The service Felix HTTP registers while it serves the whiteboard; looked up by name, the class may be absent. */
-    private static final String HTTP_RUNTIME = "org.osgi.service.servlet.runtime.HttpServiceRuntime";
-
     private final BundleContext context;
 
     WhiteboardWebhookServer(BundleContext context) {
@@ -26,28 +21,13 @@ final class WhiteboardWebhookServer implements WebhookServer {
 
     @Override
     public Serving serve(SlackWebhook webhook) {
-        Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, SlackWebhook.PATH);
-        properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "openpista-slack-events");
         ServiceRegistration<?> registration = context.registerService(Servlet.class, new SlackWebhookServlet(webhook),
-                properties);
-        return () -> {
-            try {
-                registration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the framework is stopping the bundle
-            }
-        };
+                WebhookWhiteboard.servletProperties(SlackWebhook.PATH, "openpista-slack-events"));
+        return () -> WebhookWhiteboard.unregister(registration);
     }
 
     @Override
     public String problem() {
-        try {
-            return context.getServiceReference(HTTP_RUNTIME) == null
-                    ? "no HTTP server runs: the Events API endpoint is served by the web chat's server ([channels.web] enabled = true)"
-                    : null;
-        } catch (IllegalStateException stopping) {
-            return "stopping";
-        }
+        return WebhookWhiteboard.problem(context, "the Events API endpoint");
     }
 }

@@ -18,6 +18,7 @@ import org.openpista.api.channel.AgentReply;
 import org.openpista.api.channel.InboundMessage;
 import org.openpista.api.chat.Attachment;
 import org.openpista.api.chat.ToolCall;
+import org.openpista.channel.support.ScriptedGateway;
 import org.openpista.testkit.FakeSlackServer;
 import org.openpista.testkit.FakeSlackServer.Failure;
 import org.openpista.testkit.FakeSlackServer.Message;

@@ -22,6 +22,7 @@ import org.openpista.api.approval.ApprovalDecision;
 import org.openpista.api.approval.ApprovalRequest;
 import org.openpista.api.channel.AgentReply;
 import org.openpista.api.chat.ToolCall;
+import org.openpista.channel.support.ScriptedGateway;
 import org.openpista.testkit.FakeSlackServer;
 import org.openpista.testkit.FakeSlackServer.Message;
 

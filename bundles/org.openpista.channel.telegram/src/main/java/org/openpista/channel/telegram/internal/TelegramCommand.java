@@ -1,14 +1,15 @@
 package org.openpista.channel.telegram.internal;
 
-import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.openpista.api.admin.DaemonClient;
 import org.openpista.api.admin.DaemonLauncher;
 import org.openpista.api.command.CliCommand;
-import org.openpista.api.config.ConfigException;
 import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.config.ConfigurationLoader;
+import org.openpista.channel.support.ChannelReady;
+import org.openpista.channel.support.ChannelStart;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -18,8 +19,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ServiceScope;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
-import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
-import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -43,9 +42,9 @@ public final class TelegramCommand implements CliCommand, Runnable {
     /** The table of config.toml the bot reads. */
     static final String SECTION = "channels.telegram";
     /** Exit statuses of the command line. */
-    static final int OK = 0;
-    static final int FAILED = 1;
-    static final int USAGE = 2;
+    static final int OK = ChannelStart.OK;
+    static final int FAILED = ChannelStart.FAILED;
+    static final int USAGE = ChannelStart.USAGE;
 
     final BundleContext context;
     final ConfigurationLoader loader;
@@ -94,30 +93,9 @@ public final class TelegramCommand implements CliCommand, Runnable {
         return loader.environmentOf(SECTION, "token").orElse("config.toml");
     }
 
-    /**
-     * Waits until Declarative Services holds the token just loaded for the channel's component, so
-     * that the daemon starts the bot with it and not, for a moment, with the file's. Configuration
-     * Admin tells components of a change asynchronously; the component's description shows when it
-     * arrived. Gives up after a few seconds: the bot is then restarted with the token once it does.
-     */
+    /** Waits until Declarative Services holds the token just loaded for the channel's component (see {@link ChannelStart#awaitProperty}). */
     void awaitChannelToken(String token) throws InterruptedException {
-        ServiceComponentRuntime runtime = components;
-        if (runtime == null) {
-            return;
-        }
-        ComponentDescriptionDTO channel = runtime.getComponentDescriptionDTO(context.getBundle(), TelegramChannel.class.getName());
-        if (channel == null) {
-            return;
-        }
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (ComponentConfigurationDTO configuration : runtime.getComponentConfigurationDTOs(channel)) {
-                if (token.equals(configuration.properties.get(".token"))) {
-                    return;
-                }
-            }
-            Thread.sleep(20);
-        }
+        ChannelStart.awaitProperty(components, context.getBundle(), TelegramChannel.class.getName(), ".token", token);
     }
 
     /** {@code telegram start}: the daemon with only the Telegram channel, in the foreground. */
@@ -147,11 +125,7 @@ public final class TelegramCommand implements CliCommand, Runnable {
                     return USAGE;
                 }
                 // for this run only: never written, never a system property
-                telegram.loader.override(SECTION, "token", value);
-                try {
-                    telegram.loader.load();
-                } catch (ConfigException e) {
-                    System.err.println("openpista: " + e.getMessage());
+                if (ChannelStart.overrideForThisRun(telegram.loader, SECTION, Map.of("token", value), System.err) != OK) {
                     return USAGE;
                 }
                 telegram.awaitChannelToken(value);
@@ -163,7 +137,18 @@ public final class TelegramCommand implements CliCommand, Runnable {
             TelegramSettings settings = telegram.settings();
             // webhook mode: the web chat's HTTP server serves the webhook
             Set<String> channels = settings.webhookMode() ? Set.of(UpdateHandler.CHANNEL, "web") : Set.of(UpdateHandler.CHANNEL);
-            return telegram.launcher.runDaemon(channels, new TelegramReady(telegram.context, settings));
+            return telegram.launcher.runDaemon(channels, new ChannelReady(telegram.context, UpdateHandler.CHANNEL,
+                    status -> listening(status, settings)));
+        }
+
+        /** @return the ready line for a status of a listening bot ({@code polling as @name …}), else null */
+        static String listening(String status, TelegramSettings settings) {
+            if (!status.startsWith("polling") && !status.startsWith("webhook")) {
+                return null;
+            }
+            String bot = status.substring(status.indexOf(" as ") + " as ".length()).split(" ")[0];
+            return "Telegram bot " + bot + " is listening" + (status.startsWith("webhook")
+                    ? " through its webhook " + settings.webhookUrl() : "") + "; write to it in Telegram.";
         }
     }
 }

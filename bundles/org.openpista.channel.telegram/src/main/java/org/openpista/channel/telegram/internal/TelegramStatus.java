@@ -1,14 +1,12 @@
 package org.openpista.channel.telegram.internal;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.openpista.api.admin.DaemonClient;
+import org.openpista.channel.support.ChannelStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -43,7 +41,7 @@ final class TelegramStatus implements Callable<Integer> {
             BotCheck bot = BotCheck.getMe(settings.api(), settings.token());
             out.println("check:   " + (bot.ok() ? "token valid, bot @" + bot.username() : bot.problem()));
         }
-        out.println("running: " + running(telegram.daemon));
+        out.println("running: " + ChannelStatus.inDaemon(telegram.daemon, UpdateHandler.CHANNEL, "Telegram"));
         return TelegramCommand.OK;
     }
 
@@ -58,27 +56,6 @@ final class TelegramStatus implements Callable<Integer> {
                     + " code(s) waiting (openpista shell -c \"openpista:pair\")";
         } catch (IllegalStateException e) {
             return e.getMessage();
-        }
-    }
-
-    /** @return the bot's state in the running daemon, from its channel list */
-    static String running(DaemonClient daemon) {
-        OptionalLong pid = daemon == null ? OptionalLong.empty() : daemon.running();
-        if (pid.isEmpty()) {
-            return "no daemon (openpista telegram start, or openpista start)";
-        }
-        try {
-            for (String line : daemon.execute("openpista:channels").split("\n")) {
-                String trimmed = line.strip();
-                if (trimmed.startsWith(UpdateHandler.CHANNEL + " ")) {
-                    String state = trimmed.substring(UpdateHandler.CHANNEL.length()).strip();
-                    int bundle = state.lastIndexOf("org.openpista.channel.telegram");
-                    return (bundle > 0 ? state.substring(0, bundle).strip() : state) + " (daemon PID " + pid.getAsLong() + ")";
-                }
-            }
-            return "daemon PID " + pid.getAsLong() + " runs without the Telegram channel";
-        } catch (IOException e) {
-            return "daemon PID " + pid.getAsLong() + ", status unavailable: " + e.getMessage();
         }
     }
 }

@@ -1,9 +1,9 @@
 package org.openpista.channel.web.internal;
 
-import static org.openpista.channel.web.internal.FrameFields.clip;
-import static org.openpista.channel.web.internal.FrameFields.optionalId;
-import static org.openpista.channel.web.internal.FrameFields.requiredId;
-import static org.openpista.channel.web.internal.FrameFields.text;
+import static org.openpista.channel.support.FrameFields.clip;
+import static org.openpista.channel.support.FrameFields.optionalId;
+import static org.openpista.channel.support.FrameFields.requiredId;
+import static org.openpista.channel.support.FrameFields.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.openpista.api.approval.ApprovalDecision;
 import org.openpista.api.approval.ApprovalRequest;
+import org.openpista.channel.support.FrameFields;
 
 /**
  * The approval questions waiting for an answer from the web. A question goes to the connections

@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.openpista.channel.support.Lockout;
 
 /**
  * Checks credentials: the configured token (compared in constant time) and the session tokens

@@ -1,11 +1,11 @@
 package org.openpista.channel.web.internal;
 
-import static org.openpista.channel.web.internal.FrameFields.clip;
-import static org.openpista.channel.web.internal.FrameFields.describe;
-import static org.openpista.channel.web.internal.FrameFields.flag;
-import static org.openpista.channel.web.internal.FrameFields.oneLine;
-import static org.openpista.channel.web.internal.FrameFields.requiredId;
-import static org.openpista.channel.web.internal.FrameFields.text;
+import static org.openpista.channel.support.FrameFields.clip;
+import static org.openpista.channel.support.FrameFields.describe;
+import static org.openpista.channel.support.FrameFields.flag;
+import static org.openpista.channel.support.FrameFields.oneLine;
+import static org.openpista.channel.support.FrameFields.requiredId;
+import static org.openpista.channel.support.FrameFields.text;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.memory.ConversationStore;
 import org.openpista.api.model.ModelChoice;
+import org.openpista.channel.support.FrameFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

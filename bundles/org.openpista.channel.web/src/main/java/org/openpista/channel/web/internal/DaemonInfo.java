@@ -15,6 +15,7 @@ import org.openpista.api.pairing.ConnectionStatus;
 import org.openpista.api.pairing.ConnectionStatusProvider;
 import org.openpista.api.usage.UsageSummaries;
 import org.openpista.api.usage.UsageSummary;
+import org.openpista.channel.support.FrameFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +16,7 @@ import org.openpista.api.chat.ToolCall;
 import org.openpista.api.memory.SessionInfo;
 import org.openpista.api.pairing.PairingState;
 import org.openpista.api.pairing.QrCode;
+import org.openpista.channel.support.SessionFrames;
 
 /**
  * The JSON frames of the web protocol ({@code /work/shared/web-protocol.md} and the extensions in
@@ -49,21 +49,11 @@ final class Frames {
     }
 
     static String time(Instant instant) {
-        return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS).toString();
+        return SessionFrames.time(instant);
     }
 
     static ObjectNode sessionsList(List<SessionInfo> sessions) {
-        ObjectNode frame = frame("sessions_list");
-        ArrayNode list = frame.putArray("sessions");
-        for (SessionInfo session : sessions) {
-            list.addObject()
-                    .put("id", session.id())
-                    .put("channel_id", session.channel())
-                    .put("updated_at", time(session.updatedAt()))
-                    .put("preview", session.preview() == null ? "" : session.preview())
-                    .put("message_count", session.messageCount());
-        }
-        return frame;
+        return SessionFrames.sessionsList(frame("sessions_list"), sessions);
     }
 
     static ObjectNode history(String sessionId, List<ChatMessage> messages) {

@@ -1,9 +1,9 @@
 package org.openpista.channel.web.internal;
 
-import static org.openpista.channel.web.internal.FrameFields.describe;
-import static org.openpista.channel.web.internal.FrameFields.oneLine;
-import static org.openpista.channel.web.internal.FrameFields.requiredId;
-import static org.openpista.channel.web.internal.FrameFields.text;
+import static org.openpista.channel.support.FrameFields.describe;
+import static org.openpista.channel.support.FrameFields.oneLine;
+import static org.openpista.channel.support.FrameFields.requiredId;
+import static org.openpista.channel.support.FrameFields.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,6 +16,7 @@ import org.openpista.api.auth.AuthService;
 import org.openpista.api.auth.LoginFlow;
 import org.openpista.api.auth.LoginResult;
 import org.openpista.api.auth.ProviderAuthStatus;
+import org.openpista.channel.support.FrameFields;
 
 /**
  * Provider logins from the browser: {@code provider_auth_request} lists the providers and whether

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.openpista.channel.support.FrameFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

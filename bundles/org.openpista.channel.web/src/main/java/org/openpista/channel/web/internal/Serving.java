@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.openpista.channel.support.FrameFields;
 
 /**
  * Whether the web chat serves in this daemon, and with what: decided once per configuration by

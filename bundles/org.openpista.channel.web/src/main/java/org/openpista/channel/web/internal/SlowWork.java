@@ -1,6 +1,6 @@
 package org.openpista.channel.web.internal;
 
-import static org.openpista.channel.web.internal.FrameFields.describe;
+import static org.openpista.channel.support.FrameFields.describe;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.openpista.channel.support.FrameFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,8 +1,8 @@
 package org.openpista.channel.web.internal;
 
-import static org.openpista.channel.web.internal.FrameFields.describe;
-import static org.openpista.channel.web.internal.FrameFields.flag;
-import static org.openpista.channel.web.internal.FrameFields.optionalId;
+import static org.openpista.channel.support.FrameFields.describe;
+import static org.openpista.channel.support.FrameFields.flag;
+import static org.openpista.channel.support.FrameFields.optionalId;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

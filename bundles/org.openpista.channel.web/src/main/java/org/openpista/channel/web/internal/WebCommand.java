@@ -7,19 +7,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.openpista.api.admin.DaemonClient;
 import org.openpista.api.admin.DaemonLauncher;
-import org.openpista.api.channel.ChannelAdapter;
 import org.openpista.api.command.CliCommand;
 import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.config.ConfigurationLoader;
+import org.openpista.channel.support.ChannelReady;
+import org.openpista.channel.support.FrameFields;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -87,9 +86,6 @@ public final class WebCommand implements CliCommand, Runnable {
                     + "'openpista stop'; it serves even when [channels.web] enabled = false."})
     static final class Start implements Callable<Integer> {
 
-        /** How long the chat may take to listen. */
-        static final Duration SETTLE = Duration.ofSeconds(30);
-
         @ParentCommand
         WebCommand web;
 
@@ -104,31 +100,7 @@ public final class WebCommand implements CliCommand, Runnable {
 
         /** @return 0 once the chat listens (the daemon then prints its URL), 1 with the reason when it cannot */
         private int listening() throws InterruptedException, InvalidSyntaxException {
-            String status = "not running";
-            long deadline = System.nanoTime() + SETTLE.toNanos();
-            do {
-                Collection<ServiceReference<ChannelAdapter>> found = web.context.getServiceReferences(ChannelAdapter.class,
-                        "(" + ChannelAdapter.CHANNEL + "=" + ChatHub.CHANNEL + ")");
-                for (ServiceReference<ChannelAdapter> reference : found) {
-                    ChannelAdapter channel = web.context.getService(reference);
-                    if (channel != null) {
-                        try {
-                            status = channel.status();
-                        } finally {
-                            web.context.ungetService(reference);
-                        }
-                    }
-                }
-                if (status.startsWith("listening")) {
-                    return OK;
-                }
-                if (!status.startsWith("starting") && !status.equals("not running")) {
-                    break;
-                }
-                Thread.sleep(50);
-            } while (System.nanoTime() < deadline);
-            System.err.println("openpista: web chat: " + status);
-            return FAILED;
+            return ChannelReady.awaitListening(web.context, ChatHub.CHANNEL, "web chat", System.err);
         }
     }
 

@@ -1,15 +1,9 @@
 package org.openpista.channel.web.internal;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import org.openpista.channel.support.ServerSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -49,53 +43,15 @@ final class WebSetup implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintStream out = System.out;
         PrintStream err = System.err;
-        if (port != null && (port < 0 || port > 65535)) {
-            err.println("openpista: --port must be between 0 and 65535");
-            return WebCommand.USAGE;
-        }
-        if (token != null && token.strip().length() < WebSettings.MIN_REMOTE_TOKEN) {
-            err.println("openpista: --token must have at least " + WebSettings.MIN_REMOTE_TOKEN + " characters");
-            return WebCommand.USAGE;
-        }
-        if (token != null && regenerate) {
-            err.println("openpista: use either --token or --regenerate-token");
-            return WebCommand.USAGE;
-        }
         WebSettings current = web.settings;
-        String newToken = token != null ? token.strip() : regenerate || !current.tokenRequired() ? Serving.newToken() : null;
-        if (newToken != null && current.tokenRequired() && !yes) {
-            if (System.console() == null) {
-                err.println("openpista: a token is already set; pass --yes to replace it");
-                return WebCommand.USAGE;
-            }
-            err.print("Replace the existing web token? Clients using it must log in again. [y/N] ");
-            err.flush();
-            String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            if (answer == null || !answer.strip().toLowerCase(Locale.ROOT).startsWith("y")) {
-                err.println("Left the token as it was.");
-                newToken = null;
-            }
+        ServerSetup.Outcome written = ServerSetup.save(new ServerSetup.Options(enable, bind, port, token, regenerate, yes),
+                new ServerSetup.Table(WebChannel.SECTION, "token", WebSettings.MIN_REMOTE_TOKEN,
+                        "Replace the existing web token? Clients using it must log in again."),
+                current.tokenRequired(), Serving::newToken, web.editor, web.loader.configFile(), System.in, out, err);
+        if (written.status() != WebCommand.OK) {
+            return written.status();
         }
-        Map<String, Object> values = new LinkedHashMap<>();
-        if (enable) {
-            values.put("enabled", true);
-        }
-        if (bind != null) {
-            values.put("bind", bind.strip());
-        }
-        if (port != null) {
-            values.put("port", port);
-        }
-        if (newToken != null) {
-            values.put("token", newToken);
-        }
-        Path file = web.loader.configFile();
-        if (values.isEmpty()) {
-            out.println("Nothing to change in " + file);
-        } else {
-            file = web.editor.set(WebChannel.SECTION, values);
-            out.println("Saved [" + WebChannel.SECTION + "] in " + file);
-        }
+        String newToken = written.newToken();
         WebSettings saved = new WebSettings(enable || current.enabled(), bind != null ? bind : current.bind(),
                 port != null ? port : current.port(), newToken != null ? newToken : current.token(), current.corsOrigins(),
                 current.staticDir(), current.sharedSessionId(), current.maxFrameBytes(), current.turnTimeout(),

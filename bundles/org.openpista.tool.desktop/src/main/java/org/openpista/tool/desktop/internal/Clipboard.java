@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.openpista.api.chat.Cancellation;
+import org.openpista.tool.support.ChildProcess;
 
 /**
  * The desktop's clipboard, as text, through the programs each desktop has for it: {@code wl-paste}
@@ -122,7 +123,7 @@ final class Clipboard {
     }
 
     private Map<String, String> childEnvironment() {
-        Map<String, String> child = ChildProcess.environment(environment);
+        Map<String, String> child = ChildProcess.environment(environment, Notifier.SESSION_BUS);
         if (!display.isEmpty()) {
             child.put("DISPLAY", display);
         }

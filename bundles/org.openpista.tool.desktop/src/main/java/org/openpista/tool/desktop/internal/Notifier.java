@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.openpista.api.chat.Cancellation;
+import org.openpista.tool.support.ChildProcess;
+import org.openpista.tool.support.Watchdog;
 
 /**
  * Shows a desktop notification: on Linux and the BSDs a {@code Notify} call to {@code
@@ -19,6 +21,9 @@ import org.openpista.api.chat.Cancellation;
  * markup only when the notification service says it reads markup, so it shows as written.
  */
 final class Notifier {
+
+    /** The session bus's address: the desktop's helpers (notify-send, gdbus, the clipboard's) get it besides {@link ChildProcess#PASSED}. */
+    static final String SESSION_BUS = "DBUS_SESSION_BUS_ADDRESS";
 
     static final String SERVICE = "org.freedesktop.Notifications";
     static final String SERVICE_PATH = "/org/freedesktop/Notifications";
@@ -141,7 +146,7 @@ final class Notifier {
 
     private String command(String address, Notification notification, Duration timeout, Cancellation cancellation)
             throws IOException {
-        Map<String, String> child = ChildProcess.environment(environment);
+        Map<String, String> child = ChildProcess.environment(environment, Notifier.SESSION_BUS);
         child.put("DBUS_SESSION_BUS_ADDRESS", address);
         Path notifySend = ChildProcess.find("notify-send", environment);
         Path gdbus = ChildProcess.find("gdbus", environment);
@@ -177,7 +182,7 @@ final class Notifier {
             throw new DesktopException("osascript, macOS's own scripting program, is not on PATH");
         }
         ChildProcess.Outcome outcome = ChildProcess.run(osascriptCommand(osascript, notification),
-                ChildProcess.environment(environment), null, timeout, cancellation, 64 * 1024, false);
+                ChildProcess.environment(environment, Notifier.SESSION_BUS), null, timeout, cancellation, 64 * 1024, false);
         if (outcome.stopped() != null) {
             throw new DesktopException("osascript was stopped: " + outcome.stopped());
         }

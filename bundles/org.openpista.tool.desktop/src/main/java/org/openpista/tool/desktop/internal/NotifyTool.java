@@ -13,6 +13,8 @@ import org.openpista.api.settings.SettingsSection;
 import org.openpista.api.tool.Tool;
 import org.openpista.api.tool.ToolContext;
 import org.openpista.api.tool.ToolResult;
+import org.openpista.tool.support.ChildProcess;
+import org.openpista.tool.support.Watchdog;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.openpista.api.chat.Cancellation;
+import org.openpista.tool.support.ChildProcess;
 
 /**
  * Captures through a screenshot program: {@code grim} on Wayland (it writes the PNG to stdout) and
@@ -62,7 +63,7 @@ final class CommandCapture {
             throw new ScreenException("cannot capture the screen: " + Screens.GRIM_MISSING);
         }
         ChildProcess.Outcome outcome = ChildProcess.run(grimCommand(grim, target.display(), region),
-                ChildProcess.environment(environment), null, timeout, cancellation, MAX_PNG);
+                ChildProcess.environment(environment, Tesseract.VARIABLES), null, timeout, cancellation, MAX_PNG);
         if (outcome.stopped() != null) {
             throw new ScreenException("grim was stopped: " + outcome.stopped());
         }
@@ -91,7 +92,7 @@ final class CommandCapture {
         try {
             ChildProcess.Outcome outcome = ChildProcess.run(
                     screencaptureCommand(program, target.display(), region, file),
-                    ChildProcess.environment(environment), null, timeout, cancellation, 64 * 1024);
+                    ChildProcess.environment(environment, Tesseract.VARIABLES), null, timeout, cancellation, 64 * 1024);
             if (outcome.stopped() != null) {
                 throw new ScreenException("screencapture was stopped: " + outcome.stopped());
             }

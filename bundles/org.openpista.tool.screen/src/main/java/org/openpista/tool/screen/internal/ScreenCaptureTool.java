@@ -16,6 +16,8 @@ import org.openpista.api.settings.SettingsSection;
 import org.openpista.api.tool.Tool;
 import org.openpista.api.tool.ToolContext;
 import org.openpista.api.tool.ToolResult;
+import org.openpista.tool.support.ChildProcess;
+import org.openpista.tool.support.Watchdog;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -64,7 +66,7 @@ public final class ScreenCaptureTool implements Tool {
      */
     @Activate
     public ScreenCaptureTool(BundleContext context, ScreenConfig config) {
-        this(config, ChildProcess.daemonEnvironment(context), System.getProperty("os.name"));
+        this(config, ChildProcess.daemonEnvironment(context, Tesseract.VARIABLES), System.getProperty("os.name"));
     }
 
     /**

@@ -14,6 +14,8 @@ import org.openpista.api.llm.ToolSpec;
 import org.openpista.api.tool.Tool;
 import org.openpista.api.tool.ToolContext;
 import org.openpista.api.tool.ToolResult;
+import org.openpista.tool.support.ChildProcess;
+import org.openpista.tool.support.Watchdog;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -53,7 +55,7 @@ public final class ScreenOcrTool implements Tool {
      */
     @Activate
     public ScreenOcrTool(BundleContext context, ScreenConfig config) {
-        this(config, ChildProcess.daemonEnvironment(context), System.getProperty("os.name"));
+        this(config, ChildProcess.daemonEnvironment(context, Tesseract.VARIABLES), System.getProperty("os.name"));
     }
 
     /**

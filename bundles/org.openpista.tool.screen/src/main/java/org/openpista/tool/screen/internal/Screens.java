@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.openpista.api.chat.Cancellation;
+import org.openpista.tool.support.ChildProcess;
+import org.openpista.tool.support.Watchdog;
 
 /**
  * Decides how a call captures the screen and does it over X11: the backend the settings name, or

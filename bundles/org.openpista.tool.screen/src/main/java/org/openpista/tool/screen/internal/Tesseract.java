@@ -14,6 +14,7 @@ import java.util.concurrent.FutureTask;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openpista.api.chat.Cancellation;
+import org.openpista.tool.support.ChildProcess;
 
 /**
  * Text recognition through Tesseract's command line ({@code tesseract stdin stdout -l LANGS}), the
@@ -27,6 +28,9 @@ import org.openpista.api.chat.Cancellation;
  * daemon's environment says otherwise: on a screen image they cost more CPU than they save.
  */
 final class Tesseract {
+
+    /** What Tesseract reads from the environment: the screen tools' helpers get it besides {@link ChildProcess#PASSED}. */
+    static final String[] VARIABLES = {"TESSDATA_PREFIX", "OMP_THREAD_LIMIT"};
 
     static final String MISSING = "Tesseract is not installed (Debian/Ubuntu: sudo apt install tesseract-ocr"
             + " tesseract-ocr-eng; Fedora: sudo dnf install tesseract; macOS: brew install tesseract)";
@@ -89,7 +93,7 @@ final class Tesseract {
     List<OcrLine> read(byte[] image, String languages, List<Integer> passes, Duration timeout,
             Cancellation cancellation) throws IOException {
         Path executable = executable();
-        Map<String, String> child = ChildProcess.environment(environment);
+        Map<String, String> child = ChildProcess.environment(environment, Tesseract.VARIABLES);
         child.putIfAbsent("OMP_THREAD_LIMIT", "1");
         List<FutureTask<ChildProcess.Outcome>> runs = new ArrayList<>();
         for (int psm : passes) {

@@ -2,6 +2,7 @@ package org.openpista.tool.screen.internal;
 
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
+import org.openpista.tool.support.ChildProcess;
 
 /**
  * Tests that need a program from Debian (Xvfb, Tesseract) skip with the reason when it is missing,

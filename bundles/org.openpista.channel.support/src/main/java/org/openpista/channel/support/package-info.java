@@ -1,0 +1,18 @@
+/**
+ * What the channel bundles share, so each of them keeps only its service's protocol: {@link
+ * org.openpista.channel.support.Lockout} (the login lockout of the web chat and the mobile channel),
+ * {@link org.openpista.channel.support.ChannelStart} and {@link
+ * org.openpista.channel.support.ChannelReady} (the plumbing of {@code openpista <channel> start}: tokens
+ * for one run, the wait for the channel's component and for the channel to listen) and {@link
+ * org.openpista.channel.support.WebhookWhiteboard} (a webhook servlet on the web chat's HTTP server).
+ *
+ * <p>It lives in a bundle of its own rather than in the API bundle, which is what plug-ins compile
+ * against and stays free of these details. Its callers are openpista's own channel bundles; it has no
+ * components and costs nothing until one of them uses it.
+ */
+@Export
+@Version("1.0.0")
+package org.openpista.channel.support;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

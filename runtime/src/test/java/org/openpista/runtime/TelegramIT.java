@@ -264,6 +264,39 @@ class TelegramIT {
     }
 
     @Test
+    void voiceNotesReachTheModelAsTheirTranscriptWhichTheUserSeesWithTheAnswer() throws Exception {
+        startDaemon();
+        byte[] ogg = oggVoice();
+        llm.transcript("What is the weather in Seoul?");
+        llm.enqueue(FakeReply.text("Sunny, 21 degrees."));
+
+        telegram.userSendsVoice(ALICE, ogg, 2);
+
+        String answer = telegram.awaitBotMessages(ALICE, 1, WAIT).get(0).text();
+        assertThat(answer).startsWith("🎤 “What is the weather in Seoul?”").endsWith("Sunny, 21 degrees.");
+        assertThat(llm.transcriptions()).singleElement().satisfies(heard -> {
+            assertThat(heard.model()).isEqualTo("whisper-1");
+            assertThat(heard.fileName()).isEqualTo("voice.ogg");
+            assertThat(heard.contentType()).isEqualTo("audio/ogg");
+            assertThat(heard.audio()).isEqualTo(ogg);
+        });
+        assertThat(lastUserText(llm.lastRequest())).isEqualTo("[Voice note, transcribed:] What is the weather in Seoul?");
+        assertThat(telegram.downloads()).hasSize(1);
+        assertThat(stored("telegram:" + ALICE)).containsExactly(
+                "user: [Voice note, transcribed:] What is the weather in Seoul?", "assistant: Sunny, 21 degrees.");
+    }
+
+    /** @return the first page of an Ogg Opus stream: what Telegram's voice notes start with */
+    static byte[] oggVoice() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes("OggS".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeBytes(new byte[] {0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0x2A, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 19});
+        out.writeBytes("OpusHead".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeBytes(new byte[] {1, 1, 0x38, 1, (byte) 0x80, (byte) 0xBB, 0, 0, 0, 0, 0});
+        return out.toByteArray();
+    }
+
+    @Test
     void failuresRateLimitsAndRestartsNeitherLoseNorRepeatMessages() throws Exception {
         writeConfig(false); // telegram start runs the bot even when the file does not enable it
         Process daemon = telegramStart();

@@ -5,7 +5,7 @@
  * api_url}).
  */
 @Export
-@Version("1.7.0")
+@Version("1.8.0")
 package org.openpista.testkit;
 
 import org.osgi.annotation.bundle.Export;

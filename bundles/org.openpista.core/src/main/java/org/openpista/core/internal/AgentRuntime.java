@@ -22,6 +22,7 @@ import org.openpista.api.channel.ReplySink;
 import org.openpista.api.channel.TurnHandle;
 import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.llm.LlmProvider;
+import org.openpista.api.llm.SpeechToText;
 import org.openpista.api.memory.ConversationStore;
 import org.openpista.api.memory.TurnQueue;
 import org.openpista.api.observe.TurnObserver;
@@ -81,6 +82,10 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     volatile List<PromptContributor> contributors = List.of();
 
+    /** The providers' speech-to-text with their service properties, for voice notes. */
+    @Reference(service = SpeechToText.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    volatile List<Map.Entry<Map<String, Object>, SpeechToText>> speech = List.of();
+
     /** Metrics, traces, logs and usage accounting; a turn starting with none costs nothing more. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     volatile List<TurnObserver> observers = List.of();
@@ -135,7 +140,21 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
                 ? currentSession(message.conversationKey())
                 : message.sessionId();
         // refused attachments end here, before anything is stored; the channel shows the message to the sender
-        return lanes.submit(sessionId, InboundMedia.checked(message, maxAttachmentBytes), sink);
+        InboundMessage checked = InboundMedia.checked(message, maxAttachmentBytes);
+        // voice notes are heard before the message is stored, so the transcript stays in the history
+        String provider = settings.provider();
+        VoiceNotes.Heard heard = VoiceNotes.hear(checked, speechOf(provider), provider);
+        return lanes.submit(sessionId, heard.message(), heard.sink(sink));
+    }
+
+    /** @return the speech-to-text registered with the provider's name, or {@code null} */
+    private SpeechToText speechOf(String provider) {
+        for (Map.Entry<Map<String, Object>, SpeechToText> entry : speech) {
+            if (provider.equals(entry.getKey().get(LlmProvider.NAME))) {
+                return entry.getValue();
+            }
+        }
+        return null;
     }
 
     @Override

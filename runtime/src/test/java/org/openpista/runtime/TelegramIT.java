@@ -286,6 +286,47 @@ class TelegramIT {
                 "user: [Voice note, transcribed:] What is the weather in Seoul?", "assistant: Sunny, 21 degrees.");
     }
 
+    @Test
+    void aPdfReachesTheModelAsItsText() throws Exception {
+        startDaemon();
+        llm.enqueue(FakeReply.text("420 EUR, due on the 31st."));
+
+        telegram.userSendsDocument(ALICE, "what is due?", "invoice.pdf", "application/pdf",
+                pdf("Invoice 2026-117", "Total due: 420 EUR"));
+
+        assertThat(telegram.awaitBotMessages(ALICE, 1, WAIT).get(0).text()).isEqualTo("420 EUR, due on the 31st.");
+        assertThat(lastUserText(llm.lastRequest())).startsWith("what is due?\n\n[Attached file invoice.pdf (application/pdf),"
+                + " its text:]\n").contains("Invoice 2026-117").contains("Total due: 420 EUR");
+    }
+
+    /** @return a small PDF of one page, its lines in Helvetica, with a correct cross-reference table */
+    static byte[] pdf(String... lines) {
+        StringBuilder content = new StringBuilder("BT /F1 12 Tf 72 720 Td 14 TL\n");
+        for (String line : lines) {
+            content.append('(').append(line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")).append(") Tj T*\n");
+        }
+        content.append("ET\n");
+        List<String> objects = List.of("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+                        + " /Resources << /Font << /F1 5 0 R >> >> >>",
+                "<< /Length " + content.length() + " >>\nstream\n" + content + "endstream",
+                "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>");
+        StringBuilder pdf = new StringBuilder("%PDF-1.4\n");
+        List<Integer> offsets = new ArrayList<>();
+        for (int i = 0; i < objects.size(); i++) {
+            offsets.add(pdf.length());
+            pdf.append(i + 1).append(" 0 obj\n").append(objects.get(i)).append("\nendobj\n");
+        }
+        int xref = pdf.length();
+        pdf.append("xref\n0 ").append(objects.size() + 1).append("\n0000000000 65535 f \n");
+        for (int offset : offsets) {
+            pdf.append("%010d 00000 n \n".formatted(offset));
+        }
+        pdf.append("trailer\n<< /Size ").append(objects.size() + 1).append(" /Root 1 0 R >>\nstartxref\n").append(xref)
+                .append("\n%%EOF\n");
+        return pdf.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     /** @return the first page of an Ogg Opus stream: what Telegram's voice notes start with */
     static byte[] oggVoice() {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();

@@ -299,6 +299,39 @@ class TelegramIT {
                 + " its text:]\n").contains("Invoice 2026-117").contains("Total due: 420 EUR");
     }
 
+    @Test
+    void imagesAToolProducesGoBackAsPhotos() throws Exception {
+        // a skill standing in for a screenshot tool: its result carries a PNG as data_b64, as screen.capture's does
+        byte[] png = WebUploadIT.picture(320, 200, "png");
+        Path skill = Files.createDirectories(home.resolve("workspace").resolve("skills").resolve("chart"));
+        Files.writeString(skill.resolve("SKILL.md"), """
+                ---
+                name: chart
+                description: Draws the chart.
+                mode: subprocess
+                timeout: 30
+                ---
+                Call it to draw the chart.
+                """);
+        Files.writeString(skill.resolve("run.sh"), "printf '%s' '{\"name\":\"chart.png\",\"mime_type\":\"image/png\","
+                + "\"data_b64\":\"" + java.util.Base64.getEncoder().encodeToString(png) + "\"}'\n");
+        Files.writeString(home.resolve("config.toml"), "approval = \"auto\"\n", java.nio.file.StandardOpenOption.APPEND);
+        startDaemon();
+        llm.enqueue(FakeReply.toolCall("skill.chart", "{}"), FakeReply.text("Here is the chart."));
+
+        telegram.userSends(ALICE, "draw the chart");
+
+        FakeTelegramServer.Call photo = telegram.awaitCall("sendPhoto", call -> true, WAIT);
+        assertThat(photo.upload("photo")).isEqualTo(png);
+        List<ChatEntry> sent = telegram.awaitBotMessages(ALICE, 2, WAIT);
+        assertThat(sent.get(0).text()).isEqualTo("Here is the chart.");
+        assertThat(sent.get(1).photo()).isTrue();
+        // the model saw a note, not megabytes of base64
+        String toolResult = llm.lastRequest().json().path("messages").toString();
+        assertThat(toolResult).contains("bytes, shown to the user as an image").doesNotContain(
+                java.util.Base64.getEncoder().encodeToString(png).substring(0, 64));
+    }
+
     /** @return a small PDF of one page, its lines in Helvetica, with a correct cross-reference table */
     static byte[] pdf(String... lines) {
         StringBuilder content = new StringBuilder("BT /F1 12 Tf 72 720 Td 14 TL\n");

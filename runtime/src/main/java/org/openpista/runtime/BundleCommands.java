@@ -82,6 +82,15 @@ final class BundleCommands {
      * @param args all arguments, global options included
      */
     static int run(Main main, String name, String[] args) throws Exception {
+        int status = runOnce(main, name, args);
+        // onboarding succeeded: the command starts afresh with the provider it set up
+        return status == RERUN ? runOnce(main, name, args) : status;
+    }
+
+    /** What a command's work returns when it should run once more in a new framework. */
+    private static final int RERUN = Integer.MIN_VALUE + 2;
+
+    private static int runOnce(Main main, String name, String[] args) throws Exception {
         // 'start --foreground', its background child ('start --detached') and any 'NAME start' make this
         // process a daemon, which keeps the log files; 'start' alone only launches the child and waits
         List<String> words = Main.commandWords(args);
@@ -99,8 +108,33 @@ final class BundleCommands {
                 System.err.println("Run 'openpista --help' for usage.");
                 return Main.USAGE;
             }
+            if (onboarded(runtime, reference)) {
+                return RERUN;
+            }
             return execute(context, reference, args);
         });
+    }
+
+    /**
+     * Offers onboarding before a command that needs a provider when none is usable.
+     *
+     * @return whether onboarding ran and succeeded, so the command should start afresh
+     */
+    private static boolean onboarded(OsgiRuntime runtime, ServiceReference<CliCommand> reference) throws InvalidSyntaxException {
+        if (!Boolean.parseBoolean(String.valueOf(reference.getProperty(CliCommand.NEEDS_PROVIDER)))) {
+            return false;
+        }
+        return OnboardingOffer.offer(runtime, System.in, System.err) == 0;
+    }
+
+    /**
+     * {@code openpista run} found no usable provider: offers onboarding in a framework with every
+     * feature (the one-shot framework has none of the onboarding's).
+     *
+     * @return the onboarding's exit status, {@link OnboardingOffer#NOT_MADE} or {@link OnboardingOffer#DECLINED}
+     */
+    static int offerOnboarding(Main main) throws Exception {
+        return inFramework(main, false, false, runtime -> OnboardingOffer.offer(runtime, System.in, System.err));
     }
 
     /**
@@ -109,6 +143,11 @@ final class BundleCommands {
      * the overview.
      */
     static int runBare(Main main, String[] args) throws Exception {
+        int status = runBareOnce(main, args);
+        return status == RERUN ? runBareOnce(main, args) : status;
+    }
+
+    private static int runBareOnce(Main main, String[] args) throws Exception {
         return inFramework(main, false, false, runtime -> {
             ServiceReference<CliCommand> reference = find(runtime.context(), "(" + CliCommand.BARE + "=true)");
             if (reference == null) {
@@ -116,11 +155,14 @@ final class BundleCommands {
             }
             List<String> named = new ArrayList<>(List.of(String.valueOf(reference.getProperty(CliCommand.NAME))));
             named.addAll(List.of(args));
+            if (onboarded(runtime, reference)) {
+                return RERUN;
+            }
             return execute(runtime.context(), reference, named.toArray(new String[0]));
         });
     }
 
-    private static int execute(BundleContext context, ServiceReference<CliCommand> reference, String[] args) {
+    static int execute(BundleContext context, ServiceReference<CliCommand> reference, String[] args) {
         ServiceObjects<CliCommand> objects = context.getServiceObjects(reference);
         CliCommand command = objects.getService();
         try {

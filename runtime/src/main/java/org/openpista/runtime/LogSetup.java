@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.FileHandler;
@@ -64,11 +66,68 @@ final class LogSetup {
     }
 
     private static Handler file(Path pattern, Level level, int limit, int count) throws IOException {
-        FileHandler handler = new FileHandler(pattern.toString(), limit, count, true);
+        FileHandler handler = new HeldFileHandler(pattern.toString(), limit, count);
         handler.setLevel(level);
         handler.setFormatter(new OneLine(true));
         handler.setEncoding("UTF-8");
         return handler;
+    }
+
+    /**
+     * Writes the records held since start-up with the file format chosen by then (a bundle such as
+     * the logging bundle may have replaced the formatter), and every later record at once.
+     */
+    static void releaseHeldRecords() {
+        for (Handler handler : Logger.getLogger("").getHandlers()) {
+            if (handler instanceof HeldFileHandler held) {
+                held.release();
+            }
+        }
+    }
+
+    /**
+     * A log file that holds its records until the framework has started: the file's format belongs
+     * to whichever bundle sets it ({@code [log] format}), so the launcher's first lines wait for it
+     * rather than being written in the default format. A bound on the held records and closing the
+     * handler release them too, so nothing is lost when start-up never ends.
+     */
+    private static final class HeldFileHandler extends FileHandler {
+        private static final int MAX_HELD = 2_000;
+        private List<LogRecord> held = new ArrayList<>();
+
+        HeldFileHandler(String pattern, int limit, int count) throws IOException {
+            super(pattern, limit, count, true);
+        }
+
+        @Override
+        public void publish(LogRecord record) {
+            synchronized (this) {
+                if (held != null) {
+                    held.add(record);
+                    if (held.size() < MAX_HELD) {
+                        return;
+                    }
+                    release();
+                    return;
+                }
+            }
+            super.publish(record);
+        }
+
+        synchronized void release() {
+            List<LogRecord> records = held;
+            held = null;
+            if (records != null) {
+                records.forEach(super::publish);
+                flush();
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            release();
+            super.close();
+        }
     }
 
     /** Maps the names of {@code --log-level} to java.util.logging levels. */

@@ -107,6 +107,9 @@ final class OsgiRuntime implements AutoCloseable {
         properties.put("felix.fileinstall.start.level", Integer.toString(top));
         properties.put(ConfigurationLoader.HOME_PROPERTY, home.dir().toString());
         properties.put(ConfigurationLoader.FILE_PROPERTY, home.configFile().toString());
+        boolean partial = distribution.features().stream().anyMatch(feature -> distribution.startLevel(feature) > maxLevel);
+        // the configuration bundle then gives no warning for tables of the bundles left out
+        properties.put("openpista.bundles.partial", Boolean.toString(partial));
         properties.put("openpista.dist", distribution.dir().toString());
         properties.putAll(HandedOverEnvironment.read());
         properties.putAll(extra);
@@ -185,6 +188,8 @@ final class OsgiRuntime implements AutoCloseable {
                 }
             }
         }
+        // every bundle has started: the log files' format is settled, what start-up logged may go out
+        LogSetup.releaseHeldRecords();
         return List.copyOf(failures);
     }
 

@@ -74,7 +74,42 @@ final class RunCommand implements Callable<Integer> {
             status = runTurn(runtime, sessionId, phases, out, err);
         }
         phases.mark("shut down");
+        if (status == NO_PROVIDER) {
+            return offerOnboarding(err);
+        }
         return status;
+    }
+
+    /** {@link #runTurn} found no usable provider, and a person at the terminal may set one up. */
+    private static final int NO_PROVIDER = Integer.MIN_VALUE + 3;
+
+    /** What made the turn impossible, kept for the message when no onboarding is offered. */
+    private String providerProblem;
+
+    /** Whether onboarding was offered already: it is offered once. */
+    private boolean offered;
+
+    private int offerOnboarding(PrintStream err) throws IOException, BundleException, InterruptedException {
+        offered = true;
+        int onboarding;
+        try {
+            onboarding = BundleCommands.offerOnboarding(main);
+        } catch (IOException | BundleException | InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new RuntimeProblem("onboarding failed: " + e.getMessage());
+        }
+        if (onboarding == 0) {
+            return call(); // the turn, with the provider just set up
+        }
+        if (onboarding == OnboardingOffer.NOT_MADE) {
+            err.println("openpista: " + providerProblem);
+        }
+        if (onboarding == OnboardingOffer.NOT_MADE || onboarding == OnboardingOffer.DECLINED) {
+            err.println("See README.md, section Configuration, for an example config.toml.");
+            return Main.USAGE;
+        }
+        return onboarding;
     }
 
     private int runTurn(OsgiRuntime runtime, String sessionId, Phases phases, PrintStream out, PrintStream err)
@@ -89,6 +124,10 @@ final class RunCommand implements Callable<Integer> {
         phases.mark("configuration loaded");
         report.warnings().forEach(warning -> err.println("openpista: warning: " + warning));
         if (!report.providerProblem().isEmpty()) {
+            providerProblem = report.providerProblem();
+            if (!offered && OnboardingOffer.personAtTerminal()) {
+                return NO_PROVIDER;
+            }
             err.println("openpista: " + report.providerProblem());
             err.println("See README.md, section Configuration, for an example config.toml.");
             return Main.USAGE;

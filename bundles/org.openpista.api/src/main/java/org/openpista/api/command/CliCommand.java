@@ -34,6 +34,20 @@ public interface CliCommand {
      */
     String BARE = "openpista.command.bare";
 
+    /**
+     * Service property: {@code true} marks the command that sets up a first provider ({@code
+     * openpista onboard}). The launcher offers to run it when a command marked {@link
+     * #NEEDS_PROVIDER} finds no usable provider and a person is at the terminal.
+     */
+    String ONBOARDING = "openpista.command.onboarding";
+
+    /**
+     * Service property: {@code true} says the command is of no use without a provider ({@code
+     * start}, the terminal UI): started on a terminal with none set up, the launcher first offers the
+     * {@link #ONBOARDING} command, and runs this one afresh once that has succeeded.
+     */
+    String NEEDS_PROVIDER = "openpista.command.needs.provider";
+
     /** @return the picocli command object; by default this object itself */
     default Object command() {
         return this;

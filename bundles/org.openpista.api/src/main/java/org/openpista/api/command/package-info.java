@@ -4,7 +4,7 @@
  * bundle (built-in or a plugin) brings its own commands and the launcher knows none of them.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.openpista.api.command;
 
 import org.osgi.annotation.bundle.Export;

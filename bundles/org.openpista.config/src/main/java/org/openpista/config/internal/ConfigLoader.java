@@ -32,6 +32,7 @@ final class ConfigLoader {
     private final EnvOverrides overridesFromEnv;
     private final Supplier<Catalog> catalogs;
     private final ConfigSink sink;
+    private final boolean partial;
     /** Values set for this process only, by table and TOML key, applied over file and environment. */
     private final Map<String, Map<String, Object>> overrides = new ConcurrentHashMap<>();
     private Selection selection;
@@ -43,6 +44,18 @@ final class ConfigLoader {
      * @param sink where the configurations go
      */
     ConfigLoader(Locations locations, Function<String, String> env, Supplier<Catalog> catalogs, ConfigSink sink) {
+        this(locations, env, catalogs, sink, false);
+    }
+
+    /**
+     * @param partial whether the framework holds only some of the distribution's bundles ({@link
+     *     org.openpista.api.config.ConfigurationLoader#PARTIAL_PROPERTY}): tables none of them reads
+     *     are skipped without a warning
+     * @see #ConfigLoader(Locations, Function, Supplier, ConfigSink)
+     */
+    ConfigLoader(Locations locations, Function<String, String> env, Supplier<Catalog> catalogs, ConfigSink sink,
+            boolean partial) {
+        this.partial = partial;
         this.locations = locations;
         this.env = env;
         this.overridesFromEnv = new EnvOverrides(env);
@@ -107,7 +120,7 @@ final class ConfigLoader {
 
     private ConfigReport apply(Catalog catalog, Selection chosen) throws ConfigException {
         TomlFile toml = TomlFile.read(locations.file());
-        Document document = Validator.validate(toml, locations.file(), catalog);
+        Document document = Validator.validate(toml, locations.file(), catalog, partial);
         if (chosen != null && !chosen.provider().isEmpty()
                 && !chosen.provider().equals(new ProviderSelection(catalog, document, env).provider())) {
             // another provider than the file's: [agent]'s endpoint, key and model belong to the file's one

@@ -46,12 +46,19 @@ public class ConfigurationLoaderComponent implements ConfigurationLoader, ModelS
      *     {@value ConfigurationLoader#FILE_PROPERTY}
      * @param admin receives the configurations
      */
+    /**
+     * Framework property: {@code true} when the framework holds only some of the distribution's
+     * bundles (a one-shot {@code run} has no channels), so a table none of them reads gives no
+     * warning: a bundle left out for this command reads it. The launcher sets it.
+     */
+    static final String PARTIAL_PROPERTY = "openpista.bundles.partial";
+
     @Activate
     public ConfigurationLoaderComponent(BundleContext context, @Reference(name = "configurationAdmin") ConfigurationAdmin admin) {
         this.context = context;
         Locations locations = Locations.of(context::getProperty, ConfigurationLoader.userHome());
         this.loader = new ConfigLoader(locations, name -> ConfigurationLoader.getenv(context, name), new InstalledCatalog(context),
-                new ConfigAdminSink(admin));
+                new ConfigAdminSink(admin), Boolean.parseBoolean(context.getProperty(PARTIAL_PROPERTY)));
         try {
             load();
         } catch (ConfigException e) {

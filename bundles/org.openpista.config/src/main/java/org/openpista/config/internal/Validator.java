@@ -27,12 +27,14 @@ final class Validator {
     private final Path file;
     private final KeyLines lines;
     private final Catalog catalog;
+    private final boolean partial;
     private final Document document = new Document();
 
-    private Validator(Path file, KeyLines lines, Catalog catalog) {
+    private Validator(Path file, KeyLines lines, Catalog catalog, boolean partial) {
         this.file = file;
         this.lines = lines;
         this.catalog = catalog;
+        this.partial = partial;
     }
 
     /**
@@ -43,7 +45,16 @@ final class Validator {
      * @throws ConfigException at the first value that does not fit its key
      */
     static Document validate(TomlFile toml, Path file, Catalog catalog) throws ConfigException {
-        Validator validator = new Validator(file, toml.lines(), catalog);
+        return validate(toml, file, catalog, false);
+    }
+
+    /**
+     * @param partial whether only some of the distribution's bundles are installed: a table none of
+     *     them reads is then skipped without a warning
+     * @see #validate(TomlFile, Path, Catalog)
+     */
+    static Document validate(TomlFile toml, Path file, Catalog catalog, boolean partial) throws ConfigException {
+        Validator validator = new Validator(file, toml.lines(), catalog, partial);
         validator.walk(List.of(), toml.root());
         return validator.document;
     }
@@ -70,6 +81,8 @@ final class Validator {
                 providers(childPath, value);
             } else if (catalog.isParent(name) && value.isObject()) {
                 walk(childPath, value);
+            } else if (partial && value.isObject()) {
+                continue; // read by a bundle this framework left out
             } else if (name.startsWith(Catalog.CHANNELS + ".") && value.isObject()) {
                 warn(childPath, "no installed bundle reads [" + name + "], ignored (channels: " + channelNames() + ")");
             } else if (value.isObject()) {

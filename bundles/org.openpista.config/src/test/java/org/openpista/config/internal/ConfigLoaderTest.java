@@ -406,6 +406,20 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void aPartialFrameworkSkipsTablesOfBundlesItLeftOutButStillWarnsAboutKeys() throws Exception {
+            write("[agent]\nprovider = \"ollama\"\ntemprature = 0.2\n[channels.discord]\ntoken = \"t\"\n"
+                    + "[telemetry]\nenabled = true\n[channels.web]\ncolour = \"blue\"\n");
+            ConfigLoader oneShot = new ConfigLoader(new Locations(home, file, userHome), env::get, TestCatalog::standard,
+                    sink, true);
+
+            assertThat(oneShot.load().warnings()).containsExactly(
+                    file + ":3: agent.temprature: unknown key, ignored (known: provider, model, base_url, api_key, "
+                            + "max_tool_rounds, approval, system_prompt, timeout_secs, shutdown_grace_secs, provider_wait_secs)",
+                    file + ":9: channels.web.colour: unknown key, ignored (known: enabled, bind, port, token, "
+                            + "cors_origins, static_dir, shared_session_id, max_frame_bytes, approval)");
+        }
+
+        @Test
         void authAndProvidersSectionsAreAccepted() throws Exception {
             write("[auth]\nlogin_timeout_secs = 60\n[auth.openai]\ntoken_url = \"http://127.0.0.1:9/t\"\n"
                     + "[providers.together]\nmodel = \"m\"\n");

@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code openpista start}: the daemon with every feature of the distribution and every enabled channel. */
-@Component(service = CliCommand.class, property = CliCommand.NAME + "=start", scope = ServiceScope.PROTOTYPE)
+@Component(service = CliCommand.class, property = {CliCommand.NAME + "=start", CliCommand.NEEDS_PROVIDER + "=true"},
+        scope = ServiceScope.PROTOTYPE)
 @Command(name = "start", mixinStandardHelpOptions = true,
         description = {"Starts the daemon: every enabled channel, the cron scheduler, plugins from HOME/plugins and the admin "
                 + "socket HOME/admin.sock (see 'openpista shell').",

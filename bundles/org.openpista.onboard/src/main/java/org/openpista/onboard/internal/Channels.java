@@ -11,8 +11,9 @@ import org.openpista.api.config.ConfigFileEditor;
  * The channel step of onboarding: which messengers the daemon serves. Each is set up by its own
  * bundle's command ({@code openpista web setup --enable} generates the token and prints the URL,
  * {@code openpista telegram setup --token T} checks the token with {@code getMe} against {@code
- * api_url} before saving it); WhatsApp is switched on here and its QR pairing explained, since
- * pairing is a phone in hand, not a question.
+ * api_url} before saving it, {@code slack setup} and {@code discord setup} check theirs with Slack
+ * and Discord); WhatsApp is switched on here and its QR pairing explained, since pairing is a phone
+ * in hand, not a question.
  */
 final class Channels {
 
@@ -26,8 +27,24 @@ final class Channels {
      * @param telegramToken a bot token to check and save, or {@code null}
      * @param telegramApiUrl the Bot API root to check it against and save, or {@code null} for {@code api_url} as configured
      * @param whatsapp whether to switch WhatsApp on
+     * @param slack the Slack app's tokens to check and save, or {@code null}
+     * @param discordToken a Discord bot token to check and save, or {@code null}
      */
-    record Choices(Boolean web, String telegramToken, String telegramApiUrl, boolean whatsapp) {}
+    record Choices(Boolean web, String telegramToken, String telegramApiUrl, boolean whatsapp, SlackTokens slack,
+            String discordToken) {
+
+        Choices(Boolean web, String telegramToken, String telegramApiUrl, boolean whatsapp) {
+            this(web, telegramToken, telegramApiUrl, whatsapp, null, null);
+        }
+    }
+
+    /**
+     * A Slack app's tokens.
+     *
+     * @param bot the bot user OAuth token ({@code xoxb-})
+     * @param app the app-level token for Socket Mode ({@code xapp-}), or {@code null}
+     */
+    record SlackTokens(String bot, String app) {}
 
     private final OtherCommands commands;
     private final ConfigFileEditor editor;
@@ -53,7 +70,26 @@ final class Channels {
         }
         boolean whatsapp = given.whatsapp() || commands.has("whatsapp")
                 && dialog.confirm("Use WhatsApp (your own account, linked by scanning a QR code)?", false);
-        return new Choices(web, token, given.telegramApiUrl(), whatsapp);
+        SlackTokens slack = given.slack();
+        if (slack == null && commands.has("slack") && dialog.confirm("Connect a Slack app (Socket Mode: its bot token and "
+                + "an app-level token with connections:write)?", false)) {
+            slack = askSlack(dialog);
+        }
+        String discord = given.discordToken();
+        if (discord == null && commands.has("discord")
+                && dialog.confirm("Connect a Discord bot (Developer Portal, Message Content intent on)?", false)) {
+            discord = emptyAsNull(dialog.secret("Discord bot token (not shown): "));
+        }
+        return new Choices(web, token, given.telegramApiUrl(), whatsapp, slack, discord);
+    }
+
+    private static SlackTokens askSlack(Dialog dialog) throws IOException {
+        String bot = emptyAsNull(dialog.secret("Slack bot token, xoxb-… (not shown): "));
+        return bot == null ? null : new SlackTokens(bot, emptyAsNull(dialog.secret("Slack app-level token, xapp-… (not shown): ")));
+    }
+
+    private static String emptyAsNull(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
     }
 
     /**
@@ -85,6 +121,31 @@ final class Channels {
             if (token == null || token.isEmpty()) {
                 failed.add("telegram");
                 token = null;
+            }
+        }
+        SlackTokens slack = choices.slack();
+        while (slack != null) {
+            List<String> args = new ArrayList<>(List.of("setup", "--bot-token", slack.bot()));
+            if (slack.app() != null) {
+                args.addAll(List.of("--app-token", slack.app()));
+            }
+            if (commands.run("slack", args.toArray(String[]::new)) == 0) {
+                break;
+            }
+            slack = dialog == null || !dialog.confirm("Try other Slack tokens?", true) ? null : askSlack(dialog);
+            if (slack == null) {
+                failed.add("slack");
+            }
+        }
+        String discord = choices.discordToken();
+        while (discord != null) {
+            if (commands.run("discord", "setup", "--token", discord) == 0) {
+                break;
+            }
+            discord = dialog == null || !dialog.confirm("Try another Discord token?", true) ? null
+                    : emptyAsNull(dialog.secret("Discord bot token (not shown): "));
+            if (discord == null) {
+                failed.add("discord");
             }
         }
         if (choices.whatsapp()) {

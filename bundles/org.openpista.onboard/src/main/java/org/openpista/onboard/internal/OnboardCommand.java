@@ -39,7 +39,8 @@ import picocli.CommandLine.Option;
  * mode, channels, then {@code config.toml} through the {@link ConfigFileEditor} after a backup. The
  * agent's settings are written by this command; the channels' by their own bundles' commands.
  */
-@Component(service = CliCommand.class, property = CliCommand.NAME + "=onboard", scope = ServiceScope.PROTOTYPE)
+@Component(service = CliCommand.class, property = {CliCommand.NAME + "=onboard", CliCommand.ONBOARDING + "=true"},
+        scope = ServiceScope.PROTOTYPE)
 @Command(name = "onboard", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"The guided first run: pick a provider, log in or paste its key, pick a model, check it with one test "
                 + "turn (its latency is shown), choose the approval mode, switch channels on, and save config.toml.",
@@ -119,6 +120,16 @@ public final class OnboardCommand implements CliCommand, Callable<Integer> {
     @Option(names = "--whatsapp", description = "Switch WhatsApp on; pairing is done afterwards with 'openpista whatsapp'.")
     boolean whatsapp;
 
+    @Option(names = "--slack-bot-token", paramLabel = "xoxb-…", description = "Connect this Slack app (checked with "
+            + "auth.test first); with --slack-app-token for Socket Mode.")
+    String slackBotToken;
+
+    @Option(names = "--slack-app-token", paramLabel = "xapp-…", description = "The Slack app's app-level token (Socket Mode).")
+    String slackAppToken;
+
+    @Option(names = "--discord-token", paramLabel = "TOKEN", description = "Connect this Discord bot (checked with Discord first).")
+    String discordToken;
+
     @Option(names = "--skip-test", description = "Save without the test turn.")
     boolean skipTest;
 
@@ -138,6 +149,10 @@ public final class OnboardCommand implements CliCommand, Callable<Integer> {
         PrintStream err = System.err;
         if (approval != null && !APPROVALS.containsKey(approval.strip())) {
             err.println("openpista: --approval must be one of " + String.join(", ", APPROVALS.keySet()));
+            return USAGE;
+        }
+        if (slackAppToken != null && slackBotToken == null) {
+            err.println("openpista: --slack-app-token needs --slack-bot-token");
             return USAGE;
         }
         if (nonInteractive && (provider == null || provider.isBlank())) {
@@ -180,7 +195,8 @@ public final class OnboardCommand implements CliCommand, Callable<Integer> {
                 return FAILED;
             }
             Channels channels = new Channels(new OtherCommands(context), editor, out);
-            Channels.Choices given = new Channels.Choices(web, telegramToken, telegramApiUrl, whatsapp);
+            Channels.SlackTokens slack = slackBotToken == null ? null : new Channels.SlackTokens(slackBotToken, slackAppToken);
+            Channels.Choices given = new Channels.Choices(web, telegramToken, telegramApiUrl, whatsapp, slack, discordToken);
             Channels.Choices choices = dialog == null ? given : channels.ask(dialog, given);
             steps.storeKey();
             return save(new Agent(chosen.name(), modelId, mode, switched), channels, choices, dialog, out, err);

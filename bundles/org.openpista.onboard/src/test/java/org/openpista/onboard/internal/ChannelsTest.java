@@ -113,4 +113,35 @@ class ChannelsTest {
         assertThat(onlyWeb.ask(answering(""), new Channels.Choices(true, "7:given", "http://x", true)))
                 .isEqualTo(new Channels.Choices(true, "7:given", "http://x", true));
     }
+
+    @Test
+    void slackAndDiscordAreSetUpByTheirOwnCommandsAndARefusedTokenIsAskedForAgain() throws Exception {
+        Commands used = new Commands(Set.of("slack", "discord"));
+        Channels all = new Channels(used, editor, out);
+        used.statuses.put("discord setup --token bad", 1);
+        Channels.Choices choices = new Channels.Choices(null, null, null, false,
+                new Channels.SlackTokens("xoxb-1", "xapp-1"), "bad");
+
+        assertThat(all.apply(choices, null)).containsExactly("discord");
+        assertThat(all.apply(choices, answering("y\ngood\n"))).isEmpty();
+        assertThat(all.apply(new Channels.Choices(null, null, null, false, new Channels.SlackTokens("xoxb-2", null), null),
+                null)).isEmpty();
+
+        assertThat(used.runs).containsExactly("slack setup --bot-token xoxb-1 --app-token xapp-1", "discord setup --token bad",
+                "slack setup --bot-token xoxb-1 --app-token xapp-1", "discord setup --token bad", "discord setup --token good",
+                "slack setup --bot-token xoxb-2");
+    }
+
+    @Test
+    void slackAndDiscordAreAskedForWhenInstalled() throws Exception {
+        Channels all = new Channels(new Commands(Set.of("slack", "discord")), editor, out);
+
+        Channels.Choices asked = all.ask(answering("y\nxoxb-9\nxapp-9\ny\ndiscord-9\n"),
+                new Channels.Choices(null, null, null, false));
+
+        assertThat(asked).isEqualTo(new Channels.Choices(null, null, null, false, new Channels.SlackTokens("xoxb-9", "xapp-9"),
+                "discord-9"));
+        assertThat(all.ask(answering("n\nn\n"), new Channels.Choices(null, null, null, false)))
+                .isEqualTo(new Channels.Choices(null, null, null, false));
+    }
 }

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  * channels are there too (attaching to a running daemon live is not built yet).
  */
 @Component(service = CliCommand.class, scope = ServiceScope.PROTOTYPE,
-        property = {CliCommand.NAME + "=tui", CliCommand.BARE + "=true"})
+        property = {CliCommand.NAME + "=tui", CliCommand.BARE + "=true", CliCommand.NEEDS_PROVIDER + "=true"})
 @Command(name = "tui", mixinStandardHelpOptions = true,
         description = {"The terminal UI: a full-screen chat with the agent (also what 'openpista' alone opens on a terminal).",
             "",

@@ -6,6 +6,7 @@
 //
 // The protocol is in PROTOCOL.md. Logs go to stderr; stdout carries nothing but events.
 
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -55,7 +56,41 @@ async function clearAuth() {
   await Promise.all(entries.map((entry) => fs.rm(path.join(sessionDir, entry), { recursive: true, force: true })));
 }
 
-const bridge = createBridge({ emit, connect, clearAuth, exit: (code) => process.exit(code), logger });
+const inbox = path.join(sessionDir, 'media-in');
+
+/** Downloads a medium with Baileys, stopping once it grows beyond maxBytes. */
+async function fetchMedia(message, sock, maxBytes) {
+  const stream = await baileys.downloadMediaMessage(message, 'stream', {}, { logger, reuploadRequest: sock.updateMediaMessage });
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      stream.destroy?.();
+      throw new Error(`larger than ${Math.round(maxBytes / (1024 * 1024))} MB`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Writes a medium for the channel, which reads and deletes it. */
+async function storeMedia(data) {
+  await fs.mkdir(inbox, { recursive: true, mode: 0o700 });
+  const name = `${Date.now()}-${randomBytes(8).toString('hex')}`;
+  await fs.writeFile(path.join(inbox, name), data, { mode: 0o600, flag: 'wx' });
+  return `media-in/${name}`;
+}
+
+const bridge = createBridge({
+  emit,
+  connect,
+  clearAuth,
+  fetchMedia,
+  storeMedia,
+  exit: (code) => process.exit(code),
+  logger,
+});
 
 const input = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
 input.on('line', (line) => bridge.handleLine(line));

@@ -13,6 +13,7 @@
   const MAX_RECONNECTS = 10;
   const PING_EVERY = 25000;
   const PONG_WITHIN = 10000;
+  const CONNECTIONS_EVERY = 2000;
 
   const state = {
     token: null,
@@ -34,6 +35,8 @@
     sessions: [],
     loginFlow: null,
     pairing: { watching: false, shown: false, state: null },
+    // while the Connections dialog is open, the other connections (MCP servers…) are asked for again every few seconds
+    connectionsTimer: null,
     // files picked, dropped or pasted for the next message: {name, mime_type, data_b64, size}
     pending: [],
     // the server's limit (auth_result.max_upload_bytes); files above it are refused before they are read
@@ -325,9 +328,22 @@
         if (frame.channel === 'whatsapp') renderPairing(frame);
         else if (frame.channel === 'mobile') renderMobile(frame);
         return;
+      case 'connections_status':
+        renderConnections(frame.connections || []);
+        return;
+      case 'usage':
+        if (slash) slash.usage(frame);
+        return;
+      case 'status':
+        renderStatus(frame);
+        return;
       case 'error':
         if (frame.in_reply_to === 'model_list_request') {
           $('model-select').title = frame.error;
+          return;
+        }
+        if (frame.in_reply_to === 'usage_request' && slash) {
+          slash.usageError(frame);
           return;
         }
         toast(frame.error || 'Error', 'error');
@@ -720,10 +736,15 @@
     send({ type: 'pairing_request', channel: 'whatsapp' });
     $('mobile-pairing').hidden = true;
     send({ type: 'pairing_request', channel: 'mobile' });
+    send({ type: 'connections_request' });
+    clearInterval(state.connectionsTimer);
+    state.connectionsTimer = setInterval(() => send({ type: 'connections_request' }), CONNECTIONS_EVERY);
   }
 
   function closeProviders() {
     $('providers').hidden = true;
+    clearInterval(state.connectionsTimer);
+    state.connectionsTimer = null;
     if (state.pairing.watching) {
       state.pairing.watching = false;
       send({ type: 'pairing_request', channel: 'whatsapp', watch: false });
@@ -810,6 +831,89 @@
       $('provider-submit').textContent = 'Submit code';
     }
     window.open(url.href, '_blank', 'noopener,noreferrer');
+  }
+
+  // ---- other connections: what bundles report (MCP servers…), grouped under their heading
+
+  const CONNECTION_WORDS = { idle: 'not started yet', starting: 'starting…', connected: 'connected', failed: 'failed',
+    disabled: 'disabled', stopped: 'stopped' };
+
+  function renderConnections(connections) {
+    const box = $('connection-groups');
+    box.replaceChildren();
+    const groups = new Map();
+    for (const connection of connections) {
+      if (!groups.has(connection.group)) {
+        const list = el('ul', 'provider-list connection-list');
+        list.dataset.group = connection.group;
+        groups.set(connection.group, list);
+        box.append(el('h3', 'modal-section', connection.group), list);
+      }
+      groups.get(connection.group).appendChild(connectionItem(connection));
+    }
+  }
+
+  function connectionItem(connection) {
+    const li = el('li', 'connection');
+    li.dataset.name = connection.name;
+    li.dataset.state = connection.state;
+    const head = el('div', 'connection-head');
+    const kind = connection.state === 'connected' ? ' ok' : connection.state === 'failed' ? ' error'
+      : connection.state === 'starting' ? ' busy' : '';
+    head.append(el('strong', '', connection.name), el('span', 'state connection-state' + kind,
+      CONNECTION_WORDS[connection.state] || String(connection.state)));
+    li.appendChild(head);
+    if (connection.detail) li.appendChild(el('div', 'state connection-detail', connection.detail));
+    const offers = connection.offers || [];
+    if (offers.length) li.appendChild(el('div', 'offers', 'Tools (' + offers.length + '): ' + offers.join(', ')));
+    const log = connection.log_tail || [];
+    if (connection.state === 'failed' && log.length) {
+      li.appendChild(el('div', 'state', 'Last lines of its error output:'));
+      li.appendChild(el('pre', 'log-tail', log.join('\n')));
+    }
+    return li;
+  }
+
+  // ---- status panel: the daemon and its bundles, as openpista:status shows them
+
+  function openStatus() {
+    closeSidebar();
+    $('status-panel').hidden = false;
+    send({ type: 'status_request' });
+  }
+
+  function closeStatus() {
+    $('status-panel').hidden = true;
+  }
+
+  function renderStatus(frame) {
+    const summary = $('status-summary');
+    summary.replaceChildren();
+    const rows = [];
+    if (frame.provider) rows.push(['Model', frame.provider + ' / ' + (frame.model || '(provider default)')]);
+    if (typeof frame.uptime_secs === 'number') rows.push(['Uptime', duration(frame.uptime_secs)]);
+    if (Array.isArray(frame.features)) rows.push(['Features', frame.features.join(', ')]);
+    const bundles = frame.bundles || [];
+    rows.push(['Bundles', bundles.filter((b) => b.state === 'active').length + ' active of ' + bundles.length]);
+    for (const [term, value] of rows) summary.append(el('dt', '', term), el('dd', '', value));
+    const body = $('bundle-rows');
+    body.replaceChildren();
+    for (const bundle of bundles) {
+      const tr = el('tr');
+      tr.dataset.name = bundle.name;
+      tr.dataset.state = bundle.state;
+      tr.append(el('td', '', String(bundle.id)), el('td', '', bundle.name), el('td', '', bundle.version), el('td', '', bundle.state));
+      body.appendChild(tr);
+    }
+  }
+
+  function duration(seconds) {
+    const days = Math.floor(seconds / 86400);
+    const hours = Math.floor((seconds % 86400) / 3600);
+    const minutes = Math.floor((seconds % 3600) / 60);
+    if (days) return days + ' d ' + hours + ' h';
+    if (hours) return hours + ' h ' + minutes + ' min';
+    return minutes ? minutes + ' min ' + (seconds % 60) + ' s' : seconds + ' s';
   }
 
   // ---- WhatsApp pairing (docs/web-protocol.md, Pairing)
@@ -950,7 +1054,7 @@
       start();
     });
     $('composer-form').addEventListener('submit', (event) => { event.preventDefault(); sendMessage(); });
-    slash = window.OpenpistaSlash.create({ $, state, send, toast, note: addNote, newSession, switchSession });
+    slash = window.OpenpistaSlash.create({ $, state, send, toast, note: addNote, newSession, switchSession, openStatus });
     $('composer').addEventListener('keydown', (event) => {
       if (slash.key(event)) {
         event.preventDefault();
@@ -981,6 +1085,7 @@
     document.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') {
         if (!$('providers').hidden) { closeProviders(); return; }
+        if (!$('status-panel').hidden) { closeStatus(); return; }
         cancelGeneration();
       }
     });
@@ -990,6 +1095,8 @@
     $('scrim').addEventListener('click', closeSidebar);
     $('open-login').addEventListener('click', openProviders);
     $('providers-close').addEventListener('click', closeProviders);
+    $('open-status').addEventListener('click', openStatus);
+    $('status-close').addEventListener('click', closeStatus);
     $('whatsapp-connect').addEventListener('click', showPairing);
     $('mobile-connect').addEventListener('click', showMobile);
     $('provider-submit').addEventListener('click', submitProvider);

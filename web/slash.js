@@ -13,11 +13,14 @@
     ['/session new', 'start a new session'],
     ['/session load ', 'ID: open a session (the start of its id is enough)'],
     ['/session delete ', 'ID: delete a session and its messages'],
+    ['/usage', 'tokens in and out, prompt cache and cost of this session and of the last 7 days'],
+    ['/status', 'the daemon and its bundles with their versions and states'],
     ['/clear', 'clear the screen (the session keeps its history)'],
   ];
 
   function create(api) {
     let pendingModelList = false;
+    let pendingUsage = false;
     let selected = 0;
 
     function suggestions(text) {
@@ -132,6 +135,13 @@
           api.toast('Unknown: /session ' + sub + ' (new, load ID, delete ID)', 'error');
           return true;
         }
+        case '/usage':
+          pendingUsage = true;
+          if (!api.send({ type: 'usage_request' })) { pendingUsage = false; api.toast('Not connected', 'error'); }
+          return true;
+        case '/status':
+          api.openStatus();
+          return true;
         case '/clear':
           api.$('messages').replaceChildren();
           return true;
@@ -150,7 +160,37 @@
       api.note(lines.length ? 'Models:\n' + lines.join('\n') : 'No models listed' + (frame.error ? ': ' + frame.error : ''));
     }
 
-    return { run, key, renderMenu, modelList };
+    function count(value) {
+      return Number(value || 0).toLocaleString('en-US');
+    }
+
+    function describeUsage(title, sums) {
+      if (!sums || !sums.requests) return title + ': no model requests';
+      const unpriced = sums.unpriced_models || [];
+      const cost = '$' + Number(sums.cost_usd || 0).toFixed(4) + (unpriced.length ? ' + ? (no price for ' + unpriced.join(', ') + ')' : '');
+      return title + ': ' + count(sums.requests) + (sums.requests === 1 ? ' request' : ' requests') + ' in '
+        + count(sums.turns) + (sums.turns === 1 ? ' turn' : ' turns') + '\n'
+        + '  tokens in ' + count(sums.input_tokens) + ', out ' + count(sums.output_tokens)
+        + ', cache read ' + count(sums.cache_read_tokens) + ', cache write ' + count(sums.cache_write_tokens) + '\n'
+        + '  cache hit ' + (Number(sums.cache_hit_rate || 0) * 100).toFixed(1) + '%, cost ' + cost;
+    }
+
+    /** A usage frame: shown as a note when /usage asked for it. */
+    function usage(frame) {
+      if (!pendingUsage) return;
+      pendingUsage = false;
+      api.note(describeUsage('Usage of this session', frame.session) + '\n'
+        + describeUsage('Usage of the last 7 days (all sessions)', frame.recent));
+    }
+
+    /** The usage could not be read, or no usage service runs (the observability feature is not installed). */
+    function usageError(frame) {
+      pendingUsage = false;
+      const text = String(frame.error || 'usage is not available');
+      api.note(text.charAt(0).toUpperCase() + text.slice(1));
+    }
+
+    return { run, key, renderMenu, modelList, usage, usageError };
   }
 
   window.OpenpistaSlash = { create, COMMANDS };

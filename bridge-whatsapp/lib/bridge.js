@@ -11,6 +11,10 @@ export const CLOSE = Object.freeze({
 
 const PHONE_SUFFIX = '@s.whatsapp.net';
 const SENT_IDS_KEPT = 1000;
+/** The largest medium downloaded (the channel's limit); larger ones are reported, not fetched. */
+export const MAX_MEDIA_BYTES = 20 * 1024 * 1024;
+/** Kinds of media downloaded for the channel; the others are only reported (video, sticker). */
+const DOWNLOADED = new Set(['image', 'document', 'voice', 'audio']);
 
 /** Reconnect delays: 1 s, 2 s, 4 s, ... up to a minute. */
 export function backoffDelay(attempt, baseMs = 1000, maxMs = 60_000) {
@@ -33,7 +37,8 @@ export function toJid(to) {
 }
 
 /** The text of a message, or null when it has none (media without caption, reactions, ...). */
-export function textOf(message) {
+export function textOf(wrapped) {
+  const message = unwrap(wrapped);
   if (!message) return null;
   const text =
     message.conversation ??
@@ -43,6 +48,59 @@ export function textOf(message) {
     message.documentMessage?.caption ??
     null;
   return typeof text === 'string' && text.length > 0 ? text : null;
+}
+
+/** The content inside the wrappers WhatsApp puts around disappearing and view-once messages. */
+function unwrap(message) {
+  let content = message;
+  for (let depth = 0; depth < 3 && content; depth++) {
+    const inner =
+      content.ephemeralMessage?.message ??
+      content.viewOnceMessage?.message ??
+      content.viewOnceMessageV2?.message ??
+      content.documentWithCaptionMessage?.message;
+    if (!inner) break;
+    content = inner;
+  }
+  return content;
+}
+
+function toNumber(value) {
+  if (value && typeof value === 'object' && typeof value.toNumber === 'function') return value.toNumber();
+  const number = Number(value ?? 0);
+  return Number.isFinite(number) ? number : 0;
+}
+
+/**
+ * The medium of a message: {kind, mimetype, fileName, size}, or null for a message without one.
+ * kind: image, document, voice (a voice note), audio, video, sticker.
+ */
+export function mediaOf(message) {
+  const content = unwrap(message);
+  if (!content) return null;
+  const pick = (kind, part) => ({
+    kind,
+    mimetype: String(part.mimetype ?? '').split(';')[0].trim(),
+    fileName: typeof part.fileName === 'string' ? part.fileName : '',
+    size: toNumber(part.fileLength),
+  });
+  if (content.imageMessage) return pick('image', content.imageMessage);
+  if (content.documentMessage) return pick('document', content.documentMessage);
+  if (content.audioMessage) return pick(content.audioMessage.ptt ? 'voice' : 'audio', content.audioMessage);
+  if (content.videoMessage) return pick('video', content.videoMessage);
+  if (content.stickerMessage) return pick('sticker', content.stickerMessage);
+  return null;
+}
+
+/** The id of the message a reply quotes, or null. */
+export function quotedOf(message) {
+  const content = unwrap(message);
+  const context =
+    content?.extendedTextMessage?.contextInfo ??
+    content?.imageMessage?.contextInfo ??
+    content?.documentMessage?.contextInfo ??
+    null;
+  return typeof context?.stanzaId === 'string' && context.stanzaId !== '' ? context.stanzaId : null;
 }
 
 function closeCode(lastDisconnect) {
@@ -65,6 +123,11 @@ function closeReason(lastDisconnect, code) {
  *   socket with the stored auth state
  * @param {() => Promise<void>} options.clearAuth forgets the stored auth state (after a logout)
  * @param {(code: number) => void} options.exit ends the process
+ * @param {(message: object, sock: object, maxBytes: number) => Promise<Buffer>} [options.fetchMedia]
+ *   downloads the medium of a message (Baileys' downloadMediaMessage), failing beyond maxBytes
+ * @param {(data: Buffer) => Promise<string>} [options.storeMedia] writes a downloaded medium into
+ *   the session folder's media-in (mode 600); resolves to its path relative to the session folder
+ * @param {number} [options.maxMediaBytes] the largest medium downloaded
  * @param {object} [options.logger] pino-like logger (stderr)
  * @param {(fn: () => void, ms: number) => any} [options.schedule] setTimeout stand-in
  * @param {(handle: any) => void} [options.unschedule] clearTimeout stand-in
@@ -76,6 +139,13 @@ export function createBridge(options) {
     connect,
     clearAuth,
     exit,
+    fetchMedia = async () => {
+      throw new Error('this bridge cannot download media');
+    },
+    storeMedia = async () => {
+      throw new Error('this bridge cannot store media');
+    },
+    maxMediaBytes = MAX_MEDIA_BYTES,
     logger = { info() {}, warn() {}, error() {}, debug() {} },
     schedule = setTimeout,
     unschedule = clearTimeout,
@@ -164,7 +234,14 @@ export function createBridge(options) {
       const user = current.user ?? {};
       self = { phone: phoneOf(user.id), lid: phoneOf(user.lid) };
       // confirms: every send carrying a ref is answered with sent or error carrying it (an extension)
-      safeEmit({ type: 'connected', phone: self.phone, name: user.name ?? user.verifiedName ?? null, confirms: true });
+      // media: media arrive as files in media-in, and send_image is taken (an extension)
+      safeEmit({
+        type: 'connected',
+        phone: self.phone,
+        name: user.name ?? user.verifiedName ?? null,
+        confirms: true,
+        media: true,
+      });
     }
     if (connection === 'close') {
       const code = closeCode(lastDisconnect);
@@ -189,36 +266,117 @@ export function createBridge(options) {
     }
   }
 
+  // incoming messages are reported in the order received: one with a medium waits for its download,
+  // and the messages after it wait for it; without a pending download a text is reported at once
+  let inbound = Promise.resolve();
+  let downloading = 0;
+
   function onMessages(current, upsert) {
-    if (current !== sock) return;
+    if (current !== sock) return inbound;
     const { messages, type } = upsert ?? {};
-    if (type !== 'notify' || !Array.isArray(messages)) return; // history sync, appends
+    if (type !== 'notify' || !Array.isArray(messages)) return inbound; // history sync, appends
     for (const message of messages) {
-      const key = message?.key ?? {};
-      const remote = key.remoteJid ?? '';
-      if (!remote || remote.endsWith('@broadcast') || remote.endsWith('@g.us') || remote.endsWith('@newsletter')) {
-        continue; // status updates, groups, channels
-      }
-      if (key.id && sentIds.has(key.id)) {
-        sentIds.delete(key.id); // our own answer echoed back
+      const prepared = prepare(message);
+      if (prepared === null) continue;
+      if (prepared.medium === null && downloading === 0) {
+        safeEmit(prepared.event);
         continue;
       }
-      const fromMe = Boolean(key.fromMe);
-      const remotePhone = phoneOf(remote);
-      const selfChat = fromMe && (remotePhone === self.phone || (self.lid !== '' && remotePhone === self.lid));
-      if (fromMe && !selfChat) continue; // what the owner sent to others from the phone
-      const text = textOf(message.message);
-      if (text === null) continue;
-      // a LID ("123@lid") cannot be answered; the phone-number JID next to it can
-      let from = remote;
-      if (remote.endsWith('@lid')) {
-        if (key.remoteJidAlt?.endsWith(PHONE_SUFFIX)) from = key.remoteJidAlt;
-        else if (selfChat && self.phone) from = self.phone + PHONE_SUFFIX;
+      downloading++;
+      inbound = inbound
+        .then(async () => {
+          if (prepared.medium) prepared.event.media = await download(current, message, prepared.medium);
+          safeEmit(prepared.event);
+        })
+        .catch((error) => safeEmit({ type: 'error', message: `cannot read a message: ${error?.message ?? error}` }))
+        .finally(() => {
+          downloading--;
+        });
+    }
+    return inbound;
+  }
+
+  /** @returns the event of a message and its medium, or null for a message that is not reported */
+  function prepare(message) {
+    const key = message?.key ?? {};
+    const remote = key.remoteJid ?? '';
+    if (!remote || remote.endsWith('@broadcast') || remote.endsWith('@g.us') || remote.endsWith('@newsletter')) {
+      return null; // status updates, groups, channels
+    }
+    if (key.id && sentIds.has(key.id)) {
+      sentIds.delete(key.id); // our own answer echoed back
+      return null;
+    }
+    const fromMe = Boolean(key.fromMe);
+    const remotePhone = phoneOf(remote);
+    const selfChat = fromMe && (remotePhone === self.phone || (self.lid !== '' && remotePhone === self.lid));
+    if (fromMe && !selfChat) return null; // what the owner sent to others from the phone
+    const text = textOf(message.message);
+    const medium = mediaOf(message.message);
+    if (text === null && medium === null) return null;
+    // a LID ("123@lid") cannot be answered; the phone-number JID next to it can
+    let from = remote;
+    if (remote.endsWith('@lid')) {
+      if (key.remoteJidAlt?.endsWith(PHONE_SUFFIX)) from = key.remoteJidAlt;
+      else if (selfChat && self.phone) from = self.phone + PHONE_SUFFIX;
+    }
+    const event = { type: 'message', from, text: text ?? '', timestamp: Number(message.messageTimestamp ?? 0) || null, selfChat };
+    if (key.id) event.id = key.id;
+    if (message.pushName) event.name = message.pushName;
+    const quoted = quotedOf(message.message);
+    if (quoted) event.quoted = quoted;
+    return { event, medium };
+  }
+
+  /** Downloads a medium into media-in; on failure the event says why instead. */
+  async function download(current, message, medium) {
+    const described = { kind: medium.kind, mimetype: medium.mimetype };
+    if (medium.fileName) described.fileName = medium.fileName;
+    if (!DOWNLOADED.has(medium.kind)) return described;
+    const megabytes = (bytes) => (bytes / (1024 * 1024)).toFixed(1);
+    if (medium.size > maxMediaBytes) {
+      described.error = `the file is too large (${megabytes(medium.size)} MB; at most ${megabytes(maxMediaBytes)} MB are taken)`;
+      return described;
+    }
+    try {
+      const data = await fetchMedia(message, current, maxMediaBytes);
+      if (data.length > maxMediaBytes) {
+        described.error = `the file is too large (${megabytes(data.length)} MB; at most ${megabytes(maxMediaBytes)} MB are taken)`;
+        return described;
       }
-      const event = { type: 'message', from, text, timestamp: Number(message.messageTimestamp ?? 0) || null, selfChat };
-      if (key.id) event.id = key.id;
-      if (message.pushName) event.name = message.pushName;
-      safeEmit(event);
+      described.file = await storeMedia(data);
+    } catch (error) {
+      logger.warn({ err: error?.message }, 'cannot download a medium');
+      described.error = `the file could not be downloaded from WhatsApp: ${error?.message ?? error}`;
+    }
+    return described;
+  }
+
+  async function sendImage(command) {
+    const ref = command.ref;
+    const withRef = (event) => (ref === undefined ? event : { ...event, ref });
+    const jid = toJid(command.to);
+    if (jid === null) {
+      safeEmit(withRef({ type: 'error', message: `cannot send: "${command.to ?? ''}" is not a phone number or JID` }));
+      return;
+    }
+    const image = typeof command.data === 'string' ? Buffer.from(command.data, 'base64') : Buffer.alloc(0);
+    if (image.length === 0) {
+      safeEmit(withRef({ type: 'error', message: `cannot send to ${command.to}: the image is empty` }));
+      return;
+    }
+    if (!sock || !open) {
+      safeEmit(withRef({ type: 'error', message: `cannot send to ${command.to}: WhatsApp is not connected` }));
+      return;
+    }
+    try {
+      const content = { image, mimetype: String(command.mimetype || 'image/png') };
+      if (typeof command.caption === 'string' && command.caption !== '') content.caption = command.caption;
+      const sent = await sock.sendMessage(jid, content);
+      rememberSent(sent?.key?.id);
+      safeEmit(withRef({ type: 'sent', to: phoneOf(jid), id: sent?.key?.id ?? null }));
+    } catch (error) {
+      safeEmit(withRef({ type: 'error', message: `cannot send to ${command.to}: ${error?.message ?? error}` }));
     }
   }
 
@@ -305,6 +463,9 @@ export function createBridge(options) {
     switch (command.type) {
       case 'send':
         await send(command);
+        break;
+      case 'send_image':
+        await sendImage(command);
         break;
       case 'disconnect':
         await stop(true);

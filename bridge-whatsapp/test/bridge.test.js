@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { backoffDelay, createBridge, phoneOf, textOf, toJid } from '../lib/bridge.js';
+import { backoffDelay, createBridge, mediaOf, phoneOf, quotedOf, textOf, toJid } from '../lib/bridge.js';
 
 class FakeSocket {
   constructor(user = { id: '4915112345678:7@s.whatsapp.net', lid: '99887766:7@lid', name: 'Ada' }) {
@@ -20,7 +20,7 @@ class FakeSocket {
   }
   async sendMessage(jid, content) {
     if (this.failSend) throw new Error(this.failSend);
-    this.sent.push({ jid, text: content.text });
+    this.sent.push(content.image ? { jid, image: content.image, mimetype: content.mimetype } : { jid, text: content.text });
     return { key: { id: `SENT${this.sent.length}`, remoteJid: jid, fromMe: true } };
   }
   async logout() {
@@ -37,8 +37,10 @@ class FakeSocket {
     error.output = { statusCode };
     this.ev.emit('connection.update', { connection: 'close', lastDisconnect: { error } });
   }
-  incoming(messages, type = 'notify') {
+  /** Fires the messages; the returned promise settles once downloads that complete at once are reported. */
+  async incoming(messages, type = 'notify') {
     this.ev.emit('messages.upsert', { messages, type });
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
@@ -50,6 +52,10 @@ function harness() {
     exits: [],
     authCleared: 0,
     credsSaved: 0,
+    // media: what a download returns per message id (a Buffer or an Error), and what was stored
+    downloads: new Map(),
+    fetched: [],
+    stored: [],
   };
   h.bridge = createBridge({
     emit: (event) => h.events.push(JSON.parse(JSON.stringify(event))),
@@ -60,6 +66,17 @@ function harness() {
     },
     clearAuth: async () => { h.authCleared++; },
     exit: (code) => h.exits.push(code),
+    fetchMedia: async (message, sock, maxBytes) => {
+      h.fetched.push({ id: message.key.id, maxBytes });
+      const result = await (h.downloads.get(message.key.id) ?? Buffer.from('bytes of ' + message.key.id));
+      if (result instanceof Error) throw result;
+      return result;
+    },
+    storeMedia: async (data) => {
+      h.stored.push(data);
+      return `media-in/${h.stored.length}`;
+    },
+    maxMediaBytes: 1000,
     schedule: (fn, ms) => { const timer = { fn, ms }; h.timers.push(timer); return timer; },
     unschedule: (timer) => { h.timers = h.timers.filter((t) => t !== timer); },
   });
@@ -97,7 +114,7 @@ test('an open connection becomes a connected event with the own number and name,
   const h = harness();
   await h.bridge.start();
   h.sock().open();
-  assert.deepEqual(h.events, [{ type: 'connected', phone: '4915112345678', name: 'Ada', confirms: true }]);
+  assert.deepEqual(h.events, [{ type: 'connected', phone: '4915112345678', name: 'Ada', confirms: true, media: true }]);
   assert.equal(h.bridge.isOpen(), true);
 });
 
@@ -118,7 +135,7 @@ test('an incoming text message becomes a message event', async () => {
   }]);
 });
 
-test('extended text and captions count as text; media without text, groups, status and history do not', async () => {
+test('extended text and captions count as text, media without caption too; groups, status and history do not', async () => {
   const h = await connected();
   const sock = h.sock();
   sock.incoming([{ key: { remoteJid: '111111@s.whatsapp.net', id: 'E' }, message: { extendedTextMessage: { text: 'with link' } } }]);
@@ -127,7 +144,94 @@ test('extended text and captions count as text; media without text, groups, stat
   sock.incoming([text('123-456@g.us', 'group chatter')]);
   sock.incoming([text('status@broadcast', 'a status')]);
   sock.incoming([text('111111@s.whatsapp.net', 'old history')], 'append');
-  assert.deepEqual(h.events.map((event) => event.text), ['with link', 'a cat']);
+  await settle();
+  assert.deepEqual(h.events.map((event) => event.text), ['with link', 'a cat', '']);
+});
+
+const jpeg = (id, image, extra = {}) => ({
+  key: { remoteJid: '4917000000001@s.whatsapp.net', id },
+  message: { imageMessage: { mimetype: 'image/jpeg', fileLength: 9, ...image } },
+  messageTimestamp: 1700000000,
+  ...extra,
+});
+
+test('a photo is downloaded into media-in and reported with its file, the caption as text', async () => {
+  const h = await connected();
+  h.downloads.set('P1', Buffer.from([0xff, 0xd8, 0xff, 0xe0]));
+  await h.sock().incoming([jpeg('P1', { caption: 'what is this?' })]);
+  assert.deepEqual(h.events, [{
+    type: 'message', from: '4917000000001@s.whatsapp.net', text: 'what is this?', timestamp: 1700000000,
+    selfChat: false, id: 'P1', media: { kind: 'image', mimetype: 'image/jpeg', file: 'media-in/1' },
+  }]);
+  assert.deepEqual(h.fetched, [{ id: 'P1', maxBytes: 1000 }]);
+  assert.deepEqual([...h.stored[0]], [0xff, 0xd8, 0xff, 0xe0]);
+});
+
+test('documents keep their name; voice notes are downloaded as voice; videos and stickers are only described', async () => {
+  const h = await connected();
+  const from = '4917000000001@s.whatsapp.net';
+  await h.sock().incoming([
+    { key: { remoteJid: from, id: 'D' }, message: { documentWithCaptionMessage: { message: { documentMessage: {
+      mimetype: 'application/pdf', fileName: 'invoice.pdf', caption: 'pay this', fileLength: { toNumber: () => 10 } } } } } },
+    { key: { remoteJid: from, id: 'V' }, message: { audioMessage: { mimetype: 'audio/ogg; codecs=opus', ptt: true, fileLength: 5 } } },
+    { key: { remoteJid: from, id: 'M' }, message: { videoMessage: { mimetype: 'video/mp4', fileLength: 99999999 } } },
+    { key: { remoteJid: from, id: 'S' }, message: { stickerMessage: { mimetype: 'image/webp' } } },
+  ]);
+  assert.deepEqual(h.events.map((event) => [event.id, event.text, event.media]), [
+    ['D', 'pay this', { kind: 'document', mimetype: 'application/pdf', fileName: 'invoice.pdf', file: 'media-in/1' }],
+    ['V', '', { kind: 'voice', mimetype: 'audio/ogg', file: 'media-in/2' }],
+    ['M', '', { kind: 'video', mimetype: 'video/mp4' }],
+    ['S', '', { kind: 'sticker', mimetype: 'image/webp' }],
+  ]);
+  assert.deepEqual(h.fetched.map((fetch) => fetch.id), ['D', 'V']);
+});
+
+test('a medium announced too large is not downloaded; one growing too large or failing is reported with the reason', async () => {
+  const h = await connected();
+  h.downloads.set('BIG2', Buffer.alloc(1001));
+  h.downloads.set('FAIL', new Error('media key expired'));
+  await h.sock().incoming([jpeg('BIG1', { fileLength: 5000000 }), jpeg('BIG2', {}), jpeg('FAIL', {})]);
+  assert.deepEqual(h.fetched.map((fetch) => fetch.id), ['BIG2', 'FAIL']);
+  assert.equal(h.stored.length, 0);
+  assert.match(h.events[0].media.error, /too large \(4\.8 MB; at most 0\.0 MB/);
+  assert.match(h.events[1].media.error, /too large/);
+  assert.match(h.events[2].media.error, /could not be downloaded from WhatsApp: media key expired/);
+  assert.equal(h.events.some((event) => event.media.file), false);
+});
+
+test('a text after a photo waits for the photo\'s download, so the order stays', async () => {
+  const h = await connected();
+  let release;
+  h.downloads.set('SLOW', new Promise((resolve) => { release = () => resolve(Buffer.from('x')); }));
+  await h.sock().incoming([jpeg('SLOW', {})]);
+  await h.sock().incoming([text('4917000000001@s.whatsapp.net', 'and another thing', { id: 'T' })]);
+  assert.deepEqual(h.events, [], 'nothing is reported before the download');
+  release();
+  await settle();
+  assert.deepEqual(h.events.map((event) => event.id), ['SLOW', 'T']);
+});
+
+test('a reply quoting a message carries the quoted id', async () => {
+  const h = await connected();
+  h.sock().incoming([{ key: { remoteJid: '4917000000001@s.whatsapp.net', id: 'R' },
+    message: { extendedTextMessage: { text: '1', contextInfo: { stanzaId: 'SENT1' } } } }]);
+  assert.equal(h.events[0].quoted, 'SENT1');
+  assert.equal(h.events[0].text, '1');
+});
+
+test('send_image sends the decoded image and acknowledges with the reference; an empty image is an error', async () => {
+  const h = await connected();
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
+  await h.bridge.handleLine(JSON.stringify({ type: 'send_image', to: '4917000000001', mimetype: 'image/png',
+    data: png.toString('base64'), caption: '', ref: 'i1' }));
+  await h.bridge.handleLine(JSON.stringify({ type: 'send_image', to: '4917000000001', data: '', ref: 'i2' }));
+  assert.equal(h.sock().sent.length, 1);
+  assert.equal(h.sock().sent[0].jid, '4917000000001@s.whatsapp.net');
+  assert.deepEqual([...h.sock().sent[0].image], [...png]);
+  assert.equal(h.sock().sent[0].mimetype, 'image/png');
+  assert.deepEqual(h.events[0], { type: 'sent', to: '4917000000001', id: 'SENT1', ref: 'i1' });
+  assert.equal(h.events[1].type, 'error');
+  assert.equal(h.events[1].ref, 'i2');
 });
 
 test('own messages to others are skipped, own messages to oneself are a self chat', async () => {
@@ -310,6 +414,15 @@ test('a failing connect is an error event and is retried', async () => {
   assert.equal(events[0].type, 'error');
   assert.match(events[0].message, /no network/);
   assert.deepEqual(timers, [1000]);
+});
+
+test('helpers: media and quotes inside wrappers', () => {
+  assert.deepEqual(mediaOf({ ephemeralMessage: { message: { imageMessage: { mimetype: 'image/png', fileLength: 3 } } } }),
+    { kind: 'image', mimetype: 'image/png', fileName: '', size: 3 });
+  assert.equal(mediaOf({ conversation: 'hi' }), null);
+  assert.equal(quotedOf({ extendedTextMessage: { text: '2', contextInfo: { stanzaId: 'Q' } } }), 'Q');
+  assert.equal(quotedOf({ conversation: '2' }), null);
+  assert.equal(textOf({ viewOnceMessageV2: { message: { imageMessage: { caption: 'once' } } } }), 'once');
 });
 
 test('helpers: numbers, JIDs, texts and delays', () => {

@@ -322,6 +322,202 @@ class WhatsAppIT {
         }
     }
 
+    /** @return a real image of the given format, as a phone would send it */
+    static byte[] image(String format) throws IOException {
+        java.awt.image.BufferedImage picture = new java.awt.image.BufferedImage(8, 6, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        picture.setRGB(3, 2, 0xFF8800);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(picture, format, out);
+        return out.toByteArray();
+    }
+
+    /** A workspace skill whose result carries an image (data_b64), as a chart or screenshot tool's does. */
+    void chartSkill(byte[] png) throws IOException {
+        Path folder = Files.createDirectories(home.resolve("workspace/skills/chart"));
+        Files.writeString(folder.resolve("SKILL.md"), """
+                ---
+                name: chart
+                description: Draws a chart.
+                mode: subprocess
+                timeout: 30
+                ---
+                Draws a chart.
+                """);
+        Files.writeString(folder.resolve("run.sh"), "#!/bin/sh\nprintf '%s' '{\"mime_type\":\"image/png\",\"name\":\"chart.png\","
+                + "\"data_b64\":\"" + java.util.Base64.getEncoder().encodeToString(png) + "\"}'\n");
+    }
+
+    /** @return the names of the content-addressed media store's files (their SHA-256) */
+    List<String> storedMediaNames() throws IOException {
+        Path media = home.resolve("media");
+        if (!Files.isDirectory(media)) {
+            return List.of();
+        }
+        try (var files = Files.walk(media)) {
+            return files.filter(Files::isRegularFile).map(file -> file.getFileName().toString()).toList();
+        }
+    }
+
+    static String sha256(byte[] data) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+    }
+
+    /** The files of the content-addressed media store (home/media/xx/sha256). */
+    long storedMedia() throws IOException {
+        Path media = home.resolve("media");
+        if (!Files.isDirectory(media)) {
+            return 0;
+        }
+        try (var files = Files.walk(media)) {
+            return files.filter(Files::isRegularFile).count();
+        }
+    }
+
+    @Test
+    void bridgeModeAPhotoReachesTheModelAToolIsApprovedByANumberedReplyAndItsImageGoesBack() throws Exception {
+        byte[] jpeg = image("jpg");
+        byte[] png = image("png");
+        chartSkill(png);
+        config("enabled = true\nbridge_path = \"" + bridge + "\"\nallowed_numbers = [\"" + BOB + "\"]", "");
+        Files.writeString(home.resolve("config.toml"), Files.readString(home.resolve("config.toml"))
+                .replace("approval = \"auto\"", "approval = \"ask\""));
+        Files.write(session.resolve("photo.src"), jpeg);
+        String media = "{\"kind\":\"image\",\"mimetype\":\"image/jpeg\",\"file\":\"media-in/photo1\"}";
+        Files.writeString(session.resolve("bad.src"), "this is no picture");
+        String malformed = "{\"kind\":\"image\",\"mimetype\":\"image/jpeg\",\"file\":\"media-in/bad1\"}";
+        bridgeScript("start", connected().replace("}", ",\"media\":true}"), "@copy bad.src bad1",
+                "{\"type\":\"message\",\"from\":\"" + BOB + "@s.whatsapp.net\",\"text\":\"\",\"timestamp\":1700000000,"
+                        + "\"selfChat\":false,\"id\":\"IN-BAD\",\"media\":" + malformed + "}",
+                "@copy photo.src photo1",
+                "{\"type\":\"message\",\"from\":\"" + BOB + "@s.whatsapp.net\",\"text\":\"chart this\",\"timestamp\":1700000000,"
+                        + "\"selfChat\":false,\"id\":\"IN-PHOTO\",\"media\":" + media + "}");
+        // the user answers the question with a numbered reply quoting it; a second, late one changes nothing
+        String reply = "{\"type\":\"message\",\"from\":\"" + BOB + "@s.whatsapp.net\",\"text\":\"1\",\"timestamp\":1700000001,"
+                + "\"selfChat\":false,\"id\":\"IN-ANSWER\",\"quoted\":\"{id}\"}";
+        Files.writeString(session.resolve("when"), "Reply 1 to allow\t" + reply + "\n" + "✅ Allowed: skill.chart\t"
+                + reply.replace("IN-ANSWER", "IN-LATE").replace("{id}", "IDr2") + "\n");
+        llm.enqueue(FakeReply.toolCall("skill.chart", "{}"), FakeReply.text("Here is your chart."));
+
+        startDaemon("openpista: ready");
+        await("the image is sent back", () -> {
+            try {
+                return sends().size() + imageSends().size() >= 6;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+
+        List<org.openpista.testkit.ImageData.Image> images = org.openpista.testkit.ImageData.inRequest(llm.requests().get(0).json());
+        assertThat(images).as("the photo reached the model as an image part").singleElement().satisfies(image -> {
+            assertThat(image.mimeType()).isEqualTo("image/jpeg");
+            assertThat(image.data()).isEqualTo(jpeg);
+        });
+        assertThat(llm.requests().get(0).body()).contains("chart this");
+        assertThat(session.resolve("media-in/photo1")).as("the bridge's file was taken and deleted").doesNotExist();
+        List<String> texts = sends().stream().map(command -> command.path("text").asText()).toList();
+        assertThat(texts.get(0)).as("a malformed photo is refused with a message")
+                .isEqualTo("❌ \"photo.jpg\" is not a valid image: its content is not PNG, JPEG, GIF or WebP");
+        assertThat(texts.get(1)).startsWith("🔐 Allow this tool call?\nskill.chart").contains("Reply 1 to allow");
+        assertThat(storedMediaNames()).as("the photo and the skill's image are stored, the malformed file is not")
+                .containsExactlyInAnyOrder(sha256(jpeg), sha256(png));
+        assertThat(texts).contains("✅ Allowed: skill.chart", "This question is no longer open: nothing was changed.",
+                "Here is your chart.");
+        assertThat(llm.requests()).as("the numbered replies were no messages for the model").hasSize(2);
+        assertThat(llm.requests().get(1).body()).contains("shown to the user as an image");
+        JsonNode sentImage = imageSends().get(0);
+        assertThat(sentImage.path("to").asText()).isEqualTo(BOB + "@s.whatsapp.net");
+        assertThat(java.util.Base64.getDecoder().decode(sentImage.path("data").asText())).isEqualTo(png);
+    }
+
+    List<JsonNode> imageSends() throws IOException {
+        List<JsonNode> images = new ArrayList<>();
+        Path file = session.resolve("commands");
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                JsonNode command = json.readTree(line);
+                if (command.path("type").asText().equals("send_image")) {
+                    images.add(command);
+                }
+            }
+        }
+        return images;
+    }
+
+    @Test
+    void cloudModeAPhotoReachesTheModelAToolIsApprovedByAButtonAndItsImageIsUploadedAndSent() throws Exception {
+        String numberId = "106540352242922";
+        String secret = "the-app-secret";
+        byte[] jpeg = image("jpg");
+        byte[] png = image("png");
+        chartSkill(png);
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        try (FakeGraphApiServer graph = new FakeGraphApiServer(numberId, "EAAG-access")) {
+            config("""
+                    enabled = true
+                    mode = "cloud"
+                    phone_number_id = "%s"
+                    access_token = "EAAG-access"
+                    verify_token = "verify-123"
+                    app_secret = "%s"
+                    api_url = "%s"
+                    allowed_numbers = ["%s"]
+                    """.formatted(numberId, secret, graph.apiUrl(), BOB), "");
+            Files.writeString(home.resolve("config.toml"), Files.readString(home.resolve("config.toml"))
+                    .replace("approval = \"auto\"", "approval = \"ask\"")
+                    .replace("[channels.web]\nenabled = false", "[channels.web]\nenabled = true\nport = " + port
+                            + "\ntoken = \"web-token-0123456789abcdef\""));
+            llm.enqueue(FakeReply.toolCall("skill.chart", "{}"), FakeReply.text("Here is your chart."));
+            startDaemon("openpista: ready");
+            URI webhook = URI.create("http://127.0.0.1:" + port + "/webhooks/whatsapp");
+            HttpClient http = HttpClient.newHttpClient();
+            await("the webhook is served", () -> status(http, HttpRequest.newBuilder(webhook).GET()) == 403);
+
+            // an oversized photo is refused with a message, and nothing is stored
+            String big = graph.addMedia("image/jpeg", new byte[21 * 1024 * 1024]);
+            String oversized = FakeGraphApiServer.mediaDelivery(numberId, BOB, "wamid.BIG", "image", big, "image/jpeg", null, null);
+            assertThat(post(http, webhook, oversized, FakeGraphApiServer.signature(oversized, secret))).isEqualTo(200);
+            assertThat(graph.awaitAccepted(1, WAIT).get(0).text()).startsWith("❌ the file is too large (21.0 MB");
+            assertThat(llm.requests()).isEmpty();
+            assertThat(storedMedia()).isZero();
+
+            String photo = graph.addMedia("image/jpeg", jpeg);
+            String delivery = FakeGraphApiServer.mediaDelivery(numberId, BOB, "wamid.PHOTO", "image", photo, "image/jpeg",
+                    "chart this", null);
+            assertThat(post(http, webhook, delivery, FakeGraphApiServer.signature(delivery, secret))).isEqualTo(200);
+
+            FakeGraphApiServer.Call question = graph.awaitAccepted(2, WAIT).get(1);
+            assertThat(question.type()).isEqualTo("interactive");
+            assertThat(question.interactiveText()).startsWith("🔐 Allow this tool call?\nskill.chart");
+            List<org.openpista.testkit.ImageData.Image> images = org.openpista.testkit.ImageData.inRequest(
+                    llm.requests().get(0).json());
+            assertThat(images).as("the photo reached the model as an image part").singleElement().satisfies(image -> {
+                assertThat(image.mimeType()).isEqualTo("image/jpeg");
+                assertThat(image.data()).isEqualTo(jpeg);
+            });
+            assertThat(storedMedia()).as("the photo is stored with the message").isEqualTo(1);
+
+            String allow = question.buttonIds().get(0);
+            String press = FakeGraphApiServer.buttonReplyDelivery(numberId, BOB, "wamid.PRESS-1", "wamid.FAKE", allow, "Allow");
+            assertThat(post(http, webhook, press, FakeGraphApiServer.signature(press, secret))).isEqualTo(200);
+            await("the answer and the image are sent", () -> graph.accepted().stream()
+                    .anyMatch(call -> call.type().equals("image")) && graph.accepted().stream()
+                    .anyMatch(call -> call.text().equals("Here is your chart.")));
+            String again = FakeGraphApiServer.buttonReplyDelivery(numberId, BOB, "wamid.PRESS-2", "wamid.FAKE", allow, "Allow");
+            assertThat(post(http, webhook, again, FakeGraphApiServer.signature(again, secret))).isEqualTo(200);
+            await("the late press is refused", () -> graph.accepted().stream()
+                    .anyMatch(call -> call.text().equals("This question is no longer open: nothing was changed.")));
+
+            assertThat(graph.accepted()).extracting(FakeGraphApiServer.Call::text).contains("✅ Allowed: skill.chart");
+            assertThat(graph.uploads()).singleElement().satisfies(upload -> assertThat(upload.data()).isEqualTo(png));
+            assertThat(llm.requests()).as("button presses were no messages for the model").hasSize(2);
+            assertThat(stopDaemon()).isIn(0, 143);
+            assertThat(output()).doesNotContain("EAAG-access").doesNotContain(secret);
+        }
+    }
+
     static int status(HttpClient http, HttpRequest.Builder request) {
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();

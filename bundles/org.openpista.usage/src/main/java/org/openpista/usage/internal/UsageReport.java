@@ -94,6 +94,11 @@ final class UsageReport {
         return total;
     }
 
+    /** @return the models without a price, sorted */
+    List<String> unpricedModels() {
+        return List.copyOf(unpricedModels);
+    }
+
     /** @return the table with a header, its rows and the total; a sentence when there is nothing */
     String render(By by, String period) {
         if (rows.isEmpty()) {

@@ -10,6 +10,7 @@ import static org.openpista.channel.web.internal.FrameFields.text;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.openpista.api.channel.AgentGateway;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * The chat behind the WebSocket: a connection's life (the connect sequence, its frames, its end)
  * and which part answers each frame type. The parts: {@link Clients} (who is connected, where
  * frames go), {@link Turns}, {@link Approvals}, {@link Sessions}, {@link Models}, {@link
- * ProviderLogins} and {@link PairingFeed}.
+ * ProviderLogins}, {@link PairingFeed} and {@link DaemonInfo}.
  */
 final class ChatHub implements AutoCloseable {
 
@@ -42,9 +43,10 @@ final class ChatHub implements AutoCloseable {
     private final Models models;
     private final ProviderLogins logins;
     private final PairingFeed pairings;
+    private final DaemonInfo info;
 
     ChatHub(WebSettings settings, Authenticator authenticator, AgentGateway gateway, ConversationStore store,
-            OptionalServices services) {
+            OptionalServices services, Clock clock) {
         this.settings = settings;
         this.authenticator = authenticator;
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
@@ -60,6 +62,7 @@ final class ChatHub implements AutoCloseable {
         this.models = new Models(services, clients);
         this.logins = new ProviderLogins(services, slow);
         this.pairings = new PairingFeed(services::pairing, timer);
+        this.info = new DaemonInfo(services, clock);
     }
 
     WebSettings settings() {
@@ -168,6 +171,9 @@ final class ChatHub implements AutoCloseable {
             case "provider_auth_request" -> slow.run(connection, type, () -> logins.status(connection));
             case "provider_login" -> slow.run(connection, type, () -> logins.login(connection, frame));
             case "pairing_request" -> pairings.request(connection, requiredId(frame, "channel"), flag(frame, "watch", true));
+            case "connections_request" -> info.connections(connection);
+            case "usage_request" -> slow.run(connection, type, () -> info.usage(connection));
+            case "status_request" -> info.status(connection, models.current());
             default -> connection.send(Frames.error("unknown_type", "unknown frame type \"" + clip(type) + "\"")
                     .put("in_reply_to", clip(type)));
         }

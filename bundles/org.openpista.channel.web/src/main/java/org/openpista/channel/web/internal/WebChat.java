@@ -2,14 +2,23 @@ package org.openpista.channel.web.internal;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import org.openpista.api.admin.DaemonControl;
 import org.openpista.api.auth.AuthService;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.memory.ConversationStore;
 import org.openpista.api.model.ModelChoice;
 import org.openpista.api.model.ModelSelector;
 import org.openpista.api.pairing.ChannelPairing;
+import org.openpista.api.pairing.ConnectionStatusProvider;
 import org.openpista.api.session.SessionRouter;
+import org.openpista.api.usage.UsageSummaries;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -26,7 +35,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * it, so they are registered exactly while it exists.
  *
  * <p>The services the chat uses when they run (model switching, provider logins, session routing,
- * channel pairing) are its optional references.
+ * channel pairing, other bundles' connections, usage, the daemon) are its optional references.
  */
 @Component(factory = WebChat.FACTORY, service = WebChat.class)
 public final class WebChat implements OptionalServices {
@@ -53,9 +62,26 @@ public final class WebChat implements OptionalServices {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile SessionRouter sessionRouter;
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile List<ConnectionStatusProvider> connectionStatus = List.of();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile UsageSummaries usageSummaries;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile DaemonControl daemonControl;
+
+    /** The framework's bundles for the status panel; none until activated in a framework (tests set their own). */
+    volatile Supplier<List<DaemonInfo.BundleRow>> bundleRows = List::of;
+
     @Activate
-    public WebChat(@Reference AgentGateway gateway, @Reference ConversationStore store, WebChannel.Config config) {
+    public WebChat(@Reference AgentGateway gateway, @Reference ConversationStore store, WebChannel.Config config,
+            BundleContext context) {
         this(WebSettings.from(config), gateway, store, Clock.systemUTC());
+        this.bundleRows = () -> Arrays.stream(context.getBundles()).map(WebChat::row).toList();
     }
 
     private WebChat(WebSettings settings, AgentGateway gateway, ConversationStore store, Clock clock) {
@@ -69,7 +95,7 @@ public final class WebChat implements OptionalServices {
         this.files = files;
         this.authenticator = new Authenticator(settings.token(), clock, new SecureRandom());
         this.origins = new OriginPolicy(settings);
-        this.hub = new ChatHub(settings, authenticator, gateway, store, this);
+        this.hub = new ChatHub(settings, authenticator, gateway, store, this, clock);
     }
 
     WebSettings settings() {
@@ -126,6 +152,40 @@ public final class WebChat implements OptionalServices {
     @Override
     public ChannelPairing pairing(String channel) {
         return pairings.get(channel);
+    }
+
+    @Override
+    public List<ConnectionStatusProvider> connectionProviders() {
+        return connectionStatus;
+    }
+
+    @Override
+    public UsageSummaries usage() {
+        return usageSummaries;
+    }
+
+    @Override
+    public DaemonControl daemon() {
+        return daemonControl;
+    }
+
+    @Override
+    public List<DaemonInfo.BundleRow> bundles() {
+        return bundleRows.get();
+    }
+
+    /** A bundle as {@code openpista:status} lists it. */
+    static DaemonInfo.BundleRow row(Bundle bundle) {
+        String name = bundle.getSymbolicName() == null ? bundle.getLocation() : bundle.getSymbolicName();
+        String state = switch (bundle.getState()) {
+            case Bundle.ACTIVE -> "active";
+            case Bundle.STARTING -> "starting";
+            case Bundle.STOPPING -> "stopping";
+            case Bundle.RESOLVED -> bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null ? "fragment" : "resolved";
+            case Bundle.INSTALLED -> "installed (unresolved)";
+            default -> "uninstalled";
+        };
+        return new DaemonInfo.BundleRow(bundle.getBundleId(), name, bundle.getVersion().toString(), state);
     }
 
     @Deactivate

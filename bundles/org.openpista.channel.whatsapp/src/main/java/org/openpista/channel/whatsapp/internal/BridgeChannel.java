@@ -1,6 +1,7 @@
 package org.openpista.channel.whatsapp.internal;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.ChannelAdapter;
+import org.openpista.api.chat.Attachment;
 import org.openpista.api.pairing.ChannelPairing;
 import org.openpista.api.pairing.PairingState;
 import org.openpista.api.pairing.PairingState.Phase;
@@ -40,20 +42,26 @@ final class BridgeChannel implements ChannelAdapter, ChannelPairing, BridgeSuper
     private final Clock clock;
     private final AtomicLong versions = new AtomicLong();
     private final AtomicLong refs = new AtomicLong();
-    private final Map<String, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<String>> pending = new ConcurrentHashMap<>();
+    private final Path sessionDir;
+    /** Ids of the messages this side sent: one coming back is never taken as the user's (an answer to a question). */
+    private final SeenMessages ownMessages = new SeenMessages(1000);
     private volatile PairingState state;
     private volatile boolean confirms;
+    private volatile boolean media;
 
     /**
      * @param gateway the agent; {@code null} for a command's own connection where none runs
      * @param command the bridge's command line
      * @param installer installs the bridge's dependencies on first use
      * @param restartDelay the first wait before restarting a dead bridge
+     * @param sessionDir the bridge's session folder, where it puts the media it downloaded
      */
     BridgeChannel(AgentGateway gateway, Allowlist allowlist, List<String> command, BridgeInstaller installer,
-            Duration restartDelay, Clock clock) {
+            Duration restartDelay, Clock clock, Path sessionDir) {
         this.clock = clock;
-        this.conversations = new Conversations(gateway, allowlist, this::sendOne);
+        this.sessionDir = sessionDir;
+        this.conversations = new Conversations(gateway, allowlist, new Sender());
         this.supervisor = new BridgeSupervisor(command, installer, this, restartDelay);
         this.state = next(Phase.STARTING, null, "", "starting the bridge");
     }
@@ -62,10 +70,11 @@ final class BridgeChannel implements ChannelAdapter, ChannelPairing, BridgeSuper
     static BridgeChannel of(AgentGateway gateway, WhatsAppSettings settings, Duration restartDelay) {
         return new BridgeChannel(gateway, settings.allowed(), BridgeSupervisor.commandFor(settings.bridgePath(),
                 settings.sessionDir()), BridgeInstaller.forBridge(settings.bridgePath(), settings.bridgeShipped()),
-                restartDelay, Clock.systemUTC());
+                restartDelay, Clock.systemUTC(), settings.sessionDir());
     }
 
     void start() {
+        WhatsAppMedia.clearInbox(sessionDir);
         supervisor.start();
     }
 
@@ -123,25 +132,49 @@ final class BridgeChannel implements ChannelAdapter, ChannelPairing, BridgeSuper
         return confirmed ? Delivery.CONFIRMED : Delivery.UNCONFIRMED;
     }
 
+    /** Sends through the bridge: texts, images where it takes them, and approval questions as numbered lists. */
+    private final class Sender implements Conversations.Sender {
+        @Override
+        public CompletionStage<Void> send(String to, String text) {
+            return command(ref -> supervisor.lines().send(to, text, ref)).thenApply(id -> null);
+        }
+
+        @Override
+        public CompletionStage<Boolean> sendImage(String to, Attachment image) {
+            if (!media) {
+                return CompletableFuture.completedFuture(false);
+            }
+            return command(ref -> supervisor.lines().sendImage(to, image.mimeType(), image.data(), "", ref))
+                    .thenApply(id -> true);
+        }
+
+        @Override
+        public CompletionStage<String> ask(String to, WhatsAppApprovals.Question question) {
+            String text = question.text(2000) + "\n\nReply 1 to allow, 2 to deny, 3 to allow " + question.request().call().name()
+                    + " for the rest of this chat.";
+            return command(ref -> supervisor.lines().send(to, text, ref));
+        }
+    }
+
     /**
-     * Sends one message through the bridge; completes when the bridge reports it sent, or at once
-     * when the bridge does not confirm sends.
+     * Sends one command through the bridge; completes with the id of the sent message when the
+     * bridge reports it sent, or at once (with an empty id) when the bridge does not confirm sends.
      */
-    private CompletionStage<Void> sendOne(String to, String text) {
+    private CompletionStage<String> command(java.util.function.Function<String, String> line) {
         if (!confirms) {
             try {
-                supervisor.send(supervisor.lines().send(to, text, null));
-                return CompletableFuture.completedFuture(null);
+                supervisor.send(line.apply(null));
+                return CompletableFuture.completedFuture("");
             } catch (IOException e) {
                 return CompletableFuture.failedFuture(e);
             }
         }
         String ref = "r" + refs.incrementAndGet();
-        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        CompletableFuture<String> acknowledged = new CompletableFuture<>();
         pending.put(ref, acknowledged);
         acknowledged.whenComplete((done, failure) -> pending.remove(ref));
         try {
-            supervisor.send(supervisor.lines().send(to, text, ref));
+            supervisor.send(line.apply(ref));
         } catch (IOException e) {
             acknowledged.completeExceptionally(e);
             return acknowledged;
@@ -151,6 +184,49 @@ final class BridgeChannel implements ChannelAdapter, ChannelPairing, BridgeSuper
                 CompletableFuture.failedFuture(failure instanceof TimeoutException
                         ? new IOException("the WhatsApp bridge did not confirm the message within " + SEND_TIMEOUT.toSeconds()
                                 + " s") : failure));
+    }
+
+    /** A message event: an answer to an approval question, or a message (with media) for the agent. */
+    private void received(BridgeEvent.Message message) {
+        String number = Allowlist.digits(message.from());
+        BridgeEvent.Media attached = message.media();
+        if (!message.id().isEmpty() && ownMessages.contains(message.id())) {
+            LOG.debug("WhatsApp: ignored a message the channel sent itself, echoed back");
+            return;
+        }
+        if (!conversations.allows(number, message.selfChat())) {
+            if (attached != null) {
+                WhatsAppMedia.discardBridgeFile(sessionDir, attached.file());
+            }
+            return;
+        }
+        if (attached == null) {
+            if (conversations.answered(conversations.approvals().numbered(number, message.text(), message.quoted()),
+                    message.from())) {
+                return;
+            }
+            conversations.received(number, message.from(), message.text(), message.selfChat(), message.id());
+            return;
+        }
+        if (!attached.error().isEmpty() || !WhatsAppMedia.taken(attached.kind())) {
+            WhatsAppMedia.discardBridgeFile(sessionDir, attached.file());
+            conversations.tell(message.from(), !attached.error().isEmpty() ? Conversations.ERROR_MARK + attached.error()
+                    : WhatsAppMedia.UNREADABLE);
+            return;
+        }
+        byte[] data;
+        try {
+            data = WhatsAppMedia.takeBridgeFile(sessionDir, attached.file());
+        } catch (IOException e) {
+            LOG.info("WhatsApp: a file from {} was not taken: {}", Allowlist.mask(number), e.getMessage());
+            conversations.tell(message.from(), Conversations.ERROR_MARK + e.getMessage());
+            return;
+        }
+        String name = attached.fileName().isEmpty() ? WhatsAppMedia.defaultName(attached.kind(), attached.mimeType())
+                : attached.fileName();
+        String type = attached.mimeType().isEmpty() ? "application/octet-stream" : attached.mimeType();
+        conversations.received(number, message.from(), message.text(), message.selfChat(), message.id(),
+                List.of(new Attachment(type, name, data)));
     }
 
     @Override
@@ -171,6 +247,7 @@ final class BridgeChannel implements ChannelAdapter, ChannelPairing, BridgeSuper
             }
         } else if (event instanceof BridgeEvent.Connected connected) {
             confirms = connected.confirms();
+            media = connected.confirms() && connected.media();
             state = next(Phase.CONNECTED, null, Allowlist.digits(connected.phone()), connected.name());
             LOG.info("WhatsApp: connected as {}{}", Allowlist.mask(connected.phone()),
                     connected.confirms() ? "" : " (the bridge does not confirm sent messages)");
@@ -180,12 +257,14 @@ final class BridgeChannel implements ChannelAdapter, ChannelPairing, BridgeSuper
                     ? "logged out on the phone; a new QR code follows" : reason + "; reconnecting");
             LOG.info("WhatsApp: disconnected ({})", reason);
         } else if (event instanceof BridgeEvent.Message message) {
-            conversations.received(Allowlist.digits(message.from()), message.from(), message.text(),
-                    message.selfChat(), message.id());
+            received(message);
         } else if (event instanceof BridgeEvent.Sent sent) {
-            complete(sent.ref(), null);
+            if (!sent.id().isEmpty()) {
+                ownMessages.firstTime(sent.id());
+            }
+            complete(sent.ref(), sent.id(), null);
         } else if (event instanceof BridgeEvent.Error error) {
-            if (error.ref() == null || !complete(error.ref(), new IOException(error.message()))) {
+            if (error.ref() == null || !complete(error.ref(), null, new IOException(error.message()))) {
                 LOG.warn("WhatsApp bridge: {}", error.message());
             }
         } else if (event instanceof BridgeEvent.Unknown unknown) {
@@ -200,13 +279,13 @@ final class BridgeChannel implements ChannelAdapter, ChannelPairing, BridgeSuper
         pending.values().forEach(future -> future.completeExceptionally(gone));
     }
 
-    private boolean complete(String ref, Exception failure) {
-        CompletableFuture<Void> future = ref == null ? null : pending.get(ref);
+    private boolean complete(String ref, String id, Exception failure) {
+        CompletableFuture<String> future = ref == null ? null : pending.get(ref);
         if (future == null) {
             return false;
         }
         if (failure == null) {
-            future.complete(null);
+            future.complete(id == null ? "" : id);
         } else {
             future.completeExceptionally(failure);
         }
@@ -220,6 +299,7 @@ final class BridgeChannel implements ChannelAdapter, ChannelPairing, BridgeSuper
 
     @Override
     public void close() {
+        conversations.approvals().cancelAll();
         supervisor.close();
         state = next(Phase.STOPPED, null, "", "");
         IOException stopped = new IOException("the WhatsApp channel stopped");

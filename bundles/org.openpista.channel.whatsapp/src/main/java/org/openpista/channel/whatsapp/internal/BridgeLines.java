@@ -40,15 +40,39 @@ final class BridgeLines {
         return switch (type.textValue()) {
             case "qr" -> new BridgeEvent.Qr(required(node, "data"));
             case "connected" -> new BridgeEvent.Connected(text(node, "phone"), text(node, "name"),
-                    node.path("confirms").asBoolean(false));
+                    node.path("confirms").asBoolean(false), node.path("media").asBoolean(false));
             case "disconnected" -> new BridgeEvent.Disconnected(text(node, "reason"));
-            case "message" -> new BridgeEvent.Message(required(node, "from"), requiredText(node),
-                    node.path("timestamp").asLong(0), node.path("selfChat").asBoolean(false), text(node, "id"),
-                    text(node, "name"));
+            case "message" -> message(node);
             case "error" -> new BridgeEvent.Error(text(node, "message"), ref(node));
             case "sent" -> new BridgeEvent.Sent(text(node, "to"), text(node, "id"), ref(node));
             default -> new BridgeEvent.Unknown(type.textValue());
         };
+    }
+
+    private static BridgeEvent.Message message(JsonNode node) throws MalformedLine {
+        JsonNode media = node.get("media");
+        BridgeEvent.Media attached = null;
+        if (media != null && media.isObject()) {
+            attached = new BridgeEvent.Media(text(media, "kind"), text(media, "mimetype"), text(media, "fileName"),
+                    text(media, "file"), text(media, "error"));
+        }
+        String text = attached != null && !node.path("text").isTextual() ? "" : requiredText(node);
+        return new BridgeEvent.Message(required(node, "from"), text, node.path("timestamp").asLong(0),
+                node.path("selfChat").asBoolean(false), text(node, "id"), text(node, "name"), text(node, "quoted"),
+                attached);
+    }
+
+    /**
+     * @return the {@code send_image} command line (an extension): the image as base64, without the
+     *     line break
+     */
+    String sendImage(String to, String mimeType, byte[] data, String caption, String ref) {
+        ObjectNode command = json.createObjectNode().put("type", "send_image").put("to", to).put("mimetype", mimeType)
+                .put("data", java.util.Base64.getEncoder().encodeToString(data)).put("caption", caption);
+        if (ref != null) {
+            command.put("ref", ref);
+        }
+        return command.toString();
     }
 
     /** @return the {@code send} command line, without the line break */

@@ -3,25 +3,44 @@ package org.openpista.channel.whatsapp.internal;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.ChannelAdapter;
 
-/** WhatsApp through the official Cloud API (a business account): webhook in, Graph API out. */
-final class CloudChannel implements ChannelAdapter {
+/** WhatsApp through the official Cloud API (a business account): webhook in, Graph API out, media both ways. */
+final class CloudChannel implements ChannelAdapter, AutoCloseable {
 
     private final WhatsAppSettings settings;
     private final GraphApiClient graph;
     private final Conversations conversations;
     private final CloudWebhook webhook;
+    /** Fetches media of webhook deliveries, a few at a time. */
+    private final ExecutorService fetcher;
     private volatile String serving = "";
 
     CloudChannel(AgentGateway gateway, WhatsAppSettings settings) {
         this.settings = settings;
         this.graph = new GraphApiClient(settings.apiUrl(), settings.phoneNumberId(), settings.accessToken());
         this.conversations = new Conversations(gateway, settings.allowed(), graph);
-        this.webhook = new CloudWebhook(settings, conversations);
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(100), runnable -> {
+            Thread thread = new Thread(runnable, "openpista-whatsapp-media");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // no thread until the first medium, none left once idle
+        pool.allowCoreThreadTimeOut(true);
+        this.fetcher = pool;
+        this.webhook = new CloudWebhook(settings, conversations, graph, fetcher);
+    }
+
+    @Override
+    public void close() {
+        conversations.approvals().cancelAll();
+        fetcher.shutdownNow();
     }
 
     CloudWebhook webhook() {

@@ -26,4 +26,9 @@ final class SeenMessages {
     synchronized boolean firstTime(String id) {
         return ids.put(id, Boolean.TRUE) == null;
     }
+
+    /** @return whether an id was seen, without noting it */
+    synchronized boolean contains(String id) {
+        return ids.containsKey(id);
+    }
 }

@@ -102,6 +102,7 @@ public class WhatsAppChannel {
 
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private final BridgeChannel bridge;
+    private CloudChannel cloud;
 
     /**
      * @param daemon present only in the daemon, which says whether the channel runs (a
@@ -133,7 +134,7 @@ public class WhatsAppChannel {
     }
 
     private void startCloud(AgentGateway gateway, BundleContext context, WhatsAppSettings settings) {
-        CloudChannel cloud = new CloudChannel(gateway, settings);
+        cloud = new CloudChannel(gateway, settings);
         List<String> missing = settings.cloudProblems();
         if (!missing.isEmpty()) {
             LOG.error("WhatsApp cloud mode needs {} in [channels.whatsapp]", String.join(", ", missing));
@@ -168,6 +169,9 @@ public class WhatsAppChannel {
         }
         if (bridge != null) {
             bridge.close();
+        }
+        if (cloud != null) {
+            cloud.close();
         }
     }
 

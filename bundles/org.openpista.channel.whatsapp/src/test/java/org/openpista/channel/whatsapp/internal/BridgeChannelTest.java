@@ -58,7 +58,7 @@ class BridgeChannelTest {
     void start(String... allowed) {
         channel = new BridgeChannel(gateway, Allowlist.of(List.of(allowed)),
                 BridgeSupervisor.commandFor(bridgeScript, session), BridgeInstaller.none(), Duration.ofMillis(50),
-                Clock.systemUTC());
+                Clock.systemUTC(), session);
         channel.start();
     }
 
@@ -108,6 +108,175 @@ class BridgeChannelTest {
         } catch (IOException e) {
             return -1;
         }
+    }
+
+    static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16, 'J', 'F', 'I', 'F'};
+
+    static String mediaMessage(String from, String caption, String media) {
+        return "{\"type\":\"message\",\"from\":\"" + from + "@s.whatsapp.net\",\"text\":\"" + caption
+                + "\",\"timestamp\":1700000000,\"selfChat\":false,\"id\":\"MM-" + media.hashCode() + "\",\"media\":" + media
+                + "}";
+    }
+
+    @Test
+    void aPhotoFromTheBridgeReachesTheAgentAsAnAttachmentAndItsFileIsDeleted() throws Exception {
+        Files.write(session.resolve("photo.src"), JPEG);
+        script("start", connected(), "@copy photo.src p1", mediaMessage(BOB, "what is this?",
+                "{\"kind\":\"image\",\"mimetype\":\"image/jpeg\",\"file\":\"media-in/p1\"}"));
+        start(BOB);
+
+        await("the photo reaches the agent", () -> gateway.messages.size() == 1);
+        InboundMessage message = gateway.messages.get(0);
+        assertThat(message.text()).isEqualTo("what is this?");
+        assertThat(message.attachments()).singleElement().satisfies(attachment -> {
+            assertThat(attachment.mimeType()).isEqualTo("image/jpeg");
+            assertThat(attachment.name()).isEqualTo("photo.jpg");
+            assertThat(attachment.data()).isEqualTo(JPEG);
+        });
+        assertThat(session.resolve("media-in/p1")).as("read once, then deleted").doesNotExist();
+    }
+
+    @Test
+    void aMessageOfTheChannelsOwnEchoedBackNeverAnswersAQuestion() throws Exception {
+        // the bridge echoes the question itself and a "1" the channel sent, both with the ids it gave them
+        Files.writeString(session.resolve("when"), "Reply 1 to allow\t" + quotedReply(OWNER, "1", "{id}").replace(
+                "\"quoted\":\"{id}\"", "\"quoted\":\"\"").replace("\"selfChat\":false", "\"selfChat\":true") + "\n");
+        script("start", connected(), message(OWNER, "list my files", true));
+        gateway.answering(message -> null);
+        start();
+        await("the message reaches the agent", () -> gateway.sinks.size() == 1);
+
+        var decision = gateway.sinks.get(0).requestApproval(new org.openpista.api.approval.ApprovalRequest("s1", "whatsapp",
+                new org.openpista.api.chat.ToolCall("call-1", "system.run", "{}"))).toCompletableFuture();
+
+        await("the question is sent", () -> sentCount() == 1);
+        Thread.sleep(500);
+        assertThat(decision).as("the echo of the channel's own message answered nothing").isNotDone();
+        channel.close();
+        assertThat(decision).as("the channel stopped: the question ended unanswered").isCompletedExceptionally();
+    }
+
+    @Test
+    void aFileTheAgentRefusesIsAnsweredWithItsReason() throws Exception {
+        Files.write(session.resolve("photo.src"), "not a picture".getBytes(StandardCharsets.UTF_8));
+        gateway.answering(message -> {
+            throw new IllegalArgumentException("\"photo.jpg\" is not a valid image: its content is not PNG, JPEG, GIF or WebP");
+        });
+        script("start", connected(), "@copy photo.src p1", mediaMessage(BOB, "",
+                "{\"kind\":\"image\",\"mimetype\":\"image/jpeg\",\"file\":\"media-in/p1\"}"));
+        start(BOB);
+
+        await("the refusal is sent", () -> sentCount() == 1);
+        assertThat(sentTexts()).containsExactly(
+                "❌ \"photo.jpg\" is not a valid image: its content is not PNG, JPEG, GIF or WebP");
+        assertThat(session.resolve("media-in/p1")).doesNotExist();
+    }
+
+    @Test
+    void aVoiceNoteReachesTheAgentAsARecordingToTranscribe() throws Exception {
+        byte[] ogg = {'O', 'g', 'g', 'S', 0, 2, 0, 0, 0, 0, 0, 0, 0, 0};
+        Files.write(session.resolve("voice.src"), ogg);
+        script("start", connected(), "@copy voice.src v1", mediaMessage(BOB, "",
+                "{\"kind\":\"voice\",\"mimetype\":\"audio/ogg\",\"file\":\"media-in/v1\"}"));
+        start(BOB);
+
+        await("the voice note reaches the agent", () -> gateway.messages.size() == 1);
+        assertThat(gateway.messages.get(0).attachments()).singleElement().satisfies(attachment -> {
+            assertThat(attachment.mimeType()).isEqualTo("audio/ogg");
+            assertThat(attachment.name()).isEqualTo("voice.ogg");
+            assertThat(attachment.data()).isEqualTo(ogg);
+        });
+    }
+
+    @Test
+    void refusedMediaAreToldWithTheReasonNothingReachesTheAgentAndNoFileStays() throws Exception {
+        Files.write(session.resolve("photo.src"), JPEG);
+        script("start", connected(),
+                "@copy photo.src stranger",
+                mediaMessage("4900000000066", "", "{\"kind\":\"image\",\"mimetype\":\"image/jpeg\",\"file\":\"media-in/stranger\"}"),
+                mediaMessage(BOB, "", "{\"kind\":\"image\",\"mimetype\":\"image/jpeg\",\"error\":\"the file is too large (25.0 MB; at most 20.0 MB are taken)\"}"),
+                mediaMessage(BOB, "", "{\"kind\":\"voice\",\"mimetype\":\"audio/ogg\",\"file\":\"media-in/none\"}"),
+                mediaMessage(BOB, "", "{\"kind\":\"video\",\"mimetype\":\"video/mp4\"}"),
+                mediaMessage(BOB, "", "{\"kind\":\"image\",\"mimetype\":\"image/jpeg\",\"file\":\"media-in/../photo.src\"}"));
+        start(BOB);
+
+        await("four notices are sent", () -> sentCount() == 4);
+        assertThat(sentTexts()).containsExactly(
+                "❌ the file is too large (25.0 MB; at most 20.0 MB are taken)",
+                "❌ the bridge's file of the message is missing",
+                WhatsAppMedia.UNREADABLE,
+                "❌ the bridge named a file outside media-in; it was not read");
+        assertThat(gateway.messages).isEmpty();
+        assertThat(session.resolve("media-in/stranger")).as("a stranger's file is deleted unread").doesNotExist();
+        assertThat(session.resolve("photo.src")).as("a file outside media-in is left alone").exists();
+        assertThat(commands()).allSatisfy(command -> assertThat(command.path("to").asText()).startsWith(BOB));
+    }
+
+    @Test
+    void aNumberedReplyQuotingTheQuestionApprovesExactlyThatCallAndStaleOrForeignRepliesChangeNothing() throws Exception {
+        String other = "4917000000002";
+        // the user answers the question by quoting it: first someone else, then the asked number, then again (stale)
+        Files.writeString(session.resolve("when"), String.join("\n",
+                "Reply 1 to allow\t" + quotedReply(other, "1", "Q1"),
+                "Reply 1 to allow\t" + quotedReply(BOB, "1", "Q2"),
+                "Allowed: system.run\t" + quotedReply(BOB, "2", "Q3").replace("{id}", "ID" + "r1")) + "\n");
+        script("start", connected(), message(BOB, "list my files", false));
+        gateway.answering(message -> null);
+        start(BOB, other);
+        await("the message reaches the agent", () -> gateway.sinks.size() == 1);
+
+        var decision = gateway.sinks.get(0).requestApproval(new org.openpista.api.approval.ApprovalRequest("s1", "whatsapp",
+                new org.openpista.api.chat.ToolCall("call-1", "system.run", "{\"command\":\"ls\"}")));
+
+        assertThat(decision.toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS))
+                .isEqualTo(org.openpista.api.approval.ApprovalDecision.APPROVE);
+        await("the outcome and the two refusals are sent", () -> sentCount() == 4);
+        List<String> texts = sentTexts();
+        assertThat(texts.get(0)).startsWith("🔐 Allow this tool call?\nsystem.run\n{\"command\":\"ls\"}")
+                .endsWith("Reply 1 to allow, 2 to deny, 3 to allow system.run for the rest of this chat.");
+        assertThat(texts).contains("This question was not asked to you: nothing was changed.", "✅ Allowed: system.run",
+                "This question is no longer open: nothing was changed.");
+        assertThat(gateway.messages).as("no answer went to the agent as a message").hasSize(1);
+    }
+
+    static String quotedReply(String from, String text, String id) {
+        return "{\"type\":\"message\",\"from\":\"" + from + "@s.whatsapp.net\",\"text\":\"" + text
+                + "\",\"timestamp\":1700000000,\"selfChat\":false,\"id\":\"" + id + "\",\"quoted\":\"{id}\"}";
+    }
+
+    @Test
+    void anImageOfTheTurnGoesBackAsAnImageMessageWhereTheBridgeTakesThem() throws Exception {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3};
+        gateway.answering(message -> new AgentReply(message.conversationKey(), "here it is", false,
+                List.of(new org.openpista.api.chat.Attachment("image/png", "screen.png", png))));
+        script("start", connected().replace("}", ",\"media\":true}"), message(BOB, "screenshot please", false));
+        start(BOB);
+
+        await("the text and the image are sent", () -> {
+            try {
+                return commands().size() >= 2;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        List<JsonNode> commands = commands();
+        assertThat(commands.get(0).path("text").asText()).isEqualTo("here it is");
+        assertThat(commands.get(1).path("type").asText()).isEqualTo("send_image");
+        assertThat(commands.get(1).path("to").asText()).isEqualTo(BOB + "@s.whatsapp.net");
+        assertThat(commands.get(1).path("mimetype").asText()).isEqualTo("image/png");
+        assertThat(java.util.Base64.getDecoder().decode(commands.get(1).path("data").asText())).isEqualTo(png);
+    }
+
+    @Test
+    void aBridgeWithoutMediaGetsALineSayingWhatTheImageWas() throws Exception {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3};
+        gateway.answering(message -> new AgentReply(message.conversationKey(), "here it is", false,
+                List.of(new org.openpista.api.chat.Attachment("image/png", "screen.png", png))));
+        script("start", connected(), message(BOB, "screenshot please", false));
+        start(BOB);
+
+        await("two texts are sent", () -> sentCount() == 2);
+        assertThat(sentTexts()).containsExactly("here it is", "(screen.png, image/png, 11 bytes, cannot be shown here)");
     }
 
     @Test
@@ -275,7 +444,7 @@ class BridgeChannelTest {
         // what whatsapp setup and send hold in a command's process when no agent runs there
         script("start", connected(), message(BOB, "anyone there?", false));
         channel = new BridgeChannel(null, Allowlist.of(List.of(BOB)), BridgeSupervisor.commandFor(bridgeScript, session),
-                BridgeInstaller.none(), Duration.ofMillis(50), Clock.systemUTC());
+                BridgeInstaller.none(), Duration.ofMillis(50), Clock.systemUTC(), session);
         channel.start();
 
         await("the answer", () -> sentCount() == 1);
@@ -308,7 +477,7 @@ class BridgeChannelTest {
     @Test
     void aMissingProgramIsAFailureSayingWhatToInstall() throws Exception {
         channel = new BridgeChannel(gateway, Allowlist.of(List.of()), List.of(dir.resolve("no-such-node").toString()),
-                BridgeInstaller.none(), Duration.ofMillis(50), Clock.systemUTC());
+                BridgeInstaller.none(), Duration.ofMillis(50), Clock.systemUTC(), session);
         channel.start();
 
         await("failed", () -> channel.state().phase() == Phase.FAILED);

@@ -60,6 +60,7 @@ class CloudWebhookTest {
 
     @AfterEach
     void stop() throws Exception {
+        channel.close();
         jetty.stop();
         graph.close();
     }
@@ -85,6 +86,161 @@ class CloudWebhookTest {
 
     static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16, 'J', 'F', 'I', 'F'};
+    static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13};
+
+    void deliver(String body) throws Exception {
+        assertThat(post(body, FakeGraphApiServer.signature(body, SECRET)).statusCode()).isEqualTo(200);
+    }
+
+    static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void aPhotoIsLookedUpDownloadedWithTheTokenAndReachesTheAgentAsAnAttachment() throws Exception {
+        String mediaId = graph.addMedia("image/jpeg", JPEG);
+        deliver(FakeGraphApiServer.mediaDelivery(NUMBER_ID, ALICE, "wamid.IMG-1", "image", mediaId, "image/jpeg",
+                "what is this?", null));
+
+        await("the photo reaches the agent", () -> gateway.messages.size() == 1);
+        InboundMessage message = gateway.messages.get(0);
+        assertThat(message.text()).isEqualTo("what is this?");
+        assertThat(message.attachments()).singleElement().satisfies(attachment -> {
+            assertThat(attachment.mimeType()).isEqualTo("image/jpeg");
+            assertThat(attachment.data()).isEqualTo(JPEG);
+        });
+        assertThat(graph.mediaRequests()).containsExactly("GET /v21.0/" + mediaId, "GET /download/" + mediaId);
+    }
+
+    @Test
+    void aDocumentKeepsItsName() throws Exception {
+        byte[] pdf = "%PDF-1.4\n%fake\n".getBytes(StandardCharsets.US_ASCII);
+        String mediaId = graph.addMedia("application/pdf", pdf);
+        deliver(FakeGraphApiServer.mediaDelivery(NUMBER_ID, ALICE, "wamid.DOC-1", "document", mediaId, "application/pdf",
+                null, "invoice.pdf"));
+
+        await("the document reaches the agent", () -> gateway.messages.size() == 1);
+        assertThat(gateway.messages.get(0).attachments()).singleElement().satisfies(attachment -> {
+            assertThat(attachment.name()).isEqualTo("invoice.pdf");
+            assertThat(attachment.data()).isEqualTo(pdf);
+        });
+    }
+
+    @Test
+    void aVoiceNoteIsFetchedAndReachesTheAgentAsARecording() throws Exception {
+        byte[] ogg = {'O', 'g', 'g', 'S', 0, 2, 0, 0, 0, 0, 0, 0, 0, 0};
+        String mediaId = graph.addMedia("audio/ogg", ogg);
+        deliver(FakeGraphApiServer.mediaDelivery(NUMBER_ID, ALICE, "wamid.VOICE", "audio", mediaId, "audio/ogg; codecs=opus",
+                null, null));
+
+        await("the voice note reaches the agent", () -> gateway.messages.size() == 1);
+        assertThat(gateway.messages.get(0).attachments()).singleElement().satisfies(attachment -> {
+            assertThat(attachment.mimeType()).isEqualTo("audio/ogg; codecs=opus");
+            assertThat(attachment.name()).isEqualTo("voice.ogg");
+            assertThat(attachment.data()).isEqualTo(ogg);
+        });
+    }
+
+    @Test
+    void aStrangersMediaIsNeverFetched() throws Exception {
+        String mediaId = graph.addMedia("image/jpeg", JPEG);
+        deliver(FakeGraphApiServer.mediaDelivery(NUMBER_ID, "4900000000066", "wamid.IMG-X", "image", mediaId, "image/jpeg",
+                null, null));
+
+        Thread.sleep(300);
+        assertThat(graph.mediaRequests()).isEmpty();
+        assertThat(gateway.messages).isEmpty();
+        assertThat(graph.calls()).isEmpty();
+    }
+
+    @Test
+    void oversizedMissingOrUnreadMediaAreRefusedWithAMessage() throws Exception {
+        String big = graph.addMedia("image/jpeg", new byte[(int) WhatsAppMedia.MAX_BYTES + 1]);
+        deliver(FakeGraphApiServer.mediaDelivery(NUMBER_ID, ALICE, "wamid.BIG", "image", big, "image/jpeg", null, null));
+        graph.awaitAccepted(1, Duration.ofSeconds(10));
+        deliver(FakeGraphApiServer.mediaDelivery(NUMBER_ID, ALICE, "wamid.GONE", "image", "123456", "image/jpeg", null, null));
+        graph.awaitAccepted(2, Duration.ofSeconds(10));
+        deliver(FakeGraphApiServer.mediaDelivery(NUMBER_ID, ALICE, "wamid.STICKER", "sticker", "777", "image/webp", null,
+                null));
+
+        List<FakeGraphApiServer.Call> told = graph.awaitAccepted(3, Duration.ofSeconds(10));
+        assertThat(told.get(0).text()).isEqualTo("❌ the file is too large (20.0 MB; at most 20 MB are taken)");
+        assertThat(told.get(1).text()).startsWith("❌ WhatsApp did not hand out the file (HTTP 400");
+        assertThat(told.get(2).text()).isEqualTo(WhatsAppMedia.UNREADABLE);
+        assertThat(graph.mediaRequests()).as("the oversized file was not downloaded").containsExactly("GET /v21.0/" + big,
+                "GET /v21.0/123456");
+        assertThat(gateway.messages).isEmpty();
+    }
+
+    @Test
+    void anApprovalIsAskedWithButtonsAndOnlyThePressOfTheAskedNumberAnswersIt() throws Exception {
+        String bob = "4917000000008";
+        channel = new CloudChannel(gateway.answering(message -> null), settings(List.of(ALICE, bob)));
+        restartWith(channel);
+        deliver(FakeGraphApiServer.textDelivery(NUMBER_ID, ALICE, "wamid.T-1", "list my files"));
+        await("the message reaches the agent", () -> gateway.sinks.size() == 1);
+
+        var decision = gateway.sinks.get(0).requestApproval(new org.openpista.api.approval.ApprovalRequest("s1", "whatsapp",
+                new org.openpista.api.chat.ToolCall("call-1", "system.run", "{\"command\":\"ls\"}")))
+                .toCompletableFuture();
+        FakeGraphApiServer.Call question = graph.awaitAccepted(1, Duration.ofSeconds(10)).get(0);
+        assertThat(question.type()).isEqualTo("interactive");
+        assertThat(question.interactiveText()).startsWith("🔐 Allow this tool call?\nsystem.run\n{\"command\":\"ls\"}");
+        List<String> buttons = question.buttonIds();
+        assertThat(buttons).hasSize(3);
+        String questionMessage = "wamid.FAKE1";
+
+        deliver(FakeGraphApiServer.buttonReplyDelivery(NUMBER_ID, bob, "wamid.P-1", questionMessage, buttons.get(0), "Allow"));
+        assertThat(graph.awaitAccepted(2, Duration.ofSeconds(10)).get(1).text())
+                .isEqualTo("This question was not asked to you: nothing was changed.");
+        assertThat(decision).isNotDone();
+
+        deliver(FakeGraphApiServer.buttonReplyDelivery(NUMBER_ID, ALICE, "wamid.P-2", questionMessage, buttons.get(1), "Deny"));
+        assertThat(decision.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .isEqualTo(org.openpista.api.approval.ApprovalDecision.REJECT);
+        deliver(FakeGraphApiServer.buttonReplyDelivery(NUMBER_ID, ALICE, "wamid.P-3", questionMessage, buttons.get(0), "Allow"));
+
+        List<FakeGraphApiServer.Call> calls = graph.awaitAccepted(4, Duration.ofSeconds(10));
+        assertThat(calls.subList(2, 4)).extracting(FakeGraphApiServer.Call::text)
+                .containsExactlyInAnyOrder("❌ Denied: system.run", "This question is no longer open: nothing was changed.");
+        assertThat(gateway.messages).as("presses are no messages for the agent").hasSize(1);
+    }
+
+    @Test
+    void anImageOfTheTurnIsUploadedAndSentAsAnImageMessage() throws Exception {
+        channel = new CloudChannel(gateway.answering(message -> new AgentReply(message.conversationKey(), "here it is", false,
+                List.of(new org.openpista.api.chat.Attachment("image/png", "screen.png", PNG)))), settings(List.of(ALICE)));
+        restartWith(channel);
+        deliver(FakeGraphApiServer.textDelivery(NUMBER_ID, ALICE, "wamid.T-2", "screenshot please"));
+
+        List<FakeGraphApiServer.Call> sent = graph.awaitAccepted(2, Duration.ofSeconds(10));
+        assertThat(sent.get(0).text()).isEqualTo("here it is");
+        assertThat(sent.get(1).type()).isEqualTo("image");
+        assertThat(graph.uploads()).singleElement().satisfies(upload -> {
+            assertThat(upload.mimeType()).isEqualTo("image/png");
+            assertThat(upload.data()).isEqualTo(PNG);
+            assertThat(sent.get(1).body().path("image").path("id").asText()).isEqualTo(upload.id());
+        });
+    }
+
+    /** Serves another channel's webhook at the same address. */
+    void restartWith(CloudChannel replacement) throws Exception {
+        jetty.stop();
+        int port = webhook.getPort();
+        jetty = new Server(new InetSocketAddress("127.0.0.1", port));
+        ServletContextHandler context = new ServletContextHandler();
+        context.addServlet(new ServletHolder(new CloudWebhookServlet(replacement.webhook())), WhatsAppSettings.WEBHOOK_PATH);
+        jetty.setHandler(context);
+        jetty.start();
     }
 
     @Test

@@ -11,10 +11,14 @@ import org.openpista.api.channel.InboundMessage;
 import org.openpista.api.channel.ReplySink;
 import org.openpista.api.channel.TurnHandle;
 
-/** An agent that answers every message at once with what the test's function says, and records the messages. */
+/**
+ * An agent that answers every message at once with what the test's function says (nothing when it
+ * says {@code null}: the test answers through the recorded sink), and records the messages.
+ */
 final class RecordingGateway implements AgentGateway {
 
     final List<InboundMessage> messages = new CopyOnWriteArrayList<>();
+    final List<ReplySink> sinks = new CopyOnWriteArrayList<>();
     private volatile Function<InboundMessage, AgentReply> answer = message ->
             AgentReply.answer(message.conversationKey(), "echo: " + message.text());
 
@@ -26,8 +30,11 @@ final class RecordingGateway implements AgentGateway {
     @Override
     public TurnHandle submit(InboundMessage message, ReplySink sink) {
         messages.add(message);
+        sinks.add(sink);
         AgentReply reply = answer.apply(message);
-        sink.reply(reply);
+        if (reply != null) {
+            sink.reply(reply);
+        }
         return new TurnHandle() {
             @Override
             public String sessionId() {

@@ -66,6 +66,14 @@ public final class Main implements Runnable {
     }
 
     static int execute(String... args) {
+        // picocli's classes (Java 5 bytecode, which class-data sharing cannot archive) are most of what
+        // 'openpista --version' would load
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            for (String line : new Version().getVersion()) {
+                System.out.println(line);
+            }
+            return 0;
+        }
         RunCommand fast = FastRun.parse(args);
         if (fast != null) {
             try {

@@ -37,6 +37,7 @@ final class Commands {
             new Command("/whatsapp status", "", "WhatsApp's state"),
             new Command("/telegram", "", "set the Telegram bot token"),
             new Command("/telegram status", "", "Telegram's state"),
+            new Command("/usage", "", "tokens and cost; /usage 30d session: by session, 30 days"),
             new Command("/quit", "", "leave openpista"),
             new Command("/exit", "", "leave openpista"));
 
@@ -148,6 +149,9 @@ final class Commands {
                 }
                 return second.isEmpty() ? Step.of(state, new Effect.WebInfo(false)) : unknown(state, line);
             }
+            case "/usage" -> {
+                return Step.of(state, new Effect.RunCommand(usage(words), "Usage"));
+            }
             case "/qr" -> {
                 return Step.of(state, new Effect.WebInfo(true));
             }
@@ -177,6 +181,29 @@ final class Commands {
                 return unknown(state, line);
             }
         }
+    }
+
+    /**
+     * @return {@code usage} with the options of {@code openpista usage}; a bare period ({@code 30d}) is
+     *     {@code --since}, a bare group ({@code session}) is {@code --by}
+     */
+    static List<String> usage(String[] words) {
+        List<String> command = new ArrayList<>(List.of("usage"));
+        for (int i = 1; i < words.length; i++) {
+            String word = words[i];
+            String lower = word.toLowerCase(Locale.ROOT);
+            boolean optionValue = words[i - 1].startsWith("--");
+            if (optionValue || lower.startsWith("-")) {
+                command.add(word);
+            } else if (lower.matches("\\d+[mhdw]|\\d{4}-\\d{2}-\\d{2}")) {
+                command.addAll(List.of("--since", word));
+            } else if (List.of("model", "provider", "session", "channel").contains(lower)) {
+                command.addAll(List.of("--by", lower));
+            } else {
+                command.add(word);
+            }
+        }
+        return command;
     }
 
     private static Step session(State state, String verb, String id, int count) {

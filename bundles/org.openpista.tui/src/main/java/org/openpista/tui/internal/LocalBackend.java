@@ -51,6 +51,7 @@ final class LocalBackend implements Backend {
 
     private final Services services;
     private final Sessions sessions;
+    private final String mode;
     private final ExecutorService worker = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "openpista-tui-work");
         thread.setDaemon(true);
@@ -61,9 +62,11 @@ final class LocalBackend implements Backend {
     private final Map<String, LoginFlow> logins = new ConcurrentHashMap<>();
     private volatile Consumer<Event> events = event -> { };
 
-    LocalBackend(Services services, Sessions sessions) {
+    /** @param mode what the status line shows: {@code in-process}, and why when a daemon runs but is not attached */
+    LocalBackend(Services services, Sessions sessions, String mode) {
         this.services = services;
         this.sessions = sessions;
+        this.mode = mode;
     }
 
     @Override
@@ -71,7 +74,7 @@ final class LocalBackend implements Backend {
         this.events = sink;
         ModelSelector selector = services.models();
         ModelChoice current = selector == null ? new ModelChoice("", "") : selector.current();
-        events.accept(new Event.Connected("in-process", current.provider(), current.model()));
+        events.accept(new Event.Connected(mode, current.provider(), current.model()));
         sessions();
         if (sessionId != null) {
             open(sessionId);
@@ -330,10 +333,11 @@ final class LocalBackend implements Backend {
     @Override
     public void pairing(String channel, boolean watch) {
         if (watch) {
-            events.accept(new Event.Pairing(channel, "not running here", "Channels run in the daemon. Start it with "
-                    + "'openpista start' (with [channels." + channel + "] enabled), then open the terminal UI again: it "
-                    + "attaches to the daemon and shows the pairing here. Or pair in a terminal with 'openpista " + channel
-                    + "'.", List.of()));
+            events.accept(new Event.Pairing(channel, "not attached to a daemon", "Channels run in the daemon, and the "
+                    + "terminal UI shows their pairing once it is attached to it: start the daemon with 'openpista start' "
+                    + "(with [channels." + channel + "] enabled and the web chat on, which the terminal UI attaches "
+                    + "through: /web setup), then open the terminal UI again. Or pair in a terminal with 'openpista "
+                    + channel + "'.", List.of()));
         }
     }
 

@@ -68,7 +68,9 @@ final class TerminalScreen implements AutoCloseable {
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(TerminalBuilder.class.getClassLoader());
         try {
-            Terminal terminal = TerminalBuilder.builder().system(true).provider("exec").dumb(false)
+            // JNI first: system calls for raw mode and the size; the exec provider (the fallback where the native
+            // library cannot load) starts a stty process for each, which costs seconds on a loaded machine
+            Terminal terminal = TerminalBuilder.builder().system(true).providers("jni,exec").dumb(false)
                     .encoding(StandardCharsets.UTF_8).nativeSignals(true).build();
             return new TerminalScreen(terminal);
         } finally {

@@ -22,17 +22,20 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code openpista tui [-s SESSION]}, and what {@code openpista} alone runs on a terminal ({@link
- * CliCommand#BARE}): the full-screen terminal UI. The agent runs in this process, as for {@code
- * openpista run}, on the home's conversation store, so the sessions of the daemon and the other
- * channels are there too (attaching to a running daemon live is not built yet).
+ * CliCommand#BARE}): the full-screen terminal UI. When a daemon runs for the home and serves its
+ * web chat, the TUI attaches to it over the web chat's protocol and shares its sessions live;
+ * otherwise the agent runs in this process, as for {@code openpista run}, on the home's
+ * conversation store ({@link DaemonOrLocal}).
  */
 @Component(service = CliCommand.class, scope = ServiceScope.PROTOTYPE,
         property = {CliCommand.NAME + "=tui", CliCommand.BARE + "=true", CliCommand.NEEDS_PROVIDER + "=true"})
 @Command(name = "tui", mixinStandardHelpOptions = true,
         description = {"The terminal UI: a full-screen chat with the agent (also what 'openpista' alone opens on a terminal).",
             "",
-            "The agent runs in this process, as for 'openpista run', with the sessions of this home (those of the daemon "
-                    + "and the other channels too).",
+            "When a daemon runs for this home and serves the web chat, the terminal UI attaches to it: turns run in the "
+                    + "daemon and messages sent to the session from the web chat show here as they arrive. Otherwise the "
+                    + "agent runs in this process, as for 'openpista run', with the sessions of this home. The status line "
+                    + "says which ('attached · daemon PID' or 'in-process').",
             "",
             "Keys: Enter sends, Tab completes commands, Esc cancels, Ctrl-S lists sessions, Ctrl-C twice quits; /help "
                     + "lists the rest.",
@@ -89,8 +92,17 @@ public final class TuiCommand implements CliCommand, Callable<Integer> {
         }
     }
 
-    private Backend backend(Sessions sessions) throws InterruptedException {
-        awaitAgent();
+    /** Attached to the daemon when one runs and serves its web chat, else the agent of this process. */
+    private Backend backend(Sessions sessions) {
+        return new DaemonOrLocal(() -> daemon, mode -> local(sessions, mode));
+    }
+
+    private Backend local(Sessions sessions, String mode) {
+        try {
+            awaitAgent();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return new LocalBackend(new LocalBackend.Services() {
             @Override
             public AgentGateway gateway() {
@@ -111,7 +123,7 @@ public final class TuiCommand implements CliCommand, Callable<Integer> {
             public AuthService auth() {
                 return auth;
             }
-        }, sessions);
+        }, sessions, mode);
     }
 
     /** The agent's components come up with the framework; a moment may pass before they are there. */

@@ -304,6 +304,16 @@ class UpdateTest {
         }
 
         @Test
+        void usageRunsTheUsageCommandWithItsOptions() {
+            assertThat(home().type("/usage").enter().last(Effect.RunCommand.class))
+                    .isEqualTo(new Effect.RunCommand(List.of("usage"), "Usage"));
+            assertThat(chat("s").type("/usage 30d session").enter().last(Effect.RunCommand.class).words())
+                    .containsExactly("usage", "--since", "30d", "--by", "session");
+            assertThat(home().type("/usage --by channel --since 2026-01-31").enter().last(Effect.RunCommand.class).words())
+                    .containsExactly("usage", "--by", "channel", "--since", "2026-01-31");
+        }
+
+        @Test
         void unknownCommandsSaySo() {
             Driver ui = chat("s").type("/frobnicate now").enter();
             assertThat(ui.state.flash()).contains("unknown command /frobnicate now");

@@ -94,7 +94,7 @@ public final class SqliteConversationStore implements ConversationStore, TurnQue
      */
     @Activate
     public SqliteConversationStore(Config config, BundleContext context) {
-        this(DatabaseLocation.resolve(config.url(), config.path(), ConfigurationLoader.home(context)),
+        this(DatabaseLocation.resolve(config.url(), config.path(), NativeLibrary.copiedInto(ConfigurationLoader.home(context))),
                 Math.max(1, config.media_quota_mb()) * 1024L * 1024);
     }
 

@@ -264,6 +264,113 @@ class TelegramIT {
     }
 
     @Test
+    void voiceNotesReachTheModelAsTheirTranscriptWhichTheUserSeesWithTheAnswer() throws Exception {
+        startDaemon();
+        byte[] ogg = oggVoice();
+        llm.transcript("What is the weather in Seoul?");
+        llm.enqueue(FakeReply.text("Sunny, 21 degrees."));
+
+        telegram.userSendsVoice(ALICE, ogg, 2);
+
+        String answer = telegram.awaitBotMessages(ALICE, 1, WAIT).get(0).text();
+        assertThat(answer).startsWith("🎤 “What is the weather in Seoul?”").endsWith("Sunny, 21 degrees.");
+        assertThat(llm.transcriptions()).singleElement().satisfies(heard -> {
+            assertThat(heard.model()).isEqualTo("whisper-1");
+            assertThat(heard.fileName()).isEqualTo("voice.ogg");
+            assertThat(heard.contentType()).isEqualTo("audio/ogg");
+            assertThat(heard.audio()).isEqualTo(ogg);
+        });
+        assertThat(lastUserText(llm.lastRequest())).isEqualTo("[Voice note, transcribed:] What is the weather in Seoul?");
+        assertThat(telegram.downloads()).hasSize(1);
+        assertThat(stored("telegram:" + ALICE)).containsExactly(
+                "user: [Voice note, transcribed:] What is the weather in Seoul?", "assistant: Sunny, 21 degrees.");
+    }
+
+    @Test
+    void aPdfReachesTheModelAsItsText() throws Exception {
+        startDaemon();
+        llm.enqueue(FakeReply.text("420 EUR, due on the 31st."));
+
+        telegram.userSendsDocument(ALICE, "what is due?", "invoice.pdf", "application/pdf",
+                pdf("Invoice 2026-117", "Total due: 420 EUR"));
+
+        assertThat(telegram.awaitBotMessages(ALICE, 1, WAIT).get(0).text()).isEqualTo("420 EUR, due on the 31st.");
+        assertThat(lastUserText(llm.lastRequest())).startsWith("what is due?\n\n[Attached file invoice.pdf (application/pdf),"
+                + " its text:]\n").contains("Invoice 2026-117").contains("Total due: 420 EUR");
+    }
+
+    @Test
+    void imagesAToolProducesGoBackAsPhotos() throws Exception {
+        // a skill standing in for a screenshot tool: its result carries a PNG as data_b64, as screen.capture's does
+        byte[] png = WebUploadIT.picture(320, 200, "png");
+        Path skill = Files.createDirectories(home.resolve("workspace").resolve("skills").resolve("chart"));
+        Files.writeString(skill.resolve("SKILL.md"), """
+                ---
+                name: chart
+                description: Draws the chart.
+                mode: subprocess
+                timeout: 30
+                ---
+                Call it to draw the chart.
+                """);
+        Files.writeString(skill.resolve("run.sh"), "printf '%s' '{\"name\":\"chart.png\",\"mime_type\":\"image/png\","
+                + "\"data_b64\":\"" + java.util.Base64.getEncoder().encodeToString(png) + "\"}'\n");
+        Files.writeString(home.resolve("config.toml"), "approval = \"auto\"\n", java.nio.file.StandardOpenOption.APPEND);
+        startDaemon();
+        llm.enqueue(FakeReply.toolCall("skill.chart", "{}"), FakeReply.text("Here is the chart."));
+
+        telegram.userSends(ALICE, "draw the chart");
+
+        FakeTelegramServer.Call photo = telegram.awaitCall("sendPhoto", call -> true, WAIT);
+        assertThat(photo.upload("photo")).isEqualTo(png);
+        List<ChatEntry> sent = telegram.awaitBotMessages(ALICE, 2, WAIT);
+        assertThat(sent.get(0).text()).isEqualTo("Here is the chart.");
+        assertThat(sent.get(1).photo()).isTrue();
+        // the model saw a note, not megabytes of base64
+        String toolResult = llm.lastRequest().json().path("messages").toString();
+        assertThat(toolResult).contains("bytes, shown to the user as an image").doesNotContain(
+                java.util.Base64.getEncoder().encodeToString(png).substring(0, 64));
+    }
+
+    /** @return a small PDF of one page, its lines in Helvetica, with a correct cross-reference table */
+    static byte[] pdf(String... lines) {
+        StringBuilder content = new StringBuilder("BT /F1 12 Tf 72 720 Td 14 TL\n");
+        for (String line : lines) {
+            content.append('(').append(line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")).append(") Tj T*\n");
+        }
+        content.append("ET\n");
+        List<String> objects = List.of("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+                        + " /Resources << /Font << /F1 5 0 R >> >> >>",
+                "<< /Length " + content.length() + " >>\nstream\n" + content + "endstream",
+                "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>");
+        StringBuilder pdf = new StringBuilder("%PDF-1.4\n");
+        List<Integer> offsets = new ArrayList<>();
+        for (int i = 0; i < objects.size(); i++) {
+            offsets.add(pdf.length());
+            pdf.append(i + 1).append(" 0 obj\n").append(objects.get(i)).append("\nendobj\n");
+        }
+        int xref = pdf.length();
+        pdf.append("xref\n0 ").append(objects.size() + 1).append("\n0000000000 65535 f \n");
+        for (int offset : offsets) {
+            pdf.append("%010d 00000 n \n".formatted(offset));
+        }
+        pdf.append("trailer\n<< /Size ").append(objects.size() + 1).append(" /Root 1 0 R >>\nstartxref\n").append(xref)
+                .append("\n%%EOF\n");
+        return pdf.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** @return the first page of an Ogg Opus stream: what Telegram's voice notes start with */
+    static byte[] oggVoice() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes("OggS".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeBytes(new byte[] {0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0x2A, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 19});
+        out.writeBytes("OpusHead".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeBytes(new byte[] {1, 1, 0x38, 1, (byte) 0x80, (byte) 0xBB, 0, 0, 0, 0, 0});
+        return out.toByteArray();
+    }
+
+    @Test
     void failuresRateLimitsAndRestartsNeitherLoseNorRepeatMessages() throws Exception {
         writeConfig(false); // telegram start runs the bot even when the file does not enable it
         Process daemon = telegramStart();

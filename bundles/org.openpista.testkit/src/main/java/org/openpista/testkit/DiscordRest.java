@@ -52,6 +52,9 @@ final class DiscordRest {
     private final Map<String, Map<String, ObjectNode>> channels = new LinkedHashMap<>();
     private final Map<String, String> ephemeral = new HashMap<>();
     private JsonNode commands = JSON.createArrayNode();
+    /** Files users attached, by the path of their CDN address, and the paths fetched. */
+    private final Map<String, byte[]> cdn = new HashMap<>();
+    private final List<String> fetched = new CopyOnWriteArrayList<>();
 
     DiscordRest(String token, DiscordGateway gateway, List<String> guildChannels) {
         this.token = token;
@@ -94,6 +97,30 @@ final class DiscordRest {
         return id;
     }
 
+    /**
+     * A user's message with one attachment, served from {@code /attachments/…} of this server as
+     * Discord's CDN serves it (no token needed).
+     */
+    String writeWithFile(String root, String userId, String channelId, String text, String fileName, String contentType,
+            byte[] bytes) {
+        String id = DiscordJson.snowflake(sequence.incrementAndGet());
+        ObjectNode message = DiscordJson.message(id, channelId, null, user(userId), text, List.of(), null, List.of());
+        String path = "/attachments/" + channelId + "/" + id + "/" + fileName;
+        message.withArray("attachments").addObject().put("id", id + "0").put("filename", fileName)
+                .put("content_type", contentType).put("size", bytes.length).put("url", root + path + "?ex=1")
+                .put("proxy_url", root + path);
+        synchronized (this) {
+            cdn.put(path, bytes.clone());
+            channels.computeIfAbsent(channelId, c -> new LinkedHashMap<>()).put(id, message);
+        }
+        gateway.dispatch("MESSAGE_CREATE", message.deepCopy());
+        return id;
+    }
+
+    List<String> fetched() {
+        return List.copyOf(fetched);
+    }
+
     String interact(String userId, String channelId, int type, JsonNode data, JsonNode message) {
         String id = DiscordJson.snowflake(sequence.incrementAndGet());
         String guildId = isGuildChannel(channelId) ? GUILD_ID : null;
@@ -111,6 +138,21 @@ final class DiscordRest {
                 body = in.readAllBytes();
             }
             String path = exchange.getRequestURI().getPath();
+            if (path.startsWith("/attachments/")) {
+                byte[] file;
+                synchronized (this) {
+                    file = cdn.get(path);
+                }
+                if (file == null) {
+                    answer(exchange, 404, error(0, "404: Not Found"));
+                    return;
+                }
+                fetched.add(path);
+                exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+                exchange.sendResponseHeaders(200, file.length == 0 ? -1 : file.length);
+                exchange.getResponseBody().write(file);
+                return;
+            }
             if (!path.startsWith("/api/v10/")) {
                 answer(exchange, 404, error(0, "404: Not Found"));
                 return;

@@ -129,6 +129,21 @@ public final class FakeDiscordServer implements AutoCloseable {
     }
 
     /**
+     * A user sends the bot a file in their DM, with a text (may be empty); the message's {@code
+     * attachments} carry its name, type, size and CDN {@code url}, which this server serves.
+     *
+     * @return the message id
+     */
+    public String userSendsFileDm(String userId, String text, String fileName, String contentType, byte[] bytes) {
+        return rest.writeWithFile(server.root(), userId, dmChannel(userId), text, fileName, contentType, bytes);
+    }
+
+    /** @return the attachment paths fetched from the fake CDN, in order */
+    public List<String> attachmentDownloads() {
+        return rest.fetched();
+    }
+
+    /**
      * A user writes in a guild channel, mentioning the bot ({@code <@BOT_ID> text}) or not.
      *
      * @return the message id

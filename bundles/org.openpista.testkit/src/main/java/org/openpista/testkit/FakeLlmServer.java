@@ -203,8 +203,11 @@ public abstract class FakeLlmServer implements AutoCloseable {
     private void dispatch(HttpExchange exchange) throws IOException {
         try (exchange) {
             String body;
+            String type = String.valueOf(exchange.getRequestHeaders().getFirst("content-type"));
             try (InputStream in = exchange.getRequestBody()) {
-                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                // an upload's bytes survive as ISO-8859-1 text (one char per byte); see RecordedRequest#bytes
+                body = new String(in.readAllBytes(), type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")
+                        ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
             }
             URI uri = exchange.getRequestURI();
             RecordedRequest request = new RecordedRequest(

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * several {@code delta.content} pieces, {@code delta.tool_calls} with index, id and name first and
  * the arguments in pieces after, a chunk with the {@code finish_reason}, a usage chunk when {@code
  * stream_options.include_usage} asks for one, then {@code data: [DONE]}). {@code GET /v1/models}
- * lists models. Errors carry OpenAI's body {@code {"error":{"message","type","param","code"}}}.
+ * lists models. {@code POST /v1/audio/transcriptions} takes a multipart upload and answers the
+ * {@link #transcript(String) set transcript}. Errors carry OpenAI's body {@code {"error":{"message","type","param","code"}}}.
  *
  * <p>Like the real API it refuses, with 400 {@code invalid_request_error}, requests that break the
  * wire format: no model, no messages, unknown roles, a {@code tool} message that answers no {@code
@@ -55,6 +56,8 @@ public class FakeOpenAiServer extends FakeLlmServer {
     private volatile String requiredKey;
     /** The body of the previous chat request, what the fake's prompt cache holds. */
     private final AtomicReference<String> lastPrompt = new AtomicReference<>();
+    private final AtomicReference<String> transcript = new AtomicReference<>("");
+    private final List<Transcription> transcriptions = new CopyOnWriteArrayList<>();
 
     /** Starts the fake on 127.0.0.1 with an ephemeral port. */
     public FakeOpenAiServer() {
@@ -94,8 +97,35 @@ public class FakeOpenAiServer extends FakeLlmServer {
         return request.method().equals("POST") && request.path().equals("/v1/chat/completions");
     }
 
+    /**
+     * A recording received by {@code POST /v1/audio/transcriptions}.
+     *
+     * @param model the {@code model} field
+     * @param fileName the file name of the {@code file} part
+     * @param contentType the content type of the {@code file} part
+     * @param audio the recording's bytes
+     */
+    public record Transcription(String model, String fileName, String contentType, byte[] audio) {}
+
+    /** Sets what {@code POST /v1/audio/transcriptions} answers every recording with. */
+    public FakeOpenAiServer transcript(String text) {
+        transcript.set(text);
+        return this;
+    }
+
+    /** @return the recordings transcribed, in order */
+    public List<Transcription> transcriptions() {
+        return List.copyOf(transcriptions);
+    }
+
     @Override
     protected void handleOther(HttpExchange exchange, RecordedRequest request) throws IOException {
+        if (request.method().equals("POST") && request.path().equals("/v1/audio/transcriptions")) {
+            if (!refuseKey(exchange, request)) {
+                transcribe(exchange, request);
+            }
+            return;
+        }
         if (!request.method().equals("GET") || !request.path().equals("/v1/models")) {
             OpenAiWire.sendUnknownUrl(exchange, request.method(), request.path());
             return;
@@ -104,6 +134,52 @@ public class FakeOpenAiServer extends FakeLlmServer {
             return;
         }
         OpenAiWire.sendModelList(exchange, models);
+    }
+
+    /**
+     * Speech to text as OpenAI's endpoint takes it: {@code multipart/form-data} with a {@code file}
+     * part whose name has a supported extension and a {@code model} field; the answer is {@code
+     * {"text": …}} ({@code response_format} json, the default) or the bare text ({@code text}).
+     */
+    private void transcribe(HttpExchange exchange, RecordedRequest request) throws IOException {
+        String type = String.valueOf(request.header("content-type"));
+        if (!type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")) {
+            OpenAiWire.sendError(exchange, 400, "invalid_request_error", null,
+                    "Invalid Content-Type header (" + type + "), expected multipart/form-data.");
+            return;
+        }
+        ObjectNode params = JSON.createObjectNode();
+        java.util.Map<String, byte[]> files = new java.util.HashMap<>();
+        java.util.Map<String, String[]> described = new java.util.HashMap<>();
+        try {
+            Multipart.parse(type, request.bytes(), params, files, described);
+        } catch (IllegalArgumentException e) {
+            OpenAiWire.sendError(exchange, 400, "invalid_request_error", null, "Could not parse multipart form: " + e.getMessage());
+            return;
+        }
+        if (!params.path("model").isTextual() || params.path("model").asText().isBlank()) {
+            OpenAiWire.sendError(exchange, 400, "invalid_request_error", "model", "you must provide a model parameter");
+            return;
+        }
+        byte[] audio = files.get("file");
+        if (audio == null) {
+            OpenAiWire.sendError(exchange, 400, "invalid_request_error", "file", "you must provide a file parameter");
+            return;
+        }
+        String fileName = described.get("file")[0];
+        String extension = fileName.contains(".") ? fileName.substring(fileName.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT) : "";
+        if (!Set.of("flac", "m4a", "mp3", "mp4", "mpeg", "mpga", "oga", "ogg", "wav", "webm").contains(extension)) {
+            OpenAiWire.sendError(exchange, 400, "invalid_request_error", null, "Invalid file format. Supported formats: "
+                    + "['flac', 'm4a', 'mp3', 'mp4', 'mpeg', 'mpga', 'oga', 'ogg', 'wav', 'webm']");
+            return;
+        }
+        transcriptions.add(new Transcription(params.path("model").asText(), fileName, described.get("file")[1], audio));
+        String format = params.path("response_format").asText("json");
+        if (format.equals("text")) {
+            respond(exchange, 200, "text/plain; charset=utf-8", transcript.get());
+        } else {
+            respond(exchange, 200, "application/json", JSON.createObjectNode().put("text", transcript.get()).toString());
+        }
     }
 
     @Override

@@ -132,6 +132,7 @@ public final class FakeSlackServer implements AutoCloseable {
     private final SlackWebApi webApi;
     // guarded by this
     private int events;
+    private int files;
 
     /**
      * Starts the fake.
@@ -179,6 +180,33 @@ public final class FakeSlackServer implements AutoCloseable {
      */
     public String userSendsDm(String userId, String text, String threadTs) {
         return userWrites(userId, "D" + userId, "im", text, threadTs, false);
+    }
+
+    /**
+     * A user shares a file in their direct message channel with the app, with a message: Slack
+     * sends a {@code message} event of subtype {@code file_share} whose {@code files} carry the
+     * name, type, size and {@code url_private}, which serves the bytes to the bot token only (and
+     * the sign-in page to anyone else).
+     *
+     * @return the message's ts
+     */
+    public synchronized String userSharesFile(String userId, String text, String name, String mimeType, byte[] bytes) {
+        String channel = "D" + userId;
+        String ts = webApi.add(channel, "", userId, text);
+        String fileId = "F" + String.format(Locale.ROOT, "%08d", ++files);
+        String url = root() + webApi.share(fileId, name, bytes);
+        ObjectNode event = messageEvent("message", userId, channel, text, ts, "").put("channel_type", "im")
+                .put("subtype", "file_share");
+        event.putArray("files").addObject().put("id", fileId).put("name", name).put("title", name).put("mimetype", mimeType)
+                .put("filetype", name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "binary")
+                .put("size", bytes.length).put("url_private", url).put("url_private_download", url + "?download=1");
+        event(event);
+        return ts;
+    }
+
+    /** @return the paths of shared files the bot downloaded with its token, in order */
+    public List<String> fileDownloads() {
+        return webApi.downloads();
     }
 
     /**

@@ -321,6 +321,24 @@ public final class FakeTelegramServer implements AutoCloseable {
     }
 
     /**
+     * A user sends a voice note (Opus in Ogg, as Telegram records them) to the bot in their private
+     * chat; the bot fetches it with {@code getFile} and a download, like a photo.
+     *
+     * @param durationSeconds the {@code duration} the update announces
+     * @return the update id
+     */
+    public synchronized long userSendsVoice(long userId, byte[] bytes, int durationSeconds) {
+        ObjectNode message = userMessage(userId, null);
+        String fileId = "voice-in-" + userId + "-" + message.path("message_id").asInt();
+        userFiles.put(fileId, bytes.clone());
+        message.putObject("voice").put("file_id", fileId).put("file_unique_id", "u" + fileId)
+                .put("duration", durationSeconds).put("mime_type", "audio/ogg").put("file_size", bytes.length);
+        ObjectNode update = NODES.objectNode();
+        update.set("message", message);
+        return add(update);
+    }
+
+    /**
      * A user sends a file as a document (its type and name as given) to the bot in their private chat.
      *
      * @return the update id

@@ -18,6 +18,15 @@ final class Multipart {
      * @throws IllegalArgumentException when the body is not valid multipart
      */
     static void parse(String contentType, byte[] body, ObjectNode params, Map<String, byte[]> files) {
+        parse(contentType, body, params, files, new java.util.HashMap<>());
+    }
+
+    /**
+     * Reads the parts as {@link #parse(String, byte[], ObjectNode, Map)} does, and notes for each
+     * file part its file name and content type ({@code {filename, type}}, the type empty when none).
+     */
+    static void parse(String contentType, byte[] body, ObjectNode params, Map<String, byte[]> files,
+            Map<String, String[]> described) {
         String boundary = null;
         for (String piece : contentType.split(";")) {
             String trimmed = piece.strip();
@@ -47,12 +56,12 @@ final class Multipart {
             if (end >= 2 && body[end - 2] == '\r' && body[end - 1] == '\n') {
                 end -= 2;
             }
-            part(Arrays.copyOfRange(body, start, end), params, files);
+            part(Arrays.copyOfRange(body, start, end), params, files, described);
             position = next;
         }
     }
 
-    private static void part(byte[] part, ObjectNode params, Map<String, byte[]> files) {
+    private static void part(byte[] part, ObjectNode params, Map<String, byte[]> files, Map<String, String[]> described) {
         int headerEnd = indexOf(part, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), 0);
         if (headerEnd < 0) {
             throw new IllegalArgumentException("multipart part without headers");
@@ -61,7 +70,11 @@ final class Multipart {
         byte[] content = Arrays.copyOfRange(part, headerEnd + 4, part.length);
         String name = null;
         String fileName = null;
+        String type = "";
         for (String line : headers.split("\r\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-type:")) {
+                type = line.substring("content-type:".length()).strip();
+            }
             if (!line.toLowerCase(Locale.ROOT).startsWith("content-disposition:")) {
                 continue;
             }
@@ -79,6 +92,7 @@ final class Multipart {
         }
         if (fileName != null) {
             files.put(name, content);
+            described.put(name, new String[] {fileName, type});
         } else {
             params.put(name, new String(content, StandardCharsets.UTF_8));
         }

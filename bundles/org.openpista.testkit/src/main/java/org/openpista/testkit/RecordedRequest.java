@@ -35,6 +35,14 @@ public record RecordedRequest(String method, String path, String query, Map<Stri
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
+    /**
+     * @return the body's bytes as received, for a {@code multipart/*} upload (its body is kept as
+     *     ISO-8859-1 text, one character per byte)
+     */
+    public byte[] bytes() {
+        return body.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     /** @return the body parsed as JSON */
     public JsonNode json() {
         try {

@@ -56,6 +56,9 @@ final class SlackWebApi {
     private final Map<String, Map<String, Message>> channels = new LinkedHashMap<>();
     private final Map<String, byte[]> uploads = new LinkedHashMap<>();
     private final Map<String, String> uploadNames = new HashMap<>();
+    /** Files users shared, by the path of their url_private, and the paths downloaded with the bot token. */
+    private final Map<String, byte[]> shared = new HashMap<>();
+    private final List<String> downloads = new CopyOnWriteArrayList<>();
     private long clock = Instant.now().getEpochSecond() * 1_000_000L;
 
     SlackWebApi(String botToken, String appToken, Supplier<String> root, SlackDeliveries deliveries, OwnMessage ownMessage) {
@@ -104,6 +107,17 @@ final class SlackWebApi {
     }
 
 
+    /** @return the {@code url_private} path of a file a user shares, served to the bot token */
+    synchronized String share(String fileId, String name, byte[] bytes) {
+        String path = "/files-pri/" + TEAM_ID + "-" + fileId + "/" + name;
+        shared.put(path, bytes.clone());
+        return path;
+    }
+
+    List<String> downloads() {
+        return List.copyOf(downloads);
+    }
+
     void dispatch(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body;
@@ -117,6 +131,24 @@ final class SlackWebApi {
                     uploads.put(fileId, body);
                 }
                 answer(exchange, 200, "text/plain", ("OK - " + body.length).getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            if (path.startsWith("/files-pri/")) {
+                byte[] file;
+                synchronized (this) {
+                    file = shared.get(path);
+                }
+                String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+                if (file == null) {
+                    answer(exchange, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
+                } else if (!("Bearer " + botToken).equals(authorization)) {
+                    // as Slack does: without the token the address leads to the sign-in page
+                    answer(exchange, 200, "text/html; charset=utf-8",
+                            "<!DOCTYPE html><html><body>Sign in to Slack</body></html>".getBytes(StandardCharsets.UTF_8));
+                } else {
+                    downloads.add(path);
+                    answer(exchange, 200, "application/octet-stream", file);
+                }
                 return;
             }
             if (!path.startsWith("/api/")) {

@@ -20,8 +20,10 @@ import org.openpista.api.channel.ChannelAdapter;
 import org.openpista.api.channel.InboundMessage;
 import org.openpista.api.channel.ReplySink;
 import org.openpista.api.channel.TurnHandle;
+import org.openpista.api.chat.DocumentReader;
 import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.llm.LlmProvider;
+import org.openpista.api.llm.SpeechToText;
 import org.openpista.api.memory.ConversationStore;
 import org.openpista.api.memory.TurnQueue;
 import org.openpista.api.observe.TurnObserver;
@@ -81,6 +83,14 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     volatile List<PromptContributor> contributors = List.of();
 
+    /** The providers' speech-to-text with their service properties, for voice notes. */
+    @Reference(service = SpeechToText.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    volatile List<Map.Entry<Map<String, Object>, SpeechToText>> speech = List.of();
+
+    /** Readers of documents (PDFs) by their media types. */
+    @Reference(service = DocumentReader.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    volatile List<Map.Entry<Map<String, Object>, DocumentReader>> documentReaders = List.of();
+
     /** Metrics, traces, logs and usage accounting; a turn starting with none costs nothing more. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     volatile List<TurnObserver> observers = List.of();
@@ -135,7 +145,34 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
                 ? currentSession(message.conversationKey())
                 : message.sessionId();
         // refused attachments end here, before anything is stored; the channel shows the message to the sender
-        return lanes.submit(sessionId, InboundMedia.checked(message, maxAttachmentBytes), sink);
+        InboundMessage checked = Documents.read(InboundMedia.checked(message, maxAttachmentBytes), this::readerOf);
+        // voice notes are heard before the message is stored, so the transcript stays in the history
+        String provider = settings.provider();
+        VoiceNotes.Heard heard = VoiceNotes.hear(checked, speechOf(provider), provider);
+        return lanes.submit(sessionId, heard.message(), heard.sink(sink));
+    }
+
+    /** @return a reader registered for the media type, or {@code null} */
+    private DocumentReader readerOf(String type) {
+        for (Map.Entry<Map<String, Object>, DocumentReader> entry : documentReaders) {
+            Object types = entry.getKey().get(DocumentReader.TYPES);
+            List<?> listed = types instanceof String[] array ? List.of(array)
+                    : types instanceof java.util.Collection<?> collection ? List.copyOf(collection) : List.of(String.valueOf(types));
+            if (listed.contains(type)) {
+                return entry.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** @return the speech-to-text registered with the provider's name, or {@code null} */
+    private SpeechToText speechOf(String provider) {
+        for (Map.Entry<Map<String, Object>, SpeechToText> entry : speech) {
+            if (provider.equals(entry.getKey().get(LlmProvider.NAME))) {
+                return entry.getValue();
+            }
+        }
+        return null;
     }
 
     @Override

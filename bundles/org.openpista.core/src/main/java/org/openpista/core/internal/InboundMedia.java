@@ -12,8 +12,8 @@ import org.openpista.api.chat.Attachment;
 
 /**
  * The one check every channel's attachments pass before anything is stored: each must be an image
- * (PNG, JPEG, GIF, WebP), a UTF-8 text file or a PDF whose bytes say what it is, within the size
- * limit. Types are taken from the content, not from what the sender claimed (a phone's {@code
+ * (PNG, JPEG, GIF, WebP), a UTF-8 text file, a PDF or a recording (Ogg, MP3, M4A, WAV, WebM, FLAC:
+ * voice notes) whose bytes say what it is, within the size limit. Types are taken from the content, not from what the sender claimed (a phone's {@code
  * image/jpg} or a document's {@code application/octet-stream}); a file whose content contradicts
  * its claimed image type is refused as malformed.
  */
@@ -58,11 +58,18 @@ final class InboundMedia {
         byte[] data = attachment.data();
         String claimed = attachment.mimeType().toLowerCase(Locale.ROOT).strip();
         String sniffed = sniff(data);
+        if (sniffed == null && claimed.startsWith("audio/")) {
+            sniffed = sniffContainer(data);
+        }
         if (sniffed != null) {
             return sniffed.equals(claimed) ? attachment : new Attachment(sniffed, attachment.name(), data);
         }
         if (claimed.startsWith("image/")) {
             throw new IllegalArgumentException(label + " is not a valid image: its content is not PNG, JPEG, GIF or WebP");
+        }
+        if (claimed.startsWith("audio/")) {
+            throw new IllegalArgumentException(label + " is not a recording openpista can read: its content is not Ogg, MP3,"
+                    + " M4A, WAV, WebM or FLAC");
         }
         if ((claimed.startsWith("text/") || claimed.equals("application/json") || claimed.isEmpty()
                 || claimed.equals("application/octet-stream")) && isText(data)) {
@@ -70,7 +77,7 @@ final class InboundMedia {
             return type.equals(claimed) ? attachment : new Attachment(type, attachment.name(), data);
         }
         throw new IllegalArgumentException(label + " (" + (claimed.isEmpty() ? "unknown type" : claimed)
-                + ") cannot be read: send images (PNG, JPEG, GIF, WebP), UTF-8 text files or PDFs");
+                + ") cannot be read: send images (PNG, JPEG, GIF, WebP), UTF-8 text files, PDFs or voice notes");
     }
 
     /** @return the type the bytes announce, or {@code null} when they are none of the binary types taken */
@@ -89,6 +96,32 @@ final class InboundMedia {
         }
         if (starts(data, 0, '%', 'P', 'D', 'F', '-')) {
             return "application/pdf";
+        }
+        if (starts(data, 0, 'O', 'g', 'g', 'S')) {
+            return "audio/ogg";
+        }
+        if (starts(data, 0, 'R', 'I', 'F', 'F') && starts(data, 8, 'W', 'A', 'V', 'E')) {
+            return "audio/wav";
+        }
+        if (starts(data, 0, 'f', 'L', 'a', 'C')) {
+            return "audio/flac";
+        }
+        if (starts(data, 0, 'I', 'D', '3') || data.length > 2 && (data[0] & 0xFF) == 0xFF && (data[1] & 0xE6) == 0xE2) {
+            return "audio/mpeg"; // an ID3 tag, or an MPEG audio frame (layer III) straight away
+        }
+        return null;
+    }
+
+    /**
+     * @return the type of a recording in a container that also holds video (MP4, WebM), taken as
+     *     audio only when the sender said it is audio; {@code null} otherwise
+     */
+    static String sniffContainer(byte[] data) {
+        if (starts(data, 4, 'f', 't', 'y', 'p')) {
+            return "audio/mp4";
+        }
+        if (starts(data, 0, 0x1A, 0x45, 0xDF, 0xA3)) {
+            return "audio/webm";
         }
         return null;
     }

@@ -87,6 +87,33 @@ public final class HttpTransport {
             request.header("content-type", "application/json");
             request.POST(HttpRequest.BodyPublishers.ofString(body));
         }
+        return open(uri, request, cancellation, failures);
+    }
+
+    /**
+     * Sends a POST with a body of any type (a multipart upload, say) and waits for the status and
+     * headers of the answer.
+     *
+     * @param uri where to send it
+     * @param headers headers to set besides {@code content-type}
+     * @param contentType the body's type, for example {@code multipart/form-data; boundary=…}
+     * @param body the body
+     * @param cancellation cancelling aborts the exchange
+     * @param failures names host and secret in the failures of this exchange
+     * @return the open exchange; close it
+     * @throws ProviderException TIMEOUT, NETWORK or CANCELLED
+     */
+    public Exchange post(URI uri, Map<String, String> headers, String contentType, byte[] body, Cancellation cancellation,
+            HttpFailures failures) throws ProviderException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout);
+        headers.forEach(request::header);
+        request.header("content-type", contentType);
+        request.POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        return open(uri, request, cancellation, failures);
+    }
+
+    private Exchange open(URI uri, HttpRequest.Builder request, Cancellation cancellation, HttpFailures failures)
+            throws ProviderException {
         for (int attempt = 1; ; attempt++) {
             Exchange exchange = new Exchange(timeout, cancellation, failures);
             exchange.start(client(uri), request.build());

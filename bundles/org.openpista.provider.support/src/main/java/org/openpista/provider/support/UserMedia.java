@@ -17,7 +17,8 @@ import org.openpista.api.chat.ChatMessage;
  * the types the vision APIs take go out as image parts (each vendor writes its own part with {@link
  * #base64} or {@link #dataUrl}); text files join the text, within {@link #TEXT_BUDGET}; everything
  * else, and images for a model known not to see them, become a short note in the text, so the model
- * knows something was sent and can say what it cannot read.
+ * knows something was sent and can say what it cannot read. Recordings ({@code audio/*}) and
+ * PDFs add nothing: the agent has already put their transcript or text, or a note, in the text.
  */
 public final class UserMedia {
 
@@ -66,6 +67,10 @@ public final class UserMedia {
         for (Attachment attachment : message.attachments()) {
             String type = attachment.mimeType().toLowerCase(Locale.ROOT);
             String label = attachment.name().isEmpty() ? type : attachment.name() + " (" + type + ")";
+            if (type.startsWith("audio/") || type.equals("application/pdf")) {
+                // voice notes and PDFs reach the model as the transcript or text (or the note) the agent put in the text
+                continue;
+            }
             if (IMAGE_TYPES.contains(type) && vision) {
                 images.add(attachment);
                 continue;

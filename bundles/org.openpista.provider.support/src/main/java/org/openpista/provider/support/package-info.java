@@ -18,11 +18,14 @@
  * <p>2.1.0: {@link org.openpista.provider.support.UserMedia} turns a user message's attachments into
  * image parts, attached text and notes, the same way for every provider.
  *
+ * <p>2.2.0: {@link org.openpista.provider.support.HttpTransport#post} sends bodies other than JSON
+ * (the multipart upload of speech-to-text).
+ *
  * <p>It lives in a bundle of its own rather than in the API bundle, which stays free of HTTP
  * details and is what plug-ins compile against. Its callers are openpista's own provider bundles.
  */
 @Export
-@Version("2.1.0")
+@Version("2.2.0")
 package org.openpista.provider.support;
 
 import org.osgi.annotation.bundle.Export;

@@ -96,8 +96,22 @@ final class MessageHandler {
             return;
         }
         String key = conversation(channel, user);
-        if (!text.isEmpty()) {
-            InboundMessage inbound = new InboundMessage(CHANNEL, key, null, user, text, List.of(),
+        List<org.openpista.api.chat.Attachment> attachments = List.of();
+        if (!message.getAttachments().isEmpty()) {
+            try {
+                attachments = DiscordFiles.download(message);
+            } catch (IOException e) {
+                LOG.info("A file of Discord message {} was not taken: {}", message.getId(), e.getMessage());
+                channel.sendMessage("❌ " + e.getMessage()).queue(null, failure -> LOG.warn(
+                        "Discord could not be told about a refused file: {}", failure.getMessage()));
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (!text.isEmpty() || !attachments.isEmpty()) {
+            InboundMessage inbound = new InboundMessage(CHANNEL, key, null, user, text, attachments,
                     Map.of("channel_id", channel.getId(), "message_id", message.getId(), "user_id", user,
                             "guild_id", guild == null ? "" : guild));
             ChannelTurn turn = new ChannelTurn(channel, approvals, inFlight, timer, user);

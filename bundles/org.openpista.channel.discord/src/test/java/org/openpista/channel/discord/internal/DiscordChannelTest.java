@@ -84,6 +84,32 @@ class DiscordChannelTest {
     }
 
     @Test
+    void attachedFilesReachTheAgentFetchedFromTheirUrl() {
+        gateway.answer((message, sink) -> AgentReply.answer("s", "got " + message.attachments().size()));
+        connected(OWNER);
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13};
+        String dm = FakeDiscordServer.dmChannel(OWNER);
+
+        discord.userSendsFileDm(OWNER, "what is this?", "chart.png", "image/png", png);
+
+        assertThat(discord.awaitBotMessages(dm, 1, WAIT).get(0).content()).isEqualTo("got 1");
+        InboundMessage received = gateway.received.get(0);
+        assertThat(received.text()).isEqualTo("what is this?");
+        assertThat(received.attachments()).singleElement().satisfies(file -> {
+            assertThat(file.mimeType()).isEqualTo("image/png");
+            assertThat(file.name()).isEqualTo("chart.png");
+            assertThat(file.data()).isEqualTo(png);
+        });
+        assertThat(discord.attachmentDownloads()).hasSize(1);
+
+        // a file alone, without text, is a message too
+        discord.userSendsFileDm(OWNER, "", "notes.txt", "text/plain; charset=utf-8",
+                "buy milk".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        discord.awaitBotMessages(dm, 2, WAIT);
+        assertThat(gateway.received.get(1).attachments()).extracting(Attachment::name).containsExactly("notes.txt");
+    }
+
+    @Test
     void mentionsInAServerChannelAreAnsweredThere() {
         connected(OWNER);
         discord.userWrites(OWNER, GENERAL, "chatter without a mention", false);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.InboundMessage;
+import org.openpista.api.chat.Attachment;
 import org.openpista.channel.support.InFlight;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What the app does with a message event: direct messages ({@code message} in an {@code im}) and
  * mentions ({@code app_mention}) from users in {@code allowed_users} go to the agent as a message of
- * the conversation {@code slack:<team>:<channel>:<thread_ts>}, one per thread (a message outside a
+ * the conversation {@code slack:<team>:<channel>:<thread_ts>}, with the files they share ({@link
+ * SlackFiles}), one per thread (a message outside a
  * thread starts one); the answer goes into that thread. Strangers get one notice a minute saying
  * how to be let in, and nothing reaches the model. A mention in a channel outside {@code
  * allowed_channels} gets an ephemeral notice. The app's own messages, edits, deletions and the
@@ -42,6 +44,7 @@ final class MessageHandler {
     private final InFlight inFlight;
     private final Clock clock;
     private final Map<String, Instant> lastNotice = new LinkedHashMap<>();
+    private final SlackFiles files;
 
     MessageHandler(SlackApi api, AgentGateway gateway, SlackSettings settings, SlackApi.Identity bot, Approvals approvals,
             Mrkdwn format, InFlight inFlight, Clock clock) {
@@ -53,6 +56,7 @@ final class MessageHandler {
         this.format = format;
         this.inFlight = inFlight;
         this.clock = clock;
+        this.files = new SlackFiles(settings.apiUrl(), settings.botToken());
     }
 
     /** @return the conversation key of a thread */
@@ -89,11 +93,22 @@ final class MessageHandler {
                     "openpista does not answer in this channel (it is not in [channels.slack] allowed_channels)."));
             return;
         }
-        if (text.isEmpty()) {
+        boolean shared = SlackFiles.shares(event);
+        if (text.isEmpty() && !shared) {
             return;
         }
+        List<Attachment> attachments = List.of();
+        if (shared) {
+            try {
+                attachments = files.download(event.path("files"));
+            } catch (SlackException e) {
+                LOG.info("A file of Slack message {} was not taken: {}", ts, e.getMessage());
+                tell(channel, threadTs, "❌ " + e.error());
+                return;
+            }
+        }
         String key = conversation(team, channel, threadTs);
-        InboundMessage inbound = new InboundMessage(CHANNEL, key, null, user, text, List.of(),
+        InboundMessage inbound = new InboundMessage(CHANNEL, key, null, user, text, attachments,
                 Map.of("team", team, "channel", channel, "ts", ts, "thread_ts", threadTs, "user", user));
         ThreadTurn turn = new ThreadTurn(api, approvals, format, inFlight, channel, threadTs, user);
         try {
@@ -103,6 +118,14 @@ final class MessageHandler {
             throw e;
         }
         LOG.debug("Slack message {} in {} handed to the agent", ts, key);
+    }
+
+    private void tell(String channel, String threadTs, String text) throws InterruptedException {
+        try {
+            api.post(channel, threadTs, text, null);
+        } catch (SlackException e) {
+            LOG.warn("Slack could not be told about a refused file: {}", e.getMessage());
+        }
     }
 
     private void refuse(String channel, String threadTs, String user, boolean direct) throws InterruptedException {

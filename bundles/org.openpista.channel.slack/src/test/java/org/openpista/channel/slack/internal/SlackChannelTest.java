@@ -96,6 +96,41 @@ class SlackChannelTest {
     }
 
     @Test
+    void sharedFilesReachTheAgentDownloadedWithTheBotToken() {
+        gateway.answer((message, sink) -> AgentReply.answer("s", "got " + message.attachments().size()));
+        SlackChannel channel = connected(OWNER);
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13};
+
+        String ts = slack.userSharesFile(OWNER, "what is this?", "chart.png", "image/png", png);
+
+        assertThat(slack.awaitBotMessages("D" + OWNER, 1, WAIT).get(0).text()).isEqualTo("got 1");
+        InboundMessage received = gateway.received.get(0);
+        assertThat(received.text()).isEqualTo("what is this?");
+        assertThat(received.attachments()).singleElement().satisfies(file -> {
+            assertThat(file.mimeType()).isEqualTo("image/png");
+            assertThat(file.name()).isEqualTo("chart.png");
+            assertThat(file.data()).isEqualTo(png);
+        });
+        assertThat(slack.fileDownloads()).hasSize(1);
+        assertThat(channel.status()).startsWith("socket mode");
+
+        // a file alone, without text, is a message too
+        slack.userSharesFile(OWNER, "", "notes.txt", "text/plain", "buy milk".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        slack.awaitBotMessages("D" + OWNER, 2, WAIT);
+        assertThat(gateway.received.get(1).attachments()).extracting(Attachment::name).containsExactly("notes.txt");
+        assertThat(ts).isNotEmpty();
+    }
+
+    @Test
+    void theBotTokenGoesToSlackHostsOnly() {
+        SlackFiles files = new SlackFiles("https://slack.com/api", "xoxb-secret");
+        assertThat(files.trusted(java.net.URI.create("https://files.slack.com/files-pri/T1-F1/a.png"))).isTrue();
+        assertThat(files.trusted(java.net.URI.create("http://files.slack.com/files-pri/T1-F1/a.png"))).isFalse();
+        assertThat(files.trusted(java.net.URI.create("https://slack.com.evil.example/a.png"))).isFalse();
+        assertThat(files.trusted(java.net.URI.create("https://evil.example/files-pri/a.png"))).isFalse();
+    }
+
+    @Test
     void strangersAreRefusedWithTheirIdAndNothingReachesTheModel() {
         connected(OWNER);
 

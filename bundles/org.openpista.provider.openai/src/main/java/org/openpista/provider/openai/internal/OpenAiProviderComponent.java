@@ -6,12 +6,15 @@ import static org.openpista.api.llm.ProviderPreset.NEEDS_NOTHING;
 
 import java.util.List;
 import org.openpista.api.auth.CredentialStore;
+import org.openpista.api.chat.Attachment;
+import org.openpista.api.chat.Cancellation;
 import org.openpista.api.llm.ChatRequest;
 import org.openpista.api.llm.ChatResponse;
 import org.openpista.api.llm.LlmProvider;
 import org.openpista.api.llm.ModelInfo;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.ProviderPreset;
+import org.openpista.api.llm.SpeechToText;
 import org.openpista.api.llm.StreamListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -36,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * configuration bundle knows them without a list of its own. The component activates even when the
  * key or base URL is missing, so status commands can list the provider; without a configured key
  * each request takes the preset's stored login ({@code openpista auth login}), and without one fails
- * with a message saying what to set.
+ * with a message saying what to set. The same instance is the provider's {@link SpeechToText}
+ * ({@link Transcriber}), which transcribes voice notes.
  */
 @ProviderPreset(value = "openai", factoryPid = OpenAiProviderComponent.PID, keyVariables = "OPENAI_API_KEY",
         description = "OpenAI's Chat Completions at https://api.openai.com/v1")
@@ -59,9 +63,9 @@ import org.slf4j.LoggerFactory;
 @ProviderPreset(value = "bedrock", factoryPid = OpenAiProviderComponent.PID, keyVariables = "AWS_BEARER_TOKEN_BEDROCK",
         description = "AWS Bedrock's OpenAI-compatible Chat Completions in a region, with a Bedrock API key")
 @Component(configurationPid = OpenAiProviderComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = LlmProvider.class, immediate = true)
+        service = {LlmProvider.class, SpeechToText.class}, immediate = true)
 @Designate(ocd = OpenAiProviderComponent.Config.class, factory = true)
-public final class OpenAiProviderComponent implements LlmProvider {
+public final class OpenAiProviderComponent implements LlmProvider, SpeechToText {
 
     /** The factory PID the configuration bundle creates instances under. */
     public static final String PID = "org.openpista.provider.openai";
@@ -122,6 +126,11 @@ public final class OpenAiProviderComponent implements LlmProvider {
 
         @AttributeDefinition(name = "Stream", description = "Stream answers and forward their text as it arrives.")
         boolean stream() default true;
+
+        @AttributeDefinition(name = "Transcription model", description = "Speech-to-text model voice notes are sent to"
+                + " (/audio/transcriptions), for example whisper-1 or gpt-4o-mini-transcribe; empty = the preset's (openai:"
+                + " whisper-1; the other presets have none, so voice notes are not transcribed).")
+        String transcription_model() default "";
     }
 
     /** The stored logins, used per request when no key is configured; absent without the auth bundle. */
@@ -130,11 +139,13 @@ public final class OpenAiProviderComponent implements LlmProvider {
     volatile CredentialStore logins;
 
     private final OpenAiProvider provider;
+    private final Transcriber transcriber;
 
     /** The provider described by the configuration. */
     @Activate
     public OpenAiProviderComponent(Config config) {
         provider = new OpenAiProvider(Settings.of(config), () -> logins);
+        transcriber = new Transcriber(provider, config.transcription_model());
         LOG.debug("Activated {}", provider);
     }
 
@@ -156,6 +167,11 @@ public final class OpenAiProviderComponent implements LlmProvider {
     @Override
     public List<ModelInfo> listModels() throws ProviderException {
         return provider.listModels();
+    }
+
+    @Override
+    public String transcribe(Attachment audio, Cancellation cancellation) throws ProviderException {
+        return transcriber.transcribe(audio, cancellation);
     }
 
     @Override

@@ -73,11 +73,18 @@ final class ToolCalls {
             return ToolResult.error("the arguments are not a JSON object: " + e.getOriginalMessage());
         }
         Duration timeout = context.remaining().compareTo(config.toolTimeout()) < 0 ? context.remaining() : config.toolTimeout();
-        CompletableFuture<McpSchema.CallToolResult> result =
-                connected.callTool(McpSchema.CallToolRequest.builder(tool).arguments(args == null ? Map.of() : args)
-                        .build()).toFuture();
-        Cancellation.Registration cancelled = context.cancellation().onCancel(() -> result.cancel(true));
+        // known as running before the request goes out: the server may ask its owner a question
+        // (elicitation) before this thread gets past sending it
         running.addLast(context);
+        CompletableFuture<McpSchema.CallToolResult> result;
+        try {
+            result = connected.callTool(McpSchema.CallToolRequest.builder(tool).arguments(args == null ? Map.of() : args)
+                    .build()).toFuture();
+        } catch (RuntimeException e) {
+            running.remove(context);
+            throw e;
+        }
+        Cancellation.Registration cancelled = context.cancellation().onCancel(() -> result.cancel(true));
         try {
             return Results.of(result.get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS), mapper);
         } catch (TimeoutException e) {

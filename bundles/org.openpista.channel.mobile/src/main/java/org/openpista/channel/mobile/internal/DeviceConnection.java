@@ -3,6 +3,7 @@ package org.openpista.channel.mobile.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -173,6 +174,30 @@ final class DeviceConnection implements ApplicationProtocolConnection, Connectio
             } catch (IOException e) {
                 LOG.debug("Cannot finish mobile stream {}", stream.getStreamId(), e);
             }
+            readToTheEnd(stream);
+        }
+    }
+
+    /**
+     * Reads the client's side of a request stream to its end. kwik gives the client credit for a
+     * new stream only once both sides of one are finished, read included: a stream whose end was
+     * never read counts as open, and a phone that sent {@value QuicServer#MAX_STREAMS} requests on
+     * one connection could open no more. A client that goes on sending after its frame is stopped.
+     */
+    private static void readToTheEnd(QuicStream stream) {
+        try {
+            InputStream in = stream.getInputStream();
+            byte[] rest = new byte[1024];
+            long extra = 0;
+            for (int n = in.read(rest); n >= 0; n = in.read(rest)) {
+                extra += n;
+                if (extra > FrameIO.PRE_AUTH_LIMIT) {
+                    stream.abortReading(TOO_LARGE);
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("Mobile stream {} ended abruptly", stream.getStreamId(), e);
         }
     }
 

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.openpista.api.channel.AgentReply;
 
 /** The original's protocol over real QUIC: authentication first, then one stream per request. */
@@ -44,6 +46,18 @@ class ProtocolTest {
         assertThat(frames.get(0).path("is_error").asBoolean()).isFalse();
         assertThat(server.gateway.turns.get(0).sessionId).isEqualTo("mobile:phone-1");
         assertThat(server.gateway.turns.get(0).message.channel()).isEqualTo("mobile");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS) // without the credit the next stream waits forever
+    void oneConnectionCarriesManyMoreRequestsThanTheStreamsOpenAtOnce() throws Exception {
+        MobileClient client = server.client("phone-1");
+        // each finished stream must give the phone credit for a new one (the benchmark's phones hung after 32)
+        for (int i = 0; i < 3 * QuicServer.MAX_STREAMS; i++) {
+            List<JsonNode> frames = TestServer.request(client, TestServer.message("request " + i));
+            assertThat(frames).extracting(frame -> frame.path("content").asText()).containsExactly("echo: request " + i);
+        }
+        assertThat(server.gateway.turns).hasSize(3 * QuicServer.MAX_STREAMS);
     }
 
     @Test

@@ -114,6 +114,11 @@ final class Approvals {
             notice(channel, threadTs, presser, "This question was already answered.");
             return;
         }
+        // pressed before chat.postMessage returned its ts here: the press names the message
+        String pressedTs = payload.path("container").path("message_ts").asText(payload.path("message").path("ts").asText(""));
+        if (!pressedTs.isEmpty()) {
+            question.ts().compareAndSet(null, pressedTs);
+        }
         ApprovalDecision decision;
         String outcome;
         switch (actionId) {

@@ -192,6 +192,9 @@ class SlackChannelTest {
         slack.userPresses(FRIEND, GENERAL, question.ts(), Approvals.DENY); // an allowed user may answer too
         assertThat(decided.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(ApprovalDecision.REJECT);
         await("the answer", () -> slack.botMessages(GENERAL).stream().anyMatch(m -> m.text().equals("decided: reject")));
+        // the question is updated in place (chat.update) beside the answer, in no fixed order
+        await("the question settled", () -> slack.messages(GENERAL).stream()
+                .anyMatch(m -> m.ts().equals(question.ts()) && m.text().contains("Denied by <@" + FRIEND + ">")));
         Message settled = slack.messages(GENERAL).stream().filter(m -> m.ts().equals(question.ts())).findFirst().orElseThrow();
         assertThat(settled.text()).contains("Denied by <@" + FRIEND + ">");
         assertThat(settled.blocks().toString()).doesNotContain(Approvals.ALLOW);

@@ -17,8 +17,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
-import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
-import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 /**
  * {@code openpista:bundles}: the built-in bundles of the running daemon (those of the distribution,
@@ -139,22 +137,6 @@ public class BuiltinBundles {
 
     /** @return why a component of the bundle failed to activate, or {@code null} when none did */
     private String failedComponent(Bundle bundle) {
-        ServiceComponentRuntime runtime = components;
-        if (runtime == null) {
-            return null;
-        }
-        try {
-            for (ComponentDescriptionDTO description : runtime.getComponentDescriptionDTOs(bundle)) {
-                for (ComponentConfigurationDTO configuration : runtime.getComponentConfigurationDTOs(description)) {
-                    if (configuration.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
-                        String failure = configuration.failure == null ? "" : configuration.failure.lines().findFirst().orElse("");
-                        return "its component " + description.name + " failed to activate: " + failure.strip();
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            // the bundle is being refreshed
-        }
-        return null;
+        return BundleStates.failedComponent(components, bundle);
     }
 }

@@ -2,6 +2,9 @@ package org.openpista.shell.internal;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 /** The table of {@code openpista:status} that lists every bundle with its version, state and last swap. */
 final class BundleStates {
@@ -31,5 +34,28 @@ final class BundleStates {
             case Bundle.INSTALLED -> "installed (unresolved)";
             default -> "uninstalled";
         };
+    }
+
+    /**
+     * @param runtime Declarative Services' runtime, or {@code null} when it is not there
+     * @return why a component of the bundle failed to activate, or {@code null} when none did
+     */
+    static String failedComponent(ServiceComponentRuntime runtime, Bundle bundle) {
+        if (runtime == null) {
+            return null;
+        }
+        try {
+            for (ComponentDescriptionDTO description : runtime.getComponentDescriptionDTOs(bundle)) {
+                for (ComponentConfigurationDTO configuration : runtime.getComponentConfigurationDTOs(description)) {
+                    if (configuration.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
+                        String failure = configuration.failure == null ? "" : configuration.failure.lines().findFirst().orElse("");
+                        return "its component " + description.name + " failed to activate: " + failure.strip();
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            // the bundle left or is being refreshed meanwhile
+        }
+        return null;
     }
 }

@@ -27,8 +27,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
-import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
-import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 /**
  * {@code openpista:plugins}: the bundle jars in {@code $OPENPISTA_HOME/plugins/}, which FileInstall
@@ -167,23 +165,7 @@ public class PluginCommands {
 
     /** @return why a component of the bundle failed to activate, or {@code null} when none did */
     private String failedComponent(Bundle bundle) {
-        ServiceComponentRuntime runtime = components;
-        if (runtime == null) {
-            return null;
-        }
-        try {
-            for (ComponentDescriptionDTO description : runtime.getComponentDescriptionDTOs(bundle)) {
-                for (ComponentConfigurationDTO configuration : runtime.getComponentConfigurationDTOs(description)) {
-                    if (configuration.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
-                        String failure = configuration.failure == null ? "" : configuration.failure.lines().findFirst().orElse("");
-                        return "its component " + description.name + " failed to activate: " + failure.strip();
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            // the bundle left meanwhile
-        }
-        return null;
+        return BundleStates.failedComponent(components, bundle);
     }
 
     /** Turns the resolver's message into one line a user can act on. */

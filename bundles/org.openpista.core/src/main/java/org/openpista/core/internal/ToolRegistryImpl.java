@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicLong;
 import org.openpista.api.chat.ToolCall;
 import org.openpista.api.llm.ToolSpec;
 import org.openpista.api.tool.Tool;
@@ -43,6 +44,13 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
     /** How long a call waits for a tool whose bundle is being swapped. */
     static final Duration SWAP_WAIT = Duration.ofSeconds(20);
 
+    /**
+     * How long a departed tool's bundle may be active again before its service is back: SCR registers
+     * a bundle's services only after the bundle has become active, and a refresh after an update
+     * restarts the bundle without touching its last modification.
+     */
+    static final Duration RESTART_GRACE = Duration.ofSeconds(3);
+
     /** One registered tool service. */
     private record Entry(String name, ServiceReference<?> reference, Tool tool, Bundle bundle) {}
 
@@ -54,8 +62,10 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
      * @param leftAtMillis the wall-clock time when it left, to compare with the bundle's last modification
      * @param bundleStopping whether its bundle was stopping (an update, refresh or restart) as it left;
      *     a service unregistered while its bundle stays active simply went away
+     * @param activeAgainAt {@link System#nanoTime()} when the bundle was first seen active again, 0 before
      */
-    private record Departure(ToolSpec spec, Bundle bundle, long leftAt, long leftAtMillis, boolean bundleStopping) {}
+    private record Departure(ToolSpec spec, Bundle bundle, long leftAt, long leftAtMillis, boolean bundleStopping,
+            AtomicLong activeAgainAt) {}
 
     private static final Comparator<Entry> BEST_FIRST =
             Comparator.comparing((Entry e) -> e.reference, Comparator.reverseOrder());
@@ -107,7 +117,7 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
             byName.computeIfPresent(name, (key, set) -> set.isEmpty() ? null : set);
             if (leaving != null && !byName.containsKey(name)) {
                 departed.put(name, new Departure(specOf(leaving), leaving.bundle, System.nanoTime(),
-                        System.currentTimeMillis(), stopping(leaving.bundle)));
+                        System.currentTimeMillis(), stopping(leaving.bundle), new AtomicLong()));
             }
         }
         LOG.debug("Tool {} removed", name);
@@ -215,7 +225,8 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
 
     /**
      * @return whether the bundle of a departed tool is coming back: within the swap wait, still
-     *     installed, and either not active (stopped for an update or a refresh) or updated just now
+     *     installed, and either not active (stopped for an update or a refresh), updated just now, or
+     *     active again for less than {@link #RESTART_GRACE} (its components are being activated)
      */
     private boolean swapping(Departure departure) {
         if (departure.bundle == null || !departure.bundleStopping
@@ -227,7 +238,12 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
             if (state == Bundle.UNINSTALLED) {
                 return false;
             }
-            return state != Bundle.ACTIVE || departure.bundle.getLastModified() >= departure.leftAtMillis - 2000;
+            if (state != Bundle.ACTIVE || departure.bundle.getLastModified() >= departure.leftAtMillis - 2000) {
+                return true;
+            }
+            long now = System.nanoTime();
+            departure.activeAgainAt.compareAndSet(0, now);
+            return now - departure.activeAgainAt.get() < RESTART_GRACE.toNanos();
         } catch (RuntimeException e) {
             return false;
         }

@@ -119,6 +119,45 @@ class ToolRegistryImplTest {
     }
 
     @Test
+    void aCallWaitsWhileARefreshRestartsTheBundleLongAfterItsUpdate() throws Exception {
+        ToolRegistryImpl swapping = new ToolRegistryImpl(Duration.ofSeconds(10));
+        SwappedBundle bundle = new SwappedBundle();
+        FakeServiceReference<Tool> old = new FakeServiceReference<>(Map.of(Tool.NAME, "t"), bundle.bundle());
+        FakeTool oldTool = new FakeTool("t", "old");
+        swapping.addTool(oldTool, old);
+        // the refresh that follows an update stops the bundle; its last modification is the update's, long ago
+        bundle.state = Bundle.STOPPING;
+        swapping.removeTool(oldTool, old);
+        CompletableFuture<ToolResult> call = CompletableFuture.supplyAsync(() -> swapping.invoke(new ToolCall("1", "t", "{}"), context));
+        Thread.sleep(200);
+        // active again, but SCR has not registered the component's service yet
+        bundle.state = Bundle.ACTIVE;
+        Thread.sleep(300);
+        assertThat(call).as("the bundle is active, its tool not yet back").isNotDone();
+        assertThat(swapping.tools()).extracting(ToolSpec::name).containsExactly("t");
+        swapping.addTool(new FakeTool("t", "new"), new FakeServiceReference<>(Map.of(Tool.NAME, "t"), bundle.bundle()));
+
+        assertThat(call.get(5, TimeUnit.SECONDS).content()).isEqualTo("new");
+    }
+
+    @Test
+    void aBundleThatIsActiveAgainWithoutTheToolEndsTheWaitAfterTheGrace() {
+        ToolRegistryImpl swapping = new ToolRegistryImpl(Duration.ofSeconds(30));
+        SwappedBundle bundle = new SwappedBundle();
+        FakeServiceReference<Tool> old = new FakeServiceReference<>(Map.of(Tool.NAME, "t"), bundle.bundle());
+        FakeTool oldTool = new FakeTool("t", "old");
+        swapping.addTool(oldTool, old);
+        bundle.state = Bundle.STOPPING;
+        swapping.removeTool(oldTool, old);
+        bundle.state = Bundle.ACTIVE;
+
+        long started = System.nanoTime();
+        assertThat(swapping.invoke(new ToolCall("1", "t", "{}"), context).content()).contains("unknown tool \"t\"");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the grace, not the whole swap wait")
+                .isLessThan(Duration.ofSeconds(20));
+    }
+
+    @Test
     void aCallThatFailsBecauseItsServiceLeftForASwapRunsAgainOnTheNewVersion() {
         ToolRegistryImpl swapping = new ToolRegistryImpl(Duration.ofSeconds(10));
         SwappedBundle bundle = new SwappedBundle();

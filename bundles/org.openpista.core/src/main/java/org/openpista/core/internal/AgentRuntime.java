@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
  * #submit} returns and run a session's turns one at a time, in order, also across processes
  * sharing the store ({@link SessionLanes}); different sessions run in parallel. What a process
  * that died left unanswered is answered by the next one that runs its channel ({@link Recovery}).
+ * Every turn is told, whichever channel it came from, to the session listeners that show sessions
+ * live ({@link SessionFeed}).
  * Providers and prompt contributors are tracked dynamically, so one that appears or leaves is seen
  * by the next request; a provider that leaves in the middle of a turn is waited for briefly (a
  * bundle update re-registers it) before the turn gives up with a clear message. On shutdown it

@@ -303,7 +303,10 @@
         return;
       case 'user_message':
         if (frame.session_id === state.sessionId) {
-          addImages(addUser(frame.content, frame.message_id), frame.attachments);
+          const node = addUser(frame.content, frame.message_id);
+          // a message another channel (Telegram, Slack, the terminal) brought to the session says where from
+          if (typeof frame.channel === 'string' && frame.channel) node.dataset.channel = frame.channel;
+          addImages(node, frame.attachments);
           setBusy(true);
           showThinking();
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,11 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openpista.testkit.FakeOpenAiServer;
 import org.openpista.testkit.FakeReply;
+import org.openpista.testkit.FakeTelegramServer;
 
 /**
  * The terminal UI attached to a running daemon (tmux, the real distribution, the testkit's fake
  * OpenAI server): a message sent from a web client to the session appears on the terminal with its
- * answer; a message typed in the terminal runs in the daemon (the web client sees it answered);
+ * answer, and so does one sent from Telegram (the testkit's fake Bot API) to the session the
+ * terminal shows; a message typed in the terminal runs in the daemon (the web client sees it answered);
  * when the daemon stops, the TUI says so and goes on in its own process. A daemon without the web
  * chat is not attached to, and the status line says why.
  */
@@ -105,6 +108,41 @@ class TuiAttachIT {
             tui.type("/quit");
             tui.keys("Enter");
             tui.await("EXIT 0");
+        }
+    }
+
+    @Test
+    void aTelegramMessageToTheAttachedSessionAppearsOnTheTerminalWithItsAnswer() throws Exception {
+        long alice = 1001;
+        try (FakeTelegramServer telegram = new FakeTelegramServer("7000000001:attach-it-bot-token")) {
+            config("""
+                    token = "attach-it-token-0123456789"
+
+                    [channels.telegram]
+                    enabled = true
+                    token = "%s"
+                    api_url = "%s"
+                    allowed_users = [%d]
+                    """.formatted(telegram.token(), telegram.apiUrl(), alice));
+            fake.enqueue(FakeReply.text("the answer reached **Telegram** and the terminal"));
+            try (WebDaemon daemon = WebDaemon.start(home, port, Map.of(), "start", "--foreground");
+                    TmuxPane tui = openpista("-s telegram:" + alice)) {
+                tui.await("attached · daemon " + daemon.process.pid());
+                DaemonIT.await("the bot polls", Duration.ofSeconds(60), () -> telegram.pollsStarted() > 0);
+
+                telegram.userSends(alice, "hello from telegram");
+                String seen = tui.await("the answer reached Telegram and the terminal");
+                assertThat(seen).contains("hello from telegram").contains("(telegram)");
+                assertThat(telegram.awaitBotMessages(alice, 1, Duration.ofSeconds(60)).get(0).text())
+                        .contains("the answer reached");
+                String settled = tui.await(screen -> !screen.contains("Esc cancels"), "the turn ended on the terminal");
+                assertThat(settled.split("the answer reached Telegram", -1)).as("the answer is shown once").hasSize(2);
+                assertThat(settled.split("hello from telegram", -1)).as("the message is shown once").hasSize(2);
+
+                tui.type("/quit");
+                tui.keys("Enter");
+                tui.await("EXIT 0");
+            }
         }
     }
 

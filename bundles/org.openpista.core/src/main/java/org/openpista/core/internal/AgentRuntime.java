@@ -22,6 +22,7 @@ import org.openpista.api.channel.ReplySink;
 import org.openpista.api.channel.TurnHandle;
 import org.openpista.api.chat.DocumentReader;
 import org.openpista.api.config.ConfigurationLoader;
+import org.openpista.api.feed.SessionListener;
 import org.openpista.api.llm.LlmProvider;
 import org.openpista.api.llm.SpeechToText;
 import org.openpista.api.memory.ConversationStore;
@@ -46,6 +47,8 @@ import org.slf4j.LoggerFactory;
  * #submit} returns and run a session's turns one at a time, in order, also across processes
  * sharing the store ({@link SessionLanes}); different sessions run in parallel. What a process
  * that died left unanswered is answered by the next one that runs its channel ({@link Recovery}).
+ * Every turn is told, whichever channel it came from, to the session listeners that show sessions
+ * live ({@link SessionFeed}).
  * Providers and prompt contributors are tracked dynamically, so one that appears or leaves is seen
  * by the next request; a provider that leaves in the middle of a turn is waited for briefly (a
  * bundle update re-registers it) before the turn gives up with a clear message. On shutdown it
@@ -95,6 +98,10 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     volatile List<TurnObserver> observers = List.of();
 
+    /** Who shows sessions live (the web chat, for a message that came from Telegram); none: no extra work. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    volatile List<SessionListener> sessionListeners = List.of();
+
     /** The channels running in this process, which can deliver the answers of adopted messages. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             bind = "channelArrived", unbind = "channelLeft")
@@ -116,7 +123,8 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
         this.home = home;
         configure(config);
         AgentLoop loop = new AgentLoop(store, tools, approval, lookup, this::promptSections, () -> observers);
-        this.lanes = new SessionLanes(queue, turn -> loop.run(turn, settings));
+        SessionFeed feed = new SessionFeed(() -> sessionListeners);
+        this.lanes = new SessionLanes(queue, feed.around(turn -> loop.run(turn, settings)));
         this.recovery = new Recovery(queue, lanes, () -> channels);
     }
 

@@ -25,7 +25,9 @@ final class WebFrames {
             case "message_error" -> List.of(new Event.Replied(session, "the daemon did not take the message: "
                     + text(frame, "error"), true));
             case "progress" -> progress(frame, session);
-            case "user_message" -> List.of(new Event.UserMessage(session, text(frame, "content"), "web"));
+            // another web client's message has no channel; one from Telegram, Slack... names its own
+            case "user_message" -> List.of(new Event.UserMessage(session, text(frame, "content"),
+                    text(frame, "channel").isBlank() ? "web" : text(frame, "channel")));
             case "tool_approval_request" -> List.of(new Event.ApprovalAsked(session, text(frame, "call_id"),
                     text(frame, "tool_name"), arguments(frame.path("arguments")), text(frame, "note")));
             case "tool_approval_resolved" -> List.of(new Event.ApprovalResolved(text(frame, "call_id")));

@@ -111,6 +111,20 @@ class UpdateTest {
         }
 
         @Test
+        void aTelegramMessageStreamsItsAnswerLiveAndOtherSessionsStayOut() {
+            Driver ui = chat("telegram:42")
+                    .on(new Event.UserMessage("elsewhere", "not shown", "slack"))
+                    .on(new Event.UserMessage("telegram:42", "from the bot", "telegram"))
+                    .on(new Event.TextDelta("telegram:42", "Hi "))
+                    .on(new Event.TextDelta("telegram:42", "there"));
+            assertThat(ui.state.entries()).containsExactly(new Entry(Entry.Kind.USER, "from the bot", "", "", "telegram"));
+            assertThat(ui.state.turn().streamed()).isEqualTo("Hi there");
+            ui.on(new Event.Replied("telegram:42", "Hi there", false));
+            assertThat(ui.state.entries()).endsWith(Entry.assistant("Hi there"));
+            assertThat(ui.state.busy()).isFalse();
+        }
+
+        @Test
         void errorsAreShownAsErrors() {
             Driver ui = chat("s").type("x").enter().on(new Event.Replied("s", "provider said no", true));
             assertThat(ui.state.entries().get(1)).isEqualTo(Entry.error("provider said no"));

@@ -28,6 +28,8 @@ class WebFramesTest {
         assertThat(events("{\"type\":\"progress\",\"session_id\":\"s\",\"kind\":\"something_new\",\"detail\":\"\"}")).isEmpty();
         assertThat(events("{\"type\":\"user_message\",\"session_id\":\"s\",\"content\":\"from the browser\",\"client_id\":\"x\"}"))
                 .containsExactly(new Event.UserMessage("s", "from the browser", "web"));
+        assertThat(events("{\"type\":\"user_message\",\"session_id\":\"s\",\"content\":\"from the bot\",\"channel\":\"telegram\"}"))
+                .containsExactly(new Event.UserMessage("s", "from the bot", "telegram"));
         assertThat(events("{\"type\":\"message_error\",\"session_id\":\"s\",\"error\":\"too big\"}"))
                 .containsExactly(new Event.Replied("s", "the daemon did not take the message: too big", true));
         assertThat(events("{\"type\":\"generation_cancelled\",\"session_id\":\"s\",\"cancelled\":1}"))

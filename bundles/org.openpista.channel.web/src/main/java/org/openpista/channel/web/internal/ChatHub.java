@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.openpista.api.channel.AgentGateway;
+import org.openpista.api.feed.SessionEvent;
 import org.openpista.api.memory.ConversationStore;
 import org.openpista.api.model.ModelChoice;
 import org.openpista.channel.support.FrameFields;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The chat behind the WebSocket: a connection's life (the connect sequence, its frames, its end)
  * and which part answers each frame type. The parts: {@link Clients} (who is connected, where
- * frames go), {@link Turns}, {@link Approvals}, {@link Sessions}, {@link Models}, {@link
+ * frames go), {@link Turns}, {@link OtherChannels} (turns of other channels), {@link Approvals}, {@link Sessions}, {@link Models}, {@link
  * ProviderLogins}, {@link PairingFeed} and {@link DaemonInfo}.
  */
 final class ChatHub implements AutoCloseable {
@@ -46,6 +47,7 @@ final class ChatHub implements AutoCloseable {
     private final ProviderLogins logins;
     private final PairingFeed pairings;
     private final DaemonInfo info;
+    private final OtherChannels others = new OtherChannels(clients);
 
     ChatHub(WebSettings settings, Authenticator authenticator, AgentGateway gateway, ConversationStore store,
             OptionalServices services, Clock clock, ReplyLedger ledger) {
@@ -62,6 +64,7 @@ final class ChatHub implements AutoCloseable {
         this.turns = new Turns(settings, gateway, clients, approvals, timer, ledger);
         timer.scheduleWithFixedDelay(ledger::sweep, 0, 1, TimeUnit.HOURS);
         turns.rehearseTheEndOfATurn();
+        others.rehearse();
         this.sessions = new Sessions(settings, store, gateway, services, clients, approvals);
         this.models = new Models(services, clients);
         this.logins = new ProviderLogins(services, slow);
@@ -103,6 +106,11 @@ final class ChatHub implements AutoCloseable {
      */
     int deliver(String target, String text) {
         return clients.deliver(target, text);
+    }
+
+    /** Something happened in a session, maybe from another channel: shown to the connections that show it. */
+    void sessionEvent(SessionEvent event) {
+        others.heard(event);
     }
 
     /** A socket opened for an authenticated client: the connect sequence. */

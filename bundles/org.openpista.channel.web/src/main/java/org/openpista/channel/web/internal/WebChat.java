@@ -10,6 +10,8 @@ import org.openpista.api.admin.DaemonControl;
 import org.openpista.api.auth.AuthService;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.config.ConfigurationLoader;
+import org.openpista.api.feed.SessionEvent;
+import org.openpista.api.feed.SessionListener;
 import org.openpista.api.memory.ConversationStore;
 import org.openpista.api.model.ModelChoice;
 import org.openpista.api.model.ModelSelector;
@@ -35,11 +37,14 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * properties, and disposes of it when it stops. The servlets and {@code openpista:web} reference
  * it, so they are registered exactly while it exists.
  *
+ * <p>As a {@link SessionListener} it hears of the turns of every channel, and shows those of the
+ * other channels to the connections of their session.
+ *
  * <p>The services the chat uses when they run (model switching, provider logins, session routing,
  * channel pairing, other bundles' connections, usage, the daemon) are its optional references.
  */
-@Component(factory = WebChat.FACTORY, service = WebChat.class)
-public final class WebChat implements OptionalServices {
+@Component(factory = WebChat.FACTORY, service = {WebChat.class, SessionListener.class})
+public final class WebChat implements OptionalServices, SessionListener {
 
     /** The component factory's name. */
     static final String FACTORY = "org.openpista.channel.web.chat";
@@ -131,6 +136,12 @@ public final class WebChat implements OptionalServices {
     /** @return the provider and model the next turn uses, or {@code null} when that is not known */
     ModelChoice currentModel() {
         return hub.currentModel();
+    }
+
+    /** A turn of any channel: the connections showing its session see it live (a Telegram message, too). */
+    @Override
+    public void sessionEvent(SessionEvent event) {
+        hub.sessionEvent(event);
     }
 
     /** Channels that pair by QR code (WhatsApp's bridge): the UI shows their code and state. */

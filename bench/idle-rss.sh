@@ -17,23 +17,25 @@
 # Tracking when --nmt is given, which costs a few MB itself, so the RSS figures of such a run are
 # not the product's).
 #
-# Usage: bench/idle-rss.sh [--idle SECONDS] [--watch MINUTES] [--nmt] [--threads]
+# Usage: bench/idle-rss.sh [--idle SECONDS] [--watch MINUTES] [--nmt] [--threads] [--without CHANNEL,...]
+#   --without turns the named channels off, to see what each one costs.
 #   OPENPISTA_JAVA_OPTS passes extra JVM options to the daemon (to try a flag).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-idle=30 watch=0 nmt="" threads=""
+idle=30 watch=0 nmt="" threads="" without=""
 while [[ $# -gt 0 ]]; do
     case $1 in
         --idle) idle=$2; shift ;;
         --watch) watch=$2; shift ;;
         --nmt) nmt=1 ;;
         --threads) threads=1 ;;
-        *) echo "usage: $0 [--idle SECONDS] [--watch MINUTES] [--nmt] [--threads]" >&2; exit 2 ;;
+        --without) without=",$2,"; shift ;;
+        *) echo "usage: $0 [--idle SECONDS] [--watch MINUTES] [--nmt] [--threads] [--without CHANNEL,...]" >&2; exit 2 ;;
     esac
     shift
 done
 cd "$root"
-dist="$root/runtime/target/openpista"
+dist=${OPENPISTA_DIST:-$root/runtime/target/openpista}   # OPENPISTA_DIST: another copy of the distribution
 [[ -x "$dist/bin/openpista" ]] || ./openpista --version >/dev/null   # builds the distribution when missing
 testkit="$root/bundles/org.openpista.testkit/target/org.openpista.testkit-0.1.0-SNAPSHOT.jar"
 [[ -f "$testkit" ]] || ./mvnw -B -q package -pl bundles/org.openpista.testkit -Dmaven.test.skip=true
@@ -114,6 +116,11 @@ bridge_path = "$work/home/fake-whatsapp-bridge.sh"
 session_dir = "$work/home/whatsapp-session"
 allowed_numbers = ["+49 1700 0000001"]
 TOML
+for channel in cli web mobile telegram slack discord whatsapp; do
+    if [[ "$without" == *",$channel,"* ]]; then
+        sed -i "/^\[channels.$channel\]/,/^\[/ s/^enabled = true/enabled = false/" "$work/home/config.toml"
+    fi
+done
 chmod 600 "$work/home/config.toml"
 
 kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -138,7 +145,7 @@ until grep -q "ready in" "$work/out"; do
     if ! kill -0 "$daemon_pid" 2>/dev/null; then echo "the daemon died:"; cat "$work/out"; exit 1; fi
     sleep 0.05
 done
-echo "openpista idle daemon, every built-in channel on ($(java -version 2>&1 | head -1))"
+echo "openpista idle daemon, every built-in channel on${without:+ but ${without//,/ }} ($(readlink "/proc/$daemon_pid/exe"))"
 echo "ready after     $(( ($(date +%s%N) - start) / 1000000 )) ms"
 report "at ready"
 sleep "$idle"

@@ -2,11 +2,16 @@ package org.openpista.channel.slack.internal;
 
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
+import com.slack.api.audit.AuditConfig;
 import com.slack.api.methods.MethodsClient;
+import com.slack.api.methods.MethodsConfig;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.SlackApiTextResponse;
 import com.slack.api.methods.response.auth.AuthTestResponse;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
+import com.slack.api.rate_limits.metrics.MetricsDatastore;
+import com.slack.api.scim.SCIMConfig;
+import com.slack.api.scim2.SCIM2Config;
 import java.io.IOException;
 import java.time.Duration;
 import org.openpista.api.chat.Attachment;
@@ -47,9 +52,32 @@ final class SlackApi implements AutoCloseable {
         SlackConfig config = new SlackConfig();
         config.setMethodsEndpointUrlPrefix(apiRoot + "/");
         config.setStatsEnabled(false);
+        stopMetrics(config);
+        // the SDK's default configurations (static, made when its classes load, never used here) start
+        // their metrics threads too; this bundle's private copy of the SDK is the only user of them
+        stopMetrics(SlackConfig.DEFAULT);
+        stopMetrics(MethodsConfig.DEFAULT_SINGLETON.getMetricsDatastore(), AuditConfig.DEFAULT_SINGLETON.getMetricsDatastore(),
+                SCIMConfig.DEFAULT_SINGLETON.getMetricsDatastore(), SCIM2Config.DEFAULT_SINGLETON.getMetricsDatastore());
         config.setHttpClientReadTimeoutMillis(30_000);
         config.setHttpClientWriteTimeoutMillis(30_000);
         return config;
+    }
+
+    /**
+     * Every SDK configuration starts a thread per API family (methods, audit, SCIM, SCIM 2) that
+     * wakes each second to update rate-limit metrics; {@code setStatsEnabled(false)} stops only three.
+     */
+    private static void stopMetrics(SlackConfig config) {
+        stopMetrics(config.getMethodsConfig().getMetricsDatastore(), config.getAuditConfig().getMetricsDatastore(),
+                config.getSCIMConfig().getMetricsDatastore(), config.getSCIM2Config().getMetricsDatastore());
+    }
+
+    private static void stopMetrics(MetricsDatastore... datastores) {
+        for (MetricsDatastore datastore : datastores) {
+            if (datastore.isStatsEnabled()) {
+                datastore.setStatsEnabled(false); // shuts its executor down
+            }
+        }
     }
 
     /** @return the SDK instance, for the Socket Mode client */

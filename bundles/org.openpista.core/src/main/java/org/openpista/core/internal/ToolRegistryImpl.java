@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -94,11 +96,17 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
                     reference.getProperty(Constants.SERVICE_ID));
             return;
         }
-        ConcurrentSkipListSet<Entry> entries = byName.computeIfAbsent(name, key -> new ConcurrentSkipListSet<>(BEST_FIRST));
-        if (!entries.isEmpty()) {
+        Entry added = new Entry(name, reference, tool, reference.getBundle());
+        // one atomic step per name, so a service that leaves at the same moment cannot drop this one's set
+        ConcurrentSkipListSet<Entry> entries = byName.compute(name, (key, set) -> {
+            ConcurrentSkipListSet<Entry> now = set == null ? new ConcurrentSkipListSet<>(BEST_FIRST) : set;
+            now.add(added);
+            return now;
+        });
+        if (entries.size() > 1) {
             LOG.warn("Two services register the tool {}; the one with the higher service ranking is used", name);
         }
-        entries.add(new Entry(name, reference, tool, reference.getBundle()));
+        // after the service is in: a call that no longer finds the departure finds the service
         departed.remove(name);
         LOG.debug("Tool {} available", name);
     }
@@ -108,16 +116,26 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
         ConcurrentSkipListSet<Entry> entries = byName.get(name);
         if (entries != null) {
             Entry leaving = null;
+            boolean last = true;
             for (Entry entry : entries) {
                 if (entry.reference.equals(reference)) {
                     leaving = entry;
+                } else {
+                    last = false;
                 }
             }
-            entries.removeIf(entry -> entry.reference.equals(reference));
-            byName.computeIfPresent(name, (key, set) -> set.isEmpty() ? null : set);
-            if (leaving != null && !byName.containsKey(name)) {
-                departed.put(name, new Departure(specOf(leaving), leaving.bundle, System.nanoTime(),
-                        System.currentTimeMillis(), stopping(leaving.bundle), new AtomicLong()));
+            // the departure is recorded before the service leaves: a call that finds no service then finds it
+            Departure departure = leaving != null && last ? new Departure(specOf(leaving), leaving.bundle, System.nanoTime(),
+                    System.currentTimeMillis(), stopping(leaving.bundle), new AtomicLong()) : null;
+            if (departure != null) {
+                departed.put(name, departure);
+            }
+            byName.computeIfPresent(name, (key, set) -> {
+                set.removeIf(entry -> entry.reference.equals(reference));
+                return set.isEmpty() ? null : set;
+            });
+            if (departure != null && byName.containsKey(name)) {
+                departed.remove(name, departure);
             }
         }
         LOG.debug("Tool {} removed", name);
@@ -130,23 +148,29 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
 
     @Override
     public List<ToolSpec> tools() {
+        // a name is in one of the maps at every instant of a swap (see removeTool and addTool)
+        Set<String> names = new TreeSet<>(byName.keySet());
+        names.addAll(departed.keySet());
         List<ToolSpec> specs = new ArrayList<>();
-        for (Map.Entry<String, ConcurrentSkipListSet<Entry>> entry : byName.entrySet()) {
-            Entry best = first(entry.getValue());
+        for (String name : names) {
+            Entry best = best(name);
+            ToolSpec spec = null;
             if (best != null) {
-                ToolSpec spec = specOf(best);
-                if (spec != null) {
-                    specs.add(spec);
+                spec = specOf(best);
+            } else {
+                Departure departure = departed.get(name);
+                if (departure == null) {
+                    // the new version came meanwhile
+                    best = best(name);
+                    spec = best == null ? null : specOf(best);
+                } else if (swapping(departure)) {
+                    spec = departure.spec;
                 }
             }
-        }
-        for (Map.Entry<String, Departure> entry : departed.entrySet()) {
-            Departure departure = entry.getValue();
-            if (departure.spec != null && !byName.containsKey(entry.getKey()) && swapping(departure)) {
-                specs.add(departure.spec);
+            if (spec != null) {
+                specs.add(spec);
             }
         }
-        specs.sort(Comparator.comparing(ToolSpec::name));
         return specs;
     }
 
@@ -194,14 +218,16 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
     private Entry current(String name, ToolContext context) {
         long deadline = System.nanoTime() + Math.min(swapWait.toNanos(), context.remaining().toNanos());
         while (true) {
-            ConcurrentSkipListSet<Entry> entries = byName.get(name);
-            Entry best = entries == null ? null : first(entries);
+            Entry best = best(name);
             if (best != null) {
                 return best;
             }
             Departure departure = departed.get(name);
-            if (departure == null || !swapping(departure) || context.cancellation().isCancelled()
-                    || System.nanoTime() >= deadline) {
+            if (departure == null) {
+                // the new version may have been added (and its departure dropped) since the look above
+                return best(name);
+            }
+            if (!swapping(departure) || context.cancellation().isCancelled() || System.nanoTime() >= deadline) {
                 return null;
             }
             try {
@@ -277,6 +303,12 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
             LOG.warn("Tool {} cannot describe itself and is left out", entry.name, e);
             return null;
         }
+    }
+
+    /** @return the best service of a tool name, or {@code null} */
+    private Entry best(String name) {
+        ConcurrentSkipListSet<Entry> entries = byName.get(name);
+        return entries == null ? null : first(entries);
     }
 
     private static Entry first(ConcurrentSkipListSet<Entry> entries) {

@@ -65,9 +65,11 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
      * @param bundleStopping whether its bundle was stopping (an update, refresh or restart) as it left;
      *     a service unregistered while its bundle stays active simply went away
      * @param activeAgainAt {@link System#nanoTime()} when the bundle was first seen active again, 0 before
+     * @param approval its {@link Tool#APPROVAL} property: a call made while it is swapped is approved as before
+     * @param note its {@link Tool#APPROVAL_NOTE} property
      */
     private record Departure(ToolSpec spec, Bundle bundle, long leftAt, long leftAtMillis, boolean bundleStopping,
-            AtomicLong activeAgainAt) {}
+            AtomicLong activeAgainAt, String approval, String note) {}
 
     private static final Comparator<Entry> BEST_FIRST =
             Comparator.comparing((Entry e) -> e.reference, Comparator.reverseOrder());
@@ -126,7 +128,8 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
             }
             // the departure is recorded before the service leaves: a call that finds no service then finds it
             Departure departure = leaving != null && last ? new Departure(specOf(leaving), leaving.bundle, System.nanoTime(),
-                    System.currentTimeMillis(), stopping(leaving.bundle), new AtomicLong()) : null;
+                    System.currentTimeMillis(), stopping(leaving.bundle), new AtomicLong(),
+                    property(reference, Tool.APPROVAL), property(reference, Tool.APPROVAL_NOTE)) : null;
             if (departure != null) {
                 departed.put(name, departure);
             }
@@ -176,10 +179,12 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
 
     @Override
     public String approvalNote(String tool) {
-        ConcurrentSkipListSet<Entry> entries = byName.get(tool);
-        Entry best = entries == null ? null : first(entries);
-        Object note = best == null ? null : best.reference.getProperty(Tool.APPROVAL_NOTE);
-        return note == null ? "" : note.toString();
+        Entry best = best(tool);
+        if (best != null) {
+            return property(best.reference, Tool.APPROVAL_NOTE);
+        }
+        Departure departure = departed.get(tool);
+        return departure != null ? departure.note : property(best(tool), Tool.APPROVAL_NOTE);
     }
 
     @Override
@@ -285,10 +290,22 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
 
     @Override
     public String approvalOf(String toolName) {
-        ConcurrentSkipListSet<Entry> entries = byName.get(toolName);
-        Entry best = entries == null ? null : first(entries);
-        Object mode = best == null ? null : best.reference.getProperty(Tool.APPROVAL);
-        return mode == null ? "" : mode.toString().trim();
+        Entry best = best(toolName);
+        if (best != null) {
+            return property(best.reference, Tool.APPROVAL).trim();
+        }
+        // a tool being swapped keeps its mode: a call waiting for the new version must not pass unasked
+        Departure departure = departed.get(toolName);
+        return (departure != null ? departure.approval : property(best(toolName), Tool.APPROVAL)).trim();
+    }
+
+    private static String property(Entry entry, String key) {
+        return entry == null ? "" : property(entry.reference, key);
+    }
+
+    private static String property(ServiceReference<?> reference, String key) {
+        Object value = reference.getProperty(key);
+        return value == null ? "" : value.toString();
     }
 
     private static ToolSpec specOf(Entry entry) {

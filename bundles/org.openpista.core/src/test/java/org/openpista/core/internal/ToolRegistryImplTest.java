@@ -144,6 +144,25 @@ class ToolRegistryImplTest {
     }
 
     @Test
+    void aToolBeingSwappedKeepsItsApprovalModeAndNote() {
+        ToolRegistryImpl swapping = new ToolRegistryImpl(Duration.ofSeconds(10));
+        SwappedBundle bundle = new SwappedBundle();
+        FakeServiceReference<Tool> old = new FakeServiceReference<>(
+                Map.of(Tool.NAME, "t", Tool.APPROVAL, "ask", Tool.APPROVAL_NOTE, "runs commands"), bundle.bundle());
+        FakeTool oldTool = new FakeTool("t", "old");
+        swapping.addTool(oldTool, old);
+        bundle.state = Bundle.STOPPING;
+        swapping.removeTool(oldTool, old);
+
+        assertThat(swapping.approvalOf("t")).as("not unset while a call waits for the new version").isEqualTo("ask");
+        assertThat(swapping.approvalNote("t")).isEqualTo("runs commands");
+        swapping.addTool(new FakeTool("t", "new"), new FakeServiceReference<>(Map.of(Tool.NAME, "t", Tool.APPROVAL, "deny"),
+                bundle.bundle()));
+        assertThat(swapping.approvalOf("t")).as("the new version's own").isEqualTo("deny");
+        assertThat(swapping.approvalNote("t")).isEmpty();
+    }
+
+    @Test
     void callsAndListingsRacingManySwapsAlwaysFindTheTool() throws Exception {
         ToolRegistryImpl swapping = new ToolRegistryImpl(Duration.ofSeconds(10));
         SwappedBundle bundle = new SwappedBundle();

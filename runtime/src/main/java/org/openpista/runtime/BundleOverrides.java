@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
@@ -21,11 +22,14 @@ import org.slf4j.LoggerFactory;
  * The versions of built-in bundles that {@code openpista bundles update} put in place of the
  * distribution's, kept in {@code HOME/bundles-updated/NAME.jar} (NAME: the Bundle-SymbolicName), so
  * that they run again after a restart. Only the launcher can put them in place before anything
- * starts: it installs the distribution's bundle, then, while the kept version is not lower than the
- * distribution's, updates it from the kept jar before the framework starts it. A distribution that
- * brings a newer version (an upgrade of openpista) wins: the kept jar is then stale and moves to
- * {@code HOME/bundles-previous/NAME.jar}, where {@code openpista bundles rollback NAME} finds it.
- * A kept jar that cannot be read or installed is left alone and the distribution's version runs.
+ * starts: it installs the distribution's bundle, then updates it from the kept jar before the
+ * framework starts it. {@code NAME.properties} beside the jar names the distribution's version the
+ * swap replaced ({@code distribution.version}). When another distribution (an upgrade of openpista)
+ * brings a newer version than the kept one, the distribution wins: the kept jar is stale and moves
+ * to {@code HOME/bundles-previous/NAME.jar}, where {@code openpista bundles rollback NAME} finds it.
+ * So a deliberate downgrade lasts as long as the distribution it was made on, and nothing changes
+ * for a command that starts while the daemon runs such a version. A kept jar that cannot be read or
+ * installed is left alone and the distribution's version runs.
  */
 final class BundleOverrides {
 
@@ -35,6 +39,8 @@ final class BundleOverrides {
     static final String UPDATED = "bundles-updated";
     /** Where the version a swap replaced is kept, under the home. */
     static final String PREVIOUS = "bundles-previous";
+    /** The property of {@code NAME.properties} that names the distribution's version a kept jar replaced. */
+    static final String REPLACED = "distribution.version";
 
     private final Path home;
     /** The kept jars by the symbolic name their file is named after. */
@@ -77,11 +83,13 @@ final class BundleOverrides {
                     bundle.getVersion());
             return;
         }
-        if (kept.compareTo(bundle.getVersion()) < 0) {
+        Path record = jar.resolveSibling(bundle.getSymbolicName() + ".properties");
+        if (kept.compareTo(bundle.getVersion()) < 0 && !bundle.getVersion().equals(replaced(record))) {
             Path previous = home.resolve(PREVIOUS).resolve(jar.getFileName());
             try {
                 Files.createDirectories(previous.getParent());
                 Files.move(jar, previous, StandardCopyOption.REPLACE_EXISTING);
+                Files.deleteIfExists(record);
             } catch (IOException e) {
                 LOG.debug("Could not move {} to {}", jar, previous, e);
             }
@@ -98,6 +106,22 @@ final class BundleOverrides {
         } catch (IOException | BundleException | IllegalStateException e) {
             LOG.warn("Cannot install {}: {}; {} {} of the distribution runs", jar, e.getMessage(), bundle.getSymbolicName(),
                     distributed);
+        }
+    }
+
+    /** @return the distribution's version a kept jar replaced, or {@code null} when that is not known */
+    private static Version replaced(Path record) {
+        if (!Files.isRegularFile(record)) {
+            return null;
+        }
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(record)) {
+            properties.load(in);
+            String version = properties.getProperty(REPLACED);
+            return version == null ? null : Version.parseVersion(version.strip());
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.debug("Cannot read {}", record, e);
+            return null;
         }
     }
 

@@ -100,6 +100,30 @@ class BundleOverridesTest {
     }
 
     @Test
+    void aLowerVersionPutInPlaceOnThisDistributionStaysWhileTheDistributionIsTheSame() throws Exception {
+        bundle(home.resolve("bundles-updated/built.in.jar"), "built.in", "0.9.0");
+        Files.writeString(home.resolve("bundles-updated/built.in.properties"), "distribution.version=1.0.0\n");
+
+        BundleOverrides.in(home).apply(distributed);
+
+        assertThat(distributed.getVersion()).as("a deliberate downgrade").hasToString("0.9.0");
+        assertThat(home.resolve("bundles-updated/built.in.jar")).isRegularFile();
+    }
+
+    @Test
+    void aDowngradeMadeOnAnOlderDistributionIsStaleOnANewerOne() throws Exception {
+        bundle(home.resolve("bundles-updated/built.in.jar"), "built.in", "0.9.0");
+        Files.writeString(home.resolve("bundles-updated/built.in.properties"), "distribution.version=0.9.5\n");
+
+        BundleOverrides.in(home).apply(distributed);
+
+        assertThat(distributed.getVersion()).hasToString("1.0.0");
+        assertThat(home.resolve("bundles-updated/built.in.jar")).doesNotExist();
+        assertThat(home.resolve("bundles-updated/built.in.properties")).doesNotExist();
+        assertThat(home.resolve("bundles-previous/built.in.jar")).isRegularFile();
+    }
+
+    @Test
     void aKeptJarOfAnotherBundleOrNoJarAtAllIsIgnored() throws Exception {
         bundle(home.resolve("bundles-updated/built.in.jar"), "other.name", "2.0.0");
         BundleOverrides.in(home).apply(distributed);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,12 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openpista.runtime.DistributionProcess.Result;
 import org.openpista.testkit.FakeOpenAiServer;
+import org.osgi.framework.Version;
 
 /**
  * {@code openpista bundles update} lasts across a restart of the daemon, end to end: the web channel
  * bundle updated in the running daemon is the version that runs after the next start, {@code bundles
  * rollback} still restores the previous version after it, and a distribution that brings a newer
- * version of the bundle (an upgrade of openpista) wins over the kept one, which becomes the previous.
+ * version of the bundle (an upgrade of openpista) wins over the kept one, which becomes the previous;
+ * rolled back to on that distribution, the older version lasts across a restart again.
  */
 class BundleUpdateRestartIT {
 
@@ -55,6 +58,7 @@ class BundleUpdateRestartIT {
                 port = %d
                 token = "%s"
                 """.formatted(fake.baseUrl(), port, TOKEN));
+        Files.setPosixFilePermissions(home.resolve("config.toml"), PosixFilePermissions.fromString("rw-------"));
     }
 
     @AfterEach
@@ -142,7 +146,10 @@ class BundleUpdateRestartIT {
     void anUpdatedBuiltInBundleRunsAgainAfterARestartUntilTheDistributionBringsANewerOne() throws Exception {
         Path dist = DistributionProcess.dist();
         Path web = webJar(dist);
-        String distributed = webRow(dist).split(" ")[1];
+        String distributed;
+        try (JarFile jar = new JarFile(web.toFile())) {
+            distributed = Version.parseVersion(jar.getManifest().getMainAttributes().getValue("Bundle-Version")).toString();
+        }
         Path web101 = SwapUnderLoadIT.withVersion(web, work.resolve("channel-web-1.0.1.jar"), "1.0.1");
 
         withDaemon(dist, daemon -> {
@@ -178,6 +185,11 @@ class BundleUpdateRestartIT {
             Result back = openpista(upgraded, "bundles", "rollback", WEB);
             assertThat(back.exitCode()).as(back.toString()).isZero();
             assertThat(webRow(upgraded)).as("the version that ran before the upgrade, back").isEqualTo(WEB + " 1.0.1 active 1.0.2");
+        });
+        withDaemon(upgraded, daemon -> {
+            assertThat(webRow(upgraded)).as("a downgrade on purpose lasts while the distribution is the same")
+                    .isEqualTo(WEB + " 1.0.1 active 1.0.2");
+            serves(daemon);
         });
     }
 }

@@ -82,8 +82,10 @@ final class BuiltinSwapper {
                 // the distribution's own version again: the next start runs it anyway, and a newer one it brings
                 Files.deleteIfExists(incoming);
                 Files.deleteIfExists(updated(name));
+                Files.deleteIfExists(replacedRecord(name));
             } else {
                 move(incoming, updated(name));
+                recordReplaced(name, distributed);
             }
             return new Result(true, List.of(verb + " " + name + " " + from + " -> " + bundle.getVersion()
                     + ", active (previous version " + from + " kept for 'openpista bundles rollback " + name + "')"));
@@ -108,6 +110,34 @@ final class BuiltinSwapper {
         }
         throw new IOException("the jar of " + bundle.getSymbolicName() + " " + bundle.getVersion() + " is not a file ("
                 + bundle.getLocation() + "), so it could not be restored: nothing was changed");
+    }
+
+    /** The file beside the kept jar that names the distribution's version it replaced (the launcher reads it). */
+    Path replacedRecord(String name) {
+        return home.resolve(UPDATED).resolve(name + ".properties");
+    }
+
+    /**
+     * Notes which version of the distribution the kept jar replaced: the launcher runs the kept jar
+     * while the distribution brings that version or an older one than the kept jar, and drops it once
+     * an upgrade brings a newer one.
+     */
+    private void recordReplaced(String name, Path distributed) throws IOException {
+        Path record = replacedRecord(name);
+        if (distributed == null) {
+            Files.deleteIfExists(record);
+            return;
+        }
+        Path staging = privateDir(home.resolve(".bundles-staging")).resolve(name + ".properties");
+        Files.deleteIfExists(staging);
+        try {
+            Files.createFile(staging, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(staging);
+        }
+        Files.writeString(staging, "# the version of the distribution that bundles-updated/" + name + ".jar replaced\n"
+                + "distribution.version=" + PluginCommands.version(distributed) + "\n");
+        move(staging, record);
     }
 
     /** @return the distribution's jar of a built-in bundle (it is installed from there by reference), or {@code null} */

@@ -158,6 +158,7 @@ class BundlesCommandTest {
         assertThat(version("built.in")).isEqualTo("1.0.0");
         assertThat(home.resolve("bundles-updated/built.in.jar")).as("the distribution's own version needs no copy to run "
                 + "after a restart").doesNotExist();
+        assertThat(home.resolve("bundles-updated/built.in.properties")).doesNotExist();
         Run again = bundles("rollback", "built.in");
         assertThat(again.status()).as("a second rollback undoes the first: " + again).isZero();
         assertThat(version("built.in")).isEqualTo("2.0.0");
@@ -166,6 +167,8 @@ class BundlesCommandTest {
         assertThat(PluginCommands.version(home.resolve("bundles-previous/built.in.jar"))).isEqualTo("1.0.0");
         Path kept = home.resolve("bundles-updated/built.in.jar");
         assertThat(PluginCommands.version(kept)).as("what the launcher runs after a restart").isEqualTo("2.0.0");
+        assertThat(Files.readString(home.resolve("bundles-updated/built.in.properties")))
+                .as("the distribution's version it replaced").contains("distribution.version=1.0.0");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(kept))).isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("bundles-previous/built.in.jar"))))
                 .isEqualTo("rw-------");

@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * starts at level 1 (the infrastructure that reads and validates {@code config.toml}), then rises
  * to the highest level. Which bundle is infrastructure is the distribution's business (its
  * features' start levels), not the launcher's. Each process gets a fresh bundle cache in a
- * temporary folder; bundles are installed by reference, so nothing is copied.
+ * temporary folder; bundles are installed by reference, so nothing is copied (but the versions of
+ * built-in bundles that {@code openpista bundles update} kept in the home, see {@link BundleOverrides}).
  */
 final class OsgiRuntime implements AutoCloseable {
 
@@ -121,13 +122,14 @@ final class OsgiRuntime implements AutoCloseable {
         framework.init();
         BundleContext context = framework.getBundleContext();
         List<Bundle> installed = new ArrayList<>();
+        BundleOverrides overrides = BundleOverrides.in(home.dir());
         for (String feature : distribution.features()) {
             int level = distribution.startLevel(feature);
             if (level > maxLevel) {
                 continue;
             }
             for (Path jar : distribution.bundles(feature)) {
-                installed.add(install(context, "reference:" + jar.toUri(), level));
+                installed.add(install(context, "reference:" + jar.toUri(), level, overrides));
             }
         }
         framework.start();
@@ -135,9 +137,14 @@ final class OsgiRuntime implements AutoCloseable {
         return new OsgiRuntime(framework, storage, top);
     }
 
-    /** Installs a bundle at a start level and marks it to start when the framework reaches it. */
-    private static Bundle install(BundleContext context, String location, int level) throws BundleException {
+    /**
+     * Installs a bundle at a start level, in the version {@code openpista bundles update} kept in the
+     * home when there is one, and marks it to start when the framework reaches it.
+     */
+    private static Bundle install(BundleContext context, String location, int level, BundleOverrides overrides)
+            throws BundleException {
         Bundle bundle = context.installBundle(location);
+        overrides.apply(bundle);
         bundle.adapt(BundleStartLevel.class).setStartLevel(level);
         if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
             bundle.start(Bundle.START_ACTIVATION_POLICY);

@@ -40,8 +40,14 @@ final class DistributionProcess {
 
     static Result run(Path home, Map<String, String> env, String stdin, Duration timeout, String... args)
             throws IOException, InterruptedException {
+        return run(dist(), home, env, stdin, timeout, args);
+    }
+
+    /** Runs a command of another distribution than the one the build assembled. */
+    static Result run(Path dist, Path home, Map<String, String> env, String stdin, Duration timeout, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(dist().resolve("bin/openpista").toString());
+        command.add(dist.resolve("bin/openpista").toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         clean(builder.environment());

@@ -46,8 +46,13 @@ final class WebDaemon implements AutoCloseable {
 
     /** Starts a daemon command that prints the web chat's URL, such as {@code start --foreground}, and waits for it. */
     static WebDaemon start(Path home, int port, Map<String, String> env, String... words) throws Exception {
+        return start(DistributionProcess.dist(), home, port, env, words);
+    }
+
+    /** Starts a daemon command of another distribution than the one the build assembled. */
+    static WebDaemon start(Path dist, Path home, int port, Map<String, String> env, String... words) throws Exception {
         List<String> command = new ArrayList<>();
-        command.add(DistributionProcess.dist().resolve("bin/openpista").toString());
+        command.add(dist.resolve("bin/openpista").toString());
         command.addAll(List.of(words));
         ProcessBuilder builder = new ProcessBuilder(command);
         DistributionProcess.clean(builder.environment());

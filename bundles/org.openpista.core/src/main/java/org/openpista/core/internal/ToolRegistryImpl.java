@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,9 +65,11 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
      * @param bundleStopping whether its bundle was stopping (an update, refresh or restart) as it left;
      *     a service unregistered while its bundle stays active simply went away
      * @param activeAgainAt {@link System#nanoTime()} when the bundle was first seen active again, 0 before
+     * @param approval its {@link Tool#APPROVAL} property: a call made while it is swapped is approved as before
+     * @param note its {@link Tool#APPROVAL_NOTE} property
      */
     private record Departure(ToolSpec spec, Bundle bundle, long leftAt, long leftAtMillis, boolean bundleStopping,
-            AtomicLong activeAgainAt) {}
+            AtomicLong activeAgainAt, String approval, String note) {}
 
     private static final Comparator<Entry> BEST_FIRST =
             Comparator.comparing((Entry e) -> e.reference, Comparator.reverseOrder());
@@ -94,11 +98,17 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
                     reference.getProperty(Constants.SERVICE_ID));
             return;
         }
-        ConcurrentSkipListSet<Entry> entries = byName.computeIfAbsent(name, key -> new ConcurrentSkipListSet<>(BEST_FIRST));
-        if (!entries.isEmpty()) {
+        Entry added = new Entry(name, reference, tool, reference.getBundle());
+        // one atomic step per name, so a service that leaves at the same moment cannot drop this one's set
+        ConcurrentSkipListSet<Entry> entries = byName.compute(name, (key, set) -> {
+            ConcurrentSkipListSet<Entry> now = set == null ? new ConcurrentSkipListSet<>(BEST_FIRST) : set;
+            now.add(added);
+            return now;
+        });
+        if (entries.size() > 1) {
             LOG.warn("Two services register the tool {}; the one with the higher service ranking is used", name);
         }
-        entries.add(new Entry(name, reference, tool, reference.getBundle()));
+        // after the service is in: a call that no longer finds the departure finds the service
         departed.remove(name);
         LOG.debug("Tool {} available", name);
     }
@@ -108,16 +118,27 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
         ConcurrentSkipListSet<Entry> entries = byName.get(name);
         if (entries != null) {
             Entry leaving = null;
+            boolean last = true;
             for (Entry entry : entries) {
                 if (entry.reference.equals(reference)) {
                     leaving = entry;
+                } else {
+                    last = false;
                 }
             }
-            entries.removeIf(entry -> entry.reference.equals(reference));
-            byName.computeIfPresent(name, (key, set) -> set.isEmpty() ? null : set);
-            if (leaving != null && !byName.containsKey(name)) {
-                departed.put(name, new Departure(specOf(leaving), leaving.bundle, System.nanoTime(),
-                        System.currentTimeMillis(), stopping(leaving.bundle), new AtomicLong()));
+            // the departure is recorded before the service leaves: a call that finds no service then finds it
+            Departure departure = leaving != null && last ? new Departure(specOf(leaving), leaving.bundle, System.nanoTime(),
+                    System.currentTimeMillis(), stopping(leaving.bundle), new AtomicLong(),
+                    property(reference, Tool.APPROVAL), property(reference, Tool.APPROVAL_NOTE)) : null;
+            if (departure != null) {
+                departed.put(name, departure);
+            }
+            byName.computeIfPresent(name, (key, set) -> {
+                set.removeIf(entry -> entry.reference.equals(reference));
+                return set.isEmpty() ? null : set;
+            });
+            if (departure != null && byName.containsKey(name)) {
+                departed.remove(name, departure);
             }
         }
         LOG.debug("Tool {} removed", name);
@@ -130,32 +151,40 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
 
     @Override
     public List<ToolSpec> tools() {
+        // a name is in one of the maps at every instant of a swap (see removeTool and addTool)
+        Set<String> names = new TreeSet<>(byName.keySet());
+        names.addAll(departed.keySet());
         List<ToolSpec> specs = new ArrayList<>();
-        for (Map.Entry<String, ConcurrentSkipListSet<Entry>> entry : byName.entrySet()) {
-            Entry best = first(entry.getValue());
+        for (String name : names) {
+            Entry best = best(name);
+            ToolSpec spec = null;
             if (best != null) {
-                ToolSpec spec = specOf(best);
-                if (spec != null) {
-                    specs.add(spec);
+                spec = specOf(best);
+            } else {
+                Departure departure = departed.get(name);
+                if (departure == null) {
+                    // the new version came meanwhile
+                    best = best(name);
+                    spec = best == null ? null : specOf(best);
+                } else if (swapping(departure)) {
+                    spec = departure.spec;
                 }
             }
-        }
-        for (Map.Entry<String, Departure> entry : departed.entrySet()) {
-            Departure departure = entry.getValue();
-            if (departure.spec != null && !byName.containsKey(entry.getKey()) && swapping(departure)) {
-                specs.add(departure.spec);
+            if (spec != null) {
+                specs.add(spec);
             }
         }
-        specs.sort(Comparator.comparing(ToolSpec::name));
         return specs;
     }
 
     @Override
     public String approvalNote(String tool) {
-        ConcurrentSkipListSet<Entry> entries = byName.get(tool);
-        Entry best = entries == null ? null : first(entries);
-        Object note = best == null ? null : best.reference.getProperty(Tool.APPROVAL_NOTE);
-        return note == null ? "" : note.toString();
+        Entry best = best(tool);
+        if (best != null) {
+            return property(best.reference, Tool.APPROVAL_NOTE);
+        }
+        Departure departure = departed.get(tool);
+        return departure != null ? departure.note : property(best(tool), Tool.APPROVAL_NOTE);
     }
 
     @Override
@@ -194,14 +223,16 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
     private Entry current(String name, ToolContext context) {
         long deadline = System.nanoTime() + Math.min(swapWait.toNanos(), context.remaining().toNanos());
         while (true) {
-            ConcurrentSkipListSet<Entry> entries = byName.get(name);
-            Entry best = entries == null ? null : first(entries);
+            Entry best = best(name);
             if (best != null) {
                 return best;
             }
             Departure departure = departed.get(name);
-            if (departure == null || !swapping(departure) || context.cancellation().isCancelled()
-                    || System.nanoTime() >= deadline) {
+            if (departure == null) {
+                // the new version may have been added (and its departure dropped) since the look above
+                return best(name);
+            }
+            if (!swapping(departure) || context.cancellation().isCancelled() || System.nanoTime() >= deadline) {
                 return null;
             }
             try {
@@ -259,10 +290,22 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
 
     @Override
     public String approvalOf(String toolName) {
-        ConcurrentSkipListSet<Entry> entries = byName.get(toolName);
-        Entry best = entries == null ? null : first(entries);
-        Object mode = best == null ? null : best.reference.getProperty(Tool.APPROVAL);
-        return mode == null ? "" : mode.toString().trim();
+        Entry best = best(toolName);
+        if (best != null) {
+            return property(best.reference, Tool.APPROVAL).trim();
+        }
+        // a tool being swapped keeps its mode: a call waiting for the new version must not pass unasked
+        Departure departure = departed.get(toolName);
+        return (departure != null ? departure.approval : property(best(toolName), Tool.APPROVAL)).trim();
+    }
+
+    private static String property(Entry entry, String key) {
+        return entry == null ? "" : property(entry.reference, key);
+    }
+
+    private static String property(ServiceReference<?> reference, String key) {
+        Object value = reference.getProperty(key);
+        return value == null ? "" : value.toString();
     }
 
     private static ToolSpec specOf(Entry entry) {
@@ -277,6 +320,12 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
             LOG.warn("Tool {} cannot describe itself and is left out", entry.name, e);
             return null;
         }
+    }
+
+    /** @return the best service of a tool name, or {@code null} */
+    private Entry best(String name) {
+        ConcurrentSkipListSet<Entry> entries = byName.get(name);
+        return entries == null ? null : first(entries);
     }
 
     private static Entry first(ConcurrentSkipListSet<Entry> entries) {

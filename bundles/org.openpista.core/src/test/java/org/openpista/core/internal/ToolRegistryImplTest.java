@@ -6,9 +6,12 @@ import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.openpista.api.chat.Cancellation;
 import org.openpista.api.chat.ToolCall;
@@ -138,6 +141,63 @@ class ToolRegistryImplTest {
         swapping.addTool(new FakeTool("t", "new"), new FakeServiceReference<>(Map.of(Tool.NAME, "t"), bundle.bundle()));
 
         assertThat(call.get(5, TimeUnit.SECONDS).content()).isEqualTo("new");
+    }
+
+    @Test
+    void aToolBeingSwappedKeepsItsApprovalModeAndNote() {
+        ToolRegistryImpl swapping = new ToolRegistryImpl(Duration.ofSeconds(10));
+        SwappedBundle bundle = new SwappedBundle();
+        FakeServiceReference<Tool> old = new FakeServiceReference<>(
+                Map.of(Tool.NAME, "t", Tool.APPROVAL, "ask", Tool.APPROVAL_NOTE, "runs commands"), bundle.bundle());
+        FakeTool oldTool = new FakeTool("t", "old");
+        swapping.addTool(oldTool, old);
+        bundle.state = Bundle.STOPPING;
+        swapping.removeTool(oldTool, old);
+
+        assertThat(swapping.approvalOf("t")).as("not unset while a call waits for the new version").isEqualTo("ask");
+        assertThat(swapping.approvalNote("t")).isEqualTo("runs commands");
+        swapping.addTool(new FakeTool("t", "new"), new FakeServiceReference<>(Map.of(Tool.NAME, "t", Tool.APPROVAL, "deny"),
+                bundle.bundle()));
+        assertThat(swapping.approvalOf("t")).as("the new version's own").isEqualTo("deny");
+        assertThat(swapping.approvalNote("t")).isEmpty();
+    }
+
+    @Test
+    void callsAndListingsRacingManySwapsAlwaysFindTheTool() throws Exception {
+        ToolRegistryImpl swapping = new ToolRegistryImpl(Duration.ofSeconds(10));
+        SwappedBundle bundle = new SwappedBundle();
+        FakeTool first = new FakeTool("t", "v0");
+        FakeServiceReference<Tool> firstReference = new FakeServiceReference<>(Map.of(Tool.NAME, "t"), bundle.bundle());
+        swapping.addTool(first, firstReference);
+        AtomicBoolean done = new AtomicBoolean();
+        List<String> problems = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> callers = CompletableFuture.runAsync(() -> {
+            for (int i = 0; !done.get() && problems.isEmpty(); i++) {
+                ToolResult result = swapping.invoke(new ToolCall(Integer.toString(i), "t", "{}"), context);
+                if (result.error()) {
+                    problems.add("call " + i + ": " + result.content());
+                }
+                if (swapping.tools().stream().noneMatch(spec -> spec.name().equals("t"))) {
+                    problems.add("listing " + i + " lacks t");
+                }
+            }
+        });
+        // what an update does on one thread: the old service leaves while its bundle stops, the new one comes
+        FakeTool current = first;
+        FakeServiceReference<Tool> currentReference = firstReference;
+        for (int swap = 1; swap <= 2000 && problems.isEmpty(); swap++) {
+            bundle.state = Bundle.STOPPING;
+            swapping.removeTool(current, currentReference);
+            bundle.state = Bundle.ACTIVE;
+            bundle.lastModified = System.currentTimeMillis();
+            current = new FakeTool("t", "v" + swap);
+            currentReference = new FakeServiceReference<>(Map.of(Tool.NAME, "t"), bundle.bundle());
+            swapping.addTool(current, currentReference);
+        }
+        done.set(true);
+        callers.get(60, TimeUnit.SECONDS);
+
+        assertThat(problems).isEmpty();
     }
 
     @Test

@@ -2,11 +2,13 @@ package org.openpista.shell.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -23,9 +25,10 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * in place ({@link Bundle#update(InputStream)} and a refresh of its wiring), so every other bundle
  * keeps running and the services it offers come back from the new version. The version it ran
  * before is kept in {@code HOME/bundles-previous/NAME.jar}, the version it runs now (when it is not
- * the distribution's own) in {@code HOME/bundles-updated/NAME.jar}; nothing inside the distribution
- * is written. A version that does not become active with all its components is replaced by the one
- * that ran before at once.
+ * the distribution's own) in {@code HOME/bundles-updated/NAME.jar}, where the launcher finds it at
+ * the next start and runs it again while the distribution brings no newer version; nothing inside
+ * the distribution is written. Those folders are their owner's alone (700, files 600). A version
+ * that does not become active with all its components is replaced by the one that ran before at once.
  */
 final class BuiltinSwapper {
 
@@ -66,16 +69,24 @@ final class BuiltinSwapper {
     Result swap(Bundle bundle, Path jar, String verb) throws IOException, InterruptedException {
         String name = bundle.getSymbolicName();
         Path running = runningJar(bundle);
-        Path staging = home.resolve(".bundles-staging");
-        Files.createDirectories(staging);
+        Path staging = privateDir(home.resolve(".bundles-staging"));
         // copies first: the jar given may be the previous version itself (a rollback)
-        Path replaced = Files.copy(running, staging.resolve(name + ".replaced.jar"), StandardCopyOption.REPLACE_EXISTING);
-        Path incoming = Files.copy(jar, staging.resolve(name + ".incoming.jar"), StandardCopyOption.REPLACE_EXISTING);
+        Path replaced = privateCopy(running, staging.resolve(name + ".replaced.jar"));
+        Path incoming = privateCopy(jar, staging.resolve(name + ".incoming.jar"));
+        Path distributed = distributedJar(bundle);
         String from = bundle.getVersion().toString();
         String problem = install(bundle, incoming);
         if (problem == null) {
             move(replaced, previous(name));
-            move(incoming, updated(name));
+            if (distributed != null && Files.mismatch(incoming, distributed) == -1) {
+                // the distribution's own version again: the next start runs it anyway, and a newer one it brings
+                Files.deleteIfExists(incoming);
+                Files.deleteIfExists(updated(name));
+                Files.deleteIfExists(replacedRecord(name));
+            } else {
+                move(incoming, updated(name));
+                recordReplaced(name, distributed);
+            }
             return new Result(true, List.of(verb + " " + name + " " + from + " -> " + bundle.getVersion()
                     + ", active (previous version " + from + " kept for 'openpista bundles rollback " + name + "')"));
         }
@@ -90,23 +101,57 @@ final class BuiltinSwapper {
     /** @return the jar of the version running now: the one a swap put in place, else the distribution's */
     private Path runningJar(Bundle bundle) throws IOException {
         Path updated = updated(bundle.getSymbolicName());
-        if (Files.isRegularFile(updated)) {
+        if (Files.isRegularFile(updated) && PluginCommands.version(updated).equals(bundle.getVersion().toString())) {
             return updated;
         }
+        Path jar = distributedJar(bundle);
+        if (jar != null) {
+            return jar;
+        }
+        throw new IOException("the jar of " + bundle.getSymbolicName() + " " + bundle.getVersion() + " is not a file ("
+                + bundle.getLocation() + "), so it could not be restored: nothing was changed");
+    }
+
+    /** The file beside the kept jar that names the distribution's version it replaced (the launcher reads it). */
+    Path replacedRecord(String name) {
+        return home.resolve(UPDATED).resolve(name + ".properties");
+    }
+
+    /**
+     * Notes which version of the distribution the kept jar replaced: the launcher runs the kept jar
+     * while the distribution brings that version or an older one than the kept jar, and drops it once
+     * an upgrade brings a newer one.
+     */
+    private void recordReplaced(String name, Path distributed) throws IOException {
+        Path record = replacedRecord(name);
+        if (distributed == null) {
+            Files.deleteIfExists(record);
+            return;
+        }
+        Path staging = privateDir(home.resolve(".bundles-staging")).resolve(name + ".properties");
+        Files.deleteIfExists(staging);
+        try {
+            Files.createFile(staging, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(staging);
+        }
+        Files.writeString(staging, "# the version of the distribution that bundles-updated/" + name + ".jar replaced\n"
+                + "distribution.version=" + PluginCommands.version(distributed) + "\n");
+        move(staging, record);
+    }
+
+    /** @return the distribution's jar of a built-in bundle (it is installed from there by reference), or {@code null} */
+    private static Path distributedJar(Bundle bundle) {
         String location = bundle.getLocation();
         if (location.startsWith("reference:")) {
             location = location.substring("reference:".length());
         }
         try {
             Path jar = Path.of(URI.create(location));
-            if (Files.isRegularFile(jar)) {
-                return jar;
-            }
+            return Files.isRegularFile(jar) ? jar : null;
         } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
-            // not a file location
+            return null; // not a file location
         }
-        throw new IOException("the jar of " + bundle.getSymbolicName() + " " + bundle.getVersion() + " is not a file ("
-                + bundle.getLocation() + "), so it could not be restored: nothing was changed");
     }
 
     /** Updates the bundle from a jar and waits until it runs. @return why it does not, or {@code null} */
@@ -154,8 +199,34 @@ final class BuiltinSwapper {
         refreshed.await(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
+    /** Creates a folder, or narrows an existing one, to its owner alone (700). @return the folder */
+    static Path privateDir(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        try {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // nothing to narrow on this file system
+        }
+        return dir;
+    }
+
+    /** Copies a jar into a private folder as a file only its owner can read (600). @return the copy */
+    private static Path privateCopy(Path jar, Path copy) throws IOException {
+        Files.deleteIfExists(copy);
+        try {
+            Files.createFile(copy, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(copy);
+        }
+        // written into the file just made (Files.copy would make a new one with the default mode)
+        try (InputStream in = Files.newInputStream(jar); OutputStream out = Files.newOutputStream(copy)) {
+            in.transferTo(out);
+        }
+        return copy;
+    }
+
     private static void move(Path from, Path to) throws IOException {
-        Files.createDirectories(to.getParent());
+        privateDir(to.getParent());
         try {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {

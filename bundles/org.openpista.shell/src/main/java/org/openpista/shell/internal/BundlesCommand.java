@@ -96,7 +96,7 @@ public final class BundlesCommand implements CliCommand, Runnable {
             description = {"Runs a new version of a built-in bundle in the running daemon, in place: turns in flight finish "
                     + "or run again on the new version, web clients reconnect and resume. The version it replaces is kept in "
                     + "HOME/bundles-previous/ for 'rollback'; a version that does not become active is rolled back at once, "
-                    + "with the reason."})
+                    + "with the reason. The new version runs again after a restart, until openpista brings a newer one."})
     static final class Update implements Callable<Integer> {
         @ParentCommand
         BundlesCommand bundles;

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -155,13 +156,25 @@ class BundlesCommandTest {
         assertThat(back.status()).as(back.toString()).isZero();
         assertThat(back.out()).startsWith("rolled back built.in 2.0.0 -> 1.0.0, active");
         assertThat(version("built.in")).isEqualTo("1.0.0");
+        assertThat(home.resolve("bundles-updated/built.in.jar")).as("the distribution's own version needs no copy to run "
+                + "after a restart").doesNotExist();
+        assertThat(home.resolve("bundles-updated/built.in.properties")).doesNotExist();
         Run again = bundles("rollback", "built.in");
         assertThat(again.status()).as("a second rollback undoes the first: " + again).isZero();
         assertThat(version("built.in")).isEqualTo("2.0.0");
 
         assertThat(Files.readAllBytes(distributed)).as("the distribution is never written").isEqualTo(original);
-        assertThat(home.resolve("bundles-previous/built.in.jar")).isRegularFile();
-        assertThat(home.resolve("bundles-updated/built.in.jar")).isRegularFile();
+        assertThat(PluginCommands.version(home.resolve("bundles-previous/built.in.jar"))).isEqualTo("1.0.0");
+        Path kept = home.resolve("bundles-updated/built.in.jar");
+        assertThat(PluginCommands.version(kept)).as("what the launcher runs after a restart").isEqualTo("2.0.0");
+        assertThat(Files.readString(home.resolve("bundles-updated/built.in.properties")))
+                .as("the distribution's version it replaced").contains("distribution.version=1.0.0");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(kept))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("bundles-previous/built.in.jar"))))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(kept.getParent()))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("bundles-previous"))))
+                .isEqualTo("rwx------");
     }
 
     @Test

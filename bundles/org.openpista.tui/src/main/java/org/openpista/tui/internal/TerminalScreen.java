@@ -16,8 +16,8 @@ import org.jline.utils.NonBlockingReader;
  * Ctrl-Z arrive as keys, not as signals), the alternate screen (what was on the terminal before
  * comes back at the end), bracketed paste, the size and its changes (SIGWINCH), and a screen
  * redrawn by differences (JLine's {@link Display}), so nothing flickers. Closing restores the
- * terminal as it was; a shutdown hook does the same when the process ends otherwise (SIGTERM, a
- * crash that gets that far).
+ * terminal as it was, to the line speed ({@link KernelTermios}); a shutdown hook does the same when
+ * the process ends otherwise (SIGTERM, a crash that gets that far).
  */
 final class TerminalScreen implements AutoCloseable {
 
@@ -26,6 +26,7 @@ final class TerminalScreen implements AutoCloseable {
 
     private final Terminal terminal;
     private final Attributes saved;
+    private final KernelTermios exact;
     private final Display display;
     private final Thread restoreOnExit;
     private final NonBlockingReader reader;
@@ -35,6 +36,7 @@ final class TerminalScreen implements AutoCloseable {
 
     private TerminalScreen(Terminal terminal) {
         this.terminal = terminal;
+        this.exact = KernelTermios.save();
         this.saved = terminal.enterRawMode();
         Attributes raw = terminal.getAttributes();
         raw.setLocalFlag(Attributes.LocalFlag.ISIG, false);
@@ -140,6 +142,9 @@ final class TerminalScreen implements AutoCloseable {
             terminal.puts(Capability.exit_ca_mode);
             terminal.flush();
             terminal.setAttributes(saved);
+            if (exact != null) {
+                exact.restore();
+            }
         } catch (RuntimeException e) {
             // a terminal that went away cannot be restored
         }

@@ -23,6 +23,8 @@ final class TerminalScreen implements AutoCloseable {
 
     private static final String PASTE_ON = "\033[?2004h";
     private static final String PASTE_OFF = "\033[?2004l";
+    /** The thread of JLine's shutdown hook, which closes the terminal (org.jline.utils.ShutdownHooks). */
+    private static final String JLINE_HOOK = "JLine Shutdown Hook";
 
     private final Terminal terminal;
     private final Attributes saved;
@@ -42,7 +44,7 @@ final class TerminalScreen implements AutoCloseable {
         raw.setLocalFlag(Attributes.LocalFlag.ISIG, false);
         raw.setInputFlag(Attributes.InputFlag.IXON, false);
         terminal.setAttributes(raw);
-        this.restoreOnExit = new Thread(this::restore, "openpista-tui-restore");
+        this.restoreOnExit = new Thread(this::restoreAtExit, "openpista-tui-restore");
         Runtime.getRuntime().addShutdownHook(restoreOnExit);
         terminal.puts(Capability.enter_ca_mode);
         terminal.puts(Capability.keypad_xmit);
@@ -150,6 +152,24 @@ final class TerminalScreen implements AutoCloseable {
         }
     }
 
+    /** The shutdown hook: JLine's own hook, which runs beside it, sets JLine's lossy copy back; the exact one comes last. */
+    private void restoreAtExit() {
+        restore();
+        if (exact == null) {
+            return;
+        }
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().equals(JLINE_HOOK) && thread != Thread.currentThread()) {
+                try {
+                    thread.join(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        exact.restore();
+    }
+
     @Override
     public void close() {
         restore();
@@ -162,6 +182,10 @@ final class TerminalScreen implements AutoCloseable {
             terminal.close();
         } catch (IOException e) {
             // closing a terminal that went away
+        }
+        // closing sets JLine's copy of the settings back, without the line speed: the exact ones go last
+        if (exact != null) {
+            exact.restore();
         }
     }
 }

@@ -116,6 +116,12 @@ final class TmuxPane implements AutoCloseable {
         tmux("resize-window", "-t", "it", "-x", Integer.toString(columns), "-y", Integer.toString(rows));
     }
 
+    /** @return the process the pane runs (the shell around the command) */
+    ProcessHandle process() throws Exception {
+        long pid = Long.parseLong(tmux("display-message", "-p", "-t", "it", "#{pane_pid}").strip());
+        return ProcessHandle.of(pid).orElseThrow();
+    }
+
     @Override
     public void close() throws IOException {
         try {

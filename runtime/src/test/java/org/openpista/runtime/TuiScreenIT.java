@@ -16,7 +16,8 @@ import org.openpista.testkit.FakeReply;
 /**
  * The terminal UI's screen on a real terminal (tmux): wide characters (Korean) keep the boxes
  * aligned, a resize redraws for the new size, the sessions sidebar renames and deletes (with its
- * confirmation), and {@code NO_COLOR} leaves no colour on the screen.
+ * confirmation), {@code NO_COLOR} leaves no colour on the screen, and the terminal's settings
+ * ({@code stty -a}) are as before after {@code /quit}, Ctrl-C twice and SIGTERM.
  */
 class TuiScreenIT {
 
@@ -139,6 +140,39 @@ class TuiScreenIT {
         fake.enqueue(FakeReply.text("fresh"));
         assertThat(DistributionProcess.run(home, Map.of(), "run", "-s", "meeting", "-e", "again").exitCode()).isZero();
         assertThat(fake.lastRequest().body()).doesNotContain("remember the meeting");
+    }
+
+    @Test
+    void theTerminalSettingsAreAsBeforeAfterQuitCtrlCAndSigterm() throws Exception {
+        Path before = home.resolve("stty.before");
+        Path after = home.resolve("stty.after");
+        // the whole of stty -a: modes, control characters, and the line speed and discipline JLine alone loses
+        String wrapped = "stty -a > " + before + "; " + DistributionProcess.dist().resolve("bin/openpista")
+                + "; status=$?; stty -a > " + after + "; (exit $status)";
+        try (TmuxPane tui = TmuxPane.start(home, 80, 24, Map.of(), wrapped)) {
+            tui.await("Ask anything");
+            tui.type("/quit");
+            tui.keys("Enter");
+            tui.await("EXIT 0");
+        }
+        assertThat(Files.readString(after)).isEqualTo(Files.readString(before));
+        Files.delete(after);
+        try (TmuxPane tui = TmuxPane.start(home, 80, 24, Map.of(), wrapped)) {
+            tui.await("Ask anything");
+            tui.keys("C-c", "C-c");
+            tui.await("EXIT 0");
+        }
+        assertThat(Files.readString(after)).isEqualTo(Files.readString(before));
+        Files.delete(after);
+        try (TmuxPane tui = TmuxPane.start(home, 80, 24, Map.of(), wrapped)) {
+            tui.await("Ask anything");
+            // SIGTERM to the JVM: its shutdown hook restores the terminal
+            tui.process().descendants().filter(process -> process.info().command().orElse("").endsWith("java"))
+                    .forEach(ProcessHandle::destroy);
+            String screen = tui.await("EXIT 143");
+            assertThat(screen).as("back from the alternate screen").doesNotContain("Ask anything");
+        }
+        assertThat(Files.readString(after)).isEqualTo(Files.readString(before));
     }
 
     @Test

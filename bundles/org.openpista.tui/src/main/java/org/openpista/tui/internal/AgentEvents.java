@@ -166,7 +166,10 @@ final class AgentEvents {
         }
         State.Turn turn = state.turn();
         int pending = turn == null ? 0 : Math.max(0, turn.pending() - 1);
-        State next = state.adding(replied.error() ? Entry.error(replied.text()) : Entry.assistant(replied.text()));
+        // a cancelled or failed turn ends with its reason; what was streamed before stays on screen above it
+        State kept = replied.error() && turn != null && !turn.streamed().isBlank()
+                ? state.adding(Entry.assistant(turn.streamed())) : state;
+        State next = kept.adding(replied.error() ? Entry.error(replied.text()) : Entry.assistant(replied.text()));
         if (pending > 0) {
             return next.withTurn(new State.Turn("", "thinking", pending, state.now()));
         }

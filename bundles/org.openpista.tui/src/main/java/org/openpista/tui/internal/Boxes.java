@@ -175,6 +175,23 @@ final class Boxes {
         return new Panel(title, lines, 0, cursorColumn, inner + 4);
     }
 
+    /** @return the key hints ("a · b · c") on as many lines of {@code width} as they need, never cut in a hint */
+    static List<String> packed(String hints, int width) {
+        List<String> lines = new ArrayList<>();
+        String line = "";
+        for (String hint : hints.split(" · ")) {
+            String longer = line.isEmpty() ? hint : line + " · " + hint;
+            if (!line.isEmpty() && longer.length() + 2 > width) { // room for the " ·" that ends a line
+                lines.add(line + " ·");
+                line = hint;
+            } else {
+                line = longer;
+            }
+        }
+        lines.add(line);
+        return lines;
+    }
+
     private View.Frame sidebar(View.Frame base, State state, Overlay.Sidebar sidebar) {
         int width = Math.min(state.width() - 10, Math.max(30, state.width() / 3));
         int height = state.height();
@@ -186,10 +203,12 @@ final class Boxes {
             case RENAME -> "new name, Enter · Esc";
             default -> "Enter load · n new · d delete · r rename · Esc";
         };
-        panel.add(Layout.pad(new AttributedString(" " + help, sidebar.mode() == Overlay.Sidebar.Mode.CONFIRM_DELETE
-                ? styles.warning() : styles.dim()), width, styles.plain()));
+        for (String line : packed(help, width - 1)) {
+            panel.add(Layout.pad(new AttributedString(" " + line, sidebar.mode() == Overlay.Sidebar.Mode.CONFIRM_DELETE
+                    ? styles.warning() : styles.dim()), width, styles.plain()));
+        }
         List<SessionSummary> sessions = state.sessions();
-        int rows = Math.max(1, (height - 3) / 2);
+        int rows = Math.max(1, (height - 1 - panel.size()) / 2);
         int first = Math.max(0, Math.min(sidebar.cursor() - rows / 2, sessions.size() - rows));
         int cursorRow = -1;
         int cursorColumn = 0;

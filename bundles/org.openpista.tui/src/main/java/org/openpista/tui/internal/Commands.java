@@ -129,7 +129,11 @@ final class Commands {
                 if (second.isEmpty()) {
                     return Step.of(state.withOverlay(Overlay.Picker.loading(Overlay.Picker.Purpose.MODEL)), new Effect.LoadModels());
                 }
-                if (second.equals("list") && words.length == 2) {
+                if (words.length > 2) {
+                    // "/model list please" is no model called "list"; a model name is one word
+                    return Step.of(state.flashing("use /model, /model list or /model NAME"));
+                }
+                if (second.equals("list")) {
                     return Step.of(state.withOverlay(new Overlay.TextBox("Models", List.of("loading…"), 0)), new Effect.LoadModels());
                 }
                 return Step.of(state, new Effect.SelectModel("", words[1]));

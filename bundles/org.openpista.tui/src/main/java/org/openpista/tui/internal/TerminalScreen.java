@@ -16,16 +16,19 @@ import org.jline.utils.NonBlockingReader;
  * Ctrl-Z arrive as keys, not as signals), the alternate screen (what was on the terminal before
  * comes back at the end), bracketed paste, the size and its changes (SIGWINCH), and a screen
  * redrawn by differences (JLine's {@link Display}), so nothing flickers. Closing restores the
- * terminal as it was; a shutdown hook does the same when the process ends otherwise (SIGTERM, a
- * crash that gets that far).
+ * terminal as it was, to the line speed ({@link KernelTermios}); a shutdown hook does the same when
+ * the process ends otherwise (SIGTERM, a crash that gets that far).
  */
 final class TerminalScreen implements AutoCloseable {
 
     private static final String PASTE_ON = "\033[?2004h";
     private static final String PASTE_OFF = "\033[?2004l";
+    /** The thread of JLine's shutdown hook, which closes the terminal (org.jline.utils.ShutdownHooks). */
+    private static final String JLINE_HOOK = "JLine Shutdown Hook";
 
     private final Terminal terminal;
     private final Attributes saved;
+    private final KernelTermios exact;
     private final Display display;
     private final Thread restoreOnExit;
     private final NonBlockingReader reader;
@@ -35,12 +38,13 @@ final class TerminalScreen implements AutoCloseable {
 
     private TerminalScreen(Terminal terminal) {
         this.terminal = terminal;
+        this.exact = KernelTermios.save();
         this.saved = terminal.enterRawMode();
         Attributes raw = terminal.getAttributes();
         raw.setLocalFlag(Attributes.LocalFlag.ISIG, false);
         raw.setInputFlag(Attributes.InputFlag.IXON, false);
         terminal.setAttributes(raw);
-        this.restoreOnExit = new Thread(this::restore, "openpista-tui-restore");
+        this.restoreOnExit = new Thread(this::restoreAtExit, "openpista-tui-restore");
         Runtime.getRuntime().addShutdownHook(restoreOnExit);
         terminal.puts(Capability.enter_ca_mode);
         terminal.puts(Capability.keypad_xmit);
@@ -140,9 +144,30 @@ final class TerminalScreen implements AutoCloseable {
             terminal.puts(Capability.exit_ca_mode);
             terminal.flush();
             terminal.setAttributes(saved);
+            if (exact != null) {
+                exact.restore();
+            }
         } catch (RuntimeException e) {
             // a terminal that went away cannot be restored
         }
+    }
+
+    /** The shutdown hook: JLine's own hook, which runs beside it, sets JLine's lossy copy back; the exact one comes last. */
+    private void restoreAtExit() {
+        restore();
+        if (exact == null) {
+            return;
+        }
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().equals(JLINE_HOOK) && thread != Thread.currentThread()) {
+                try {
+                    thread.join(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        exact.restore();
     }
 
     @Override
@@ -157,6 +182,10 @@ final class TerminalScreen implements AutoCloseable {
             terminal.close();
         } catch (IOException e) {
             // closing a terminal that went away
+        }
+        // closing sets JLine's copy of the settings back, without the line speed: the exact ones go last
+        if (exact != null) {
+            exact.restore();
         }
     }
 }

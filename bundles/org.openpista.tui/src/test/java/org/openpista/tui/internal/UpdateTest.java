@@ -197,6 +197,15 @@ class UpdateTest {
         }
 
         @Test
+        void whatWasStreamedBeforeTheCancelStaysAboveTheReason() {
+            Driver ui = chat("s").type("x").enter().on(new Event.TextDelta("s", "Half an ans"))
+                    .key(Key.of(Key.Kind.ESC)).on(new Event.Replied("s", "Cancelled.", true));
+            assertThat(ui.state.entries()).containsExactly(Entry.user("x"), Entry.assistant("Half an ans"),
+                    Entry.error("Cancelled."));
+            assertThat(ui.state.busy()).isFalse();
+        }
+
+        @Test
         void ctrlCTwiceQuits() {
             Driver ui = home().type("draft").key(Key.ctrl('c'));
             assertThat(ui.state.exit()).isFalse();
@@ -237,6 +246,18 @@ class UpdateTest {
                 Driver ui = chat("s").type(line).enter();
                 assertThat(ui.effects).as(line).noneMatch(Effect.Send.class::isInstance);
             }
+        }
+
+        @Test
+        void modelTakesOneNameAndMoreWordsAreNoModel() {
+            Driver ui = chat("s").type("/model list please").enter();
+            assertThat(ui.effects).noneMatch(Effect.SelectModel.class::isInstance).noneMatch(Effect.Send.class::isInstance);
+            assertThat(ui.state.flash()).contains("/model NAME");
+            ui = chat("s").type("/model gpt-4.1 now").enter();
+            assertThat(ui.effects).noneMatch(Effect.SelectModel.class::isInstance);
+            assertThat(chat("s").type("/model gpt-4.1").enter().last(Effect.SelectModel.class))
+                    .isEqualTo(new Effect.SelectModel("", "gpt-4.1"));
+            assertThat(chat("s").type("/model list").enter().last(Effect.LoadModels.class)).isNotNull();
         }
 
         @Test

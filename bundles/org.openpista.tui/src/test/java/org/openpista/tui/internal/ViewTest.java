@@ -44,6 +44,19 @@ class ViewTest {
     }
 
     @Test
+    void theSidebarShowsEveryKeyHintAt80Columns() {
+        State state = chat(80, 24).withSessions(List.of(new SessionSummary("tui-a", "cli", Instant.now(), 3, "earlier talk", "")))
+                .withOverlay(new Overlay.Sidebar(0, Overlay.Sidebar.Mode.LIST, Input.EMPTY));
+        View.Frame frame = PLAIN.render(state);
+        fits(frame, 80, 24);
+        String screen = text(frame);
+        assertThat(screen).contains("Enter load").contains("n new").contains("d delete").contains("r rename").contains("Esc")
+                .contains("earlier talk");
+        assertThat(Boxes.packed("Enter load · n new · d delete · r rename · Esc", 29))
+                .containsExactly("Enter load · n new ·", "d delete · r rename · Esc");
+    }
+
+    @Test
     void chatScreenShowsMarkdownToolsAndTheQuestion() {
         State state = chat(80, 40, Entry.user("list files"),
                 Entry.toolStarted("system.run", "c1", "{\"command\":\"ls\"}").finished(false, "a.txt\nb.txt"),

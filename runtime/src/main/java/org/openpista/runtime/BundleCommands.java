@@ -92,7 +92,7 @@ final class BundleCommands {
     static final String LEVEL = "openpista.command.level";
 
     private static boolean runsAtFirstLevel(BundleContext context, String name) throws InvalidSyntaxException {
-        ServiceReference<CliCommand> reference = find(context, "(" + CliCommand.NAME + "=" + name.replaceAll("[()*\\\\]", "") + ")");
+        ServiceReference<CliCommand> reference = named(context, name);
         return reference != null && Integer.valueOf(1).equals(reference.getProperty(LEVEL));
     }
 
@@ -121,7 +121,7 @@ final class BundleCommands {
         boolean foreground = daemon && !given.contains("--detached");
         return inFramework(main, daemon, foreground, name, runtime -> {
             BundleContext context = runtime.context();
-            ServiceReference<CliCommand> reference = find(context, "(" + CliCommand.NAME + "=" + name.replaceAll("[()*\\\\]", "") + ")");
+            ServiceReference<CliCommand> reference = named(context, name);
             if (reference == null) {
                 List<String> known = new ArrayList<>(List.of("run"));
                 known.addAll(all(context).keySet());
@@ -199,9 +199,14 @@ final class BundleCommands {
      * @return the command that matches an LDAP filter, or {@code null}; of several, the one with the
      *     highest service ranking, then the one registered first (a built-in one before a plugin)
      */
-    private static ServiceReference<CliCommand> find(BundleContext context, String filter) throws InvalidSyntaxException {
+    static ServiceReference<CliCommand> find(BundleContext context, String filter) throws InvalidSyntaxException {
         Collection<ServiceReference<CliCommand>> found = context.getServiceReferences(CliCommand.class, filter);
         return found.isEmpty() ? null : Collections.max(found);
+    }
+
+    /** @return the command registered under a word, or {@code null} */
+    private static ServiceReference<CliCommand> named(BundleContext context, String name) throws InvalidSyntaxException {
+        return find(context, "(" + CliCommand.NAME + "=" + name.replaceAll("[()*\\\\]", "") + ")");
     }
 
     /** @return every bundle command by name, as picocli commands (for the overall help) */

@@ -27,7 +27,7 @@ import picocli.CommandLine.ScopeType;
             "",
             "Configuration: $OPENPISTA_HOME/config.toml (default ~/.openpista/config.toml)."
         },
-        subcommands = {RunCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'openpista COMMAND --help' for the options of a command."})
 public final class Main implements Runnable {
 
@@ -36,7 +36,7 @@ public final class Main implements Runnable {
     /** Exit code for bad usage or configuration. */
     static final int USAGE = 2;
     /** The launcher's own commands; any other word is a bundle's. */
-    static final Set<String> BUILT_IN = Set.of("run", "completion", "help");
+    static final Set<String> BUILT_IN = Set.of("run", "help");
 
     @Option(names = "--home", paramLabel = "DIR", scope = ScopeType.INHERIT,
             description = "The openpista home folder (default: $OPENPISTA_HOME or ~/.openpista).")

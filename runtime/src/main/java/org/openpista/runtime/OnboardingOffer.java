@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Collection;
-import java.util.Collections;
 import java.util.Locale;
 import org.openpista.api.command.CliCommand;
 import org.openpista.api.config.ConfigException;
@@ -49,12 +47,10 @@ final class OnboardingOffer {
             return NOT_MADE;
         }
         BundleContext context = runtime.context();
-        Collection<ServiceReference<CliCommand>> found =
-                context.getServiceReferences(CliCommand.class, "(" + CliCommand.ONBOARDING + "=true)");
-        if (found.isEmpty()) {
+        ServiceReference<CliCommand> onboarding = BundleCommands.find(context, "(" + CliCommand.ONBOARDING + "=true)");
+        if (onboarding == null) {
             return NOT_MADE;
         }
-        ServiceReference<CliCommand> onboarding = Collections.max(found);
         String name = String.valueOf(onboarding.getProperty(CliCommand.NAME));
         err.println("openpista: " + problem);
         err.print("Set up a provider now with openpista " + name + "? [Y/n] ");

@@ -3,19 +3,13 @@ package org.openpista.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,17 +95,7 @@ class DiscordIT {
     }
 
     List<String> stored(String session) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Connection db = new org.sqlite.JDBC().connect("jdbc:sqlite:" + home.resolve("memory.db"), new Properties());
-                PreparedStatement query = db.prepareStatement("SELECT role, content FROM messages WHERE session_id = ? ORDER BY seq")) {
-            query.setString(1, session);
-            try (ResultSet result = query.executeQuery()) {
-                while (result.next()) {
-                    rows.add(result.getString(1) + ": " + result.getString(2));
-                }
-            }
-        }
-        return rows;
+        return DistributionProcess.stored(home, session);
     }
 
     @Test
@@ -227,29 +211,10 @@ class DiscordIT {
 
     Process discordStart(String... options) throws Exception {
         StringBuffer output = new StringBuffer();
-        List<String> command = new ArrayList<>(List.of(DistributionProcess.dist().resolve("bin/openpista").toString(),
-                "discord", "start"));
+        List<String> command = new ArrayList<>(List.of("discord", "start"));
         command.addAll(List.of(options));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        DistributionProcess.clean(builder.environment());
-        builder.environment().put("OPENPISTA_HOME", home.toString());
-        builder.redirectErrorStream(true);
-        Process process = builder.start();
+        Process process = DistributionProcess.launch(home, output, command.toArray(new String[0]));
         foreground.add(process);
-        Thread reader = new Thread(() -> {
-            try (InputStream in = process.getInputStream()) {
-                byte[] buffer = new byte[4096];
-                int read;
-                while ((read = in.read(buffer)) >= 0) {
-                    output.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
-                }
-            } catch (IOException e) {
-                output.append(e);
-            }
-        }, "discord-start-output");
-        reader.setDaemon(true);
-        reader.start();
         DaemonIT.await("discord start is ready:\n" + output, WAIT,
                 () -> output.indexOf("openpista: ready") >= 0 || !process.isAlive());
         assertThat(output.toString()).contains("Discord bot @" + FakeDiscordServer.BOT_NAME + " is listening")

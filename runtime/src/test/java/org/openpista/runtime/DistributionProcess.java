@@ -5,10 +5,15 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -69,6 +74,51 @@ final class DistributionProcess {
             throw new AssertionError("openpista " + String.join(" ", args) + " did not finish within " + timeout);
         }
         return new Result(process.exitValue(), out.join(), err.join());
+    }
+
+    /**
+     * Starts a command that keeps running (a daemon in the foreground): standard input is empty, and
+     * what it prints on both streams collects in {@code output}.
+     */
+    static Process launch(Path home, StringBuffer output, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(dist().resolve("bin/openpista").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        clean(builder.environment());
+        builder.environment().put("OPENPISTA_HOME", home.toString());
+        builder.redirectErrorStream(true);
+        Process process = builder.start();
+        Thread reader = new Thread(() -> {
+            try (InputStream in = process.getInputStream()) {
+                byte[] buffer = new byte[4096];
+                int read;
+                while ((read = in.read(buffer)) >= 0) {
+                    output.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                output.append(e);
+            }
+        }, "openpista-" + String.join("-", args) + "-output");
+        reader.setDaemon(true);
+        reader.start();
+        return process;
+    }
+
+    /** @return the messages the memory database of a home keeps for a session, as {@code role: content} */
+    static List<String> stored(Path home, String session) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection db = new org.sqlite.JDBC().connect("jdbc:sqlite:" + home.resolve("memory.db"), new Properties());
+                PreparedStatement query = db.prepareStatement("SELECT role, content FROM messages WHERE session_id = ? ORDER BY seq")) {
+            query.setString(1, session);
+            try (ResultSet result = query.executeQuery()) {
+                while (result.next()) {
+                    rows.add(result.getString(1) + ": " + result.getString(2));
+                }
+            }
+        }
+        return rows;
     }
 
     /** Removes everything from the environment that could point openpista at a real provider. */

@@ -11,15 +11,11 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -247,17 +243,7 @@ class SwapUnderLoadIT {
 
     /** role: content of a session's stored messages, oldest first. */
     List<String> stored(String session) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Connection db = new org.sqlite.JDBC().connect("jdbc:sqlite:" + home.resolve("memory.db"), new Properties());
-                PreparedStatement query = db.prepareStatement("SELECT role, content FROM messages WHERE session_id = ? ORDER BY seq")) {
-            query.setString(1, session);
-            try (ResultSet result = query.executeQuery()) {
-                while (result.next()) {
-                    rows.add(result.getString(1) + ": " + result.getString(2));
-                }
-            }
-        }
-        return rows;
+        return DistributionProcess.stored(home, session);
     }
 
     /**

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -121,17 +119,7 @@ class TelegramIT {
 
     /** role: content of a session's stored messages, oldest first. */
     List<String> stored(String session) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Connection db = new org.sqlite.JDBC().connect("jdbc:sqlite:" + home.resolve("memory.db"), new Properties());
-                PreparedStatement query = db.prepareStatement("SELECT role, content FROM messages WHERE session_id = ? ORDER BY seq")) {
-            query.setString(1, session);
-            try (ResultSet result = query.executeQuery()) {
-                while (result.next()) {
-                    rows.add(result.getString(1) + ": " + result.getString(2));
-                }
-            }
-        }
-        return rows;
+        return DistributionProcess.stored(home, session);
     }
 
     String sessionOf(String userText) throws Exception {
@@ -574,29 +562,10 @@ class TelegramIT {
 
     /** Starts {@code openpista telegram start} in the foreground; what it prints (both streams) collects in output. */
     Process launchTelegramStart(StringBuffer output, String... options) throws IOException {
-        List<String> command = new ArrayList<>(List.of(DistributionProcess.dist().resolve("bin/openpista").toString(),
-                "telegram", "start"));
+        List<String> command = new ArrayList<>(List.of("telegram", "start"));
         command.addAll(List.of(options));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        DistributionProcess.clean(builder.environment());
-        builder.environment().put("OPENPISTA_HOME", home.toString());
-        builder.redirectErrorStream(true);
-        Process process = builder.start();
+        Process process = DistributionProcess.launch(home, output, command.toArray(new String[0]));
         foreground.add(process);
-        Thread reader = new Thread(() -> {
-            try (InputStream in = process.getInputStream()) {
-                byte[] buffer = new byte[4096];
-                int read;
-                while ((read = in.read(buffer)) >= 0) {
-                    output.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
-                }
-            } catch (IOException e) {
-                output.append(e);
-            }
-        }, "telegram-start-output");
-        reader.setDaemon(true);
-        reader.start();
         return process;
     }
 

@@ -6,12 +6,12 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move forward by hand (lockouts, token expiry). */
-final class MutableClock extends Clock {
+/** A clock tests move forward by hand (lockouts, token expiry). In this bundle's test jar. */
+public final class MutableClock extends Clock {
 
     private volatile Instant now = Instant.parse("2026-01-01T10:00:00Z");
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         now = now.plus(duration);
     }
 

@@ -17,11 +17,15 @@ import org.openpista.api.channel.ReplySink;
 import org.openpista.api.channel.TurnHandle;
 
 /**
- * A stand-in for the agent core in the tests of the chat channels (Slack, Discord): records what it
- * is given and answers by a script, one turn at a time per conversation. In this bundle's test jar.
+ * A stand-in for the agent core in the tests of the chat channels (Slack, Discord, Telegram): records
+ * what it is given and answers by a script, one turn at a time per conversation. In this bundle's test jar.
  */
 public final class ScriptedGateway implements AgentGateway {
     public final List<InboundMessage> received = new CopyOnWriteArrayList<>();
+    /** The sessions {@link #cancel(String)} was asked to stop. */
+    public final List<String> cancelled = new CopyOnWriteArrayList<>();
+    /** When set, submit refuses every message with this, as the agent refuses an attachment. */
+    public volatile String refuse;
     private final Map<String, ExecutorService> lanes = new ConcurrentHashMap<>();
     private final AtomicInteger counter = new AtomicInteger();
     private volatile BiFunction<InboundMessage, ReplySink, AgentReply> script =
@@ -39,6 +43,9 @@ public final class ScriptedGateway implements AgentGateway {
 
     @Override
     public TurnHandle submit(InboundMessage message, ReplySink sink) {
+        if (refuse != null) {
+            throw new IllegalArgumentException(refuse);
+        }
         received.add(message);
         String session = message.conversationKey() + "#" + counter.incrementAndGet();
         CompletableFuture<AgentReply> done = new CompletableFuture<>();
@@ -72,7 +79,8 @@ public final class ScriptedGateway implements AgentGateway {
 
     @Override
     public int cancel(String sessionId) {
-        return 0;
+        cancelled.add(sessionId);
+        return 1;
     }
 
     /** Stops the conversations' threads. */

@@ -3,28 +3,17 @@ package org.openpista.shell.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-import org.apache.felix.gogo.runtime.CommandProcessorImpl;
-import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openpista.api.config.ConfigurationLoader;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
-import org.osgi.framework.launch.Framework;
-import org.osgi.framework.launch.FrameworkFactory;
-import picocli.CommandLine;
 
 /**
  * {@code openpista plugins} against a daemon made of the real parts that matter: Felix with
@@ -36,60 +25,31 @@ class PluginsCommandTest {
     @TempDir
     Path home;
 
-    Framework felix;
+    TestDaemon daemon;
     BundleContext system;
-    final ThreadIOImpl threadIo = new ThreadIOImpl();
-    CommandProcessorImpl processor;
-    AdminSocketServer server;
 
     @BeforeEach
     void start() throws Exception {
-        Map<String, String> config = new HashMap<>();
-        config.put(Constants.FRAMEWORK_STORAGE, home.resolve(".felix").toString());
-        config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        config.put(ConfigurationLoader.HOME_PROPERTY, home.toString());
         // as the daemon sets FileInstall up
-        config.put(PluginCommands.DIR_PROPERTY, home.resolve("plugins").toString());
-        config.put("felix.fileinstall.poll", "200");
-        config.put("felix.fileinstall.noInitialDelay", "true");
-        config.put("felix.fileinstall.filter", ".*\\.jar");
-        felix = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow().newFramework(config);
-        felix.start();
-        system = felix.getBundleContext();
+        daemon = new TestDaemon(home, Map.of(PluginCommands.DIR_PROPERTY, home.resolve("plugins").toString(),
+                "felix.fileinstall.poll", "200", "felix.fileinstall.noInitialDelay", "true",
+                "felix.fileinstall.filter", ".*\\.jar"));
+        system = daemon.system;
         Files.createDirectories(home.resolve("plugins"));
         system.installBundle(HiddenCommandsTest.jar("org.apache.felix.fileinstall")).start();
     }
 
     void daemon() throws IOException {
-        threadIo.start();
-        processor = new CommandProcessorImpl(threadIo);
-        processor.addCommand("openpista", new PluginCommands(system), "plugins");
-        server = new AdminSocketServer(processor, home.resolve("admin.sock"), 4);
-        Files.writeString(home.resolve("openpista.pid"), ProcessHandle.current().pid() + "\n");
+        daemon.serve(new PluginCommands(system), "plugins");
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (server != null) {
-            server.deactivate();
-            processor.stop();
-            threadIo.stop();
-        }
-        felix.stop();
-        felix.waitForStop(30_000);
+        daemon.stop();
     }
 
-    /** What a command printed: exit status, standard output, standard error. */
-    record Run(int status, String out, String err) {}
-
-    Run plugins(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine command = new CommandLine(new PluginsCommand(system, new DaemonClientComponent(home)));
-        command.setOut(new PrintWriter(out, true));
-        command.setErr(new PrintWriter(err, true));
-        int status = command.execute(args);
-        return new Run(status, out.toString(), err.toString());
+    TestDaemon.Run plugins(String... args) {
+        return TestDaemon.run(new PluginsCommand(system, new DaemonClientComponent(home)), args);
     }
 
     Path bundle(String file, String symbolicName, String header, String value) throws IOException {
@@ -97,28 +57,15 @@ class PluginsCommandTest {
     }
 
     Path bundle(String file, String symbolicName, String version, String header, String value) throws IOException {
-        Manifest manifest = new Manifest();
-        Attributes main = manifest.getMainAttributes();
-        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        main.putValue(Constants.BUNDLE_MANIFESTVERSION, "2");
-        main.putValue(Constants.BUNDLE_SYMBOLICNAME, symbolicName);
-        main.putValue(Constants.BUNDLE_VERSION, version);
-        if (header != null) {
-            main.putValue(header, value);
-        }
-        Path jar = home.resolve(file);
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-            out.flush();
-        }
-        return jar;
+        return daemon.bundle(file, symbolicName, version, header, value);
     }
 
     @Test
     void withoutADaemonEveryVerbSaysSo() throws Exception {
         Path jar = bundle("good.jar", "good.plugin", null, null);
 
-        Run list = plugins("list");
-        Run install = plugins("install", jar.toString());
+        TestDaemon.Run list = plugins("list");
+        TestDaemon.Run install = plugins("install", jar.toString());
 
         assertThat(list.status()).isEqualTo(1);
         assertThat(list.err()).contains("no daemon is running for " + home).contains("openpista start");
@@ -136,13 +83,13 @@ class PluginsCommandTest {
         }
 
         assertThat(plugins("install", home.resolve("missing.jar").toString()).status()).isEqualTo(2);
-        Run text = plugins("install", home.resolve("text.jar").toString());
+        TestDaemon.Run text = plugins("install", home.resolve("text.jar").toString());
         assertThat(text.status()).isEqualTo(2);
         assertThat(text.err()).contains("is not a jar");
-        Run library = plugins("install", home.resolve("library.jar").toString());
+        TestDaemon.Run library = plugins("install", home.resolve("library.jar").toString());
         assertThat(library.status()).isEqualTo(2);
         assertThat(library.err()).contains("is not an OSGi bundle (its manifest has no Bundle-SymbolicName)");
-        Run none = plugins("remove", "nothing-here");
+        TestDaemon.Run none = plugins("remove", "nothing-here");
         assertThat(none.status()).isEqualTo(1);
         assertThat(none.err()).contains("no plugin nothing-here in " + home.resolve("plugins"));
     }
@@ -151,19 +98,19 @@ class PluginsCommandTest {
     void installWaitsUntilActiveRefusesWhatCannotResolveAndRemoveWaitsUntilGone() throws Exception {
         daemon();
 
-        Run installed = plugins("install", bundle("good.jar", "good.plugin", null, null).toString());
+        TestDaemon.Run installed = plugins("install", bundle("good.jar", "good.plugin", null, null).toString());
         assertThat(installed.status()).as(installed.toString()).isZero();
         assertThat(installed.out()).isEqualTo("installed good.jar: good.plugin 1.0.0 [" + bundleId("good.plugin")
                 + "], active\n");
         assertThat(plugins("list").out()).contains("good.jar").contains("active");
 
-        Run refused = plugins("install", bundle("broken.jar", "broken.plugin", "Import-Package", "com.example.missing")
+        TestDaemon.Run refused = plugins("install", bundle("broken.jar", "broken.plugin", "Import-Package", "com.example.missing")
                 .toString());
         assertThat(refused.status()).isEqualTo(1);
         assertThat(refused.err()).contains("it imports the package com.example.missing").contains("nothing was installed");
         assertThat(home.resolve("plugins/broken.jar")).doesNotExist();
 
-        Run removed = plugins("remove", "good.plugin");
+        TestDaemon.Run removed = plugins("remove", "good.plugin");
         assertThat(removed.status()).as(removed.toString()).isZero();
         assertThat(removed.out()).startsWith("removed good.jar (kept in " + home.resolve("plugins-previous"));
         assertThat(bundleId("good.plugin")).isEqualTo(-1);
@@ -176,7 +123,7 @@ class PluginsCommandTest {
         assertThat(plugins("install", bundle("good.jar", "good.plugin", "1.0.0", null, null).toString()).status()).isZero();
         long id = bundleId("good.plugin");
 
-        Run updated = plugins("update", bundle("good-2.jar", "good.plugin", "2.0.0", null, null).toString());
+        TestDaemon.Run updated = plugins("update", bundle("good-2.jar", "good.plugin", "2.0.0", null, null).toString());
         assertThat(updated.status()).as(updated.toString()).isZero();
         assertThat(updated.out()).isEqualTo("updated good.jar: good.plugin 2.0.0 [" + id + "], active (previous version "
                 + "1.0.0 kept for 'openpista plugins rollback')\n");
@@ -185,14 +132,14 @@ class PluginsCommandTest {
         assertThat(swaps.lastSwap("good.plugin")).get().extracting(BundleSwaps.Swap::describe).asString()
                 .startsWith("updated 1.0.0 -> 2.0.0 in ");
 
-        Run unresolved = plugins("update", bundle("good-3.jar", "good.plugin", "3.0.0", "Import-Package", "com.example.missing")
+        TestDaemon.Run unresolved = plugins("update", bundle("good-3.jar", "good.plugin", "3.0.0", "Import-Package", "com.example.missing")
                 .toString());
         assertThat(unresolved.status()).isEqualTo(1);
         assertThat(unresolved.err()).contains("good.jar cannot run: it imports the package com.example.missing")
                 .contains("rolled back to the version that ran before: good.plugin 2.0.0 [" + id + "], active");
         assertThat(version("good.plugin")).isEqualTo("2.0.0");
 
-        Run failing = plugins("update", bundle("good-4.jar", "good.plugin", "4.0.0", "Bundle-Activator", "com.example.Missing")
+        TestDaemon.Run failing = plugins("update", bundle("good-4.jar", "good.plugin", "4.0.0", "Bundle-Activator", "com.example.Missing")
                 .toString());
         assertThat(failing.status()).isEqualTo(1);
         assertThat(failing.err()).contains("good.jar cannot run:").contains("com.example.Missing")
@@ -200,21 +147,21 @@ class PluginsCommandTest {
         assertThat(version("good.plugin")).isEqualTo("2.0.0");
         assertThat(plugins("list").out()).as("the failed versions never became the previous one").contains("1.0.0");
 
-        Run back = plugins("rollback", "good.plugin");
+        TestDaemon.Run back = plugins("rollback", "good.plugin");
         assertThat(back.status()).as(back.toString()).isZero();
         assertThat(back.out()).startsWith("rolled back good.jar: good.plugin 1.0.0 [" + id + "], active (previous version 2.0.0");
         assertThat(version("good.plugin")).isEqualTo("1.0.0");
-        Run again = plugins("rollback", "good.jar");
+        TestDaemon.Run again = plugins("rollback", "good.jar");
         assertThat(again.status()).as("a second rollback undoes the first: " + again).isZero();
         assertThat(version("good.plugin")).isEqualTo("2.0.0");
 
         assertThat(plugins("remove", "good.plugin").status()).isZero();
         assertThat(bundleId("good.plugin")).isEqualTo(-1);
-        Run restored = plugins("rollback", "good.plugin");
+        TestDaemon.Run restored = plugins("rollback", "good.plugin");
         assertThat(restored.status()).as(restored.toString()).isZero();
         assertThat(version("good.plugin")).isEqualTo("2.0.0");
         assertThat(plugins("rollback", "nothing").err()).contains("no previous version of nothing is kept");
-        Run notInstalled = plugins("update", bundle("other.jar", "other.plugin", null, null).toString());
+        TestDaemon.Run notInstalled = plugins("update", bundle("other.jar", "other.plugin", null, null).toString());
         assertThat(notInstalled.status()).isEqualTo(1);
         assertThat(notInstalled.err()).contains("no plugin other.plugin in").contains("install it with");
         swaps.deactivate();

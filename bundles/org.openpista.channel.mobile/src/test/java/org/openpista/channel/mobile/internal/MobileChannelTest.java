@@ -21,6 +21,8 @@ import org.openpista.api.admin.DaemonControl;
 import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.pairing.ChannelPairing;
 import org.openpista.api.pairing.PairingState.Phase;
+import org.openpista.channel.support.MemoryGateway;
+import org.openpista.channel.support.MemoryStore;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
@@ -31,7 +33,7 @@ class MobileChannelTest {
     Path home;
 
     final MemoryStore store = new MemoryStore();
-    final ScriptedGateway gateway = new ScriptedGateway(store);
+    final MemoryGateway gateway = new MemoryGateway(store);
     /** What the channel asked to save in config.toml: "section key" → value. */
     final Map<String, String> saved = new ConcurrentHashMap<>();
     MobileChannel channel;

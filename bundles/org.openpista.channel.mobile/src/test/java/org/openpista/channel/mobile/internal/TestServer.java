@@ -7,6 +7,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.openpista.channel.support.MemoryGateway;
+import org.openpista.channel.support.MemoryStore;
 
 /**
  * The mobile channel's protocol on a real QUIC server (kwik) on 127.0.0.1, with the agent scripted
@@ -17,7 +19,7 @@ final class TestServer implements AutoCloseable {
     static final String TOKEN = "test-token-0123456789";
 
     final MemoryStore store = new MemoryStore();
-    final ScriptedGateway gateway = new ScriptedGateway(store);
+    final MemoryGateway gateway = new MemoryGateway(store);
     final MapRouter router = new MapRouter();
     final MobileSettings settings;
     final ServerIdentity identity;

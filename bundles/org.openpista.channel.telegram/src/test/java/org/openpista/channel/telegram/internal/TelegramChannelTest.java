@@ -11,28 +11,21 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openpista.api.approval.ApprovalDecision;
 import org.openpista.api.approval.ApprovalRequest;
-import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.AgentReply;
 import org.openpista.api.channel.InboundMessage;
-import org.openpista.api.channel.ReplySink;
-import org.openpista.api.channel.TurnHandle;
 import org.openpista.api.chat.Attachment;
 import org.openpista.api.chat.ToolCall;
 import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.session.SessionRouter;
+import org.openpista.channel.support.ScriptedGateway;
 import org.openpista.testkit.FakeTelegramServer;
 import org.openpista.testkit.FakeTelegramServer.ChatEntry;
 import org.openpista.testkit.FakeTelegramServer.Failure;
@@ -48,7 +41,7 @@ class TelegramChannelTest {
     Path home;
 
     final FakeTelegramServer telegram = new FakeTelegramServer(TOKEN);
-    final ScriptedGateway gateway = new ScriptedGateway();
+    final ScriptedGateway gateway = okGateway();
     final List<TelegramChannel> channels = new CopyOnWriteArrayList<>();
     /** What the channel asked to save in config.toml: "section key" → value (the file itself is the config bundle's job). */
     final Map<String, String> saved = new ConcurrentHashMap<>();
@@ -747,67 +740,11 @@ class TelegramChannelTest {
         };
     }
 
-    /** Stands in for the agent core: one turn at a time per conversation, in order; answers from a script. */
-    static final class ScriptedGateway implements AgentGateway {
-        final List<InboundMessage> received = new CopyOnWriteArrayList<>();
-        final List<String> cancelled = new CopyOnWriteArrayList<>();
-        final Map<String, ExecutorService> lanes = new ConcurrentHashMap<>();
-        final AtomicInteger counter = new AtomicInteger();
-        volatile BiFunction<InboundMessage, ReplySink, AgentReply> script =
-                (message, sink) -> AgentReply.answer(message.conversationKey(), "ok");
-
-        void answer(BiFunction<InboundMessage, ReplySink, AgentReply> script) {
-            this.script = script;
-        }
-
-        /** When set, submit refuses every message with this, as the agent refuses an attachment. */
-        volatile String refuse;
-
-        @Override
-        public TurnHandle submit(InboundMessage message, ReplySink sink) {
-            if (refuse != null) {
-                throw new IllegalArgumentException(refuse);
-            }
-            received.add(message);
-            String session = message.conversationKey() + "#" + counter.incrementAndGet();
-            CompletableFuture<AgentReply> done = new CompletableFuture<>();
-            lanes.computeIfAbsent(message.conversationKey(), key -> Executors.newSingleThreadExecutor()).execute(() -> {
-                AgentReply reply;
-                try {
-                    reply = script.apply(message, sink);
-                } catch (RuntimeException e) {
-                    reply = AgentReply.failure(session, "cancelled");
-                }
-                sink.reply(reply);
-                done.complete(reply);
-            });
-            return new TurnHandle() {
-                @Override
-                public String sessionId() {
-                    return session;
-                }
-
-                @Override
-                public CompletionStage<AgentReply> completion() {
-                    return done;
-                }
-
-                @Override
-                public boolean cancel() {
-                    return false;
-                }
-            };
-        }
-
-        @Override
-        public int cancel(String sessionId) {
-            cancelled.add(sessionId);
-            return 1;
-        }
-
-        void close() {
-            lanes.values().forEach(ExecutorService::shutdownNow);
-        }
+    /** @return the agent's stand-in, answering "ok" unless a test scripts otherwise */
+    static ScriptedGateway okGateway() {
+        ScriptedGateway gateway = new ScriptedGateway();
+        gateway.answer((message, sink) -> AgentReply.answer(message.conversationKey(), "ok"));
+        return gateway;
     }
 
     /** A session router that numbers fresh sessions. */

@@ -32,6 +32,7 @@ import org.openpista.api.config.ConfigException;
 import org.openpista.api.llm.ModelInfo;
 import org.openpista.api.model.ModelChoice;
 import org.openpista.api.model.ModelSelector;
+import org.openpista.channel.support.MemoryGateway;
 
 /** Every frame type of the web protocol, over a real WebSocket against the channel's servlets in Jetty. */
 class ProtocolTest {
@@ -148,7 +149,7 @@ class ProtocolTest {
             assertThat(response.path("is_error").asBoolean()).isFalse();
             assertThat(response.path("message_id").asText()).isEqualTo("m-1");
         }
-        ScriptedGateway.Turn turn = server.gateway.turns.get(0);
+        MemoryGateway.Turn turn = server.gateway.turns.get(0);
         assertThat(turn.message.channel()).isEqualTo("web");
         assertThat(turn.message.conversationKey()).isEqualTo("web:c");
         assertThat(turn.message.sessionId()).isEqualTo("web:c");
@@ -197,7 +198,7 @@ class ProtocolTest {
             assertThat(echo.path("attachments").get(0).path("data_b64").asText()).isEqualTo(data);
             assertThat(echo.path("attachments").get(0).path("name").asText()).isEqualTo("p.png");
         }
-        ScriptedGateway.Turn turn = server.gateway.turns.get(0);
+        MemoryGateway.Turn turn = server.gateway.turns.get(0);
         assertThat(turn.message.text()).isEmpty();
         assertThat(turn.message.attachments()).singleElement().satisfies(attachment -> {
             assertThat(attachment.mimeType()).isEqualTo("image/png");
@@ -357,7 +358,7 @@ class ProtocolTest {
     }
 
     /** A turn that asks about one call and answers with the decision it got. */
-    ScriptedGateway.Script asking(String callId) {
+    MemoryGateway.Script asking(String callId) {
         return turn -> {
             ApprovalRequest request = new ApprovalRequest(turn.sessionId, "web",
                     new ToolCall(callId, "system.run", "{\"command\":\"ls -la\"}"));

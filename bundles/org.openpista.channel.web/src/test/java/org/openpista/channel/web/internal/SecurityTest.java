@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.openpista.channel.support.MutableClock;
 
 /** The security rules of the web channel, each checked over real HTTP and WebSocket connections. */
 class SecurityTest {

@@ -21,6 +21,9 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.websocket.server.config.JettyWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.openpista.channel.support.MemoryGateway;
+import org.openpista.channel.support.MemoryStore;
+import org.openpista.channel.support.MutableClock;
 
 /**
  * The channel's servlets in a plain embedded Jetty of the version Felix HTTP embeds, with a
@@ -32,7 +35,7 @@ final class TestServer implements AutoCloseable {
     static final Path WEB = Path.of("../../web").toAbsolutePath().normalize();
 
     final MemoryStore store = new MemoryStore();
-    final ScriptedGateway gateway = new ScriptedGateway(store);
+    final MemoryGateway gateway = new MemoryGateway(store);
     final MutableClock clock = new MutableClock();
     final WebSettings settings;
     /** The chat as the channel creates it while it serves; tests set its optional services. */

@@ -1,4 +1,4 @@
-package org.openpista.channel.web.internal;
+package org.openpista.channel.support;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,23 +17,24 @@ import org.openpista.api.chat.ChatMessage;
  * The agent as a test scripts it: each submitted message runs a {@link Script} on its own thread,
  * which talks to the channel's {@link ReplySink} the way the agent core does. Cancellation behaves
  * like the core's: the turn ends with a "Cancelled." failure. Replies are stored in the test's
- * memory, so history frames show them.
+ * memory, so history frames show them. In this bundle's test jar, for the web and mobile channels'
+ * tests ({@link ScriptedGateway} is the simpler one of the chat channels).
  */
-final class ScriptedGateway implements AgentGateway {
+public final class MemoryGateway implements AgentGateway {
 
     /** What one turn does. */
     @FunctionalInterface
-    interface Script {
+    public interface Script {
         AgentReply run(Turn turn) throws Exception;
     }
 
     /** A running turn as the script sees it. */
-    final class Turn implements TurnHandle {
-        final InboundMessage message;
-        final ReplySink sink;
-        final String sessionId;
-        final CompletableFuture<AgentReply> done = new CompletableFuture<>();
-        volatile boolean cancelled;
+    public final class Turn implements TurnHandle {
+        public final InboundMessage message;
+        public final ReplySink sink;
+        public final String sessionId;
+        public final CompletableFuture<AgentReply> done = new CompletableFuture<>();
+        public volatile boolean cancelled;
 
         Turn(InboundMessage message, ReplySink sink) {
             this.message = message;
@@ -61,7 +62,7 @@ final class ScriptedGateway implements AgentGateway {
             return true;
         }
 
-        void finish(AgentReply reply) {
+        public void finish(AgentReply reply) {
             synchronized (this) {
                 if (done.isDone()) {
                     return;
@@ -75,23 +76,23 @@ final class ScriptedGateway implements AgentGateway {
         }
 
         /** Waits until the turn is cancelled (a slow generation), at most a minute. */
-        void awaitCancel() throws InterruptedException {
+        public void awaitCancel() throws InterruptedException {
             for (int i = 0; i < 600 && !cancelled; i++) {
                 Thread.sleep(100);
             }
         }
     }
 
-    final List<Turn> turns = new CopyOnWriteArrayList<>();
+    public final List<Turn> turns = new CopyOnWriteArrayList<>();
     private final MemoryStore store;
     private final ExecutorService threads = Executors.newCachedThreadPool();
-    volatile Script script = turn -> AgentReply.answer(turn.sessionId, "echo: " + turn.message.text());
+    public volatile Script script = turn -> AgentReply.answer(turn.sessionId, "echo: " + turn.message.text());
     /** A fast agent: the script runs before submit returns. */
-    volatile boolean inline;
+    public volatile boolean inline;
     /** The store refuses: submit throws this. */
-    volatile RuntimeException refuse;
+    public volatile RuntimeException refuse;
 
-    ScriptedGateway(MemoryStore store) {
+    public MemoryGateway(MemoryStore store) {
         this.store = store;
     }
 
@@ -137,7 +138,7 @@ final class ScriptedGateway implements AgentGateway {
         return count;
     }
 
-    void close() {
+    public void close() {
         threads.shutdownNow();
     }
 }

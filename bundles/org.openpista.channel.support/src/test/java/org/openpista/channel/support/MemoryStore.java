@@ -1,4 +1,4 @@
-package org.openpista.channel.mobile.internal;
+package org.openpista.channel.support;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,8 +12,11 @@ import org.openpista.api.chat.Role;
 import org.openpista.api.memory.ConversationStore;
 import org.openpista.api.memory.SessionInfo;
 
-/** Conversation memory in a map, for tests of the channel alone (the SQLite store has its own). */
-final class MemoryStore implements ConversationStore {
+/**
+ * Conversation memory in a map, for tests of a channel alone (the SQLite store has its own). In this
+ * bundle's test jar, for the web and mobile channels' tests.
+ */
+public final class MemoryStore implements ConversationStore {
 
     private final Map<String, SessionInfo> sessions = new LinkedHashMap<>();
     private final Map<String, List<ChatMessage>> messages = new LinkedHashMap<>();

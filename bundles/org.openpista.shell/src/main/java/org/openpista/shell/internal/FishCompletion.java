@@ -1,4 +1,4 @@
-package org.openpista.runtime;
+package org.openpista.shell.internal;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -17,6 +17,7 @@ import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
@@ -82,6 +83,12 @@ final class OsgiRuntime implements AutoCloseable {
      */
     static OsgiRuntime create(Distribution distribution, Home home, int maxLevel, Map<String, String> extra)
             throws BundleException, IOException {
+        return create(distribution, home, maxLevel, extra, phase -> {});
+    }
+
+    /** As {@link #create(Distribution, Home, int, Map)}, telling {@code phases} when each step ends. */
+    static OsgiRuntime create(Distribution distribution, Home home, int maxLevel, Map<String, String> extra,
+            Consumer<String> phases) throws BundleException, IOException {
         Path storage = Files.createTempDirectory("openpista-felix-");
         home.makePrivate();
         Path pluginDir = Files.createDirectories(home.dir().resolve("plugins"));
@@ -119,6 +126,7 @@ final class OsgiRuntime implements AutoCloseable {
         @SuppressWarnings({"unchecked", "rawtypes"}) // Felix takes Map<String, Object> through a raw Map
         Framework framework = factory.newFramework((Map) properties);
         framework.init();
+        phases.accept("framework init");
         BundleContext context = framework.getBundleContext();
         List<Bundle> installed = new ArrayList<>();
         for (String feature : distribution.features()) {
@@ -130,7 +138,9 @@ final class OsgiRuntime implements AutoCloseable {
                 installed.add(install(context, "reference:" + jar.toUri(), level));
             }
         }
+        phases.accept("bundles installed");
         framework.start();
+        phases.accept("level 1 started");
         Warmup.bundles(installed);
         return new OsgiRuntime(framework, storage, top);
     }

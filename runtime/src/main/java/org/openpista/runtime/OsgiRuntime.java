@@ -2,21 +2,19 @@ package org.openpista.runtime;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.Method;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.ServiceLoader;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
@@ -32,9 +30,7 @@ import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
-import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.util.tracker.ServiceTracker;
@@ -49,9 +45,11 @@ import org.slf4j.LoggerFactory;
  * <p>Start-up happens in two steps so that a broken configuration starts nothing: the framework
  * starts at level 1 (the infrastructure that reads and validates {@code config.toml}), then rises
  * to the highest level. Which bundle is infrastructure is the distribution's business (its
- * features' start levels), not the launcher's. Each process gets a fresh bundle cache in a
- * temporary folder; bundles are installed by reference, so nothing is copied (but the versions of
- * built-in bundles that {@code openpista bundles update} kept in the home, see {@link BundleOverrides}).
+ * features' start levels), not the launcher's. Each process gets a bundle cache of its own in a
+ * temporary folder; bundles are installed by reference, so nothing is copied. The cache starts as a
+ * copy of a saved one that has the same bundles installed ({@link InstalledBundles}), when there is one.
+ * The versions of built-in bundles that {@code openpista bundles update} kept in the home ({@link
+ * BundleOverrides}) replace the distribution's after that, so the saved copy never holds them.
  */
 final class OsgiRuntime implements AutoCloseable {
 
@@ -83,6 +81,12 @@ final class OsgiRuntime implements AutoCloseable {
      */
     static OsgiRuntime create(Distribution distribution, Home home, int maxLevel, Map<String, String> extra)
             throws BundleException, IOException {
+        return create(distribution, home, maxLevel, extra, phase -> {});
+    }
+
+    /** As {@link #create(Distribution, Home, int, Map)}, telling {@code phases} when each step ends. */
+    static OsgiRuntime create(Distribution distribution, Home home, int maxLevel, Map<String, String> extra,
+            Consumer<String> phases) throws BundleException, IOException {
         Path storage = Files.createTempDirectory("openpista-felix-");
         home.makePrivate();
         Path pluginDir = Files.createDirectories(home.dir().resolve("plugins"));
@@ -92,9 +96,26 @@ final class OsgiRuntime implements AutoCloseable {
                 top = Math.max(top, distribution.startLevel(feature));
             }
         }
+        // what to install, lowest level first; its digest names the saved cache that has it installed
+        List<Path> jars = new ArrayList<>();
+        List<Integer> levels = new ArrayList<>();
+        List<String> plan = new ArrayList<>();
+        for (String feature : distribution.features()) {
+            int level = distribution.startLevel(feature);
+            if (level <= maxLevel) {
+                for (Path jar : distribution.bundles(feature)) {
+                    jars.add(jar);
+                    levels.add(level);
+                    plan.add(level + " " + location(jar));
+                }
+            }
+        }
+        InstalledBundles saved = new InstalledBundles(home.dir().resolve("cache").resolve("framework"),
+                InstalledBundles.key(plan, jars, distribution.dir().resolve("lib")));
+        boolean reuse = !"off".equals(System.getProperty("openpista.bundle.cache"));
+        boolean restored = reuse && saved.restore(storage);
         Map<String, Object> properties = new HashMap<>();
         properties.put(Constants.FRAMEWORK_STORAGE, storage.toString());
-        properties.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         properties.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, "1");
         properties.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, String.join(",",
                 exportsOf(ConfigurationLoader.class), exportsOf(LoggerFactory.class), exportsOf(picocli.CommandLine.class)));
@@ -114,37 +135,57 @@ final class OsgiRuntime implements AutoCloseable {
         properties.put("openpista.dist", distribution.dir().toString());
         properties.putAll(HandedOverEnvironment.read());
         properties.putAll(extra);
-        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, OsgiRuntime.class.getClassLoader())
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
-        @SuppressWarnings({"unchecked", "rawtypes"}) // Felix takes Map<String, Object> through a raw Map
-        Framework framework = factory.newFramework((Map) properties);
-        framework.init();
+        Framework framework = restored ? saved.initialized(properties, storage) : null;
+        restored = framework != null;
+        if (framework == null) {
+            properties.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+            framework = InstalledBundles.newFramework(properties);
+            framework.init();
+        }
+        phases.accept("framework init");
         BundleContext context = framework.getBundleContext();
         List<Bundle> installed = new ArrayList<>();
-        BundleOverrides overrides = BundleOverrides.in(home.dir());
-        for (String feature : distribution.features()) {
-            int level = distribution.startLevel(feature);
-            if (level > maxLevel) {
-                continue;
+        if (restored) {
+            for (Bundle bundle : context.getBundles()) {
+                if (bundle.getBundleId() != 0) {
+                    installed.add(bundle);
+                }
             }
-            for (Path jar : distribution.bundles(feature)) {
-                installed.add(install(context, "reference:" + jar.toUri(), level, overrides));
+            if (installed.size() != jars.size()) { // not what was saved: install afresh
+                for (Bundle bundle : installed) {
+                    bundle.uninstall();
+                }
+                installed.clear();
+                saved.forget();
+                restored = false;
             }
         }
+        if (!restored) {
+            for (int i = 0; i < jars.size(); i++) {
+                installed.add(install(context, location(jars.get(i)), levels.get(i)));
+            }
+            if (reuse) {
+                saved.save(storage);
+            }
+        }
+        BundleOverrides overrides = BundleOverrides.in(home.dir());
+        for (Bundle bundle : installed) {
+            overrides.apply(bundle);
+        }
+        phases.accept(restored ? "bundles restored" : "bundles installed");
         framework.start();
+        phases.accept("level 1 started");
         Warmup.bundles(installed);
         return new OsgiRuntime(framework, storage, top);
     }
 
-    /**
-     * Installs a bundle at a start level, in the version {@code openpista bundles update} kept in the
-     * home when there is one, and marks it to start when the framework reaches it.
-     */
-    private static Bundle install(BundleContext context, String location, int level, BundleOverrides overrides)
-            throws BundleException {
+    private static String location(Path jar) {
+        return "reference:" + jar.toUri();
+    }
+
+    /** Installs a bundle at a start level and marks it to start when the framework reaches it. */
+    private static Bundle install(BundleContext context, String location, int level) throws BundleException {
         Bundle bundle = context.installBundle(location);
-        overrides.apply(bundle);
         bundle.adapt(BundleStartLevel.class).setStartLevel(level);
         if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
             bundle.start(Bundle.START_ACTIVATION_POLICY);
@@ -230,7 +271,7 @@ final class OsgiRuntime implements AutoCloseable {
                 }
                 String what = "the service " + type.getSimpleName() + (filter == null ? "" : " " + filter);
                 if (System.nanoTime() - start > FAILURE_GRACE.toNanos()) {
-                    List<String> failed = componentFailures();
+                    List<String> failed = ComponentFailures.of(framework.getBundleContext());
                     if (!failed.isEmpty()) {
                         throw new RuntimeProblem.ComponentFailed(what + " cannot start: " + String.join("; ", failed));
                     }
@@ -254,7 +295,7 @@ final class OsgiRuntime implements AutoCloseable {
      *     message names what is wrong), else the bundles
      */
     RuntimeProblem problem(List<String> failures) {
-        List<String> failed = componentFailures();
+        List<String> failed = ComponentFailures.of(framework.getBundleContext());
         return failed.isEmpty() ? new RuntimeProblem("some bundles cannot start: " + String.join("; ", failures))
                 : new RuntimeProblem.ComponentFailed(String.join("; ", failed));
     }
@@ -262,61 +303,6 @@ final class OsgiRuntime implements AutoCloseable {
     /** @return the framework's bundle context */
     BundleContext context() {
         return framework.getBundleContext();
-    }
-
-    /**
-     * The components whose activation failed, with the first line of their failure, read from
-     * Declarative Services' runtime service (through reflection: the launcher does not share those
-     * packages with the bundles).
-     */
-    private List<String> componentFailures() {
-        List<String> failures = new ArrayList<>();
-        BundleContext context = framework.getBundleContext();
-        String runtimeType = "org.osgi.service.component.runtime.ServiceComponentRuntime";
-        ServiceReference<?> reference = context.getServiceReference(runtimeType);
-        Object scr = reference == null ? null : context.getService(reference);
-        if (scr == null) {
-            return failures;
-        }
-        try {
-            Class<?> api = scr.getClass().getClassLoader().loadClass(runtimeType);
-            Method descriptions = api.getMethod("getComponentDescriptionDTOs", Bundle[].class);
-            Class<?> descriptionType = api.getClassLoader().loadClass("org.osgi.service.component.runtime.dto.ComponentDescriptionDTO");
-            Method configurations = api.getMethod("getComponentConfigurationDTOs", descriptionType);
-            for (Object description : (Collection<?>) descriptions.invoke(scr, (Object) new Bundle[0])) {
-                for (Object configuration : (Collection<?>) configurations.invoke(scr, description)) {
-                    int state = configuration.getClass().getField("state").getInt(configuration);
-                    String failure = String.valueOf(configuration.getClass().getField("failure").get(configuration));
-                    // FAILED_ACTIVATION; a component that failed only because another one did says nothing new
-                    if (state == 16 && !failure.contains("Unable to get service for reference")) {
-                        String name = (String) description.getClass().getField("name").get(description);
-                        failures.add(shortName(name) + " failed: " + firstCause(failure));
-                    }
-                }
-            }
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.debug("Cannot read the state of the components", e);
-        } finally {
-            context.ungetService(reference);
-        }
-        return failures;
-    }
-
-    /** @return the message of the innermost cause in a stack trace's text, which names what is wrong */
-    static String firstCause(String trace) {
-        String message = trace.lines().findFirst().orElse("");
-        for (String line : trace.lines().toList()) {
-            if (line.startsWith("Caused by: ")) {
-                message = line.substring("Caused by: ".length());
-            }
-        }
-        int colon = message.indexOf(": ");
-        return oneLine(colon > 0 && message.substring(0, colon).matches("[\\w.$]+") ? message.substring(colon + 2) : message);
-    }
-
-    private static String shortName(String component) {
-        int dot = component.lastIndexOf('.');
-        return dot < 0 ? component : component.substring(dot + 1);
     }
 
     private String diagnosis() {

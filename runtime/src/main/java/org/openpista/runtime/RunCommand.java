@@ -69,8 +69,7 @@ final class RunCommand implements Callable<Integer> {
         int status;
         // the features a one-shot turn needs (no channels, no admin socket) and the home's plugins; the
         // docker and wasm sandboxes stay inactive until a skill of their mode runs (bench/skills-overhead.sh)
-        try (OsgiRuntime runtime = OsgiRuntime.create(Distribution.locate(), home, OsgiRuntime.ONE_SHOT, Map.of())) {
-            phases.mark("framework installed");
+        try (OsgiRuntime runtime = OsgiRuntime.create(Distribution.locate(), home, OsgiRuntime.ONE_SHOT, Map.of(), phases::mark)) {
             status = runTurn(runtime, sessionId, phases, out, err);
         }
         phases.mark("shut down");
@@ -136,6 +135,7 @@ final class RunCommand implements Callable<Integer> {
         if (!failures.isEmpty()) {
             throw runtime.problem(failures);
         }
+        phases.mark("level 2 started");
         AgentGateway gateway = runtime.awaitService(AgentGateway.class, null, START_TIMEOUT);
         runtime.awaitService(LlmProvider.class, "(" + LlmProvider.NAME + "=" + report.provider() + ")", START_TIMEOUT);
         phases.mark("agent ready");

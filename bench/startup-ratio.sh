@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Issue 15's figures in one script run, so that one floor (bench/floor.sh: a hello world with the
+# launcher's JVM options) divides them all: `run -e` with one text answer against the testkit's fake
+# OpenAI server, `start --foreground` until its ready line (cli, web and mobile on, as
+# bench/daemon.sh), and the idle daemon's resident memory. Wall and CPU (user + system) medians.
+# Targets: run -e <= 6x the floor, daemon ready <= 10x, idle RSS < 100 MB. bench/run-once.sh and
+# bench/daemon.sh say more about each (phases, a system.run turn, threads).
+# Usage: bench/startup-ratio.sh [RUNS] [IDLE_SECONDS]   (defaults 5 and 30; plus one warm-up each)
+# JAVA_HOME picks the Java, as for the launcher.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+runs=${1:-5}
+idle=${2:-30}
+cd "$root"
+./openpista --version >/dev/null                      # builds the distribution when needed
+./mvnw -B -q package -pl bundles/org.openpista.testkit -Dmaven.test.skip=true
+dist="$root/runtime/target/openpista"
+work=$(mktemp -d /tmp/openpista-bench.XXXXXX)
+fake_pid=""
+daemon_pid=""
+cleanup() {
+    if [[ -n "$daemon_pid" ]] && kill -0 "$daemon_pid" 2>/dev/null; then kill "$daemon_pid"; wait "$daemon_pid" || true; fi
+    kill "$fake_pid" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# shellcheck source=bench/floor.sh
+source "$root/bench/floor.sh"
+# shellcheck source=bench/fake-llm.sh
+source "$root/bench/fake-llm.sh"
+start_fake_llm
+
+mkdir -p "$work/run" "$work/daemon"
+cat >"$work/run/config.toml" <<TOML
+[agent]
+provider = "openai"
+model = "bench"
+base_url = "$base_url"
+api_key = "sk-bench"
+approval = "auto"
+TOML
+cat >"$work/daemon/config.toml" <<TOML
+[agent]
+provider = "openai"
+model = "bench"
+base_url = "$base_url"
+api_key = "sk-bench"
+approval = "auto"
+
+[channels.cli]
+enabled = true
+
+[channels.web]
+enabled = true
+bind = "127.0.0.1"
+port = 0
+token = "bench-token-0123456789"
+
+[channels.mobile]
+enabled = true
+bind = "127.0.0.1"
+port = 0
+api_token = "bench-token-0123456789"
+TOML
+chmod 600 "$work"/*/config.toml
+
+measure_floor "$runs"
+print_floor
+
+# run -e: one text answer (the warm-up run records the class-data archive and saves the bundle cache)
+run_e=(env OPENPISTA_HOME="$work/run" "$dist/bin/openpista" run -e hello)
+answer=$("${run_e[@]}" 2>&1 || true)
+[[ "$answer" == *hello* ]] || { echo "run -e gave no answer: $answer"; exit 1; }
+walls=(); cpus=()
+for _ in $(seq "$runs"); do
+    read -r wall cpu <<<"$(timed "${run_e[@]}")"
+    walls+=("$wall"); cpus+=("$cpu")
+done
+run_wall=$(median "${walls[@]}"); run_cpu=$(median "${cpus[@]}")
+
+# the daemon until ready; sets daemon_pid, ready_ms, ready_cpu_ms
+start_daemon() {
+    : >"$work/out"
+    local start end ticks
+    start=$(date +%s%N)
+    OPENPISTA_HOME="$work/daemon" "$dist/bin/openpista" start --foreground </dev/null >"$work/out" 2>&1 &
+    daemon_pid=$!
+    until grep -q "ready in" "$work/out"; do
+        if ! kill -0 "$daemon_pid" 2>/dev/null; then echo "the daemon died:"; cat "$work/out"; exit 1; fi
+        sleep 0.01
+    done
+    end=$(date +%s%N)
+    ready_ms=$(( (end - start) / 1000000 ))
+    ticks=$(awk '{print $14 + $15}' "/proc/$daemon_pid/stat")
+    ready_cpu_ms=$(( ticks * 1000 / $(getconf CLK_TCK) ))
+}
+stop_daemon() { kill "$daemon_pid"; wait "$daemon_pid" || true; daemon_pid=""; }
+rss_tree() {
+    local total=0 pid
+    for pid in $1 $(pgrep -P "$1" || true); do
+        total=$(( total + $(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0) ))
+    done
+    echo "$total"
+}
+
+start_daemon; stop_daemon                               # warm-up
+walls=(); cpus=()
+for _ in $(seq "$runs"); do
+    start_daemon
+    walls+=("$ready_ms"); cpus+=("$ready_cpu_ms")
+    stop_daemon
+done
+start_wall=$(median "${walls[@]}"); start_cpu=$(median "${cpus[@]}")
+start_daemon
+sleep "$idle"
+rss_mb=$(( $(rss_tree "$daemon_pid") / 1024 ))
+stop_daemon
+
+verdict() { # value target -> ok / over
+    awk -v v="$1" -v t="$2" 'BEGIN { print (v <= t ? "ok" : "over") }'
+}
+ratio_of() { awk -v v="$1" -v f="$2" 'BEGIN { printf "%.1f", v / f }'; }
+printf '%-22s wall %5d ms = %6s   cpu %5d ms = %6s   target <= 6x (wall: %s)\n' "run -e (text answer)" \
+    "$run_wall" "$(ratio "$run_wall" "$floor_wall_ms")" "$run_cpu" "$(ratio "$run_cpu" "$floor_cpu_ms")" \
+    "$(verdict "$(ratio_of "$run_wall" "$floor_wall_ms")" 6)"
+printf '%-22s wall %5d ms = %6s   cpu %5d ms = %6s   target <= 10x (wall: %s)\n' "start until ready" \
+    "$start_wall" "$(ratio "$start_wall" "$floor_wall_ms")" "$start_cpu" "$(ratio "$start_cpu" "$floor_cpu_ms")" \
+    "$(verdict "$(ratio_of "$start_wall" "$floor_wall_ms")" 10)"
+printf '%-22s %5d MB after %d s idle (cli, web, mobile on)   target < 100 MB (%s)\n' "idle daemon RSS" "$rss_mb" "$idle" \
+    "$(verdict "$rss_mb" 99)"
+echo "medians of $runs runs each; load at the end $(cut -d' ' -f1-3 /proc/loadavg)"

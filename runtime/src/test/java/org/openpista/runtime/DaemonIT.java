@@ -389,12 +389,13 @@ class DaemonIT {
 
         // a rebuilt copy of the provider (same name and version, new file): FileInstall updates the bundle in place,
         // twice, each time while requests are at the provider
-        await("turns in flight", Duration.ofSeconds(30), () -> arrived.get() >= 3);
+        // three shell clients each start a JVM: on a loaded machine that alone takes tens of seconds
+        await("turns in flight", Duration.ofSeconds(120), () -> arrived.get() >= 3);
         Path copy = home.resolve("plugins/" + provider.getFileName());
         Files.copy(provider, copy);
         await("the first update", Duration.ofSeconds(15), () -> logContains(log, "Updating this bundle instead"));
         int before = arrived.get();
-        await("turns after the first update", Duration.ofSeconds(30), () -> arrived.get() >= before + 3);
+        await("turns after the first update", Duration.ofSeconds(90), () -> arrived.get() >= before + 3);
         Files.setLastModifiedTime(copy, FileTime.fromMillis(System.currentTimeMillis() + 2000));
         await("the second update", Duration.ofSeconds(15),
                 () -> logContains(log, "Updating bundle org.openpista.provider.openai"));

@@ -30,31 +30,11 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+# shellcheck source=bench/daemon-config.sh
+source "$root/bench/daemon-config.sh"
 
 mkdir -p "$work/home"
-cat >"$work/home/config.toml" <<TOML
-[agent]
-provider = "openai"
-model = "bench"
-base_url = "http://127.0.0.1:9/v1"
-api_key = "sk-bench"
-approval = "auto"
-
-[channels.cli]
-enabled = true
-
-[channels.web]
-enabled = true
-bind = "127.0.0.1"
-port = 0
-token = "bench-token-0123456789"
-
-[channels.mobile]
-enabled = true
-bind = "127.0.0.1"
-port = 0
-api_token = "bench-token-0123456789"
-TOML
+daemon_config "http://127.0.0.1:9/v1" >"$work/home/config.toml"
 chmod 600 "$work/home/config.toml"
 
 # shellcheck source=bench/floor.sh

@@ -59,33 +59,16 @@ fakes_pid=$!
 for _ in $(seq 300); do grep -q '^ready' "$work/fakes.out" && break; sleep 0.1; done
 grep -q '^ready' "$work/fakes.out" || { echo "the fakes did not start:"; cat "$work/fakes.out"; exit 1; }
 url() { sed -n "s/^$1 //p" "$work/fakes.out"; }
+# shellcheck source=bench/daemon-config.sh
+source "$root/bench/daemon-config.sh"
 
 mkdir -p "$work/home/whatsapp-session"
 unzip -p "$testkit" org/openpista/testkit/fake-whatsapp-bridge.sh >"$work/home/fake-whatsapp-bridge.sh"
 chmod 700 "$work/home/fake-whatsapp-bridge.sh"
 printf '%s\n' '{"type":"connected","phone":"4915112345678","name":"Bench","confirms":true}' >"$work/home/whatsapp-session/start"
-cat >"$work/home/config.toml" <<TOML
-[agent]
-provider = "openai"
-model = "bench"
-base_url = "http://127.0.0.1:9/v1"
-api_key = "sk-bench"
-approval = "auto"
-
-[channels.cli]
-enabled = true
-
-[channels.web]
-enabled = true
-bind = "127.0.0.1"
-port = 0
-token = "bench-token-0123456789"
-
-[channels.mobile]
-enabled = true
-bind = "127.0.0.1"
-port = 0
-api_token = "bench-token-0123456789"
+{
+    daemon_config "http://127.0.0.1:9/v1"
+    cat <<TOML
 
 [channels.telegram]
 enabled = true
@@ -116,6 +99,7 @@ bridge_path = "$work/home/fake-whatsapp-bridge.sh"
 session_dir = "$work/home/whatsapp-session"
 allowed_numbers = ["+49 1700 0000001"]
 TOML
+} >"$work/home/config.toml"
 for channel in cli web mobile telegram slack discord whatsapp; do
     if [[ "$without" == *",$channel,"* ]]; then
         sed -i "/^\[channels.$channel\]/,/^\[/ s/^enabled = true/enabled = false/" "$work/home/config.toml"

@@ -29,6 +29,8 @@ trap cleanup EXIT
 source "$root/bench/floor.sh"
 # shellcheck source=bench/fake-llm.sh
 source "$root/bench/fake-llm.sh"
+# shellcheck source=bench/daemon-config.sh
+source "$root/bench/daemon-config.sh"
 start_fake_llm
 
 mkdir -p "$work/run" "$work/daemon"
@@ -40,29 +42,7 @@ base_url = "$base_url"
 api_key = "sk-bench"
 approval = "auto"
 TOML
-cat >"$work/daemon/config.toml" <<TOML
-[agent]
-provider = "openai"
-model = "bench"
-base_url = "$base_url"
-api_key = "sk-bench"
-approval = "auto"
-
-[channels.cli]
-enabled = true
-
-[channels.web]
-enabled = true
-bind = "127.0.0.1"
-port = 0
-token = "bench-token-0123456789"
-
-[channels.mobile]
-enabled = true
-bind = "127.0.0.1"
-port = 0
-api_token = "bench-token-0123456789"
-TOML
+daemon_config "$base_url" >"$work/daemon/config.toml"
 chmod 600 "$work"/*/config.toml
 
 measure_floor "$runs"

@@ -100,15 +100,21 @@ class ToolRegistryImplTest {
         }
     }
 
+    /** @return the bundle of a tool "t" (answering "old") whose service left as the bundle stopped for a swap */
+    static SwappedBundle leftForSwap(ToolRegistryImpl registry, Map<String, Object> properties) {
+        SwappedBundle bundle = new SwappedBundle();
+        FakeServiceReference<Tool> old = new FakeServiceReference<>(properties, bundle.bundle());
+        FakeTool oldTool = new FakeTool("t", "old");
+        registry.addTool(oldTool, old);
+        bundle.state = Bundle.STOPPING;
+        registry.removeTool(oldTool, old);
+        return bundle;
+    }
+
     @Test
     void aCallWaitsForTheNewVersionWhileTheToolsBundleIsUpdated() throws Exception {
         ToolRegistryImpl swapping = new ToolRegistryImpl(Duration.ofSeconds(10));
-        SwappedBundle bundle = new SwappedBundle();
-        FakeServiceReference<Tool> old = new FakeServiceReference<>(Map.of(Tool.NAME, "t"), bundle.bundle());
-        FakeTool oldTool = new FakeTool("t", "old");
-        swapping.addTool(oldTool, old);
-        bundle.state = Bundle.STOPPING;
-        swapping.removeTool(oldTool, old);
+        SwappedBundle bundle = leftForSwap(swapping, Map.of(Tool.NAME, "t"));
 
         assertThat(swapping.tools()).as("still offered while it is swapped").extracting(ToolSpec::name).containsExactly("t");
         CompletableFuture<ToolResult> call = CompletableFuture.supplyAsync(() -> swapping.invoke(new ToolCall("1", "t", "{}"), context));
@@ -124,13 +130,8 @@ class ToolRegistryImplTest {
     @Test
     void aCallWaitsWhileARefreshRestartsTheBundleLongAfterItsUpdate() throws Exception {
         ToolRegistryImpl swapping = new ToolRegistryImpl(Duration.ofSeconds(10));
-        SwappedBundle bundle = new SwappedBundle();
-        FakeServiceReference<Tool> old = new FakeServiceReference<>(Map.of(Tool.NAME, "t"), bundle.bundle());
-        FakeTool oldTool = new FakeTool("t", "old");
-        swapping.addTool(oldTool, old);
         // the refresh that follows an update stops the bundle; its last modification is the update's, long ago
-        bundle.state = Bundle.STOPPING;
-        swapping.removeTool(oldTool, old);
+        SwappedBundle bundle = leftForSwap(swapping, Map.of(Tool.NAME, "t"));
         CompletableFuture<ToolResult> call = CompletableFuture.supplyAsync(() -> swapping.invoke(new ToolCall("1", "t", "{}"), context));
         Thread.sleep(200);
         // active again, but SCR has not registered the component's service yet
@@ -146,13 +147,8 @@ class ToolRegistryImplTest {
     @Test
     void aToolBeingSwappedKeepsItsApprovalModeAndNote() {
         ToolRegistryImpl swapping = new ToolRegistryImpl(Duration.ofSeconds(10));
-        SwappedBundle bundle = new SwappedBundle();
-        FakeServiceReference<Tool> old = new FakeServiceReference<>(
-                Map.of(Tool.NAME, "t", Tool.APPROVAL, "ask", Tool.APPROVAL_NOTE, "runs commands"), bundle.bundle());
-        FakeTool oldTool = new FakeTool("t", "old");
-        swapping.addTool(oldTool, old);
-        bundle.state = Bundle.STOPPING;
-        swapping.removeTool(oldTool, old);
+        SwappedBundle bundle = leftForSwap(swapping, Map.of(Tool.NAME, "t", Tool.APPROVAL, "ask", Tool.APPROVAL_NOTE,
+                "runs commands"));
 
         assertThat(swapping.approvalOf("t")).as("not unset while a call waits for the new version").isEqualTo("ask");
         assertThat(swapping.approvalNote("t")).isEqualTo("runs commands");
@@ -203,12 +199,7 @@ class ToolRegistryImplTest {
     @Test
     void aBundleThatIsActiveAgainWithoutTheToolEndsTheWaitAfterTheGrace() {
         ToolRegistryImpl swapping = new ToolRegistryImpl(Duration.ofSeconds(30));
-        SwappedBundle bundle = new SwappedBundle();
-        FakeServiceReference<Tool> old = new FakeServiceReference<>(Map.of(Tool.NAME, "t"), bundle.bundle());
-        FakeTool oldTool = new FakeTool("t", "old");
-        swapping.addTool(oldTool, old);
-        bundle.state = Bundle.STOPPING;
-        swapping.removeTool(oldTool, old);
+        SwappedBundle bundle = leftForSwap(swapping, Map.of(Tool.NAME, "t"));
         bundle.state = Bundle.ACTIVE;
 
         long started = System.nanoTime();

@@ -83,6 +83,14 @@ public final class Main implements Runnable {
             }
         }
         List<String> words = commandWords(args);
+        if (!words.isEmpty() && words.get(0).equals("help")
+                && (words.size() == 1 || !BUILT_IN.contains(words.get(1)))) {
+            // 'openpista help web setup' is 'openpista web setup --help'; 'openpista help' the overview
+            List<String> asked = new ArrayList<>(List.of(args));
+            asked.remove("help");
+            asked.add("--help");
+            return execute(asked.toArray(new String[0]));
+        }
         if (words.isEmpty() && (List.of(args).contains("--version") || List.of(args).contains("-V"))
                 || !words.isEmpty() && BUILT_IN.contains(words.get(0))) {
             return commandLine().execute(args);

@@ -219,6 +219,20 @@ class RunCommandIT {
         }
 
         @Test
+        void helpNamesAnyCommandAsItsHelpOptionDoes() throws Exception {
+            Result overview = DistributionProcess.run(home, Map.of(), "help");
+            Result webSetup = DistributionProcess.run(home, Map.of(), "help", "web", "setup");
+            Result run = DistributionProcess.run(home, Map.of(), "help", "run");
+
+            assertThat(overview.exitCode()).as(overview.toString()).isZero();
+            assertThat(overview.stdout()).as("the bundles' commands too").contains("run").contains("web");
+            assertThat(webSetup.exitCode()).as(webSetup.toString()).isZero();
+            assertThat(webSetup.stdout()).contains("openpista web setup").contains("--port");
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(run.stdout()).contains("--exec");
+        }
+
+        @Test
         void unknownOptionIsAUsageError() throws Exception {
             Result result = DistributionProcess.run(home, Map.of(), "run", "-e", "hi", "--frobnicate");
 

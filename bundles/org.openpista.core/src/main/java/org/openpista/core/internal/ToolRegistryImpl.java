@@ -82,6 +82,12 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
         this(SWAP_WAIT);
     }
 
+    /** Counts the starts of additions and removals, so a look at both maps can tell it raced one. */
+    private final AtomicLong changes = new AtomicLong();
+
+    /** What a tool name stands for at one instant: its best service, the departure of its last one, or neither. */
+    private record Found(Entry best, Departure departure) {}
+
     ToolRegistryImpl(Duration swapWait) {
         this.swapWait = swapWait;
     }
@@ -98,6 +104,7 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
                     reference.getProperty(Constants.SERVICE_ID));
             return;
         }
+        changes.incrementAndGet();
         Entry added = new Entry(name, reference, tool, reference.getBundle());
         // one atomic step per name, so a service that leaves at the same moment cannot drop this one's set
         ConcurrentSkipListSet<Entry> entries = byName.compute(name, (key, set) -> {
@@ -115,6 +122,7 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
 
     void removeTool(Tool tool, ServiceReference<Tool> reference) {
         String name = nameOf(tool, reference);
+        changes.incrementAndGet();
         ConcurrentSkipListSet<Entry> entries = byName.get(name);
         if (entries != null) {
             Entry leaving = null;
@@ -156,19 +164,12 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
         names.addAll(departed.keySet());
         List<ToolSpec> specs = new ArrayList<>();
         for (String name : names) {
-            Entry best = best(name);
+            Found found = find(name);
             ToolSpec spec = null;
-            if (best != null) {
-                spec = specOf(best);
-            } else {
-                Departure departure = departed.get(name);
-                if (departure == null) {
-                    // the new version came meanwhile
-                    best = best(name);
-                    spec = best == null ? null : specOf(best);
-                } else if (swapping(departure)) {
-                    spec = departure.spec;
-                }
+            if (found.best != null) {
+                spec = specOf(found.best);
+            } else if (found.departure != null && swapping(found.departure)) {
+                spec = found.departure.spec;
             }
             if (spec != null) {
                 specs.add(spec);
@@ -223,14 +224,13 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
     private Entry current(String name, ToolContext context) {
         long deadline = System.nanoTime() + Math.min(swapWait.toNanos(), context.remaining().toNanos());
         while (true) {
-            Entry best = best(name);
-            if (best != null) {
-                return best;
+            Found found = find(name);
+            if (found.best != null) {
+                return found.best;
             }
-            Departure departure = departed.get(name);
+            Departure departure = found.departure;
             if (departure == null) {
-                // the new version may have been added (and its departure dropped) since the look above
-                return best(name);
+                return null;
             }
             if (!swapping(departure) || context.cancellation().isCancelled() || System.nanoTime() >= deadline) {
                 return null;
@@ -240,6 +240,25 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return null;
+            }
+        }
+    }
+
+    /**
+     * @return the best service of a name or the departure of its last one; neither only when no
+     *     addition or removal ran during the look (a name is in one of the maps at every instant of a
+     *     swap, but two looks in a row can fall on either side of one)
+     */
+    private Found find(String name) {
+        while (true) {
+            long before = changes.get();
+            Entry best = best(name);
+            if (best != null) {
+                return new Found(best, null);
+            }
+            Departure departure = departed.get(name);
+            if (departure != null || changes.get() == before) {
+                return new Found(null, departure);
             }
         }
     }

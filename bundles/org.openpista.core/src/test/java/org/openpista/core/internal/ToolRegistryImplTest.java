@@ -181,7 +181,7 @@ class ToolRegistryImplTest {
         // what an update does on one thread: the old service leaves while its bundle stops, the new one comes
         FakeTool current = first;
         FakeServiceReference<Tool> currentReference = firstReference;
-        for (int swap = 1; swap <= 2000 && problems.isEmpty(); swap++) {
+        for (int swap = 1; swap <= 20_000 && problems.isEmpty(); swap++) {
             bundle.state = Bundle.STOPPING;
             swapping.removeTool(current, currentReference);
             bundle.state = Bundle.ACTIVE;

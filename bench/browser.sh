@@ -31,16 +31,11 @@ rm -f "$work/without/bundles/desktop/"*.jar "$work/without/lib/openpista.jsa" "$
 
 # shellcheck source=bench/fake-llm.sh
 source "$root/bench/fake-llm.sh"
+# shellcheck source=bench/homes.sh
+source "$root/bench/homes.sh"
 start_fake_llm
 mkdir -p "$work/home"
-cat >"$work/home/config.toml" <<TOML
-[agent]
-provider = "openai"
-model = "bench"
-base_url = "$base_url"
-api_key = "sk-bench"
-approval = "auto"
-TOML
+agent_config "$base_url" >"$work/home/config.toml"
 
 once() { # dist -> "wall_ms cpu_ms rss_kb" (cpu = user + system of the whole process tree)
     local start end

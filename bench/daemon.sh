@@ -30,8 +30,8 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-# shellcheck source=bench/daemon-config.sh
-source "$root/bench/daemon-config.sh"
+# shellcheck source=bench/homes.sh
+source "$root/bench/homes.sh"
 
 mkdir -p "$work/home"
 daemon_config "http://127.0.0.1:9/v1" >"$work/home/config.toml"
@@ -40,24 +40,6 @@ chmod 600 "$work/home/config.toml"
 # shellcheck source=bench/floor.sh
 source "$root/bench/floor.sh"
 
-# starts the daemon in the foreground, waits for its ready line; sets daemon_pid and ready_ms
-start_daemon() {
-    : >"$work/out"
-    local start end
-    start=$(date +%s%N)
-    OPENPISTA_HOME="$work/home" "$dist/bin/openpista" start --foreground </dev/null >"$work/out" 2>&1 &
-    daemon_pid=$!
-    until grep -q "ready in" "$work/out"; do
-        if ! kill -0 "$daemon_pid" 2>/dev/null; then echo "the daemon died:"; cat "$work/out"; exit 1; fi
-        sleep 0.01
-    done
-    end=$(date +%s%N)
-    ready_ms=$(( (end - start) / 1000000 ))
-    # CPU time the daemon used until ready: on a busy machine the wall time says more about the neighbours
-    local ticks
-    ticks=$(awk '{print $14 + $15}' "/proc/$daemon_pid/stat")
-    cpu_ms=$(( ticks * 1000 / $(getconf CLK_TCK) ))
-}
 
 stop_daemon() {
     kill "$daemon_pid"
@@ -80,13 +62,13 @@ print_floor
 echo "features: $(ls "$dist/bundles" | tr '\n' ' ')"
 # a one-shot run records the class-data sharing archive the daemon starts from (see bin/openpista)
 OPENPISTA_HOME="$work/home" "$dist/bin/openpista" run -e "warm-up" >/dev/null 2>&1 || true
-start_daemon; stop_daemon                               # warm-up: file system caches
+start_daemon "$work/home"; stop_daemon                               # warm-up: file system caches
 times=()
 cpus=()
 for _ in $(seq "$runs"); do
-    start_daemon
+    start_daemon "$work/home"
     times+=("$ready_ms")
-    cpus+=("$cpu_ms")
+    cpus+=("$ready_cpu_ms")
     inside=$(sed -n 's/.*ready in \([0-9.]*\) s.*/\1/p' "$work/out" | head -1)
     stop_daemon
 done
@@ -100,7 +82,7 @@ printf 'CPU until ready  min %5d ms   median %5d ms = %6s   max %5d ms   (user +
     "${sorted[0]}" "$median_ms" "$(ratio "$median_ms" "$floor_cpu_ms")" "${sorted[$(( runs - 1 ))]}"
 echo "load average:    $(cut -d' ' -f1-3 /proc/loadavg)"
 
-start_daemon
+start_daemon "$work/home"
 sleep "$idle"
 rss=$(rss_tree "$daemon_pid")
 printf 'idle RSS         %5d MB after %d s idle (process and children), load %s\n' $(( rss / 1024 )) "$idle" "$(cut -d' ' -f1 /proc/loadavg)"

@@ -27,17 +27,12 @@ rm -f "$work/without/bundles/$feature/"*.jar "$work/without/lib/"*.jsa
 
 # shellcheck source=bench/fake-llm.sh
 source "$root/bench/fake-llm.sh"
+# shellcheck source=bench/homes.sh
+source "$root/bench/homes.sh"
 start_fake_llm
 
 mkdir -p "$work/home"
-cat >"$work/home/config.toml" <<TOML
-[agent]
-provider = "openai"
-model = "bench"
-base_url = "$base_url"
-api_key = "sk-bench"
-approval = "auto"
-TOML
+agent_config "$base_url" >"$work/home/config.toml"
 
 once() { # dist, prompt -> "wall_ms cpu_ms" (cpu = user + system of the whole process tree)
     local start end cpu

@@ -59,8 +59,8 @@ fakes_pid=$!
 for _ in $(seq 300); do grep -q '^ready' "$work/fakes.out" && break; sleep 0.1; done
 grep -q '^ready' "$work/fakes.out" || { echo "the fakes did not start:"; cat "$work/fakes.out"; exit 1; }
 url() { sed -n "s/^$1 //p" "$work/fakes.out"; }
-# shellcheck source=bench/daemon-config.sh
-source "$root/bench/daemon-config.sh"
+# shellcheck source=bench/homes.sh
+source "$root/bench/homes.sh"
 
 mkdir -p "$work/home/whatsapp-session"
 unzip -p "$testkit" org/openpista/testkit/fake-whatsapp-bridge.sh >"$work/home/fake-whatsapp-bridge.sh"

@@ -20,17 +20,12 @@ trap 'kill "$fake_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 source "$root/bench/floor.sh"
 # shellcheck source=bench/fake-llm.sh
 source "$root/bench/fake-llm.sh"
+# shellcheck source=bench/homes.sh
+source "$root/bench/homes.sh"
 start_fake_llm
 
 mkdir -p "$work/home"
-cat >"$work/home/config.toml" <<TOML
-[agent]
-provider = "openai"
-model = "bench"
-base_url = "$base_url"
-api_key = "sk-bench"
-approval = "auto"
-TOML
+agent_config "$base_url" >"$work/home/config.toml"
 
 measure_floor "$runs"
 print_floor

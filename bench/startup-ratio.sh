@@ -29,19 +29,12 @@ trap cleanup EXIT
 source "$root/bench/floor.sh"
 # shellcheck source=bench/fake-llm.sh
 source "$root/bench/fake-llm.sh"
-# shellcheck source=bench/daemon-config.sh
-source "$root/bench/daemon-config.sh"
+# shellcheck source=bench/homes.sh
+source "$root/bench/homes.sh"
 start_fake_llm
 
 mkdir -p "$work/run" "$work/daemon"
-cat >"$work/run/config.toml" <<TOML
-[agent]
-provider = "openai"
-model = "bench"
-base_url = "$base_url"
-api_key = "sk-bench"
-approval = "auto"
-TOML
+agent_config "$base_url" >"$work/run/config.toml"
 daemon_config "$base_url" >"$work/daemon/config.toml"
 chmod 600 "$work"/*/config.toml
 
@@ -59,22 +52,6 @@ for _ in $(seq "$runs"); do
 done
 run_wall=$(median "${walls[@]}"); run_cpu=$(median "${cpus[@]}")
 
-# the daemon until ready; sets daemon_pid, ready_ms, ready_cpu_ms
-start_daemon() {
-    : >"$work/out"
-    local start end ticks
-    start=$(date +%s%N)
-    OPENPISTA_HOME="$work/daemon" "$dist/bin/openpista" start --foreground </dev/null >"$work/out" 2>&1 &
-    daemon_pid=$!
-    until grep -q "ready in" "$work/out"; do
-        if ! kill -0 "$daemon_pid" 2>/dev/null; then echo "the daemon died:"; cat "$work/out"; exit 1; fi
-        sleep 0.01
-    done
-    end=$(date +%s%N)
-    ready_ms=$(( (end - start) / 1000000 ))
-    ticks=$(awk '{print $14 + $15}' "/proc/$daemon_pid/stat")
-    ready_cpu_ms=$(( ticks * 1000 / $(getconf CLK_TCK) ))
-}
 stop_daemon() { kill "$daemon_pid"; wait "$daemon_pid" || true; daemon_pid=""; }
 rss_tree() {
     local total=0 pid
@@ -84,15 +61,15 @@ rss_tree() {
     echo "$total"
 }
 
-start_daemon; stop_daemon                               # warm-up
+start_daemon "$work/daemon"; stop_daemon                               # warm-up
 walls=(); cpus=()
 for _ in $(seq "$runs"); do
-    start_daemon
+    start_daemon "$work/daemon"
     walls+=("$ready_ms"); cpus+=("$ready_cpu_ms")
     stop_daemon
 done
 start_wall=$(median "${walls[@]}"); start_cpu=$(median "${cpus[@]}")
-start_daemon
+start_daemon "$work/daemon"
 sleep "$idle"
 rss_mb=$(( $(rss_tree "$daemon_pid") / 1024 ))
 stop_daemon

@@ -1,0 +1,56 @@
+# Sourced by the benchmarks: the configurations they share, so that their figures describe the same
+# agent and the same daemon, and the start of a daemon until it is ready.
+
+# agent_config BASE_URL -> the [agent] table on stdout: the fake model at BASE_URL, no approvals
+agent_config() {
+    cat <<TOML
+[agent]
+provider = "openai"
+model = "bench"
+base_url = "$1"
+api_key = "sk-bench"
+approval = "auto"
+TOML
+}
+
+# daemon_config BASE_URL -> the daemon's TOML on stdout: cli, web and mobile on (add tables after it
+# for more channels)
+daemon_config() {
+    agent_config "$1"
+    cat <<TOML
+
+[channels.cli]
+enabled = true
+
+[channels.web]
+enabled = true
+bind = "127.0.0.1"
+port = 0
+token = "bench-token-0123456789"
+
+[channels.mobile]
+enabled = true
+bind = "127.0.0.1"
+port = 0
+api_token = "bench-token-0123456789"
+TOML
+}
+
+# start_daemon HOME: starts the daemon in the foreground (output in $work/out) and waits for its
+# ready line; sets daemon_pid, ready_ms and ready_cpu_ms (the CPU time it used until ready: on a busy
+# machine the wall time says more about the neighbours)
+start_daemon() {
+    : >"$work/out"
+    local start end ticks
+    start=$(date +%s%N)
+    OPENPISTA_HOME="$1" "$dist/bin/openpista" start --foreground </dev/null >"$work/out" 2>&1 &
+    daemon_pid=$!
+    until grep -q "ready in" "$work/out"; do
+        if ! kill -0 "$daemon_pid" 2>/dev/null; then echo "the daemon died:"; cat "$work/out"; exit 1; fi
+        sleep 0.01
+    done
+    end=$(date +%s%N)
+    ready_ms=$(( (end - start) / 1000000 ))
+    ticks=$(awk '{print $14 + $15}' "/proc/$daemon_pid/stat")
+    ready_cpu_ms=$(( ticks * 1000 / $(getconf CLK_TCK) ))
+}

@@ -2,7 +2,8 @@
 # Issue 15's last direction, measured: the distribution's own bundles on the class path through
 # Apache Felix Atomos (connect bundles, loaded by the application class loader) so that Java 25's AOT
 # cache (JEP 483/515, recorded by a training run) holds and links their classes. `run -e` (a text
-# answer, the fake LLM) in three set-ups, alternated in one script run:
+# answer, the fake LLM) in these set-ups, alternated in one script run (runtime/target/openpista and the
+# testkit built first):
 #   j17      the distribution as built, Java 17 and its CDS archive
 #   j17fresh the same without the saved bundle cache (Atomos installs afresh in every process)
 #   j25      the same on Java 25 (its auto-created dynamic archive)
@@ -12,7 +13,8 @@
 #   j25aotC2  j25aot with the server compiler on (the launcher stops at the client compiler; JEP 515's
 #            method profiles only serve the server compiler)
 #   j25aot0  the copy and an AOT cache without Atomos (every bundle through Felix' loaders)
-# Needs the Atomos jar: ATOMOS_JAR=path (the launcher's -Dopenpista.atomos=on experiment).
+# Needs the Atomos jar (ATOMOS_JAR=path) and a distribution built with the launcher experiment of
+# commit 9b840ee (runtime/: AtomosSpike, -Dopenpista.atomos=on), which was not kept.
 # Usage: ATOMOS_JAR=... [LABELS="j17 j25aot"] bench/atomos.sh [RUNS]   (default 6, all set-ups)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -112,8 +112,7 @@ final class OsgiRuntime implements AutoCloseable {
         }
         InstalledBundles saved = new InstalledBundles(home.dir().resolve("cache").resolve("framework"),
                 InstalledBundles.key(plan, jars, distribution.dir().resolve("lib")));
-        AtomosSpike atomos = AtomosSpike.ifOn();
-        boolean reuse = atomos == null && !"off".equals(System.getProperty("openpista.bundle.cache"));
+        boolean reuse = !"off".equals(System.getProperty("openpista.bundle.cache"));
         boolean restored = reuse && saved.restore(storage);
         Map<String, Object> properties = new HashMap<>();
         properties.put(Constants.FRAMEWORK_STORAGE, storage.toString());
@@ -140,7 +139,7 @@ final class OsgiRuntime implements AutoCloseable {
         restored = framework != null;
         if (framework == null) {
             properties.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-            framework = atomos != null ? atomos.newFramework(properties) : InstalledBundles.newFramework(properties);
+            framework = InstalledBundles.newFramework(properties);
             framework.init();
         }
         phases.accept("framework init");
@@ -163,9 +162,7 @@ final class OsgiRuntime implements AutoCloseable {
         }
         if (!restored) {
             for (int i = 0; i < jars.size(); i++) {
-                Bundle connected = atomos == null ? null : atomos.install(jars.get(i));
-                installed.add(connected != null ? start(connected, levels.get(i))
-                        : install(context, location(jars.get(i)), levels.get(i)));
+                installed.add(install(context, location(jars.get(i)), levels.get(i)));
             }
             if (reuse) {
                 saved.save(storage);
@@ -188,10 +185,7 @@ final class OsgiRuntime implements AutoCloseable {
 
     /** Installs a bundle at a start level and marks it to start when the framework reaches it. */
     private static Bundle install(BundleContext context, String location, int level) throws BundleException {
-        return start(context.installBundle(location), level);
-    }
-
-    private static Bundle start(Bundle bundle, int level) throws BundleException {
+        Bundle bundle = context.installBundle(location);
         bundle.adapt(BundleStartLevel.class).setStartLevel(level);
         if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
             bundle.start(Bundle.START_ACTIVATION_POLICY);

@@ -2,8 +2,8 @@
 # Which of the distribution's bundles could load from one class path (Apache Felix Atomos' class
 # path mode, where the application class loader loads every connected bundle's classes): a package
 # found in two jars (bnd inlines private copies of libraries) resolves to the first jar for both, a
-# Bundle-ClassPath with inner jars is not on the class path at all. Prints, per bundle jar, "fits" or
-# why not, then the counts.
+# Bundle-ClassPath with inner jars is not on the class path at all, a fragment goes with its host.
+# Prints, per bundle jar, "fits", "fragment" or why not, then the counts.
 # Usage: bench/atomos-fit.sh [DIST]   (default runtime/target/openpista)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,9 +39,10 @@ for jar in "$dist"/bundles/*/*.jar; do
     bcp=$(header "$jar" Bundle-ClassPath)
     [[ -n "$bcp" && "$bcp" != "." ]] && why+=("Bundle-ClassPath: $bcp")
     host=$(header "$jar" Fragment-Host)
-    [[ -n "$host" ]] && why+=("fragment of ${host%%;*}")
     rel=${jar#"$dist"/bundles/}
-    if (( ${#why[@]} == 0 )); then
+    if (( ${#why[@]} == 0 )) && [[ -n "$host" ]]; then
+        echo "fragment  $rel: fits with its host ${host%%;*}"
+    elif (( ${#why[@]} == 0 )); then
         fits=$((fits + 1)); echo "fits      $rel"
     else
         printf 'no        %s: %s\n' "$rel" "$(IFS=';'; echo "${why[*]}")"

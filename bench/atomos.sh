@@ -13,9 +13,11 @@
 #   j25aotC2  j25aot with the server compiler on (the launcher stops at the client compiler; JEP 515's
 #            method profiles only serve the server compiler)
 #   j25aot0  the copy and an AOT cache without Atomos (every bundle through Felix' loaders)
-# Needs the Atomos jar (ATOMOS_JAR=path) and a distribution built with the launcher experiment of
-# commit 9b840ee (runtime/: AtomosSpike, -Dopenpista.atomos=on), which was not kept.
-# Usage: ATOMOS_JAR=... [LABELS="j17 j25aot"] bench/atomos.sh [RUNS]   (default 6, all set-ups)
+# Needs the Atomos jar (ATOMOS_JAR=path) and the launcher jar of the experiment, which was not kept
+# (EXPERIMENT_JAR=path: runtime/target/org.openpista.runtime-*.jar built at commit 9b840ee, which
+# has AtomosSpike and -Dopenpista.atomos=on); the copy gets both.
+# Usage: ATOMOS_JAR=... EXPERIMENT_JAR=... [LABELS="j17 j25aot"] bench/atomos.sh [RUNS]
+#   (default 6 runs of every set-up)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-6}
@@ -41,6 +43,7 @@ copy="$work/openpista"
 cp -a "$dist" "$copy"
 rm -f "$copy"/lib/*.jsa
 cp "$ATOMOS_JAR" "$copy/lib/"
+cp "$EXPERIMENT_JAR" "$copy/lib/org.openpista.runtime.jar"
 "$root/bench/atomos-fit.sh" "$copy" >"$work/fit"
 cp_extra=""
 while read -r verdict rel; do

@@ -23,7 +23,6 @@ import org.openpista.api.config.ConfigException;
 import org.openpista.api.config.ConfigReport;
 import org.openpista.api.llm.LlmProvider;
 import org.osgi.framework.BundleException;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,8 +41,6 @@ import picocli.CommandLine.ParentCommand;
         })
 final class RunCommand implements Callable<Integer> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
-
     @ParentCommand
     Main main;
 
@@ -54,6 +51,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Continue this session (created when new); default: a new session.")
     String session;
 
+    @Option(names = {"--local", "--no-daemon"},
+            description = "Run the turn in this process even when a daemon runs for this home (by default the daemon "
+                    + "runs it, which starts faster).")
+    boolean local;
+
     @Override
     public Integer call() throws IOException, BundleException, InterruptedException {
         PrintStream out = System.out;
@@ -62,9 +64,24 @@ final class RunCommand implements Callable<Integer> {
             err.println("openpista: the prompt is empty; pass it with -e \"...\"");
             return Main.USAGE;
         }
-        Home home = main.setUpLogging(null);
         String sessionId = session != null && !session.isBlank() ? session.strip() : newSessionId();
-        Phases phases = new Phases(LOG);
+        if (!local) {
+            // tried once: after onboarding (the daemon had no provider either) the turn runs here
+            local = true;
+            Home home = main.resolveHome();
+            BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            boolean terminal = System.console() != null;
+            DaemonRun daemon = new DaemonRun(home.dir().resolve("admin.sock"),
+                    new TerminalSink(err, stdin, Terminals::stdinIsTerminal, terminal), new AnswerStream(out, terminal),
+                    err, main.debug);
+            int status = daemon.run(home.configFile(), sessionId, prompt);
+            if (status != DaemonRun.NOT_SERVED) {
+                return status;
+            }
+        }
+        Home home = main.setUpLogging(null);
+        // looked up only here: a turn the daemon runs needs no logging
+        Phases phases = new Phases(LoggerFactory.getLogger(RunCommand.class));
         Warmup.start();
         int status;
         // the features a one-shot turn needs (no channels, no admin socket) and the home's plugins; the

@@ -18,9 +18,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The launcher's side of a run the daemon serves, against a socket that plays the daemon frame by frame. */
+@Timeout(60)
 class DaemonRunTest {
 
     @TempDir

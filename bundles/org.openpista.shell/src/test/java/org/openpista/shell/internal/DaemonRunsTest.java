@@ -17,6 +17,7 @@ import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openpista.api.approval.ApprovalDecision;
 import org.openpista.api.approval.ApprovalRequest;
@@ -31,6 +32,7 @@ import org.openpista.api.config.ConfigReport;
 import org.openpista.api.config.ConfigurationLoader;
 
 /** {@code openpista run -e} served over the admin socket: the frames of a turn, approval, declining, hanging up. */
+@Timeout(60)
 class DaemonRunsTest {
 
     @TempDir
@@ -72,7 +74,8 @@ class DaemonRunsTest {
                 if (message.text().equals("hang")) {
                     return; // waits until cancelled
                 }
-                ApprovalDecision decision = decided.join();
+                String decision = decided.handle((approved, refused) -> refused == null ? approved.name()
+                        : "refused: " + refused.getMessage()).join();
                 done.complete(AgentReply.answer(message.sessionId(), "Hello " + decision));
             });
             turn.start();
@@ -166,7 +169,8 @@ class DaemonRunsTest {
     void aClientThatCannotAnswerRefusesWithItsReason() throws Exception {
         try (SocketChannel client = start(new DaemonRuns(gateway, loader()))) {
             request(client, home.resolve("config.toml").toString(), "hi");
-            frames(client, "!standard input is not a terminal");
+            assertThat(frames(client, "!standard input is not a terminal"))
+                    .endsWith("F0|Hello refused: standard input is not a terminal");
         }
         assertThat(decided).isCompletedExceptionally();
         assertThat(decided.handle((decision, failure) -> failure.getMessage()).join())

@@ -33,6 +33,7 @@ import org.openpista.api.channel.TerminalText;
  */
 final class DaemonRun {
 
+    static final byte ERR = 'E';
     static final byte RUN = 'R';
     static final byte ANSWER = 'Y';
     static final byte DECLINE = 'N';
@@ -142,6 +143,12 @@ final class DaemonRun {
 
     /** @return the exit status when the frame ends the turn, else {@code null} */
     private Integer show(SocketChannel channel, String sessionId, Frame frame) throws IOException {
+            if (frame.type() == ERR) {
+                answer.endLine();
+                err.print(TerminalText.safe(new String(frame.payload(), StandardCharsets.UTF_8)));
+                err.flush();
+                return null;
+            }
             List<String> fields = frame.type() == DECLINE ? List.of() : fields(frame.payload());
             switch (frame.type()) {
                 case DECLINE -> {

@@ -76,6 +76,7 @@ class DaemonRunTest {
     @Test
     void theAnswerIsShownAsTheCommandShowsItAndTheStatusIsItsOwn() throws Exception {
         int status = run(false, "", client -> {
+            DaemonRun.write(client, (byte) 'E', "openpista: warning: config.toml:3: x: unknown key\n".getBytes(StandardCharsets.UTF_8));
             send(client, 'P', "THINKING", "", "");
             send(client, 'D', "Hel");
             send(client, 'P', "TOOL_STARTED", "system.run", "echo \u001b]52;c;x\u0007");
@@ -87,7 +88,7 @@ class DaemonRunTest {
         assertThat(received).containsExactly("R" + home.resolve("config.toml") + "|cli-1|hi");
         // not a terminal: only the final answer, made safe, as TerminalSink and RunCommand print them in process
         assertThat(out()).isEqualTo("Hello^[[2J\n\n");
-        assertThat(err()).isEqualTo("» system.run echo ^[]52;c;x^G\n  ✗ exit 1\n");
+        assertThat(err()).isEqualTo("openpista: warning: config.toml:3: x: unknown key\n» system.run echo ^[]52;c;x^G\n  ✗ exit 1\n");
     }
 
     @Test

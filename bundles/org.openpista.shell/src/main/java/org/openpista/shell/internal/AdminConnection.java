@@ -174,6 +174,9 @@ final class AdminConnection {
             send(Frames.DECLINE, declined.get());
             return;
         }
+        for (String warning : daemon.warnings()) {
+            send(Frames.ERR, "openpista: warning: " + warning + "\n");
+        }
         RunSink sink = new RunSink((type, payload) -> {
             synchronized (writeLock) {
                 Frames.write(channel, type, payload, 0, payload.length);

@@ -2,6 +2,7 @@ package org.openpista.shell.internal;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.openpista.api.channel.AgentGateway;
@@ -70,6 +71,16 @@ public class DaemonRuns {
             return Optional.of("the daemon has no usable provider");
         }
         return Optional.empty();
+    }
+
+    /** @return the warnings of the daemon's configuration, which the command shows as when it loads it itself */
+    List<String> warnings() {
+        ConfigurationLoader configuration = loader;
+        try {
+            return configuration == null ? List.of() : configuration.report().warnings();
+        } catch (ConfigException e) {
+            return List.of();
+        }
     }
 
     /**

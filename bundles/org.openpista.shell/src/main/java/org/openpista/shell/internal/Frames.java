@@ -20,7 +20,7 @@ import java.util.List;
  * <p>{@code openpista run -e} served by the daemon ({@link DaemonRuns}) sends one {@value #RUN}
  * frame instead (fields: the configuration file the client would read, the session, the prompt).
  * The server either answers {@value #DECLINE} (a reason; the client then runs the turn itself) or
- * streams the turn: {@value #DELTA} (answer text as the model writes it), {@value #PROGRESS} (fields:
+ * streams the turn: {@value #ERR} (configuration warnings, for standard error), {@value #DELTA} (answer text as the model writes it), {@value #PROGRESS} (fields:
  * kind, tool, detail), {@value #ASK} (an approval question, answered by the client's {@value
  * #ANSWER}: {@code y}, {@code n}, {@code a}, or {@code !} and why nobody could answer) and last
  * {@value #REPLY} (fields: {@code 1} for an error else {@code 0}, the text). A daemon that predates

@@ -108,7 +108,8 @@ class DaemonRunsTest {
         return (ConfigurationLoader) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ConfigurationLoader.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "configFile" -> home.resolve("config.toml");
-                    case "report" -> new ConfigReport(home.resolve("config.toml"), true, "openai", "", providerProblem, List.of());
+                    case "report" -> new ConfigReport(home.resolve("config.toml"), true, "openai", "", providerProblem,
+                            List.of("config.toml:3: agent.colour: unknown key, ignored"));
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
     }
@@ -137,7 +138,7 @@ class DaemonRunsTest {
         while (true) {
             Frames.Frame frame = Frames.read(client, 1 << 20);
             assertThat(frame).as("a frame after " + frames).isNotNull();
-            String text = frame.type() == Frames.DECLINE ? frame.text() : String.join("|", frame.fields());
+            String text = frame.type() == Frames.DECLINE || frame.type() == Frames.ERR ? frame.text() : String.join("|", frame.fields());
             frames.add((char) frame.type() + text);
             if (frame.type() == Frames.ASK) {
                 Frames.write(client, Frames.ANSWER, answer);
@@ -153,7 +154,8 @@ class DaemonRunsTest {
         try (SocketChannel client = start(new DaemonRuns(gateway, loader()))) {
             request(client, home.resolve("config.toml").toString(), "hi");
 
-            assertThat(frames(client, "a")).containsExactly("PTHINKING||", "DHel", "Dlo\u001b[2J", "PTOOL_STARTED|shell|ls",
+            assertThat(frames(client, "a")).containsExactly("Eopenpista: warning: config.toml:3: agent.colour: unknown key, ignored\n",
+                    "PTHINKING||", "DHel", "Dlo\u001b[2J", "PTOOL_STARTED|shell|ls",
                     "Ashell with {\"command\":\"ls\"}", "F0|Hello ALLOW_FOR_SESSION");
         }
         assertThat(submitted).singleElement().satisfies(message -> {

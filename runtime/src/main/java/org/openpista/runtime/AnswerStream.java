@@ -32,7 +32,7 @@ final class AnswerStream {
             return;
         }
         round.append(text);
-        String shown = held + text;
+        String shown = held.isEmpty() ? text : held.concat(text);
         char last = shown.charAt(shown.length() - 1);
         int keep = last == '\r' || Character.isHighSurrogate(last) ? 1 : 0;
         held = shown.substring(shown.length() - keep);

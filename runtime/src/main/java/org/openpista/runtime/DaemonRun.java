@@ -87,10 +87,13 @@ final class DaemonRun {
                 return notServed("nothing answers on " + socket);
             }
             // Ctrl-C closes the connection, and the daemon cancels the turn
-            Thread hangUp = new Thread(() -> {
-                hungUp = true;
-                close(channel);
-            }, "openpista-hang-up");
+            Thread hangUp = new Thread("openpista-hang-up") {
+                @Override
+                public void run() {
+                    hungUp = true;
+                    close(channel);
+                }
+            };
             Runtime.getRuntime().addShutdownHook(hangUp);
             try {
                 return converse(channel, configFile, sessionId, prompt);

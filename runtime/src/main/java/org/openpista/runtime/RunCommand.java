@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.AgentReply;
 import org.openpista.api.channel.InboundMessage;
@@ -65,15 +66,25 @@ final class RunCommand implements Callable<Integer> {
             return Main.USAGE;
         }
         String sessionId = session != null && !session.isBlank() ? session.strip() : newSessionId();
-        if (!local) {
+        // bin/openpista records the class-data archive in a run that starts the framework: it would hold only the
+        // thin client's classes otherwise
+        if (!local && !Boolean.getBoolean("openpista.cds.recording")) {
             // tried once: after onboarding (the daemon had no provider either) the turn runs here
             local = true;
             Home home = main.resolveHome();
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             boolean terminal = System.console() != null;
+            // no lambda, method reference or string concatenation on this path: each costs a bootstrap that the
+            // class-data archive (recorded in process) does not hold
+            BooleanSupplier stdinIsTerminal = new BooleanSupplier() {
+                @Override
+                public boolean getAsBoolean() {
+                    return Terminals.stdinIsTerminal();
+                }
+            };
             DaemonRun daemon = new DaemonRun(home.dir().resolve("admin.sock"),
-                    new TerminalSink(err, stdin, Terminals::stdinIsTerminal, terminal), new AnswerStream(out, terminal),
-                    err, main.debug);
+                    new TerminalSink(err, stdin, stdinIsTerminal, terminal), new AnswerStream(out, terminal), err,
+                    main.debug);
             int status = daemon.run(home.configFile(), sessionId, prompt);
             if (status != DaemonRun.NOT_SERVED) {
                 return status;
@@ -191,8 +202,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     static String newSessionId() {
-        return "cli-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
-                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+        // a builder, not +: see call()
+        return new StringBuilder("cli-").append(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))
+                .append('-').append(Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000))).toString();
     }
 
 }

@@ -10,6 +10,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -69,8 +70,14 @@ class DaemonRunIT {
         }
     }
 
+    /**
+     * The run after a build that records the class-data archive always starts the framework; without
+     * the archive every run here is as it is once that run was.
+     */
+    static final Map<String, String> NO_RECORDING = Map.of("OPENPISTA_CDS", "off");
+
     Result openpista(String... args) throws Exception {
-        return DistributionProcess.run(home, Map.of(), args);
+        return DistributionProcess.run(home, NO_RECORDING, args);
     }
 
     void startDaemon() throws Exception {
@@ -141,6 +148,7 @@ class DaemonRunIT {
         ProcessBuilder builder = new ProcessBuilder(List.of("script", "-qec", command, "/dev/null"));
         DistributionProcess.clean(builder.environment());
         builder.environment().put("OPENPISTA_HOME", home.toString());
+        builder.environment().putAll(NO_RECORDING);
         Process process = builder.start();
         process.getOutputStream().write("y\n".getBytes(StandardCharsets.UTF_8));
         process.getOutputStream().flush();
@@ -162,6 +170,38 @@ class DaemonRunIT {
         assertThat(Files.readString(marker)).isEqualTo("ran\n");
         assertThat(fake.lastRequest().body()).contains("standard input is not a terminal");
         assertThat(daemonTurns()).isEqualTo(2);
+    }
+
+    @Test
+    void ctrlCInTheCommandCancelsTheDaemonsTurnAndExitsWith130() throws Exception {
+        // a process started in the background by a shell without job control ignores SIGINT, and so would the command
+        String ignored = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(line -> line.startsWith("SigIgn:"))
+                .findFirst().orElse("SigIgn: 0").substring(7).strip();
+        assumeTrue((Long.parseLong(ignored, 16) & 2) == 0, "SIGINT is ignored in this process and its children");
+        startDaemon();
+        fake.enqueue(FakeReply.text("too late").delayed(Duration.ofSeconds(60)));
+        ProcessBuilder builder = new ProcessBuilder(DistributionProcess.dist().resolve("bin/openpista").toString(), "run", "-e",
+                "take your time");
+        DistributionProcess.clean(builder.environment());
+        builder.environment().put("OPENPISTA_HOME", home.toString());
+        builder.environment().putAll(NO_RECORDING);
+        builder.redirectErrorStream(true);
+        Process process = builder.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (fake.requests().isEmpty()) {
+            assertThat(System.nanoTime()).as("the model was asked").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+
+        new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the command ended").isTrue();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(output).isEqualTo(130);
+        assertThat(output).doesNotContain("too late");
+        // the daemon's turn ended (cancelled, counted as failed) long before the model's answer
+        Result status = openpista("shell", "-c", "openpista:status");
+        assertThat(status.stdout()).as(status.toString()).containsPattern("turns\\s+1 finished, 1 failed");
     }
 
     @Test

@@ -29,6 +29,13 @@ final class FastRun {
                 main.debug = true;
                 continue;
             }
+            if (arg.equals("--local") || arg.equals("--no-daemon")) {
+                if (run == null) {
+                    return null;
+                }
+                run.local = true;
+                continue;
+            }
             int equals = arg.indexOf('=');
             String name = arg.startsWith("--") && equals > 0 ? arg.substring(0, equals) : arg;
             if (equals > 0 && arg.startsWith("--")) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.AgentReply;
 import org.openpista.api.channel.InboundMessage;
@@ -23,7 +24,6 @@ import org.openpista.api.config.ConfigException;
 import org.openpista.api.config.ConfigReport;
 import org.openpista.api.llm.LlmProvider;
 import org.osgi.framework.BundleException;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,8 +42,6 @@ import picocli.CommandLine.ParentCommand;
         })
 final class RunCommand implements Callable<Integer> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
-
     @ParentCommand
     Main main;
 
@@ -54,6 +52,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Continue this session (created when new); default: a new session.")
     String session;
 
+    @Option(names = {"--local", "--no-daemon"},
+            description = "Run the turn in this process even when a daemon runs for this home (by default the daemon "
+                    + "runs it, which starts faster).")
+    boolean local;
+
     @Override
     public Integer call() throws IOException, BundleException, InterruptedException {
         PrintStream out = System.out;
@@ -62,9 +65,34 @@ final class RunCommand implements Callable<Integer> {
             err.println("openpista: the prompt is empty; pass it with -e \"...\"");
             return Main.USAGE;
         }
-        Home home = main.setUpLogging(null);
         String sessionId = session != null && !session.isBlank() ? session.strip() : newSessionId();
-        Phases phases = new Phases(LOG);
+        // bin/openpista records the class-data archive in a run that starts the framework: it would hold only the
+        // thin client's classes otherwise
+        if (!local && !Boolean.getBoolean("openpista.cds.recording")) {
+            // tried once: after onboarding (the daemon had no provider either) the turn runs here
+            local = true;
+            Home home = main.resolveHome();
+            BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            boolean terminal = System.console() != null;
+            // no lambda, method reference or string concatenation on this path: each costs a bootstrap that the
+            // class-data archive (recorded in process) does not hold
+            BooleanSupplier stdinIsTerminal = new BooleanSupplier() {
+                @Override
+                public boolean getAsBoolean() {
+                    return Terminals.stdinIsTerminal();
+                }
+            };
+            DaemonRun daemon = new DaemonRun(home.dir().resolve("admin.sock"),
+                    new TerminalSink(err, stdin, stdinIsTerminal, terminal), new AnswerStream(out, terminal), err,
+                    main.debug);
+            int status = daemon.run(home.configFile(), sessionId, prompt);
+            if (status != DaemonRun.NOT_SERVED) {
+                return status;
+            }
+        }
+        Home home = main.setUpLogging(null);
+        // looked up only here: a turn the daemon runs needs no logging
+        Phases phases = new Phases(LoggerFactory.getLogger(RunCommand.class));
         Warmup.start();
         int status;
         // the features a one-shot turn needs (no channels, no admin socket) and the home's plugins; the
@@ -174,8 +202,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     static String newSessionId() {
-        return "cli-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
-                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+        // a builder, not +: see call()
+        return new StringBuilder("cli-").append(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))
+                .append('-').append(Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000))).toString();
     }
 
 }

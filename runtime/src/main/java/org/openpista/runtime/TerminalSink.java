@@ -55,14 +55,23 @@ final class TerminalSink implements ReplySink {
     }
 
     @Override
-    public synchronized CompletionStage<ApprovalDecision> requestApproval(ApprovalRequest request) {
+    public CompletionStage<ApprovalDecision> requestApproval(ApprovalRequest request) {
+        return ask(request.question());
+    }
+
+    /**
+     * Asks whether a tool call may run, at the terminal (also for a turn the daemon runs, {@link DaemonRun}).
+     *
+     * @param question the call, as {@link ApprovalRequest#question()} says it: untrusted, made safe here
+     */
+    synchronized CompletionStage<ApprovalDecision> ask(String question) {
         if (!interactive.getAsBoolean()) {
             return CompletableFuture.failedFuture(new IllegalStateException(
                     "standard input is not a terminal, so nobody can approve it; set approval = \"auto\" under [agent] "
                             + "in config.toml to run tools without asking"));
         }
         err.println();
-        err.println("The agent wants to run " + TerminalText.safe(request.question()));
+        err.println("The agent wants to run " + TerminalText.safe(question));
         while (true) {
             err.print("Allow? [y]es / [n]o / [a]lways in this session: ");
             err.flush();

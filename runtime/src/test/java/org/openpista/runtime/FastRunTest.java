@@ -25,7 +25,9 @@ class FastRunTest {
                 new String[] {"--home=/tmp/h", "--config", "/tmp/c.toml", "run", "-e", "hi"},
                 new String[] {"--log-level", "debug", "--debug", "run", "-e", "x"},
                 new String[] {"run", "-e", "x", "--home", "/tmp/after"},
-                new String[] {"run", "-e", ""})
+                new String[] {"run", "-e", ""},
+                new String[] {"run", "--local", "-e", "hi"},
+                new String[] {"run", "-e", "hi", "--no-daemon"})
                 .map(args -> Arguments.of((Object) args))
                 .toList();
     }
@@ -43,6 +45,7 @@ class FastRunTest {
 
         assertThat(fast.prompt).isEqualTo(run.prompt);
         assertThat(fast.session).isEqualTo(run.session);
+        assertThat(fast.local).isEqualTo(run.local);
         assertThat(fast.main.home).isEqualTo(main.home);
         assertThat(fast.main.config).isEqualTo(main.config);
         assertThat(fast.main.logLevel).isEqualTo(main.logLevel);
@@ -62,7 +65,8 @@ class FastRunTest {
                 new String[] {"run", "-e", "hi", "--frobnicate"},
                 new String[] {"--version"},
                 new String[] {"start"},
-                new String[] {"run", "-e", "hi", "extra"})) {
+                new String[] {"run", "-e", "hi", "extra"},
+                new String[] {"--local", "run", "-e", "hi"})) {
             assertThat(FastRun.parse(args)).as(String.join(" ", args)).isNull();
         }
     }

@@ -7,11 +7,15 @@ import java.io.PrintStream;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Supplier;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
+import org.openpista.api.channel.AgentReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,26 +25,33 @@ import org.slf4j.LoggerFactory;
  * their output back. When the client goes away the running command is interrupted, so a waiting
  * {@code openpista:send} cancels its turn instead of running for nobody. When the daemon stops, a
  * connection finishes the command it is running (its turn gets the grace period, as every turn
- * does) and takes no further one.
+ * does) and takes no further one. A {@link Frames#RUN} frame runs {@code openpista run -e} here
+ * ({@link DaemonRuns}) the same way, with the client's approval answers coming in meanwhile.
  */
 final class AdminConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminConnection.class);
-    private static final String END = "\u0000end";
+    private static final Frames.Frame END = new Frames.Frame((byte) 0, new byte[0]);
 
     private final SocketChannel channel;
     private final CommandProcessor processor;
     private final Runnable onClose;
-    private final BlockingQueue<String> commands = new LinkedBlockingQueue<>();
+    private final Supplier<DaemonRuns> runs;
+    private final BlockingQueue<Frames.Frame> commands = new LinkedBlockingQueue<>();
     private final Object writeLock = new Object();
     private final Thread reader;
     private final Thread worker;
     private volatile boolean closed;
     private volatile boolean finishing;
+    /** The sink of the run being served, which the client's approval answers go to. */
+    private volatile RunSink running;
 
-    AdminConnection(SocketChannel channel, CommandProcessor processor, int number, Runnable onClose) {
+    /** @param runs serves {@link Frames#RUN}; it may give {@code null}, and then the client is told to run the turn itself */
+    AdminConnection(SocketChannel channel, CommandProcessor processor, int number, Supplier<DaemonRuns> runs,
+            Runnable onClose) {
         this.channel = channel;
         this.processor = processor;
+        this.runs = runs;
         this.onClose = onClose;
         this.reader = new Thread(this::readCommands, "openpista-admin-" + number + "-in");
         this.worker = new Thread(this::runCommands, "openpista-admin-" + number);
@@ -90,10 +101,17 @@ final class AdminConnection {
                 if (frame == null) {
                     break;
                 }
-                if (frame.type() != Frames.COMMAND) {
+                if (frame.type() == Frames.ANSWER) {
+                    RunSink sink = running;
+                    if (sink != null) {
+                        sink.answer(frame.text());
+                    }
+                    continue;
+                }
+                if (frame.type() != Frames.COMMAND && frame.type() != Frames.RUN) {
                     throw new IOException("unexpected frame type " + (char) frame.type());
                 }
-                commands.add(frame.text());
+                commands.add(frame);
             }
         } catch (IOException e) {
             if (!closed) {
@@ -113,7 +131,7 @@ final class AdminConnection {
         session.put(SessionCommands.ERR, err);
         try {
             while (!closed) {
-                String command;
+                Frames.Frame command;
                 try {
                     command = commands.take();
                 } catch (InterruptedException e) {
@@ -122,10 +140,14 @@ final class AdminConnection {
                     }
                     continue;
                 }
-                if (command.equals(END) || finishing) {
+                if (command == END || finishing) {
                     break;
                 }
-                int status = execute(session, command, out, err);
+                if (command.type() == Frames.RUN) {
+                    serveRun(command.fields());
+                    continue;
+                }
+                int status = execute(session, command.text(), out, err);
                 out.flush();
                 err.flush();
                 send(Frames.STATUS, Integer.toString(status));
@@ -139,6 +161,42 @@ final class AdminConnection {
                 LOG.debug("Closing a Gogo session failed", e);
             }
             close();
+        }
+    }
+
+    /** Serves one {@code openpista run -e}: fields configuration file, session, prompt. */
+    private void serveRun(List<String> fields) throws IOException {
+        DaemonRuns daemon = runs.get();
+        Optional<String> declined = daemon == null ? Optional.of("the daemon serves no runs")
+                : fields.size() != 3 ? Optional.of("the run request has " + fields.size() + " fields, not 3")
+                : daemon.declined(fields.get(0));
+        if (declined.isPresent()) {
+            send(Frames.DECLINE, declined.get());
+            return;
+        }
+        for (String warning : daemon.warnings()) {
+            send(Frames.ERR, "openpista: warning: " + warning + "\n");
+        }
+        RunSink sink = new RunSink((type, payload) -> {
+            synchronized (writeLock) {
+                Frames.write(channel, type, payload, 0, payload.length);
+            }
+        });
+        running = sink;
+        AgentReply reply;
+        try {
+            reply = daemon.run(fields.get(1), fields.get(2), sink);
+        } catch (InterruptedException e) {
+            LOG.debug("A run for an admin client was cancelled: the client went away or the daemon stops");
+            Thread.currentThread().interrupt();
+            return;
+        } finally {
+            running = null;
+            sink.gone();
+        }
+        byte[] payload = Frames.fields(reply.error() ? "1" : "0", reply.text());
+        synchronized (writeLock) {
+            Frames.write(channel, Frames.REPLY, payload, 0, payload.length);
         }
     }
 

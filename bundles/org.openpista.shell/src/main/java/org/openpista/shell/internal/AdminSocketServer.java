@@ -30,6 +30,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -75,6 +76,10 @@ public class AdminSocketServer {
     private final AtomicInteger numbers = new AtomicInteger();
     private final Thread acceptor;
     private volatile boolean closed;
+
+    /** Serves {@code openpista run -e} for the launcher; without it the launcher runs turns itself. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile DaemonRuns runs;
 
     /**
      * @param daemon present only in the daemon: the socket is the daemon's, a command's framework
@@ -160,7 +165,7 @@ public class AdminSocketServer {
             }
             AdminConnection[] holder = new AdminConnection[1];
             AdminConnection connection = new AdminConnection(client, processor, numbers.incrementAndGet(),
-                    () -> connections.remove(holder[0]));
+                    () -> runs, () -> connections.remove(holder[0]));
             holder[0] = connection;
             connections.add(connection);
             connection.start();

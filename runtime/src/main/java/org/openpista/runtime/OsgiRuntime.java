@@ -60,11 +60,13 @@ final class OsgiRuntime implements AutoCloseable {
     private final Framework framework;
     private final Path storage;
     private final int topLevel;
+    private final BundleTimes bundleTimes;
 
-    private OsgiRuntime(Framework framework, Path storage, int topLevel) {
+    private OsgiRuntime(Framework framework, Path storage, int topLevel, BundleTimes bundleTimes) {
         this.framework = framework;
         this.storage = storage;
         this.topLevel = topLevel;
+        this.bundleTimes = bundleTimes;
     }
 
     /** The highest start level a one-shot turn needs: the infrastructure (1) and the agent with its tools (2). */
@@ -112,8 +114,10 @@ final class OsgiRuntime implements AutoCloseable {
         }
         InstalledBundles saved = new InstalledBundles(home.dir().resolve("cache").resolve("framework"),
                 InstalledBundles.key(plan, jars, distribution.dir().resolve("lib")));
+        phases.accept("bundle cache key");
         boolean reuse = !"off".equals(System.getProperty("openpista.bundle.cache"));
         boolean restored = reuse && saved.restore(storage);
+        phases.accept("bundle cache copied");
         Map<String, Object> properties = new HashMap<>();
         properties.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         properties.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, "1");
@@ -173,10 +177,14 @@ final class OsgiRuntime implements AutoCloseable {
             overrides.apply(bundle);
         }
         phases.accept(restored ? "bundles restored" : "bundles installed");
+        BundleTimes bundleTimes = BundleTimes.attach(context);
         framework.start();
         phases.accept("level 1 started");
+        if (bundleTimes != null) {
+            bundleTimes.print("level 1");
+        }
         Warmup.bundles(installed);
-        return new OsgiRuntime(framework, storage, top);
+        return new OsgiRuntime(framework, storage, top, bundleTimes);
     }
 
     private static String location(Path jar) {
@@ -221,6 +229,9 @@ final class OsgiRuntime implements AutoCloseable {
         try {
             framework.adapt(FrameworkStartLevel.class).setStartLevel(topLevel, event -> changed.countDown());
             changed.await();
+            if (bundleTimes != null) {
+                bundleTimes.print("level " + topLevel);
+            }
         } finally {
             context.removeFrameworkListener(listener);
         }

@@ -92,20 +92,22 @@ final class OsgiRuntime implements AutoCloseable {
         Path storage = Files.createTempDirectory("openpista-felix-");
         home.makePrivate();
         Path pluginDir = Files.createDirectories(home.dir().resolve("plugins"));
+        // each feature's level read once (a file per feature)
+        Map<String, Integer> featureLevels = distribution.startLevels();
         int top = 1;
-        for (String feature : distribution.features()) {
-            if (distribution.startLevel(feature) <= maxLevel) {
-                top = Math.max(top, distribution.startLevel(feature));
+        for (int level : featureLevels.values()) {
+            if (level <= maxLevel) {
+                top = Math.max(top, level);
             }
         }
         // what to install, lowest level first; its digest names the saved cache that has it installed
         List<Path> jars = new ArrayList<>();
         List<Integer> levels = new ArrayList<>();
         List<String> plan = new ArrayList<>();
-        for (String feature : distribution.features()) {
-            int level = distribution.startLevel(feature);
+        for (Map.Entry<String, Integer> feature : featureLevels.entrySet()) {
+            int level = feature.getValue();
             if (level <= maxLevel) {
-                for (Path jar : distribution.bundles(feature)) {
+                for (Path jar : distribution.bundles(feature.getKey())) {
                     jars.add(jar);
                     levels.add(level);
                     plan.add(level + " " + location(jar));
@@ -133,7 +135,7 @@ final class OsgiRuntime implements AutoCloseable {
         properties.put("felix.fileinstall.start.level", Integer.toString(top));
         properties.put(ConfigurationLoader.HOME_PROPERTY, home.dir().toString());
         properties.put(ConfigurationLoader.FILE_PROPERTY, home.configFile().toString());
-        boolean partial = distribution.features().stream().anyMatch(feature -> distribution.startLevel(feature) > maxLevel);
+        boolean partial = featureLevels.values().stream().anyMatch(level -> level > maxLevel);
         // the configuration bundle then gives no warning for tables of the bundles left out
         properties.put("openpista.bundles.partial", Boolean.toString(partial));
         properties.put("openpista.dist", distribution.dir().toString());

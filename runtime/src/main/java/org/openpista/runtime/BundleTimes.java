@@ -11,8 +11,8 @@ import org.osgi.framework.BundleEvent;
 import org.osgi.framework.SynchronousBundleListener;
 
 /**
- * With {@code -Dopenpista.phases=bundles}: how long each bundle took to start, printed on standard
- * error, the most expensive first. A bundle's own activator runs between its STARTING and STARTED
+ * With {@code -Dopenpista.phases=bundles}: how long each bundle took to start (and to stop, as the
+ * framework shuts down), printed on standard error, the most expensive first. A bundle's own activator runs between its STARTING and STARTED
  * events; the extenders (SCR reading its components, activating the immediate ones) work in their
  * synchronous listeners of STARTED, before the start-level thread moves on. So a bundle's share is
  * the time from its STARTING to the next bundle's STARTING (or the end of the start level), its
@@ -39,7 +39,7 @@ final class BundleTimes implements SynchronousBundleListener {
     public void bundleChanged(BundleEvent event) {
         long now = System.nanoTime();
         Bundle bundle = event.getBundle();
-        if (event.getType() == BundleEvent.STARTING) {
+        if (event.getType() == BundleEvent.STARTING || event.getType() == BundleEvent.STOPPING) {
             synchronized (order) {
                 if (!order.isEmpty()) {
                     long[] previous = times.get(order.get(order.size() - 1).getBundleId());
@@ -50,7 +50,7 @@ final class BundleTimes implements SynchronousBundleListener {
                 order.add(bundle);
             }
             times.put(bundle.getBundleId(), new long[] {now, 0, 0});
-        } else if (event.getType() == BundleEvent.STARTED) {
+        } else if (event.getType() == BundleEvent.STARTED || event.getType() == BundleEvent.STOPPED) {
             long[] time = times.get(bundle.getBundleId());
             if (time != null) {
                 time[1] = now;
@@ -78,7 +78,7 @@ final class BundleTimes implements SynchronousBundleListener {
         for (Start start : starts) {
             total += start.next() - start.starting();
         }
-        System.err.printf("bundles %s: %d ms in %d bundles (share = to the next bundle's start; activator)%n", title,
+        System.err.printf("bundles %s: %d ms in %d bundles (share = to the next bundle's event; activator)%n", title,
                 total / 1_000_000, starts.size());
         for (Start start : starts) {
             System.err.printf("  %5.1f ms  %5.1f ms  %s%n", (start.next() - start.starting()) / 1e6,

@@ -334,6 +334,9 @@ final class OsgiRuntime implements AutoCloseable {
         try {
             framework.stop();
             framework.waitForStop(Duration.ofSeconds(30).toMillis());
+            if (bundleTimes != null) {
+                bundleTimes.print("stopped");
+            }
         } catch (BundleException e) {
             LOG.warn("The framework did not stop cleanly", e);
         } catch (InterruptedException e) {

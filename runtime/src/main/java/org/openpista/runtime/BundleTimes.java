@@ -1,5 +1,6 @@
 package org.openpista.runtime;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -58,8 +59,13 @@ final class BundleTimes implements SynchronousBundleListener {
         }
     }
 
-    /** Ends the last bundle's share now, and prints the report. */
+    /** Ends the last bundle's share now, and prints the report on standard error. */
     void print(String title) {
+        print(title, System.err);
+    }
+
+    /** Ends the last bundle's share now, and prints the report. */
+    void print(String title, PrintStream out) {
         long now = System.nanoTime();
         List<Start> starts = new ArrayList<>();
         synchronized (order) {
@@ -78,10 +84,10 @@ final class BundleTimes implements SynchronousBundleListener {
         for (Start start : starts) {
             total += start.next() - start.starting();
         }
-        System.err.printf("bundles %s: %d ms in %d bundles (share = to the next bundle's event; activator)%n", title,
+        out.printf("bundles %s: %d ms in %d bundles (share = to the next bundle's event; activator)%n", title,
                 total / 1_000_000, starts.size());
         for (Start start : starts) {
-            System.err.printf("  %5.1f ms  %5.1f ms  %s%n", (start.next() - start.starting()) / 1e6,
+            out.printf("  %5.1f ms  %5.1f ms  %s%n", (start.next() - start.starting()) / 1e6,
                     (start.started() - start.starting()) / 1e6, start.name());
         }
     }

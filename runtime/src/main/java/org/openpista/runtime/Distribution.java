@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -39,8 +40,8 @@ record Distribution(Path dir) {
         }
     }
 
-    /** @return every feature, lowest start level first, then by name */
-    List<String> features() {
+    /** @return every feature with its start level, lowest level first, then by name */
+    Map<String, Integer> startLevels() {
         List<String> features = new ArrayList<>();
         try (Stream<Path> folders = Files.list(dir.resolve("bundles"))) {
             folders.filter(Files::isDirectory).map(folder -> folder.getFileName().toString()).forEach(features::add);
@@ -51,11 +52,13 @@ record Distribution(Path dir) {
         Map<String, Integer> levels = new HashMap<>();
         features.forEach(feature -> levels.put(feature, startLevel(feature)));
         features.sort(Comparator.comparing((String feature) -> levels.get(feature)).thenComparing(Comparator.naturalOrder()));
-        return features;
+        Map<String, Integer> sorted = new LinkedHashMap<>();
+        features.forEach(feature -> sorted.put(feature, levels.get(feature)));
+        return sorted;
     }
 
     /** @return the start level of a feature's bundles, from its {@code feature.properties} */
-    int startLevel(String feature) {
+    private int startLevel(String feature) {
         Path file = folder(feature).resolve("feature.properties");
         if (!Files.exists(file)) {
             return DEFAULT_START_LEVEL;

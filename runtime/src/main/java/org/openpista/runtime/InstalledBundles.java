@@ -39,6 +39,13 @@ final class InstalledBundles {
     private static final Logger LOG = LoggerFactory.getLogger(InstalledBundles.class);
     /** Felix's lock of a running cache, not part of what is installed. */
     private static final String LOCK = "cache.lock";
+    /**
+     * The file of a bundle revision that names its jar: Felix writes it once, when it creates the
+     * revision's folder, and only reads it later (an update makes a new revision folder), so a copy
+     * may share it through a hard link instead of a copy of its own. Every other file (bundle.info
+     * above all) Felix rewrites in place, so a link would change the saved copy too.
+     */
+    private static final String WRITTEN_ONCE = "revision.location";
 
     private final Path folder;
     private final Path saved;
@@ -72,19 +79,23 @@ final class InstalledBundles {
             launcher = files.filter(path -> path.toString().endsWith(".jar")).sorted().toList();
         }
         for (Path jar : Stream.concat(jars.stream(), launcher.stream()).toList()) {
-            digest.update((jar + " " + Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis() + " "
-                    + changeTime(jar) + "\n").getBytes(StandardCharsets.UTF_8));
+            digest.update((jar + " " + stamp(jar) + "\n").getBytes(StandardCharsets.UTF_8));
         }
         digest.update(("java " + System.getProperty("java.version") + "\n").getBytes(StandardCharsets.UTF_8));
         return "felix-" + HexFormat.of().formatHex(digest.digest(), 0, 12);
     }
 
-    /** The change time: reproducible builds give every jar the same modification time. */
-    private static long changeTime(Path jar) {
+    /**
+     * A jar's size, modification and change time (reproducible builds give every jar the same
+     * modification time), from one look at the file.
+     */
+    private static String stamp(Path jar) throws IOException {
         try {
-            return ((FileTime) Files.getAttribute(jar, "unix:ctime")).toMillis();
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return 0;
+            Map<String, Object> unix = Files.readAttributes(jar, "unix:size,lastModifiedTime,ctime");
+            return unix.get("size") + " " + ((FileTime) unix.get("lastModifiedTime")).toMillis() + " "
+                    + ((FileTime) unix.get("ctime")).toMillis();
+        } catch (UnsupportedOperationException | IllegalArgumentException notUnix) {
+            return Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis() + " 0";
         }
     }
 
@@ -182,14 +193,26 @@ final class InstalledBundles {
     }
 
     private static void copy(Path from, Path to) throws IOException {
+        boolean link = true;
         try (Stream<Path> paths = Files.walk(from)) {
             for (Path path : paths.toList()) {
                 Path target = to.resolve(from.relativize(path).toString());
+                String name = path.getFileName().toString();
                 if (Files.isDirectory(path)) {
                     Files.createDirectories(target);
-                } else if (!path.getFileName().toString().equals(LOCK)) {
-                    Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING);
+                } else if (name.equals(LOCK)) {
+                    continue;
+                } else if (link && name.equals(WRITTEN_ONCE)) {
+                    try {
+                        Files.createLink(target, path);
+                        continue;
+                    } catch (FileAlreadyExistsException e) {
+                        // copied over below
+                    } catch (IOException | UnsupportedOperationException otherFileSystem) {
+                        link = false; // the temporary folder is on another file system: copy the rest
+                    }
                 }
+                Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }

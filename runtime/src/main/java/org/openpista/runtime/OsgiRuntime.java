@@ -60,11 +60,13 @@ final class OsgiRuntime implements AutoCloseable {
     private final Framework framework;
     private final Path storage;
     private final int topLevel;
+    private final BundleTimes bundleTimes;
 
-    private OsgiRuntime(Framework framework, Path storage, int topLevel) {
+    private OsgiRuntime(Framework framework, Path storage, int topLevel, BundleTimes bundleTimes) {
         this.framework = framework;
         this.storage = storage;
         this.topLevel = topLevel;
+        this.bundleTimes = bundleTimes;
     }
 
     /** The highest start level a one-shot turn needs: the infrastructure (1) and the agent with its tools (2). */
@@ -90,20 +92,22 @@ final class OsgiRuntime implements AutoCloseable {
         Path storage = Files.createTempDirectory("openpista-felix-");
         home.makePrivate();
         Path pluginDir = Files.createDirectories(home.dir().resolve("plugins"));
+        // each feature's level read once (a file per feature)
+        Map<String, Integer> featureLevels = distribution.startLevels();
         int top = 1;
-        for (String feature : distribution.features()) {
-            if (distribution.startLevel(feature) <= maxLevel) {
-                top = Math.max(top, distribution.startLevel(feature));
+        for (int level : featureLevels.values()) {
+            if (level <= maxLevel) {
+                top = Math.max(top, level);
             }
         }
         // what to install, lowest level first; its digest names the saved cache that has it installed
         List<Path> jars = new ArrayList<>();
         List<Integer> levels = new ArrayList<>();
         List<String> plan = new ArrayList<>();
-        for (String feature : distribution.features()) {
-            int level = distribution.startLevel(feature);
+        for (Map.Entry<String, Integer> feature : featureLevels.entrySet()) {
+            int level = feature.getValue();
             if (level <= maxLevel) {
-                for (Path jar : distribution.bundles(feature)) {
+                for (Path jar : distribution.bundles(feature.getKey())) {
                     jars.add(jar);
                     levels.add(level);
                     plan.add(level + " " + location(jar));
@@ -112,8 +116,10 @@ final class OsgiRuntime implements AutoCloseable {
         }
         InstalledBundles saved = new InstalledBundles(home.dir().resolve("cache").resolve("framework"),
                 InstalledBundles.key(plan, jars, distribution.dir().resolve("lib")));
+        phases.accept("bundle cache key");
         boolean reuse = !"off".equals(System.getProperty("openpista.bundle.cache"));
         boolean restored = reuse && saved.restore(storage);
+        phases.accept("bundle cache copied");
         Map<String, Object> properties = new HashMap<>();
         properties.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         properties.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, "1");
@@ -129,7 +135,7 @@ final class OsgiRuntime implements AutoCloseable {
         properties.put("felix.fileinstall.start.level", Integer.toString(top));
         properties.put(ConfigurationLoader.HOME_PROPERTY, home.dir().toString());
         properties.put(ConfigurationLoader.FILE_PROPERTY, home.configFile().toString());
-        boolean partial = distribution.features().stream().anyMatch(feature -> distribution.startLevel(feature) > maxLevel);
+        boolean partial = featureLevels.values().stream().anyMatch(level -> level > maxLevel);
         // the configuration bundle then gives no warning for tables of the bundles left out
         properties.put("openpista.bundles.partial", Boolean.toString(partial));
         properties.put("openpista.dist", distribution.dir().toString());
@@ -173,10 +179,14 @@ final class OsgiRuntime implements AutoCloseable {
             overrides.apply(bundle);
         }
         phases.accept(restored ? "bundles restored" : "bundles installed");
+        BundleTimes bundleTimes = BundleTimes.attach(context);
         framework.start();
         phases.accept("level 1 started");
+        if (bundleTimes != null) {
+            bundleTimes.print("level 1");
+        }
         Warmup.bundles(installed);
-        return new OsgiRuntime(framework, storage, top);
+        return new OsgiRuntime(framework, storage, top, bundleTimes);
     }
 
     private static String location(Path jar) {
@@ -221,6 +231,9 @@ final class OsgiRuntime implements AutoCloseable {
         try {
             framework.adapt(FrameworkStartLevel.class).setStartLevel(topLevel, event -> changed.countDown());
             changed.await();
+            if (bundleTimes != null) {
+                bundleTimes.print("level " + topLevel);
+            }
         } finally {
             context.removeFrameworkListener(listener);
         }
@@ -321,6 +334,9 @@ final class OsgiRuntime implements AutoCloseable {
         try {
             framework.stop();
             framework.waitForStop(Duration.ofSeconds(30).toMillis());
+            if (bundleTimes != null) {
+                bundleTimes.print("stopped");
+            }
         } catch (BundleException e) {
             LOG.warn("The framework did not stop cleanly", e);
         } catch (InterruptedException e) {

@@ -50,6 +50,26 @@ class InstalledBundlesTest {
     }
 
     @Test
+    void theFileFelixWritesOnceIsLinkedNotCopiedAndTheOthersAreCopies() throws Exception {
+        Path revision = Files.createDirectories(dir.resolve("storage/bundle1/version0.0"));
+        Files.writeString(dir.resolve("storage/bundle1/bundle.info"), "installed");
+        Files.writeString(revision.resolve("revision.location"), "reference:file:/a.jar");
+        InstalledBundles saved = new InstalledBundles(dir.resolve("saved"), "felix-k1");
+        saved.save(dir.resolve("storage"));
+        Path copy = Files.createDirectories(dir.resolve("copy"));
+
+        assertThat(saved.restore(copy)).isTrue();
+
+        Path location = copy.resolve("bundle1/version0.0/revision.location");
+        assertThat(location).hasContent("reference:file:/a.jar");
+        assertThat(Files.isSameFile(location, dir.resolve("saved/felix-k1/bundle1/version0.0/revision.location"))).isTrue();
+        assertThat(Files.isSameFile(copy.resolve("bundle1/bundle.info"), dir.resolve("saved/felix-k1/bundle1/bundle.info")))
+                .isFalse();
+        InstalledBundles.delete(copy); // the process's cache goes at exit; the saved one keeps its file
+        assertThat(dir.resolve("saved/felix-k1/bundle1/version0.0/revision.location")).hasContent("reference:file:/a.jar");
+    }
+
+    @Test
     void savingANewKeyDeletesCopiesUnusedForADayAndKeepsRecentOnes() throws Exception {
         Path storage = Files.createDirectories(dir.resolve("storage/bundle1"));
         Files.writeString(storage.resolve("bundle.info"), "installed");

@@ -46,7 +46,9 @@ final class MetatypeXml {
         MetatypeXml metatype = new MetatypeXml();
         Enumeration<String> paths = bundle.getEntryPaths("OSGI-INF/metatype/");
         List<String> documents = paths == null ? List.of() : Collections.list(paths);
-        XMLInputFactory factory = XMLInputFactory.newFactory();
+        // the JDK's own parser: newFactory() would look for another one on the class path (system
+        // property, jaxp.properties, ServiceLoader) for every bundle, ~0.4 ms each at start-up
+        XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
         factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         for (String path : documents) {

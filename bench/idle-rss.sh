@@ -11,7 +11,8 @@
 #             bridge is Node.js and its memory is its own)
 # No LLM is contacted: an idle daemon sends no request.
 #
-# Prints the resident memory (VmRSS) of the JVM and of the JVM with its children at ready, after
+# Prints the resident memory (VmRSS) of the JVM and of the JVM with its children, and the JVM's CPU time
+# so far (start-up, then what idle work adds), at ready, after
 # IDLE seconds and, with --watch MINUTES, once a minute for that long; then the JVM's own
 # accounting (heap used/committed after a full GC, metaspace, code cache, threads; Native Memory
 # Tracking when --nmt is given, which costs a few MB itself, so the RSS figures of such a run are
@@ -107,6 +108,8 @@ for channel in cli web mobile telegram slack discord whatsapp; do
 done
 chmod 600 "$work/home/config.toml"
 
+# CPU time (user + system) of a process so far, in ms
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 tree_kb() {
     local total=0 pid
@@ -114,8 +117,8 @@ tree_kb() {
     echo "$total"
 }
 report() {
-    printf '%-14s JVM %4d MB   with children %4d MB   threads %3d\n' "$1" $(( $(kb "$daemon_pid") / 1024 )) \
-        $(( $(tree_kb "$daemon_pid") / 1024 )) "$(ls "/proc/$daemon_pid/task" | wc -l)"
+    printf '%-14s JVM %4d MB   with children %4d MB   threads %3d   CPU %6d ms\n' "$1" $(( $(kb "$daemon_pid") / 1024 )) \
+        $(( $(tree_kb "$daemon_pid") / 1024 )) "$(ls "/proc/$daemon_pid/task" | wc -l)" "$(cpu_ms "$daemon_pid")"
 }
 
 # a one-shot run records the class-data sharing archive the daemon starts from (see bin/openpista)

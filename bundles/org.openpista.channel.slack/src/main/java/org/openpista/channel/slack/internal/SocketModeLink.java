@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.slack.api.socket_mode.SocketModeClient;
 import com.slack.api.socket_mode.impl.SocketModeClientJavaWSImpl;
-import com.slack.api.socket_mode.queue.impl.ConcurrentLinkedMessageQueue;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.time.Instant;
@@ -60,7 +59,7 @@ final class SocketModeLink implements AutoCloseable {
             throw new SlackException("apps.connections.open", "no URL in the answer", true);
         }
         try {
-            client = new SocketModeClientJavaWSImpl(api.slack(), appToken, url, 1, new ConcurrentLinkedMessageQueue(), true,
+            client = new SocketModeClientJavaWSImpl(api.slack(), appToken, url, 1, new WaitingMessageQueue(), true,
                     true, MONITOR_MILLIS);
         } catch (URISyntaxException e) {
             throw new SlackException("apps.connections.open", "a URL that is none: " + e.getMessage(), true);

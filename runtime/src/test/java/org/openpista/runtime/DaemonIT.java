@@ -59,14 +59,7 @@ class DaemonIT {
     @AfterEach
     void tearDown() throws Exception {
         try {
-            Path pidFile = home.resolve("openpista.pid");
-            if (Files.exists(pidFile)) {
-                java.util.Optional<ProcessHandle> daemon = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip()));
-                if (daemon.isPresent() && daemon.get().isAlive()) {
-                    openpista("stop");
-                    daemon.get().destroyForcibly();
-                }
-            }
+            DistributionProcess.stopDaemon(home);
         } finally {
             fake.close();
         }

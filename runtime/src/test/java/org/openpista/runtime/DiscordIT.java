@@ -52,7 +52,7 @@ class DiscordIT {
     @AfterEach
     void tearDown() throws Exception {
         try {
-            openpista("stop");
+            DistributionProcess.stopDaemon(home);
             for (Process process : foreground) {
                 process.destroy();
                 if (!process.waitFor(30, TimeUnit.SECONDS)) {

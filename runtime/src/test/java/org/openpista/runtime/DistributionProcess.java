@@ -106,6 +106,52 @@ final class DistributionProcess {
         return process;
     }
 
+    /**
+     * Stops the daemon a test left running in a home, without starting a client as {@code openpista
+     * stop} would (a JVM with every bundle, seconds of CPU, after every test): SIGTERM to the process of
+     * the PID file, which stops the daemon as {@code stop} does, and SIGKILL if it has not ended within a
+     * minute. Only a process that is openpista's launcher with this home is signalled, never another
+     * process that took the PID of a stale file ({@code openpista stop} sorts out any other case).
+     */
+    static void stopDaemon(Path home) throws IOException, InterruptedException {
+        Path pidFile = home.resolve("openpista.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidFile).strip());
+        } catch (NumberFormatException | IOException e) {
+            return; // half written or gone: the daemon removes it when it stops
+        }
+        ProcessHandle daemon = ProcessHandle.of(pid).filter(ProcessHandle::isAlive).orElse(null);
+        if (daemon == null) {
+            return;
+        }
+        if (!isDaemonOf(daemon, home)) {
+            run(home, Map.of(), "stop"); // it tells a stale PID file from a daemon itself
+            return;
+        }
+        daemon.destroy();
+        try {
+            daemon.onExit().get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            daemon.destroyForcibly();
+        }
+    }
+
+    private static boolean isDaemonOf(ProcessHandle process, Path home) {
+        Path proc = Path.of("/proc", Long.toString(process.pid()));
+        try {
+            String commandLine = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8);
+            String environment = new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8);
+            return commandLine.contains("org.openpista.runtime.Main")
+                    && List.of(environment.split("\0")).contains("OPENPISTA_HOME=" + home);
+        } catch (IOException e) {
+            return false; // ended, or not ours to read
+        }
+    }
+
     /** @return the messages the memory database of a home keeps for a session, as {@code role: content} */
     static List<String> stored(Path home, String session) throws SQLException {
         List<String> rows = new ArrayList<>();

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -64,14 +63,7 @@ class McpIT {
     @AfterEach
     void tearDown() throws Exception {
         try {
-            Path pidFile = home.resolve("openpista.pid");
-            if (Files.exists(pidFile)) {
-                Optional<ProcessHandle> daemon = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip()));
-                if (daemon.isPresent() && daemon.get().isAlive()) {
-                    openpista("stop");
-                    daemon.get().destroyForcibly();
-                }
-            }
+            DistributionProcess.stopDaemon(home);
         } finally {
             if (fake != null) {
                 fake.close();

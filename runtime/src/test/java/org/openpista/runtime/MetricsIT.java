@@ -79,7 +79,7 @@ class MetricsIT {
                     prometheus.destroyForcibly();
                 }
             }
-            DistributionProcess.run(home, Map.of(), "stop");
+            DistributionProcess.stopDaemon(home);
         } finally {
             fake.close();
         }

@@ -78,9 +78,7 @@ class ReleaseArchiveIT {
 
     @AfterEach
     void stop() throws Exception {
-        if (Files.exists(home.resolve("openpista.pid"))) {
-            openpista("stop");
-        }
+        DistributionProcess.stopDaemon(home);
         if (fake != null) {
             fake.close();
         }

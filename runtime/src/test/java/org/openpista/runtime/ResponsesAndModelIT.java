@@ -201,7 +201,7 @@ class ResponsesAndModelIT {
                     assertThat(turn.exitCode()).as(turn.toString()).isZero();
                     assertThat(openai.lastRequest().json().path("model").asText()).isEqualTo("o4-mini");
                 } finally {
-                    DistributionProcess.run(home, Map.of(), "stop");
+                    DistributionProcess.stopDaemon(home);
                 }
             }
         }

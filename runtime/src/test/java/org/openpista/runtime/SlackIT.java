@@ -54,7 +54,7 @@ class SlackIT {
     @AfterEach
     void tearDown() throws Exception {
         try {
-            openpista("stop");
+            DistributionProcess.stopDaemon(home);
             for (Process process : foreground) {
                 process.destroy();
                 if (!process.waitFor(30, TimeUnit.SECONDS)) {

@@ -62,7 +62,7 @@ class TelegramIT {
     @AfterEach
     void tearDown() throws Exception {
         try {
-            openpista("stop");
+            DistributionProcess.stopDaemon(home);
             for (Process process : foreground) {
                 process.destroy();
                 if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {

@@ -54,9 +54,7 @@ class ThirdPartyPluginIT {
     @AfterEach
     void tearDown() throws Exception {
         try {
-            if (Files.exists(home.resolve("openpista.pid"))) {
-                openpista("stop");
-            }
+            DistributionProcess.stopDaemon(home);
         } finally {
             fake.close();
         }

@@ -164,7 +164,7 @@ class TuiAttachIT {
                 tui.await("EXIT 0");
             }
         } finally {
-            DistributionProcess.run(home, Map.of(), "stop");
+            DistributionProcess.stopDaemon(home);
         }
     }
 }

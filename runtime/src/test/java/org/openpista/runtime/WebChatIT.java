@@ -177,7 +177,7 @@ class WebChatIT {
                 assertThat(daemon.stop()).isIn(0, 143);
             }
         } finally {
-            DistributionProcess.run(home, Map.of(), "stop");
+            DistributionProcess.stopDaemon(home);
         }
     }
 

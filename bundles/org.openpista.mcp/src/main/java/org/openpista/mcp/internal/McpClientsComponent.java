@@ -203,8 +203,10 @@ public final class McpClientsComponent implements McpServers, PromptContributor 
         }
         Instant until = Instant.now().plus(all.stream().map(connection -> connection.config().startupTimeout())
                 .max(Duration::compareTo).orElse(Duration.ZERO));
+        // the first attempt of each: one that failed and starts again is unavailable to this turn
         for (ServerConnection connection : all) {
-            while (connection.status().state().equals("starting") && Instant.now().isBefore(until)) {
+            while (connection.status().state().equals("starting") && connection.status().restarts() == 0
+                    && Instant.now().isBefore(until)) {
                 try {
                     Thread.sleep(20);
                 } catch (InterruptedException e) {

@@ -27,8 +27,12 @@ final class PromptSection {
                 if (!server.prompts().isEmpty()) {
                     text.append("; prompts for the user: ").append(String.join(", ", server.prompts()));
                 }
-            } else if (server.state().equals("starting") || server.state().equals("idle")) {
+            } else if (server.state().equals("starting") && server.restarts() == 0 || server.state().equals("idle")) {
                 text.append("still starting; its tools are not available yet");
+            } else if (server.state().equals("starting")) {
+                // started again after it failed: unavailable as much as when it had just failed
+                text.append("UNAVAILABLE (starting again ").append(server.detail())
+                        .append("); its tools are missing: tell the user if the task needs them");
             } else {
                 text.append("UNAVAILABLE (").append(server.state()).append(server.detail().isEmpty() ? "" : ": "
                         + server.detail()).append("); its tools are missing: tell the user if the task needs them");

@@ -301,7 +301,8 @@ final class ServerConnection {
                         return;
                     }
                     restarts++;
-                    enter("starting", "");
+                    // the failure stays known while it starts again: a turn's prompt must not call it merely starting
+                    enter("starting", "after: " + why);
                 }
                 connect(retry);
             }, wait.toMillis(), TimeUnit.MILLISECONDS);

@@ -141,6 +141,9 @@ class ServerConnectionTest {
         assertThat(connection.status().detail()).contains("exited with status 2", "retrying in");
         assertThat(connection.status().stderr()).contains("missing API key for the dying server");
         assertThat(sink.names("dying")).isEmpty();
+        // while it starts again, and after it failed again, it still says why
+        Waits.until("the second attempt", () -> connection.status().restarts() >= 1, connection::status);
+        assertThat(connection.status().detail()).contains("exited with status 2");
     }
 
     @Test

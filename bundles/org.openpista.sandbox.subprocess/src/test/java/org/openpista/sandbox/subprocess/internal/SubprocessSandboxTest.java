@@ -3,6 +3,7 @@ package org.openpista.sandbox.subprocess.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,8 +25,17 @@ import org.openpista.testkit.TraversalPayloads;
 
 class SubprocessSandboxTest {
 
+    // the workspace sits eight folders deep in a folder of this test's own: every climb of the traversal payloads (up to
+    // eight levels) lands inside it, where the test can look for what escaped without seeing other processes' files
     @TempDir
+    Path root;
+
     Path workspace;
+
+    @BeforeEach
+    void nestWorkspace() throws IOException {
+        workspace = Files.createDirectories(root.resolve("1/2/3/4/5/6/7/workspace"));
+    }
 
     final SubprocessSandbox sandbox = new SubprocessSandbox(config("auto"), Map.of(
             "PATH", System.getenv("PATH"),
@@ -157,8 +168,9 @@ class SubprocessSandboxTest {
                 refused++;
             }
         }
-        try (var left = Files.walk(workspace.getParent(), 2)) {
-            assertThat(left.filter(path -> path.getFileName().toString().equals("secret.txt"))).isEmpty();
+        try (var left = Files.walk(root)) {
+            assertThat(left.filter(path -> List.of("secret.txt", "passwd").contains(path.getFileName().toString())))
+                    .isEmpty();
         }
         try (var left = Files.list(workspace.resolve(SubprocessSandbox.RUNS))) {
             assertThat(left).isEmpty();

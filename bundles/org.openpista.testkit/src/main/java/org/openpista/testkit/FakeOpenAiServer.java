@@ -212,7 +212,7 @@ public class FakeOpenAiServer extends FakeLlmServer {
         }
         List<WireCall> calls = new ArrayList<>();
         for (FakeReply.Call call : reply.calls()) {
-            calls.add(new WireCall("call_" + randomId(24), answerName(request, call.name()), call.arguments()));
+            calls.add(new WireCall("call_" + randomId(24), OpenAiWire.answerName(this, request, call.name()), call.arguments()));
         }
         String finishReason = calls.isEmpty() ? "stop" : "tool_calls";
         String model = body.path("model").asText();
@@ -415,18 +415,6 @@ public class FakeOpenAiServer extends FakeLlmServer {
         return null;
     }
 
-    /**
-     * The wire name of a scripted call: the name the request offered for the tool, or the name as
-     * scripted when the request does not offer it (models do call tools that do not exist).
-     */
-    private String answerName(RecordedRequest request, String toolName) {
-        try {
-            return wireToolName(request, toolName);
-        } catch (IllegalStateException notOffered) {
-            return toolName;
-        }
-    }
-
     /** Answers 401 when a key is required and the request lacks it; @return whether it did. */
     private boolean refuseKey(HttpExchange exchange, RecordedRequest request) throws IOException {
         String key = requiredKey;
@@ -464,7 +452,7 @@ public class FakeOpenAiServer extends FakeLlmServer {
         }
         first.putNull("refusal");
         sse(out, null, chunks.delta(first, null).toString());
-        for (String piece : pieces(text, TEXT_PIECE)) {
+        for (String piece : OpenAiWire.pieces(text, TEXT_PIECE)) {
             sse(out, null, chunks.delta(JSON.createObjectNode().put("content", piece), null).toString());
         }
         for (int index = 0; index < calls.size(); index++) {
@@ -474,7 +462,7 @@ public class FakeOpenAiServer extends FakeLlmServer {
             toolCall.put("index", index).put("id", call.id()).put("type", "function");
             toolCall.putObject("function").put("name", call.name()).put("arguments", "");
             sse(out, null, chunks.delta(opening, null).toString());
-            for (String piece : pieces(call.arguments(), ARGUMENT_PIECE)) {
+            for (String piece : OpenAiWire.pieces(call.arguments(), ARGUMENT_PIECE)) {
                 ObjectNode more = JSON.createObjectNode();
                 more.putArray("tool_calls").addObject().put("index", index).putObject("function").put("arguments", piece);
                 sse(out, null, chunks.delta(more, null).toString());
@@ -488,21 +476,6 @@ public class FakeOpenAiServer extends FakeLlmServer {
             sse(out, null, last.toString());
         }
         sse(out, null, "[DONE]");
-    }
-
-    /** Cuts text into pieces of at most {@code size} code points, never inside a surrogate pair. */
-    static List<String> pieces(String text, int size) {
-        List<String> pieces = new ArrayList<>();
-        int start = 0;
-        while (start < text.length()) {
-            int end = start;
-            for (int n = 0; n < size && end < text.length(); n++) {
-                end += Character.charCount(text.codePointAt(end));
-            }
-            pieces.add(text.substring(start, end));
-            start = end;
-        }
-        return pieces;
     }
 
     private static ObjectNode usage(int promptTokens, int completionTokens, int cachedTokens) {
@@ -585,11 +558,7 @@ public class FakeOpenAiServer extends FakeLlmServer {
     }
 
     private String randomId(int length) {
-        StringBuilder id = new StringBuilder(length);
-        for (int i = 0; i < length; i++) {
-            id.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
-        }
-        return id.toString();
+        return OpenAiWire.randomId(random, ALPHABET, length);
     }
 
     /** A tool call as the fake sends it. */

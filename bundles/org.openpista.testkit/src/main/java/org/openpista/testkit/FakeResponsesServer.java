@@ -175,7 +175,7 @@ public class FakeResponsesServer extends FakeLlmServer {
             item.put("status", "completed");
             item.put("arguments", call.arguments());
             item.put("call_id", "call_" + randomId(24));
-            item.put("name", answerName(request, call.name()));
+            item.put("name", OpenAiWire.answerName(this, request, call.name()));
             output.add(item);
             if (reasoningId != null) {
                 reasoningOfCall.put(id, reasoningId);
@@ -415,7 +415,7 @@ public class FakeResponsesServer extends FakeLlmServer {
                     ObjectNode part = JSON.createObjectNode().put("type", "output_text").put("text", "");
                     part.putArray("annotations");
                     events.send("response.content_part.added", partEvent(id, index).set("part", part));
-                    for (String piece : FakeOpenAiServer.pieces(text, TEXT_PIECE)) {
+                    for (String piece : OpenAiWire.pieces(text, TEXT_PIECE)) {
                         events.send("response.output_text.delta", partEvent(id, index).put("delta", piece));
                     }
                     events.send("response.output_text.done", partEvent(id, index).put("text", text));
@@ -426,7 +426,7 @@ public class FakeResponsesServer extends FakeLlmServer {
                     added.put("arguments", "");
                     events.send("response.output_item.added", itemEvent(index, added));
                     String arguments = item.path("arguments").asText();
-                    for (String piece : FakeOpenAiServer.pieces(arguments, ARGUMENT_PIECE)) {
+                    for (String piece : OpenAiWire.pieces(arguments, ARGUMENT_PIECE)) {
                         events.send("response.function_call_arguments.delta",
                                 JSON.createObjectNode().put("item_id", id).put("output_index", index).put("delta", piece));
                     }
@@ -495,14 +495,6 @@ public class FakeResponsesServer extends FakeLlmServer {
         return false;
     }
 
-    private String answerName(RecordedRequest request, String toolName) {
-        try {
-            return wireToolName(request, toolName);
-        } catch (IllegalStateException notOffered) {
-            return toolName;
-        }
-    }
-
     private static ObjectNode usage(int inputTokens, int outputTokens) {
         ObjectNode usage = JSON.createObjectNode();
         usage.put("input_tokens", inputTokens);
@@ -526,10 +518,6 @@ public class FakeResponsesServer extends FakeLlmServer {
     }
 
     private String randomId(int length) {
-        StringBuilder id = new StringBuilder(length);
-        for (int i = 0; i < length; i++) {
-            id.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
-        }
-        return id.toString();
+        return OpenAiWire.randomId(random, ALPHABET, length);
     }
 }

@@ -292,8 +292,8 @@ class FakeOpenAiServerTest {
 
     @Test
     void cutsPiecesWithoutSplittingSurrogatePairs() {
-        assertThat(FakeOpenAiServer.pieces("ab\uD83D\uDE00cd", 3)).containsExactly("ab\uD83D\uDE00", "cd");
-        assertThat(FakeOpenAiServer.pieces("", 3)).isEmpty();
+        assertThat(OpenAiWire.pieces("ab\uD83D\uDE00cd", 3)).containsExactly("ab\uD83D\uDE00", "cd");
+        assertThat(OpenAiWire.pieces("", 3)).isEmpty();
     }
 
     private HttpResponse<String> post(ObjectNode body) throws IOException, InterruptedException {

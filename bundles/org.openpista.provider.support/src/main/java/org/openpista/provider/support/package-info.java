@@ -8,7 +8,8 @@
  * org.openpista.provider.support.HttpFailures} (one-line {@link
  * org.openpista.api.llm.ProviderException}s without secrets), {@link
  * org.openpista.provider.support.ToolNames} (tool names sanitised for the wire, collisions refused,
- * mapped back exactly) and {@link org.openpista.provider.support.StoredLogins}.
+ * mapped back exactly), {@link org.openpista.provider.support.StoredLogins} and {@link
+ * org.openpista.provider.support.ForwardingProvider}.
  *
  * <p>2.0.0: {@code ProviderRegistration} is gone; provider components register their {@code
  * LlmProvider} through Declarative Services, which publishes {@code provider.name} from their
@@ -21,11 +22,14 @@
  * <p>2.2.0: {@link org.openpista.provider.support.HttpTransport#post} sends bodies other than JSON
  * (the multipart upload of speech-to-text).
  *
+ * <p>2.3.0: {@link org.openpista.provider.support.ForwardingProvider}, what the providers' components
+ * share: every call goes to the provider they built from their configuration.
+ *
  * <p>It lives in a bundle of its own rather than in the API bundle, which stays free of HTTP
  * details and is what plug-ins compile against. Its callers are openpista's own provider bundles.
  */
 @Export
-@Version("2.2.0")
+@Version("2.3.0")
 package org.openpista.provider.support;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,14 +1,9 @@
 package org.openpista.provider.anthropic.internal;
 
-import java.util.List;
 import org.openpista.api.auth.CredentialStore;
-import org.openpista.api.llm.ChatRequest;
-import org.openpista.api.llm.ChatResponse;
 import org.openpista.api.llm.LlmProvider;
-import org.openpista.api.llm.ModelInfo;
-import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.ProviderPreset;
-import org.openpista.api.llm.StreamListener;
+import org.openpista.provider.support.ForwardingProvider;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -37,7 +32,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @Component(service = LlmProvider.class, immediate = true, configurationPid = AnthropicProviderComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = AnthropicProviderComponent.Config.class, factory = true)
-public final class AnthropicProviderComponent implements LlmProvider {
+public final class AnthropicProviderComponent extends ForwardingProvider {
 
     /** The factory PID, one configuration per provider instance. */
     static final String PID = "org.openpista.provider.anthropic";
@@ -100,27 +95,7 @@ public final class AnthropicProviderComponent implements LlmProvider {
     }
 
     @Override
-    public String name() {
-        return provider.name();
-    }
-
-    @Override
-    public String defaultModel() {
-        return provider.defaultModel();
-    }
-
-    @Override
-    public ChatResponse chat(ChatRequest request, StreamListener listener) throws ProviderException {
-        return provider.chat(request, listener);
-    }
-
-    @Override
-    public List<ModelInfo> listModels() throws ProviderException {
-        return provider.listModels();
-    }
-
-    @Override
-    public String toString() {
-        return provider.toString();
+    protected LlmProvider delegate() {
+        return provider;
     }
 }

@@ -4,18 +4,14 @@ import static org.openpista.api.llm.ProviderPreset.NEEDS_ENDPOINT;
 import static org.openpista.api.llm.ProviderPreset.NEEDS_LOGIN;
 import static org.openpista.api.llm.ProviderPreset.NEEDS_NOTHING;
 
-import java.util.List;
 import org.openpista.api.auth.CredentialStore;
 import org.openpista.api.chat.Attachment;
 import org.openpista.api.chat.Cancellation;
-import org.openpista.api.llm.ChatRequest;
-import org.openpista.api.llm.ChatResponse;
 import org.openpista.api.llm.LlmProvider;
-import org.openpista.api.llm.ModelInfo;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.llm.ProviderPreset;
 import org.openpista.api.llm.SpeechToText;
-import org.openpista.api.llm.StreamListener;
+import org.openpista.provider.support.ForwardingProvider;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -65,7 +61,7 @@ import org.slf4j.LoggerFactory;
 @Component(configurationPid = OpenAiProviderComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {LlmProvider.class, SpeechToText.class}, immediate = true)
 @Designate(ocd = OpenAiProviderComponent.Config.class, factory = true)
-public final class OpenAiProviderComponent implements LlmProvider, SpeechToText {
+public final class OpenAiProviderComponent extends ForwardingProvider implements SpeechToText {
 
     /** The factory PID the configuration bundle creates instances under. */
     public static final String PID = "org.openpista.provider.openai";
@@ -150,32 +146,12 @@ public final class OpenAiProviderComponent implements LlmProvider, SpeechToText 
     }
 
     @Override
-    public String name() {
-        return provider.name();
-    }
-
-    @Override
-    public String defaultModel() {
-        return provider.defaultModel();
-    }
-
-    @Override
-    public ChatResponse chat(ChatRequest request, StreamListener listener) throws ProviderException {
-        return provider.chat(request, listener);
-    }
-
-    @Override
-    public List<ModelInfo> listModels() throws ProviderException {
-        return provider.listModels();
+    protected LlmProvider delegate() {
+        return provider;
     }
 
     @Override
     public String transcribe(Attachment audio, Cancellation cancellation) throws ProviderException {
         return transcriber.transcribe(audio, cancellation);
-    }
-
-    @Override
-    public String toString() {
-        return provider.toString();
     }
 }

@@ -11,34 +11,13 @@
 # Usage: bench/web-throughput.sh [CLIENTS] [SECONDS]   (default 50 clients, 60 s)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-clients=${1:-50}
-seconds=${2:-60}
-cd "$root"
-./openpista --version >/dev/null                      # builds the distribution when needed
-./mvnw -B -q package -pl bundles/org.openpista.testkit -Dmaven.test.skip=true
-dist="$root/runtime/target/openpista"
-work=$(mktemp -d)
-fake_pid="" daemon_pid=""
-trap 'kill "$daemon_pid" "$fake_pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
-
-# shellcheck source=bench/fake-llm.sh
-source "$root/bench/fake-llm.sh"
-start_fake_llm
+# shellcheck source=bench/load.sh
+source "$root/bench/load.sh"
+load_start "$@"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-mkdir -p "$work/home"
-cat >"$work/home/config.toml" <<TOML
-[agent]
-provider = "openai"
-model = "bench"
-base_url = "$base_url"
-api_key = "sk-bench"
-
-[channels.web]
-port = $port
-token = "$token"
-TOML
+load_config "$port" "$token"
 
 OPENPISTA_HOME="$work/home" "$dist/bin/openpista" web start >"$work/daemon.out" 2>"$work/daemon.err" &
 daemon_pid=$!

@@ -18,19 +18,17 @@ import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.llm.ChatRequest;
 import org.openpista.api.llm.ChatResponse;
 import org.openpista.api.llm.LlmProvider;
+import org.openpista.api.llm.LlmProviders;
 import org.openpista.api.llm.ModelInfo;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.model.ModelChoice;
 import org.openpista.api.model.ModelSelector;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ServiceScope;
-import org.osgi.util.tracker.ServiceTracker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -234,26 +232,6 @@ public final class ModelCommand implements CliCommand, Callable<Integer> {
      * @throws ProviderException when it does not come within {@link #START_TIMEOUT}
      */
     LlmProvider provider(String name) throws ProviderException {
-        ServiceTracker<LlmProvider, LlmProvider> tracker;
-        try {
-            tracker = new ServiceTracker<>(context, FrameworkUtil.createFilter("(&(objectClass=" + LlmProvider.class.getName()
-                    + ")(" + LlmProvider.NAME + "=" + name.replaceAll("[()*\\\\]", "") + "))"), null);
-        } catch (InvalidSyntaxException e) {
-            throw new ProviderException(ProviderException.Kind.NOT_CONFIGURED, "no provider can be called \"" + name + "\"");
-        }
-        tracker.open();
-        try {
-            LlmProvider provider = tracker.waitForService(START_TIMEOUT.toMillis());
-            if (provider == null) {
-                throw new ProviderException(ProviderException.Kind.NOT_CONFIGURED, "the provider \"" + name
-                        + "\" did not start within " + START_TIMEOUT.toSeconds() + " s; see the log");
-            }
-            return provider;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderException(ProviderException.Kind.NOT_CONFIGURED, "interrupted while waiting for " + name);
-        } finally {
-            tracker.close();
-        }
+        return LlmProviders.await(context, name, START_TIMEOUT);
     }
 }

@@ -21,6 +21,7 @@ import org.openpista.api.config.ConfigException;
 import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.llm.LlmProvider;
+import org.openpista.api.llm.LlmProviders;
 import org.openpista.api.llm.ProviderException;
 import org.openpista.api.model.ModelSelector;
 import org.openpista.onboard.internal.Presets.Preset;
@@ -183,7 +184,7 @@ public final class OnboardCommand implements CliCommand, Callable<Integer> {
                 err.println("openpista: " + problem.replaceFirst(" \\((or|or set everything up with:) openpista onboard\\)$", ""));
                 return dialog == null ? USAGE : FAILED;
             }
-            LlmProvider running = TestTurn.await(context, chosen.name(), START_TIMEOUT);
+            LlmProvider running = LlmProviders.await(context, chosen.name(), START_TIMEOUT);
             String modelId = steps.model(running);
             if (modelId == null || !steps.test(running, modelId)) {
                 err.println("openpista: nothing was saved");

@@ -7,11 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,43 +36,21 @@ class DiscordIT {
     @TempDir
     Path home;
 
+    @AutoClose
+    ChannelFixture fixture;
     FakeOpenAiServer llm;
     FakeDiscordServer discord;
-    final List<Process> foreground = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws IOException {
-        llm = new FakeOpenAiServer();
-        llm.echoFallback();
-        discord = new FakeDiscordServer(TOKEN, GENERAL);
+        fixture = new ChannelFixture(home);
+        llm = fixture.llm;
+        discord = fixture.owns(new FakeDiscordServer(TOKEN, GENERAL));
         writeConfig(true);
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            DistributionProcess.stopDaemon(home);
-            for (Process process : foreground) {
-                process.destroy();
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            }
-        } finally {
-            discord.close();
-            llm.close();
-        }
-    }
-
     void writeConfig(boolean enabled) throws IOException {
-        Files.writeString(home.resolve("config.toml"), """
-                [agent]
-                provider = "openai"
-                model = "test-model"
-                base_url = "%s"
-                api_key = "sk-test-secret-123"
-                approval = "ask"
-
+        fixture.writeConfig("""
                 [channels.web]
                 enabled = false
 
@@ -83,31 +60,23 @@ class DiscordIT {
                 api_url = "%s"
                 gateway_url = "%s"
                 allowed_users = ["%s"]
-                """.formatted(llm.baseUrl(), enabled, TOKEN, discord.apiUrl(), discord.gatewayUrl(), ALICE));
-    }
-
-    Result openpista(String... args) throws Exception {
-        return DistributionProcess.run(home, Map.of(), args);
+                """.formatted(enabled, TOKEN, discord.apiUrl(), discord.gatewayUrl(), ALICE));
     }
 
     List<String> botTexts(String channel) {
         return discord.botMessages(channel).stream().map(Message::content).toList();
     }
 
-    List<String> stored(String session) throws Exception {
-        return DistributionProcess.stored(home, session);
-    }
-
     @Test
     void theOwnerIsAnsweredStrangersAreRefusedButtonsApproveToolsAndSlashCommandsWork() throws Exception {
-        Result started = openpista("start");
+        Result started = fixture.openpista("start");
         assertThat(started.exitCode()).as(started.toString()).isZero();
         DaemonIT.await("the gateway session", WAIT, discord::connected);
 
         String dm = FakeDiscordServer.dmChannel(ALICE);
         discord.userSendsDm(ALICE, "hello from alice");
         assertThat(discord.awaitBotMessages(dm, 1, WAIT).get(0).content()).isEqualTo("echo: hello from alice");
-        assertThat(stored("discord:dm:" + ALICE)).containsExactly("user: hello from alice", "assistant: echo: hello from alice");
+        assertThat(fixture.stored("discord:dm:" + ALICE)).containsExactly("user: hello from alice", "assistant: echo: hello from alice");
 
         discord.userSendsDm(STRANGER, "run: cat /etc/passwd");
         assertThat(discord.awaitBotMessages(FakeDiscordServer.dmChannel(STRANGER), 1, WAIT).get(0).content())
@@ -138,9 +107,9 @@ class DiscordIT {
         discord.userRunsCommand(ALICE, GENERAL, "ask", Map.of("prompt", "in the fresh one"));
         DaemonIT.await("the second /ask answer", WAIT, () -> botTexts(GENERAL).contains("echo: in the fresh one"));
         String channelSession = "discord:" + FakeDiscordServer.GUILD_ID + ":" + GENERAL;
-        assertThat(stored(channelSession)).contains("user: asked by command").doesNotContain("user: in the fresh one");
+        assertThat(fixture.stored(channelSession)).contains("user: asked by command").doesNotContain("user: in the fresh one");
 
-        Result status = openpista("discord", "status");
+        Result status = fixture.openpista("discord", "status");
         assertThat(status.exitCode()).as(status.toString()).isZero();
         assertThat(status.stdout()).contains("enabled: true").contains("gateway as @" + FakeDiscordServer.BOT_NAME)
                 .contains("bot id " + FakeDiscordServer.BOT_ID).doesNotContain("IT-secret");
@@ -159,7 +128,7 @@ class DiscordIT {
         DaemonIT.await("two answers", WAIT, () -> botTexts(dm).size() >= 2);
         assertThat(discord.resumes()).isPositive();
 
-        Result stop = openpista("stop");
+        Result stop = fixture.openpista("stop");
         assertThat(stop.exitCode()).as(stop.toString()).isZero();
         assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
         discord.userSendsDm(ALICE, "message 3"); // written while the daemon is down: only the history has it
@@ -168,33 +137,24 @@ class DiscordIT {
         DaemonIT.await("three answers", WAIT, () -> botTexts(dm).size() >= 3);
         Thread.sleep(1000); // a repeat would show up by now
         assertThat(botTexts(dm)).containsExactly("echo: message 1", "echo: message 2", "echo: message 3");
-        List<String> prompts = llm.requests().stream().map(TelegramIT::lastUserText).toList();
-        for (int i = 1; i <= 3; i++) {
-            String prompt = "message " + i;
-            assertThat(prompts.stream().filter(prompt::equals)).as("turns for %s in %s", prompt, prompts).hasSize(1);
-        }
+        fixture.assertMessagesAskedOnce(3);
     }
 
     @Test
     void setupChecksTheTokenBeforeSavingAndStatusShowsTheConfiguration() throws Exception {
-        Files.writeString(home.resolve("config.toml"), """
-                # my settings
-                [agent]
-                provider = "openai"
-                base_url = "%s"
-
+        fixture.writeSetupConfig("""
                 [channels.discord]
                 api_url = "%s"
-                """.formatted(llm.baseUrl(), discord.apiUrl()));
+                """.formatted(discord.apiUrl()));
 
-        Result refused = openpista("discord", "setup", "--token", "MTEwMDAwMDAwMDAwMDAwMDAwMQ.Gwrong.not-the-right-token");
+        Result refused = fixture.openpista("discord", "setup", "--token", "MTEwMDAwMDAwMDAwMDAwMDAwMQ.Gwrong.not-the-right-token");
         assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
         assertThat(refused.stderr()).contains("Discord refused the token: HTTP 401").contains("nothing was saved");
         assertThat(Files.readString(home.resolve("config.toml"))).doesNotContain("Gwrong");
-        Result garbage = openpista("discord", "setup", "--token", "not a token");
+        Result garbage = fixture.openpista("discord", "setup", "--token", "not a token");
         assertThat(garbage.exitCode()).isEqualTo(2);
 
-        Result setup = openpista("discord", "setup", "--token", TOKEN, "--gateway-url", discord.gatewayUrl(), "--allow", ALICE);
+        Result setup = fixture.openpista("discord", "setup", "--token", TOKEN, "--gateway-url", discord.gatewayUrl(), "--allow", ALICE);
         assertThat(setup.exitCode()).as(setup.toString()).isZero();
         assertThat(setup.stdout()).contains("Discord bot @" + FakeDiscordServer.BOT_NAME).contains("verified");
         String config = Files.readString(home.resolve("config.toml"));
@@ -203,7 +163,7 @@ class DiscordIT {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("config.toml"))))
                 .isEqualTo("rw-------");
 
-        Result status = openpista("discord", "status", "--check");
+        Result status = fixture.openpista("discord", "status", "--check");
         assertThat(status.exitCode()).as(status.toString()).isZero();
         assertThat(status.stdout()).contains("enabled: true").contains("token valid, bot @" + FakeDiscordServer.BOT_NAME)
                 .contains("allowed: " + ALICE).contains("running: no daemon").doesNotContain("IT-secret");
@@ -211,12 +171,7 @@ class DiscordIT {
 
     Process discordStart(String... options) throws Exception {
         StringBuffer output = new StringBuffer();
-        List<String> command = new ArrayList<>(List.of("discord", "start"));
-        command.addAll(List.of(options));
-        Process process = DistributionProcess.launch(home, output, command.toArray(new String[0]));
-        foreground.add(process);
-        DaemonIT.await("discord start is ready:\n" + output, WAIT,
-                () -> output.indexOf("openpista: ready") >= 0 || !process.isAlive());
+        Process process = fixture.launchUntil("openpista: ready", WAIT, output, List.of("discord", "start"), options);
         assertThat(output.toString()).contains("Discord bot @" + FakeDiscordServer.BOT_NAME + " is listening")
                 .contains("Discord: @" + FakeDiscordServer.BOT_NAME + " answers direct messages, mentions and /ask")
                 .doesNotContain("IT-secret");

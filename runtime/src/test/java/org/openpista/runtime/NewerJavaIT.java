@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openpista.runtime.DistributionProcess.Result;
 import org.openpista.testkit.FakeOpenAiServer;
-import org.openpista.testkit.FakeReply;
 
 /**
  * The launcher on a Java newer than the one the build runs on, when the machine has one (24 or newer
@@ -33,22 +31,13 @@ class NewerJavaIT {
         Optional<Path> java = newerJava();
         assumeTrue(java.isPresent(), "no Java 24 or newer under /usr/lib/jvm");
         try (FakeOpenAiServer fake = new FakeOpenAiServer()) {
-            Files.writeString(home.resolve("config.toml"), """
-                    [agent]
-                    provider = "openai"
-                    model = "test-model"
-                    base_url = "%s"
-                    api_key = "sk-test-secret-123"
-                    approval = "auto"
-                    """.formatted(fake.baseUrl()));
-            Files.setPosixFilePermissions(home.resolve("config.toml"), PosixFilePermissions.fromString("rw-------"));
-            fake.enqueue(FakeReply.toolCall("system.run", "{\"command\":\"echo from-the-shell-$((6*7))\"}"),
-                    FakeReply.text("The shell said 42."));
+            ShellTurn.writeConfig(home, fake);
+            ShellTurn.script(fake);
 
-            Result result = DistributionProcess.run(home, Map.of("JAVA_HOME", java.get().toString()), "run", "-e", "six times seven?");
+            Result result = DistributionProcess.run(home, Map.of("JAVA_HOME", java.get().toString()), "run", "-e", ShellTurn.PROMPT);
 
             assertThat(result.exitCode()).as(result.toString()).isZero();
-            assertThat(result.stdout()).isEqualTo("The shell said 42.\n");
+            assertThat(result.stdout()).isEqualTo(ShellTurn.ANSWER);
             assertThat(result.stderr()).as(result.toString()).doesNotContain("WARNING");
         }
     }

@@ -6,7 +6,6 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,20 +93,11 @@ class ReleaseArchiveIT {
         assertThat(version.stdout()).contains("openpista ").contains("Java " + javaVersion);
 
         fake = new FakeOpenAiServer();
-        Files.writeString(home.resolve("config.toml"), """
-                [agent]
-                provider = "openai"
-                model = "test-model"
-                base_url = "%s"
-                api_key = "sk-test-secret-123"
-                approval = "auto"
-                """.formatted(fake.baseUrl()));
-        Files.setPosixFilePermissions(home.resolve("config.toml"), PosixFilePermissions.fromString("rw-------"));
-        fake.enqueue(FakeReply.toolCall("system.run", "{\"command\":\"echo from-the-shell-$((6*7))\"}"),
-                FakeReply.text("The shell said 42."), FakeReply.text("Again."));
-        Result first = timed("run -e (first, records the class-data archive)", "run", "-e", "six times seven?");
+        ShellTurn.writeConfig(home, fake);
+        ShellTurn.script(fake, FakeReply.text("Again."));
+        Result first = timed("run -e (first, records the class-data archive)", "run", "-e", ShellTurn.PROMPT);
         assertThat(first.exitCode()).as(first.toString()).isZero();
-        assertThat(first.stdout()).isEqualTo("The shell said 42.\n");
+        assertThat(first.stdout()).isEqualTo(ShellTurn.ANSWER);
         assertThat(fake.requests().get(1).body()).contains("from-the-shell-42");
         try (Stream<Path> lib = Files.list(unpacked.resolve("lib"))) {
             assertThat(lib.map(file -> file.getFileName().toString())).as("class-data archive of the bundled Java")

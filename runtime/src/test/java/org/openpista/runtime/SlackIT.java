@@ -8,11 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,43 +37,21 @@ class SlackIT {
     @TempDir
     Path home;
 
+    @AutoClose
+    ChannelFixture fixture;
     FakeOpenAiServer llm;
     FakeSlackServer slack;
-    final List<Process> foreground = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws IOException {
-        llm = new FakeOpenAiServer();
-        llm.echoFallback();
-        slack = new FakeSlackServer(BOT_TOKEN, APP_TOKEN, SIGNING_SECRET);
+        fixture = new ChannelFixture(home);
+        llm = fixture.llm;
+        slack = fixture.owns(new FakeSlackServer(BOT_TOKEN, APP_TOKEN, SIGNING_SECRET));
         writeConfig(true, "socket", 0);
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            DistributionProcess.stopDaemon(home);
-            for (Process process : foreground) {
-                process.destroy();
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            }
-        } finally {
-            slack.close();
-            llm.close();
-        }
-    }
-
     void writeConfig(boolean enabled, String mode, int webPort) throws IOException {
-        Files.writeString(home.resolve("config.toml"), """
-                [agent]
-                provider = "openai"
-                model = "test-model"
-                base_url = "%s"
-                api_key = "sk-test-secret-123"
-                approval = "ask"
-
+        fixture.writeConfig("""
                 [channels.web]
                 enabled = %s
                 port = %d
@@ -88,26 +64,17 @@ class SlackIT {
                 signing_secret = "%s"
                 api_url = "%s"
                 allowed_users = ["%s"]
-                """.formatted(llm.baseUrl(), webPort > 0, webPort, enabled, mode, BOT_TOKEN, APP_TOKEN, SIGNING_SECRET,
+                """.formatted(webPort > 0, webPort, enabled, mode, BOT_TOKEN, APP_TOKEN, SIGNING_SECRET,
                 slack.apiUrl(), ALICE));
-    }
-
-    Result openpista(String... args) throws Exception {
-        return DistributionProcess.run(home, Map.of(), args);
     }
 
     List<String> botTexts(String channel) {
         return slack.botMessages(channel).stream().map(Message::text).toList();
     }
 
-    /** role: content of a session's stored messages, oldest first. */
-    List<String> stored(String session) throws Exception {
-        return DistributionProcess.stored(home, session);
-    }
-
     @Test
     void theOwnerIsAnsweredInThreadsStrangersAreRefusedAndButtonsApproveTools() throws Exception {
-        Result started = openpista("start");
+        Result started = fixture.openpista("start");
         assertThat(started.exitCode()).as(started.toString()).isZero();
         assertThat(started.stdout()).doesNotContain("IT-secret");
         DaemonIT.await("Socket Mode", WAIT, slack::connected);
@@ -118,7 +85,7 @@ class SlackIT {
         slack.userSendsDm(ALICE, "more in the thread", ts);
         DaemonIT.await("the second answer", WAIT, () -> botTexts(dm).contains("echo: more in the thread"));
         String session = "slack:" + FakeSlackServer.TEAM_ID + ":" + dm + ":" + ts;
-        assertThat(stored(session)).containsExactly("user: hello from alice", "assistant: echo: hello from alice",
+        assertThat(fixture.stored(session)).containsExactly("user: hello from alice", "assistant: echo: hello from alice",
                 "user: more in the thread", "assistant: echo: more in the thread");
         assertThat(slack.botMessages(dm)).allMatch(message -> message.threadTs().equals(ts));
 
@@ -142,7 +109,7 @@ class SlackIT {
         DaemonIT.await("the settled question", WAIT, () -> slack.messages(GENERAL).stream()
                 .anyMatch(message -> message.ts().equals(question.ts()) && message.text().contains("Allowed by")));
 
-        Result status = openpista("slack", "status");
+        Result status = fixture.openpista("slack", "status");
         assertThat(status.exitCode()).as(status.toString()).isZero();
         assertThat(status.stdout()).contains("enabled:  true").contains("socket mode as @" + FakeSlackServer.BOT_NAME)
                 .contains("xoxb-… secret part hidden").doesNotContain("IT-secret");
@@ -164,7 +131,7 @@ class SlackIT {
         slack.userSendsDm(ALICE, "message 3");
         DaemonIT.await("three answers", WAIT, () -> botTexts(dm).size() >= 3);
 
-        Result stop = openpista("stop");
+        Result stop = fixture.openpista("stop");
         assertThat(stop.exitCode()).as(stop.toString()).isZero();
         assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
         slack.userSendsDm(ALICE, "message 4"); // written while the daemon is down
@@ -174,18 +141,14 @@ class SlackIT {
         DaemonIT.await("all acknowledged", WAIT, () -> slack.unacknowledged() == 0);
         Thread.sleep(1000); // a repeat would show up by now
         assertThat(botTexts(dm)).containsExactly("echo: message 1", "echo: message 2", "echo: message 3", "echo: message 4");
-        List<String> prompts = llm.requests().stream().map(TelegramIT::lastUserText).toList();
-        for (int i = 1; i <= 4; i++) {
-            String prompt = "message " + i;
-            assertThat(prompts.stream().filter(prompt::equals)).as("turns for %s in %s", prompt, prompts).hasSize(1);
-        }
+        fixture.assertMessagesAskedOnce(4);
     }
 
     @Test
     void theEventsApiIsServedOnTheWebChatsServerSignedOnly() throws Exception {
         int port = WebDaemon.freePort();
         writeConfig(true, "http", port);
-        Result started = openpista("start");
+        Result started = fixture.openpista("start");
         assertThat(started.exitCode()).as(started.toString()).isZero();
         URI endpoint = URI.create("http://127.0.0.1:" + port + "/webhooks/slack");
 
@@ -204,27 +167,22 @@ class SlackIT {
 
     @Test
     void setupChecksTheTokensBeforeSavingAndStatusShowsTheConfiguration() throws Exception {
-        Files.writeString(home.resolve("config.toml"), """
-                # my settings
-                [agent]
-                provider = "openai"
-                base_url = "%s"
-
+        fixture.writeSetupConfig("""
                 [channels.slack]
                 api_url = "%s"
-                """.formatted(llm.baseUrl(), slack.apiUrl()));
+                """.formatted(slack.apiUrl()));
 
-        Result refused = openpista("slack", "setup", "--bot-token", "xoxb-0000-wrong", "--app-token", APP_TOKEN);
+        Result refused = fixture.openpista("slack", "setup", "--bot-token", "xoxb-0000-wrong", "--app-token", APP_TOKEN);
         assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
         assertThat(refused.stderr()).contains("Slack refused the bot token: invalid_auth").contains("nothing was saved");
-        Result wrongApp = openpista("slack", "setup", "--bot-token", BOT_TOKEN, "--app-token", "xapp-0000-wrong");
+        Result wrongApp = fixture.openpista("slack", "setup", "--bot-token", BOT_TOKEN, "--app-token", "xapp-0000-wrong");
         assertThat(wrongApp.exitCode()).as(wrongApp.toString()).isEqualTo(1);
         assertThat(wrongApp.stderr()).contains("Slack refused the app-level token: invalid_auth");
         assertThat(Files.readString(home.resolve("config.toml"))).doesNotContain("xoxb-").doesNotContain("xapp-");
-        Result garbage = openpista("slack", "setup", "--bot-token", "not a token");
+        Result garbage = fixture.openpista("slack", "setup", "--bot-token", "not a token");
         assertThat(garbage.exitCode()).isEqualTo(2);
 
-        Result setup = openpista("slack", "setup", "--bot-token", BOT_TOKEN, "--app-token", APP_TOKEN, "--allow", ALICE);
+        Result setup = fixture.openpista("slack", "setup", "--bot-token", BOT_TOKEN, "--app-token", APP_TOKEN, "--allow", ALICE);
         assertThat(setup.exitCode()).as(setup.toString()).isZero();
         assertThat(setup.stdout()).contains("Slack app @" + FakeSlackServer.BOT_NAME).contains("verified");
         String config = Files.readString(home.resolve("config.toml"));
@@ -234,7 +192,7 @@ class SlackIT {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("config.toml"))))
                 .isEqualTo("rw-------");
 
-        Result status = openpista("slack", "status", "--check");
+        Result status = fixture.openpista("slack", "status", "--check");
         assertThat(status.exitCode()).as(status.toString()).isZero();
         assertThat(status.stdout()).contains("enabled:  true").contains("mode:     socket")
                 .contains("bot token valid, @" + FakeSlackServer.BOT_NAME).contains("allowed:  " + ALICE)
@@ -243,11 +201,7 @@ class SlackIT {
 
     Process slackStart(String... options) throws Exception {
         StringBuffer output = new StringBuffer();
-        List<String> command = new ArrayList<>(List.of("slack", "start"));
-        command.addAll(List.of(options));
-        Process process = DistributionProcess.launch(home, output, command.toArray(new String[0]));
-        foreground.add(process);
-        DaemonIT.await("slack start is ready:\n" + output, WAIT, () -> output.indexOf("is listening") >= 0 || !process.isAlive());
+        Process process = fixture.launchUntil("is listening", WAIT, output, List.of("slack", "start"), options);
         DaemonIT.await("the ready lines:\n" + output, WAIT, () -> output.indexOf("openpista: ready") >= 0 || !process.isAlive());
         assertThat(output.toString()).contains("Slack app @" + FakeSlackServer.BOT_NAME + " in Fake Team is listening over Socket Mode")
                 .contains("Slack: @" + FakeSlackServer.BOT_NAME + " in Fake Team answers direct messages and mentions")

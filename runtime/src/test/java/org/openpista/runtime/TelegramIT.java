@@ -14,11 +14,10 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,32 +46,17 @@ class TelegramIT {
     @TempDir
     Path home;
 
+    @AutoClose
+    ChannelFixture fixture;
     FakeOpenAiServer llm;
     FakeTelegramServer telegram;
-    final List<Process> foreground = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws IOException {
-        llm = new FakeOpenAiServer();
-        llm.echoFallback();
-        telegram = new FakeTelegramServer(TOKEN);
+        fixture = new ChannelFixture(home);
+        llm = fixture.llm;
+        telegram = fixture.owns(new FakeTelegramServer(TOKEN));
         writeConfig(true);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            DistributionProcess.stopDaemon(home);
-            for (Process process : foreground) {
-                process.destroy();
-                if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            }
-        } finally {
-            telegram.close();
-            llm.close();
-        }
     }
 
     void writeConfig(boolean enabled) throws IOException {
@@ -80,14 +64,7 @@ class TelegramIT {
     }
 
     void writeConfig(boolean enabled, String token) throws IOException {
-        Files.writeString(home.resolve("config.toml"), """
-                [agent]
-                provider = "openai"
-                model = "test-model"
-                base_url = "%s"
-                api_key = "sk-test-secret-123"
-                approval = "ask"
-
+        fixture.writeConfig("""
                 [channels.web]
                 enabled = false
 
@@ -96,15 +73,11 @@ class TelegramIT {
                 token = "%s"
                 api_url = "%s"
                 allowed_users = [%d, %d]
-                """.formatted(llm.baseUrl(), enabled, token, telegram.apiUrl(), ALICE, BOB));
-    }
-
-    Result openpista(String... args) throws Exception {
-        return DistributionProcess.run(home, Map.of(), args);
+                """.formatted(enabled, token, telegram.apiUrl(), ALICE, BOB));
     }
 
     void startDaemon() throws Exception {
-        Result started = openpista("start");
+        Result started = fixture.openpista("start");
         assertThat(started.exitCode()).as(started.toString()).isZero();
         awaitPolling();
     }
@@ -115,11 +88,6 @@ class TelegramIT {
 
     List<String> botTexts(long chat) {
         return telegram.chatLog(chat).stream().filter(ChatEntry::fromBot).map(ChatEntry::text).toList();
-    }
-
-    /** role: content of a session's stored messages, oldest first. */
-    List<String> stored(String session) throws Exception {
-        return DistributionProcess.stored(home, session);
     }
 
     String sessionOf(String userText) throws Exception {
@@ -144,9 +112,9 @@ class TelegramIT {
         assertThat(telegram.awaitBotMessages(BOB, 1, WAIT).get(0).text()).isEqualTo("echo: hello from bob");
         telegram.userSends(ALICE, "second from alice");
         assertThat(telegram.awaitBotMessages(ALICE, 2, WAIT).get(1).text()).isEqualTo("echo: second from alice");
-        assertThat(stored("telegram:" + ALICE)).containsExactly("user: hello from alice", "assistant: echo: hello from alice",
+        assertThat(fixture.stored("telegram:" + ALICE)).containsExactly("user: hello from alice", "assistant: echo: hello from alice",
                 "user: second from alice", "assistant: echo: second from alice");
-        assertThat(stored("telegram:" + BOB)).containsExactly("user: hello from bob", "assistant: echo: hello from bob");
+        assertThat(fixture.stored("telegram:" + BOB)).containsExactly("user: hello from bob", "assistant: echo: hello from bob");
         assertThat(telegram.calls("sendChatAction")).isNotEmpty();
 
         // a stranger gets a pairing code and nothing else
@@ -155,12 +123,12 @@ class TelegramIT {
         Matcher code = Pattern.compile("pair approve ([A-Z0-9]{4}-[A-Z0-9]{4})").matcher(notice);
         assertThat(code.find()).as(notice).isTrue();
         assertThat(llm.requests()).noneMatch(request -> request.body().contains("/etc/passwd"));
-        Result wrong = openpista("shell", "-c", "openpista:pair approve AAAA-BBBB");
+        Result wrong = fixture.openpista("shell", "-c", "openpista:pair approve AAAA-BBBB");
         assertThat(wrong.exitCode()).as(wrong.toString()).isEqualTo(1);
         assertThat(wrong.stderr()).contains("no pairing request with code AAAA-BBBB");
-        Result listed = openpista("shell", "-c", "openpista:pair");
+        Result listed = fixture.openpista("shell", "-c", "openpista:pair");
         assertThat(listed.stdout()).contains(code.group(1)).contains("user id " + STRANGER);
-        Result approved = openpista("shell", "-c", "openpista:pair approve " + code.group(1));
+        Result approved = fixture.openpista("shell", "-c", "openpista:pair approve " + code.group(1));
         assertThat(approved.exitCode()).as(approved.toString()).isZero();
         assertThat(approved.stdout()).contains("approved Telegram user id " + STRANGER);
         assertThat(telegram.awaitBotMessages(STRANGER, 2, WAIT).get(1).text()).contains("approved");
@@ -211,11 +179,11 @@ class TelegramIT {
                 "echo: fresh start");
         String fresh = sessionOf("fresh start");
         assertThat(fresh).isNotEqualTo("telegram:" + ALICE);
-        assertThat(stored(fresh)).containsExactly("user: fresh start", "assistant: echo: fresh start");
-        assertThat(stored("telegram:" + ALICE)).doesNotContain("user: fresh start");
+        assertThat(fixture.stored(fresh)).containsExactly("user: fresh start", "assistant: echo: fresh start");
+        assertThat(fixture.stored("telegram:" + ALICE)).doesNotContain("user: fresh start");
 
         // the running daemon reports the bot
-        Result status = openpista("telegram", "status");
+        Result status = fixture.openpista("telegram", "status");
         assertThat(status.exitCode()).as(status.toString()).isZero();
         assertThat(status.stdout()).contains("enabled: true").contains("polling as @" + FakeTelegramServer.BOT_USERNAME)
                 .contains("1 user(s)").doesNotContain("IT-secret-token");
@@ -247,7 +215,7 @@ class TelegramIT {
         assertThat(telegram.awaitBotMessages(ALICE, 3, WAIT).get(2).text()).startsWith("❌ the file is too large");
         assertThat(telegram.downloads()).hasSize(2);
         assertThat(llm.requests()).hasSize(requests);
-        assertThat(stored("telegram:" + ALICE)).containsExactly("user: what is this?",
+        assertThat(fixture.stored("telegram:" + ALICE)).containsExactly("user: what is this?",
                 "assistant: A chart with an orange bar.");
     }
 
@@ -270,7 +238,7 @@ class TelegramIT {
         });
         assertThat(lastUserText(llm.lastRequest())).isEqualTo("[Voice note, transcribed:] What is the weather in Seoul?");
         assertThat(telegram.downloads()).hasSize(1);
-        assertThat(stored("telegram:" + ALICE)).containsExactly(
+        assertThat(fixture.stored("telegram:" + ALICE)).containsExactly(
                 "user: [Voice note, transcribed:] What is the weather in Seoul?", "assistant: Sunny, 21 degrees.");
     }
 
@@ -373,7 +341,7 @@ class TelegramIT {
         DaemonIT.await("four answers", WAIT, () -> botTexts(ALICE).size() >= 4);
         assertThat(telegram.failuresLeft("getUpdates")).isZero();
 
-        Result stop = openpista("stop");
+        Result stop = fixture.openpista("stop");
         assertThat(stop.exitCode()).as(stop.toString()).isZero();
         assertThat(daemon.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         // written while the daemon is down
@@ -381,7 +349,7 @@ class TelegramIT {
         telegram.userSends(BOB, "message 6");
 
         writeConfig(false, ""); // this time the token comes from the command line
-        Result noToken = openpista("telegram", "start");
+        Result noToken = fixture.openpista("telegram", "start");
         assertThat(noToken.exitCode()).as(noToken.toString()).isEqualTo(2);
         assertThat(noToken.stderr()).contains("no bot token");
         telegramStart("--token", TOKEN);
@@ -392,11 +360,7 @@ class TelegramIT {
         assertThat(botTexts(ALICE)).containsExactly("echo: message 1", "echo: message 2", "echo: message 3", "echo: message 4",
                 "echo: message 5");
         assertThat(botTexts(BOB)).containsExactly("echo: message 6");
-        List<String> prompts = llm.requests().stream().map(TelegramIT::lastUserText).toList();
-        for (int i = 1; i <= 6; i++) {
-            String prompt = "message " + i;
-            assertThat(prompts.stream().filter(prompt::equals)).as("turns for %s in %s", prompt, prompts).hasSize(1);
-        }
+        fixture.assertMessagesAskedOnce(6);
         assertThat(telegram.unconfirmedUpdates()).isZero();
     }
 
@@ -409,7 +373,7 @@ class TelegramIT {
         Files.writeString(home.resolve("config.toml"), Files.readString(home.resolve("config.toml"))
                 .replace(telegram.apiUrl(), "http://127.0.0.1:" + closed));
         StringBuffer output = new StringBuffer();
-        Process daemon = launchTelegramStart(output, "--token", TOKEN);
+        Process daemon = fixture.launch(output, List.of("telegram", "start"), "--token", TOKEN);
         Path logFile = home.resolve("logs/openpista.0.log");
         DaemonIT.await("the bot tries to connect:\n" + output, WAIT,
                 () -> logged(logFile).contains("Telegram getMe failed") || !daemon.isAlive());
@@ -423,30 +387,25 @@ class TelegramIT {
                 .doesNotContain("ready in").doesNotContain("IT-secret-token");
         assertThat(output.toString()).doesNotContain("openpista: ready").doesNotContain("is listening");
         assertThat(home.resolve("openpista.pid")).doesNotExist();
-        Result status = openpista("telegram", "status");
+        Result status = fixture.openpista("telegram", "status");
         assertThat(status.stdout()).contains("running: no daemon");
     }
 
     @Test
     void setupChecksTheTokenBeforeSavingAndStatusShowsTheConfiguration() throws Exception {
-        Files.writeString(home.resolve("config.toml"), """
-                # my settings
-                [agent]
-                provider = "openai"
-                base_url = "%s"
-
+        fixture.writeSetupConfig("""
                 [channels.telegram]
                 api_url = "%s"
-                """.formatted(llm.baseUrl(), telegram.apiUrl()));
+                """.formatted(telegram.apiUrl()));
 
-        Result refused = openpista("telegram", "setup", "--token", "123:wrong");
+        Result refused = fixture.openpista("telegram", "setup", "--token", "123:wrong");
         assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
         assertThat(refused.stderr()).contains("Telegram refused the token").contains("401").contains("nothing was saved");
         assertThat(Files.readString(home.resolve("config.toml"))).doesNotContain("123:wrong");
-        Result garbage = openpista("telegram", "setup", "--token", "not a token");
+        Result garbage = fixture.openpista("telegram", "setup", "--token", "not a token");
         assertThat(garbage.exitCode()).isEqualTo(2);
 
-        Result setup = openpista("telegram", "setup", "--token", TOKEN, "--allow", ALICE + "," + BOB);
+        Result setup = fixture.openpista("telegram", "setup", "--token", TOKEN, "--allow", ALICE + "," + BOB);
         assertThat(setup.exitCode()).as(setup.toString()).isZero();
         assertThat(setup.stdout()).contains("Bot @" + FakeTelegramServer.BOT_USERNAME + " verified");
         String config = Files.readString(home.resolve("config.toml"));
@@ -456,7 +415,7 @@ class TelegramIT {
                 .isEqualTo("rw-------");
         assertThat(telegram.calls("getMe")).hasSize(2);
 
-        Result status = openpista("telegram", "status", "--check");
+        Result status = fixture.openpista("telegram", "status", "--check");
         assertThat(status.exitCode()).as(status.toString()).isZero();
         assertThat(status.stdout()).contains("enabled: true").contains("token:   set (config.toml, bot id 7000000001")
                 .contains("allowed: " + ALICE + ", " + BOB).contains("updates: long polling").contains("token valid, bot @" + FakeTelegramServer.BOT_USERNAME)
@@ -486,7 +445,7 @@ class TelegramIT {
                 allowed_users = [%d, %d]
                 webhook_url = "%s"
                 """.formatted(llm.baseUrl(), port, TOKEN, telegram.apiUrl(), ALICE, BOB, hookUrl));
-        Result started = openpista("start");
+        Result started = fixture.openpista("start");
         assertThat(started.exitCode()).as(started.toString()).isZero();
 
         FakeTelegramServer.Webhook hook = telegram.awaitWebhook(WAIT);
@@ -516,14 +475,14 @@ class TelegramIT {
         telegram.userSends(BOB, "bob one");
         telegram.userSends(ALICE, "alice two");
         DaemonIT.await("both answers", WAIT, () -> botTexts(BOB).contains("echo: bob one") && botTexts(ALICE).size() >= 2);
-        Result status = openpista("telegram", "status");
+        Result status = fixture.openpista("telegram", "status");
         assertThat(status.exitCode()).as(status.toString()).isZero();
         assertThat(status.stdout()).contains("webhook as @" + FakeTelegramServer.BOT_USERNAME)
                 .contains("updates: webhook " + hookUrl + " (served at /webhooks/telegram of the web chat's server)")
                 .doesNotContain(secret).doesNotContain("IT-secret-token");
 
         // written while the daemon is down: Telegram keeps it and delivers it once the daemon is back
-        Result stop = openpista("stop");
+        Result stop = fixture.openpista("stop");
         assertThat(stop.exitCode()).as(stop.toString()).isZero();
         telegram.userSends(ALICE, "while you were away");
         DaemonIT.await("a failed delivery", WAIT, () -> telegram.webhookDeliveries().stream()
@@ -544,9 +503,7 @@ class TelegramIT {
 
     Process telegramStart(String... options) throws Exception {
         StringBuffer output = new StringBuffer();
-        Process process = launchTelegramStart(output, options);
-        DaemonIT.await("telegram start is ready:\n" + output, WAIT,
-                () -> output.indexOf("is listening") >= 0 || !process.isAlive());
+        Process process = fixture.launchUntil("is listening", WAIT, output, List.of("telegram", "start"), options);
         assertThat(output.toString()).contains("Telegram bot @" + FakeTelegramServer.BOT_USERNAME + " is listening")
                 .doesNotContain("IT-secret-token");
         return process;
@@ -558,15 +515,6 @@ class TelegramIT {
         } catch (IOException e) {
             return "";
         }
-    }
-
-    /** Starts {@code openpista telegram start} in the foreground; what it prints (both streams) collects in output. */
-    Process launchTelegramStart(StringBuffer output, String... options) throws IOException {
-        List<String> command = new ArrayList<>(List.of("telegram", "start"));
-        command.addAll(List.of(options));
-        Process process = DistributionProcess.launch(home, output, command.toArray(new String[0]));
-        foreground.add(process);
-        return process;
     }
 
     static String lastUserText(RecordedRequest request) {

@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,32 +40,17 @@ class WebChatIT {
     @TempDir
     Path home;
 
-    FakeOpenAiServer fake;
+    @AutoClose
+    final FakeOpenAiServer fake = new FakeOpenAiServer();
     int port;
 
     @BeforeEach
     void setUp() throws Exception {
-        fake = new FakeOpenAiServer();
         port = WebDaemon.freePort();
     }
 
-    @AfterEach
-    void tearDown() {
-        fake.close();
-    }
-
     void writeConfig(String web) throws Exception {
-        Files.writeString(home.resolve("config.toml"), """
-                [agent]
-                provider = "openai"
-                model = "test-model"
-                base_url = "%s"
-                api_key = "sk-web-it"
-
-                [channels.web]
-                port = %d
-                %s
-                """.formatted(fake.baseUrl(), port, web));
+        WebDaemon.writeConfig(home, fake, "sk-web-it", port, web);
     }
 
     static String tokenIn(Path config) throws Exception {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.openpista.testkit.FakeOpenAiServer;
 
 /**
  * {@code openpista web start} (or another daemon command) of the assembled distribution as a background process, for the web
@@ -31,6 +32,24 @@ final class WebDaemon implements AutoCloseable {
         this.process = process;
         this.stdout = stdout;
         this.stderr = stderr;
+    }
+
+    /**
+     * Writes the {@code config.toml} of a web chat test: the agent on the fake LLM, and the web chat on
+     * that port with the further {@code [channels.web]} lines given.
+     */
+    static void writeConfig(Path home, FakeOpenAiServer llm, String apiKey, int port, String web) throws IOException {
+        Files.writeString(home.resolve("config.toml"), """
+                [agent]
+                provider = "openai"
+                model = "test-model"
+                base_url = "%s"
+                api_key = "%s"
+
+                [channels.web]
+                port = %d
+                %s
+                """.formatted(llm.baseUrl(), apiKey, port, web));
     }
 
     static int freePort() throws IOException {

@@ -16,7 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,32 +35,17 @@ class WebSecurityIT {
     @TempDir
     Path home;
 
-    FakeOpenAiServer fake;
+    @AutoClose
+    final FakeOpenAiServer fake = new FakeOpenAiServer();
     int port;
 
     @BeforeEach
     void setUp() throws Exception {
-        fake = new FakeOpenAiServer();
         port = WebDaemon.freePort();
     }
 
-    @AfterEach
-    void tearDown() {
-        fake.close();
-    }
-
     void writeConfig(String web) throws Exception {
-        Files.writeString(home.resolve("config.toml"), """
-                [agent]
-                provider = "openai"
-                model = "test-model"
-                base_url = "%s"
-                api_key = "sk-web-security-it"
-
-                [channels.web]
-                port = %d
-                %s
-                """.formatted(fake.baseUrl(), port, web));
+        WebDaemon.writeConfig(home, fake, "sk-web-security-it", port, web);
     }
 
     /**

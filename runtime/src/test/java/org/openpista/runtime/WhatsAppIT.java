@@ -83,6 +83,33 @@ class WhatsAppIT {
                 """.formatted(llm.baseUrl(), whatsapp, extra));
     }
 
+    /**
+     * Configures cloud mode against the fake Graph API, and the web chat's server on a free port,
+     * which serves the webhook.
+     *
+     * @return the web chat's port
+     */
+    int cloudConfig(FakeGraphApiServer graph, String numberId, String secret) throws IOException {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        config("""
+                enabled = true
+                mode = "cloud"
+                phone_number_id = "%s"
+                access_token = "EAAG-access"
+                verify_token = "verify-123"
+                app_secret = "%s"
+                api_url = "%s"
+                allowed_numbers = ["%s"]
+                """.formatted(numberId, secret, graph.apiUrl(), BOB), "");
+        Files.writeString(home.resolve("config.toml"), Files.readString(home.resolve("config.toml"))
+                .replace("[channels.web]\nenabled = false", "[channels.web]\nenabled = true\nport = " + port
+                        + "\ntoken = \"web-token-0123456789abcdef\""));
+        return port;
+    }
+
     void bridgeScript(String name, String... lines) throws IOException {
         Files.writeString(session.resolve(name), String.join("\n", lines) + "\n");
     }
@@ -114,17 +141,22 @@ class WhatsAppIT {
     }
 
     List<JsonNode> sends() throws IOException {
-        List<JsonNode> sends = new ArrayList<>();
+        return commands("send");
+    }
+
+    /** @return the commands of that type the fake bridge was given, in order */
+    List<JsonNode> commands(String type) throws IOException {
+        List<JsonNode> commands = new ArrayList<>();
         Path file = session.resolve("commands");
         if (Files.exists(file)) {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 JsonNode command = json.readTree(line);
-                if (command.path("type").asText().equals("send")) {
-                    sends.add(command);
+                if (command.path("type").asText().equals(type)) {
+                    commands.add(command);
                 }
             }
         }
-        return sends;
+        return commands;
     }
 
     void startDaemon(String readyText) throws Exception {
@@ -271,24 +303,8 @@ class WhatsAppIT {
     void cloudModeTakesOnlySignedDeliveriesOnceAndAnswersThroughTheGraphApi() throws Exception {
         String numberId = "106540352242922";
         String secret = "the-app-secret";
-        int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
         try (FakeGraphApiServer graph = new FakeGraphApiServer(numberId, "EAAG-access")) {
-            config("""
-                    enabled = true
-                    mode = "cloud"
-                    phone_number_id = "%s"
-                    access_token = "EAAG-access"
-                    verify_token = "verify-123"
-                    app_secret = "%s"
-                    api_url = "%s"
-                    allowed_numbers = ["%s"]
-                    """.formatted(numberId, secret, graph.apiUrl(), BOB), "");
-            Files.writeString(home.resolve("config.toml"), Files.readString(home.resolve("config.toml"))
-                    .replace("[channels.web]\nenabled = false", "[channels.web]\nenabled = true\nport = " + port
-                            + "\ntoken = \"web-token-0123456789abcdef\""));
+            int port = cloudConfig(graph, numberId, secret);
             llm.enqueue(FakeReply.text("Hello from the agent."));
             startDaemon("openpista: ready");
             URI webhook = URI.create("http://127.0.0.1:" + port + "/webhooks/whatsapp");
@@ -430,17 +446,7 @@ class WhatsAppIT {
     }
 
     List<JsonNode> imageSends() throws IOException {
-        List<JsonNode> images = new ArrayList<>();
-        Path file = session.resolve("commands");
-        if (Files.exists(file)) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                JsonNode command = json.readTree(line);
-                if (command.path("type").asText().equals("send_image")) {
-                    images.add(command);
-                }
-            }
-        }
-        return images;
+        return commands("send_image");
     }
 
     @Test
@@ -450,25 +456,10 @@ class WhatsAppIT {
         byte[] jpeg = image("jpg");
         byte[] png = image("png");
         chartSkill(png);
-        int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
         try (FakeGraphApiServer graph = new FakeGraphApiServer(numberId, "EAAG-access")) {
-            config("""
-                    enabled = true
-                    mode = "cloud"
-                    phone_number_id = "%s"
-                    access_token = "EAAG-access"
-                    verify_token = "verify-123"
-                    app_secret = "%s"
-                    api_url = "%s"
-                    allowed_numbers = ["%s"]
-                    """.formatted(numberId, secret, graph.apiUrl(), BOB), "");
+            int port = cloudConfig(graph, numberId, secret);
             Files.writeString(home.resolve("config.toml"), Files.readString(home.resolve("config.toml"))
-                    .replace("approval = \"auto\"", "approval = \"ask\"")
-                    .replace("[channels.web]\nenabled = false", "[channels.web]\nenabled = true\nport = " + port
-                            + "\ntoken = \"web-token-0123456789abcdef\""));
+                    .replace("approval = \"auto\"", "approval = \"ask\""));
             llm.enqueue(FakeReply.toolCall("skill.chart", "{}"), FakeReply.text("Here is your chart."));
             startDaemon("openpista: ready");
             URI webhook = URI.create("http://127.0.0.1:" + port + "/webhooks/whatsapp");

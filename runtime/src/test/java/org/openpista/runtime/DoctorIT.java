@@ -86,4 +86,14 @@ class DoctorIT {
                 .contains("- clock: not compared with the provider's clock (--offline)");
         assertThat(fake.allRequests()).isEmpty();
     }
+
+    @Test
+    void aOneShotTurnDoesNotInstallTheDoctor() throws Exception {
+        // the doctor's feature is at level 3, above what run -e installs; the per-bundle report names every bundle it started
+        Result run = DistributionProcess.run(home, Map.of("OPENPISTA_JAVA_OPTS", "-Dopenpista.phases=bundles"), "run", "-e",
+                "hello");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.stderr()).as(run.toString()).contains("org.openpista.usage").doesNotContain("org.openpista.doctor");
+    }
 }

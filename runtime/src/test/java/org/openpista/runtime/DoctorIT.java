@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openpista.runtime.DistributionProcess.Result;
 import org.openpista.testkit.FakeOpenAiServer;
+import org.openpista.testkit.FakeReply;
 
 /** {@code openpista doctor} of the real distribution against a fake provider. */
 class DoctorIT {
@@ -90,6 +91,7 @@ class DoctorIT {
     @Test
     void aOneShotTurnDoesNotInstallTheDoctor() throws Exception {
         // the doctor's feature is at level 3, above what run -e installs; the per-bundle report names every bundle it started
+        fake.enqueue(FakeReply.text("ok"));
         Result run = DistributionProcess.run(home, Map.of("OPENPISTA_JAVA_OPTS", "-Dopenpista.phases=bundles"), "run", "-e",
                 "hello");
 

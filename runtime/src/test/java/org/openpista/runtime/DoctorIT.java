@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openpista.runtime.DistributionProcess.Result;
 import org.openpista.testkit.FakeOpenAiServer;
+import org.openpista.testkit.FakeReply;
 
 /** {@code openpista doctor} of the real distribution against a fake provider. */
 class DoctorIT {
@@ -85,5 +86,16 @@ class DoctorIT {
         assertThat(doctor.stdout()).contains("- provider: provider openai not asked (--offline)")
                 .contains("- clock: not compared with the provider's clock (--offline)");
         assertThat(fake.allRequests()).isEmpty();
+    }
+
+    @Test
+    void aOneShotTurnDoesNotInstallTheDoctor() throws Exception {
+        // the doctor's feature is at level 3, above what run -e installs; the per-bundle report names every bundle it started
+        fake.enqueue(FakeReply.text("ok"));
+        Result run = DistributionProcess.run(home, Map.of("OPENPISTA_JAVA_OPTS", "-Dopenpista.phases=bundles"), "run", "-e",
+                "hello");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.stderr()).as(run.toString()).contains("org.openpista.usage").doesNotContain("org.openpista.doctor");
     }
 }

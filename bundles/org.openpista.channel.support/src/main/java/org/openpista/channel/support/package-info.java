@@ -11,7 +11,7 @@
  * components and costs nothing until one of them uses it.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.openpista.channel.support;
 
 import org.osgi.annotation.bundle.Export;

@@ -23,7 +23,7 @@ final class DiscordStatus implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintStream out = System.out;
         DiscordSettings settings = discord.settings();
-        out.println("config:  " + discord.loader.configFile());
+        out.println("config:  " + discord.loader().configFile());
         out.println("enabled: " + settings.enabled());
         out.println("token:   " + (settings.token().isEmpty() ? "not set (openpista discord setup --token T)"
                 : "set (" + discord.source("token") + ", " + DiscordSettings.masked(settings.token()) + ")"));

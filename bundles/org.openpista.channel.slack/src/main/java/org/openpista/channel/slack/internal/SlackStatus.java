@@ -24,7 +24,7 @@ final class SlackStatus implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintStream out = System.out;
         SlackSettings settings = slack.settings();
-        out.println("config:   " + slack.loader.configFile());
+        out.println("config:   " + slack.loader().configFile());
         out.println("enabled:  " + settings.enabled());
         out.println("mode:     " + (settings.httpMode() ? "http (Events API at " + SlackWebhook.PATH
                 + " of the web chat's server)" : "socket (Socket Mode)"));

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.stream.Collectors;
+import org.openpista.channel.support.StateFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -128,7 +128,9 @@ public abstract class ChannelCommand<S> {
         if (ChannelStart.overrideForThisRun(loader, section, values, err) != OK) {
             return USAGE;
         }
-        ChannelStart.awaitProperty(components, context.getBundle(), component.getName(), property, awaited);
+        if (components != null) {
+            ChannelStart.awaitProperty(components, context.getBundle(), component.getName(), property, awaited);
+        }
         return OK;
     }
 

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
+import org.openpista.api.admin.DaemonClient;
 import org.openpista.api.admin.DaemonLauncher;
 import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.config.ConfigurationLoader;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 
 /**
@@ -15,7 +18,10 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
  * framework it runs in (bundle context, configuration loader, config.toml editor), the channel's
  * settings as the configuration gives them, where a secret comes from, and the first steps of {@code
  * start}. The subclass stays the channel's own component: its annotations, its command name, verbs and
- * texts, its references and its settings type are the channel's, and it passes its settings in.
+ * texts, its configuration and its settings type are the channel's, and it passes its settings in. The
+ * optional references every channel's command holds (the launcher, the daemon's client, Declarative
+ * Services) are fields of this class; the channel's bnd.bnd says {@code -dsannotations-options:
+ * inherit} so that its component declares them.
  *
  * @param <S> the channel's settings, read from its own config.toml table
  */
@@ -32,6 +38,18 @@ public abstract class ChannelCommand<S> {
     private final ConfigurationLoader loader;
     private final ConfigFileEditor editor;
     private volatile S settings;
+
+    /** The launcher: there only in the process of the command line, which {@code start} makes the daemon. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
+    protected DaemonLauncher launcher;
+
+    /** The admin socket's client, to ask a running daemon ({@code status}). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
+    protected DaemonClient daemon;
+
+    /** Declarative Services, to wait until the channel's component holds a token given for one run. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
+    protected ServiceComponentRuntime components;
 
     /**
      * @param channel the channel's id, the command's name ({@code telegram})
@@ -51,6 +69,16 @@ public abstract class ChannelCommand<S> {
     /** @return the command's bundle context */
     public final BundleContext context() {
         return context;
+    }
+
+    /** @return the launcher, null outside the command line */
+    public final DaemonLauncher launcher() {
+        return launcher;
+    }
+
+    /** @return the admin socket's client, null outside the command line */
+    public final DaemonClient daemon() {
+        return daemon;
     }
 
     /** @return the configuration as the daemon loads it (file and environment) */
@@ -100,10 +128,9 @@ public abstract class ChannelCommand<S> {
     /**
      * The first step of {@code start}: it runs only from the command line, where the launcher is there.
      *
-     * @param launcher the launcher, null outside the command line
      * @return true when it is there; otherwise false after telling so on {@code err}
      */
-    public final boolean fromCommandLine(DaemonLauncher launcher, PrintStream err) {
+    public final boolean fromCommandLine(PrintStream err) {
         if (launcher == null) {
             err.println("openpista: " + channel + " start runs only from the command line");
             return false;
@@ -117,14 +144,13 @@ public abstract class ChannelCommand<S> {
      * for the channel's component (see {@link ChannelStart#awaitProperty}).
      *
      * @param values the keys of the channel's table and their values, already checked
-     * @param components Declarative Services, null when it is not there
      * @param component the channel's component class
      * @param property the component property to wait for ({@code .token} for a private {@code token} key)
      * @param awaited the value it must hold
      * @return {@link #OK}, or {@link #USAGE} after telling why on {@code err} when the configuration no longer loads
      */
-    public final int useForThisRun(Map<String, String> values, ServiceComponentRuntime components, Class<?> component,
-            String property, Object awaited, PrintStream err) throws InterruptedException {
+    public final int useForThisRun(Map<String, String> values, Class<?> component, String property, Object awaited,
+            PrintStream err) throws InterruptedException {
         if (ChannelStart.overrideForThisRun(loader, section, values, err) != OK) {
             return USAGE;
         }

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openpista.api.admin.DaemonLauncher;
 import org.openpista.api.config.ConfigException;
 import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.config.ConfigReport;
@@ -65,10 +64,12 @@ class ChannelCommandTest {
 
     @Test
     void startRunsOnlyWhereTheLauncherIs() {
-        DaemonLauncher launcher = (channels, onReady) -> 0;
-        assertThat(command("s").fromCommandLine(launcher, err)).isTrue();
+        EchoCommand command = command("s");
+        command.launcher = (channels, onReady) -> 0;
+        assertThat(command.fromCommandLine(err)).isTrue();
+        assertThat(command.launcher()).isSameAs(command.launcher);
         assertThat(errBytes.toString(StandardCharsets.UTF_8)).isEmpty();
-        assertThat(command("s").fromCommandLine(null, err)).isFalse();
+        assertThat(command("s").fromCommandLine(err)).isFalse();
         assertThat(errBytes.toString(StandardCharsets.UTF_8)).isEqualTo("openpista: echo start runs only from the command line\n");
     }
 
@@ -77,7 +78,7 @@ class ChannelCommandTest {
         Map<String, String> tokens = new LinkedHashMap<>();
         tokens.put("bot_token", "b");
         tokens.put("app_token", "a");
-        assertThat(command("s").useForThisRun(tokens, null, EchoCommand.class, ".bot.token", "b", err))
+        assertThat(command("s").useForThisRun(tokens, EchoCommand.class, ".bot.token", "b", err))
                 .isEqualTo(ChannelCommand.OK);
         assertThat(loader.overrides).containsExactly("channels.echo bot_token=b", "channels.echo app_token=a");
         assertThat(loader.loads).isEqualTo(1);
@@ -87,7 +88,7 @@ class ChannelCommandTest {
     @Test
     void aConfigurationThatNoLongerLoadsIsAUsageError() throws InterruptedException {
         loader.problem = "token: not a token";
-        assertThat(command("s").useForThisRun(Map.of("token", "x"), null, EchoCommand.class, ".token", "x", err))
+        assertThat(command("s").useForThisRun(Map.of("token", "x"), EchoCommand.class, ".token", "x", err))
                 .isEqualTo(ChannelCommand.USAGE);
         assertThat(errBytes.toString(StandardCharsets.UTF_8))
                 .isEqualTo("openpista: " + home.resolve("config.toml") + ": token: not a token\n");

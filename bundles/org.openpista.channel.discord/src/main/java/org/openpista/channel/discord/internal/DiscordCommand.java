@@ -16,9 +16,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ServiceScope;
-import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -43,15 +41,6 @@ public final class DiscordCommand extends ChannelCommand<DiscordSettings> implem
 
     /** The table of config.toml the bot reads. */
     static final String SECTION = "channels.discord";
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    DaemonLauncher launcher;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    DaemonClient daemon;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    ServiceComponentRuntime components;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -88,7 +77,7 @@ public final class DiscordCommand extends ChannelCommand<DiscordSettings> implem
 
         @Override
         public Integer call() throws Exception {
-            if (!discord.fromCommandLine(discord.launcher, System.err)) {
+            if (!discord.fromCommandLine(System.err)) {
                 return FAILED;
             }
             if (token != null) {
@@ -97,7 +86,7 @@ public final class DiscordCommand extends ChannelCommand<DiscordSettings> implem
                     System.err.println("openpista: that is not a Discord bot token (three dot-separated parts)");
                     return USAGE;
                 }
-                if (discord.useForThisRun(Map.of("token", value), discord.components, DiscordChannel.class, ".token", value,
+                if (discord.useForThisRun(Map.of("token", value), DiscordChannel.class, ".token", value,
                         System.err) != OK) {
                     return USAGE;
                 }
@@ -105,7 +94,7 @@ public final class DiscordCommand extends ChannelCommand<DiscordSettings> implem
             if (!discord.canRun(discord.settings().offReason(true), System.err)) {
                 return USAGE;
             }
-            return discord.launcher.runDaemon(Set.of(MessageHandler.CHANNEL),
+            return discord.launcher().runDaemon(Set.of(MessageHandler.CHANNEL),
                     new ChannelReady(discord.context(), MessageHandler.CHANNEL, Start::listening));
         }
 

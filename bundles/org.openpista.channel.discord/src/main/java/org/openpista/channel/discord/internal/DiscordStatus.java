@@ -37,7 +37,7 @@ final class DiscordStatus implements Callable<Integer> {
             TokenCheck bot = TokenCheck.usersMe(settings.apiUrl(), settings.token());
             out.println("check:   " + (bot.ok() ? "token valid, bot @" + bot.username() : bot.problem()));
         }
-        out.println("running: " + ChannelStatus.inDaemon(discord.daemon, MessageHandler.CHANNEL, "Discord"));
+        out.println("running: " + ChannelStatus.inDaemon(discord.daemon(), MessageHandler.CHANNEL, "Discord"));
         return DiscordCommand.OK;
     }
 }

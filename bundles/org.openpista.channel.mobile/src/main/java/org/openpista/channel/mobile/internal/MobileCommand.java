@@ -6,8 +6,6 @@ import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.openpista.api.admin.DaemonClient;
-import org.openpista.api.admin.DaemonLauncher;
 import org.openpista.api.command.CliCommand;
 import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.config.ConfigurationLoader;
@@ -20,7 +18,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ServiceScope;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -40,12 +37,6 @@ import tech.kwik.core.QuicClientConnection;
                 + "server's certificate."},
         subcommands = {MobileSetup.class, MobileCommand.Status.class, MobileCommand.Start.class, MobileConnect.class})
 public final class MobileCommand extends ChannelCommand<MobileSettings> implements CliCommand, Runnable {
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    DaemonLauncher launcher;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    DaemonClient daemon;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -72,10 +63,10 @@ public final class MobileCommand extends ChannelCommand<MobileSettings> implemen
 
         @Override
         public Integer call() throws Exception {
-            if (!mobile.fromCommandLine(mobile.launcher, System.err)) {
+            if (!mobile.fromCommandLine(System.err)) {
                 return FAILED;
             }
-            return mobile.launcher.runDaemon(Set.of(MobileHub.CHANNEL), this::listening);
+            return mobile.launcher().runDaemon(Set.of(MobileHub.CHANNEL), this::listening);
         }
 
         /** @return 0 once the channel listens (the daemon then prints its link), 1 with the reason when it cannot */
@@ -112,12 +103,12 @@ public final class MobileCommand extends ChannelCommand<MobileSettings> implemen
             } catch (IOException e) {
                 out.println("certificate: unusable: " + FrameFields.describe(e));
             }
-            OptionalLong pid = mobile.daemon == null ? OptionalLong.empty() : mobile.daemon.running();
+            OptionalLong pid = mobile.daemon() == null ? OptionalLong.empty() : mobile.daemon().running();
             out.println("daemon:      " + (pid.isPresent() ? "running (PID " + pid.getAsLong() + ")" : "not running"));
             out.println("running:     " + answers(settings, identity));
             if (pid.isPresent()) {
                 try {
-                    for (String line : mobile.daemon.execute("openpista:mobile").split("\n")) {
+                    for (String line : mobile.daemon().execute("openpista:mobile").split("\n")) {
                         if (!line.isBlank()) {
                             out.println("             " + line);
                         }

@@ -17,9 +17,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ServiceScope;
-import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -44,15 +42,6 @@ public final class SlackCommand extends ChannelCommand<SlackSettings> implements
 
     /** The table of config.toml the app reads. */
     static final String SECTION = "channels.slack";
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    DaemonLauncher launcher;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    DaemonClient daemon;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    ServiceComponentRuntime components;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -94,7 +83,7 @@ public final class SlackCommand extends ChannelCommand<SlackSettings> implements
 
         @Override
         public Integer call() throws Exception {
-            if (!slack.fromCommandLine(slack.launcher, System.err)) {
+            if (!slack.fromCommandLine(System.err)) {
                 return FAILED;
             }
             if (botToken != null || appToken != null) {
@@ -111,7 +100,7 @@ public final class SlackCommand extends ChannelCommand<SlackSettings> implements
                     tokens.put("app_token", appToken.strip());
                 }
                 String awaited = botToken != null ? botToken.strip() : slack.settings().botToken();
-                if (slack.useForThisRun(tokens, slack.components, SlackChannel.class, ".bot.token", awaited, System.err) != OK) {
+                if (slack.useForThisRun(tokens, SlackChannel.class, ".bot.token", awaited, System.err) != OK) {
                     return USAGE;
                 }
             }
@@ -120,7 +109,7 @@ public final class SlackCommand extends ChannelCommand<SlackSettings> implements
                 return USAGE;
             }
             Set<String> channels = settings.httpMode() ? Set.of(MessageHandler.CHANNEL, "web") : Set.of(MessageHandler.CHANNEL);
-            return slack.launcher.runDaemon(channels, new ChannelReady(slack.context(), MessageHandler.CHANNEL,
+            return slack.launcher().runDaemon(channels, new ChannelReady(slack.context(), MessageHandler.CHANNEL,
                     status -> listening(status, settings)));
         }
 

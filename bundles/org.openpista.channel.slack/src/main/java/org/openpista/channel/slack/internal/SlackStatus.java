@@ -45,7 +45,7 @@ final class SlackStatus implements Callable<Integer> {
                 out.println("check:    " + (e.refused() ? "Slack refused the bot token: " + e.error() : e.getMessage()));
             }
         }
-        out.println("running:  " + ChannelStatus.inDaemon(slack.daemon, MessageHandler.CHANNEL, "Slack"));
+        out.println("running:  " + ChannelStatus.inDaemon(slack.daemon(), MessageHandler.CHANNEL, "Slack"));
         return SlackCommand.OK;
     }
 

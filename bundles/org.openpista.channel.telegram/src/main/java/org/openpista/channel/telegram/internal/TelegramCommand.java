@@ -16,9 +16,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ServiceScope;
-import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -41,15 +39,6 @@ public final class TelegramCommand extends ChannelCommand<TelegramSettings> impl
 
     /** The table of config.toml the bot reads. */
     static final String SECTION = "channels.telegram";
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    DaemonLauncher launcher;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    DaemonClient daemon;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    ServiceComponentRuntime components;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -87,7 +76,7 @@ public final class TelegramCommand extends ChannelCommand<TelegramSettings> impl
 
         @Override
         public Integer call() throws Exception {
-            if (!telegram.fromCommandLine(telegram.launcher, System.err)) {
+            if (!telegram.fromCommandLine(System.err)) {
                 return FAILED;
             }
             if (token != null) {
@@ -96,7 +85,7 @@ public final class TelegramCommand extends ChannelCommand<TelegramSettings> impl
                     System.err.println("openpista: that is not a bot token (expected digits, a colon and letters)");
                     return USAGE;
                 }
-                if (telegram.useForThisRun(Map.of("token", value), telegram.components, TelegramChannel.class, ".token", value,
+                if (telegram.useForThisRun(Map.of("token", value), TelegramChannel.class, ".token", value,
                         System.err) != OK) {
                     return USAGE;
                 }
@@ -108,7 +97,7 @@ public final class TelegramCommand extends ChannelCommand<TelegramSettings> impl
             TelegramSettings settings = telegram.settings();
             // webhook mode: the web chat's HTTP server serves the webhook
             Set<String> channels = settings.webhookMode() ? Set.of(UpdateHandler.CHANNEL, "web") : Set.of(UpdateHandler.CHANNEL);
-            return telegram.launcher.runDaemon(channels, new ChannelReady(telegram.context(), UpdateHandler.CHANNEL,
+            return telegram.launcher().runDaemon(channels, new ChannelReady(telegram.context(), UpdateHandler.CHANNEL,
                     status -> listening(status, settings)));
         }
 

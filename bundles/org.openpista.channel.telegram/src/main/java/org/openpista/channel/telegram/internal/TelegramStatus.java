@@ -41,7 +41,7 @@ final class TelegramStatus implements Callable<Integer> {
             BotCheck bot = BotCheck.getMe(settings.api(), settings.token());
             out.println("check:   " + (bot.ok() ? "token valid, bot @" + bot.username() : bot.problem()));
         }
-        out.println("running: " + ChannelStatus.inDaemon(telegram.daemon, UpdateHandler.CHANNEL, "Telegram"));
+        out.println("running: " + ChannelStatus.inDaemon(telegram.daemon(), UpdateHandler.CHANNEL, "Telegram"));
         return TelegramCommand.OK;
     }
 

@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.openpista.api.admin.DaemonClient;
-import org.openpista.api.admin.DaemonLauncher;
 import org.openpista.api.command.CliCommand;
 import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.config.ConfigurationLoader;
@@ -24,7 +22,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ServiceScope;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -42,12 +39,6 @@ import picocli.CommandLine.Spec;
         description = {"The web chat: a browser UI over WebSocket, on http://127.0.0.1:3210/ by default."},
         subcommands = {WebSetup.class, WebCommand.Start.class, WebCommand.Status.class, WebCommand.Unlock.class})
 public final class WebCommand extends ChannelCommand<WebSettings> implements CliCommand, Runnable {
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    DaemonLauncher launcher;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    DaemonClient daemon;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -74,10 +65,10 @@ public final class WebCommand extends ChannelCommand<WebSettings> implements Cli
 
         @Override
         public Integer call() throws Exception {
-            if (!web.fromCommandLine(web.launcher, System.err)) {
+            if (!web.fromCommandLine(System.err)) {
                 return FAILED;
             }
-            return web.launcher.runDaemon(Set.of(ChatHub.CHANNEL), this::listening);
+            return web.launcher().runDaemon(Set.of(ChatHub.CHANNEL), this::listening);
         }
 
         /** @return 0 once the chat listens (the daemon then prints its URL), 1 with the reason when it cannot */
@@ -104,7 +95,7 @@ public final class WebCommand extends ChannelCommand<WebSettings> implements Cli
             out.println("token:   " + (settings.tokenRequired() ? "set (" + web.source("token") + ")"
                     : "not set (generated on first start)"));
             out.println("url:     " + settings.url(settings.port()));
-            OptionalLong pid = web.daemon == null ? OptionalLong.empty() : web.daemon.running();
+            OptionalLong pid = web.daemon() == null ? OptionalLong.empty() : web.daemon().running();
             out.println("daemon:  " + (pid.isPresent() ? "running (PID " + pid.getAsLong() + ")" : "not running"));
             out.println("running: " + health(settings.url(settings.port())));
             return OK;
@@ -138,12 +129,12 @@ public final class WebCommand extends ChannelCommand<WebSettings> implements Cli
 
         @Override
         public Integer call() {
-            if (web.daemon == null || web.daemon.running().isEmpty()) {
+            if (web.daemon() == null || web.daemon().running().isEmpty()) {
                 System.err.println("openpista: no daemon runs for " + web.loader().home() + "; nothing is locked");
                 return FAILED;
             }
             try {
-                System.out.print(web.daemon.execute("openpista:web unlock"));
+                System.out.print(web.daemon().execute("openpista:web unlock"));
                 return OK;
             } catch (IOException e) {
                 System.err.println("openpista: " + FrameFields.oneLine(e.getMessage()));

@@ -3,7 +3,6 @@ package org.openpista.channel.support;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,7 +27,7 @@ class ChannelCommandTest {
     final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
     final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
     final Loader loader = new Loader();
-    final Editor editor = new Editor();
+    final SavedSettings editor = new SavedSettings(() -> home.resolve("config.toml"));
 
     /** A channel's command as the channel bundles write it: its id, its table, its settings. */
     static final class EchoCommand extends ChannelCommand<String> {
@@ -105,7 +104,7 @@ class ChannelCommandTest {
     void setupSavesInTheChannelsTable() {
         Path file = command("s").save(Map.of("enabled", true), "the bot @echo is", err);
         assertThat(file).isEqualTo(home.resolve("config.toml"));
-        assertThat(editor.saved).containsExactly("channels.echo {enabled=true}");
+        assertThat(editor.saved).containsExactly(Map.entry("channels.echo enabled", "true"));
         assertThat(errBytes.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 
@@ -157,26 +156,6 @@ class ChannelCommandTest {
         @Override
         public Optional<String> environmentOf(String section, String key) {
             return Optional.ofNullable(environment.get(section + " " + key));
-        }
-    }
-
-    /** What the command asked to save in config.toml (the file itself is the config bundle's job). */
-    final class Editor implements ConfigFileEditor {
-        final List<String> saved = new ArrayList<>();
-        String problem;
-
-        @Override
-        public Path setSecret(String section, String key, String value) throws IOException {
-            return set(section, Map.of(key, value));
-        }
-
-        @Override
-        public Path set(String section, Map<String, ?> values) throws IOException {
-            if (problem != null) {
-                throw new IOException(problem);
-            }
-            saved.add(section + " " + values);
-            return home.resolve("config.toml");
         }
     }
 }

@@ -4,14 +4,21 @@
  * {@link org.openpista.channel.support.ChannelStart} and {@link
  * org.openpista.channel.support.ChannelReady} (the plumbing of {@code openpista <channel> start}: tokens
  * for one run, the wait for the channel's component and for the channel to listen) and {@link
- * org.openpista.channel.support.WebhookWhiteboard} (a webhook servlet on the web chat's HTTP server).
+ * org.openpista.channel.support.WebhookWhiteboard} (a webhook servlet on the web chat's HTTP server),
+ * {@link org.openpista.channel.support.ChannelCommand} (what a channel's {@code openpista <channel>}
+ * command shares: its framework, its settings, where a secret comes from, the first steps of {@code
+ * start} and {@code setup}'s save), {@link org.openpista.channel.support.StateFiles}, {@link
+ * org.openpista.channel.support.RecentIds} and {@link org.openpista.channel.support.Backoff} (a
+ * channel's state files, its ledger of what it handed over, its reconnection waits) and {@link
+ * org.openpista.channel.support.ModelCommand} (a chat's {@code /model} answer). Each channel keeps
+ * its own settings, commands and texts; these are the mechanics under them.
  *
  * <p>It lives in a bundle of its own rather than in the API bundle, which is what plug-ins compile
  * against and stays free of these details. Its callers are openpista's own channel bundles; it has no
  * components and costs nothing until one of them uses it.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.openpista.channel.support;
 
 import org.osgi.annotation.bundle.Export;

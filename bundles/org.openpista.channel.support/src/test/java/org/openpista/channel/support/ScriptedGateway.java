@@ -10,6 +10,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import org.openpista.api.approval.ApprovalDecision;
+import org.openpista.api.approval.ApprovalRequest;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.AgentReply;
 import org.openpista.api.channel.InboundMessage;
@@ -34,6 +36,22 @@ public final class ScriptedGateway implements AgentGateway {
     /** Answers the next messages with this script. */
     public void answer(BiFunction<InboundMessage, ReplySink, AgentReply> next) {
         this.script = next;
+    }
+
+    /**
+     * Answers the next messages as the agent does with a tool call that needs approval: it asks, waits
+     * for the user's decision and answers {@code decided: <decision>} in session {@code s}.
+     *
+     * @return the decision, once the user made it
+     */
+    public CompletableFuture<ApprovalDecision> answerAfterApproval(ApprovalRequest request) {
+        CompletableFuture<ApprovalDecision> decided = new CompletableFuture<>();
+        answer((message, sink) -> {
+            ApprovalDecision decision = sink.requestApproval(request).toCompletableFuture().join();
+            decided.complete(decision);
+            return AgentReply.answer("s", "decided: " + decision.wireName());
+        });
+        return decided;
     }
 
     /** @return the texts handed over, in order */

@@ -26,6 +26,7 @@ import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.model.ModelSelector;
 import org.openpista.api.session.SessionRouter;
 import org.openpista.api.settings.SettingsSection;
+import org.openpista.channel.support.Backoff;
 import org.openpista.channel.support.InFlight;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;

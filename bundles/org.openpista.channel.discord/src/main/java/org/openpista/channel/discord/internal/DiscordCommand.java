@@ -8,17 +8,15 @@ import org.openpista.api.admin.DaemonLauncher;
 import org.openpista.api.command.CliCommand;
 import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.config.ConfigurationLoader;
+import org.openpista.channel.support.ChannelCommand;
 import org.openpista.channel.support.ChannelReady;
-import org.openpista.channel.support.ChannelStart;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ServiceScope;
-import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -39,28 +37,10 @@ import picocli.CommandLine.Spec;
             "Create the bot in the Developer Portal (Message Content intent on), then: openpista discord setup --token T "
                     + "--allow USER_ID"},
         subcommands = {DiscordSetup.class, DiscordCommand.Start.class, DiscordStatus.class})
-public final class DiscordCommand implements CliCommand, Runnable {
+public final class DiscordCommand extends ChannelCommand<DiscordSettings> implements CliCommand, Runnable {
 
     /** The table of config.toml the bot reads. */
     static final String SECTION = "channels.discord";
-    /** Exit statuses of the command line. */
-    static final int OK = ChannelStart.OK;
-    static final int FAILED = ChannelStart.FAILED;
-    static final int USAGE = ChannelStart.USAGE;
-
-    final BundleContext context;
-    final ConfigurationLoader loader;
-    final ConfigFileEditor editor;
-    private volatile DiscordSettings settings;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    DaemonLauncher launcher;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    DaemonClient daemon;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    ServiceComponentRuntime components;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -68,36 +48,18 @@ public final class DiscordCommand implements CliCommand, Runnable {
     @Activate
     public DiscordCommand(BundleContext context, @Reference ConfigurationLoader loader, @Reference ConfigFileEditor editor,
             DiscordChannel.Config config) {
-        this.context = context;
-        this.loader = loader;
-        this.editor = editor;
-        this.settings = DiscordSettings.from(config);
+        super("discord", SECTION, context, loader, editor, DiscordSettings.from(config));
     }
 
     /** {@code discord start --token} loads the configuration again; the command goes on with it. */
     @Modified
     void modified(DiscordChannel.Config config) {
-        this.settings = DiscordSettings.from(config);
-    }
-
-    /** @return {@code [channels.discord]} with the environment's overrides, as the channel reads it */
-    DiscordSettings settings() {
-        return settings;
+        settings(DiscordSettings.from(config));
     }
 
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
-    }
-
-    /** @return where a secret in use comes from: its environment variable, or the file */
-    String source(String key) {
-        return loader.environmentOf(SECTION, key).orElse("config.toml");
-    }
-
-    /** Waits until Declarative Services holds the token just loaded for the channel's component (see {@link ChannelStart#awaitProperty}). */
-    void awaitChannelToken(String token) throws InterruptedException {
-        ChannelStart.awaitProperty(components, context.getBundle(), DiscordChannel.class.getName(), ".token", token);
     }
 
     /** {@code discord start}: the daemon with only the Discord channel, in the foreground. */
@@ -115,8 +77,7 @@ public final class DiscordCommand implements CliCommand, Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (discord.launcher == null) {
-                System.err.println("openpista: discord start runs only from the command line");
+            if (!discord.fromCommandLine(System.err)) {
                 return FAILED;
             }
             if (token != null) {
@@ -125,20 +86,16 @@ public final class DiscordCommand implements CliCommand, Runnable {
                     System.err.println("openpista: that is not a Discord bot token (three dot-separated parts)");
                     return USAGE;
                 }
-                // for this run only: never written, never a system property
-                if (ChannelStart.overrideForThisRun(discord.loader, SECTION, Map.of("token", value), System.err) != OK) {
+                if (discord.useForThisRun(Map.of("token", value), DiscordChannel.class, ".token", value,
+                        System.err) != OK) {
                     return USAGE;
                 }
-                discord.awaitChannelToken(value);
             }
-            DiscordSettings settings = discord.settings();
-            String off = settings.offReason(true);
-            if (off != null) {
-                System.err.println("openpista: discord: " + off.substring("off (".length(), off.length() - 1));
+            if (!discord.canRun(discord.settings().offReason(true), System.err)) {
                 return USAGE;
             }
-            return discord.launcher.runDaemon(Set.of(MessageHandler.CHANNEL),
-                    new ChannelReady(discord.context, MessageHandler.CHANNEL, Start::listening));
+            return discord.launcher().runDaemon(Set.of(MessageHandler.CHANNEL),
+                    new ChannelReady(discord.context(), MessageHandler.CHANNEL, Start::listening));
         }
 
         /** @return the ready line for a status of a bot on the gateway ({@code gateway as @name since …}), else null */

@@ -1,6 +1,5 @@
 package org.openpista.channel.discord.internal;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -82,12 +81,8 @@ final class DiscordSetup implements Callable<Integer> {
         if (guilds != null) {
             values.put("allowed_guilds", guilds.stream().map(String::strip).toList());
         }
-        Path file;
-        try {
-            file = discord.editor.set(DiscordCommand.SECTION, values);
-        } catch (IOException | RuntimeException e) {
-            err.println("openpista: the bot @" + check.username() + " is fine, but config.toml cannot be written: "
-                    + e.getMessage());
+        Path file = discord.save(values, "the bot @" + check.username() + " is", err);
+        if (file == null) {
             return DiscordCommand.FAILED;
         }
         out.println("Discord bot @" + check.username() + " (id " + check.id() + ") verified; saved [channels.discord] in " + file);

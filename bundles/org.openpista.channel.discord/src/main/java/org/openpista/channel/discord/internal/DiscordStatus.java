@@ -23,7 +23,7 @@ final class DiscordStatus implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintStream out = System.out;
         DiscordSettings settings = discord.settings();
-        out.println("config:  " + discord.loader.configFile());
+        out.println("config:  " + discord.loader().configFile());
         out.println("enabled: " + settings.enabled());
         out.println("token:   " + (settings.token().isEmpty() ? "not set (openpista discord setup --token T)"
                 : "set (" + discord.source("token") + ", " + DiscordSettings.masked(settings.token()) + ")"));
@@ -37,7 +37,7 @@ final class DiscordStatus implements Callable<Integer> {
             TokenCheck bot = TokenCheck.usersMe(settings.apiUrl(), settings.token());
             out.println("check:   " + (bot.ok() ? "token valid, bot @" + bot.username() : bot.problem()));
         }
-        out.println("running: " + ChannelStatus.inDaemon(discord.daemon, MessageHandler.CHANNEL, "Discord"));
+        out.println("running: " + ChannelStatus.inDaemon(discord.daemon(), MessageHandler.CHANNEL, "Discord"));
         return DiscordCommand.OK;
     }
 }

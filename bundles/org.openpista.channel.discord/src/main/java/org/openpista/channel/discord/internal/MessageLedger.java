@@ -7,11 +7,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.openpista.channel.support.RecentIds;
+import org.openpista.channel.support.StateFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +41,7 @@ final class MessageLedger {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
-    private final LinkedHashSet<String> handled = new LinkedHashSet<>();
+    private final RecentIds handled = new RecentIds(CAPACITY);
     private final Map<String, Conversation> conversations = new LinkedHashMap<>();
 
     MessageLedger(Path file) {
@@ -71,17 +71,12 @@ final class MessageLedger {
      */
     synchronized void record(String messageId, Conversation conversation) throws IOException {
         handled.add(messageId);
-        Iterator<String> oldest = handled.iterator();
-        while (handled.size() > CAPACITY) {
-            oldest.next();
-            oldest.remove();
-        }
         Conversation known = conversations.get(conversation.key());
         if (known == null || Long.parseUnsignedLong(known.lastMessageId()) < Long.parseUnsignedLong(messageId)) {
             conversations.put(conversation.key(), conversation);
         }
         ObjectNode root = JSON.createObjectNode();
-        handled.forEach(root.putArray("handled")::add);
+        handled.ids().forEach(root.putArray("handled")::add);
         ObjectNode known2 = root.putObject("conversations");
         conversations.values().forEach(c -> known2.putObject(c.key()).put("channel", c.channelId()).put("user", c.userId())
                 .put("last", c.lastMessageId()));

@@ -137,14 +137,8 @@ class DiscordChannelTest {
 
     @Test
     void approvalsAreButtonsBoundToTheCallAndTheUserWhoMayAnswer() throws Exception {
-        CompletableFuture<ApprovalDecision> decided = new CompletableFuture<>();
-        gateway.answer((message, sink) -> {
-            ApprovalDecision decision = sink.requestApproval(new ApprovalRequest("s", "discord",
-                    new ToolCall("call-1", "system.run", "{\"command\":\"ls\"}"), "runs on the host")).toCompletableFuture()
-                    .join();
-            decided.complete(decision);
-            return AgentReply.answer("s", "decided: " + decision.wireName());
-        });
+        CompletableFuture<ApprovalDecision> decided = gateway.answerAfterApproval(new ApprovalRequest("s", "discord",
+                new ToolCall("call-1", "system.run", "{\"command\":\"ls\"}"), "runs on the host"));
         connected(OWNER, FRIEND);
         discord.userWrites(OWNER, GENERAL, "run it", true);
         Message question = discord.awaitBotMessages(GENERAL, 1, WAIT).get(0);

@@ -6,11 +6,10 @@ import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.openpista.api.admin.DaemonClient;
-import org.openpista.api.admin.DaemonLauncher;
 import org.openpista.api.command.CliCommand;
 import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.config.ConfigurationLoader;
+import org.openpista.channel.support.ChannelCommand;
 import org.openpista.channel.support.ChannelReady;
 import org.openpista.channel.support.FrameFields;
 import org.osgi.framework.BundleContext;
@@ -19,7 +18,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ServiceScope;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -38,23 +36,7 @@ import tech.kwik.core.QuicClientConnection;
         description = {"The mobile channel: phones talk to the agent over QUIC (UDP 4434 by default), pinning the "
                 + "server's certificate."},
         subcommands = {MobileSetup.class, MobileCommand.Status.class, MobileCommand.Start.class, MobileConnect.class})
-public final class MobileCommand implements CliCommand, Runnable {
-
-    /** Exit statuses of the command line. */
-    static final int OK = 0;
-    static final int FAILED = 1;
-    static final int USAGE = 2;
-
-    final BundleContext context;
-    final MobileSettings settings;
-    final ConfigurationLoader loader;
-    final ConfigFileEditor editor;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    DaemonLauncher launcher;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    DaemonClient daemon;
+public final class MobileCommand extends ChannelCommand<MobileSettings> implements CliCommand, Runnable {
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -62,20 +44,12 @@ public final class MobileCommand implements CliCommand, Runnable {
     @Activate
     public MobileCommand(BundleContext context, @Reference ConfigurationLoader loader, @Reference ConfigFileEditor editor,
             MobileChannel.Config config) {
-        this.context = context;
-        this.loader = loader;
-        this.editor = editor;
-        this.settings = MobileSettings.from(config);
+        super("mobile", MobileChannel.SECTION, context, loader, editor, MobileSettings.from(config));
     }
 
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
-    }
-
-    /** @return where the token in use comes from */
-    String tokenSource() {
-        return loader.environmentOf(MobileChannel.SECTION, "api_token").orElse("config.toml");
     }
 
     /** {@code mobile start}. */
@@ -89,16 +63,15 @@ public final class MobileCommand implements CliCommand, Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (mobile.launcher == null) {
-                System.err.println("openpista: mobile start runs only from the command line");
+            if (!mobile.fromCommandLine(System.err)) {
                 return FAILED;
             }
-            return mobile.launcher.runDaemon(Set.of(MobileHub.CHANNEL), this::listening);
+            return mobile.launcher().runDaemon(Set.of(MobileHub.CHANNEL), this::listening);
         }
 
         /** @return 0 once the channel listens (the daemon then prints its link), 1 with the reason when it cannot */
         private int listening() throws InterruptedException, InvalidSyntaxException {
-            return ChannelReady.awaitListening(mobile.context, MobileHub.CHANNEL, "mobile channel", System.err);
+            return ChannelReady.awaitListening(mobile.context(), MobileHub.CHANNEL, "mobile channel", System.err);
         }
     }
 
@@ -113,29 +86,29 @@ public final class MobileCommand implements CliCommand, Runnable {
         @Override
         public Integer call() {
             PrintStream out = System.out;
-            MobileSettings settings = mobile.settings;
-            out.println("config:      " + mobile.loader.configFile());
+            MobileSettings settings = mobile.settings();
+            out.println("config:      " + mobile.loader().configFile());
             out.println("enabled:     " + settings.enabled());
             out.println("address:     udp://" + settings.host(settings.bind()) + ":" + settings.port());
-            out.println("token:       " + (settings.tokenRequired() ? "set (" + mobile.tokenSource() + ")"
+            out.println("token:       " + (settings.tokenRequired() ? "set (" + mobile.source("api_token") + ")"
                     : "not set (generated on first start, or by openpista mobile setup)"));
             ServerIdentity identity = null;
             try {
                 identity = settings.certFile() != null && settings.keyFile() != null
                         ? ServerIdentity.fromPem(settings.certFile(), settings.keyFile())
-                        : existing(mobile.loader.home());
+                        : existing(mobile.loader().home());
                 out.println("certificate: " + (identity == null ? "not generated yet (on first start)"
                         : identity.fingerprint() + (settings.certFile() != null ? " (" + settings.certFile() + ")"
-                                : " (generated, " + mobile.loader.home().resolve(ServerIdentity.GENERATED_DIR) + ")")));
+                                : " (generated, " + mobile.loader().home().resolve(ServerIdentity.GENERATED_DIR) + ")")));
             } catch (IOException e) {
                 out.println("certificate: unusable: " + FrameFields.describe(e));
             }
-            OptionalLong pid = mobile.daemon == null ? OptionalLong.empty() : mobile.daemon.running();
+            OptionalLong pid = mobile.daemon() == null ? OptionalLong.empty() : mobile.daemon().running();
             out.println("daemon:      " + (pid.isPresent() ? "running (PID " + pid.getAsLong() + ")" : "not running"));
             out.println("running:     " + answers(settings, identity));
             if (pid.isPresent()) {
                 try {
-                    for (String line : mobile.daemon.execute("openpista:mobile").split("\n")) {
+                    for (String line : mobile.daemon().execute("openpista:mobile").split("\n")) {
                         if (!line.isBlank()) {
                             out.println("             " + line);
                         }

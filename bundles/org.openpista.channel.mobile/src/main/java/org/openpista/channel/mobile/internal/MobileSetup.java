@@ -58,11 +58,11 @@ final class MobileSetup implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintStream out = System.out;
         PrintStream err = System.err;
-        MobileSettings current = mobile.settings;
+        MobileSettings current = mobile.settings();
         ServerSetup.Outcome written = ServerSetup.save(new ServerSetup.Options(enable, bind, port, token, regenerate, yes),
                 new ServerSetup.Table(MobileChannel.SECTION, "api_token", MobileSettings.MIN_REMOTE_TOKEN,
                         "Replace the existing mobile token? Devices using it must be set up again."),
-                current.tokenRequired(), MobileChannel::newToken, mobile.editor, mobile.loader.configFile(), System.in, out, err);
+                current.tokenRequired(), MobileChannel::newToken, mobile.editor(), mobile.loader().configFile(), System.in, out, err);
         if (written.status() != MobileCommand.OK) {
             return written.status();
         }
@@ -72,7 +72,7 @@ final class MobileSetup implements Callable<Integer> {
                 current.keyFile(), current.idleTimeout(), current.turnTimeout(), current.approvalTimeout());
         ServerIdentity identity;
         try {
-            identity = ServerIdentity.load(saved, mobile.loader.home());
+            identity = ServerIdentity.load(saved, mobile.loader().home());
         } catch (IOException e) {
             err.println("openpista: no certificate: " + FrameFields.describe(e));
             return MobileCommand.FAILED;
@@ -86,7 +86,7 @@ final class MobileSetup implements Callable<Integer> {
         out.println("Fingerprint: " + identity.fingerprint());
         out.println("Scan the code with the phone app, or connect from a terminal: openpista mobile connect '" + link + "'");
         if (newToken != null) {
-            mobile.loader.environmentOf(MobileChannel.SECTION, "api_token").ifPresent(variable -> out.println(
+            mobile.loader().environmentOf(MobileChannel.SECTION, "api_token").ifPresent(variable -> out.println(
                     "Note: " + variable + " is set and wins over the file while it is."));
         }
         String refusal = saved.refusal();

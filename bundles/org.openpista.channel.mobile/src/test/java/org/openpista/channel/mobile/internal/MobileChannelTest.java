@@ -18,11 +18,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openpista.api.admin.DaemonControl;
-import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.pairing.ChannelPairing;
 import org.openpista.api.pairing.PairingState.Phase;
 import org.openpista.channel.support.MemoryGateway;
 import org.openpista.channel.support.MemoryStore;
+import org.openpista.channel.support.SavedSettings;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
@@ -35,7 +35,6 @@ class MobileChannelTest {
     final MemoryStore store = new MemoryStore();
     final MemoryGateway gateway = new MemoryGateway(store);
     /** What the channel asked to save in config.toml: "section key" → value. */
-    final Map<String, String> saved = new ConcurrentHashMap<>();
     MobileChannel channel;
     /** The pairing services the channel registered and has not unregistered, with their properties. */
     final Map<ChannelPairing, Dictionary<?, ?>> pairings = new ConcurrentHashMap<>();
@@ -58,19 +57,8 @@ class MobileChannelTest {
                         });
             });
 
-    final ConfigFileEditor editor = new ConfigFileEditor() {
-        @Override
-        public Path setSecret(String section, String key, String value) {
-            saved.put(section + " " + key, value);
-            return home.resolve("config.toml");
-        }
-
-        @Override
-        public Path set(String section, Map<String, ?> values) {
-            values.forEach((key, value) -> saved.put(section + " " + key, String.valueOf(value)));
-            return home.resolve("config.toml");
-        }
-    };
+    final SavedSettings editor = new SavedSettings(() -> home.resolve("config.toml"));
+    final Map<String, String> saved = editor.saved;
 
     @AfterEach
     void stop() {

@@ -1,13 +1,9 @@
 package org.openpista.channel.slack.internal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
-import java.util.stream.Collectors;
+import org.openpista.channel.support.RecentIds;
+import org.openpista.channel.support.StateFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,11 +22,16 @@ final class EventLedger {
     private static final Logger LOG = LoggerFactory.getLogger(EventLedger.class);
 
     private final Path file;
-    private final LinkedHashSet<String> ids = new LinkedHashSet<>();
+    private final RecentIds ids = new RecentIds(CAPACITY);
 
     EventLedger(Path file) {
         this.file = file;
-        read();
+        try {
+            ids.readLines(file, line -> true);
+        } catch (IOException e) {
+            LOG.warn("Cannot read the Slack event ledger {} ({}); events Slack delivers again may be handled twice", file,
+                    e.getMessage());
+        }
     }
 
     /** @return the ledger file of a workspace in the channel's state folder */
@@ -49,32 +50,8 @@ final class EventLedger {
      * @throws IOException when the file cannot be written (the id still counts until the channel stops)
      */
     synchronized void record(String eventId) throws IOException {
-        if (!ids.add(eventId)) {
-            return;
-        }
-        Iterator<String> oldest = ids.iterator();
-        while (ids.size() > CAPACITY) {
-            oldest.next();
-            oldest.remove();
-        }
-        StateFiles.writeAtomically(file, ids.stream().collect(Collectors.joining("\n", "", "\n")));
-    }
-
-    private void read() {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return;
-        } catch (IOException e) {
-            LOG.warn("Cannot read the Slack event ledger {} ({}); events Slack delivers again may be handled twice", file,
-                    e.getMessage());
-            return;
-        }
-        for (String line : text.split("\n")) {
-            if (!line.isBlank()) {
-                ids.add(line.strip());
-            }
+        if (ids.add(eventId)) {
+            StateFiles.writeAtomically(file, ids.lines());
         }
     }
 }

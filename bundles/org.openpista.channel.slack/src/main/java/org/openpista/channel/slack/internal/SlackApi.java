@@ -15,6 +15,7 @@ import com.slack.api.scim2.SCIM2Config;
 import java.io.IOException;
 import java.time.Duration;
 import org.openpista.api.chat.Attachment;
+import org.openpista.channel.support.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -12,6 +12,7 @@ import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.ChannelAdapter;
 import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.settings.SettingsSection;
+import org.openpista.channel.support.Backoff;
 import org.openpista.channel.support.InFlight;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;

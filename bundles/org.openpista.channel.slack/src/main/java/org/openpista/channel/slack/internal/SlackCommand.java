@@ -9,17 +9,15 @@ import org.openpista.api.admin.DaemonLauncher;
 import org.openpista.api.command.CliCommand;
 import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.config.ConfigurationLoader;
+import org.openpista.channel.support.ChannelCommand;
 import org.openpista.channel.support.ChannelReady;
-import org.openpista.channel.support.ChannelStart;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ServiceScope;
-import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -40,28 +38,10 @@ import picocli.CommandLine.Spec;
             "Create the app at api.slack.com/apps (Socket Mode on), then: openpista slack setup --bot-token xoxb-… "
                     + "--app-token xapp-… --allow U…"},
         subcommands = {SlackSetup.class, SlackCommand.Start.class, SlackStatus.class})
-public final class SlackCommand implements CliCommand, Runnable {
+public final class SlackCommand extends ChannelCommand<SlackSettings> implements CliCommand, Runnable {
 
     /** The table of config.toml the app reads. */
     static final String SECTION = "channels.slack";
-    /** Exit statuses of the command line. */
-    static final int OK = ChannelStart.OK;
-    static final int FAILED = ChannelStart.FAILED;
-    static final int USAGE = ChannelStart.USAGE;
-
-    final BundleContext context;
-    final ConfigurationLoader loader;
-    final ConfigFileEditor editor;
-    private volatile SlackSettings settings;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    DaemonLauncher launcher;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    DaemonClient daemon;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    ServiceComponentRuntime components;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -69,36 +49,18 @@ public final class SlackCommand implements CliCommand, Runnable {
     @Activate
     public SlackCommand(BundleContext context, @Reference ConfigurationLoader loader, @Reference ConfigFileEditor editor,
             SlackChannel.Config config) {
-        this.context = context;
-        this.loader = loader;
-        this.editor = editor;
-        this.settings = SlackSettings.from(config);
+        super("slack", SECTION, context, loader, editor, SlackSettings.from(config));
     }
 
     /** {@code slack start --bot-token} loads the configuration again; the command goes on with it. */
     @Modified
     void modified(SlackChannel.Config config) {
-        this.settings = SlackSettings.from(config);
-    }
-
-    /** @return {@code [channels.slack]} with the environment's overrides, as the channel reads it */
-    SlackSettings settings() {
-        return settings;
+        settings(SlackSettings.from(config));
     }
 
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
-    }
-
-    /** @return where a secret in use comes from: its environment variable, or the file */
-    String source(String key) {
-        return loader.environmentOf(SECTION, key).orElse("config.toml");
-    }
-
-    /** Waits until Declarative Services holds the token just loaded for the channel's component (see {@link ChannelStart#awaitProperty}). */
-    void awaitChannelToken(String token) throws InterruptedException {
-        ChannelStart.awaitProperty(components, context.getBundle(), SlackChannel.class.getName(), ".bot.token", token);
     }
 
     /** {@code slack start}: the daemon with only the Slack channel, in the foreground. */
@@ -121,8 +83,7 @@ public final class SlackCommand implements CliCommand, Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (slack.launcher == null) {
-                System.err.println("openpista: slack start runs only from the command line");
+            if (!slack.fromCommandLine(System.err)) {
                 return FAILED;
             }
             if (botToken != null || appToken != null) {
@@ -138,19 +99,17 @@ public final class SlackCommand implements CliCommand, Runnable {
                 if (appToken != null) {
                     tokens.put("app_token", appToken.strip());
                 }
-                if (ChannelStart.overrideForThisRun(slack.loader, SECTION, tokens, System.err) != OK) {
+                String awaited = botToken != null ? botToken.strip() : slack.settings().botToken();
+                if (slack.useForThisRun(tokens, SlackChannel.class, ".bot.token", awaited, System.err) != OK) {
                     return USAGE;
                 }
-                slack.awaitChannelToken(botToken != null ? botToken.strip() : slack.settings().botToken());
             }
             SlackSettings settings = slack.settings();
-            String off = settings.offReason(true);
-            if (off != null) {
-                System.err.println("openpista: slack: " + off.substring("off (".length(), off.length() - 1));
+            if (!slack.canRun(settings.offReason(true), System.err)) {
                 return USAGE;
             }
             Set<String> channels = settings.httpMode() ? Set.of(MessageHandler.CHANNEL, "web") : Set.of(MessageHandler.CHANNEL);
-            return slack.launcher.runDaemon(channels, new ChannelReady(slack.context, MessageHandler.CHANNEL,
+            return slack.launcher().runDaemon(channels, new ChannelReady(slack.context(), MessageHandler.CHANNEL,
                     status -> listening(status, settings)));
         }
 

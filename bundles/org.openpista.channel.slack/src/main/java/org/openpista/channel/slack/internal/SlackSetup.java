@@ -129,11 +129,8 @@ final class SlackSetup implements Callable<Integer> {
         if (channels != null) {
             values.put("allowed_channels", channels.stream().map(String::strip).toList());
         }
-        Path file;
-        try {
-            file = slack.editor.set(SlackCommand.SECTION, values);
-        } catch (IOException | RuntimeException e) {
-            err.println("openpista: the tokens are fine, but config.toml cannot be written: " + e.getMessage());
+        Path file = slack.save(values, "the tokens are", err);
+        if (file == null) {
             return SlackCommand.FAILED;
         }
         out.println("Slack app @" + identity.botName() + " in " + identity.team() + " verified; saved [channels.slack] in "

@@ -24,7 +24,7 @@ final class SlackStatus implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintStream out = System.out;
         SlackSettings settings = slack.settings();
-        out.println("config:   " + slack.loader.configFile());
+        out.println("config:   " + slack.loader().configFile());
         out.println("enabled:  " + settings.enabled());
         out.println("mode:     " + (settings.httpMode() ? "http (Events API at " + SlackWebhook.PATH
                 + " of the web chat's server)" : "socket (Socket Mode)"));
@@ -45,7 +45,7 @@ final class SlackStatus implements Callable<Integer> {
                 out.println("check:    " + (e.refused() ? "Slack refused the bot token: " + e.error() : e.getMessage()));
             }
         }
-        out.println("running:  " + ChannelStatus.inDaemon(slack.daemon, MessageHandler.CHANNEL, "Slack"));
+        out.println("running:  " + ChannelStatus.inDaemon(slack.daemon(), MessageHandler.CHANNEL, "Slack"));
         return SlackCommand.OK;
     }
 

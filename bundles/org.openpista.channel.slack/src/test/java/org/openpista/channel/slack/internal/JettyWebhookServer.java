@@ -1,11 +1,7 @@
 package org.openpista.channel.slack.internal;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
+import org.openpista.channel.support.JettyServlet;
 
 /**
  * Serves the Events API servlet in a plain Jetty 12 of the version Felix HTTP embeds, on 127.0.0.1,
@@ -14,35 +10,21 @@ import org.eclipse.jetty.server.ServerConnector;
 final class JettyWebhookServer implements WebhookServer {
 
     private final int port;
-    private volatile Server jetty;
+    private volatile JettyServlet jetty;
+    private volatile URI endpoint;
 
     /** @param port the port, 0 for an ephemeral one */
     JettyWebhookServer(int port) {
         this.port = port;
     }
 
-    private volatile URI endpoint;
-
     @Override
     public Serving serve(SlackWebhook webhook) {
-        Server server = new Server(new InetSocketAddress("127.0.0.1", port));
-        ServletContextHandler context = new ServletContextHandler();
-        context.addServlet(new ServletHolder(new SlackWebhookServlet(webhook)), SlackWebhook.PATH);
-        server.setHandler(context);
-        try {
-            server.start();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start Jetty: " + e.getMessage(), e);
-        }
+        JettyServlet server = JettyServlet.serve(new SlackWebhookServlet(webhook), SlackWebhook.PATH, port);
         jetty = server;
-        endpoint = URI.create("http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort()
-                + SlackWebhook.PATH);
+        endpoint = server.endpoint();
         return () -> {
-            try {
-                server.stop();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            server.close();
             jetty = null;
         };
     }

@@ -168,14 +168,8 @@ class SlackChannelTest {
 
     @Test
     void approvalsAreButtonsBoundToTheCallAndTheUserWhoMayAnswer() throws Exception {
-        CompletableFuture<ApprovalDecision> decided = new CompletableFuture<>();
-        gateway.answer((message, sink) -> {
-            ApprovalDecision decision = sink.requestApproval(new ApprovalRequest("s", "slack",
-                    new ToolCall("call-1", "system.run", "{\"command\":\"echo <hi>\"}"), "runs on the host")).toCompletableFuture()
-                    .join();
-            decided.complete(decision);
-            return AgentReply.answer("s", "decided: " + decision.wireName());
-        });
+        CompletableFuture<ApprovalDecision> decided = gateway.answerAfterApproval(new ApprovalRequest("s", "slack",
+                new ToolCall("call-1", "system.run", "{\"command\":\"echo <hi>\"}"), "runs on the host"));
         connected(OWNER, FRIEND);
 
         slack.userMentions(OWNER, GENERAL, "run it", "");

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.openpista.channel.support.Backoff;
 import org.openpista.channel.support.InFlight;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.openpista.channel.support.StateFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

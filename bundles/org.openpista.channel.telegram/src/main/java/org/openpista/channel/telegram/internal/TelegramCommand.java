@@ -8,17 +8,15 @@ import org.openpista.api.admin.DaemonLauncher;
 import org.openpista.api.command.CliCommand;
 import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.config.ConfigurationLoader;
+import org.openpista.channel.support.ChannelCommand;
 import org.openpista.channel.support.ChannelReady;
-import org.openpista.channel.support.ChannelStart;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ServiceScope;
-import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -37,28 +35,10 @@ import picocli.CommandLine.Spec;
         description = {"The Telegram channel: a bot you talk to from the Telegram app, one conversation per chat.",
             "Create the bot with @BotFather, then: openpista telegram setup --token TOKEN"},
         subcommands = {TelegramSetup.class, TelegramCommand.Start.class, TelegramStatus.class})
-public final class TelegramCommand implements CliCommand, Runnable {
+public final class TelegramCommand extends ChannelCommand<TelegramSettings> implements CliCommand, Runnable {
 
     /** The table of config.toml the bot reads. */
     static final String SECTION = "channels.telegram";
-    /** Exit statuses of the command line. */
-    static final int OK = ChannelStart.OK;
-    static final int FAILED = ChannelStart.FAILED;
-    static final int USAGE = ChannelStart.USAGE;
-
-    final BundleContext context;
-    final ConfigurationLoader loader;
-    final ConfigFileEditor editor;
-    private volatile TelegramSettings settings;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    DaemonLauncher launcher;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    DaemonClient daemon;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    ServiceComponentRuntime components;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -66,36 +46,18 @@ public final class TelegramCommand implements CliCommand, Runnable {
     @Activate
     public TelegramCommand(BundleContext context, @Reference ConfigurationLoader loader, @Reference ConfigFileEditor editor,
             TelegramChannel.Config config) {
-        this.context = context;
-        this.loader = loader;
-        this.editor = editor;
-        this.settings = TelegramSettings.from(config);
+        super("telegram", SECTION, context, loader, editor, TelegramSettings.from(config));
     }
 
     /** {@code telegram start --token} loads the configuration again; the command goes on with it. */
     @Modified
     void modified(TelegramChannel.Config config) {
-        this.settings = TelegramSettings.from(config);
-    }
-
-    /** @return {@code [channels.telegram]} with the environment's overrides, as the channel reads it */
-    TelegramSettings settings() {
-        return settings;
+        settings(TelegramSettings.from(config));
     }
 
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
-    }
-
-    /** @return where the token in use comes from: its environment variable, or the file */
-    String tokenSource() {
-        return loader.environmentOf(SECTION, "token").orElse("config.toml");
-    }
-
-    /** Waits until Declarative Services holds the token just loaded for the channel's component (see {@link ChannelStart#awaitProperty}). */
-    void awaitChannelToken(String token) throws InterruptedException {
-        ChannelStart.awaitProperty(components, context.getBundle(), TelegramChannel.class.getName(), ".token", token);
     }
 
     /** {@code telegram start}: the daemon with only the Telegram channel, in the foreground. */
@@ -114,8 +76,7 @@ public final class TelegramCommand implements CliCommand, Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (telegram.launcher == null) {
-                System.err.println("openpista: telegram start runs only from the command line");
+            if (!telegram.fromCommandLine(System.err)) {
                 return FAILED;
             }
             if (token != null) {
@@ -124,11 +85,10 @@ public final class TelegramCommand implements CliCommand, Runnable {
                     System.err.println("openpista: that is not a bot token (expected digits, a colon and letters)");
                     return USAGE;
                 }
-                // for this run only: never written, never a system property
-                if (ChannelStart.overrideForThisRun(telegram.loader, SECTION, Map.of("token", value), System.err) != OK) {
+                if (telegram.useForThisRun(Map.of("token", value), TelegramChannel.class, ".token", value,
+                        System.err) != OK) {
                     return USAGE;
                 }
-                telegram.awaitChannelToken(value);
             } else if (telegram.settings().token().isEmpty()) {
                 System.err.println("openpista: no bot token: run 'openpista telegram setup --token TOKEN', set "
                         + "TELEGRAM_BOT_TOKEN, or pass --token");
@@ -137,7 +97,7 @@ public final class TelegramCommand implements CliCommand, Runnable {
             TelegramSettings settings = telegram.settings();
             // webhook mode: the web chat's HTTP server serves the webhook
             Set<String> channels = settings.webhookMode() ? Set.of(UpdateHandler.CHANNEL, "web") : Set.of(UpdateHandler.CHANNEL);
-            return telegram.launcher.runDaemon(channels, new ChannelReady(telegram.context, UpdateHandler.CHANNEL,
+            return telegram.launcher().runDaemon(channels, new ChannelReady(telegram.context(), UpdateHandler.CHANNEL,
                     status -> listening(status, settings)));
         }
 

@@ -1,6 +1,5 @@
 package org.openpista.channel.telegram.internal;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -68,12 +67,8 @@ final class TelegramSetup implements Callable<Integer> {
         if (allow != null) {
             values.put("allowed_users", List.copyOf(allow));
         }
-        Path file;
-        try {
-            file = telegram.editor.set(TelegramCommand.SECTION, values);
-        } catch (IOException | RuntimeException e) {
-            err.println("openpista: the bot @" + check.username() + " is fine, but config.toml cannot be written: "
-                    + e.getMessage());
+        Path file = telegram.save(values, "the bot @" + check.username() + " is", err);
+        if (file == null) {
             return TelegramCommand.FAILED;
         }
         out.println("Bot @" + check.username() + " verified; saved [channels.telegram] in " + file);

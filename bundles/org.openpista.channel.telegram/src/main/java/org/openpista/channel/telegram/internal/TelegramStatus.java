@@ -27,21 +27,21 @@ final class TelegramStatus implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintStream out = System.out;
         TelegramSettings settings = telegram.settings();
-        out.println("config:  " + telegram.loader.configFile());
+        out.println("config:  " + telegram.loader().configFile());
         out.println("enabled: " + settings.enabled());
         out.println("token:   " + (settings.token().isEmpty() ? "not set (openpista telegram setup --token TOKEN)"
-                : "set (" + telegram.tokenSource() + ", " + BotCheck.masked(settings.token()) + ")"));
+                : "set (" + telegram.source("token") + ", " + BotCheck.masked(settings.token()) + ")"));
         out.println("api:     " + settings.api());
         out.println("updates: " + (settings.webhookMode() ? "webhook " + settings.webhookUrl()
                 + " (served at " + TelegramWebhook.PATH + " of the web chat's server)" : "long polling"));
         out.println("allowed: " + (settings.allowedUsers().isEmpty() ? "nobody yet (pairing only)"
                 : settings.allowedUsers().stream().map(String::valueOf).collect(Collectors.joining(", "))));
-        out.println("paired:  " + paired(TelegramChannel.stateDir(telegram.context).resolve("pairing.json")));
+        out.println("paired:  " + paired(TelegramChannel.stateDir(telegram.context()).resolve("pairing.json")));
         if (check && !settings.token().isEmpty()) {
             BotCheck bot = BotCheck.getMe(settings.api(), settings.token());
             out.println("check:   " + (bot.ok() ? "token valid, bot @" + bot.username() : bot.problem()));
         }
-        out.println("running: " + ChannelStatus.inDaemon(telegram.daemon, UpdateHandler.CHANNEL, "Telegram"));
+        out.println("running: " + ChannelStatus.inDaemon(telegram.daemon(), UpdateHandler.CHANNEL, "Telegram"));
         return TelegramCommand.OK;
     }
 

@@ -13,12 +13,11 @@ import java.util.function.Supplier;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.InboundMessage;
 import org.openpista.api.chat.Attachment;
-import org.openpista.api.config.ConfigException;
 import org.openpista.api.memory.StoreException;
-import org.openpista.api.model.ModelChoice;
 import org.openpista.api.model.ModelSelector;
 import org.openpista.api.session.SessionRouter;
 import org.openpista.channel.support.InFlight;
+import org.openpista.channel.support.ModelCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.api.objects.CallbackQuery;
@@ -228,33 +227,7 @@ final class UpdateHandler {
     }
 
     private String model(String argument) {
-        ModelSelector models = services.models().get();
-        if (models == null) {
-            return "❌ The model cannot be shown or switched here: no model selector is running in this daemon.";
-        }
-        try {
-            if (argument.isEmpty()) {
-                ModelChoice current = models.current();
-                return "Model: " + current.provider() + " / " + (current.model().isEmpty() ? "(provider default)" : current.model())
-                        + "\nSwitch with /model NAME or /model PROVIDER/NAME (providers: "
-                        + String.join(", ", models.providers()) + ").";
-            }
-            String provider = "";
-            String model = argument;
-            int slash = argument.indexOf('/');
-            if (slash > 0 && models.providers().contains(argument.substring(0, slash))) {
-                provider = argument.substring(0, slash);
-                model = argument.substring(slash + 1);
-            }
-            ModelChoice chosen = models.select(provider, model);
-            return "✅ Model: " + chosen.provider() + " / " + (chosen.model().isEmpty() ? "(provider default)" : chosen.model());
-        } catch (ConfigException e) {
-            // the chat is remote: say what is wrong, not where the daemon keeps its files
-            String where = java.util.regex.Pattern.quote(String.valueOf(e.file()));
-            return "❌ " + e.getMessage().replaceFirst("^" + where + "(:[0-9]+)?: ", "");
-        } catch (RuntimeException e) {
-            return "❌ " + (e.getMessage() == null ? e.toString() : e.getMessage());
-        }
+        return ModelCommand.answer(services.models().get(), argument);
     }
 
     private void submit(Message message, User from, String text, List<Attachment> attachments)

@@ -1,13 +1,9 @@
 package org.openpista.channel.telegram.internal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
-import java.util.stream.Collectors;
+import org.openpista.channel.support.RecentIds;
+import org.openpista.channel.support.StateFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +25,19 @@ final class WebhookLedger {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookLedger.class);
 
     private final Path file;
-    private final LinkedHashSet<Long> ids = new LinkedHashSet<>();
+    private final RecentIds ids = new RecentIds(CAPACITY);
 
     WebhookLedger(Path file) {
         this.file = file;
-        read();
+        try {
+            int malformed = ids.readLines(file, line -> line.matches("-?[0-9]+"));
+            if (malformed > 0) {
+                LOG.warn("Skipping {} malformed line(s) of the Telegram webhook ledger {}", malformed, file);
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot read the Telegram webhook ledger {} ({}); updates Telegram delivers again may be handled twice",
+                    file, e.getMessage());
+        }
     }
 
     /** @return the ledger file of a bot in the channel's state folder */
@@ -43,7 +47,7 @@ final class WebhookLedger {
 
     /** @return whether the update was handed over through the webhook */
     synchronized boolean contains(long updateId) {
-        return ids.contains(updateId);
+        return ids.contains(Long.toString(updateId));
     }
 
     /**
@@ -52,36 +56,8 @@ final class WebhookLedger {
      * @throws IOException when the file cannot be written (the id still counts until the channel stops)
      */
     synchronized void record(long updateId) throws IOException {
-        if (!ids.add(updateId)) {
-            return;
-        }
-        Iterator<Long> oldest = ids.iterator();
-        while (ids.size() > CAPACITY) {
-            oldest.next();
-            oldest.remove();
-        }
-        StateFiles.writeAtomically(file, ids.stream().map(String::valueOf).collect(Collectors.joining("\n", "", "\n")));
-    }
-
-    private void read() {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return;
-        } catch (IOException e) {
-            LOG.warn("Cannot read the Telegram webhook ledger {} ({}); updates Telegram delivers again may be handled twice",
-                    file, e.getMessage());
-            return;
-        }
-        for (String line : text.split("\n")) {
-            try {
-                if (!line.isBlank()) {
-                    ids.add(Long.parseLong(line.strip()));
-                }
-            } catch (NumberFormatException e) {
-                LOG.warn("Skipping a malformed line of the Telegram webhook ledger {}", file);
-            }
+        if (ids.add(Long.toString(updateId))) {
+            StateFiles.writeAtomically(file, ids.lines());
         }
     }
 }

@@ -23,8 +23,8 @@ import org.openpista.api.channel.AgentReply;
 import org.openpista.api.channel.InboundMessage;
 import org.openpista.api.chat.Attachment;
 import org.openpista.api.chat.ToolCall;
-import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.session.SessionRouter;
+import org.openpista.channel.support.SavedSettings;
 import org.openpista.channel.support.ScriptedGateway;
 import org.openpista.testkit.FakeTelegramServer;
 import org.openpista.testkit.FakeTelegramServer.ChatEntry;
@@ -44,20 +44,8 @@ class TelegramChannelTest {
     final ScriptedGateway gateway = okGateway();
     final List<TelegramChannel> channels = new CopyOnWriteArrayList<>();
     /** What the channel asked to save in config.toml: "section key" → value (the file itself is the config bundle's job). */
-    final Map<String, String> saved = new ConcurrentHashMap<>();
-    final ConfigFileEditor savedSecrets = new ConfigFileEditor() {
-        @Override
-        public Path setSecret(String section, String key, String value) {
-            saved.put(section + " " + key, value);
-            return home.resolve("config.toml");
-        }
-
-        @Override
-        public Path set(String section, Map<String, ?> values) {
-            values.forEach((key, value) -> saved.put(section + " " + key, String.valueOf(value)));
-            return home.resolve("config.toml");
-        }
-    };
+    final SavedSettings savedSecrets = new SavedSettings(() -> home.resolve("config.toml"));
+    final Map<String, String> saved = savedSecrets.saved;
 
     @AfterEach
     void stop() {

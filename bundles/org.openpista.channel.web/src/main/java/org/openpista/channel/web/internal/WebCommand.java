@@ -10,11 +10,10 @@ import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.openpista.api.admin.DaemonClient;
-import org.openpista.api.admin.DaemonLauncher;
 import org.openpista.api.command.CliCommand;
 import org.openpista.api.config.ConfigFileEditor;
 import org.openpista.api.config.ConfigurationLoader;
+import org.openpista.channel.support.ChannelCommand;
 import org.openpista.channel.support.ChannelReady;
 import org.openpista.channel.support.FrameFields;
 import org.osgi.framework.BundleContext;
@@ -23,7 +22,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ServiceScope;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -40,23 +38,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "web", mixinStandardHelpOptions = true,
         description = {"The web chat: a browser UI over WebSocket, on http://127.0.0.1:3210/ by default."},
         subcommands = {WebSetup.class, WebCommand.Start.class, WebCommand.Status.class, WebCommand.Unlock.class})
-public final class WebCommand implements CliCommand, Runnable {
-
-    /** Exit statuses of the command line. */
-    static final int OK = 0;
-    static final int FAILED = 1;
-    static final int USAGE = 2;
-
-    final BundleContext context;
-    final WebSettings settings;
-    final ConfigurationLoader loader;
-    final ConfigFileEditor editor;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    DaemonLauncher launcher;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
-    DaemonClient daemon;
+public final class WebCommand extends ChannelCommand<WebSettings> implements CliCommand, Runnable {
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -64,20 +46,12 @@ public final class WebCommand implements CliCommand, Runnable {
     @Activate
     public WebCommand(BundleContext context, @Reference ConfigurationLoader loader, @Reference ConfigFileEditor editor,
             WebChannel.Config config) {
-        this.context = context;
-        this.loader = loader;
-        this.editor = editor;
-        this.settings = WebSettings.from(config);
+        super("web", WebChannel.SECTION, context, loader, editor, WebSettings.from(config));
     }
 
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
-    }
-
-    /** @return where the token in use comes from */
-    String tokenSource() {
-        return loader.environmentOf(WebChannel.SECTION, "token").orElse("config.toml");
     }
 
     /** {@code web start}. */
@@ -91,16 +65,15 @@ public final class WebCommand implements CliCommand, Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (web.launcher == null) {
-                System.err.println("openpista: web start runs only from the command line");
+            if (!web.fromCommandLine(System.err)) {
                 return FAILED;
             }
-            return web.launcher.runDaemon(Set.of(ChatHub.CHANNEL), this::listening);
+            return web.launcher().runDaemon(Set.of(ChatHub.CHANNEL), this::listening);
         }
 
         /** @return 0 once the chat listens (the daemon then prints its URL), 1 with the reason when it cannot */
         private int listening() throws InterruptedException, InvalidSyntaxException {
-            return ChannelReady.awaitListening(web.context, ChatHub.CHANNEL, "web chat", System.err);
+            return ChannelReady.awaitListening(web.context(), ChatHub.CHANNEL, "web chat", System.err);
         }
     }
 
@@ -115,14 +88,14 @@ public final class WebCommand implements CliCommand, Runnable {
         @Override
         public Integer call() throws InterruptedException {
             PrintStream out = System.out;
-            WebSettings settings = web.settings;
-            out.println("config:  " + web.loader.configFile());
+            WebSettings settings = web.settings();
+            out.println("config:  " + web.loader().configFile());
             out.println("enabled: " + settings.enabled());
             out.println("address: " + settings.bind() + ":" + settings.port());
-            out.println("token:   " + (settings.tokenRequired() ? "set (" + web.tokenSource() + ")"
+            out.println("token:   " + (settings.tokenRequired() ? "set (" + web.source("token") + ")"
                     : "not set (generated on first start)"));
             out.println("url:     " + settings.url(settings.port()));
-            OptionalLong pid = web.daemon == null ? OptionalLong.empty() : web.daemon.running();
+            OptionalLong pid = web.daemon() == null ? OptionalLong.empty() : web.daemon().running();
             out.println("daemon:  " + (pid.isPresent() ? "running (PID " + pid.getAsLong() + ")" : "not running"));
             out.println("running: " + health(settings.url(settings.port())));
             return OK;
@@ -156,12 +129,12 @@ public final class WebCommand implements CliCommand, Runnable {
 
         @Override
         public Integer call() {
-            if (web.daemon == null || web.daemon.running().isEmpty()) {
-                System.err.println("openpista: no daemon runs for " + web.loader.home() + "; nothing is locked");
+            if (web.daemon() == null || web.daemon().running().isEmpty()) {
+                System.err.println("openpista: no daemon runs for " + web.loader().home() + "; nothing is locked");
                 return FAILED;
             }
             try {
-                System.out.print(web.daemon.execute("openpista:web unlock"));
+                System.out.print(web.daemon().execute("openpista:web unlock"));
                 return OK;
             } catch (IOException e) {
                 System.err.println("openpista: " + FrameFields.oneLine(e.getMessage()));

@@ -43,11 +43,11 @@ final class WebSetup implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintStream out = System.out;
         PrintStream err = System.err;
-        WebSettings current = web.settings;
+        WebSettings current = web.settings();
         ServerSetup.Outcome written = ServerSetup.save(new ServerSetup.Options(enable, bind, port, token, regenerate, yes),
                 new ServerSetup.Table(WebChannel.SECTION, "token", WebSettings.MIN_REMOTE_TOKEN,
                         "Replace the existing web token? Clients using it must log in again."),
-                current.tokenRequired(), Serving::newToken, web.editor, web.loader.configFile(), System.in, out, err);
+                current.tokenRequired(), Serving::newToken, web.editor(), web.loader().configFile(), System.in, out, err);
         if (written.status() != WebCommand.OK) {
             return written.status();
         }
@@ -61,7 +61,7 @@ final class WebSetup implements Callable<Integer> {
         if (newToken != null) {
             out.println("Token: " + newToken);
             out.println("Open:  " + url + "#token=" + newToken);
-            web.loader.environmentOf(WebChannel.SECTION, "token").ifPresent(variable -> out.println(
+            web.loader().environmentOf(WebChannel.SECTION, "token").ifPresent(variable -> out.println(
                     "Note: " + variable + " is set and wins over the file while it is."));
         }
         String refusal = saved.refusal();

@@ -1,32 +1,37 @@
-package org.openpista.channel.slack.internal;
+package org.openpista.channel.support;
 
 import java.time.Duration;
 
 /**
  * Exponential backoff with a cap: 0.5 s, 1 s, 2 s, … up to the cap, then the cap forever: a channel
  * that gives up reconnecting after a long outage is one that silently stops answering.
+ * Thread-safe.
  */
-final class Backoff {
+public final class Backoff {
 
     private final long initialMillis;
     private final long maxMillis;
     private long next;
 
-    Backoff(Duration initial, Duration max) {
+    /**
+     * @param initial the first wait
+     * @param max the longest wait
+     */
+    public Backoff(Duration initial, Duration max) {
         this.initialMillis = initial.toMillis();
         this.maxMillis = max.toMillis();
         this.next = initialMillis;
     }
 
     /** @return the next wait, doubling up to the cap */
-    synchronized long nextMillis() {
+    public synchronized long nextMillis() {
         long wait = next;
         next = Math.min(maxMillis, next * 2);
         return wait;
     }
 
     /** Starts again from the initial wait (after a success). */
-    synchronized void reset() {
+    public synchronized void reset() {
         next = initialMillis;
     }
 }

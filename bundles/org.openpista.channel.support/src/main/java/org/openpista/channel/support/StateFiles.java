@@ -1,4 +1,4 @@
-package org.openpista.channel.discord.internal;
+package org.openpista.channel.support;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,12 +11,18 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /** Writes the channel's small state files so that a crash leaves either the old or the new content. */
-final class StateFiles {
+public final class StateFiles {
 
     private StateFiles() {}
 
-    /** Writes to a temporary file beside the target, forces it to disk, then renames it over the target. */
-    static void writeAtomically(Path file, String content) throws IOException {
+    /**
+     * Writes to a temporary file beside the target ({@code <name>.tmp}), forces it to disk, then renames it
+     * over the target; where the file system cannot rename atomically, it renames it plainly.
+     *
+     * @param file the target, whose folders are created when missing
+     * @param content the whole new content, written as UTF-8
+     */
+    public static void writeAtomically(Path file, String content) throws IOException {
         Files.createDirectories(file.getParent());
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

@@ -23,8 +23,6 @@ final class ToolService {
     private final ServiceReference<Tool> reference;
     private final ComponentServiceObjects<Tool> objects;
     private final Bundle bundle;
-    /** The spec its properties publish, or {@code null}. */
-    private final ToolSpec published;
     private final Object lock = new Object();
     private volatile Tool tool;
     /** The spec last offered under its name (published, asked of it, or of the version before it), for a swap. */
@@ -35,8 +33,7 @@ final class ToolService {
         this.reference = reference;
         this.objects = objects;
         this.bundle = reference.getBundle();
-        this.published = published(name, reference);
-        this.lastSpec.set(published);
+        this.lastSpec.set(published(name, reference));
     }
 
     /**
@@ -65,7 +62,7 @@ final class ToolService {
 
     /** @return whether its spec comes from its properties (its service is got at the first call) */
     boolean publishesSpec() {
-        return published != null;
+        return published(name, reference) != null;
     }
 
     /** @return whether the service has been got */
@@ -99,7 +96,10 @@ final class ToolService {
      *     needed) under the registered name; {@code null} when the service cannot describe itself
      */
     ToolSpec spec() {
+        // read afresh: a service's properties may change while it is registered
+        ToolSpec published = published(name, reference);
         if (published != null) {
+            lastSpec.set(published);
             return published;
         }
         Tool service = tool();

@@ -36,6 +36,8 @@ import org.openpista.api.tool.Tool;
 import org.openpista.api.tool.ToolContext;
 import org.openpista.api.tool.ToolResult;
 import org.openpista.memory.sqlite.internal.BenchStores;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.ComponentServiceObjects;
 
 /**
  * The agent's own overhead per turn: everything but the model and the tool, which answer at once.
@@ -106,7 +108,22 @@ public class TurnOverheadBenchmark {
         // the SQLite store is also the turn queue, as in the daemon
         TurnQueue queue = (TurnQueue) conversations;
         ToolRegistryImpl tools = new ToolRegistryImpl();
-        tools.addTool(new EchoTool(), new BenchReference<>(Map.of(Tool.NAME, "bench.echo")));
+        Tool echo = new EchoTool();
+        BenchReference<Tool> reference = new BenchReference<>(Map.of(Tool.NAME, "bench.echo"));
+        tools.addTool(new ComponentServiceObjects<Tool>() {
+            @Override
+            public Tool getService() {
+                return echo;
+            }
+
+            @Override
+            public void ungetService(Tool service) {}
+
+            @Override
+            public ServiceReference<Tool> getServiceReference() {
+                return reference;
+            }
+        });
         ApprovalPolicy approval = new ApprovalPolicy();
         approval.configure(Map.of("approval", "auto"));
         runtime = new AgentRuntime(conversations, queue, tools, approval, home, BenchConfig.agent("instant"));

@@ -10,6 +10,12 @@ import org.osgi.annotation.versioning.ConsumerType;
  * model from the next turn on, and one unregistered is gone from then on.
  *
  * <p>Tool names are dotted, lower case, and unique: {@code system.run}, {@code browser.navigate}.
+ *
+ * <p>A tool whose spec does not depend on its configuration should also publish it as the service
+ * properties {@value #DESCRIPTION} and {@value #PARAMETERS}: the agent then offers it to the model
+ * from these properties alone and gets the service (which activates a Declarative Services
+ * component) only when the model first calls it. A tool without them is got as soon as a turn lists
+ * the tools, and asked for {@link #spec()} every turn.
  */
 @ConsumerType
 public interface Tool {
@@ -33,6 +39,26 @@ public interface Tool {
      * on the host without isolation"). Optional; shown with the approval question.
      */
     String APPROVAL_NOTE = "tool.approval.note";
+
+    /**
+     * Service property (optional): the description shown to the model, equal to {@code
+     * spec().description()}. When it is set (as a single {@code String}), the agent builds the tool's
+     * spec from {@value #NAME}, this and {@value #PARAMETERS} without getting the service, so a
+     * Declarative Services component stays inactive until its first call. Keep it on one line: a
+     * component description writes a value with line breaks as a list.
+     *
+     * @since 1.2
+     */
+    String DESCRIPTION = "tool.description";
+
+    /**
+     * Service property (optional, read with {@value #DESCRIPTION}): the JSON Schema of the arguments,
+     * equal to {@code spec().parametersSchema()}, as one line of text. Absent: the tool takes no
+     * arguments.
+     *
+     * @since 1.2
+     */
+    String PARAMETERS = "tool.parameters";
 
     /** @return the name, description and argument schema shown to the model */
     ToolSpec spec();

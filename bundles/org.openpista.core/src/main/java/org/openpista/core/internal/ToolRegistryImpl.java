@@ -19,6 +19,7 @@ import org.openpista.api.tool.ToolResult;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -37,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * and a call of it waits for the new version instead of failing, up to {@link #SWAP_WAIT}; a call
  * that threw because its service left in the middle is run again on the new version. A tool whose
  * bundle is uninstalled, or whose component simply went away, is gone at once.
+ *
+ * <p>Tools cost nothing until they are used: the registry binds their service references only. A
+ * tool that publishes its spec as service properties ({@link Tool#DESCRIPTION}, {@link
+ * Tool#PARAMETERS}) is offered from them and its service is got at its first call, so a Declarative
+ * Services component behind it is activated (and its classes loaded) then; one that does not is got
+ * the first time the tools are listed, and asked for its spec every time (see {@link ToolService}).
  */
 @Component(service = {ToolRegistry.class, ToolInvoker.class})
 public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
@@ -53,9 +60,6 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
      */
     static final Duration RESTART_GRACE = Duration.ofSeconds(3);
 
-    /** One registered tool service. */
-    private record Entry(String name, ServiceReference<?> reference, Tool tool, Bundle bundle) {}
-
     /**
      * The last service of a tool name left.
      *
@@ -71,10 +75,10 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
     private record Departure(ToolSpec spec, Bundle bundle, long leftAt, long leftAtMillis, boolean bundleStopping,
             AtomicLong activeAgainAt, String approval, String note) {}
 
-    private static final Comparator<Entry> BEST_FIRST =
-            Comparator.comparing((Entry e) -> e.reference, Comparator.reverseOrder());
+    private static final Comparator<ToolService> BEST_FIRST =
+            Comparator.comparing(ToolService::reference, Comparator.reverseOrder());
 
-    private final Map<String, ConcurrentSkipListSet<Entry>> byName = new ConcurrentHashMap<>();
+    private final Map<String, ConcurrentSkipListSet<ToolService>> byName = new ConcurrentHashMap<>();
     private final Map<String, Departure> departed = new ConcurrentHashMap<>();
     private final Duration swapWait;
 
@@ -86,7 +90,7 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
     private final AtomicLong changes = new AtomicLong();
 
     /** What a tool name stands for at one instant: its best service, the departure of its last one, or neither. */
-    private record Found(Entry best, Departure departure) {}
+    private record Found(ToolService best, Departure departure) {}
 
     ToolRegistryImpl(Duration swapWait) {
         this.swapWait = swapWait;
@@ -97,18 +101,22 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
             cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC,
             unbind = "removeTool")
-    void addTool(Tool tool, ServiceReference<Tool> reference) {
-        String name = nameOf(tool, reference);
+    void addTool(ComponentServiceObjects<Tool> service) {
+        ServiceReference<Tool> reference = service.getServiceReference();
+        if (reference == null) {
+            return; // already gone
+        }
+        String name = nameOf(reference);
         if (name.isEmpty()) {
             LOG.warn("Ignoring a tool service without the {} property (service id {})", Tool.NAME,
                     reference.getProperty(Constants.SERVICE_ID));
             return;
         }
         changes.incrementAndGet();
-        Entry added = new Entry(name, reference, tool, reference.getBundle());
+        ToolService added = new ToolService(name, reference, service);
         // one atomic step per name, so a service that leaves at the same moment cannot drop this one's set
-        ConcurrentSkipListSet<Entry> entries = byName.compute(name, (key, set) -> {
-            ConcurrentSkipListSet<Entry> now = set == null ? new ConcurrentSkipListSet<>(BEST_FIRST) : set;
+        ConcurrentSkipListSet<ToolService> entries = byName.compute(name, (key, set) -> {
+            ConcurrentSkipListSet<ToolService> now = set == null ? new ConcurrentSkipListSet<>(BEST_FIRST) : set;
             now.add(added);
             return now;
         });
@@ -116,33 +124,37 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
             LOG.warn("Two services register the tool {}; the one with the higher service ranking is used", name);
         }
         // after the service is in: a call that no longer finds the departure finds the service
-        departed.remove(name);
-        LOG.debug("Tool {} available", name);
+        Departure replaced = departed.remove(name);
+        if (replaced != null) {
+            added.follow(replaced.spec);
+        }
+        LOG.debug("Tool {} available{}", name, added.publishesSpec() ? " (spec from its properties)" : "");
     }
 
-    void removeTool(Tool tool, ServiceReference<Tool> reference) {
-        String name = nameOf(tool, reference);
+    void removeTool(ServiceReference<Tool> reference) {
+        String name = nameOf(reference);
         changes.incrementAndGet();
-        ConcurrentSkipListSet<Entry> entries = byName.get(name);
+        ConcurrentSkipListSet<ToolService> entries = byName.get(name);
         if (entries != null) {
-            Entry leaving = null;
+            ToolService leaving = null;
             boolean last = true;
-            for (Entry entry : entries) {
-                if (entry.reference.equals(reference)) {
+            for (ToolService entry : entries) {
+                if (entry.reference().equals(reference)) {
                     leaving = entry;
                 } else {
                     last = false;
                 }
             }
             // the departure is recorded before the service leaves: a call that finds no service then finds it
-            Departure departure = leaving != null && last ? new Departure(specOf(leaving), leaving.bundle, System.nanoTime(),
-                    System.currentTimeMillis(), stopping(leaving.bundle), new AtomicLong(),
+            // the spec last offered: a service leaving is not got (its component may be going away)
+            Departure departure = leaving != null && last ? new Departure(leaving.lastSpec(), leaving.bundle(),
+                    System.nanoTime(), System.currentTimeMillis(), stopping(leaving.bundle()), new AtomicLong(),
                     property(reference, Tool.APPROVAL), property(reference, Tool.APPROVAL_NOTE)) : null;
             if (departure != null) {
                 departed.put(name, departure);
             }
             byName.computeIfPresent(name, (key, set) -> {
-                set.removeIf(entry -> entry.reference.equals(reference));
+                set.removeIf(entry -> entry.reference().equals(reference));
                 return set.isEmpty() ? null : set;
             });
             if (departure != null && byName.containsKey(name)) {
@@ -152,7 +164,7 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
         LOG.debug("Tool {} removed", name);
     }
 
-    private static String nameOf(Tool tool, ServiceReference<Tool> reference) {
+    private static String nameOf(ServiceReference<Tool> reference) {
         Object property = reference.getProperty(Tool.NAME);
         return property == null ? "" : property.toString().trim();
     }
@@ -167,7 +179,7 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
             Found found = find(name);
             ToolSpec spec = null;
             if (found.best != null) {
-                spec = specOf(found.best);
+                spec = found.best.spec();
             } else if (found.departure != null && swapping(found.departure)) {
                 spec = found.departure.spec;
             }
@@ -180,9 +192,9 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
 
     @Override
     public String approvalNote(String tool) {
-        Entry best = best(tool);
+        ToolService best = best(tool);
         if (best != null) {
-            return property(best.reference, Tool.APPROVAL_NOTE);
+            return property(best.reference(), Tool.APPROVAL_NOTE);
         }
         Departure departure = departed.get(tool);
         return departure != null ? departure.note : property(best(tool), Tool.APPROVAL_NOTE);
@@ -191,14 +203,22 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
     @Override
     public ToolResult invoke(ToolCall call, ToolContext context) {
         for (int attempt = 1; ; attempt++) {
-            Entry best = current(call.name(), context);
+            ToolService best = current(call.name(), context);
             if (best == null) {
                 List<String> names = tools().stream().map(ToolSpec::name).toList();
                 return ToolResult.error("unknown tool \"" + call.name() + "\"; available tools: "
                         + (names.isEmpty() ? "none" : String.join(", ", names)));
             }
+            Tool tool = best.tool();
+            if (tool == null) {
+                if (attempt < 3 && leftForSwap(best)) {
+                    continue;
+                }
+                return ToolResult.error("tool " + call.name() + " is not available: its service could not be got"
+                        + " (it left, or its component failed to start; see the log)");
+            }
             try {
-                ToolResult result = best.tool.execute(call, context);
+                ToolResult result = tool.execute(call, context);
                 return result == null ? ToolResult.error("tool " + call.name() + " returned no result") : result;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -221,7 +241,7 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
     }
 
     /** @return the best service of a tool, waiting for it while its bundle is swapped; {@code null} when none */
-    private Entry current(String name, ToolContext context) {
+    private ToolService current(String name, ToolContext context) {
         long deadline = System.nanoTime() + Math.min(swapWait.toNanos(), context.remaining().toNanos());
         while (true) {
             Found found = find(name);
@@ -252,7 +272,7 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
     private Found find(String name) {
         while (true) {
             long before = changes.get();
-            Entry best = best(name);
+            ToolService best = best(name);
             if (best != null) {
                 return new Found(best, null);
             }
@@ -264,12 +284,12 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
     }
 
     /** @return whether this service was unregistered and another has taken its place, or is about to (a swap) */
-    private boolean leftForSwap(Entry entry) {
-        ConcurrentSkipListSet<Entry> entries = byName.get(entry.name);
+    private boolean leftForSwap(ToolService entry) {
+        ConcurrentSkipListSet<ToolService> entries = byName.get(entry.name());
         if (entries != null && !entries.isEmpty()) {
             return !entries.contains(entry);
         }
-        Departure departure = departed.get(entry.name);
+        Departure departure = departed.get(entry.name());
         return departure != null && swapping(departure);
     }
 
@@ -309,17 +329,17 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
 
     @Override
     public String approvalOf(String toolName) {
-        Entry best = best(toolName);
+        ToolService best = best(toolName);
         if (best != null) {
-            return property(best.reference, Tool.APPROVAL).trim();
+            return property(best.reference(), Tool.APPROVAL).trim();
         }
         // a tool being swapped keeps its mode: a call waiting for the new version must not pass unasked
         Departure departure = departed.get(toolName);
         return (departure != null ? departure.approval : property(best(toolName), Tool.APPROVAL)).trim();
     }
 
-    private static String property(Entry entry, String key) {
-        return entry == null ? "" : property(entry.reference, key);
+    private static String property(ToolService entry, String key) {
+        return entry == null ? "" : property(entry.reference(), key);
     }
 
     private static String property(ServiceReference<?> reference, String key) {
@@ -327,27 +347,13 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
         return value == null ? "" : value.toString();
     }
 
-    private static ToolSpec specOf(Entry entry) {
-        try {
-            ToolSpec spec = entry.tool.spec();
-            if (!spec.name().equals(entry.name)) {
-                // the service property is what the registry promises; keep the model consistent with it
-                return new ToolSpec(entry.name, spec.description(), spec.parametersSchema());
-            }
-            return spec;
-        } catch (RuntimeException | LinkageError e) {
-            LOG.warn("Tool {} cannot describe itself and is left out", entry.name, e);
-            return null;
-        }
-    }
-
     /** @return the best service of a tool name, or {@code null} */
-    private Entry best(String name) {
-        ConcurrentSkipListSet<Entry> entries = byName.get(name);
+    private ToolService best(String name) {
+        ConcurrentSkipListSet<ToolService> entries = byName.get(name);
         return entries == null ? null : first(entries);
     }
 
-    private static Entry first(ConcurrentSkipListSet<Entry> entries) {
+    private static ToolService first(ConcurrentSkipListSet<ToolService> entries) {
         try {
             return entries.isEmpty() ? null : entries.first();
         } catch (java.util.NoSuchElementException raced) {

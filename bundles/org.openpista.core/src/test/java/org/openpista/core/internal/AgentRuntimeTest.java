@@ -61,7 +61,7 @@ class AgentRuntimeTest {
     }
 
     void register(Tool tool) {
-        tools.addTool(tool, new FakeServiceReference<>(Map.of(Tool.NAME, tool.spec().name())));
+        tools.addTool(FakeServiceObjects.of(tool, new FakeServiceReference<>(Map.of(Tool.NAME, tool.spec().name()))));
     }
 
     static AgentReply await(TurnHandle handle) throws Exception {
@@ -276,8 +276,8 @@ class AgentRuntimeTest {
     @Test
     void theApprovalQuestionCarriesWhatTheToolSaysAboutItsOriginAndIsolation() throws Exception {
         FakeTool skill = new FakeTool("skill.word-count", "3 words");
-        tools.addTool(skill, new FakeServiceReference<>(Map.of(Tool.NAME, "skill.word-count", Tool.APPROVAL_NOTE,
-                "workspace skill from /w/word-count; it shadows the bundled skill of the same name; runs on the host")));
+        tools.addTool(FakeServiceObjects.of(skill, new FakeServiceReference<>(Map.of(Tool.NAME, "skill.word-count", Tool.APPROVAL_NOTE,
+                "workspace skill from /w/word-count; it shadows the bundled skill of the same name; runs on the host"))));
         provider.then((request, listener) -> ScriptedProvider.calls(new ToolCall("c1", "skill.word-count", "{}")))
                 .then((request, listener) -> ScriptedProvider.text("ok"));
         RecordingSink sink = RecordingSink.answering(ApprovalDecision.APPROVE);
@@ -298,9 +298,9 @@ class AgentRuntimeTest {
         FakeServiceReference<Tool> reference = new FakeServiceReference<>(Map.of(Tool.NAME, "hello.greet"));
 
         await(runtime.submit(cli("s1", "one"), new RecordingSink()));
-        tools.addTool(hello, reference);
+        tools.addTool(FakeServiceObjects.of(hello, reference));
         await(runtime.submit(cli("s1", "two"), new RecordingSink()));
-        tools.removeTool(hello, reference);
+        tools.removeTool(reference);
         await(runtime.submit(cli("s1", "three"), new RecordingSink()));
 
         assertThat(provider.requests).extracting(r -> r.tools().size()).containsExactly(0, 1, 0);

@@ -63,12 +63,12 @@ class ApprovalPolicyTest {
     @Test
     void aToolsOwnModeIsCombinedWithTheChannels() throws Exception {
         ToolRegistryImpl registry = new ToolRegistryImpl();
-        registry.addTool(new FakeTool("mcp.a.ask", ""), new FakeServiceReference<>(Map.of(Tool.NAME, "mcp.a.ask",
-                Tool.APPROVAL, "ask")));
-        registry.addTool(new FakeTool("mcp.b.auto", ""), new FakeServiceReference<>(Map.of(Tool.NAME, "mcp.b.auto",
-                Tool.APPROVAL, "auto")));
-        registry.addTool(new FakeTool("mcp.c.deny", ""), new FakeServiceReference<>(Map.of(Tool.NAME, "mcp.c.deny",
-                Tool.APPROVAL, "deny")));
+        registry.addTool(FakeServiceObjects.of(new FakeTool("mcp.a.ask", ""), new FakeServiceReference<>(Map.of(Tool.NAME, "mcp.a.ask",
+                Tool.APPROVAL, "ask"))));
+        registry.addTool(FakeServiceObjects.of(new FakeTool("mcp.b.auto", ""), new FakeServiceReference<>(Map.of(Tool.NAME, "mcp.b.auto",
+                Tool.APPROVAL, "auto"))));
+        registry.addTool(FakeServiceObjects.of(new FakeTool("mcp.c.deny", ""), new FakeServiceReference<>(Map.of(Tool.NAME, "mcp.c.deny",
+                Tool.APPROVAL, "deny"))));
         policy.tools = registry;
         RecordingSink yes = RecordingSink.answering(ApprovalDecision.APPROVE);
 

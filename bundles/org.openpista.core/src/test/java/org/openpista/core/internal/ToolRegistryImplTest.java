@@ -29,15 +29,15 @@ class ToolRegistryImplTest {
 
     @Test
     void listsToolsSortedByName() {
-        registry.addTool(new FakeTool("b.tool", "b"), new FakeServiceReference<>(Map.of(Tool.NAME, "b.tool")));
-        registry.addTool(new FakeTool("a.tool", "a"), new FakeServiceReference<>(Map.of(Tool.NAME, "a.tool")));
+        registry.addTool(FakeServiceObjects.of(new FakeTool("b.tool", "b"), new FakeServiceReference<>(Map.of(Tool.NAME, "b.tool"))));
+        registry.addTool(FakeServiceObjects.of(new FakeTool("a.tool", "a"), new FakeServiceReference<>(Map.of(Tool.NAME, "a.tool"))));
 
         assertThat(registry.tools()).extracting(ToolSpec::name).containsExactly("a.tool", "b.tool");
     }
 
     @Test
     void unknownToolIsAnErrorNamingTheAvailableOnes() {
-        registry.addTool(new FakeTool("a.tool", "a"), new FakeServiceReference<>(Map.of(Tool.NAME, "a.tool")));
+        registry.addTool(FakeServiceObjects.of(new FakeTool("a.tool", "a"), new FakeServiceReference<>(Map.of(Tool.NAME, "a.tool"))));
 
         ToolResult result = registry.invoke(new ToolCall("1", "nope", "{}"), context);
 
@@ -53,7 +53,7 @@ class ToolRegistryImplTest {
                 throw new IllegalArgumentException("bad things");
             }
         };
-        registry.addTool(broken, new FakeServiceReference<>(Map.of(Tool.NAME, "x.tool")));
+        registry.addTool(FakeServiceObjects.of(broken, new FakeServiceReference<>(Map.of(Tool.NAME, "x.tool"))));
 
         ToolResult result = registry.invoke(new ToolCall("1", "x.tool", "{}"), context);
 
@@ -67,19 +67,109 @@ class ToolRegistryImplTest {
         FakeServiceReference<Tool> high = new FakeServiceReference<>(Map.of(Tool.NAME, "t", Constants.SERVICE_RANKING, 10));
         FakeTool lowTool = new FakeTool("t", "low");
         FakeTool highTool = new FakeTool("t", "high");
-        registry.addTool(lowTool, low);
-        registry.addTool(highTool, high);
+        registry.addTool(FakeServiceObjects.of(lowTool, low));
+        registry.addTool(FakeServiceObjects.of(highTool, high));
 
         assertThat(registry.invoke(new ToolCall("1", "t", "{}"), context).content()).isEqualTo("high");
-        registry.removeTool(highTool, high);
+        registry.removeTool(high);
         assertThat(registry.invoke(new ToolCall("2", "t", "{}"), context).content()).isEqualTo("low");
-        registry.removeTool(lowTool, low);
+        registry.removeTool(low);
         assertThat(registry.tools()).isEmpty();
+    }
+
+    static final String PARAMETERS = "{\"type\":\"object\",\"properties\":{\"who\":{\"type\":\"string\"}}}";
+
+    /** @return the properties of a tool "t" that publishes its spec */
+    static Map<String, Object> publishing(String description) {
+        return Map.of(Tool.NAME, "t", Tool.DESCRIPTION, description, Tool.PARAMETERS, PARAMETERS);
+    }
+
+    @Test
+    void aToolThatPublishesItsSpecIsOfferedFromItsPropertiesAndGotOnlyAtItsFirstCall() {
+        FakeServiceObjects service = FakeServiceObjects.of(new FakeTool("t", "done"),
+                new FakeServiceReference<>(publishing("Greets someone.")));
+        registry.addTool(service);
+
+        assertThat(registry.tools()).containsExactly(new ToolSpec("t", "Greets someone.", PARAMETERS));
+        assertThat(registry.approvalOf("t")).isEmpty();
+        assertThat(registry.approvalNote("t")).isEmpty();
+        assertThat(service.gets).as("listing, approval look-ups: the service is not got").hasValue(0);
+
+        assertThat(registry.invoke(new ToolCall("1", "t", "{}"), context).content()).isEqualTo("done");
+        assertThat(registry.invoke(new ToolCall("2", "t", "{}"), context).content()).isEqualTo("done");
+        assertThat(service.gets).as("got once, at the first call").hasValue(1);
+    }
+
+    @Test
+    void aToolWithoutSpecPropertiesIsGotWhenTheToolsAreListedAndAskedEveryTime() {
+        int[] asked = new int[1];
+        FakeTool plain = new FakeTool("t", "done") {
+            @Override
+            public ToolSpec spec() {
+                asked[0]++;
+                return new ToolSpec("t", "version " + asked[0], null);
+            }
+        };
+        FakeServiceObjects service = FakeServiceObjects.of(plain, new FakeServiceReference<>(Map.of(Tool.NAME, "t")));
+        registry.addTool(service);
+        assertThat(service.gets).as("not at binding").hasValue(0);
+
+        assertThat(registry.tools()).extracting(ToolSpec::description).containsExactly("version 1");
+        assertThat(registry.tools()).as("a spec that changes is seen").extracting(ToolSpec::description)
+                .containsExactly("version 2");
+        assertThat(service.gets).hasValue(1);
+    }
+
+    @Test
+    void aDescriptionThatIsNoTextFallsBackToTheServicesOwnSpec() {
+        FakeServiceObjects service = FakeServiceObjects.of(new FakeTool("t", "done"),
+                new FakeServiceReference<>(Map.of(Tool.NAME, "t", Tool.DESCRIPTION, new String[] {"two", "lines"})));
+        registry.addTool(service);
+
+        assertThat(registry.tools()).extracting(ToolSpec::description).containsExactly("test tool t");
+        assertThat(service.gets).hasValue(1);
+    }
+
+    @Test
+    void aToolWhoseServiceCannotBeGotIsAnErrorResultNotACrash() {
+        FakeServiceObjects failing = FakeServiceObjects.of(null, new FakeServiceReference<>(publishing("Fails.")));
+        registry.addTool(failing);
+
+        ToolResult result = registry.invoke(new ToolCall("1", "t", "{}"), context);
+
+        assertThat(result.error()).isTrue();
+        assertThat(result.content()).contains("tool t is not available");
+    }
+
+    @Test
+    void aPublishedToolBeingSwappedIsStillOfferedAndItsCallWaitsWithoutGettingTheOldService() throws Exception {
+        ToolRegistryImpl swapping = new ToolRegistryImpl(Duration.ofSeconds(10));
+        SwappedBundle bundle = new SwappedBundle();
+        FakeServiceReference<Tool> old = new FakeServiceReference<>(publishing("Old."), bundle.bundle());
+        FakeServiceObjects oldService = FakeServiceObjects.of(new FakeTool("t", "old"), old);
+        swapping.addTool(oldService);
+        bundle.state = Bundle.STOPPING;
+        swapping.removeTool(old);
+
+        assertThat(swapping.tools()).as("the published spec is kept").containsExactly(new ToolSpec("t", "Old.", PARAMETERS));
+        CompletableFuture<ToolResult> call = CompletableFuture.supplyAsync(() -> swapping.invoke(new ToolCall("1", "t", "{}"), context));
+        Thread.sleep(200);
+        assertThat(call).isNotDone();
+        bundle.state = Bundle.ACTIVE;
+        bundle.lastModified = System.currentTimeMillis();
+        FakeServiceObjects newService = FakeServiceObjects.of(new FakeTool("t", "new"),
+                new FakeServiceReference<>(publishing("New."), bundle.bundle()));
+        swapping.addTool(newService);
+
+        assertThat(call.get(5, TimeUnit.SECONDS).content()).isEqualTo("new");
+        assertThat(oldService.gets).as("the leaving service is never got").hasValue(0);
+        assertThat(newService.gets).hasValue(1);
+        assertThat(swapping.tools()).extracting(ToolSpec::description).containsExactly("New.");
     }
 
     @Test
     void toolWithoutNamePropertyIsIgnored() {
-        registry.addTool(new FakeTool("x", "x"), new FakeServiceReference<>(Map.of()));
+        registry.addTool(FakeServiceObjects.of(new FakeTool("x", "x"), new FakeServiceReference<>(Map.of())));
         assertThat(registry.tools()).isEmpty();
     }
 
@@ -105,9 +195,11 @@ class ToolRegistryImplTest {
         SwappedBundle bundle = new SwappedBundle();
         FakeServiceReference<Tool> old = new FakeServiceReference<>(properties, bundle.bundle());
         FakeTool oldTool = new FakeTool("t", "old");
-        registry.addTool(oldTool, old);
+        registry.addTool(FakeServiceObjects.of(oldTool, old));
+        // the model has seen it: a spec not published in the properties is known from the last listing
+        assertThat(registry.tools()).extracting(ToolSpec::name).contains("t");
         bundle.state = Bundle.STOPPING;
-        registry.removeTool(oldTool, old);
+        registry.removeTool(old);
         return bundle;
     }
 
@@ -122,7 +214,7 @@ class ToolRegistryImplTest {
         assertThat(call).isNotDone();
         bundle.state = Bundle.ACTIVE;
         bundle.lastModified = System.currentTimeMillis();
-        swapping.addTool(new FakeTool("t", "new"), new FakeServiceReference<>(Map.of(Tool.NAME, "t"), bundle.bundle()));
+        swapping.addTool(FakeServiceObjects.of(new FakeTool("t", "new"), new FakeServiceReference<>(Map.of(Tool.NAME, "t"), bundle.bundle())));
 
         assertThat(call.get(5, TimeUnit.SECONDS).content()).isEqualTo("new");
     }
@@ -139,7 +231,7 @@ class ToolRegistryImplTest {
         Thread.sleep(300);
         assertThat(call).as("the bundle is active, its tool not yet back").isNotDone();
         assertThat(swapping.tools()).extracting(ToolSpec::name).containsExactly("t");
-        swapping.addTool(new FakeTool("t", "new"), new FakeServiceReference<>(Map.of(Tool.NAME, "t"), bundle.bundle()));
+        swapping.addTool(FakeServiceObjects.of(new FakeTool("t", "new"), new FakeServiceReference<>(Map.of(Tool.NAME, "t"), bundle.bundle())));
 
         assertThat(call.get(5, TimeUnit.SECONDS).content()).isEqualTo("new");
     }
@@ -152,8 +244,8 @@ class ToolRegistryImplTest {
 
         assertThat(swapping.approvalOf("t")).as("not unset while a call waits for the new version").isEqualTo("ask");
         assertThat(swapping.approvalNote("t")).isEqualTo("runs commands");
-        swapping.addTool(new FakeTool("t", "new"), new FakeServiceReference<>(Map.of(Tool.NAME, "t", Tool.APPROVAL, "deny"),
-                bundle.bundle()));
+        swapping.addTool(FakeServiceObjects.of(new FakeTool("t", "new"), new FakeServiceReference<>(Map.of(Tool.NAME, "t", Tool.APPROVAL, "deny"),
+                bundle.bundle())));
         assertThat(swapping.approvalOf("t")).as("the new version's own").isEqualTo("deny");
         assertThat(swapping.approvalNote("t")).isEmpty();
     }
@@ -164,7 +256,10 @@ class ToolRegistryImplTest {
         SwappedBundle bundle = new SwappedBundle();
         FakeTool first = new FakeTool("t", "v0");
         FakeServiceReference<Tool> firstReference = new FakeServiceReference<>(Map.of(Tool.NAME, "t"), bundle.bundle());
-        swapping.addTool(first, firstReference);
+        swapping.addTool(FakeServiceObjects.of(first, firstReference));
+        // listed once before the swaps, as every turn does: a spec not published in the properties is known
+        // from the listing, and each new version keeps offering it until it is asked for its own
+        assertThat(swapping.tools()).extracting(ToolSpec::name).containsExactly("t");
         AtomicBoolean done = new AtomicBoolean();
         List<String> problems = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> callers = CompletableFuture.runAsync(() -> {
@@ -183,12 +278,12 @@ class ToolRegistryImplTest {
         FakeServiceReference<Tool> currentReference = firstReference;
         for (int swap = 1; swap <= 20_000 && problems.isEmpty(); swap++) {
             bundle.state = Bundle.STOPPING;
-            swapping.removeTool(current, currentReference);
+            swapping.removeTool(currentReference);
             bundle.state = Bundle.ACTIVE;
             bundle.lastModified = System.currentTimeMillis();
             current = new FakeTool("t", "v" + swap);
             currentReference = new FakeServiceReference<>(Map.of(Tool.NAME, "t"), bundle.bundle());
-            swapping.addTool(current, currentReference);
+            swapping.addTool(FakeServiceObjects.of(current, currentReference));
         }
         done.set(true);
         callers.get(60, TimeUnit.SECONDS);
@@ -219,14 +314,14 @@ class ToolRegistryImplTest {
             public ToolResult execute(ToolCall call, ToolContext ctx) {
                 // the bundle is updated in the middle of the call: the service leaves, the new one comes
                 bundle.state = Bundle.STOPPING;
-                swapping.removeTool(leaving[0], old);
+                swapping.removeTool(old);
                 bundle.state = Bundle.ACTIVE;
                 bundle.lastModified = System.currentTimeMillis();
-                swapping.addTool(new FakeTool("t", "new"), new FakeServiceReference<>(Map.of(Tool.NAME, "t"), bundle.bundle()));
+                swapping.addTool(FakeServiceObjects.of(new FakeTool("t", "new"), new FakeServiceReference<>(Map.of(Tool.NAME, "t"), bundle.bundle())));
                 throw new IllegalStateException("class loader closed");
             }
         };
-        swapping.addTool(leaving[0], old);
+        swapping.addTool(FakeServiceObjects.of(leaving[0], old));
 
         ToolResult result = swapping.invoke(new ToolCall("1", "t", "{}"), context);
 
@@ -240,22 +335,22 @@ class ToolRegistryImplTest {
         SwappedBundle uninstalled = new SwappedBundle();
         FakeServiceReference<Tool> removed = new FakeServiceReference<>(Map.of(Tool.NAME, "u"), uninstalled.bundle());
         FakeTool removedTool = new FakeTool("u", "u");
-        swapping.addTool(removedTool, removed);
+        swapping.addTool(FakeServiceObjects.of(removedTool, removed));
         uninstalled.state = Bundle.STOPPING;
-        swapping.removeTool(removedTool, removed);
+        swapping.removeTool(removed);
         uninstalled.state = Bundle.UNINSTALLED;
         SwappedBundle running = new SwappedBundle();
         FakeServiceReference<Tool> disabled = new FakeServiceReference<>(Map.of(Tool.NAME, "d"), running.bundle());
         FakeTool disabledTool = new FakeTool("d", "d");
-        swapping.addTool(disabledTool, disabled);
-        swapping.removeTool(disabledTool, disabled);
+        swapping.addTool(FakeServiceObjects.of(disabledTool, disabled));
+        swapping.removeTool(disabled);
         // a service unregistered by a bundle that stays active, even one installed just now
         SwappedBundle fresh = new SwappedBundle();
         fresh.lastModified = System.currentTimeMillis();
         FakeServiceReference<Tool> unregistered = new FakeServiceReference<>(Map.of(Tool.NAME, "f"), fresh.bundle());
         FakeTool freshTool = new FakeTool("f", "f");
-        swapping.addTool(freshTool, unregistered);
-        swapping.removeTool(freshTool, unregistered);
+        swapping.addTool(FakeServiceObjects.of(freshTool, unregistered));
+        swapping.removeTool(unregistered);
 
         long started = System.nanoTime();
         assertThat(swapping.tools()).isEmpty();

@@ -14,20 +14,32 @@ import org.osgi.service.component.annotations.Component;
  * The tool {@code hello.greet}: {@code {"name": "Ada"}} → {@code Hello, Ada!}. A Declarative
  * Services component registered as a {@link Tool} service with the property {@code tool.name};
  * the agent offers it to the model from the next turn on, and forgets it when the bundle goes.
+ * Its spec is constant, so it publishes it as service properties too: the agent offers the tool
+ * from them and activates the component only when the model first calls it.
  */
-@Component(property = Tool.NAME + "=" + HelloTool.NAME)
+@Component(
+        property = {
+            Tool.NAME + "=" + HelloTool.NAME,
+            Tool.DESCRIPTION + "=" + HelloTool.DESCRIPTION,
+            Tool.PARAMETERS + "=" + HelloTool.PARAMETERS
+        })
 public class HelloTool implements Tool {
 
     static final String NAME = "hello.greet";
+
+    static final String DESCRIPTION = "Greets someone by name. Use it when the user asks to greet a person.";
+
+    /** One line (a component property): lines end in a backslash. */
+    static final String PARAMETERS = """
+            {"type": "object", \
+            "properties": {"name": {"type": "string", "description": "who to greet"}}, \
+            "required": ["name"]}""";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public ToolSpec spec() {
-        return new ToolSpec(NAME, "Greets someone by name. Use it when the user asks to greet a person.", """
-                {"type": "object",
-                 "properties": {"name": {"type": "string", "description": "who to greet"}},
-                 "required": ["name"]}""");
+        return new ToolSpec(NAME, DESCRIPTION, PARAMETERS);
     }
 
     @Override

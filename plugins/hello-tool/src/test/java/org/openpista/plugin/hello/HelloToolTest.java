@@ -35,6 +35,12 @@ class HelloToolTest {
     }
 
     @Test
+    void theSpecIsWhatTheServicePropertiesPublishOnOneLine() {
+        assertThat(tool.spec().description()).isEqualTo(HelloTool.DESCRIPTION);
+        assertThat(tool.spec().parametersSchema()).isEqualTo(HelloTool.PARAMETERS).doesNotContain("\n");
+    }
+
+    @Test
     void theSpecNamesTheTool() {
         assertThat(tool.spec().name()).isEqualTo("hello.greet");
         assertThat(tool.spec().parametersSchema()).contains("\"name\"");

@@ -1,6 +1,5 @@
 package org.openpista.tool.browser.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import org.openpista.api.tool.Tool;
 import org.openpista.api.tool.ToolContext;
@@ -10,7 +9,13 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code browser.navigate}: opens a URL in the session's tab and shows the loaded page. */
-@Component(service = Tool.class, property = Tool.NAME + "=" + NavigateTool.NAME)
+@Component(
+        service = Tool.class,
+        property = {
+            Tool.NAME + "=" + NavigateTool.NAME,
+            Tool.DESCRIPTION + "=" + NavigateTool.DESCRIPTION,
+            Tool.PARAMETERS + "=" + NavigateTool.PARAMETERS
+        })
 public final class NavigateTool extends BrowserTool {
 
     static final String NAME = "browser.navigate";
@@ -21,17 +26,17 @@ public final class NavigateTool extends BrowserTool {
             + " browser.click, browser.type, browser.select, browser.hover. [new] marks elements that appeared since"
             + " the previous snapshot. Long pages are cut; browser.snapshot {page: N} reads on.";
 
+    static final String DESCRIPTION = "Opens a web page in a real Chromium (one tab per conversation; logins in it persist)."
+            + SNAPSHOT + " Only http and https; local, private and cloud metadata addresses are refused unless"
+            + " allowed in the configuration.";
+
+    static final String PARAMETERS = """
+            {"type":"object","properties":{"url":{"type":"string",\
+            "description":"The address; https:// is added when the scheme is missing."}},"required":["url"]}""";
+
     @Activate
     public NavigateTool(@Reference BrowserService browser) {
-        super(browser, NAME, "Opens a web page in a real Chromium (one tab per conversation; logins in it persist)."
-                + SNAPSHOT + " Only http and https; local, private and cloud metadata addresses are refused unless"
-                + " allowed in the configuration.", arguments());
-    }
-
-    private static ObjectNode arguments() {
-        ObjectNode schema = schema();
-        property(schema, "url", "string", "The address; https:// is added when the scheme is missing.");
-        return required(schema, "url");
+        super(browser, NAME, DESCRIPTION, PARAMETERS);
     }
 
     @Override

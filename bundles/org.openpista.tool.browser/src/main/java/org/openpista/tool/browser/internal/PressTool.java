@@ -1,6 +1,5 @@
 package org.openpista.tool.browser.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.openpista.api.tool.Tool;
 import org.openpista.api.tool.ToolContext;
 import org.openpista.api.tool.ToolResult;
@@ -9,23 +8,29 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code browser.press}: presses a key or combination in the page; answers an open dialog. */
-@Component(service = Tool.class, property = Tool.NAME + "=" + PressTool.NAME)
+@Component(
+        service = Tool.class,
+        property = {
+            Tool.NAME + "=" + PressTool.NAME,
+            Tool.DESCRIPTION + "=" + PressTool.DESCRIPTION,
+            Tool.PARAMETERS + "=" + PressTool.PARAMETERS
+        })
 public final class PressTool extends BrowserTool {
 
     static final String NAME = "browser.press";
 
+    static final String DESCRIPTION = "Presses a key in the current page, on the element that has the focus: Enter, Tab,"
+            + " Escape, Backspace, ArrowDown, PageDown, F5, a character, or a combination like Control+a or"
+            + " Shift+Tab. While a dialog (alert, confirm, prompt) is open, Enter accepts and Escape dismisses it."
+            + " Shows the page again.";
+
+    static final String PARAMETERS = """
+            {"type":"object","properties":{"key":{"type":"string",\
+            "description":"The key, for example \\"Enter\\" or \\"Control+a\\"."}},"required":["key"]}""";
+
     @Activate
     public PressTool(@Reference BrowserService browser) {
-        super(browser, NAME, "Presses a key in the current page, on the element that has the focus: Enter, Tab,"
-                + " Escape, Backspace, ArrowDown, PageDown, F5, a character, or a combination like Control+a or"
-                + " Shift+Tab. While a dialog (alert, confirm, prompt) is open, Enter accepts and Escape dismisses it."
-                + " Shows the page again.", arguments());
-    }
-
-    private static ObjectNode arguments() {
-        ObjectNode schema = schema();
-        property(schema, "key", "string", "The key, for example \"Enter\" or \"Control+a\".");
-        return required(schema, "key");
+        super(browser, NAME, DESCRIPTION, PARAMETERS);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.openpista.tool.browser.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -21,27 +20,32 @@ import org.osgi.service.component.annotations.Reference;
  * {@code browser.screenshot}: a PNG of the tab as an attachment, which channels show to the user;
  * the model gets a line about it, never the image as text.
  */
-@Component(service = Tool.class, property = Tool.NAME + "=" + ScreenshotTool.NAME)
+@Component(
+        service = Tool.class,
+        property = {
+            Tool.NAME + "=" + ScreenshotTool.NAME,
+            Tool.DESCRIPTION + "=" + ScreenshotTool.DESCRIPTION,
+            Tool.PARAMETERS + "=" + ScreenshotTool.PARAMETERS
+        })
 public final class ScreenshotTool extends BrowserTool {
 
     static final String NAME = "browser.screenshot";
+
+    static final String DESCRIPTION = "Takes a PNG screenshot of the current page and attaches it to the answer for the user"
+            + " (you do not see the image; browser.snapshot gives the page as text). full_page captures the whole"
+            + " page instead of the window; labels draws each ref of the latest snapshot on its element; path"
+            + " also saves the PNG in the workspace.";
+
+    static final String PARAMETERS = """
+            {"type":"object","properties":{"full_page":{"type":"boolean",\
+            "description":"The whole scrollable page instead of the visible window (default false)."},\
+            "labels":{"type":"boolean","description":"Draw the refs of the latest snapshot on their elements (default false)."},\
+            "path":{"type":"string","description":"Also save the PNG here, relative to the workspace."}}}""";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     @Activate
     public ScreenshotTool(@Reference BrowserService browser) {
-        super(browser, NAME, "Takes a PNG screenshot of the current page and attaches it to the answer for the user"
-                + " (you do not see the image; browser.snapshot gives the page as text). full_page captures the whole"
-                + " page instead of the window; labels draws each ref of the latest snapshot on its element; path"
-                + " also saves the PNG in the workspace.", arguments());
-    }
-
-    private static ObjectNode arguments() {
-        ObjectNode schema = schema();
-        property(schema, "full_page", "boolean", "The whole scrollable page instead of the visible window (default"
-                + " false).");
-        property(schema, "labels", "boolean", "Draw the refs of the latest snapshot on their elements (default false).");
-        property(schema, "path", "string", "Also save the PNG here, relative to the workspace.");
-        return schema;
+        super(browser, NAME, DESCRIPTION, PARAMETERS);
     }
 
     @Override

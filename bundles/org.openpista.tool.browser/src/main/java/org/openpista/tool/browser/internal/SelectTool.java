@@ -1,6 +1,5 @@
 package org.openpista.tool.browser.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.openpista.api.tool.Tool;
 import org.openpista.api.tool.ToolContext;
@@ -10,25 +9,32 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code browser.select}: chooses options of a drop-down, then shows the page. */
-@Component(service = Tool.class, property = Tool.NAME + "=" + SelectTool.NAME)
+@Component(
+        service = Tool.class,
+        property = {
+            Tool.NAME + "=" + SelectTool.NAME,
+            Tool.DESCRIPTION + "=" + SelectTool.DESCRIPTION,
+            Tool.PARAMETERS + "=" + SelectTool.PARAMETERS
+        })
 public final class SelectTool extends BrowserTool {
 
     static final String NAME = "browser.select";
 
+    static final String DESCRIPTION = "Chooses an option of a drop-down (<select>, shown as combobox or listbox in the"
+            + " snapshot) by its value or visible label, fires the page's change events, and shows the page again."
+            + " For a multiple choice, give a list.";
+
+    static final String PARAMETERS = """
+            {"type":"object","properties":{"ref":{"type":"string",\
+            "description":"The element's ref from the latest snapshot, for example \\"e5\\"."},\
+            "selector":{"type":"string","description":"Instead of a ref: a CSS selector (the first visible match is used)."},\
+            "element":{"type":"string","description":"Instead of a ref: the element's visible text or accessible name."},\
+            "value":{"description":"The option's value or label, or a list of them for a multiple choice.",\
+            "type":["string","array"],"items":{"type":"string"}}},"required":["value"]}""";
+
     @Activate
     public SelectTool(@Reference BrowserService browser) {
-        super(browser, NAME, "Chooses an option of a drop-down (<select>, shown as combobox or listbox in the"
-                + " snapshot) by its value or visible label, fires the page's change events, and shows the page again."
-                + " For a multiple choice, give a list.", arguments());
-    }
-
-    private static ObjectNode arguments() {
-        ObjectNode schema = locating(schema());
-        ((ObjectNode) schema.get("properties")).putObject("value")
-                .put("description", "The option's value or label, or a list of them for a multiple choice.")
-                .putArray("type").add("string").add("array");
-        ((ObjectNode) schema.get("properties").get("value")).putObject("items").put("type", "string");
-        return required(schema, "value");
+        super(browser, NAME, DESCRIPTION, PARAMETERS);
     }
 
     @Override

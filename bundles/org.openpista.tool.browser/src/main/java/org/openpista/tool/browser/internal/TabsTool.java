@@ -1,6 +1,5 @@
 package org.openpista.tool.browser.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -12,25 +11,31 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code browser.tabs}: the conversation's tabs: list, switch, open, close. */
-@Component(service = Tool.class, property = Tool.NAME + "=" + TabsTool.NAME)
+@Component(
+        service = Tool.class,
+        property = {
+            Tool.NAME + "=" + TabsTool.NAME,
+            Tool.DESCRIPTION + "=" + TabsTool.DESCRIPTION,
+            Tool.PARAMETERS + "=" + TabsTool.PARAMETERS
+        })
 public final class TabsTool extends BrowserTool {
 
     static final String NAME = "browser.tabs";
 
+    static final String DESCRIPTION = "Lists the browser tabs of this conversation (a page that opens a link in a new tab adds"
+            + " one, and it becomes the current tab), or with action: select (index) switches to a tab and shows"
+            + " it, new opens a tab (optionally at url), close closes one (default: the current tab).";
+
+    static final String PARAMETERS = """
+            {"type":"object","properties":{"action":{"type":"string",\
+            "description":"list (default), select, new or close.",\
+            "enum":["list","select","new","close"]},"index":{"type":"integer",\
+            "description":"The tab's number in the list, from 1.",\
+            "minimum":1},"url":{"type":"string","description":"For new: the page to open."}}}""";
+
     @Activate
     public TabsTool(@Reference BrowserService browser) {
-        super(browser, NAME, "Lists the browser tabs of this conversation (a page that opens a link in a new tab adds"
-                + " one, and it becomes the current tab), or with action: select (index) switches to a tab and shows"
-                + " it, new opens a tab (optionally at url), close closes one (default: the current tab).", arguments());
-    }
-
-    private static ObjectNode arguments() {
-        ObjectNode schema = schema();
-        property(schema, "action", "string", "list (default), select, new or close.")
-                .putArray("enum").add("list").add("select").add("new").add("close");
-        property(schema, "index", "integer", "The tab's number in the list, from 1.").put("minimum", 1);
-        property(schema, "url", "string", "For new: the page to open.");
-        return schema;
+        super(browser, NAME, DESCRIPTION, PARAMETERS);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.openpista.tool.browser.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.openpista.api.tool.Tool;
 import org.openpista.api.tool.ToolContext;
 import org.openpista.api.tool.ToolResult;
@@ -9,24 +8,34 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code browser.type}: replaces the text of a field, optionally pressing Enter, then shows the page. */
-@Component(service = Tool.class, property = Tool.NAME + "=" + TypeTool.NAME)
+@Component(
+        service = Tool.class,
+        property = {
+            Tool.NAME + "=" + TypeTool.NAME,
+            Tool.DESCRIPTION + "=" + TypeTool.DESCRIPTION,
+            Tool.PARAMETERS + "=" + TypeTool.PARAMETERS
+        })
 public final class TypeTool extends BrowserTool {
 
     static final String NAME = "browser.type";
 
+    static final String DESCRIPTION = "Types text into a field of the current page (by ref; or a CSS selector, or the field's"
+            + " label as \"element\"), replacing what it held, as keystrokes the page sees; submit presses Enter"
+            + " after it. On a file input the text is the path of a workspace file to upload. While a prompt()"
+            + " dialog is open, the text answers it.";
+
+    static final String PARAMETERS = """
+            {"type":"object","properties":{"ref":{"type":"string",\
+            "description":"The element's ref from the latest snapshot, for example \\"e5\\"."},\
+            "selector":{"type":"string","description":"Instead of a ref: a CSS selector (the first visible match is used)."},\
+            "element":{"type":"string","description":"Instead of a ref: the element's visible text or accessible name."},\
+            "text":{"type":"string","description":"What to type; empty clears the field."},\
+            "submit":{"type":"boolean","description":"Press Enter after typing (default false)."}},\
+            "required":["text"]}""";
+
     @Activate
     public TypeTool(@Reference BrowserService browser) {
-        super(browser, NAME, "Types text into a field of the current page (by ref; or a CSS selector, or the field's"
-                + " label as \"element\"), replacing what it held, as keystrokes the page sees; submit presses Enter"
-                + " after it. On a file input the text is the path of a workspace file to upload. While a prompt()"
-                + " dialog is open, the text answers it.", arguments());
-    }
-
-    private static ObjectNode arguments() {
-        ObjectNode schema = locating(schema());
-        property(schema, "text", "string", "What to type; empty clears the field.");
-        property(schema, "submit", "boolean", "Press Enter after typing (default false).");
-        return required(schema, "text");
+        super(browser, NAME, DESCRIPTION, PARAMETERS);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.openpista.tool.browser.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -13,30 +12,36 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code browser.wait}: waits until a text or an element appears (or is gone), then shows the page. */
-@Component(service = Tool.class, property = Tool.NAME + "=" + WaitTool.NAME)
+@Component(
+        service = Tool.class,
+        property = {
+            Tool.NAME + "=" + WaitTool.NAME,
+            Tool.DESCRIPTION + "=" + WaitTool.DESCRIPTION,
+            Tool.PARAMETERS + "=" + WaitTool.PARAMETERS
+        })
 public final class WaitTool extends BrowserTool {
 
     static final String NAME = "browser.wait";
     private static final int DEFAULT_SECS = 10;
     private static final int MAX_SECS = 120;
 
+    static final String DESCRIPTION = "Waits until a text shows on the current page, or an element (ref or CSS selector) is"
+            + " visible, or with gone: true until it is no longer there; then shows the page. Without text, ref"
+            + " or selector it just waits the timeout. Default timeout " + DEFAULT_SECS + " s, at most "
+            + MAX_SECS + " s.";
+
+    static final String PARAMETERS = """
+            {"type":"object","properties":{"text":{"type":"string",\
+            "description":"A text to wait for (case and spacing do not matter)."},\
+            "ref":{"type":"string","description":"The element's ref from the latest snapshot, for example \\"e5\\"."},\
+            "selector":{"type":"string","description":"A CSS selector to wait for."},\
+            "gone":{"type":"boolean","description":"Wait until the text or element is gone instead (default false)."},\
+            "timeout":{"type":"number","description":"Seconds to wait at most (default \
+            """ + DEFAULT_SECS + ").\",\"minimum\":0,\"maximum\":" + MAX_SECS + "}}}";
+
     @Activate
     public WaitTool(@Reference BrowserService browser) {
-        super(browser, NAME, "Waits until a text shows on the current page, or an element (ref or CSS selector) is"
-                + " visible, or with gone: true until it is no longer there; then shows the page. Without text, ref"
-                + " or selector it just waits the timeout. Default timeout " + DEFAULT_SECS + " s, at most "
-                + MAX_SECS + " s.", arguments());
-    }
-
-    private static ObjectNode arguments() {
-        ObjectNode schema = schema();
-        property(schema, "text", "string", "A text to wait for (case and spacing do not matter).");
-        property(schema, "ref", "string", BrowserTool.REF);
-        property(schema, "selector", "string", "A CSS selector to wait for.");
-        property(schema, "gone", "boolean", "Wait until the text or element is gone instead (default false).");
-        property(schema, "timeout", "number", "Seconds to wait at most (default " + DEFAULT_SECS + ").")
-                .put("minimum", 0).put("maximum", MAX_SECS);
-        return schema;
+        super(browser, NAME, DESCRIPTION, PARAMETERS);
     }
 
     @Override

@@ -68,6 +68,11 @@ final class Harness implements AutoCloseable {
         return tools.keySet();
     }
 
+    /** @return the spec of a tool */
+    org.openpista.api.llm.ToolSpec spec(String tool) {
+        return tools.get(tool).spec();
+    }
+
     @Override
     public void close() {
         service.deactivate();

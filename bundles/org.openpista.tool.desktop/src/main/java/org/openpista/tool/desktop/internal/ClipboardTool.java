@@ -1,7 +1,6 @@
 package org.openpista.tool.desktop.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +27,8 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
         service = Tool.class,
         property = {
             Tool.NAME + "=" + ClipboardTool.TOOL_NAME,
+            Tool.DESCRIPTION + "=" + ClipboardTool.DESCRIPTION,
+            Tool.PARAMETERS + "=" + ClipboardTool.PARAMETERS,
             Tool.APPROVAL_NOTE + "=read: gives the text on your clipboard to the model; write: replaces it"
         },
         configurationPid = NotifyTool.PID,
@@ -40,10 +41,19 @@ public final class ClipboardTool implements Tool {
     static final List<String> ACTIONS = List.of("read", "write");
     static final int MAX_WRITE = 1_000_000;
 
+    static final String DESCRIPTION = "Reads the text on the owner's clipboard (action read) or puts text"
+            + " there (action write, with text), on X11, Wayland and macOS desktops. Text only.";
+
+    static final String PARAMETERS = """
+            {"type":"object","properties":{"action":{"type":"string",\
+            "description":"read: return the clipboard's text; write: replace it with text.",\
+            "enum":["read","write"]},"text":{"type":"string",\
+            "maxLength":""" + MAX_WRITE + """
+            ,"description":"The text to put on the clipboard (write only)."}},"required":["action"]}""";
+
     private final ObjectMapper mapper = new ObjectMapper();
     private final DesktopSettings settings;
     private final Clipboard clipboard;
-    private final ToolSpec spec;
 
     /**
      * Activated by DS.
@@ -64,13 +74,11 @@ public final class ClipboardTool implements Tool {
     ClipboardTool(DesktopConfig config, Map<String, String> environment, String osName) {
         this.settings = DesktopSettings.of(config);
         this.clipboard = new Clipboard(settings.display(), environment, osName);
-        this.spec = new ToolSpec(TOOL_NAME, "Reads the text on the owner's clipboard (action read) or puts text"
-                + " there (action write, with text), on X11, Wayland and macOS desktops. Text only.", schema());
     }
 
     @Override
     public ToolSpec spec() {
-        return spec;
+        return new ToolSpec(TOOL_NAME, DESCRIPTION, PARAMETERS);
     }
 
     @Override
@@ -126,15 +134,4 @@ public final class ClipboardTool implements Tool {
         return Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
-    private String schema() {
-        ObjectNode schema = mapper.createObjectNode().put("type", "object");
-        ObjectNode properties = schema.putObject("properties");
-        ObjectNode action = properties.putObject("action").put("type", "string")
-                .put("description", "read: return the clipboard's text; write: replace it with text.");
-        ACTIONS.forEach(action.putArray("enum")::add);
-        properties.putObject("text").put("type", "string").put("maxLength", MAX_WRITE)
-                .put("description", "The text to put on the clipboard (write only).");
-        schema.putArray("required").add("action");
-        return schema.toString();
-    }
 }

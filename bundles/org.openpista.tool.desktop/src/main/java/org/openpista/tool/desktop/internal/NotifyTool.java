@@ -1,7 +1,6 @@
 package org.openpista.tool.desktop.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +29,8 @@ import org.osgi.service.metatype.annotations.Designate;
         service = Tool.class,
         property = {
             Tool.NAME + "=" + NotifyTool.TOOL_NAME,
+            Tool.DESCRIPTION + "=" + NotifyTool.DESCRIPTION,
+            Tool.PARAMETERS + "=" + NotifyTool.PARAMETERS,
             Tool.APPROVAL_NOTE + "=shows a notification on your desktop"
         },
         configurationPid = NotifyTool.PID,
@@ -48,10 +49,22 @@ public final class NotifyTool implements Tool {
     static final int MAX_TITLE = 200;
     static final int MAX_BODY = 4000;
 
+    static final String DESCRIPTION = "Shows a notification on the owner's desktop (Linux desktops through"
+            + " org.freedesktop.Notifications, macOS Notification Center), for example when a long task is done."
+            + " Plain text; fails with the reason on a machine without a desktop.";
+
+    static final String PARAMETERS = """
+            {"type":"object","properties":{"title":{"type":"string",\
+            "maxLength":""" + MAX_TITLE + """
+            ,"description":"The headline, a few words."},\
+            "body":{"type":"string","maxLength":""" + MAX_BODY + """
+            ,"description":"The text below it, plain text."},\
+            "urgency":{"type":"string","description":"How urgent: critical notifications stay until dismissed.\
+             Default: normal.","enum":["low","normal","critical"]}},"required":["title"]}""";
+
     private final ObjectMapper mapper = new ObjectMapper();
     private final DesktopSettings settings;
     private final Notifier notifier;
-    private final ToolSpec spec;
 
     /**
      * Activated by DS.
@@ -72,14 +85,11 @@ public final class NotifyTool implements Tool {
     NotifyTool(DesktopConfig config, Map<String, String> environment, String osName) {
         this.settings = DesktopSettings.of(config);
         this.notifier = new Notifier(settings, environment, osName);
-        this.spec = new ToolSpec(TOOL_NAME, "Shows a notification on the owner's desktop (Linux desktops through"
-                + " org.freedesktop.Notifications, macOS Notification Center), for example when a long task is done."
-                + " Plain text; fails with the reason on a machine without a desktop.", schema());
     }
 
     @Override
     public ToolSpec spec() {
-        return spec;
+        return new ToolSpec(TOOL_NAME, DESCRIPTION, PARAMETERS);
     }
 
     @Override
@@ -109,17 +119,4 @@ public final class NotifyTool implements Tool {
         }
     }
 
-    private String schema() {
-        ObjectNode schema = mapper.createObjectNode().put("type", "object");
-        ObjectNode properties = schema.putObject("properties");
-        properties.putObject("title").put("type", "string").put("maxLength", MAX_TITLE)
-                .put("description", "The headline, a few words.");
-        properties.putObject("body").put("type", "string").put("maxLength", MAX_BODY)
-                .put("description", "The text below it, plain text.");
-        ObjectNode urgency = properties.putObject("urgency").put("type", "string")
-                .put("description", "How urgent: critical notifications stay until dismissed. Default: normal.");
-        URGENCIES.forEach(urgency.putArray("enum")::add);
-        schema.putArray("required").add("title");
-        return schema.toString();
-    }
 }

@@ -3,7 +3,6 @@ package org.openpista.tool.screen.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The arguments of a {@code screen.capture} or {@code screen.ocr} call, checked. JSON {@code null}
@@ -96,23 +95,5 @@ record ScreenArguments(Region region, String display, String lang) {
             throw new IllegalArgumentException("\"" + name + "\" has characters no " + name + " has: " + value);
         }
         return value;
-    }
-
-    /** Adds the {@code region} and {@code display} properties to a tool's schema. */
-    static void describe(ObjectNode properties) {
-        ObjectNode region = properties.putObject("region");
-        region.put("type", "object")
-                .put("description", "A rectangle of the screen in pixels, origin at the top left; the part on the"
-                        + " screen is taken. Default: the whole screen.");
-        ObjectNode edges = region.putObject("properties");
-        for (String edge : EDGES) {
-            edges.putObject(edge).put("type", "integer").put("minimum", edge.length() == 1 ? 0 : 1);
-        }
-        region.putArray("required").add("x").add("y").add("width").add("height");
-        properties.putObject("display")
-                .put("type", "string")
-                .put("description", "Which screen: an X11 display such as \":0\", a Wayland output such as"
-                        + " \"HDMI-A-1\" (grim), or a macOS display number (1 is the main one). Default: the"
-                        + " desktop openpista runs in.");
     }
 }

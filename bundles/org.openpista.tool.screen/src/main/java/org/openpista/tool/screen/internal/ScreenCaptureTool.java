@@ -1,7 +1,6 @@
 package org.openpista.tool.screen.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -36,6 +35,8 @@ import org.osgi.service.metatype.annotations.Designate;
         service = Tool.class,
         property = {
             Tool.NAME + "=" + ScreenCaptureTool.TOOL_NAME,
+            Tool.DESCRIPTION + "=" + ScreenCaptureTool.DESCRIPTION,
+            Tool.PARAMETERS + "=" + ScreenCaptureTool.PARAMETERS,
             Tool.APPROVAL_NOTE + "=takes a picture of your screen; it is shown here and kept with the conversation"
         },
         configurationPid = ScreenCaptureTool.PID,
@@ -50,12 +51,28 @@ public final class ScreenCaptureTool implements Tool {
     /** The configuration PID of both screen tools. */
     static final String PID = "org.openpista.tool.screen";
 
+    static final String DESCRIPTION = "Takes a screenshot of the owner's screen, or of a region of it, as a PNG"
+            + " that is shown to the user and stored with the conversation. You do not see the image yourself:"
+            + " screen.ocr reads the text on the screen. Works on X11 desktops, on Wayland compositors that"
+            + " grim supports, and on macOS; fails with the reason on a machine without a screen.";
+
+    /** The arguments; {@code screen.ocr} takes these and more. */
+    static final String PARAMETERS = """
+            {"type":"object","properties":{"region":{"type":"object",\
+            "description":"A rectangle of the screen in pixels, origin at the top left; the part on the screen is\
+             taken. Default: the whole screen.",\
+            "properties":{"x":{"type":"integer","minimum":0},"y":{"type":"integer","minimum":0},\
+            "width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1}},\
+            "required":["x","y","width","height"]},\
+            "display":{"type":"string","description":"Which screen: an X11 display such as \\":0\\", a Wayland output\
+             such as \\"HDMI-A-1\\" (grim), or a macOS display number (1 is the main one). Default: the desktop\
+             openpista runs in."}}}""";
+
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final ScreenSettings settings;
     private final Screens screens;
-    private final ToolSpec spec;
 
     /**
      * Activated by DS.
@@ -76,15 +93,11 @@ public final class ScreenCaptureTool implements Tool {
     ScreenCaptureTool(ScreenConfig config, Map<String, String> environment, String osName) {
         this.settings = ScreenSettings.of(config);
         this.screens = new Screens(settings, environment, osName);
-        this.spec = new ToolSpec(TOOL_NAME, "Takes a screenshot of the owner's screen, or of a region of it, as a PNG"
-                + " that is shown to the user and stored with the conversation. You do not see the image yourself:"
-                + " screen.ocr reads the text on the screen. Works on X11 desktops, on Wayland compositors that"
-                + " grim supports, and on macOS; fails with the reason on a machine without a screen.", schema());
     }
 
     @Override
     public ToolSpec spec() {
-        return spec;
+        return new ToolSpec(TOOL_NAME, DESCRIPTION, PARAMETERS);
     }
 
     @Override
@@ -116,11 +129,6 @@ public final class ScreenCaptureTool implements Tool {
         return new ToolResult(text, false, List.of(new Attachment("image/png", name, shot.png())));
     }
 
-    private String schema() {
-        ObjectNode schema = mapper.createObjectNode().put("type", "object");
-        ScreenArguments.describe(schema.putObject("properties"));
-        return schema.toString();
-    }
 
     static String kilobytes(int bytes) {
         return bytes < 1024 ? bytes + " bytes" : (bytes + 512) / 1024 + " KB";

@@ -130,10 +130,15 @@ public final class ScreenOcrTool implements Tool {
                 + " read a part of the screen]";
     }
 
+    /** @return screen.capture's arguments and two more; not constant (the languages are configured), so not published */
     private String schema() {
-        ObjectNode schema = mapper.createObjectNode().put("type", "object");
-        ObjectNode properties = schema.putObject("properties");
-        ScreenArguments.describe(properties);
+        ObjectNode schema;
+        try {
+            schema = (ObjectNode) mapper.readTree(ScreenCaptureTool.PARAMETERS);
+        } catch (IOException e) {
+            throw new IllegalStateException("screen.capture's PARAMETERS are not JSON", e);
+        }
+        ObjectNode properties = (ObjectNode) schema.get("properties");
         properties.putObject("boxes")
                 .put("type", "boolean")
                 .put("description", "Put each line's box on the screen before it, [x,y widthxheight] in pixels, to"

@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
+import org.openpista.api.admin.wire.Frames;
 import org.openpista.api.channel.AgentReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

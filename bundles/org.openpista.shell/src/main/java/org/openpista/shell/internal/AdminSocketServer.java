@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.felix.service.command.CommandProcessor;
 import org.openpista.api.admin.DaemonControl;
+import org.openpista.api.admin.wire.Frames;
 import org.openpista.api.config.ConfigurationLoader;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;

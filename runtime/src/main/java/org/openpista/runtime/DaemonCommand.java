@@ -43,10 +43,16 @@ final class DaemonCommand {
     static int serve(String[] args, PrintStream out, PrintStream err) {
         Path homeOption = null;
         Path configOption = null;
+        boolean debug = false;
         int i = 0;
-        // only --home and --config may come first: anything else (--debug, --log-level, help) is left to picocli
+        // only --home, --config and --debug may come first: anything else (--log-level, help) is left to picocli
         while (i < args.length && args[i].startsWith("-")) {
             String arg = args[i];
+            if (arg.equals("--debug")) {
+                debug = true;
+                i++;
+                continue;
+            }
             int equals = arg.indexOf('=');
             String name = equals > 0 ? arg.substring(0, equals) : arg;
             String value = equals > 0 ? arg.substring(equals + 1) : i + 1 < args.length ? args[++i] : null;
@@ -72,12 +78,13 @@ final class DaemonCommand {
         for (int j = i; j < args.length; j++) {
             fields.add(args[j]);
         }
-        Optional<SocketChannel> connected = connect(home.dir().resolve("admin.sock"));
+        Path socket = home.dir().resolve("admin.sock");
+        Optional<SocketChannel> connected = connect(socket);
         if (connected.isEmpty()) {
             return NOT_SERVED;
         }
         try {
-            return converse(connected.get(), fields.toArray(new String[0]), out, err);
+            return converse(connected.get(), fields.toArray(new String[0]), out, err, debug ? err : null, socket);
         } finally {
             close(connected.get());
         }
@@ -99,17 +106,27 @@ final class DaemonCommand {
         }
     }
 
-    private static int converse(SocketChannel channel, String[] fields, PrintStream out, PrintStream err) {
+    /** @param debug where to say whether the daemon runs the command ({@code --debug}), or {@code null} */
+    private static int converse(SocketChannel channel, String[] fields, PrintStream out, PrintStream err, PrintStream debug,
+            Path socket) {
         boolean started = false;
         try {
             Frames.write(channel, Frames.CLI, Frames.fields(fields));
             while (true) {
                 Frame frame = Frames.read(channel, Frames.MAX_ANSWER);
                 if (frame == null && !started || frame != null && frame.type() == Frames.DECLINE) {
-                    return NOT_SERVED; // an older daemon closes the connection on the frame; a newer one may decline
+                    // an older daemon closes the connection on the frame; a newer one may decline
+                    if (debug != null) {
+                        debug.println("openpista: running the command in this process: ".concat(
+                                frame == null ? "the daemon does not serve commands (it is older than this one)" : frame.text()));
+                    }
+                    return NOT_SERVED;
                 }
                 if (frame == null) {
                     throw new IOException("closed");
+                }
+                if (!started && debug != null) {
+                    debug.println("openpista: the daemon on ".concat(socket.toString()).concat(" runs this command"));
                 }
                 started = true;
                 switch (frame.type()) {

@@ -79,9 +79,10 @@ class DaemonCommandTest {
 
         assertThat(status).isEqualTo(1);
         assertThat(out()).isEqualTo("one\ntwo\n");
-        assertThat(err()).isEqualTo("openpista: warning: x\n");
+        assertThat(serve(client -> Frames.write(client, Frames.STATUS, "0"), "--home", home.toString(), "--debug", "stop")).isZero();
+        assertThat(err()).startsWith("openpista: warning: x\n").endsWith("openpista: the daemon on " + home.resolve("admin.sock") + " runs this command\n");
         // the arguments after the global options, with the configuration file the command would read
-        assertThat(received).containsExactly("L/etc/openpista.toml|shell|-c|openpista:status");
+        assertThat(received).containsExactly("L/etc/openpista.toml|shell|-c|openpista:status", "L" + home.resolve("config.toml") + "|stop");
     }
 
     @Test
@@ -89,6 +90,11 @@ class DaemonCommandTest {
         assertThat(serve(client -> Frames.write(client, Frames.DECLINE, "not a command the daemon serves"),
                 "--home=" + home, "plugins", "list")).isEqualTo(DaemonCommand.NOT_SERVED);
         assertThat(received).containsExactly("L" + home.resolve("config.toml") + "|plugins|list");
+        assertThat(out() + err()).isEmpty();
+        assertThat(serve(client -> Frames.write(client, Frames.DECLINE, "not a command the daemon serves"),
+                "--debug", "--home=" + home, "plugins", "list")).isEqualTo(DaemonCommand.NOT_SERVED);
+        assertThat(err()).isEqualTo("openpista: running the command in this process: not a command the daemon serves\n");
+        err.reset();
         // an older daemon closes the connection on a frame it does not know
         assertThat(serve(client -> {}, "--home", home.toString(), "stop")).isEqualTo(DaemonCommand.NOT_SERVED);
         assertThat(out() + err()).isEmpty();
@@ -108,7 +114,7 @@ class DaemonCommandTest {
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
             server.configureBlocking(false);
-            for (String[] args : List.of(new String[] {"--home", home.toString(), "--debug", "stop"}, new String[] {"--home", home.toString()},
+            for (String[] args : List.of(new String[] {"--home", home.toString()},
                     new String[] {"--home", home.toString(), "run", "-e", "hi"}, new String[] {"--home", home.toString(), "--home", "x", "stop"},
                     new String[] {"--home", home.toString(), "--log-level", "debug", "stop"}, new String[] {"--home", home.toString(), "--help"})) {
                 assertThat(DaemonCommand.serve(args, quiet, quiet)).isEqualTo(DaemonCommand.NOT_SERVED);

@@ -227,7 +227,7 @@ class DaemonRunIT {
         startDaemon();
         // the same file by another name: the daemon declines, and the command starts its own framework
         Path sameConfig = Files.createSymbolicLink(home.resolve("same.toml"), home.resolve("config.toml"));
-        for (String command : List.of("openpista:channels", "lb", "no-such-command", "openpista:history")) {
+        for (String command : List.of("openpista:channels", "no-such-command")) {
             Result served = openpista("shell", "-c", command);
             Result itself = openpista("--config", sameConfig.toString(), "shell", "-c", command);
             assertThat(served).as(command).isEqualTo(itself);

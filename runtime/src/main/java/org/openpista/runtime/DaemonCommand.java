@@ -56,8 +56,8 @@ final class DaemonCommand {
             int equals = arg.indexOf('=');
             String name = equals > 0 ? arg.substring(0, equals) : arg;
             String value = equals > 0 ? arg.substring(equals + 1) : i + 1 < args.length ? args[++i] : null;
-            if (value == null || value.isEmpty() || name.equals("--home") && homeOption != null
-                    || name.equals("--config") && configOption != null) {
+            if (value == null || value.isEmpty() || value.startsWith("-") || value.indexOf('\0') >= 0
+                    || name.equals("--home") && homeOption != null || name.equals("--config") && configOption != null) {
                 return NOT_SERVED;
             }
             if (name.equals("--home")) {

@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * {@code openpista:send} cancels its turn instead of running for nobody. When the daemon stops, a
  * connection finishes the command it is running (its turn gets the grace period, as every turn
  * does) and takes no further one. A {@link Frames#RUN} frame runs {@code openpista run -e} here
- * ({@link DaemonRuns}) the same way, with the client's approval answers coming in meanwhile.
+ * ({@link DaemonRuns}) the same way, with the client's approval answers coming in meanwhile; a
+ * {@link Frames#CLI} frame runs {@code openpista stop} or {@code shell -c} for the launcher ({@link
+ * LauncherCommands}).
  */
 final class AdminConnection {
 

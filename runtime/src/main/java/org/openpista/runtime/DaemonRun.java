@@ -1,20 +1,19 @@
 package org.openpista.runtime;
 
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.openpista.api.admin.wire.Frames;
+import org.openpista.api.admin.wire.Frames.Frame;
 import org.openpista.api.approval.ApprovalDecision;
 import org.openpista.api.channel.ProgressEvent;
 import org.openpista.api.channel.TerminalText;
@@ -28,25 +27,9 @@ import org.openpista.api.channel.TerminalText;
  * exit status. When no daemon answers, or it predates this, or declines (it reads another
  * configuration file, has no usable provider), nothing ran and the command runs the turn itself.
  *
- * <p>The frames are the admin socket's (the shell bundle's {@code Frames}): a type byte, a four-byte
- * length, the payload; a payload of fields is each field's four-byte length and UTF-8 bytes.
+ * <p>The frames are the admin socket's ({@link Frames}, in the API jar on the launcher's class path).
  */
 final class DaemonRun {
-
-    static final byte ERR = 'E';
-    static final byte RUN = 'R';
-    static final byte ANSWER = 'Y';
-    static final byte DECLINE = 'N';
-    static final byte DELTA = 'D';
-    static final byte PROGRESS = 'P';
-    static final byte ASK = 'A';
-    static final byte REPLY = 'F';
-
-    /** Larger frames from the daemon are refused (an answer is never that long). */
-    static final int MAX_FRAME = 64 << 20;
-
-    /** A received frame. */
-    record Frame(byte type, byte[] payload) {}
 
     /** Returned when the daemon did not take the turn: the command runs it itself. */
     static final int NOT_SERVED = Integer.MIN_VALUE + 5;
@@ -107,21 +90,21 @@ final class DaemonRun {
 
     private int converse(SocketChannel channel, Path configFile, String sessionId, String prompt) {
         try {
-            write(channel, RUN, fields(configFile.toString(), sessionId, prompt));
+            Frames.write(channel, Frames.RUN, Frames.fields(configFile.toString(), sessionId, prompt));
         } catch (IOException e) {
             return notServed("the daemon on " + socket + " took no request: " + e.getMessage());
         }
         boolean started = false;
         try {
             while (true) {
-                Frame frame = read(channel);
+                Frame frame = Frames.read(channel, Frames.MAX_ANSWER);
                 if (frame == null && !started) {
                     return notServed("the daemon on " + socket + " does not serve runs (it is older than this command)");
                 }
                 if (frame == null) {
                     throw new EOFException();
                 }
-                if (!started && frame.type() != DECLINE && debug) {
+                if (!started && frame.type() != Frames.DECLINE && debug) {
                     err.println("openpista: the daemon on " + socket + " runs this turn");
                 }
                 started = true;
@@ -146,24 +129,24 @@ final class DaemonRun {
 
     /** @return the exit status when the frame ends the turn, else {@code null} */
     private Integer show(SocketChannel channel, String sessionId, Frame frame) throws IOException {
-            if (frame.type() == ERR) {
+            if (frame.type() == Frames.ERR) {
                 answer.endLine();
                 err.print(TerminalText.safe(new String(frame.payload(), StandardCharsets.UTF_8)));
                 err.flush();
                 return null;
             }
-            List<String> fields = frame.type() == DECLINE ? List.of() : fields(frame.payload());
+            List<String> fields = frame.type() == Frames.DECLINE ? List.of() : fields(frame);
             switch (frame.type()) {
-                case DECLINE -> {
+                case Frames.DECLINE -> {
                     return notServed("the daemon declined: " + new String(frame.payload(), StandardCharsets.UTF_8));
                 }
-                case DELTA -> answer.delta(fields.get(0));
-                case PROGRESS -> progress(sessionId, fields);
-                case ASK -> {
+                case Frames.DELTA -> answer.delta(fields.get(0));
+                case Frames.PROGRESS -> progress(sessionId, fields);
+                case Frames.ASK -> {
                     answer.endLine();
-                    write(channel, ANSWER, ask(fields.get(0)).getBytes(StandardCharsets.UTF_8));
+                    Frames.write(channel, Frames.ANSWER, ask(fields.get(0)).getBytes(StandardCharsets.UTF_8));
                 }
-                case REPLY -> {
+                case Frames.REPLY -> {
                     if (fields.get(0).equals("1")) {
                         answer.endLine();
                         err.println("openpista: " + TerminalText.safe(fields.get(1)));
@@ -218,72 +201,13 @@ final class DaemonRun {
         return NOT_SERVED;
     }
 
-    static byte[] fields(String... values) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        for (String value : values) {
-            byte[] text = value.getBytes(StandardCharsets.UTF_8);
-            bytes.writeBytes(ByteBuffer.allocate(4).putInt(text.length).array());
-            bytes.writeBytes(text);
-        }
-        return bytes.toByteArray();
-    }
-
-    static List<String> fields(byte[] payload) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap(payload);
-        List<String> fields = new ArrayList<>();
-        while (buffer.remaining() >= 4) {
-            int length = buffer.getInt();
-            if (length < 0 || length > buffer.remaining()) {
-                throw new IOException("a field of " + length + " bytes in a frame of " + payload.length);
-            }
-            fields.add(new String(payload, buffer.position(), length, StandardCharsets.UTF_8));
-            buffer.position(buffer.position() + length);
-        }
-        if (buffer.hasRemaining()) {
-            throw new IOException("a field's length is cut off");
-        }
+    /** @return the frame's fields, at least three (fields a frame lacks are empty) */
+    static List<String> fields(Frame frame) throws IOException {
+        List<String> fields = frame.fields();
         while (fields.size() < 3) {
-            fields.add(""); // fields a frame lacks are empty
+            fields.add("");
         }
         return fields;
-    }
-
-    static void write(SocketChannel channel, byte type, byte[] payload) throws IOException {
-        ByteBuffer frame = ByteBuffer.allocate(5 + payload.length);
-        frame.put(type).putInt(payload.length).put(payload).flip();
-        while (frame.hasRemaining()) {
-            channel.write(frame);
-        }
-    }
-
-    /** @return the next frame, or {@code null} at the end of the stream */
-    static Frame read(SocketChannel channel) throws IOException {
-        ByteBuffer head = ByteBuffer.allocate(5);
-        if (!fill(channel, head)) {
-            return null;
-        }
-        head.flip();
-        byte type = head.get();
-        int length = head.getInt();
-        if (length < 0 || length > MAX_FRAME) {
-            throw new IOException("frame of " + length + " bytes refused (at most " + MAX_FRAME + ")");
-        }
-        ByteBuffer payload = ByteBuffer.allocate(length);
-        fill(channel, payload);
-        return new Frame(type, payload.array());
-    }
-
-    /** @return whether the buffer was filled; {@code false} at the end of the stream before any byte */
-    private static boolean fill(SocketChannel channel, ByteBuffer buffer) throws IOException {
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer) < 0) {
-                if (buffer.position() == 0) {
-                    return false;
-                }
-                throw new EOFException("the connection closed in the middle of a frame");
-            }
-        }
-        return true;
     }
 
     private static void close(SocketChannel channel) {

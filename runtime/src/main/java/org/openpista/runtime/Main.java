@@ -82,6 +82,14 @@ public final class Main implements Runnable {
                 return failed(e, new PrintWriter(System.err, true));
             }
         }
+        // a command that only talks to the running daemon (stop, shell -c), served by it before anything else loads;
+        // the class-data archive is recorded in a run that starts the framework
+        if (!Boolean.getBoolean("openpista.cds.recording")) {
+            int served = DaemonCommand.serve(args, System.out, System.err);
+            if (served != DaemonCommand.NOT_SERVED) {
+                return served;
+            }
+        }
         List<String> words = commandWords(args);
         if (!words.isEmpty() && words.get(0).equals("help")
                 && (words.size() == 1 || !BUILT_IN.contains(words.get(1)))) {

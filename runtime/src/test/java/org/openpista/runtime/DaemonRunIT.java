@@ -28,6 +28,8 @@ import org.openpista.testkit.FakeReply;
  * {@code openpista run -e} with a daemon running for the home: the daemon runs the turn (its own
  * turn count and the session show it), approval questions reach the command's terminal, and without
  * a daemon, with {@code --local} or another configuration file the command runs the turn itself.
+ * {@code openpista stop} and {@code shell -c} are served by the daemon the same way, with what the
+ * commands print when they run themselves.
  */
 class DaemonRunIT {
 
@@ -219,5 +221,47 @@ class DaemonRunIT {
         assertThat(stale.stdout()).isEqualTo("stale socket\n");
         assertThat(stale.stderr()).contains("running the turn in this process: nothing answers on");
         assertThat(fake.requests()).hasSize(2);
+    }
+    @Test
+    void stopAndShellCommandsAreServedByTheDaemonWithWhatTheyPrintThemselves() throws Exception {
+        startDaemon();
+        // the same file by another name: the daemon declines, and the command starts its own framework
+        Path sameConfig = Files.createSymbolicLink(home.resolve("same.toml"), home.resolve("config.toml"));
+        for (String command : List.of("openpista:channels", "no-such-command")) {
+            Result served = openpista("shell", "-c", command);
+            Result itself = openpista("--config", sameConfig.toString(), "shell", "-c", command);
+            assertThat(served).as(command).isEqualTo(itself);
+        }
+        Result debug = openpista("--debug", "shell", "-c", "openpista:status");
+        assertThat(debug.stderr()).isEqualTo("openpista: the daemon on " + home.resolve("admin.sock") + " runs this command\n");
+        assertThat(debug.stdout()).contains("turns");
+
+        long pid = Long.parseLong(Files.readString(home.resolve("openpista.pid")).strip());
+        Result itself = openpista("--config", sameConfig.toString(), "stop");
+        startDaemon();
+        long next = Long.parseLong(Files.readString(home.resolve("openpista.pid")).strip());
+        Result served = openpista("--debug", "stop");
+
+        assertThat(itself.exitCode()).as(itself.toString()).isZero();
+        assertThat(itself.stdout()).isEqualTo("openpista stopped (PID " + pid + ")\n");
+        assertThat(itself.stderr()).isEqualTo("openpista: stopping the daemon (PID " + pid + ")...\n");
+        assertThat(served.exitCode()).as(served.toString()).isZero();
+        assertThat(served.stdout()).isEqualTo("openpista stopped (PID " + next + ")\n");
+        assertThat(served.stderr()).isEqualTo("openpista: the daemon on " + home.resolve("admin.sock") + " runs this command\n"
+                + "openpista: stopping the daemon (PID " + next + ")...\n");
+        assertThat(ProcessHandle.of(next).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
+        assertThat(home.resolve("openpista.pid")).doesNotExist();
+        assertThat(home.resolve("admin.sock")).doesNotExist();
+
+        // no daemon, then a socket a crashed daemon left: the commands say so themselves
+        Result noDaemon = openpista("stop");
+        try (ServerSocketChannel crashed = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            crashed.bind(UnixDomainSocketAddress.of(home.resolve("admin.sock")));
+        }
+        Result stale = openpista("shell", "-c", "lb");
+        assertThat(noDaemon.exitCode()).isEqualTo(1);
+        assertThat(noDaemon.stderr()).isEqualTo("openpista: no daemon is running for " + home + "\n");
+        assertThat(stale.exitCode()).isEqualTo(1);
+        assertThat(stale.stderr()).startsWith("openpista: no daemon is running for " + home);
     }
 }

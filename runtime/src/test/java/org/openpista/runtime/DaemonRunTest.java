@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.openpista.api.admin.wire.Frames;
 
 /** The launcher's side of a run the daemon serves, against a socket that plays the daemon frame by frame. */
 @Timeout(60)
@@ -43,8 +44,8 @@ class DaemonRunTest {
             server.bind(UnixDomainSocketAddress.of(socket));
             CompletableFuture<Void> daemon = CompletableFuture.runAsync(() -> {
                 try (SocketChannel client = server.accept()) {
-                    DaemonRun.Frame request = DaemonRun.read(client);
-                    received.add((char) request.type() + String.join("|", DaemonRun.fields(request.payload())));
+                    Frames.Frame request = Frames.read(client, Frames.MAX_ANSWER);
+                    received.add((char) request.type() + String.join("|", request.fields()));
                     script.play(client);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
@@ -62,7 +63,7 @@ class DaemonRunTest {
     }
 
     static void send(SocketChannel client, char type, String... fields) throws IOException {
-        DaemonRun.write(client, (byte) type, DaemonRun.fields(fields));
+        Frames.write(client, (byte) type, Frames.fields(fields));
     }
 
     String out() {
@@ -76,7 +77,7 @@ class DaemonRunTest {
     @Test
     void theAnswerIsShownAsTheCommandShowsItAndTheStatusIsItsOwn() throws Exception {
         int status = run(false, "", client -> {
-            DaemonRun.write(client, (byte) 'E', "openpista: warning: config.toml:3: x: unknown key\n".getBytes(StandardCharsets.UTF_8));
+            Frames.write(client, (byte) 'E', "openpista: warning: config.toml:3: x: unknown key\n".getBytes(StandardCharsets.UTF_8));
             send(client, 'P', "THINKING", "", "");
             send(client, 'D', "Hel");
             send(client, 'P', "TOOL_STARTED", "system.run", "echo \u001b]52;c;x\u0007");
@@ -103,7 +104,7 @@ class DaemonRunTest {
         List<String> answers = new ArrayList<>();
         int status = run(true, "maybe\na\n", client -> {
             send(client, 'A', "system.run with {\"command\":\"rm\u001b[8m\"}");
-            DaemonRun.Frame answer = DaemonRun.read(client);
+            Frames.Frame answer = Frames.read(client, Frames.MAX_ANSWER);
             answers.add((char) answer.type() + new String(answer.payload(), StandardCharsets.UTF_8));
             send(client, 'F', "0", "done");
         });
@@ -119,7 +120,7 @@ class DaemonRunTest {
         List<String> answers = new ArrayList<>();
         run(false, "y\n", client -> {
             send(client, 'A', "system.run with {}");
-            answers.add(new String(DaemonRun.read(client).payload(), StandardCharsets.UTF_8));
+            answers.add(new String(Frames.read(client, Frames.MAX_ANSWER).payload(), StandardCharsets.UTF_8));
             send(client, 'F', "0", "done");
         });
 

@@ -15,6 +15,8 @@ import java.util.function.Supplier;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
+import org.openpista.api.admin.DaemonControl;
+import org.openpista.api.admin.wire.Frames;
 import org.openpista.api.channel.AgentReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * {@code openpista:send} cancels its turn instead of running for nobody. When the daemon stops, a
  * connection finishes the command it is running (its turn gets the grace period, as every turn
  * does) and takes no further one. A {@link Frames#RUN} frame runs {@code openpista run -e} here
- * ({@link DaemonRuns}) the same way, with the client's approval answers coming in meanwhile.
+ * ({@link DaemonRuns}) the same way, with the client's approval answers coming in meanwhile; a
+ * {@link Frames#CLI} frame runs {@code openpista stop} or {@code shell -c} for the launcher ({@link
+ * LauncherCommands}).
  */
 final class AdminConnection {
 
@@ -37,6 +41,7 @@ final class AdminConnection {
     private final CommandProcessor processor;
     private final Runnable onClose;
     private final Supplier<DaemonRuns> runs;
+    private final DaemonControl daemon;
     private final BlockingQueue<Frames.Frame> commands = new LinkedBlockingQueue<>();
     private final Object writeLock = new Object();
     private final Thread reader;
@@ -46,12 +51,16 @@ final class AdminConnection {
     /** The sink of the run being served, which the client's approval answers go to. */
     private volatile RunSink running;
 
-    /** @param runs serves {@link Frames#RUN}; it may give {@code null}, and then the client is told to run the turn itself */
+    /**
+     * @param runs serves {@link Frames#RUN}; it may give {@code null}, and then the client is told to run the turn itself
+     * @param daemon the daemon this runs in ({@code null} in tests), which {@code openpista stop} stops
+     */
     AdminConnection(SocketChannel channel, CommandProcessor processor, int number, Supplier<DaemonRuns> runs,
-            Runnable onClose) {
+            DaemonControl daemon, Runnable onClose) {
         this.channel = channel;
         this.processor = processor;
         this.runs = runs;
+        this.daemon = daemon;
         this.onClose = onClose;
         this.reader = new Thread(this::readCommands, "openpista-admin-" + number + "-in");
         this.worker = new Thread(this::runCommands, "openpista-admin-" + number);
@@ -108,7 +117,7 @@ final class AdminConnection {
                     }
                     continue;
                 }
-                if (frame.type() != Frames.COMMAND && frame.type() != Frames.RUN) {
+                if (frame.type() != Frames.COMMAND && frame.type() != Frames.RUN && frame.type() != Frames.CLI) {
                     throw new IOException("unexpected frame type " + (char) frame.type());
                 }
                 commands.add(frame);
@@ -147,7 +156,14 @@ final class AdminConnection {
                     serveRun(command.fields());
                     continue;
                 }
-                int status = execute(session, command.text(), out, err);
+                String commandLine = command.text();
+                if (command.type() == Frames.CLI) {
+                    commandLine = serveLauncher(command.fields());
+                    if (commandLine == null) {
+                        continue;
+                    }
+                }
+                int status = execute(session, commandLine, out, err);
                 out.flush();
                 err.flush();
                 send(Frames.STATUS, Integer.toString(status));
@@ -198,6 +214,38 @@ final class AdminConnection {
         synchronized (writeLock) {
             Frames.write(channel, Frames.REPLY, payload, 0, payload.length);
         }
+    }
+
+    /**
+     * Serves one launcher command ({@link LauncherCommands}): fields configuration file, arguments.
+     *
+     * @return the Gogo command line to run for it, or {@code null} when it was answered here
+     */
+    private String serveLauncher(List<String> fields) throws IOException {
+        DaemonRuns serving = runs.get();
+        Optional<String> other = fields.isEmpty() ? Optional.of("no configuration file")
+                : serving == null ? Optional.of("the daemon serves no commands") : serving.otherConfiguration(fields.get(0));
+        LauncherCommands.Served served = other.isPresent() ? new LauncherCommands.Declined(other.get())
+                : LauncherCommands.parse(fields.subList(1, fields.size()), daemon);
+        if (served instanceof LauncherCommands.Declined declined) {
+            send(Frames.DECLINE, declined.why());
+            return null;
+        }
+        // the warnings the command would print when it loads the configuration itself
+        for (String warning : serving.warnings()) {
+            send(Frames.ERR, "openpista: warning: " + warning + "\n");
+        }
+        if (served instanceof LauncherCommands.Gogo gogo) {
+            return gogo.commandLine();
+        }
+        LauncherCommands.Stop stop = (LauncherCommands.Stop) served;
+        send(Frames.ERR, stop.before());
+        byte[] await = Frames.fields(Long.toString(stop.pid()), Integer.toString(stop.seconds()), stop.stopped(), stop.late());
+        synchronized (writeLock) {
+            Frames.write(channel, Frames.AWAIT_EXIT, await);
+        }
+        daemon.requestStop("openpista stop");
+        return null;
     }
 
     private static int execute(CommandSession session, String command, PrintStream out, PrintStream err) {

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.felix.service.command.CommandProcessor;
 import org.openpista.api.admin.DaemonControl;
+import org.openpista.api.admin.wire.Frames;
 import org.openpista.api.config.ConfigurationLoader;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
@@ -77,6 +78,9 @@ public class AdminSocketServer {
     private final Thread acceptor;
     private volatile boolean closed;
 
+    /** The daemon, which {@code openpista stop} served here stops; {@code null} in tests. */
+    volatile DaemonControl daemon;
+
     /** Serves {@code openpista run -e} for the launcher; without it the launcher runs turns itself. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile DaemonRuns runs;
@@ -89,6 +93,7 @@ public class AdminSocketServer {
     public AdminSocketServer(@Reference CommandProcessor processor, @Reference DaemonControl daemon, BundleContext context,
             Config config, @Reference(cardinality = ReferenceCardinality.OPTIONAL) ConfigurationAdmin admin) throws IOException {
         this(processor, socketOf(context, config), config.max_connections(), () -> grace(admin));
+        this.daemon = daemon;
     }
 
     AdminSocketServer(CommandProcessor processor, Path socket, int maxConnections) throws IOException {
@@ -165,7 +170,7 @@ public class AdminSocketServer {
             }
             AdminConnection[] holder = new AdminConnection[1];
             AdminConnection connection = new AdminConnection(client, processor, numbers.incrementAndGet(),
-                    () -> runs, () -> connections.remove(holder[0]));
+                    () -> runs, daemon, () -> connections.remove(holder[0]));
             holder[0] = connection;
             connections.add(connection);
             connection.start();

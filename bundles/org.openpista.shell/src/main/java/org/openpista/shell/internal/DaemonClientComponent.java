@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 import org.openpista.api.admin.DaemonClient;
+import org.openpista.api.admin.wire.Frames;
 import org.openpista.api.config.ConfigurationLoader;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -20,9 +21,6 @@ import org.osgi.service.component.annotations.Component;
  */
 @Component(service = DaemonClient.class)
 public final class DaemonClientComponent implements DaemonClient {
-
-    /** Answers of commands are small; anything larger is refused. */
-    private static final int MAX_ANSWER = 64 << 20;
 
     private final Path home;
 
@@ -54,7 +52,7 @@ public final class DaemonClientComponent implements DaemonClient {
             StringBuilder out = new StringBuilder();
             StringBuilder err = new StringBuilder();
             while (true) {
-                Frames.Frame frame = Frames.read(channel, MAX_ANSWER);
+                Frames.Frame frame = Frames.read(channel, Frames.MAX_ANSWER);
                 if (frame == null) {
                     throw new IOException("the daemon closed the connection before the command finished");
                 }

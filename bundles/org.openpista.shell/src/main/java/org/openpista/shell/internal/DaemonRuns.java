@@ -47,9 +47,34 @@ public class DaemonRuns {
      * @return why the command should run the turn itself, or empty when this daemon serves it
      */
     Optional<String> declined(String configFile) {
-        ConfigurationLoader configuration = loader;
-        if (gateway == null || configuration == null) {
+        if (gateway == null || loader == null) {
             return Optional.of("the daemon's agent core is not running");
+        }
+        Optional<String> other = otherConfiguration(configFile);
+        if (other.isPresent()) {
+            return other;
+        }
+        ConfigReport report;
+        try {
+            report = loader.report();
+        } catch (ConfigException e) {
+            return Optional.of("the daemon's configuration did not load");
+        }
+        if (!report.providerProblem().isEmpty()) {
+            return Optional.of("the daemon has no usable provider");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @param configFile the configuration file a command would read (absolute)
+     * @return why a command that reads it must not be served here: the daemon reads another file,
+     *     or its own did not load; empty when the daemon's configuration is the command's
+     */
+    Optional<String> otherConfiguration(String configFile) {
+        ConfigurationLoader configuration = loader;
+        if (configuration == null) {
+            return Optional.of("the daemon's configuration is not loaded");
         }
         Path own = configuration.configFile().toAbsolutePath().normalize();
         Path asked;
@@ -61,14 +86,10 @@ public class DaemonRuns {
         if (!own.equals(asked)) {
             return Optional.of("the daemon reads " + own + ", not " + asked);
         }
-        ConfigReport report;
         try {
-            report = configuration.report();
+            configuration.report();
         } catch (ConfigException e) {
             return Optional.of("the daemon's configuration did not load");
-        }
-        if (!report.providerProblem().isEmpty()) {
-            return Optional.of("the daemon has no usable provider");
         }
         return Optional.empty();
     }

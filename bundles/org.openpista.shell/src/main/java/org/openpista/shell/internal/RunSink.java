@@ -3,6 +3,7 @@ package org.openpista.shell.internal;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.openpista.api.admin.wire.Frames;
 import org.openpista.api.approval.ApprovalDecision;
 import org.openpista.api.approval.ApprovalRequest;
 import org.openpista.api.channel.AgentReply;

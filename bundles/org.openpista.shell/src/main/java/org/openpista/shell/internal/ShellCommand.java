@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.openpista.api.admin.wire.Frames;
 import org.openpista.api.command.CliCommand;
 import org.openpista.api.config.ConfigurationLoader;
 import org.osgi.framework.BundleContext;
@@ -37,7 +38,6 @@ public final class ShellCommand implements CliCommand, Callable<Integer> {
 
     /** Exit status when the daemon went away before the command finished. */
     static final int CONNECTION_LOST = 3;
-    private static final int MAX_FRAME = 64 << 20;
 
     private final Path home;
 
@@ -99,7 +99,7 @@ public final class ShellCommand implements CliCommand, Callable<Integer> {
         try {
             Frames.write(channel, Frames.COMMAND, commandLine);
             while (true) {
-                Frames.Frame frame = Frames.read(channel, MAX_FRAME);
+                Frames.Frame frame = Frames.read(channel, Frames.MAX_ANSWER);
                 if (frame == null) {
                     throw new IOException("closed");
                 }

@@ -24,6 +24,7 @@ import org.apache.felix.service.command.CommandSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openpista.api.admin.wire.Frames;
 
 /** The admin socket with a stand-in Gogo: file mode, stale and live sockets, framing, exit status, disconnects. */
 class AdminSocketServerTest {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.openpista.api.admin.wire.Frames;
 import org.openpista.api.approval.ApprovalDecision;
 import org.openpista.api.approval.ApprovalRequest;
 import org.openpista.api.channel.AgentGateway;

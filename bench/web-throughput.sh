@@ -9,14 +9,17 @@
 # Each client starts a new session every 10 turns (TURNS_PER_SESSION), as people start new
 # conversations; one endless session would measure ever longer histories instead of the chat.
 # Usage: bench/web-throughput.sh [CLIENTS] [SECONDS]   (default 50 clients, 60 s)
+# OPENPISTA_DIST runs another copy of the distribution; IDLE=SECONDS lets the daemon idle that long
+# after ready before the load (an idle daemon shrinks its heap).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 clients=${1:-50}
 seconds=${2:-60}
 cd "$root"
-./openpista --version >/dev/null                      # builds the distribution when needed
-./mvnw -B -q package -pl bundles/org.openpista.testkit -Dmaven.test.skip=true
-dist="$root/runtime/target/openpista"
+dist=${OPENPISTA_DIST:-$root/runtime/target/openpista}   # OPENPISTA_DIST: another copy of the distribution
+[[ -n "${OPENPISTA_DIST:-}" ]] || ./openpista --version >/dev/null   # builds the distribution when needed
+testkit="$root/bundles/org.openpista.testkit/target/org.openpista.testkit-0.1.0-SNAPSHOT.jar"
+[[ -n "${OPENPISTA_DIST:-}" && -f "$testkit" ]] || ./mvnw -B -q package -pl bundles/org.openpista.testkit -Dmaven.test.skip=true
 work=$(mktemp -d)
 fake_pid="" daemon_pid=""
 trap 'kill "$daemon_pid" "$fake_pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -46,6 +49,8 @@ for _ in $(seq 600); do grep -q "Web chat:" "$work/daemon.out" && break; sleep 0
 grep -q "Web chat:" "$work/daemon.out" || { echo "web start did not come up:"; cat "$work/daemon.err"; exit 1; }
 java_pid=$(pgrep -P "$daemon_pid" java || echo "$daemon_pid")
 
+# IDLE=SECONDS: the daemon idles that long first (an idle daemon shrinks its heap: the load then starts from it)
+sleep "${IDLE:-0}"
 echo "web chat throughput: $clients clients for $seconds s on $(nproc) cores (daemon PID $java_pid)"
 java bench/WebLoad.java "ws://127.0.0.1:$port/" "$token" 10 5 "$java_pid" 5 >/dev/null   # warm-up
 java bench/WebLoad.java "ws://127.0.0.1:$port/" "$token" "$clients" "$seconds" "$java_pid" "$(( seconds >= 300 ? 60 : 10 ))" "$fake_pid" "${TURNS_PER_SESSION:-10}"

@@ -43,7 +43,12 @@ testkit="$root/bundles/org.openpista.testkit/target/org.openpista.testkit-0.1.0-
 work=$(mktemp -d /tmp/openpista-idle.XXXXXX)
 daemon_pid="" fakes_pid=""
 cleanup() {
-    [[ -n "$daemon_pid" ]] && kill "$daemon_pid" 2>/dev/null || true
+    if [[ -n "$daemon_pid" ]] && kill "$daemon_pid" 2>/dev/null; then
+        local stop
+        stop=$(date +%s%N)
+        wait "$daemon_pid" 2>/dev/null || true
+        echo "stopped in      $(( ($(date +%s%N) - stop) / 1000000 )) ms"
+    fi
     [[ -n "$fakes_pid" ]] && kill "$fakes_pid" 2>/dev/null || true
     wait 2>/dev/null || true
     rm -rf "$work"
@@ -121,8 +126,21 @@ report() {
         $(( $(tree_kb "$daemon_pid") / 1024 )) "$(ls "/proc/$daemon_pid/task" | wc -l)" "$(cpu_ms "$daemon_pid")"
 }
 
-# a one-shot run records the class-data sharing archive the daemon starts from (see bin/openpista)
+# a one-shot run records its class-data sharing archive (see bin/openpista)
 OPENPISTA_HOME="$work/home" "$dist/bin/openpista" run -e "warm-up" </dev/null >/dev/null 2>&1 || true
+# and a daemon's first start records the daemon's own archive at exit, which the next start uses: one
+# start and stop first when there is none or the distribution changed since (OPENPISTA_CDS=off: no archives)
+archive=$(find "$dist/lib" -maxdepth 1 -name 'openpista-daemon-java*.jsa' -print -quit)
+if [[ "${OPENPISTA_CDS:-on}" != off && ( -z "$archive" || -n "$(find "$dist/lib" "$dist/bundles" -name '*.jar' -cnewer "$archive" -print -quit)" ) ]]; then
+    OPENPISTA_HOME="$work/home" "$dist/bin/openpista" start --foreground </dev/null >"$work/record.out" 2>&1 &
+    daemon_pid=$!
+    until grep -q "ready in" "$work/record.out" || ! kill -0 "$daemon_pid" 2>/dev/null; do sleep 0.1; done
+    stop=$(date +%s%N)
+    kill "$daemon_pid" 2>/dev/null || true
+    wait "$daemon_pid" || true
+    daemon_pid=""
+    echo "a daemon recorded its archive: started, then stopped in $(( ($(date +%s%N) - stop) / 1000000 )) ms (with the archive's writing)"
+fi
 extra=${OPENPISTA_JAVA_OPTS:-}
 [[ -n "$nmt" ]] && extra="$extra -XX:NativeMemoryTracking=summary"
 start=$(date +%s%N)

@@ -9,6 +9,8 @@
 # Each client starts a new session every 10 turns (TURNS_PER_SESSION), as people start new
 # conversations; one endless session would measure ever longer histories instead of the chat.
 # Usage: bench/web-throughput.sh [CLIENTS] [SECONDS]   (default 50 clients, 60 s)
+# OPENPISTA_DIST runs another copy of the distribution (see bench/load.sh); IDLE=SECONDS lets the daemon
+# idle that long after ready before the load (to load a daemon in its idle state).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=bench/load.sh
@@ -25,6 +27,8 @@ for _ in $(seq 600); do grep -q "Web chat:" "$work/daemon.out" && break; sleep 0
 grep -q "Web chat:" "$work/daemon.out" || { echo "web start did not come up:"; cat "$work/daemon.err"; exit 1; }
 java_pid=$(pgrep -P "$daemon_pid" java || echo "$daemon_pid")
 
+# IDLE=SECONDS: the daemon idles that long first, so the load starts from its idle state
+sleep "${IDLE:-0}"
 echo "web chat throughput: $clients clients for $seconds s on $(nproc) cores (daemon PID $java_pid)"
 java bench/WebLoad.java "ws://127.0.0.1:$port/" "$token" 10 5 "$java_pid" 5 >/dev/null   # warm-up
 java bench/WebLoad.java "ws://127.0.0.1:$port/" "$token" "$clients" "$seconds" "$java_pid" "$(( seconds >= 300 ? 60 : 10 ))" "$fake_pid" "${TURNS_PER_SESSION:-10}"

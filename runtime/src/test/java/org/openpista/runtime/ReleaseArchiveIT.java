@@ -117,6 +117,20 @@ class ReleaseArchiveIT {
         Result stopped = openpista("stop");
         assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
         assertThat(home.resolve("openpista.pid")).doesNotExist();
+
+        // the daemon (not the 'start' that started it) recorded an archive of its own at exit, which the next
+        // start takes once that daemon is gone
+        long pid = Long.parseLong(started.stdout().replaceAll("(?s).*\\(PID (\\d+),.*", "$1"));
+        ProcessHandle.of(pid).ifPresent(daemon -> daemon.onExit().join());
+        String daemonArchive = "openpista-daemon-java" + javaVersion.replaceAll("\\..*", "") + ".jsa";
+        try (Stream<Path> lib = Files.list(unpacked.resolve("lib"))) {
+            assertThat(lib.map(file -> file.getFileName().toString()).filter(name -> name.startsWith("openpista-daemon")))
+                    .containsExactly(daemonArchive + "." + pid);
+        }
+        Result again = timed("start (until ready, the daemon's archive)", "start");
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(unpacked.resolve("lib").resolve(daemonArchive)).isNotEmptyFile();
+        assertThat(openpista("stop").exitCode()).isZero();
     }
 
     @Test

@@ -138,12 +138,7 @@ final class Poller implements AutoCloseable {
 
     /** @return the next getUpdates request */
     GetUpdates request() {
-        return GetUpdates.builder()
-                .offset((int) offsets.next())
-                .limit(100)
-                .timeout(pollTimeoutSeconds)
-                .allowedUpdates(ALLOWED_UPDATES)
-                .build();
+        return new UpdatesRequest((int) offsets.next(), 100, pollTimeoutSeconds, ALLOWED_UPDATES);
     }
 
     /** Hands the updates over in order, acknowledging each once it is handed over. */

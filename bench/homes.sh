@@ -54,3 +54,24 @@ start_daemon() {
     ticks=$(awk '{print $14 + $15}' "/proc/$daemon_pid/stat")
     ready_cpu_ms=$(( ticks * 1000 / $(getconf CLK_TCK) ))
 }
+
+# bench_begin NAME: the prelude the start-up benchmarks share. Sets work (a new folder
+# /tmp/NAME.XXXXXX), fake_pid and daemon_pid; at exit the daemon and the fake LLM are stopped and the
+# folder removed. Sources floor.sh and fake-llm.sh and starts the fake LLM (needs root, dist and the
+# testkit packaged).
+bench_begin() {
+    work=$(mktemp -d "/tmp/$1.XXXXXX")
+    fake_pid="" daemon_pid=""
+    trap bench_end EXIT
+    # shellcheck source=bench/floor.sh
+    source "$root/bench/floor.sh"
+    # shellcheck source=bench/fake-llm.sh
+    source "$root/bench/fake-llm.sh"
+    start_fake_llm
+}
+
+bench_end() {
+    if [[ -n "$daemon_pid" ]] && kill -0 "$daemon_pid" 2>/dev/null; then kill "$daemon_pid"; wait "$daemon_pid" || true; fi
+    kill "$fake_pid" 2>/dev/null || true
+    rm -rf "$work"
+}

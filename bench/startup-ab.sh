@@ -17,23 +17,9 @@ bundles=${AB_BUNDLES:-org.openpista.tool.browser org.openpista.tool.desktop org.
 cd "$root"
 ./mvnw -B -q package -pl bundles/org.openpista.testkit -Dmaven.test.skip=true
 dist=${dists[0]}                                        # the fake LLM takes Jackson from it
-work=$(mktemp -d /tmp/openpista-ab.XXXXXX)
-fake_pid=""
-daemon_pid=""
-cleanup() {
-    if [[ -n "$daemon_pid" ]] && kill -0 "$daemon_pid" 2>/dev/null; then kill "$daemon_pid"; wait "$daemon_pid" || true; fi
-    kill "$fake_pid" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-# shellcheck source=bench/floor.sh
-source "$root/bench/floor.sh"
-# shellcheck source=bench/fake-llm.sh
-source "$root/bench/fake-llm.sh"
 # shellcheck source=bench/homes.sh
 source "$root/bench/homes.sh"
-start_fake_llm
+bench_begin openpista-ab
 measure_floor "$runs"
 print_floor
 

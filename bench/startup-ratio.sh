@@ -16,23 +16,9 @@ cd "$root"
 ./openpista --version >/dev/null                      # builds the distribution when needed
 ./mvnw -B -q package -pl bundles/org.openpista.testkit -Dmaven.test.skip=true
 dist="$root/runtime/target/openpista"
-work=$(mktemp -d /tmp/openpista-bench.XXXXXX)
-fake_pid=""
-daemon_pid=""
-cleanup() {
-    if [[ -n "$daemon_pid" ]] && kill -0 "$daemon_pid" 2>/dev/null; then kill "$daemon_pid"; wait "$daemon_pid" || true; fi
-    kill "$fake_pid" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-# shellcheck source=bench/floor.sh
-source "$root/bench/floor.sh"
-# shellcheck source=bench/fake-llm.sh
-source "$root/bench/fake-llm.sh"
 # shellcheck source=bench/homes.sh
 source "$root/bench/homes.sh"
-start_fake_llm
+bench_begin openpista-bench
 
 mkdir -p "$work/run" "$work/daemon"
 agent_config "$base_url" >"$work/run/config.toml"

@@ -18,7 +18,10 @@ import org.osgi.service.component.annotations.ServiceScope;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code openpista stop}: stops the daemon of this home gracefully (SIGTERM) and waits until it is gone. */
+/**
+ * {@code openpista stop}: stops the daemon of this home gracefully (SIGTERM) and waits until it is gone.
+ * A running daemon serves its plain forms itself ({@link ServedStop}), saying the same ({@link StopTexts}).
+ */
 @Component(service = CliCommand.class, property = CliCommand.NAME + "=stop", scope = ServiceScope.PROTOTYPE)
 @Command(name = "stop", mixinStandardHelpOptions = true,
         description = {"Stops the daemon of this home: it stops accepting messages, lets running turns finish within their "
@@ -29,7 +32,7 @@ public final class StopCommand implements CliCommand, Callable<Integer> {
 
     private final Path home;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = StopTexts.DEFAULT_SECONDS,
             description = "How long to wait for the daemon to exit (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
@@ -56,7 +59,7 @@ public final class StopCommand implements CliCommand, Callable<Integer> {
             return 1;
         }
         ProcessHandle daemon = process.get();
-        err.println("openpista: stopping the daemon (PID " + daemon.pid() + ")...");
+        err.println(StopTexts.stopping(daemon.pid()));
         if (!daemon.destroy()) {
             err.println("openpista: cannot signal PID " + daemon.pid() + " (is it another user's process?)");
             return 1;
@@ -64,13 +67,12 @@ public final class StopCommand implements CliCommand, Callable<Integer> {
         try {
             daemon.onExit().get(timeoutSeconds, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            err.println("openpista: the daemon (PID " + daemon.pid() + ") did not stop within " + timeoutSeconds
-                    + " s; it may still be finishing turns ('kill -9 " + daemon.pid() + "' ends it at once)");
+            err.println(StopTexts.late(daemon.pid(), timeoutSeconds));
             return 1;
         } catch (ExecutionException e) {
             // the process is gone either way
         }
-        out.println("openpista stopped (PID " + daemon.pid() + ")");
+        out.println(StopTexts.stopped(daemon.pid()));
         return 0;
     }
 }

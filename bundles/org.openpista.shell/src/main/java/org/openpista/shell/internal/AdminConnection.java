@@ -11,11 +11,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
-import org.openpista.api.admin.DaemonControl;
+import org.openpista.api.admin.ServedCommand;
 import org.openpista.api.admin.wire.Frames;
 import org.openpista.api.channel.AgentReply;
 import org.slf4j.Logger;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * connection finishes the command it is running (its turn gets the grace period, as every turn
  * does) and takes no further one. A {@link Frames#RUN} frame runs {@code openpista run -e} here
  * ({@link DaemonRuns}) the same way, with the client's approval answers coming in meanwhile; a
- * {@link Frames#CLI} frame runs {@code openpista stop} or {@code shell -c} for the launcher ({@link
- * LauncherCommands}).
+ * {@link Frames#CLI} frame runs {@code shell -c} or a bundle's {@link ServedCommand} such as {@code
+ * openpista stop} for the launcher ({@link LauncherCommands}).
  */
 final class AdminConnection {
 
@@ -41,7 +42,7 @@ final class AdminConnection {
     private final CommandProcessor processor;
     private final Runnable onClose;
     private final Supplier<DaemonRuns> runs;
-    private final DaemonControl daemon;
+    private final Function<String, Optional<ServedCommand>> served;
     private final BlockingQueue<Frames.Frame> commands = new LinkedBlockingQueue<>();
     private final Object writeLock = new Object();
     private final Thread reader;
@@ -53,14 +54,14 @@ final class AdminConnection {
 
     /**
      * @param runs serves {@link Frames#RUN}; it may give {@code null}, and then the client is told to run the turn itself
-     * @param daemon the daemon this runs in ({@code null} in tests), which {@code openpista stop} stops
+     * @param served the service registered for a launcher command's name, if any
      */
     AdminConnection(SocketChannel channel, CommandProcessor processor, int number, Supplier<DaemonRuns> runs,
-            DaemonControl daemon, Runnable onClose) {
+            Function<String, Optional<ServedCommand>> served, Runnable onClose) {
         this.channel = channel;
         this.processor = processor;
         this.runs = runs;
-        this.daemon = daemon;
+        this.served = served;
         this.onClose = onClose;
         this.reader = new Thread(this::readCommands, "openpista-admin-" + number + "-in");
         this.worker = new Thread(this::runCommands, "openpista-admin-" + number);
@@ -225,9 +226,11 @@ final class AdminConnection {
         DaemonRuns serving = runs.get();
         Optional<String> other = fields.isEmpty() ? Optional.of("no configuration file")
                 : serving == null ? Optional.of("the daemon serves no commands") : serving.otherConfiguration(fields.get(0));
-        LauncherCommands.Served served = other.isPresent() ? new LauncherCommands.Declined(other.get())
-                : LauncherCommands.parse(fields.subList(1, fields.size()), daemon);
-        if (served instanceof LauncherCommands.Declined declined) {
+        List<String> args = fields.isEmpty() ? List.of() : fields.subList(1, fields.size());
+        Optional<String> gogo = other.isPresent() ? Optional.empty() : LauncherCommands.gogo(args);
+        ServedCommand.Served answer = other.isPresent() ? new ServedCommand.Declined(other.get())
+                : gogo.isPresent() ? null : LauncherCommands.serve(args, served);
+        if (answer instanceof ServedCommand.Declined declined) {
             send(Frames.DECLINE, declined.why());
             return null;
         }
@@ -235,16 +238,28 @@ final class AdminConnection {
         for (String warning : serving.warnings()) {
             send(Frames.ERR, "openpista: warning: " + warning + "\n");
         }
-        if (served instanceof LauncherCommands.Gogo gogo) {
-            return gogo.commandLine();
+        if (gogo.isPresent()) {
+            return gogo.get();
         }
-        LauncherCommands.Stop stop = (LauncherCommands.Stop) served;
-        send(Frames.ERR, stop.before());
-        byte[] await = Frames.fields(Long.toString(stop.pid()), Integer.toString(stop.seconds()), stop.stopped(), stop.late());
+        if (answer instanceof ServedCommand.Done done) {
+            if (!done.out().isEmpty()) {
+                send(Frames.OUT, done.out());
+            }
+            if (!done.err().isEmpty()) {
+                send(Frames.ERR, done.err());
+            }
+            send(Frames.STATUS, Integer.toString(done.status()));
+            return null;
+        }
+        ServedCommand.AwaitExit await = (ServedCommand.AwaitExit) answer;
+        if (!await.err().isEmpty()) {
+            send(Frames.ERR, await.err());
+        }
+        byte[] payload = Frames.fields(Long.toString(await.pid()), Integer.toString(await.seconds()), await.exited(), await.late());
         synchronized (writeLock) {
-            Frames.write(channel, Frames.AWAIT_EXIT, await);
+            Frames.write(channel, Frames.AWAIT_EXIT, payload);
         }
-        daemon.requestStop("openpista stop");
+        await.then().run();
         return null;
     }
 

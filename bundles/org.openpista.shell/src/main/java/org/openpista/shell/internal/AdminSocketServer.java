@@ -13,12 +13,15 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.felix.service.command.CommandProcessor;
 import org.openpista.api.admin.DaemonControl;
+import org.openpista.api.admin.ServedCommand;
 import org.openpista.api.admin.wire.Frames;
 import org.openpista.api.config.ConfigurationLoader;
 import org.osgi.framework.BundleContext;
@@ -29,6 +32,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.FieldOption;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -78,8 +82,10 @@ public class AdminSocketServer {
     private final Thread acceptor;
     private volatile boolean closed;
 
-    /** The daemon, which {@code openpista stop} served here stops; {@code null} in tests. */
-    volatile DaemonControl daemon;
+    /** The launcher commands bundles serve in the daemon, each with its service properties, lowest ranking first. */
+    @Reference(service = ServedCommand.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            fieldOption = FieldOption.REPLACE)
+    volatile List<Map.Entry<Map<String, Object>, ServedCommand>> served = List.of();
 
     /** Serves {@code openpista run -e} for the launcher; without it the launcher runs turns itself. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -93,7 +99,6 @@ public class AdminSocketServer {
     public AdminSocketServer(@Reference CommandProcessor processor, @Reference DaemonControl daemon, BundleContext context,
             Config config, @Reference(cardinality = ReferenceCardinality.OPTIONAL) ConfigurationAdmin admin) throws IOException {
         this(processor, socketOf(context, config), config.max_connections(), () -> grace(admin));
-        this.daemon = daemon;
     }
 
     AdminSocketServer(CommandProcessor processor, Path socket, int maxConnections) throws IOException {
@@ -170,11 +175,22 @@ public class AdminSocketServer {
             }
             AdminConnection[] holder = new AdminConnection[1];
             AdminConnection connection = new AdminConnection(client, processor, numbers.incrementAndGet(),
-                    () -> runs, daemon, () -> connections.remove(holder[0]));
+                    () -> runs, this::served, () -> connections.remove(holder[0]));
             holder[0] = connection;
             connections.add(connection);
             connection.start();
         }
+    }
+
+    /** @return the service for a launcher command, of the highest ranking when several serve it */
+    private Optional<ServedCommand> served(String name) {
+        ServedCommand found = null;
+        for (Map.Entry<Map<String, Object>, ServedCommand> entry : served) {
+            if (name.equals(String.valueOf(entry.getKey().get(ServedCommand.NAME)))) {
+                found = entry.getValue();
+            }
+        }
+        return Optional.ofNullable(found);
     }
 
     private void refuse(SocketChannel client) {

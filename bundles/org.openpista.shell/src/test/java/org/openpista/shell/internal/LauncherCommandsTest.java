@@ -6,21 +6,22 @@ import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openpista.api.admin.DaemonControl;
+import org.openpista.api.admin.ServedCommand;
 import org.openpista.api.admin.wire.Frames;
 import org.openpista.api.config.ConfigReport;
 import org.openpista.api.config.ConfigurationLoader;
 
 /**
- * The launcher's {@code stop} and {@code shell -c} served over the admin socket: what is served, the
- * frames that come back, and everything that is left to the command itself.
+ * The launcher's commands served over the admin socket: {@code shell -c} here, any other command by
+ * the {@link ServedCommand} registered for its name, the frames that come back, and everything that
+ * is left to the command itself.
  */
 class LauncherCommandsTest {
 
@@ -28,7 +29,7 @@ class LauncherCommandsTest {
     Path home;
 
     AdminSocketServer server;
-    final List<String> stopRequests = new ArrayList<>();
+    final List<String> happened = new ArrayList<>();
     final long pid = ProcessHandle.current().pid();
 
     @AfterEach
@@ -36,16 +37,6 @@ class LauncherCommandsTest {
         if (server != null) {
             server.deactivate();
         }
-    }
-
-    DaemonControl daemon() {
-        return (DaemonControl) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DaemonControl.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "pid" -> pid;
-                    case "home" -> home;
-                    case "requestStop" -> stopRequests.add(args[0].toString()) ? null : null;
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
     }
 
     ConfigurationLoader loader() {
@@ -58,11 +49,14 @@ class LauncherCommandsTest {
                 });
     }
 
-    SocketChannel start(DaemonControl control) throws IOException {
+    static Map.Entry<Map<String, Object>, ServedCommand> service(String name, ServedCommand command) {
+        return Map.entry(Map.of(ServedCommand.NAME, name), command);
+    }
+
+    SocketChannel start(List<Map.Entry<Map<String, Object>, ServedCommand>> served) throws IOException {
         server = new AdminSocketServer(new AdminSocketServerTest().processor(), home.resolve("admin.sock"), 4);
         server.runs = new DaemonRuns(null, loader());
-        server.daemon = control;
-        Files.writeString(home.resolve("openpista.pid"), pid + "\n");
+        server.served = served;
         return SocketChannel.open(UnixDomainSocketAddress.of(home.resolve("admin.sock")));
     }
 
@@ -83,52 +77,65 @@ class LauncherCommandsTest {
     @Test
     void shellDashCRunsTheGogoCommandAfterTheConfigurationsWarnings() throws Exception {
         String config = home.resolve("config.toml").toString();
-        try (SocketChannel client = start(daemon())) {
+        try (SocketChannel client = start(List.of())) {
             assertThat(send(client, config, "shell", "-c", "print hello")).containsExactly(
                     "Eopenpista: warning: config.toml:3: agent.colour: unknown key, ignored\n", "Ohello\n", "S0");
             assertThat(send(client, config, "shell", "--command=fail")).last().isEqualTo("S1");
             assertThat(send(client, config, "shell", "--command", "hello")).endsWith("Ohi\n", "S0");
         }
-        assertThat(stopRequests).isEmpty();
     }
 
     @Test
-    void stopSaysSoAndHasTheLauncherWaitForTheProcess() throws Exception {
-        try (SocketChannel client = start(daemon())) {
-            assertThat(send(client, home.resolve("config.toml").toString(), "stop", "--timeout", "7")).containsExactly(
-                    "Eopenpista: warning: config.toml:3: agent.colour: unknown key, ignored\n",
-                    "Eopenpista: stopping the daemon (PID " + pid + ")...\n",
-                    "W" + pid + "|7|openpista stopped (PID " + pid + ")\n|openpista: the daemon (PID " + pid
-                            + ") did not stop within 7 s; it may still be finishing turns ('kill -9 " + pid + "' ends it at once)\n");
+    void anotherCommandGoesToTheServiceOfItsNameWithTheArgumentsAfterIt() throws Exception {
+        String config = home.resolve("config.toml").toString();
+        List<Map.Entry<Map<String, Object>, ServedCommand>> served = List.of(
+                service("greet", args -> new ServedCommand.Done("lower\n", "", 0)),
+                service("greet", args -> new ServedCommand.Done("hello " + args + "\n", "careful\n", 3)),
+                service("wait", args -> new ServedCommand.AwaitExit("going\n", pid, 7, "gone\n", "late\n",
+                        () -> happened.add("then " + args))));
+        try (SocketChannel client = start(served)) {
+            // the last service of a name ranks highest
+            assertThat(send(client, config, "greet", "a", "--b")).containsExactly(
+                    "Eopenpista: warning: config.toml:3: agent.colour: unknown key, ignored\n", "Ohello [a, --b]\n",
+                    "Ecareful\n", "S3");
+            assertThat(happened).isEmpty();
+            assertThat(send(client, config, "wait")).containsExactly(
+                    "Eopenpista: warning: config.toml:3: agent.colour: unknown key, ignored\n", "Egoing\n",
+                    "W" + pid + "|7|gone\n|late\n");
         }
-        assertThat(stopRequests).containsExactly("openpista stop");
-        assertThat(LauncherCommands.parse(List.of("stop"), daemon())).isInstanceOf(LauncherCommands.Stop.class)
-                .extracting("seconds").isEqualTo(60);
-        assertThat(LauncherCommands.parse(List.of("stop", "--timeout=030"), daemon())).extracting("seconds").isEqualTo(30);
+        assertThat(happened).containsExactly("then []");
     }
 
     @Test
     void anythingElseIsLeftToTheCommand() throws Exception {
         String config = home.resolve("config.toml").toString();
-        try (SocketChannel client = start(daemon())) {
+        List<Map.Entry<Map<String, Object>, ServedCommand>> served = List.of(
+                service("greet", args -> {
+                    happened.add("greet " + args);
+                    return new ServedCommand.Declined("not with " + args);
+                }),
+                service("broken", args -> {
+                    throw new IllegalStateException("oops");
+                }),
+                service("silent", args -> null));
+        try (SocketChannel client = start(served)) {
             assertThat(send(client, "/elsewhere/config.toml", "shell", "-c", "hello")).singleElement()
                     .satisfies(frame -> assertThat(frame).startsWith("Nthe daemon reads "));
+            assertThat(send(client, "/elsewhere/config.toml", "greet")).singleElement()
+                    .satisfies(frame -> assertThat(frame).startsWith("Nthe daemon reads "));
+            assertThat(send(client, config, "greet", "--help")).containsExactly("Nnot with [--help]");
+            assertThat(send(client, config, "stop")).containsExactly("Nno bundle serves 'stop' in the daemon");
+            assertThat(send(client, config, "broken")).singleElement()
+                    .satisfies(frame -> assertThat(frame).startsWith("N'broken' failed in the daemon: ").contains("oops"));
+            assertThat(send(client, config, "silent")).containsExactly("N'silent' answered nothing");
             for (List<String> args : List.of(List.of("shell"), List.of("shell", "-c", "--help"), List.of("shell", "-c", "x", "y"),
-                    List.of("stop", "--help"), List.of("stop", "--timeout", "-1"), List.of("stop", "-t", "5"), List.of("start"),
-                    List.of("plugins", "list"), List.<String>of())) {
+                    List.of("start"), List.of("plugins", "list"), List.<String>of())) {
                 List<String> fields = new ArrayList<>(List.of(config));
                 fields.addAll(args);
                 assertThat(send(client, fields.toArray(new String[0]))).as(args.toString()).singleElement()
                         .satisfies(frame -> assertThat(frame).startsWith("N"));
             }
-            // the PID file names another process: the stop command says what it says about that
-            Files.writeString(home.resolve("openpista.pid"), "1\n");
-            assertThat(send(client, config, "stop")).containsExactly("Nthe PID file names another process");
         }
-        server.deactivate();
-        try (SocketChannel client = start(null)) {
-            assertThat(send(client, config, "stop")).containsExactly("Nnot a daemon");
-        }
-        assertThat(stopRequests).isEmpty();
+        assertThat(happened).containsExactly("greet [--help]");
     }
 }

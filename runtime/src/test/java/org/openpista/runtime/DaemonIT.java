@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -273,10 +272,7 @@ class DaemonIT {
     @Test
     void theAdminShellOffersNoTelnetServerButKeepsFelixsCommands() throws Exception {
         start();
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = WebDaemon.freePort();
 
         Result telnet = shell("gogo:telnetd -p " + port + " start");
         Result unscoped = shell("telnetd -p " + port + " start");

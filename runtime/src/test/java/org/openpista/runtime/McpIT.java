@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,9 +101,7 @@ class McpIT {
 
     /** Starts the reference server over streamable HTTP on a free port of the loopback address. */
     void startHttpServer() throws Exception {
-        try (ServerSocket free = new ServerSocket(0)) {
-            httpPort = free.getLocalPort();
-        }
+        httpPort = WebDaemon.freePort();
         ProcessBuilder builder = new ProcessBuilder("node", EVERYTHING.toString(), "streamableHttp").redirectErrorStream(true);
         builder.environment().put("PORT", Integer.toString(httpPort));
         http = builder.start();

@@ -52,7 +52,7 @@ class MetricsIT {
     void setUp() throws IOException {
         fake = new FakeOpenAiServer();
         fake.echoFallback();
-        metricsPort = freePort();
+        metricsPort = WebDaemon.freePort();
         Files.writeString(home.resolve("config.toml"), """
                 [agent]
                 provider = "openai"
@@ -119,7 +119,7 @@ class MetricsIT {
         assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(check.exitValue()).as("promtool check metrics: " + checkOutput).isZero();
 
-        int prometheusPort = freePort();
+        int prometheusPort = WebDaemon.freePort();
         Path config = Files.writeString(prometheusData.resolve("prometheus.yml"), """
                 global:
                   scrape_interval: 1s
@@ -194,9 +194,4 @@ class MetricsIT {
         return binary;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -366,10 +366,7 @@ class TelegramIT {
 
     @Test
     void aStopWhileTheBotIsStillConnectingEndsTelegramStartAtOnce() throws Exception {
-        int closed;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            closed = socket.getLocalPort();
-        }
+        int closed = WebDaemon.freePort(); // nothing listens there
         Files.writeString(home.resolve("config.toml"), Files.readString(home.resolve("config.toml"))
                 .replace(telegram.apiUrl(), "http://127.0.0.1:" + closed));
         StringBuffer output = new StringBuffer();

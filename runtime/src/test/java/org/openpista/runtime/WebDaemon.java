@@ -52,10 +52,24 @@ final class WebDaemon implements AutoCloseable {
                 """.formatted(llm.baseUrl(), apiKey, port, web));
     }
 
+    /**
+     * A free TCP port of 127.0.0.1 for another process to listen on, picked at random below the
+     * kernel's range of ephemeral ports (32768 and up on Linux): the ITs run in two processes at once,
+     * and a port the kernel hands out for port 0 could be handed to the other one's daemon (or any
+     * client socket) before this test's daemon binds it. Here only two tests picking the same one of
+     * 12,000 ports at the same moment could collide.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = random.nextInt(20_000, 32_000);
+            try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // in use: another
+            }
         }
+        throw new IOException("no free port of 127.0.0.1 between 20000 and 32000 in 100 attempts");
     }
 
     /** Starts {@code web start} and waits until it printed its URL (or ended). */

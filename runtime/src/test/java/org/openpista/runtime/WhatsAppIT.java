@@ -90,10 +90,7 @@ class WhatsAppIT {
      * @return the web chat's port
      */
     int cloudConfig(FakeGraphApiServer graph, String numberId, String secret) throws IOException {
-        int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = WebDaemon.freePort();
         config("""
                 enabled = true
                 mode = "cloud"

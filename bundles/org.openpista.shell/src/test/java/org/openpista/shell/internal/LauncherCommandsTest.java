@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,8 @@ class LauncherCommandsTest {
     Path home;
 
     AdminSocketServer server;
-    final List<String> happened = new ArrayList<>();
+    /** What the services did; written by the admin connection's thread. */
+    final List<String> happened = new CopyOnWriteArrayList<>();
     final long pid = ProcessHandle.current().pid();
 
     @AfterEach
@@ -102,6 +104,11 @@ class LauncherCommandsTest {
             assertThat(send(client, config, "wait")).containsExactly(
                     "Eopenpista: warning: config.toml:3: agent.colour: unknown key, ignored\n", "Egoing\n",
                     "W" + pid + "|7|gone\n|late\n");
+        }
+        // the connection's thread runs it just after sending the frame the client has read
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (happened.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
         }
         assertThat(happened).containsExactly("then []");
     }

@@ -41,20 +41,7 @@ chmod 600 "$work/home/config.toml"
 source "$root/bench/floor.sh"
 
 
-stop_daemon() {
-    kill "$daemon_pid"
-    wait "$daemon_pid" || true
-    daemon_pid=""
-}
 
-# resident set of a process and all its descendants, in kB
-rss_tree() {
-    local total=0 pid
-    for pid in $1 $(pgrep -P "$1" || true); do
-        total=$(( total + $(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0) ))
-    done
-    echo "$total"
-}
 
 measure_floor "$runs"
 echo "openpista daemon"

@@ -55,6 +55,22 @@ start_daemon() {
     ready_cpu_ms=$(( ticks * 1000 / $(getconf CLK_TCK) ))
 }
 
+# stop_daemon: stops the daemon start_daemon started and waits for it
+stop_daemon() {
+    kill "$daemon_pid"
+    wait "$daemon_pid" || true
+    daemon_pid=""
+}
+
+# rss_tree PID: the resident set of a process and all its children, in kB
+rss_tree() {
+    local total=0 pid
+    for pid in $1 $(pgrep -P "$1" || true); do
+        total=$(( total + $(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0) ))
+    done
+    echo "$total"
+}
+
 # bench_begin NAME: the prelude the start-up benchmarks share. Sets work (a new folder
 # /tmp/NAME.XXXXXX), fake_pid and daemon_pid; at exit the daemon and the fake LLM are stopped and the
 # folder removed. Sources floor.sh and fake-llm.sh and starts the fake LLM (needs root, dist and the

@@ -77,14 +77,6 @@ for turn in "hello" "run: echo hi"; do
     [[ "$turn" == hello ]] && phases 1
 done
 
-stop_daemon() { kill "$daemon_pid"; wait "$daemon_pid" || true; daemon_pid=""; }
-rss_tree() {
-    local total=0 pid
-    for pid in $1 $(pgrep -P "$1" || true); do
-        total=$(( total + $(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0) ))
-    done
-    echo "$total"
-}
 walls0=(); cpus0=(); walls1=(); cpus1=()
 for side in 0 1; do dist=${dists[$side]}; start_daemon "$work/daemon$side"; stop_daemon; done   # warm-ups
 for _ in $(seq "$runs"); do

@@ -39,14 +39,6 @@ for _ in $(seq "$runs"); do
 done
 run_wall=$(median "${walls[@]}"); run_cpu=$(median "${cpus[@]}")
 
-stop_daemon() { kill "$daemon_pid"; wait "$daemon_pid" || true; daemon_pid=""; }
-rss_tree() {
-    local total=0 pid
-    for pid in $1 $(pgrep -P "$1" || true); do
-        total=$(( total + $(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0) ))
-    done
-    echo "$total"
-}
 
 start_daemon "$work/daemon"; stop_daemon                               # warm-up
 walls=(); cpus=()

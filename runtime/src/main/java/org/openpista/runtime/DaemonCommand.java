@@ -129,15 +129,10 @@ final class DaemonCommand {
                     debug.println("openpista: the daemon on ".concat(socket.toString()).concat(" runs this command"));
                 }
                 started = true;
+                if (frame.copyOutput(out, err)) {
+                    continue;
+                }
                 switch (frame.type()) {
-                    case Frames.OUT -> {
-                        out.write(frame.payload());
-                        out.flush();
-                    }
-                    case Frames.ERR -> {
-                        err.write(frame.payload());
-                        err.flush();
-                    }
                     case Frames.STATUS -> {
                         return Integer.parseInt(frame.text().strip());
                     }

@@ -103,20 +103,13 @@ public final class ShellCommand implements CliCommand, Callable<Integer> {
                 if (frame == null) {
                     throw new IOException("closed");
                 }
-                switch (frame.type()) {
-                    case Frames.OUT -> {
-                        out.write(frame.payload());
-                        out.flush();
-                    }
-                    case Frames.ERR -> {
-                        err.write(frame.payload());
-                        err.flush();
-                    }
-                    case Frames.STATUS -> {
-                        return Integer.parseInt(frame.text().strip());
-                    }
-                    default -> throw new IOException("unexpected frame type " + (char) frame.type());
+                if (frame.copyOutput(out, err)) {
+                    continue;
                 }
+                if (frame.type() != Frames.STATUS) {
+                    throw new IOException("unexpected frame type " + (char) frame.type());
+                }
+                return Integer.parseInt(frame.text().strip());
             }
         } catch (IOException | NumberFormatException e) {
             err.println("openpista: the daemon closed the connection before the command finished (it may be shutting down)");

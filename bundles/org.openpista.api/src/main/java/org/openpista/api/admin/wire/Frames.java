@@ -3,6 +3,7 @@ package org.openpista.api.admin.wire;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -68,6 +69,23 @@ public final class Frames {
      * @param payload its bytes
      */
     public record Frame(byte type, byte[] payload) {
+
+        /**
+         * Copies a command's output as it arrives: an {@link Frames#OUT} frame's bytes to {@code out},
+         * an {@link Frames#ERR} frame's to {@code err}, flushed.
+         *
+         * @return whether the frame was one of the two
+         * @throws IOException when writing fails
+         */
+        public boolean copyOutput(OutputStream out, OutputStream err) throws IOException {
+            OutputStream to = type == OUT ? out : type == ERR ? err : null;
+            if (to == null) {
+                return false;
+            }
+            to.write(payload);
+            to.flush();
+            return true;
+        }
 
         /** @return the payload as UTF-8 text */
         public String text() {

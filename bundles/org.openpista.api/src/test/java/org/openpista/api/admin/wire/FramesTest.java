@@ -3,6 +3,7 @@ package org.openpista.api.admin.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -10,6 +11,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,5 +73,19 @@ class FramesTest {
             server.close();
             listener.close();
         }
+    }
+
+    @Test
+    void outputFramesAreCopiedToTheirStreamAndOthersAreLeft() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        byte[] text = "é\n".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(new Frames.Frame(Frames.OUT, text).copyOutput(out, err)).isTrue();
+        assertThat(new Frames.Frame(Frames.ERR, "warning".getBytes(StandardCharsets.UTF_8)).copyOutput(out, err)).isTrue();
+        assertThat(new Frames.Frame(Frames.STATUS, "0".getBytes(StandardCharsets.UTF_8)).copyOutput(out, err)).isFalse();
+
+        assertThat(out.toByteArray()).isEqualTo(text);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("warning");
     }
 }

@@ -3,20 +3,15 @@ package org.openpista.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,31 +28,10 @@ class DaemonCommandTest {
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
     final List<String> received = new ArrayList<>();
 
-    /** A daemon that reads the request and sends the frames given. */
-    interface Script {
-        void play(SocketChannel client) throws IOException;
-    }
-
-    int serve(Script script, String... args) throws Exception {
-        Path socket = home.resolve("admin.sock");
-        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            server.bind(UnixDomainSocketAddress.of(socket));
-            CompletableFuture<Void> daemon = CompletableFuture.runAsync(() -> {
-                try (SocketChannel client = server.accept()) {
-                    Frames.Frame request = Frames.read(client, Frames.MAX_COMMAND);
-                    received.add((char) request.type() + String.join("|", request.fields()));
-                    script.play(client);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-            int status = DaemonCommand.serve(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8));
-            daemon.get(10, TimeUnit.SECONDS);
-            return status;
-        } finally {
-            Files.deleteIfExists(socket);
-        }
+    int serve(ScriptedDaemon.Script script, String... args) throws Exception {
+        return ScriptedDaemon.serve(home.resolve("admin.sock"), Frames.MAX_COMMAND, received, script,
+                () -> DaemonCommand.serve(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8)));
     }
 
     String out() {

@@ -15,8 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,33 +31,14 @@ class DaemonRunTest {
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
     final List<String> received = new ArrayList<>();
 
-    /** A daemon that reads the request (and answers to questions) and sends the frames given. */
-    interface Script {
-        void play(SocketChannel client) throws IOException;
-    }
-
-    int run(boolean terminal, String stdin, Script script) throws Exception {
+    int run(boolean terminal, String stdin, ScriptedDaemon.Script script) throws Exception {
         Path socket = home.resolve("admin.sock");
-        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            server.bind(UnixDomainSocketAddress.of(socket));
-            CompletableFuture<Void> daemon = CompletableFuture.runAsync(() -> {
-                try (SocketChannel client = server.accept()) {
-                    Frames.Frame request = Frames.read(client, Frames.MAX_ANSWER);
-                    received.add((char) request.type() + String.join("|", request.fields()));
-                    script.play(client);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+        return ScriptedDaemon.serve(socket, Frames.MAX_ANSWER, received, script, () -> {
             PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
             TerminalSink sink = new TerminalSink(errStream, new BufferedReader(new StringReader(stdin)), () -> terminal, true);
-            int status = new DaemonRun(socket, sink, new AnswerStream(new PrintStream(out, true, StandardCharsets.UTF_8), terminal),
+            return new DaemonRun(socket, sink, new AnswerStream(new PrintStream(out, true, StandardCharsets.UTF_8), terminal),
                     errStream, false).run(home.resolve("config.toml"), "cli-1", "hi");
-            daemon.get(10, TimeUnit.SECONDS);
-            return status;
-        } finally {
-            java.nio.file.Files.deleteIfExists(socket);
-        }
+        });
     }
 
     static void send(SocketChannel client, char type, String... fields) throws IOException {

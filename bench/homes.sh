@@ -73,11 +73,11 @@ rss_tree() {
 
 # bench_begin NAME: the prelude the start-up benchmarks share. Sets work (a new folder
 # /tmp/NAME.XXXXXX), fake_pid and daemon_pid; at exit the daemon and the fake LLM are stopped and the
-# folder removed. Sources floor.sh and fake-llm.sh and starts the fake LLM (needs root, dist and the
-# testkit packaged).
+# folder removed (kept if the script sets keep_work). Sources floor.sh and fake-llm.sh and starts the
+# fake LLM (needs root, dist and the testkit packaged).
 bench_begin() {
     work=$(mktemp -d "/tmp/$1.XXXXXX")
-    fake_pid="" daemon_pid=""
+    fake_pid="" daemon_pid="" keep_work=""
     trap bench_end EXIT
     # shellcheck source=bench/floor.sh
     source "$root/bench/floor.sh"
@@ -89,5 +89,5 @@ bench_begin() {
 bench_end() {
     if [[ -n "$daemon_pid" ]] && kill -0 "$daemon_pid" 2>/dev/null; then kill "$daemon_pid"; wait "$daemon_pid" || true; fi
     kill "$fake_pid" 2>/dev/null || true
-    rm -rf "$work"
+    [[ -n "$keep_work" ]] || rm -rf "$work"
 }

@@ -3,30 +3,20 @@ package org.openpista.itests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.openpista.api.channel.AgentGateway;
-import org.openpista.api.channel.AgentReply;
-import org.openpista.api.channel.InboundMessage;
-import org.openpista.api.channel.ReplySink;
 import org.openpista.api.config.ConfigurationLoader;
-import org.openpista.api.llm.LlmProvider;
 import org.openpista.api.llm.ToolSpec;
 import org.openpista.api.tool.Tool;
 import org.openpista.testkit.FakeOpenAiServer;
 import org.openpista.testkit.FakeReply;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
@@ -35,7 +25,6 @@ import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.context.BundleContextExtension;
 import org.osgi.test.junit5.service.ServiceExtension;
-import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * Tools cost nothing until they are used: with the desktop feature's tools installed (browser,
@@ -47,8 +36,6 @@ import org.osgi.util.tracker.ServiceTracker;
 @ExtendWith(ServiceExtension.class)
 class LazyToolsInFrameworkTest {
 
-    static final Duration WAIT = Duration.ofSeconds(20);
-
     @InjectBundleContext
     BundleContext context;
 
@@ -59,50 +46,18 @@ class LazyToolsInFrameworkTest {
     ServiceComponentRuntime scr;
 
     FakeOpenAiServer openai;
+    FrameworkAgent agent;
 
     @BeforeEach
     void start() throws Exception {
         openai = new FakeOpenAiServer();
-        Path home = Path.of(context.getProperty(ConfigurationLoader.HOME_PROPERTY));
-        Files.createDirectories(home);
-        Files.writeString(home.resolve("config.toml"), """
-                [agent]
-                provider = "openai"
-                model = "lazy-model"
-                base_url = "%s"
-                api_key = "sk-itest"
-                approval = "auto"
-                """.formatted(openai.baseUrl()));
-        loader.load();
-        await(LlmProvider.class, "(&(provider.name=openai)(model=lazy-model))");
-        await(AgentGateway.class, "(&(provider=openai)(model=lazy-model))");
+        agent = new FrameworkAgent(context, loader);
+        agent.configure("openai", openai.baseUrl().toString(), "lazy-model");
     }
 
     @AfterEach
     void stop() {
         openai.close();
-    }
-
-    <S> S await(Class<S> type, String filter) throws Exception {
-        ServiceTracker<S, S> tracker = new ServiceTracker<>(context,
-                FrameworkUtil.createFilter("(&(objectClass=" + type.getName() + ")" + filter + ")"), null);
-        tracker.open();
-        try {
-            S service = tracker.waitForService(WAIT.toMillis());
-            assertThat(service).as("service %s %s", type.getSimpleName(), filter).isNotNull();
-            return service;
-        } finally {
-            tracker.close();
-        }
-    }
-
-    AgentReply turn(String text) throws Exception {
-        AgentGateway gateway = await(AgentGateway.class, "");
-        String session = "lazy-" + System.nanoTime();
-        return gateway.submit(InboundMessage.text("cli", "cli:" + session, session, text), new ReplySink() {
-            @Override
-            public void reply(AgentReply reply) {}
-        }).completion().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
     /** @return the state of a component of a bundle by its class's simple name: ACTIVE, SATISFIED … */
@@ -133,18 +88,12 @@ class LazyToolsInFrameworkTest {
         throw new AssertionError("no bundle " + symbolicName);
     }
 
-    static List<String> offeredTools(org.openpista.testkit.RecordedRequest request) {
-        List<String> names = new ArrayList<>();
-        request.json().path("tools").forEach(tool -> names.add(tool.path("function").path("name").asText()));
-        return names;
-    }
-
     @Test
     void publishedToolsAreOfferedInactiveActivatedByTheirFirstCallAndPublishWhatTheySay() throws Exception {
         openai.enqueue(FakeReply.text("nothing to do"));
-        turn("hi");
+        agent.turn("hi");
 
-        assertThat(offeredTools(openai.lastRequest())).contains("browser_navigate", "browser_snapshot", "system_notify",
+        assertThat(FrameworkAgent.offeredTools(openai.lastRequest())).contains("browser_navigate", "browser_snapshot", "system_notify",
                 "system_clipboard", "screen_capture", "screen_ocr", "system_run");
         assertThat(state("org.openpista.tool.browser", "NavigateTool")).isEqualTo("SATISFIED");
         assertThat(state("org.openpista.tool.browser", "BrowserService")).as("only its tools use it").isEqualTo("SATISFIED");
@@ -157,7 +106,7 @@ class LazyToolsInFrameworkTest {
 
         // bad arguments: the call reaches the tool, which refuses it without touching the desktop
         openai.enqueue(FakeReply.toolCall("system.notify", "{}"), FakeReply.text("told"));
-        assertThat(turn("notify").text()).isEqualTo("told");
+        assertThat(agent.turn("notify").text()).isEqualTo("told");
         assertThat(openai.lastRequest().body()).contains("invalid arguments");
         assertThat(state("org.openpista.tool.desktop", "NotifyTool")).isEqualTo("ACTIVE");
         assertThat(state("org.openpista.tool.desktop", "ClipboardTool")).isEqualTo("SATISFIED");

@@ -1,6 +1,7 @@
 package org.openpista.tool.browser.internal;
 
 import java.time.Duration;
+import java.util.function.BiFunction;
 import org.openpista.api.chat.ToolCall;
 import org.openpista.api.llm.ToolSpec;
 import org.openpista.api.tool.Tool;
@@ -51,5 +52,27 @@ abstract class BrowserTool implements Tool {
     /** @return the longest a call that may load a page takes */
     Duration loadTime() {
         return browser.settings().navigationTimeout().plusSeconds(30);
+    }
+
+    /**
+     * A call that acts on one element as a person would (a click, a hover, a choice): with no dialog
+     * open, finds the element, acts, waits for what the action starts (a navigation, requests) and
+     * shows the page again.
+     *
+     * @param action acts on the element found; returns the result's headline ({@link #headline})
+     */
+    ToolResult onElement(ToolContext context, Locator.Query query, BiFunction<Visit, Locator.Target, String> action) {
+        return browser.call(context, loadTime(), visit -> {
+            visit.tab().requireNoDialog();
+            Locator.Target target = Locator.find(visit.tab(), query);
+            String headline = action.apply(visit, target);
+            visit.tab().settle(visit.budget(), true, browser.settings().navigationTimeout());
+            return ToolResult.ok(visit.report(headline));
+        });
+    }
+
+    /** @return "Clicked button "Go" [ref=e6]." with how the element was found, when that matters */
+    static String headline(String verb, Locator.Target target) {
+        return verb + " " + target.description() + "." + (target.note().isEmpty() ? "" : " " + target.note());
     }
 }

@@ -36,18 +36,9 @@ public final class ClickTool extends BrowserTool {
 
     @Override
     ToolResult run(Arguments arguments, ToolContext context) {
-        Locator.Query query = arguments.element("text");
-        return browser.call(context, loadTime(), visit -> {
-            visit.tab().requireNoDialog();
-            Locator.Target target = Locator.find(visit.tab(), query);
+        return onElement(context, arguments.element("text"), (visit, target) -> {
             Pointer.click(visit.tab(), target, visit.budget());
-            visit.tab().settle(visit.budget(), true, browser.settings().navigationTimeout());
-            return ToolResult.ok(visit.report(headline("Clicked", target)));
+            return headline("Clicked", target);
         });
-    }
-
-    /** @return "Clicked button "Go" [ref=e6]." with how the element was found, when that matters */
-    static String headline(String verb, Locator.Target target) {
-        return verb + " " + target.description() + "." + (target.note().isEmpty() ? "" : " " + target.note());
     }
 }

@@ -35,13 +35,9 @@ public final class HoverTool extends BrowserTool {
 
     @Override
     ToolResult run(Arguments arguments, ToolContext context) {
-        Locator.Query query = arguments.element("text");
-        return browser.call(context, loadTime(), visit -> {
-            visit.tab().requireNoDialog();
-            Locator.Target target = Locator.find(visit.tab(), query);
+        return onElement(context, arguments.element("text"), (visit, target) -> {
             Pointer.hover(visit.tab(), target, visit.budget());
-            visit.tab().settle(visit.budget(), true, browser.settings().navigationTimeout());
-            return ToolResult.ok(visit.report(ClickTool.headline("Hovered over", target)));
+            return headline("Hovered over", target);
         });
     }
 }

@@ -43,14 +43,9 @@ public final class SelectTool extends BrowserTool {
         if (values.isEmpty()) {
             throw Arguments.invalid("\"value\" is required");
         }
-        Locator.Query query = arguments.element("text");
-        return browser.call(context, loadTime(), visit -> {
-            visit.tab().requireNoDialog();
-            Locator.Target target = Locator.find(visit.tab(), query);
+        return onElement(context, arguments.element("text"), (visit, target) -> {
             List<String> chosen = Forms.select(visit.tab(), target, values, visit.budget());
-            visit.tab().settle(visit.budget(), true, browser.settings().navigationTimeout());
-            return ToolResult.ok(visit.report(ClickTool.headline("Chose " + (chosen.isEmpty() ? "" : "\""
-                    + String.join("\", \"", chosen) + "\" ") + "in", target)));
+            return headline("Chose " + (chosen.isEmpty() ? "" : "\"" + String.join("\", \"", chosen) + "\" ") + "in", target);
         });
     }
 }

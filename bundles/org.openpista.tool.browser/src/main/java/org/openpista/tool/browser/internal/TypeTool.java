@@ -59,7 +59,7 @@ public final class TypeTool extends BrowserTool {
             String said = Forms.type(tab, target, text, submit, visit.workspace(), visit.budget());
             tab.settle(visit.budget(), true, browser.settings().navigationTimeout());
             String headline = said.isEmpty()
-                    ? ClickTool.headline("Typed " + (text.isEmpty() ? "nothing (cleared)" : "\""
+                    ? headline("Typed " + (text.isEmpty() ? "nothing (cleared)" : "\""
                             + SnapshotRenderer.clip(text, 80) + "\"") + " into", target)
                             + (submit ? " Pressed Enter." : "")
                     : said;

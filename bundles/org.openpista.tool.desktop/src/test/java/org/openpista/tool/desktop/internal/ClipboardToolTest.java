@@ -17,6 +17,8 @@ import org.openpista.api.chat.Cancellation;
 import org.openpista.api.chat.ToolCall;
 import org.openpista.api.tool.ToolContext;
 import org.openpista.api.tool.ToolResult;
+import org.openpista.tool.support.Required;
+import org.openpista.tool.support.VirtualScreen;
 
 /**
  * {@code system.clipboard} on a real X server (Xvfb) through Debian's xclip; what it writes is read

@@ -16,6 +16,7 @@ import org.openpista.api.chat.Cancellation;
 import org.openpista.api.chat.ToolCall;
 import org.openpista.api.tool.ToolContext;
 import org.openpista.api.tool.ToolResult;
+import org.openpista.tool.support.Required;
 
 /**
  * {@code system.notify} against a real session bus ({@code dbus-daemon}) on which the test owns

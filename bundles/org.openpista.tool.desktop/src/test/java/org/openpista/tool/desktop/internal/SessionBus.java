@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.openpista.tool.support.Required;
 
 /**
  * A real D-Bus session bus for tests: Debian's {@code dbus-daemon} with a configuration of the test's

@@ -18,6 +18,7 @@ import org.openpista.api.chat.Cancellation;
 import org.openpista.api.chat.ToolCall;
 import org.openpista.api.tool.ToolContext;
 import org.openpista.api.tool.ToolResult;
+import org.openpista.tool.support.VirtualScreen;
 
 /** {@code screen.capture} as the agent calls it, on a real X server. */
 class ScreenCaptureToolTest {

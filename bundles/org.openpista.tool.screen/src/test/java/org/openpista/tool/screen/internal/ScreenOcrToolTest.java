@@ -12,6 +12,8 @@ import org.openpista.api.chat.Cancellation;
 import org.openpista.api.chat.ToolCall;
 import org.openpista.api.tool.ToolContext;
 import org.openpista.api.tool.ToolResult;
+import org.openpista.tool.support.Required;
+import org.openpista.tool.support.VirtualScreen;
 
 /**
  * {@code screen.ocr} on a real X server showing known text, read back by Debian's Tesseract: a
@@ -30,8 +32,8 @@ class ScreenOcrToolTest {
         screen = VirtualScreen.start(800, 480, null);
         screen.window(REPORT, 40, 60, "10x20", "#FFFFFF", "#000000");
         screen.window(MEETING, 40, 300, "fixed", "#2050F0", "#FFFFFF");
-        screen.awaitPixel(42, 62, 0xffffff);
-        screen.awaitPixel(42, 302, 0x2050f0);
+        X11CaptureTest.awaitPixel(screen, 42, 62, 0xffffff);
+        X11CaptureTest.awaitPixel(screen, 42, 302, 0x2050f0);
     }
 
     @AfterAll

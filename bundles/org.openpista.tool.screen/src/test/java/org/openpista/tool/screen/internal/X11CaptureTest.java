@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openpista.api.chat.Cancellation;
+import org.openpista.tool.support.VirtualScreen;
 
 /**
  * The X11 capture against a real X server (Xvfb) showing a window of a known colour; the PNGs are
@@ -66,7 +68,7 @@ class X11CaptureTest {
 
     /** Waits until the window has been drawn (mapped is not yet painted), then captures. */
     Shot drawn() throws Exception {
-        screen.awaitPixel(104, 124, BLUE);
+        awaitPixel(screen, 104, 124, BLUE);
         return capture(null);
     }
 
@@ -193,5 +195,25 @@ class X11CaptureTest {
             out.write(field);
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * Waits until a pixel of the screen has a colour: a mapped window is painted a moment later.
+     *
+     * @param rgb {@code 0xrrggbb}
+     */
+    static void awaitPixel(VirtualScreen screen, int x, int y, int rgb) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        byte[] seen = new byte[3];
+        while (Instant.now().isBefore(deadline)) {
+            try (X11Connection connection = X11Connection.open(X11Display.parse(screen.display()), null, channel -> {})) {
+                X11Capture.read(connection, new Region(x, y, 1, 1), row -> System.arraycopy(row, 0, seen, 0, 3));
+            }
+            if (((seen[0] & 0xff) << 16 | (seen[1] & 0xff) << 8 | (seen[2] & 0xff)) == rgb) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(String.format("the pixel %d,%d never became #%06x", x, y, rgb));
     }
 }

@@ -1,4 +1,4 @@
-package org.openpista.tool.screen.internal;
+package org.openpista.tool.support;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,11 +16,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real X server for tests: Xvfb on a free display number (it writes the number it took to stdout
- * once it accepts clients, {@code -displayfd 1}), with windows shown by {@code xmessage}, a tiny X
- * client of Debian's x11-utils. Closing stops the windows and the server.
+ * A real X server for the tests of the tool bundles (screen capture and OCR, the clipboard): Xvfb on a
+ * free display number (it writes the number it took to stdout once it accepts clients, {@code
+ * -displayfd 1}), with windows shown by {@code xmessage}, a tiny X client of Debian's x11-utils.
+ * Closing stops the windows and the server, and with it every xclip that still holds its clipboard.
+ * In this bundle's test jar.
  */
-final class VirtualScreen implements AutoCloseable {
+public final class VirtualScreen implements AutoCloseable {
 
     private final Process server;
     private final String display;
@@ -31,11 +33,16 @@ final class VirtualScreen implements AutoCloseable {
         this.display = display;
     }
 
+    /** @return a 320x200 screen that lets every local client in */
+    public static VirtualScreen start() throws Exception {
+        return start(320, 200, null);
+    }
+
     /**
      * @param authority an X authority file whose cookies the server demands, or {@code null} for a
      *     server that lets every local client in
      */
-    static VirtualScreen start(int width, int height, Path authority) throws Exception {
+    public static VirtualScreen start(int width, int height, Path authority) throws Exception {
         Required.program("Xvfb", "xvfb");
         Required.program("xmessage", "x11-utils");
         Required.program("xdpyinfo", "x11-utils");
@@ -69,12 +76,12 @@ final class VirtualScreen implements AutoCloseable {
     }
 
     /** @return the display name, for example {@code :3} */
-    String display() {
+    public String display() {
         return display;
     }
 
     /** @return an environment with this display as {@code DISPLAY} and the test's {@code PATH} and {@code HOME} */
-    Map<String, String> environment() {
+    public Map<String, String> environment() {
         Map<String, String> environment = new HashMap<>();
         environment.put("DISPLAY", display);
         environment.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
@@ -88,7 +95,7 @@ final class VirtualScreen implements AutoCloseable {
      * @param font an X core font such as {@code 10x20}
      * @param background the window's colour, {@code #rrggbb}
      */
-    void window(String text, int x, int y, String font, String background, String foreground) throws Exception {
+    public void window(String text, int x, int y, String font, String background, String foreground) throws Exception {
         String title = "openpista-test-" + clients.size();
         Path errors = Files.createTempFile("xmessage", ".err");
         ProcessBuilder builder = new ProcessBuilder("xmessage", "-title", title, "-geometry", "+" + x + "+" + y,
@@ -111,26 +118,6 @@ final class VirtualScreen implements AutoCloseable {
         } finally {
             Files.deleteIfExists(errors);
         }
-    }
-
-    /**
-     * Waits until a pixel has a colour: a mapped window is painted a moment later.
-     *
-     * @param rgb {@code 0xrrggbb}
-     */
-    void awaitPixel(int x, int y, int rgb) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        byte[] seen = new byte[3];
-        while (Instant.now().isBefore(deadline)) {
-            try (X11Connection connection = X11Connection.open(X11Display.parse(display), null, channel -> {})) {
-                X11Capture.read(connection, new Region(x, y, 1, 1), row -> System.arraycopy(row, 0, seen, 0, 3));
-            }
-            if (((seen[0] & 0xff) << 16 | (seen[1] & 0xff) << 8 | (seen[2] & 0xff)) == rgb) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(String.format("the pixel %d,%d never became #%06x", x, y, rgb));
     }
 
     private boolean viewable(String title) throws Exception {

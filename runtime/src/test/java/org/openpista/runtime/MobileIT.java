@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.DatagramSocket;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -71,67 +70,20 @@ class MobileIT {
     }
 
     /** {@code mobile start} in the background, once it printed its link. */
-    record Daemon(Process process, Path stdout, Path stderr) implements AutoCloseable {
-        static Daemon start(Path home) throws Exception {
-            ProcessBuilder builder = new ProcessBuilder(DistributionProcess.dist().resolve("bin/openpista").toString(),
-                    "mobile", "start");
-            DistributionProcess.clean(builder.environment());
-            builder.environment().put("OPENPISTA_HOME", home.toString());
-            Path logs = Files.createTempDirectory("openpista-mobile-it-");
-            Daemon daemon = new Daemon(builder.redirectOutput(logs.resolve("out").toFile())
-                    .redirectError(logs.resolve("err").toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start(),
-                    logs.resolve("out"), logs.resolve("err"));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!daemon.out().contains("Mobile: ")) {
-                if (!daemon.process.isAlive() || System.nanoTime() > deadline) {
-                    daemon.close();
-                    throw new AssertionError("mobile start did not print its link\n" + daemon.out() + "\n" + daemon.err());
-                }
-                Thread.sleep(100);
-            }
-            return daemon;
-        }
+    WebDaemon startDaemon() throws Exception {
+        return WebDaemon.startUntil("Mobile: ", home, port, "mobile", "start");
+    }
 
-        String out() throws IOException {
-            return Files.readString(stdout, StandardCharsets.UTF_8);
-        }
-
-        String err() throws IOException {
-            return Files.readString(stderr, StandardCharsets.UTF_8);
-        }
-
-        QuicPhone.Link link() throws IOException {
-            String line = out().lines().filter(l -> l.startsWith("Mobile: ")).findFirst().orElseThrow();
-            return QuicPhone.Link.parse(line.substring("Mobile: ".length()).split(" ")[0]);
-        }
-
-        int stop() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("the daemon did not stop within 60 s after SIGTERM");
-            }
-            return process.exitValue();
-        }
-
-        @Override
-        public void close() {
-            if (process.isAlive()) {
-                try {
-                    stop();
-                } catch (InterruptedException e) {
-                    process.destroyForcibly();
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+    /** @return the link {@code mobile start} printed */
+    static QuicPhone.Link link(WebDaemon daemon) throws IOException {
+        String line = daemon.stdout().lines().filter(l -> l.startsWith("Mobile: ")).findFirst().orElseThrow();
+        return QuicPhone.Link.parse(line.substring("Mobile: ".length()).split(" ")[0]);
     }
 
     @Test
     void aPhoneTalksToTheDaemonInTheOriginalProtocolAndItsExtensions() throws Exception {
-        try (Daemon daemon = Daemon.start(home)) {
-            QuicPhone.Link link = daemon.link();
+        try (WebDaemon daemon = startDaemon()) {
+            QuicPhone.Link link = link(daemon);
             Path config = home.resolve("config.toml");
             assertThat(Files.readString(config)).contains("api_token = \"" + link.token() + "\"");
             assertThat(link.token()).matches("[0-9a-f]{48}");
@@ -225,8 +177,8 @@ class MobileIT {
         QuicPhone.Link link;
         fake.enqueue(FakeReply.text("before the restart"), FakeReply.text("after the restart"));
         QuicPhone phone;
-        try (Daemon daemon = Daemon.start(home)) {
-            link = daemon.link();
+        try (WebDaemon daemon = startDaemon()) {
+            link = link(daemon);
             phone = QuicPhone.connect(link, "phone-1");
             assertThat(phone.request(QuicPhone.message("first")).get(0).path("content").asText()).isEqualTo("before the restart");
             assertThat(daemon.stop()).isIn(0, 143);
@@ -237,8 +189,8 @@ class MobileIT {
         } finally {
             phone.close();
         }
-        try (Daemon daemon = Daemon.start(home)) {
-            assertThat(daemon.link()).as("the same token and certificate after the restart").isEqualTo(link);
+        try (WebDaemon daemon = startDaemon()) {
+            assertThat(link(daemon)).as("the same token and certificate after the restart").isEqualTo(link);
             try (QuicPhone again = QuicPhone.connect(link, "phone-1")) {
                 List<JsonNode> history = again.request(QuicPhone.JSON.createObjectNode().put("type", "session_history_request"));
                 assertThat(history.get(0).path("session_id").asText()).isEqualTo("mobile:phone-1");
@@ -254,8 +206,8 @@ class MobileIT {
 
     @Test
     void mobileConnectChatsLineByLineAndAsksForApprovalOnTheTerminal() throws Exception {
-        try (Daemon daemon = Daemon.start(home)) {
-            String link = daemon.out().lines().filter(l -> l.startsWith("Mobile: ")).findFirst().orElseThrow()
+        try (WebDaemon daemon = startDaemon()) {
+            String link = daemon.stdout().lines().filter(l -> l.startsWith("Mobile: ")).findFirst().orElseThrow()
                     .substring("Mobile: ".length()).split(" ")[0];
             fake.enqueue(FakeReply.text("first answer"),
                     FakeReply.toolCall("system.run", "{\"command\":\"echo approved-$((40+2))\"}"),
@@ -287,8 +239,8 @@ class MobileIT {
         assertThat(parsed.fingerprint()).isEqualTo(QuicPhone.fingerprint(certificate(home.resolve("mobile/cert.pem"))));
         assertThat(Files.readString(home.resolve("config.toml"))).contains("enabled = true")
                 .contains("api_token = \"" + parsed.token() + "\"");
-        try (Daemon daemon = Daemon.start(home); QuicPhone phone = QuicPhone.connect(parsed, "scanner")) {
-            assertThat(daemon.link()).isEqualTo(parsed);
+        try (WebDaemon daemon = startDaemon(); QuicPhone phone = QuicPhone.connect(parsed, "scanner")) {
+            assertThat(link(daemon)).isEqualTo(parsed);
             assertThat(phone.request(QuicPhone.JSON.createObjectNode().put("type", "ping")).get(0).path("type").asText())
                     .isEqualTo("pong");
         }

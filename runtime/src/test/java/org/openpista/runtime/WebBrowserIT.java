@@ -1,8 +1,6 @@
 package org.openpista.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +21,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -35,9 +32,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class WebBrowserIT {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    static final Path SCREENSHOTS = Path.of("target/screenshots");
     static final String TOKEN = "browser-test-token-0123456789";
 
     @TempDir
@@ -50,11 +44,7 @@ class WebBrowserIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!present && "all".equals(System.getenv("OPENPISTA_IT_REQUIRE"))) {
-            fail("OPENPISTA_IT_REQUIRE=all but Chromium is missing: apt-get install chromium chromium-driver");
-        }
-        assumeTrue(present, "Chromium is not installed (apt-get install chromium chromium-driver); skipping the browser tests");
+        WebDaemon.assumeNothingMissing(WebDaemon.chromiumMissing());
         fake = new FakeOpenAiServer();
         int port = WebDaemon.freePort();
         Files.writeString(home.resolve("config.toml"), """
@@ -69,17 +59,8 @@ class WebBrowserIT {
                 token = "%s"
                 """.formatted(fake.baseUrl(), port, TOKEN));
         daemon = WebDaemon.start(home, port, Map.of());
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        Path profile = Files.createTempDirectory("openpista-chromium-");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1280,860");
-        // Debian's chromedriver, named explicitly, so Selenium never looks for (or downloads) one
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        browser = new ChromeDriver(options);
+        browser = WebDaemon.browser(1280, 860);
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-        Files.createDirectories(SCREENSHOTS);
     }
 
     @AfterEach
@@ -96,7 +77,7 @@ class WebBrowserIT {
     }
 
     void screenshot(String name) throws Exception {
-        Files.write(SCREENSHOTS.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+        WebDaemon.screenshot(browser, name);
     }
 
     void logIn() throws Exception {

@@ -1,8 +1,6 @@
 package org.openpista.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,10 +19,8 @@ import org.openpista.testkit.FakeOpenAiServer;
 import org.openpista.testkit.FakeReply;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -51,14 +47,11 @@ class WebConnectionsIT {
 
     @BeforeAll
     void startDaemon() throws Exception {
-        boolean present = Files.isExecutable(WebBrowserIT.CHROMIUM) && Files.isExecutable(WebBrowserIT.CHROMEDRIVER);
-        String missing = !present ? "Chromium is not installed (apt-get install chromium chromium-driver)"
-                : !Files.isRegularFile(McpIT.EVERYTHING) ? "the MCP test servers are not installed: cd " + McpIT.NODE_DIR
-                        + " && npm ci (.ci/run does it)" : null;
-        if (missing != null && "all".equals(System.getenv("OPENPISTA_IT_REQUIRE"))) {
-            fail("OPENPISTA_IT_REQUIRE=all but " + missing);
+        String missing = WebDaemon.chromiumMissing();
+        if (missing == null && !Files.isRegularFile(McpIT.EVERYTHING)) {
+            missing = "the MCP test servers are not installed: cd " + McpIT.NODE_DIR + " && npm ci (.ci/run does it)";
         }
-        assumeTrue(missing == null, missing + "; skipping");
+        WebDaemon.assumeNothingMissing(missing);
         fake = new FakeOpenAiServer();
         int port = WebDaemon.freePort();
         Files.writeString(home.resolve("config.toml"), """
@@ -81,19 +74,11 @@ class WebConnectionsIT {
                 args = ["-e", "console.error('boom: the database at db.invalid is unreachable'); process.exit(3)"]
                 """.formatted(fake.baseUrl(), port, TOKEN, McpIT.EVERYTHING));
         daemon = WebDaemon.start(home, port, Map.of());
-        Files.createDirectories(WebBrowserIT.SCREENSHOTS);
     }
 
     @BeforeEach
     void openBrowser() throws Exception {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(WebBrowserIT.CHROMIUM.toFile());
-        Path profile = Files.createTempDirectory("openpista-chromium-");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1280,900");
-        System.setProperty("webdriver.chrome.driver", WebBrowserIT.CHROMEDRIVER.toString());
-        browser = new ChromeDriver(options);
+        browser = WebDaemon.browser(1280, 900);
         wait = new WebDriverWait(browser, Duration.ofSeconds(60));
         browser.get(daemon.url() + "#token=" + TOKEN);
         wait.until(ExpectedConditions.attributeToBe(By.id("status"), "data-state", "open"));
@@ -117,7 +102,7 @@ class WebConnectionsIT {
     }
 
     void screenshot(String name) throws Exception {
-        Files.write(WebBrowserIT.SCREENSHOTS.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+        WebDaemon.screenshot(browser, name);
     }
 
     /**

@@ -1,5 +1,8 @@
 package org.openpista.runtime;
 
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -11,14 +14,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openpista.testkit.FakeOpenAiServer;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * {@code openpista web start} (or another daemon command) of the assembled distribution as a background process, for the web
- * chat's end-to-end tests: started on a free port of 127.0.0.1, stopped with SIGTERM.
+ * {@code openpista web start} (or another daemon command: {@code start --foreground}, {@code mobile
+ * start}) of the assembled distribution as a background process, for the web chat's and the mobile
+ * channel's end-to-end tests: started on a free port of 127.0.0.1, stopped with SIGTERM. And the
+ * headless Chromium the browser tests look at it with (Debian's chromium and chromedriver).
  */
 final class WebDaemon implements AutoCloseable {
 
     static final Duration START = Duration.ofSeconds(60);
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** Where the browser tests leave their screenshots, for review. */
+    static final Path SCREENSHOTS = Path.of("target/screenshots");
 
     final Path home;
     final int port;
@@ -84,6 +96,21 @@ final class WebDaemon implements AutoCloseable {
 
     /** Starts a daemon command of another distribution than the one the build assembled. */
     static WebDaemon start(Path dist, Path home, int port, Map<String, String> env, String... words) throws Exception {
+        return start(dist, home, port, env, "Web chat: ", words);
+    }
+
+    /**
+     * Starts a daemon command of the distribution that prints another line when it is ready, such as
+     * {@code mobile start} ("Mobile: "), and waits for that line.
+     *
+     * @param port the port it serves on (a UDP port for mobile)
+     */
+    static WebDaemon startUntil(String ready, Path home, int port, String... words) throws Exception {
+        return start(DistributionProcess.dist(), home, port, Map.of(), ready, words);
+    }
+
+    private static WebDaemon start(Path dist, Path home, int port, Map<String, String> env, String ready, String... words)
+            throws Exception {
         List<String> command = new ArrayList<>();
         command.add(dist.resolve("bin/openpista").toString());
         command.addAll(List.of(words));
@@ -97,8 +124,41 @@ final class WebDaemon implements AutoCloseable {
         builder.redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         WebDaemon daemon = new WebDaemon(home, port, builder.start(), out, err);
-        daemon.awaitOutput("Web chat: ", START);
+        daemon.awaitOutput(ready, START);
         return daemon;
+    }
+
+    /** @return why the browser tests cannot run here, or {@code null} when Chromium and its driver are installed */
+    static String chromiumMissing() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER) ? null
+                : "Chromium is not installed (apt-get install chromium chromium-driver)";
+    }
+
+    /** Skips the test for what is missing ({@code null}: nothing is), or fails it under OPENPISTA_IT_REQUIRE=all. */
+    static void assumeNothingMissing(String missing) {
+        if (missing != null && "all".equals(System.getenv("OPENPISTA_IT_REQUIRE"))) {
+            fail("OPENPISTA_IT_REQUIRE=all but " + missing);
+        }
+        assumeTrue(missing == null, missing + "; skipping the browser tests");
+    }
+
+    /** @return a headless Chromium with a profile of its own and a window of that size ({@link #SCREENSHOTS} made) */
+    static ChromeDriver browser(int width, int height) throws IOException {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        Path profile = Files.createTempDirectory("openpista-chromium-");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=" + width + "," + height);
+        // Debian's chromedriver, named explicitly, so Selenium never looks for (or downloads) one
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        Files.createDirectories(SCREENSHOTS);
+        return new ChromeDriver(options);
+    }
+
+    /** Saves what the browser shows as {@link #SCREENSHOTS}/NAME.png. */
+    static void screenshot(ChromeDriver browser, String name) throws IOException {
+        Files.write(SCREENSHOTS.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
     }
 
     String url() {

@@ -1,8 +1,6 @@
 package org.openpista.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -20,10 +18,8 @@ import org.openpista.testkit.FakeOpenAiServer;
 import org.openpista.testkit.FakeReply;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -48,11 +44,7 @@ class WebResumeBrowserIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        boolean present = Files.isExecutable(WebBrowserIT.CHROMIUM) && Files.isExecutable(WebBrowserIT.CHROMEDRIVER);
-        if (!present && "all".equals(System.getenv("OPENPISTA_IT_REQUIRE"))) {
-            fail("OPENPISTA_IT_REQUIRE=all but Chromium is missing: apt-get install chromium chromium-driver");
-        }
-        assumeTrue(present, "Chromium is not installed (apt-get install chromium chromium-driver); skipping the browser test");
+        WebDaemon.assumeNothingMissing(WebDaemon.chromiumMissing());
         fake = new FakeOpenAiServer();
         // the answer to "slow one" waits until the channel was swapped: it goes to the version that took the message
         fake.fallback(request -> {
@@ -81,16 +73,8 @@ class WebResumeBrowserIT {
                 token = "%s"
                 """.formatted(fake.baseUrl(), port, TOKEN));
         daemon = WebDaemon.start(home, port, Map.of(), "start", "--foreground");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(WebBrowserIT.CHROMIUM.toFile());
-        Path profile = Files.createTempDirectory("openpista-chromium-");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1280,860");
-        System.setProperty("webdriver.chrome.driver", WebBrowserIT.CHROMEDRIVER.toString());
-        browser = new ChromeDriver(options);
+        browser = WebDaemon.browser(1280, 860);
         wait = new WebDriverWait(browser, Duration.ofSeconds(120));
-        Files.createDirectories(WebBrowserIT.SCREENSHOTS);
     }
 
     @AfterEach
@@ -140,15 +124,14 @@ class WebResumeBrowserIT {
         try {
             wait.until(driver -> shown(".msg.assistant:not(.streaming)").contains("The slow answer."));
         } catch (org.openqa.selenium.TimeoutException e) {
-            Files.write(WebBrowserIT.SCREENSHOTS.resolve("20-resume-failed.png"), browser.getScreenshotAs(OutputType.BYTES));
+            WebDaemon.screenshot(browser, "20-resume-failed");
             throw new AssertionError("no answer shown; the daemon's warnings: " + Files.readAllLines(home.resolve(
                     "logs/openpista.0.log")).stream().filter(line -> line.contains("WARN") || line.contains("ERROR")
                             || line.contains("Swap:")).toList() + "; the page shows " + shown(".msg"), e);
         }
         wait.until(ExpectedConditions.attributeToBe(By.id("status"), "data-state", "open"));
         Thread.sleep(2000); // a repeated answer would arrive now
-        Files.write(WebBrowserIT.SCREENSHOTS.resolve("20-resumed-after-channel-swap.png"),
-                browser.getScreenshotAs(OutputType.BYTES));
+        WebDaemon.screenshot(browser, "20-resumed-after-channel-swap");
         assertThat(shown(".msg.assistant:not(.streaming)")).containsExactly("The slow answer.");
         assertThat(shown(".msg.user")).containsExactly("slow one");
         assertThat(fake.requests().stream().filter(request -> SwapUnderLoadIT.lastUserText(request.json().path("messages"))

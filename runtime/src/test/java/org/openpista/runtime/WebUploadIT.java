@@ -1,8 +1,6 @@
 package org.openpista.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.Color;
@@ -28,10 +26,8 @@ import org.openpista.testkit.ImageData;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -61,11 +57,7 @@ class WebUploadIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        boolean present = Files.isExecutable(WebBrowserIT.CHROMIUM) && Files.isExecutable(WebBrowserIT.CHROMEDRIVER);
-        if (!present && "all".equals(System.getenv("OPENPISTA_IT_REQUIRE"))) {
-            fail("OPENPISTA_IT_REQUIRE=all but Chromium is missing: apt-get install chromium chromium-driver");
-        }
-        assumeTrue(present, "Chromium is not installed (apt-get install chromium chromium-driver); skipping the browser tests");
+        WebDaemon.assumeNothingMissing(WebDaemon.chromiumMissing());
         fake = new FakeOpenAiServer();
         int port = WebDaemon.freePort();
         Files.writeString(home.resolve("config.toml"), """
@@ -81,16 +73,8 @@ class WebUploadIT {
                 max_frame_bytes = %d
                 """.formatted(fake.baseUrl(), port, TOKEN, MAX_FRAME));
         daemon = WebDaemon.start(home, port, Map.of());
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(WebBrowserIT.CHROMIUM.toFile());
-        Path profile = Files.createTempDirectory("openpista-chromium-");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1280,860");
-        System.setProperty("webdriver.chrome.driver", WebBrowserIT.CHROMEDRIVER.toString());
-        browser = new ChromeDriver(options);
+        browser = WebDaemon.browser(1280, 860);
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-        Files.createDirectories(WebBrowserIT.SCREENSHOTS);
     }
 
     @AfterEach
@@ -126,7 +110,7 @@ class WebUploadIT {
             assertThat(image.mimeType()).isEqualTo("image/png");
             assertThat(image.data()).hasSize(png.length).isEqualTo(png);
         });
-        Files.write(WebBrowserIT.SCREENSHOTS.resolve("upload-01-photo.png"), browser.getScreenshotAs(OutputType.BYTES));
+        WebDaemon.screenshot(browser, "upload-01-photo");
 
         // dropped on the chat, without text
         byte[] jpeg = picture(160, 120, "jpg");
@@ -155,7 +139,7 @@ class WebUploadIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("toasts"),
                 "\"fake.png\" is not a valid image: its content is not PNG, JPEG, GIF or WebP"));
         assertThat(fake.requests()).hasSize(requests);
-        Files.write(WebBrowserIT.SCREENSHOTS.resolve("upload-02-refused.png"), browser.getScreenshotAs(OutputType.BYTES));
+        WebDaemon.screenshot(browser, "upload-02-refused");
 
         // the next message's history holds neither refused file nor its text
         fake.enqueue(FakeReply.text("Still here."));

@@ -2,8 +2,6 @@ package org.openpista.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.zxing.BinaryBitmap;
@@ -39,10 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openpista.testkit.FakeOpenAiServer;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -77,11 +73,7 @@ class WhatsAppPairingBrowserIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        boolean present = Files.isExecutable(WebBrowserIT.CHROMIUM) && Files.isExecutable(WebBrowserIT.CHROMEDRIVER);
-        if (!present && "all".equals(System.getenv("OPENPISTA_IT_REQUIRE"))) {
-            fail("OPENPISTA_IT_REQUIRE=all but Chromium is missing: apt-get install chromium chromium-driver");
-        }
-        assumeTrue(present, "Chromium is not installed (apt-get install chromium chromium-driver); skipping the browser tests");
+        WebDaemon.assumeNothingMissing(WebDaemon.chromiumMissing());
         fake = new FakeOpenAiServer();
         port = WebDaemon.freePort();
         session = Files.createDirectories(home.resolve("whatsapp-session"));
@@ -119,16 +111,8 @@ class WhatsAppPairingBrowserIT {
         bridgeSays("{\"type\":\"qr\",\"data\":\"" + FIRST_CODE + "\"}");
         daemon = WebDaemon.start(home, port, Map.of(), "start", "--foreground");
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(WebBrowserIT.CHROMIUM.toFile());
-        Path profile = Files.createTempDirectory("openpista-chromium-");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1280,860");
-        System.setProperty("webdriver.chrome.driver", WebBrowserIT.CHROMEDRIVER.toString());
-        browser = new ChromeDriver(options);
+        browser = WebDaemon.browser(1280, 860);
         wait = new WebDriverWait(browser, WAIT);
-        Files.createDirectories(WebBrowserIT.SCREENSHOTS);
     }
 
     @AfterEach
@@ -153,7 +137,7 @@ class WhatsAppPairingBrowserIT {
     }
 
     void screenshot(String name) throws Exception {
-        Files.write(WebBrowserIT.SCREENSHOTS.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+        WebDaemon.screenshot(browser, name);
     }
 
     /** @return the modules drawn on the canvas, sampled at each module's centre, {@code 1} for dark; null when none is shown */

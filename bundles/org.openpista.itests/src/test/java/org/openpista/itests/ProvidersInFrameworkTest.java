@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.openpista.api.llm.LlmProvider;
+import org.openpista.api.llm.LlmProviders;
 import org.openpista.api.llm.ProviderPreset;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -67,6 +68,8 @@ class ProvidersInFrameworkTest {
 
         assertThat(presets).containsOnlyKeys("openai", "together", "ollama", "openrouter", "custom", "github-copilot", "google",
                 "vercel-ai-gateway", "azure-openai", "bedrock", "anthropic", "claude", "responses");
+        assertThat(LlmProviders.declaredPresets(context)).as("what the logins, the onboarding and the doctor read")
+                .extracting(attributes -> attributes.get(ProviderPreset.NAME)).containsExactlyInAnyOrderElementsOf(presets.keySet());
         presets.forEach((name, preset) -> {
             String factory = (String) preset.getAttributes().get(ProviderPreset.FACTORY_PID);
             assertThat(preset.getRevision().getSymbolicName()).as(name).isEqualTo(factory);

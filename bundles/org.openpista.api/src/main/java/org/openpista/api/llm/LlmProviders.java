@@ -1,14 +1,22 @@
 package org.openpista.api.llm;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.wiring.BundleCapability;
+import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * Finds the {@link LlmProvider} service of a name for a command that just applied a configuration
- * and now calls the provider it selects ({@code openpista model test}, the onboarding's test turn).
+ * and now calls the provider it selects ({@code openpista model test}, the onboarding's test turn),
+ * and the {@link ProviderPreset} declarations of the installed bundles (the logins, the onboarding,
+ * the doctor).
  */
 public final class LlmProviders {
 
@@ -45,5 +53,23 @@ public final class LlmProviders {
         } finally {
             tracker.close();
         }
+    }
+
+    /**
+     * @param context the caller's bundle context
+     * @return the attributes of every {@link ProviderPreset} capability ({@value ProviderPreset#NAMESPACE})
+     *     that the installed bundles declare, started or not, in bundle order
+     */
+    public static List<Map<String, Object>> declaredPresets(BundleContext context) {
+        List<Map<String, Object>> declarations = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            BundleRevision revision = bundle.getState() == Bundle.UNINSTALLED ? null : bundle.adapt(BundleRevision.class);
+            if (revision != null) {
+                for (BundleCapability capability : revision.getDeclaredCapabilities(ProviderPreset.NAMESPACE)) {
+                    declarations.add(capability.getAttributes());
+                }
+            }
+        }
+        return declarations;
     }
 }

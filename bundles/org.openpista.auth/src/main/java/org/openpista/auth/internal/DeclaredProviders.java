@@ -7,11 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.openpista.api.auth.AuthMode;
+import org.openpista.api.llm.LlmProviders;
 import org.openpista.api.llm.ProviderPreset;
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.wiring.BundleCapability;
-import org.osgi.framework.wiring.BundleRevision;
 
 /**
  * The providers the installed bundles declare ({@link ProviderPreset} capabilities), read anew on
@@ -54,16 +52,7 @@ final class DeclaredProviders {
 
     /** @return the providers every installed bundle declares, started or not, in bundle order */
     static List<Provider> installed(BundleContext context) {
-        List<Map<String, Object>> declarations = new ArrayList<>();
-        for (Bundle bundle : context.getBundles()) {
-            BundleRevision revision = bundle.getState() == Bundle.UNINSTALLED ? null : bundle.adapt(BundleRevision.class);
-            if (revision != null) {
-                for (BundleCapability capability : revision.getDeclaredCapabilities(ProviderPreset.NAMESPACE)) {
-                    declarations.add(capability.getAttributes());
-                }
-            }
-        }
-        return of(declarations);
+        return of(LlmProviders.declaredPresets(context));
     }
 
     /** @return the providers of capability attributes ({@code name}, {@code login}, {@code key.variables}, {@code needs}) */

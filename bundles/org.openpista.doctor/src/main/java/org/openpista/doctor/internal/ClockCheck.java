@@ -19,10 +19,9 @@ import org.openpista.api.config.ConfigException;
 import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.doctor.DoctorCheck;
 import org.openpista.api.llm.LlmProvider;
+import org.openpista.api.llm.LlmProviders;
 import org.openpista.api.llm.ProviderPreset;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.wiring.BundleCapability;
-import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -135,18 +134,12 @@ public final class ClockCheck implements DoctorCheck {
         if (!configured.isEmpty()) {
             return uri(configured);
         }
-        for (org.osgi.framework.Bundle bundle : context.getBundles()) {
-            BundleRevision revision = bundle.adapt(BundleRevision.class);
-            if (revision == null) {
-                continue;
-            }
-            for (BundleCapability capability : revision.getDeclaredCapabilities(ProviderPreset.NAMESPACE)) {
-                if (preset.equals(capability.getAttributes().get(ProviderPreset.NAME))) {
-                    Object description = capability.getAttributes().get(ProviderPreset.DESCRIPTION);
-                    Matcher url = URL.matcher(description == null ? "" : description.toString());
-                    if (url.find()) {
-                        return uri(url.group());
-                    }
+        for (Map<String, Object> declared : LlmProviders.declaredPresets(context)) {
+            if (preset.equals(declared.get(ProviderPreset.NAME))) {
+                Object description = declared.get(ProviderPreset.DESCRIPTION);
+                Matcher url = URL.matcher(description == null ? "" : description.toString());
+                if (url.find()) {
+                    return uri(url.group());
                 }
             }
         }

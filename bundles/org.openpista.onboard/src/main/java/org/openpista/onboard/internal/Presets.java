@@ -1,15 +1,12 @@
 package org.openpista.onboard.internal;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.openpista.api.llm.LlmProviders;
 import org.openpista.api.llm.ProviderPreset;
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.wiring.BundleCapability;
-import org.osgi.framework.wiring.BundleRevision;
 
 /**
  * The providers {@code [agent] provider} may select, as the installed bundles declare them ({@link
@@ -49,16 +46,7 @@ final class Presets {
 
     /** @return the providers every installed bundle declares, started or not, in bundle order */
     static List<Preset> installed(BundleContext context) {
-        List<Map<String, Object>> declarations = new ArrayList<>();
-        for (Bundle bundle : context.getBundles()) {
-            BundleRevision revision = bundle.getState() == Bundle.UNINSTALLED ? null : bundle.adapt(BundleRevision.class);
-            if (revision != null) {
-                for (BundleCapability capability : revision.getDeclaredCapabilities(ProviderPreset.NAMESPACE)) {
-                    declarations.add(capability.getAttributes());
-                }
-            }
-        }
-        return of(declarations);
+        return of(LlmProviders.declaredPresets(context));
     }
 
     /** @return the providers of capability attributes, each name once (the first declaration wins) */

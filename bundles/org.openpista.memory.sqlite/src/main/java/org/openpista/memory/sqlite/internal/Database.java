@@ -113,23 +113,18 @@ final class Database {
 
     /** Runs work in one {@code BEGIN IMMEDIATE} transaction, rolled back when it throws. */
     <T> T write(String action, Work<T> work) {
-        return read(action, () -> {
-            statement("BEGIN IMMEDIATE").execute();
-            try {
-                T result = work.run();
-                statement("COMMIT").execute();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                Schema.rollbackQuietly(connection);
-                throw e;
-            }
-        });
+        return transaction(action, "BEGIN IMMEDIATE", work);
     }
 
     /** Runs work in one read transaction, so every query sees the same snapshot. */
     <T> T snapshot(String action, Work<T> work) {
+        return transaction(action, "BEGIN", work);
+    }
+
+    /** Runs work between {@code begin} and {@code COMMIT}, rolled back when it throws. */
+    private <T> T transaction(String action, String begin, Work<T> work) {
         return read(action, () -> {
-            statement("BEGIN").execute();
+            statement(begin).execute();
             try {
                 T result = work.run();
                 statement("COMMIT").execute();

@@ -14,7 +14,10 @@ import org.openpista.channel.support.ScriptedGateway;
 import org.openpista.testkit.FakeSlackServer;
 import org.openpista.testkit.FakeSlackServer.Delivery;
 
-/** Socket Mode against the fake Slack's WebSocket: acknowledgements, Slack's disconnect, a dropped connection. */
+/**
+ * Socket Mode against the fake Slack's WebSocket: acknowledgements, Slack's disconnect, a dropped
+ * connection, a silent one.
+ */
 class SocketModeLinkTest {
 
     private static final String OWNER = "U0OWNER";
@@ -96,6 +99,19 @@ class SocketModeLinkTest {
         assertThat(slack.calls("apps.connections.open")).extracting(FakeSlackServer.Call::status).containsExactly(200, 503, 0,
                 200);
         assertThat(gateway.texts()).containsExactly("while away");
+    }
+
+    @Test
+    void aConnectionThatGoesSilentIsNoticedByItsMissingPongAndReplaced() throws Exception {
+        open(QUICK);
+
+        slack.stallConnection();
+        slack.userSendsDm(OWNER, "into the void");
+
+        await("a new connection", () -> slack.connectionsOpened() == 2 && slack.connected());
+        slack.awaitBotMessages("D" + OWNER, 1, WAIT);
+        await("acknowledged", () -> slack.unacknowledged() == 0);
+        assertThat(gateway.texts()).containsExactly("into the void");
     }
 
     @Test

@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * Slack rate-limits (HTTP 429 with {@code Retry-After}, or {@code ratelimited}), answers 5xx or
  * cannot be reached; an error Slack states ({@code ok: false}) is not, it would only repeat.
  *
- * <p>It holds the channel's one {@link HttpClient} (HTTP/1.1: one selector thread; workers only
- * while something is sent or received, gone when idle), which the files and Socket Mode use too.
+ * <p>It holds the channel's one {@link HttpClient} (HTTP/1.1: one selector thread, and workers
+ * that end after 30 s without work; Socket Mode's pongs keep one), which the files and Socket Mode
+ * use too.
  */
 final class SlackApi implements AutoCloseable {
 

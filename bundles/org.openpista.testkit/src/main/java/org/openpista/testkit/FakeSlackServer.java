@@ -28,7 +28,7 @@ import java.util.function.Predicate;
  * unknown_method}.
  *
  * <p>Tests say what users do ({@link #userSendsDm}, {@link #userMentions}, {@link #userPresses}),
- * script failures ({@link #failNext}, {@link #dropConnection}, {@link #loseNextAck}) and read what
+ * script failures ({@link #failNext}, {@link #dropConnection}, {@link #stallConnection}, {@link #loseNextAck}) and read what
  * the app did ({@link #calls}, {@link #messages}, {@link #awaitBotMessages}).
  */
 public final class FakeSlackServer implements AutoCloseable {
@@ -338,6 +338,14 @@ public final class FakeSlackServer implements AutoCloseable {
     /** Drops the Socket Mode connection without a close frame; what was not acknowledged comes again. */
     public void dropConnection() {
         deliveries.drop();
+    }
+
+    /**
+     * The Socket Mode connection goes silent while TCP stays up (a NAT that forgot it): nothing
+     * arrives either way, pings are not answered; what was not acknowledged comes again later.
+     */
+    public void stallConnection() {
+        deliveries.stall();
     }
 
     /** Asks the app to reconnect, as Slack does every few hours ({@code disconnect}, {@code refresh_requested}). */

@@ -47,6 +47,7 @@ final class LoopbackWebSocketServer implements AutoCloseable {
         private final String path;
         private final Map<String, String> headers;
         private volatile boolean open = true;
+        private volatile boolean stalled;
 
         private Connection(Socket socket, String path, Map<String, String> headers) throws IOException {
             this.socket = socket;
@@ -96,8 +97,17 @@ final class LoopbackWebSocketServer implements AutoCloseable {
             }
         }
 
+        /**
+         * The network stops carrying anything either way while the TCP connection stays up, as when
+         * a NAT forgets it: nothing more is sent, and what the client sends (its pings too) is
+         * read and dropped. Only the client's keepalive can tell.
+         */
+        void stall() {
+            stalled = true;
+        }
+
         private synchronized boolean frame(int opcode, byte[] payload) {
-            if (!isOpen()) {
+            if (!isOpen() || stalled) {
                 return false;
             }
             try {
@@ -251,6 +261,9 @@ final class LoopbackWebSocketServer implements AutoCloseable {
             }
             for (int i = 0; i < payload.length; i++) {
                 payload[i] ^= mask[i % 4];
+            }
+            if (connection.stalled) {
+                continue;
             }
             switch (opcode) {
                 case 0x8 -> {

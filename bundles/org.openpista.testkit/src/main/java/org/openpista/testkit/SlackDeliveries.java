@@ -115,6 +115,17 @@ final class SlackDeliveries implements AutoCloseable, LoopbackWebSocketServer.Ha
         }
     }
 
+    /** The connection stays up but carries nothing more either way (pings neither): only a keepalive notices. */
+    void stall() {
+        LoopbackWebSocketServer.Connection connection;
+        synchronized (this) {
+            connection = current;
+        }
+        if (connection != null) {
+            connection.stall();
+        }
+    }
+
     /** Slack asks the app to reconnect ({@code disconnect}, reason {@code refresh_requested}). */
     synchronized void refresh() {
         if (current != null) {

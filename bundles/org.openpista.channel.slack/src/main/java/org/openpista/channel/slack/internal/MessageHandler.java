@@ -56,7 +56,7 @@ final class MessageHandler {
         this.format = format;
         this.inFlight = inFlight;
         this.clock = clock;
-        this.files = new SlackFiles(settings.apiUrl(), settings.botToken());
+        this.files = new SlackFiles(settings.apiUrl(), settings.botToken(), api.http());
     }
 
     /** @return the conversation key of a thread */

@@ -1,41 +1,64 @@
 package org.openpista.channel.slack.internal;
 
-import com.slack.api.Slack;
-import com.slack.api.SlackConfig;
-import com.slack.api.audit.AuditConfig;
-import com.slack.api.methods.MethodsClient;
-import com.slack.api.methods.MethodsConfig;
-import com.slack.api.methods.SlackApiException;
-import com.slack.api.methods.SlackApiTextResponse;
-import com.slack.api.methods.response.auth.AuthTestResponse;
-import com.slack.api.methods.response.chat.ChatPostMessageResponse;
-import com.slack.api.rate_limits.metrics.MetricsDatastore;
-import com.slack.api.scim.SCIMConfig;
-import com.slack.api.scim2.SCIM2Config;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.openpista.api.chat.Attachment;
 import org.openpista.channel.support.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Web API calls the channel makes, through the SDK's {@link MethodsClient} pointed at {@code
- * api_url}. Sending is retried a few times while Slack rate-limits ({@code Retry-After}), answers
- * 5xx or cannot be reached; an error Slack states ({@code ok: false}) is not, it would only repeat.
- * The SDK's own metrics and rate-limit queues stay off: the channel paces itself.
+ * The Web API calls the channel makes: {@code POST <api_url>/<method>} with the token as {@code
+ * Authorization: Bearer}, a JSON body (the chat methods) or a form (the rest), and Slack's answer
+ * {@code {"ok":true,…}} or {@code {"ok":false,"error":…}}. Sending is retried a few times while
+ * Slack rate-limits (HTTP 429 with {@code Retry-After}, or {@code ratelimited}), answers 5xx or
+ * cannot be reached; an error Slack states ({@code ok: false}) is not, it would only repeat.
+ *
+ * <p>It holds the channel's one {@link HttpClient} (HTTP/1.1: one selector thread, and workers
+ * that end after 30 s without work; Socket Mode's pongs keep one), which the files and Socket Mode
+ * use too.
  */
 final class SlackApi implements AutoCloseable {
 
-    /** Who the bot token belongs to, from {@code auth.test}. */
+    /** Who the token belongs to, from {@code auth.test}. */
     record Identity(String teamId, String team, String botUserId, String botName) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(SlackApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ATTEMPTS = 5;
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final Slack slack;
-    private final MethodsClient methods;
+    /** One attempt's answer: the HTTP status, {@code Retry-After} in seconds (or 0) and the body as JSON. */
+    private record Answer(int status, long retryAfter, JsonNode body) {
+        boolean ok() {
+            return status == 200 && body.path("ok").asBoolean(false);
+        }
+
+        String error() {
+            return body.path("error").asText("");
+        }
+    }
+
+    private final URI apiRoot;
+    private final String botToken;
     private final Duration firstBackoff;
+    private final ThreadPoolExecutor workers;
+    private final HttpClient http;
 
     /**
      * @param apiRoot the Web API root without a trailing slash, such as {@code https://slack.com/api}
@@ -43,47 +66,29 @@ final class SlackApi implements AutoCloseable {
      * @param firstBackoff the first pause before a retry
      */
     SlackApi(String apiRoot, String botToken, Duration firstBackoff) {
-        this.slack = Slack.getInstance(config(apiRoot));
-        this.methods = slack.methods(botToken);
+        this.apiRoot = URI.create(apiRoot + "/");
+        this.botToken = botToken;
         this.firstBackoff = firstBackoff;
+        AtomicInteger count = new AtomicInteger();
+        // as the client's default executor, but with names that say whose threads these are
+        this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                task -> {
+                    Thread thread = new Thread(task, "slack-http-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(20))
+                .followRedirects(HttpClient.Redirect.NEVER).executor(workers).build();
     }
 
-    /** @return the SDK configuration for a Web API root */
-    static SlackConfig config(String apiRoot) {
-        SlackConfig config = new SlackConfig();
-        config.setMethodsEndpointUrlPrefix(apiRoot + "/");
-        config.setStatsEnabled(false);
-        stopMetrics(config);
-        // the SDK's default configurations (static, made when its classes load, never used here) start
-        // their metrics threads too; this bundle's private copy of the SDK is the only user of them
-        stopMetrics(SlackConfig.DEFAULT);
-        stopMetrics(MethodsConfig.DEFAULT_SINGLETON.getMetricsDatastore(), AuditConfig.DEFAULT_SINGLETON.getMetricsDatastore(),
-                SCIMConfig.DEFAULT_SINGLETON.getMetricsDatastore(), SCIM2Config.DEFAULT_SINGLETON.getMetricsDatastore());
-        config.setHttpClientReadTimeoutMillis(30_000);
-        config.setHttpClientWriteTimeoutMillis(30_000);
-        return config;
+    /** @return the HTTP client, for file downloads and the Socket Mode WebSocket */
+    HttpClient http() {
+        return http;
     }
 
-    /**
-     * Every SDK configuration starts a thread per API family (methods, audit, SCIM, SCIM 2) that
-     * wakes each second to update rate-limit metrics; {@code setStatsEnabled(false)} stops only three.
-     */
-    private static void stopMetrics(SlackConfig config) {
-        stopMetrics(config.getMethodsConfig().getMetricsDatastore(), config.getAuditConfig().getMetricsDatastore(),
-                config.getSCIMConfig().getMetricsDatastore(), config.getSCIM2Config().getMetricsDatastore());
-    }
-
-    private static void stopMetrics(MetricsDatastore... datastores) {
-        for (MetricsDatastore datastore : datastores) {
-            if (datastore.isStatsEnabled()) {
-                datastore.setStatsEnabled(false); // shuts its executor down
-            }
-        }
-    }
-
-    /** @return the SDK instance, for the Socket Mode client */
-    Slack slack() {
-        return slack;
+    /** @return the client's worker threads, for work that may wait (handing Socket Mode envelopes over) */
+    Executor workers() {
+        return workers;
     }
 
     /**
@@ -91,19 +96,27 @@ final class SlackApi implements AutoCloseable {
      *
      * @throws SlackException when Slack refuses the token ({@link SlackException#refused()}) or cannot be asked
      */
-    Identity authTest() throws SlackException {
-        AuthTestResponse response;
+    Identity authTest() throws SlackException, InterruptedException {
+        JsonNode body = once("auth.test", botToken, JSON.createObjectNode(), false);
+        return new Identity(body.path("team_id").asText(""), body.path("team").asText(""), body.path("user_id").asText(""),
+                body.path("user").asText(""));
+    }
+
+    /**
+     * Asks for a Socket Mode WebSocket URL with the app-level token (once: the caller retries).
+     *
+     * @throws SlackException when Slack refuses the token or cannot be asked
+     */
+    URI openSocketUrl(String appToken) throws SlackException, InterruptedException {
+        String url = once("apps.connections.open", appToken, JSON.createObjectNode(), false).path("url").asText("");
+        if (url.isEmpty()) {
+            throw new SlackException("apps.connections.open", "no URL in the answer", true);
+        }
         try {
-            response = methods.authTest(request -> request);
-        } catch (IOException e) {
-            throw new SlackException("auth.test", "cannot reach Slack: " + describe(e), false);
-        } catch (SlackApiException e) {
-            throw new SlackException("auth.test", "HTTP " + e.getResponse().code(), false);
+            return URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new SlackException("apps.connections.open", "a URL that is none: " + e.getMessage(), true);
         }
-        if (!response.isOk()) {
-            throw new SlackException("auth.test", response.getError(), true);
-        }
-        return new Identity(response.getTeamId(), response.getTeam(), response.getUserId(), response.getUser());
     }
 
     /**
@@ -114,80 +127,161 @@ final class SlackApi implements AutoCloseable {
      * @return the new message's ts
      */
     String post(String channel, String threadTs, String text, String blocks) throws SlackException, InterruptedException {
-        ChatPostMessageResponse response = call("chat.postMessage", () -> methods.chatPostMessage(request -> request
-                .channel(channel).threadTs(threadTs).text(text).blocksAsString(blocks).mrkdwn(true).unfurlLinks(false)));
-        return response.getTs();
+        ObjectNode params = JSON.createObjectNode().put("channel", channel).put("text", text).put("mrkdwn", true)
+                .put("unfurl_links", false);
+        optional(params, "thread_ts", threadTs);
+        blocks(params, blocks);
+        return call("chat.postMessage", params, true).path("ts").asText("");
     }
 
     /** Replaces a message's text and blocks. */
     void update(String channel, String ts, String text, String blocks) throws SlackException, InterruptedException {
-        call("chat.update", () -> methods.chatUpdate(request -> request.channel(channel).ts(ts).text(text)
-                .blocksAsString(blocks)));
+        ObjectNode params = JSON.createObjectNode().put("channel", channel).put("ts", ts).put("text", text);
+        blocks(params, blocks);
+        call("chat.update", params, true);
     }
 
     /** Shows a message to one user of a channel only. */
     void postEphemeral(String channel, String threadTs, String user, String text) throws SlackException, InterruptedException {
-        call("chat.postEphemeral", () -> methods.chatPostEphemeral(request -> request.channel(channel).threadTs(threadTs)
-                .user(user).text(text)));
+        ObjectNode params = JSON.createObjectNode().put("channel", channel).put("user", user).put("text", text);
+        optional(params, "thread_ts", threadTs);
+        call("chat.postEphemeral", params, true);
     }
 
-    /** Uploads a file into a thread (files.getUploadURLExternal, the upload, files.completeUploadExternal). */
+    /**
+     * Uploads a file into a thread as Slack's SDK does: {@code files.getUploadURLExternal}, the bytes
+     * POSTed to the URL it gives, {@code files.completeUploadExternal} into the channel and thread.
+     */
     void upload(String channel, String threadTs, Attachment file) throws SlackException, InterruptedException {
         String name = file.name().isBlank() ? "image" + extension(file.mimeType()) : file.name();
-        call("files.uploadV2", () -> methods.filesUploadV2(request -> request.channel(channel).threadTs(threadTs)
-                .fileData(file.data()).filename(name).title(name)));
+        JsonNode target = call("files.getUploadURLExternal", JSON.createObjectNode().put("filename", name)
+                .put("length", file.data().length), false);
+        String fileId = target.path("file_id").asText("");
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(URI.create(target.path("upload_url").asText(""))).timeout(TIMEOUT)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(file.data())).build();
+        } catch (IllegalArgumentException e) {
+            throw new SlackException("files.getUploadURLExternal", "no upload URL in the answer", true);
+        }
+        try {
+            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status != 200) {
+                throw new SlackException("file upload", "HTTP " + status, status < 500);
+            }
+        } catch (IOException e) {
+            throw new SlackException("file upload", "cannot reach Slack: " + describe(e), false);
+        }
+        ObjectNode params = JSON.createObjectNode().put("channel_id", channel);
+        params.put("files", JSON.createArrayNode().add(JSON.createObjectNode().put("id", fileId).put("title", name)).toString());
+        optional(params, "thread_ts", threadTs);
+        call("files.completeUploadExternal", params, false);
     }
 
+    /** Ends the client's workers once their work is done; its selector thread ends with the client. */
     @Override
     public void close() {
-        try {
-            slack.close();
-        } catch (Exception e) {
-            LOG.debug("Closing the Slack client failed", e);
-        }
+        workers.shutdown();
     }
 
-    /** A Web API call. */
-    @FunctionalInterface
-    private interface Call<T extends SlackApiTextResponse> {
-        T run() throws IOException, SlackApiException;
-    }
-
-    private <T extends SlackApiTextResponse> T call(String method, Call<T> call) throws SlackException, InterruptedException {
+    /** A call with the bot token, retried while Slack rate-limits, fails inside or cannot be reached. */
+    private JsonNode call(String method, ObjectNode params, boolean json) throws SlackException, InterruptedException {
         Backoff backoff = new Backoff(firstBackoff, Duration.ofSeconds(30));
         for (int attempt = 1;; attempt++) {
-            String problem;
             long wait = backoff.nextMillis();
+            String problem;
             try {
-                T response = call.run();
-                if (response.isOk()) {
-                    return response;
+                Answer answer = send(method, botToken, params, json);
+                if (answer.ok()) {
+                    return answer.body();
                 }
-                if (!"ratelimited".equals(response.getError()) && !"internal_error".equals(response.getError())) {
-                    throw new SlackException(method, response.getError(), true);
+                if (answer.status() == 429 || answer.status() >= 500) {
+                    problem = "HTTP " + answer.status();
+                    wait = Math.max(wait, answer.retryAfter() * 1000);
+                } else if (answer.status() != 200) {
+                    throw new SlackException(method, "HTTP " + answer.status(), true);
+                } else if (answer.error().equals("ratelimited") || answer.error().equals("internal_error")) {
+                    problem = answer.error();
+                    wait = Math.max(wait, answer.retryAfter() * 1000);
+                } else {
+                    throw new SlackException(method, answer.error().isEmpty() ? "an answer without ok" : answer.error(), true);
                 }
-                problem = response.getError();
             } catch (IOException e) {
                 problem = "cannot reach Slack: " + describe(e);
-            } catch (SlackApiException e) {
-                int status = e.getResponse().code();
-                if (status != 429 && status < 500) {
-                    throw new SlackException(method, "HTTP " + status, true);
-                }
-                problem = "HTTP " + status;
-                String retryAfter = e.getResponse().header("Retry-After");
-                if (retryAfter != null && retryAfter.strip().matches("[0-9]{1,4}")) {
-                    wait = Math.max(wait, Long.parseLong(retryAfter.strip()) * 1000);
-                }
-            } catch (RuntimeException e) {
-                // the SDK wraps some failures (a file it cannot upload) in runtime exceptions
-                throw new SlackException(method, describe(e), false);
             }
             if (attempt >= ATTEMPTS) {
                 throw new SlackException(method, problem + " (after " + ATTEMPTS + " attempts)", false);
             }
             LOG.debug("Slack {} failed ({}); trying again in {} ms", method, problem, wait);
             Thread.sleep(wait);
+        }
+    }
+
+    /** A call made once: any failure is the caller's to retry. */
+    private JsonNode once(String method, String token, ObjectNode params, boolean json) throws SlackException,
+            InterruptedException {
+        Answer answer;
+        try {
+            answer = send(method, token, params, json);
+        } catch (IOException e) {
+            throw new SlackException(method, "cannot reach Slack: " + describe(e), false);
+        }
+        if (answer.status() != 200) {
+            throw new SlackException(method, "HTTP " + answer.status(), false);
+        }
+        if (!answer.ok()) {
+            throw new SlackException(method, answer.error().isEmpty() ? "an answer without ok" : answer.error(), true);
+        }
+        return answer.body();
+    }
+
+    private Answer send(String method, String token, ObjectNode params, boolean json) throws IOException,
+            InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(apiRoot.resolve(method)).timeout(TIMEOUT)
+                .header("Authorization", "Bearer " + token);
+        if (json) {
+            request.header("Content-Type", "application/json; charset=utf-8")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(params)));
+        } else {
+            request.header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form(params)));
+        }
+        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        String retryAfter = response.headers().firstValue("Retry-After").orElse("").strip();
+        long seconds = retryAfter.matches("[0-9]{1,4}") ? Long.parseLong(retryAfter) : 0;
+        JsonNode body;
+        try {
+            body = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
+        } catch (IOException e) {
+            body = JSON.createObjectNode(); // a proxy's page, say: the status tells
+        }
+        return new Answer(response.statusCode(), seconds, body == null ? JSON.createObjectNode() : body);
+    }
+
+    private static String form(ObjectNode params) {
+        StringBuilder form = new StringBuilder();
+        for (Map.Entry<String, JsonNode> field : params.properties()) {
+            JsonNode value = field.getValue();
+            form.append(form.isEmpty() ? "" : "&").append(URLEncoder.encode(field.getKey(), StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(value.isValueNode() ? value.asText() : value.toString(), StandardCharsets.UTF_8));
+        }
+        return form.toString();
+    }
+
+    private static void optional(ObjectNode params, String name, String value) {
+        if (value != null && !value.isEmpty()) {
+            params.put(name, value);
+        }
+    }
+
+    private static void blocks(ObjectNode params, String blocks) throws SlackException {
+        if (blocks == null) {
+            return;
+        }
+        try {
+            params.set("blocks", JSON.readTree(blocks));
+        } catch (IOException e) {
+            throw new SlackException("chat", "blocks that are no JSON", true);
         }
     }
 

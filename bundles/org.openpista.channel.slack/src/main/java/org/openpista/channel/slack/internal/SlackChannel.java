@@ -216,6 +216,8 @@ public final class SlackChannel implements ChannelAdapter {
         while (!stopped && me == null) {
             try {
                 me = client.authTest();
+            } catch (InterruptedException e) {
+                stopped = true;
             } catch (SlackException e) {
                 if (e.refused()) {
                     refused("the bot token", e);
@@ -242,7 +244,10 @@ public final class SlackChannel implements ChannelAdapter {
         } else {
             while (!stopped && opened == null) {
                 try {
-                    opened = new SocketModeLink(client, settings.appToken(), events);
+                    opened = new SocketModeLink(client, settings.appToken(), events,
+                            SocketModeLink.Keeping.sdk(environment.firstBackoff()));
+                } catch (InterruptedException e) {
+                    stopped = true;
                 } catch (SlackException e) {
                     if (e.refused()) {
                         refused("the app-level token", e);

@@ -27,11 +27,13 @@ final class SlackFiles {
 
     private final URI apiRoot;
     private final String botToken;
-    private HttpClient http;
+    private final HttpClient http;
 
-    SlackFiles(String apiRoot, String botToken) {
+    /** @param http the channel's HTTP client (it follows no redirects: the token stays with the host it was meant for) */
+    SlackFiles(String apiRoot, String botToken, HttpClient http) {
         this.apiRoot = URI.create(apiRoot);
         this.botToken = botToken;
+        this.http = http;
     }
 
     /** @return whether an event shares files */
@@ -74,7 +76,7 @@ final class SlackFiles {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + botToken).GET().build();
         try {
-            HttpResponse<InputStream> response = client().send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = response.body()) {
                 if (response.statusCode() != 200) {
                     throw new SlackException("file download", label + " could not be downloaded (HTTP " + response.statusCode()
@@ -105,13 +107,5 @@ final class SlackFiles {
             return true;
         }
         return "https".equalsIgnoreCase(uri.getScheme()) && (host.equals("slack.com") || host.endsWith(".slack.com"));
-    }
-
-    private synchronized HttpClient client() {
-        if (http == null) {
-            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).followRedirects(HttpClient.Redirect.NEVER)
-                    .build();
-        }
-        return http;
     }
 }

@@ -1,6 +1,5 @@
 package org.openpista.channel.slack.internal;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,10 +98,19 @@ final class SlackSetup implements Callable<Integer> {
                 err.println("openpista: " + (e.refused() ? "Slack refused the bot token: " + e.error()
                         : "cannot check the bot token: " + e.getMessage()) + "; nothing was saved");
                 return SlackCommand.FAILED;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                err.println("openpista: interrupted; nothing was saved");
+                return SlackCommand.FAILED;
             }
             if (!app.isEmpty()) {
                 try {
-                    new SocketModeCheck(client, app).run();
+                    // apps.connections.open is the call such a token exists for
+                    client.openSocketUrl(app);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    err.println("openpista: interrupted; nothing was saved");
+                    return SlackCommand.FAILED;
                 } catch (SlackException e) {
                     err.println("openpista: " + (e.refused() ? "Slack refused the app-level token: " + e.error()
                             : "cannot check the app-level token: " + e.getMessage()) + "; nothing was saved");
@@ -140,21 +148,5 @@ final class SlackSetup implements Callable<Integer> {
         out.println(allowed.isEmpty() ? "No allowed_users yet: nobody may talk to the app. Add your Slack user id with "
                 + "--allow U… (a stranger who writes is told their id)." : "Allowed users: " + String.join(", ", allowed));
         return SlackCommand.OK;
-    }
-
-    /** Checks an app-level token: {@code apps.connections.open} is the call such a token exists for. */
-    private record SocketModeCheck(SlackApi client, String appToken) {
-        void run() throws SlackException {
-            try {
-                client.slack().issueSocketModeUrl(appToken);
-            } catch (IOException e) {
-                throw new SlackException("apps.connections.open", SlackApi.describe(e), false);
-            } catch (IllegalStateException e) {
-                String message = SlackApi.describe(e);
-                int at = message.indexOf("error: ");
-                throw new SlackException("apps.connections.open", at < 0 ? message
-                        : message.substring(at + "error: ".length()).replace(")", ""), true);
-            }
-        }
     }
 }

@@ -43,6 +43,9 @@ final class SlackStatus implements Callable<Integer> {
                 out.println("check:    bot token valid, @" + identity.botName() + " in " + identity.team());
             } catch (SlackException e) {
                 out.println("check:    " + (e.refused() ? "Slack refused the bot token: " + e.error() : e.getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                out.println("check:    interrupted");
             }
         }
         out.println("running:  " + ChannelStatus.inDaemon(slack.daemon(), MessageHandler.CHANNEL, "Slack"));

@@ -2,75 +2,80 @@ package org.openpista.channel.slack.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.slack.api.socket_mode.SocketModeClient;
-import com.slack.api.socket_mode.impl.SocketModeClientJavaWSImpl;
 import java.io.IOException;
-import java.net.URISyntaxException;
+import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import org.openpista.channel.support.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Socket Mode through the SDK's client on Java-WebSocket: {@code apps.connections.open} with the
- * app-level token gives a WebSocket URL, Slack sends {@code hello} and then envelopes, and each
- * envelope is acknowledged with its {@code envelope_id} only once its event is handed over, so an
- * event is never lost: what is not acknowledged Slack sends again. The SDK reconnects by itself: it
- * pings every few seconds, opens a new connection when the pong does not come, and follows Slack's
- * {@code disconnect} requests. Envelopes are handled one at a time (one processing thread), so the
- * messages of a thread reach the agent in the order they were written.
+ * Socket Mode: {@code apps.connections.open} with the app-level token gives a WebSocket URL, Slack
+ * sends {@code hello} and then envelopes, and each envelope is acknowledged with its {@code
+ * envelope_id} only once its event is handed over, so an event is never lost: what is not
+ * acknowledged Slack sends again. Envelopes are handed over one at a time, in the order they came
+ * (on the HTTP client's workers, so the connection keeps reading meanwhile), so the messages of a
+ * thread reach the agent in the order they were written.
+ *
+ * <p>A keeper thread holds the connection up as Slack's SDK does: it pings every few seconds and
+ * opens a new connection when no pong comes within a few more, when the connection drops or closes,
+ * and when Slack asks for it ({@code disconnect}: {@code refresh_requested} every few hours, {@code
+ * link_disabled}); new URLs are asked for with a growing pause while Slack cannot be reached.
  */
-final class SocketModeLink implements AutoCloseable {
+final class SocketModeLink implements AutoCloseable, SocketConnection.Handler {
+
+    /** How the connection is kept: ping interval, pong wait, first pause between reconnection attempts. */
+    record Keeping(Duration pingEvery, Duration pongWait, Duration firstBackoff) {
+        /** @return as Slack's SDK: a ping every 5 s, a new connection when its pong is not there 3 s later */
+        static Keeping sdk(Duration firstBackoff) {
+            return new Keeping(Duration.ofSeconds(5), Duration.ofSeconds(3), firstBackoff);
+        }
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(SocketModeLink.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long MONITOR_MILLIS = 5_000;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
     private static final long STOP_WAIT_SECONDS = 15;
 
-    private final SocketModeClient client;
+    private final SlackApi api;
+    private final String appToken;
     private final SlackEvents events;
+    private final Keeping keeping;
+    private final Thread keeper;
     // held while an envelope is handed over: closing waits for it, since interrupting the hand-over could
     // leave its event handed to the agent but not in the ledger (an interrupted file write), and so repeated
     private final ReentrantLock handing = new ReentrantLock();
+    private final AtomicInteger hellos = new AtomicInteger();
+    // guarded by this
+    private SocketConnection current;
+    private CompletableFuture<?> work = CompletableFuture.completedFuture(null);
+    private String reconnectBecause;
     private volatile boolean closing;
     private volatile Instant helloAt;
-    private volatile int hellos;
 
     /**
      * Opens the first connection.
      *
      * @throws SlackException when Slack refuses the app-level token or cannot be reached
      */
-    SocketModeLink(SlackApi api, String appToken, SlackEvents events) throws SlackException {
+    SocketModeLink(SlackApi api, String appToken, SlackEvents events, Keeping keeping) throws SlackException,
+            InterruptedException {
+        this.api = api;
+        this.appToken = appToken;
         this.events = events;
-        String url;
-        try {
-            url = api.slack().issueSocketModeUrl(appToken);
-        } catch (IOException e) {
-            throw new SlackException("apps.connections.open", "cannot reach Slack: " + SlackApi.describe(e), false);
-        } catch (IllegalStateException e) {
-            // the SDK reports ok: false as an IllegalStateException with Slack's error
-            String error = SlackApi.describe(e);
-            throw new SlackException("apps.connections.open", error.contains("invalid_auth") ? "invalid_auth"
-                    : error.contains("not_allowed_token_type") ? "not_allowed_token_type" : error, true);
+        this.keeping = keeping;
+        SocketConnection first = open();
+        synchronized (this) {
+            current = first;
         }
-        if (url == null) {
-            throw new SlackException("apps.connections.open", "no URL in the answer", true);
-        }
-        try {
-            client = new SocketModeClientJavaWSImpl(api.slack(), appToken, url, 1, new WaitingMessageQueue(), true,
-                    true, MONITOR_MILLIS);
-        } catch (URISyntaxException e) {
-            throw new SlackException("apps.connections.open", "a URL that is none: " + e.getMessage(), true);
-        }
-        client.addWebSocketMessageListener(this::onMessage);
-        try {
-            client.connect();
-        } catch (IOException e) {
-            close();
-            throw new SlackException("Socket Mode", "cannot connect: " + SlackApi.describe(e), false);
-        }
+        keeper = new Thread(this::keep, "slack-socket-mode");
+        keeper.setDaemon(true);
+        keeper.start();
     }
 
     /** @return when the current connection said hello, or null before the first one */
@@ -80,42 +85,77 @@ final class SocketModeLink implements AutoCloseable {
 
     /** @return how many connections said hello */
     int connections() {
-        return hellos;
+        return hellos.get();
     }
 
-    private void onMessage(String message) {
+    private SocketConnection open() throws SlackException, InterruptedException {
+        URI url = api.openSocketUrl(appToken);
+        try {
+            return SocketConnection.open(api.http(), url, this, CONNECT_TIMEOUT);
+        } catch (IOException e) {
+            throw new SlackException("Socket Mode", "cannot connect: " + SlackApi.describe(e), false);
+        }
+    }
+
+    @Override
+    public void message(SocketConnection from, String text) {
+        JsonNode envelope;
+        try {
+            envelope = JSON.readTree(text);
+        } catch (IOException e) {
+            LOG.warn("Slack sent a Socket Mode message that is no JSON; ignored");
+            return;
+        }
+        String type = envelope.path("type").asText("");
+        switch (type) {
+            case "hello" -> {
+                helloAt = Instant.now();
+                LOG.info("Slack Socket Mode connection open ({} so far)", hellos.incrementAndGet());
+            }
+            case "disconnect" -> reconnect(from, "Slack asked for a new connection (" + envelope.path("reason").asText("")
+                    + ")");
+            default -> {
+                synchronized (this) {
+                    // one after another, whatever came before failed or not
+                    work = work.handle((done, failed) -> null).thenRunAsync(() -> onEnvelope(from, type, envelope),
+                            api.workers());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void ended(SocketConnection which, String why) {
+        reconnect(which, "the Socket Mode connection ended: " + why);
+    }
+
+    /** Asks the keeper for a new connection, when the one that reports is still the current one. */
+    private synchronized void reconnect(SocketConnection which, String because) {
+        if (which == current && !closing && reconnectBecause == null) {
+            reconnectBecause = because;
+            notifyAll();
+        }
+    }
+
+    private void onEnvelope(SocketConnection from, String type, JsonNode envelope) {
         handing.lock();
         try {
             if (!closing) {
-                handle(message);
+                handle(from, type, envelope);
             }
         } finally {
             handing.unlock();
         }
     }
 
-    private void handle(String message) {
-        JsonNode envelope;
-        try {
-            envelope = JSON.readTree(message);
-        } catch (IOException e) {
-            LOG.warn("Slack sent a Socket Mode message that is no JSON; ignored");
-            return;
-        }
-        String type = envelope.path("type").asText("");
+    private void handle(SocketConnection from, String type, JsonNode envelope) {
         String envelopeId = envelope.path("envelope_id").asText("");
         try {
             switch (type) {
-                case "hello" -> {
-                    helloAt = Instant.now();
-                    hellos++;
-                    LOG.info("Slack Socket Mode connection open ({} so far)", hellos);
-                    return;
-                }
                 case "events_api" -> events.onEvent(envelope.path("payload"));
                 case "interactive" -> events.onInteraction(envelope.path("payload"));
                 default -> {
-                    // slash commands and the like are not used; disconnect is followed by the SDK
+                    // slash commands and the like are not used: acknowledged, so Slack does not send them again
                 }
             }
         } catch (InterruptedException e) {
@@ -126,14 +166,80 @@ final class SocketModeLink implements AutoCloseable {
             return;
         }
         if (!envelopeId.isEmpty()) {
-            client.sendSocketModeResponse("{\"envelope_id\":\"" + envelopeId.replaceAll("[^A-Za-z0-9_-]", "") + "\"}");
+            from.send(JSON.createObjectNode().put("envelope_id", envelopeId).toString());
+        }
+    }
+
+    /** The keeper: pings, and opens a new connection when one is wanted or the pong does not come. */
+    private void keep() {
+        try {
+            while (!closing) {
+                String because;
+                SocketConnection connection;
+                synchronized (this) {
+                    if (reconnectBecause == null) {
+                        TimeUnit.MILLISECONDS.timedWait(this, keeping.pingEvery().toMillis());
+                    }
+                    because = reconnectBecause;
+                    connection = current;
+                }
+                if (closing) {
+                    return;
+                }
+                if (because == null && connection != null) {
+                    long before = connection.pongs();
+                    connection.ping();
+                    if (!connection.awaitPong(before, keeping.pongWait())) {
+                        because = "no pong within " + keeping.pongWait().toMillis() + " ms";
+                    }
+                }
+                if (because != null && !closing) {
+                    replace(because);
+                }
+            }
+        } catch (InterruptedException e) {
+            // closing
+        }
+    }
+
+    /** Opens a new connection, trying again with a growing pause, then drops the old one. */
+    private void replace(String because) throws InterruptedException {
+        LOG.info("Slack Socket Mode: {}; connecting again", because);
+        Backoff backoff = new Backoff(keeping.firstBackoff(), Duration.ofSeconds(30));
+        while (!closing) {
+            try {
+                SocketConnection fresh = open();
+                SocketConnection old;
+                synchronized (this) {
+                    if (closing) {
+                        fresh.abort();
+                        return;
+                    }
+                    old = current;
+                    current = fresh;
+                    reconnectBecause = null;
+                }
+                if (old != null) {
+                    old.abort(); // what it carried and was not acknowledged Slack sends again
+                }
+                return;
+            } catch (SlackException e) {
+                LOG.warn("Slack Socket Mode cannot connect again ({}); trying again", e.getMessage());
+                Thread.sleep(backoff.nextMillis());
+            }
         }
     }
 
     /** Waits (a while) for the envelope being handed over, then closes the connection; what is not acknowledged comes again. */
     @Override
     public void close() {
-        closing = true;
+        SocketConnection last;
+        synchronized (this) {
+            closing = true;
+            last = current;
+            notifyAll();
+        }
+        keeper.interrupt();
         boolean locked = false;
         try {
             locked = handing.tryLock(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
@@ -144,9 +250,12 @@ final class SocketModeLink implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            client.close();
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("Closing the Socket Mode client failed", e);
+            if (last != null) {
+                last.close();
+            }
+            keeper.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             if (locked) {
                 handing.unlock();

@@ -123,7 +123,7 @@ class SlackChannelTest {
 
     @Test
     void theBotTokenGoesToSlackHostsOnly() {
-        SlackFiles files = new SlackFiles("https://slack.com/api", "xoxb-secret");
+        SlackFiles files = new SlackFiles("https://slack.com/api", "xoxb-secret", java.net.http.HttpClient.newHttpClient());
         assertThat(files.trusted(java.net.URI.create("https://files.slack.com/files-pri/T1-F1/a.png"))).isTrue();
         assertThat(files.trusted(java.net.URI.create("http://files.slack.com/files-pri/T1-F1/a.png"))).isFalse();
         assertThat(files.trusted(java.net.URI.create("https://slack.com.evil.example/a.png"))).isFalse();

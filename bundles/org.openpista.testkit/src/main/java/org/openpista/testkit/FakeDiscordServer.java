@@ -206,6 +206,21 @@ public final class FakeDiscordServer implements AutoCloseable {
         return gateway.resumes();
     }
 
+    /** @return the sequence number the last heartbeat carried ({@code d}), -1 for null or none */
+    public long lastHeartbeatSequence() {
+        return gateway.lastHeartbeat();
+    }
+
+    /** Stops answering heartbeats with ACK (a zombie connection), or answers them again. */
+    public void answerHeartbeats(boolean answer) {
+        gateway.acking(answer);
+    }
+
+    /** Sends INVALID_SESSION (op 9, {@code d} = resumable); a session that is not resumable is forgotten. */
+    public void invalidateSession(boolean resumable) {
+        gateway.invalidateSession(resumable);
+    }
+
     /** @return how many heartbeats arrived */
     public int heartbeats() {
         return gateway.heartbeats();

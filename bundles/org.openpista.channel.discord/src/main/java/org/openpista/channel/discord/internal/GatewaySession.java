@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * zombie connection: it is dropped and resumed. RECONNECT (op 7) resumes at once; INVALID_SESSION
  * (op 9) resumes when {@code d} is true, else identifies anew after one to five pauses. Close codes
  * 4004 (authentication failed) and 4010-4014 end the session for good ({@link Events#fatal}); 4007
- * and 4009 start a new one; any other close resumes, with backoff. Timers run on the channel's
+ * and 4009 start a new one; any other close (1000 from Discord too) resumes, with backoff. Timers run on the channel's
  * scheduler, frames on the {@link HttpClient}'s threads.
  */
 final class GatewaySession {
@@ -276,8 +276,8 @@ final class GatewaySession {
             events.fatal(code, reason);
             return;
         }
-        lost(from, "closed " + code + (reason == null || reason.isEmpty() ? "" : " " + reason), code != 4007 && code != 4009
-                && code != WebSocket.NORMAL_CLOSURE && code != 1001);
+        // even 1000 from Discord is resumed, as JDA does: a session it ended answers RESUME with INVALID_SESSION
+        lost(from, "closed " + code + (reason == null || reason.isEmpty() ? "" : " " + reason), code != 4007 && code != 4009);
     }
 
     // guarded by this

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.openpista.api.admin.DaemonControl;
@@ -45,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * calls under {@code api_url} ({@link DiscordRest}, which waits out rate limits) and the gateway's
  * WebSocket at {@code gateway_url} ({@link GatewaySession}, which resumes dropped sessions at the
  * {@code resume_gateway_url} of READY). Its threads: the HTTP client's selector, one timer
- * (heartbeats, "typing…", reconnects), and an event thread and a catch-up thread only while they
- * have work.
+ * (heartbeats, "typing…", reconnects), and HTTP, event and catch-up threads only while they have
+ * work.
  *
  * <p>It runs in the daemon only, when the daemon runs it ({@link DaemonControl#runsChannel}) and a
  * token is set; otherwise it stays registered, says why in its status, and does nothing. Logging in
@@ -114,6 +115,9 @@ public final class DiscordChannel implements ChannelAdapter {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("discord-timer"));
     private final ExecutorService events = onDemand("discord-events");
     private final ExecutorService background = onDemand("discord-catch-up");
+    /** The HTTP client's: its threads end 10 s after their last frame (the JDK's default pool keeps them 60 s). */
+    private final ThreadPoolExecutor http = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), daemon("discord-http"));
     private final Thread starter;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -123,7 +127,7 @@ public final class DiscordChannel implements ChannelAdapter {
     volatile ModelSelector models;
 
     private volatile String state = "starting";
-    private volatile HttpClient http;
+    private volatile HttpClient client;
     private volatile DiscordRest rest;
     private volatile GatewaySession session;
     private volatile String botName;
@@ -202,9 +206,9 @@ public final class DiscordChannel implements ChannelAdapter {
     private void connect() {
         Backoff backoff = new Backoff(environment.firstBackoff(), Duration.ofSeconds(30));
         Approvals questions = new Approvals(settings::allowsUser);
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).executor(http).build();
         DiscordRest calls = new DiscordRest(client, settings.apiUrl(), settings.token());
-        http = client;
+        this.client = client;
         while (!stopped) {
             try {
                 calls.me();
@@ -312,13 +316,14 @@ public final class DiscordChannel implements ChannelAdapter {
         events.shutdownNow();
         timer.shutdownNow();
         // Java 21's client closes (its selector thread ends); Java 17's ends when it is collected
-        if (http instanceof AutoCloseable closeable) {
+        if (client instanceof AutoCloseable closeable) {
             try {
                 closeable.close();
             } catch (Exception e) {
                 LOG.debug("Closing the Discord HTTP client: {}", e.getMessage());
             }
         }
+        http.shutdown();
         if (starter != null) {
             try {
                 starter.join(TimeUnit.SECONDS.toMillis(5));

@@ -45,11 +45,22 @@ public final class FakeDiscordServer implements AutoCloseable {
      *
      * @param status the HTTP status, or 0 to drop the connection
      * @param retryAfter for 429: seconds
+     * @param global for 429: whether the limit holds every request of the bot ({@code global: true})
      */
-    public record Failure(int status, double retryAfter) {
+    public record Failure(int status, double retryAfter, boolean global) {
+        /** A failure of one route. */
+        public Failure(int status, double retryAfter) {
+            this(status, retryAfter, false);
+        }
+
         /** @return 429 with {@code retry_after} */
         public static Failure rateLimited(double seconds) {
             return new Failure(429, seconds);
+        }
+
+        /** @return 429 of the global rate limit, with {@code retry_after} and {@code global: true} */
+        public static Failure globalRateLimited(double seconds) {
+            return new Failure(429, seconds, true);
         }
 
         /** @return an HTTP error status */

@@ -3,6 +3,7 @@ package org.openpista.channel.discord.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpClient;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -40,6 +41,21 @@ class DiscordRestTest {
             assertThat(message.id()).isEqualTo(id);
             assertThat(message.content()).isEqualTo("after the limit");
         });
+    }
+
+    @Test
+    void aGlobalRateLimitHoldsEveryRequestUntilItEnds() throws Exception {
+        String dm = rest.openDm(USER);
+        discord.failNext(SEND, Failure.globalRateLimited(0.6));
+        java.util.concurrent.CompletableFuture<JsonNode> limited = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> rest.send(dm, "held"));
+        DiscordChannelTest.await("the 429", () -> discord.calls().stream().anyMatch(call -> call.status() == 429));
+        Thread.sleep(150); // the fake records the call before it answers
+
+        long start = System.nanoTime();
+        rest.me(); // another route: it waits too
+        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(250);
+        assertThat(limited.get(10, java.util.concurrent.TimeUnit.SECONDS).path("content").asText()).isEqualTo("held");
     }
 
     @Test

@@ -21,7 +21,7 @@ import org.openpista.testkit.FakeOpenAiServer;
 
 /**
  * The Discord channel end to end: the real daemon ({@code openpista start}, {@code openpista
- * discord start}) with JDA against the fake Discord (REST and gateway) and a fake LLM, driven as
+ * discord start}) against the fake Discord (REST and gateway) and a fake LLM, driven as
  * Discord users would.
  */
 class DiscordIT {

@@ -42,6 +42,8 @@ final class DiscordGateway implements AutoCloseable, LoopbackWebSocketServer.Han
     private int identifies;
     private int resumes;
     private int heartbeats;
+    private long lastHeartbeat = -1;
+    private boolean acking = true;
 
     /**
      * @param ready the READY payload without {@code session_id} and {@code resume_gateway_url}
@@ -90,6 +92,33 @@ final class DiscordGateway implements AutoCloseable, LoopbackWebSocketServer.Han
         return heartbeats;
     }
 
+    /** @return the sequence number the last heartbeat carried, -1 for null or none */
+    synchronized long lastHeartbeat() {
+        return lastHeartbeat;
+    }
+
+    /** Stops (or resumes) answering heartbeats, as a connection that went stale on Discord's side. */
+    synchronized void acking(boolean on) {
+        acking = on;
+    }
+
+    /**
+     * Sends INVALID_SESSION (op 9) on the current connection; when not resumable the session is
+     * forgotten, so only a new IDENTIFY goes on.
+     */
+    synchronized void invalidateSession(boolean resumable) {
+        if (current == null || current.connection == null) {
+            return;
+        }
+        LoopbackWebSocketServer.Connection connection = current.connection;
+        if (!resumable) {
+            sessions.remove(current.id);
+            current.connection = null;
+            current = null;
+        }
+        connection.send("{\"op\":9,\"d\":" + resumable + ",\"s\":null,\"t\":null}");
+    }
+
     /** Drops the current connection without a close frame; the session waits for a resume. */
     void drop() {
         LoopbackWebSocketServer.Connection connection;
@@ -134,10 +163,15 @@ final class DiscordGateway implements AutoCloseable, LoopbackWebSocketServer.Han
         JsonNode data = payload.path("d");
         switch (payload.path("op").asInt(-1)) {
             case 1 -> {
+                boolean ack;
                 synchronized (this) {
                     heartbeats++;
+                    lastHeartbeat = data.isNull() ? -1 : data.asLong(-1);
+                    ack = acking;
                 }
-                connection.send("{\"op\":11,\"d\":null,\"s\":null,\"t\":null}");
+                if (ack) {
+                    connection.send("{\"op\":11,\"d\":null,\"s\":null,\"t\":null}");
+                }
             }
             case 2 -> identify(connection, data);
             case 6 -> resume(connection, data);

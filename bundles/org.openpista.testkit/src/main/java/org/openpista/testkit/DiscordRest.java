@@ -176,9 +176,12 @@ final class DiscordRest {
                 }
                 ObjectNode error = error(0, failure.status() == 429 ? "You are being rate limited." : "Server error");
                 if (failure.status() == 429) {
-                    error.put("retry_after", failure.retryAfter()).put("global", false);
+                    error.put("retry_after", failure.retryAfter()).put("global", failure.global());
                     exchange.getResponseHeaders().set("Retry-After", Long.toString((long) Math.ceil(failure.retryAfter())));
-                    exchange.getResponseHeaders().set("X-RateLimit-Scope", "user");
+                    exchange.getResponseHeaders().set("X-RateLimit-Scope", failure.global() ? "global" : "user");
+                    if (failure.global()) {
+                        exchange.getResponseHeaders().set("X-RateLimit-Global", "true");
+                    }
                 }
                 answer(exchange, failure.status(), error);
                 return;

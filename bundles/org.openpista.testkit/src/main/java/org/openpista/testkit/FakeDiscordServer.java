@@ -45,11 +45,22 @@ public final class FakeDiscordServer implements AutoCloseable {
      *
      * @param status the HTTP status, or 0 to drop the connection
      * @param retryAfter for 429: seconds
+     * @param global for 429: whether the limit holds every request of the bot ({@code global: true})
      */
-    public record Failure(int status, double retryAfter) {
+    public record Failure(int status, double retryAfter, boolean global) {
+        /** A failure of one route. */
+        public Failure(int status, double retryAfter) {
+            this(status, retryAfter, false);
+        }
+
         /** @return 429 with {@code retry_after} */
         public static Failure rateLimited(double seconds) {
             return new Failure(429, seconds);
+        }
+
+        /** @return 429 of the global rate limit, with {@code retry_after} and {@code global: true} */
+        public static Failure globalRateLimited(double seconds) {
+            return new Failure(429, seconds, true);
         }
 
         /** @return an HTTP error status */
@@ -204,6 +215,21 @@ public final class FakeDiscordServer implements AutoCloseable {
     /** @return how many sessions were resumed (RESUME) */
     public int resumes() {
         return gateway.resumes();
+    }
+
+    /** @return the sequence number the last heartbeat carried ({@code d}), -1 for null or none */
+    public long lastHeartbeatSequence() {
+        return gateway.lastHeartbeat();
+    }
+
+    /** Stops answering heartbeats with ACK (a zombie connection), or answers them again. */
+    public void answerHeartbeats(boolean answer) {
+        gateway.acking(answer);
+    }
+
+    /** Sends INVALID_SESSION (op 9, {@code d} = resumable); a session that is not resumable is forgotten. */
+    public void invalidateSession(boolean resumable) {
+        gateway.invalidateSession(resumable);
     }
 
     /** @return how many heartbeats arrived */

@@ -1,5 +1,7 @@
 package org.openpista.channel.discord.internal;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
@@ -8,11 +10,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
-import net.dv8tion.jda.api.entities.Message;
-import net.dv8tion.jda.api.entities.channel.middleman.MessageChannel;
-import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
-import net.dv8tion.jda.api.interactions.components.ActionRow;
-import net.dv8tion.jda.api.interactions.components.buttons.Button;
 import org.openpista.api.approval.ApprovalDecision;
 import org.openpista.api.approval.ApprovalRequest;
 import org.slf4j.Logger;
@@ -36,7 +33,12 @@ final class Approvals {
 
     /** A question waiting for a press. */
     private record Question(CompletableFuture<ApprovalDecision> answer, String requester, String text,
-            AtomicReference<Message> message) {}
+            AtomicReference<String> message) {}
+
+    /** Discord's button styles. */
+    private static final int SUCCESS = 3;
+    private static final int DANGER = 4;
+    private static final int SECONDARY = 2;
 
     private final Predicate<String> owner;
     private final SecureRandom random = new SecureRandom();
@@ -48,7 +50,7 @@ final class Approvals {
     }
 
     /** Posts the question; the returned stage completes when it is answered. */
-    CompletionStage<ApprovalDecision> ask(MessageChannel channel, String requester, ApprovalRequest request) {
+    CompletionStage<ApprovalDecision> ask(DiscordRest rest, String channel, String requester, ApprovalRequest request) {
         String id = Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
         String arguments = request.call().arguments();
         if (arguments.length() > MAX_ARGUMENTS) {
@@ -62,16 +64,22 @@ final class Approvals {
         // open before it is sent: the owner may press before the send has returned
         waiting.put(id, question);
         answer.whenComplete((decision, error) -> {
-            Message sent = question.message().get();
+            String sent = question.message().get();
             if (waiting.remove(id) != null && error != null && sent != null) {
-                sent.editMessage(text + "\n⏹ *Not answered: the turn ended.*").setComponents().queue(null,
-                        failure -> LOG.debug("Could not update an approval question: {}", failure.getMessage()));
+                try {
+                    rest.edit(channel, sent, settled(text + "\n⏹ *Not answered: the turn ended.*"));
+                } catch (RuntimeException failure) {
+                    LOG.debug("Could not update an approval question: {}", failure.getMessage());
+                }
             }
         });
         try {
-            question.message().set(channel.sendMessage(text).setComponents(ActionRow.of(
-                    Button.success(PREFIX + "allow:" + id, "Allow"), Button.danger(PREFIX + "deny:" + id, "Deny"),
-                    Button.secondary(PREFIX + "session:" + id, "Allow in this conversation"))).complete());
+            ObjectNode message = DiscordRest.NODES.objectNode().put("content", text);
+            ArrayNode buttons = message.putArray("components").addObject().put("type", 1).putArray("components");
+            button(buttons, SUCCESS, PREFIX + "allow:" + id, "Allow");
+            button(buttons, DANGER, PREFIX + "deny:" + id, "Deny");
+            button(buttons, SECONDARY, PREFIX + "session:" + id, "Allow in this conversation");
+            question.message().set(rest.send(channel, message).path("id").asText());
         } catch (RuntimeException e) {
             answer.completeExceptionally(new IllegalStateException("the question could not be sent to Discord: "
                     + e.getMessage()));
@@ -85,21 +93,21 @@ final class Approvals {
     }
 
     /** Handles a press; the interaction is answered here. */
-    void onPress(ButtonInteractionEvent event) {
-        String[] parts = event.getComponentId().split(":");
-        String presser = event.getUser().getId();
+    void onPress(DiscordRest rest, DiscordInteraction event) {
+        String[] parts = event.customId().split(":");
+        String presser = event.userId();
         Question question = parts.length == 3 ? waiting.get(parts[2]) : null;
         if (question == null) {
-            event.reply("This question is no longer open.").setEphemeral(true).queue();
+            ephemeral(rest, event, "This question is no longer open.");
             return;
         }
         if (!presser.equals(question.requester()) && !owner.test(presser)) {
             LOG.info("Discord user {} pressed an approval button but may not answer it", presser);
-            event.reply("Only <@" + question.requester() + "> or the owner can answer this.").setEphemeral(true).queue();
+            ephemeral(rest, event, "Only <@" + question.requester() + "> or the owner can answer this.");
             return;
         }
         if (waiting.remove(parts[2]) == null) {
-            event.reply("This question was already answered.").setEphemeral(true).queue();
+            ephemeral(rest, event, "This question was already answered.");
             return;
         }
         ApprovalDecision decision;
@@ -120,11 +128,31 @@ final class Approvals {
         }
         try {
             // the question shows the outcome (and loses its buttons) before the turn goes on
-            event.editMessage(question.text() + "\n" + outcome).setComponents().complete();
+            rest.respond(event, 7, settled(question.text() + "\n" + outcome));
         } catch (RuntimeException e) {
             LOG.warn("Could not update the approval question: {}", e.getMessage());
         }
         question.answer().complete(decision);
+    }
+
+    /** @return a message's new text without its buttons */
+    private static ObjectNode settled(String text) {
+        ObjectNode changes = DiscordRest.NODES.objectNode().put("content", text);
+        changes.putArray("components");
+        return changes;
+    }
+
+    private static void button(ArrayNode row, int style, String customId, String label) {
+        row.addObject().put("type", 2).put("style", style).put("custom_id", customId).put("label", label);
+    }
+
+    /** Answers an interaction with a message only its user sees. */
+    static void ephemeral(DiscordRest rest, DiscordInteraction event, String text) {
+        try {
+            rest.respond(event, 4, DiscordRest.NODES.objectNode().put("content", text).put("flags", 64));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not answer a Discord interaction: {}", e.getMessage());
+        }
     }
 
     /** Cancels every open question (the channel stops). */

@@ -6,8 +6,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import net.dv8tion.jda.api.entities.channel.middleman.MessageChannel;
-import net.dv8tion.jda.api.utils.FileUpload;
 import org.openpista.api.approval.ApprovalDecision;
 import org.openpista.api.approval.ApprovalRequest;
 import org.openpista.api.channel.AgentReply;
@@ -21,29 +19,31 @@ import org.slf4j.LoggerFactory;
  * One turn's way back to its channel: "typing…" while the agent works (Discord shows it for ten
  * seconds, so it is repeated every eight), then the answer as messages of at most {@value
  * Chunks#LIMIT} characters, images as attachments, errors as one line prefixed with ❌, approval
- * questions as buttons. JDA waits out rate limits itself.
+ * questions as buttons. {@link DiscordRest} waits out rate limits.
  */
 final class ChannelTurn implements ReplySink {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelTurn.class);
     private static final List<String> IMAGES = List.of("image/png", "image/jpeg", "image/gif", "image/webp");
 
-    private final MessageChannel channel;
+    private final DiscordRest rest;
+    private final String channel;
     private final Approvals approvals;
     private final InFlight inFlight;
     private final String requester;
     private final ScheduledFuture<?> typing;
     private final AtomicBoolean done = new AtomicBoolean();
 
-    ChannelTurn(MessageChannel channel, Approvals approvals, InFlight inFlight, ScheduledExecutorService timer,
+    /** @param channel the channel's id */
+    ChannelTurn(DiscordRest rest, String channel, Approvals approvals, InFlight inFlight, ScheduledExecutorService timer,
             String requester) {
+        this.rest = rest;
         this.channel = channel;
         this.approvals = approvals;
         this.inFlight = inFlight;
         this.requester = requester;
         inFlight.begin();
-        this.typing = timer.scheduleWithFixedDelay(() -> channel.sendTyping().queue(null, failure -> {}), 0, 8,
-                TimeUnit.SECONDS);
+        this.typing = timer.scheduleWithFixedDelay(() -> rest.typing(channel), 0, 8, TimeUnit.SECONDS);
     }
 
     @Override
@@ -55,19 +55,19 @@ final class ChannelTurn implements ReplySink {
                 messages = List.of("(no answer)");
             }
             for (String text : messages) {
-                channel.sendMessage(text).complete();
+                rest.send(channel, text);
             }
             for (Attachment attachment : reply.attachments()) {
                 if (IMAGES.contains(attachment.mimeType())) {
                     String name = attachment.name().isBlank() ? "image." + attachment.mimeType().substring(6) : attachment.name();
-                    channel.sendFiles(FileUpload.fromData(attachment.data(), name)).complete();
+                    rest.sendFiles(channel, List.of(new DiscordRest.Upload(name, attachment.data())));
                 } else {
-                    channel.sendMessage("(an attachment of type " + attachment.mimeType() + " cannot be shown here: "
-                            + attachment.name() + ", " + attachment.size() + " bytes)").complete();
+                    rest.send(channel, "(an attachment of type " + attachment.mimeType() + " cannot be shown here: "
+                            + attachment.name() + ", " + attachment.size() + " bytes)");
                 }
             }
         } catch (RuntimeException e) {
-            LOG.error("The answer could not be delivered to Discord channel {}: {}", channel.getId(), e.getMessage());
+            LOG.error("The answer could not be delivered to Discord channel {}: {}", channel, e.getMessage());
         } finally {
             finish();
         }
@@ -75,7 +75,7 @@ final class ChannelTurn implements ReplySink {
 
     @Override
     public CompletionStage<ApprovalDecision> requestApproval(ApprovalRequest request) {
-        return approvals.ask(channel, requester, request);
+        return approvals.ask(rest, channel, requester, request);
     }
 
     /** Ends the turn without an answer (the message was never submitted). */

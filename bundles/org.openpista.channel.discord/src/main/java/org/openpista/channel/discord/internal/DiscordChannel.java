@@ -1,24 +1,20 @@
 package org.openpista.channel.discord.internal;
 
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import net.dv8tion.jda.api.JDA;
-import net.dv8tion.jda.api.JDABuilder;
-import net.dv8tion.jda.api.entities.channel.middleman.MessageChannel;
-import net.dv8tion.jda.api.exceptions.InvalidTokenException;
-import net.dv8tion.jda.api.requests.GatewayIntent;
-import net.dv8tion.jda.api.requests.RestConfig;
-import net.dv8tion.jda.api.utils.Compression;
-import net.dv8tion.jda.api.utils.SessionControllerAdapter;
 import org.openpista.api.admin.DaemonControl;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.ChannelAdapter;
@@ -46,10 +42,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The Discord channel: a bot that talks to the agent in direct messages and where it is mentioned,
  * one session per channel or thread, with the slash commands {@code /ask}, {@code /new} and {@code
- * /model} and approval buttons. It connects to the gateway through JDA, pointed at {@code api_url}
- * (its {@link RestConfig} base URL) and {@code gateway_url} (a {@link SessionControllerAdapter}
- * whose {@code getGateway()} returns it; JDA follows the {@code resume_gateway_url} of READY to
- * resume). JDA resumes dropped sessions and waits out rate limits by itself.
+ * /model} and approval buttons. It talks to Discord with the JDK's HTTP client, one for both: REST
+ * calls under {@code api_url} ({@link DiscordRest}, which waits out rate limits) and the gateway's
+ * WebSocket at {@code gateway_url} ({@link GatewaySession}, which resumes dropped sessions at the
+ * {@code resume_gateway_url} of READY). Its threads: the HTTP client's selector, one timer
+ * (heartbeats, "typing…", reconnects), and HTTP, event and catch-up threads only while they have
+ * work.
  *
  * <p>It runs in the daemon only, when the daemon runs it ({@link DaemonControl#runsChannel}) and a
  * token is set; otherwise it stays registered, says why in its status, and does nothing. Logging in
@@ -114,8 +112,12 @@ public final class DiscordChannel implements ChannelAdapter {
     private final Environment environment;
     private final String offReason;
     private final InFlight inFlight = new InFlight();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("discord-typing"));
-    private final ExecutorService background = Executors.newSingleThreadExecutor(daemon("discord-catch-up"));
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("discord-timer"));
+    private final ExecutorService events = onDemand("discord-events");
+    private final ExecutorService background = onDemand("discord-catch-up");
+    /** The HTTP client's: its threads end 10 s after their last frame (the JDK's default pool keeps them 60 s). */
+    private final ThreadPoolExecutor http = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), daemon("discord-http"));
     private final Thread starter;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -125,7 +127,10 @@ public final class DiscordChannel implements ChannelAdapter {
     volatile ModelSelector models;
 
     private volatile String state = "starting";
-    private volatile JDA jda;
+    private volatile HttpClient client;
+    private volatile DiscordRest rest;
+    private volatile GatewaySession session;
+    private volatile String botName;
     private volatile Approvals approvals;
     private volatile boolean running;
     private volatile boolean stopped;
@@ -161,103 +166,126 @@ public final class DiscordChannel implements ChannelAdapter {
 
     @Override
     public String status() {
-        JDA current = jda;
-        if (running && current != null && current.getStatus() != JDA.Status.CONNECTED) {
-            return state + "; gateway " + current.getStatus().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        GatewaySession current = session;
+        String gatewayState = current == null ? null : current.state();
+        if (running && gatewayState != null) {
+            return state + "; gateway " + gatewayState;
         }
         return state;
     }
 
     @Override
     public List<String> readyLines() {
-        JDA current = jda;
-        if (!running || current == null) {
+        if (!running) {
             return List.of();
         }
-        return List.of("Discord: @" + current.getSelfUser().getName() + " answers direct messages, mentions and /ask");
+        return List.of("Discord: @" + botName + " answers direct messages, mentions and /ask");
     }
 
     /** @param target {@code dm:<user>} or {@code <guild>:<channel>} (a conversation key without {@code discord:}) */
     @Override
     public void deliver(String target, String text) throws Exception {
-        JDA current = jda;
+        DiscordRest current = rest;
         if (current == null || !running) {
             throw new IllegalStateException("the Discord channel is not running: " + state);
         }
         String[] parts = (target.startsWith(MessageHandler.CHANNEL + ":") ? target.substring(8) : target).split(":");
-        MessageChannel channel = parts.length == 2 && parts[0].equals("dm")
-                ? current.openPrivateChannelById(parts[1]).complete()
-                : current.getChannelById(MessageChannel.class, parts[parts.length - 1]);
-        if (channel == null) {
+        String channel = parts.length == 2 && parts[0].equals("dm") ? current.openDm(parts[1]) : parts[parts.length - 1];
+        if (!channel.matches("[0-9]{5,25}")) {
             throw new IllegalArgumentException("no Discord channel " + target);
         }
         for (String chunk : Chunks.split(text)) {
-            channel.sendMessage(chunk).complete();
+            current.send(channel, chunk);
         }
     }
 
-    /** Logs in, retried while Discord cannot be reached; the gateway connects in the background. */
+    /**
+     * Asks who the token belongs to (retried while Discord cannot be reached), then connects the
+     * gateway, which goes on in the background.
+     */
     private void connect() {
         Backoff backoff = new Backoff(environment.firstBackoff(), Duration.ofSeconds(30));
         Approvals questions = new Approvals(settings::allowsUser);
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).executor(http).build();
+        DiscordRest calls = new DiscordRest(client, settings.apiUrl(), settings.token());
+        this.client = client;
         while (!stopped) {
-            // the bot's id is the token's first part; the ledger is per bot
-            MessageLedger ledger = new MessageLedger(MessageLedger.fileFor(environment.stateDir(), botId(settings.token())));
-            MessageHandler handler = new MessageHandler(gateway, settings, questions, ledger, inFlight, timer, Clock.systemUTC());
-            SlashCommands commands = new SlashCommands(new SlashCommands.Services(gateway, () -> router, () -> models),
-                    settings, questions, inFlight, timer);
-            DiscordListener listener = new DiscordListener(handler, commands, questions, ledger, background, this::ready);
             try {
-                JDA built = JDABuilder.createLight(settings.token(), EnumSet.of(GatewayIntent.DIRECT_MESSAGES,
-                        GatewayIntent.GUILD_MESSAGES, GatewayIntent.MESSAGE_CONTENT))
-                        .setRestConfig(new RestConfig().setBaseUrl(settings.apiUrl() + "/"))
-                        .setSessionController(new GatewayController(settings.gatewayUrl()))
-                        .setCompression(Compression.NONE)
-                        .setEnableShutdownHook(false)
-                        .setAutoReconnect(true)
-                        .setMaxReconnectDelay(32)
-                        .addEventListeners(listener)
-                        .build();
-                synchronized (this) {
-                    if (stopped) {
-                        built.shutdownNow();
-                        return;
-                    }
-                    jda = built;
-                    approvals = questions;
-                }
-                state = "connecting to the gateway";
-                return;
-            } catch (InvalidTokenException e) {
-                state = "off (Discord refused the token)";
-                LOG.error("Discord channel stopped: Discord refused the bot token; check [channels.discord] token");
-                return;
-            } catch (RuntimeException e) {
-                String problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                state = "connecting (" + problem + ")";
-                LOG.warn("Discord is not reachable yet ({}); trying again", problem);
-                try {
-                    Thread.sleep(backoff.nextMillis());
-                } catch (InterruptedException interrupted) {
+                calls.me();
+                break;
+            } catch (DiscordRest.DiscordException e) {
+                if (e.status() == 401) {
+                    refused(4004);
                     return;
                 }
+                retry(backoff, e.getMessage());
+            } catch (UncheckedIOException | IllegalStateException e) {
+                retry(backoff, e.getMessage());
             }
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+        }
+        // the bot's id is the token's first part; the ledger is per bot
+        MessageLedger ledger = new MessageLedger(MessageLedger.fileFor(environment.stateDir(), botId(settings.token())));
+        MessageHandler handler = new MessageHandler(gateway, calls, settings, questions, ledger, inFlight, timer,
+                Clock.systemUTC());
+        SlashCommands commands = new SlashCommands(new SlashCommands.Services(gateway, () -> router, () -> models), calls,
+                settings, questions, inFlight, timer);
+        DiscordListener listener = new DiscordListener(new DiscordListener.Parts(handler, commands, questions, ledger), calls,
+                events, background, this::ready, this::refused);
+        GatewaySession started = new GatewaySession(client, settings.gatewayUrl(), settings.token(), timer, listener,
+                environment.firstBackoff().multipliedBy(2));
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            rest = calls;
+            session = started;
+            approvals = questions;
+            state = "connecting to the gateway";
+            started.start();
         }
     }
 
-    private void ready(JDA connected) {
+    private void retry(Backoff backoff, String problem) {
+        state = "connecting (" + problem + ")";
+        LOG.warn("Discord is not reachable yet ({}); trying again", problem);
+        try {
+            Thread.sleep(backoff.nextMillis());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Discord refused the token (401, gateway 4004) or closed the gateway for good (4010-4014). */
+    private void refused(int code) {
+        running = false;
+        if (code == 4004) {
+            state = "off (Discord refused the token)";
+            LOG.error("Discord channel stopped: Discord refused the bot token; check [channels.discord] token");
+        } else {
+            state = "off (Discord closed the gateway: " + code + (code == 4014
+                    ? ", the bot lacks the Message Content intent (Developer Portal, Bot)" : "") + ")";
+            LOG.error("Discord channel stopped: Discord closed the gateway with code {}{}", code, code == 4014
+                    ? "; turn on the Message Content intent in the Developer Portal (Bot)" : "");
+        }
+    }
+
+    private void ready(GatewaySession.Ready ready) {
+        botName = ready.userName();
         running = true;
-        state = "gateway as @" + connected.getSelfUser().getName() + " since " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+        state = "gateway as @" + ready.userName() + " since " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
                 + (settings.apiUrl().equals(DiscordSettings.DEFAULT_API) ? "" : " (api " + settings.apiUrl() + ")");
         LOG.info("Discord channel {}; {} allowed user(s)", state, settings.allowedUsers().size());
     }
 
     @Deactivate
     void stop() {
-        JDA current;
+        GatewaySession current;
         synchronized (this) {
             stopped = true;
-            current = jda;
+            current = session;
             running = false;
         }
         if (starter != null) {
@@ -277,17 +305,25 @@ public final class DiscordChannel implements ChannelAdapter {
             Thread.currentThread().interrupt();
         }
         if (current != null) {
-            current.shutdown();
+            current.close();
+        }
+        events.shutdown();
+        try {
+            events.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        events.shutdownNow();
+        timer.shutdownNow();
+        // Java 21's client closes (its selector thread ends); Java 17's ends when it is collected
+        if (client instanceof AutoCloseable closeable) {
             try {
-                if (!current.awaitShutdown(Duration.ofSeconds(5))) {
-                    current.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                current.shutdownNow();
-                Thread.currentThread().interrupt();
+                closeable.close();
+            } catch (Exception e) {
+                LOG.debug("Closing the Discord HTTP client: {}", e.getMessage());
             }
         }
-        timer.shutdownNow();
+        http.shutdown();
         if (starter != null) {
             try {
                 starter.join(TimeUnit.SECONDS.toMillis(5));
@@ -320,22 +356,16 @@ public final class DiscordChannel implements ChannelAdapter {
         };
     }
 
+    /** @return an executor whose one thread runs only while it has work */
+    private static ExecutorService onDemand(String name) {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                daemon(name));
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
+    }
+
     /** @return {@code $OPENPISTA_HOME/discord} */
     static Path stateDir(BundleContext context) {
         return ConfigurationLoader.home(context).resolve("discord");
-    }
-
-    /** JDA's session controller with the configured gateway URL instead of Discord's. */
-    static final class GatewayController extends SessionControllerAdapter {
-        private final String url;
-
-        GatewayController(String url) {
-            this.url = url;
-        }
-
-        @Override
-        public String getGateway() {
-            return url;
-        }
     }
 }

@@ -1,98 +1,127 @@
 package org.openpista.channel.discord.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
-import net.dv8tion.jda.api.JDA;
-import net.dv8tion.jda.api.entities.Message;
-import net.dv8tion.jda.api.entities.channel.middleman.MessageChannel;
-import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
-import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
-import net.dv8tion.jda.api.events.message.MessageReceivedEvent;
-import net.dv8tion.jda.api.events.session.ReadyEvent;
-import net.dv8tion.jda.api.events.session.SessionRecreateEvent;
-import net.dv8tion.jda.api.events.session.SessionResumeEvent;
-import net.dv8tion.jda.api.hooks.ListenerAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * JDA's events, passed on: messages to the {@link MessageHandler}, slash commands to {@link
- * SlashCommands}, button presses to {@link Approvals}. A new gateway session (the first, or one that
- * could not be resumed) does not replay what was written meanwhile, so then every known
- * conversation is read from its last handled message on ({@link MessageLedger}) and caught up, in
- * the background; a resumed session gets the missed events from Discord.
+ * The gateway's events, passed on one at a time on the channel's event thread (never on the
+ * WebSocket's, which must go on reading heartbeat ACKs): messages to the {@link MessageHandler},
+ * slash commands to {@link SlashCommands}, button presses to {@link Approvals}. A new gateway session
+ * (the first, or one that could not be resumed) does not replay what was written meanwhile, so then
+ * every known conversation is read from its last handled message on ({@link MessageLedger}) and
+ * caught up, in the background; a resumed session gets the missed events from Discord.
  */
-final class DiscordListener extends ListenerAdapter {
+final class DiscordListener implements GatewaySession.Events {
 
     private static final Logger LOG = LoggerFactory.getLogger(DiscordListener.class);
     private static final int PAGE = 100;
 
-    private final MessageHandler messages;
-    private final SlashCommands commands;
-    private final Approvals approvals;
-    private final MessageLedger ledger;
-    private final ExecutorService background;
-    private final Consumer<JDA> onReady;
+    /** The parts the listener hands events to. */
+    record Parts(MessageHandler messages, SlashCommands commands, Approvals approvals, MessageLedger ledger) {}
 
-    DiscordListener(MessageHandler messages, SlashCommands commands, Approvals approvals, MessageLedger ledger,
-            ExecutorService background, Consumer<JDA> onReady) {
-        this.messages = messages;
-        this.commands = commands;
-        this.approvals = approvals;
-        this.ledger = ledger;
+    private final Parts parts;
+    private final DiscordRest rest;
+    private final Executor events;
+    private final ExecutorService background;
+    private final Consumer<GatewaySession.Ready> onReady;
+    private final Consumer<Integer> onFatal;
+    private volatile GatewaySession.Ready self;
+
+    DiscordListener(Parts parts, DiscordRest rest, Executor events, ExecutorService background,
+            Consumer<GatewaySession.Ready> onReady, Consumer<Integer> onFatal) {
+        this.parts = parts;
+        this.rest = rest;
+        this.events = events;
         this.background = background;
         this.onReady = onReady;
+        this.onFatal = onFatal;
     }
 
     @Override
-    public void onReady(ReadyEvent event) {
-        onReady.accept(event.getJDA());
-        event.getJDA().updateCommands().addCommands(SlashCommands.definitions()).queue(null,
-                failure -> LOG.warn("Discord refused the slash commands: {}", failure.getMessage()));
-        catchUp(event.getJDA());
+    public void ready(GatewaySession.Ready ready, boolean recreated) {
+        self = ready;
+        if (recreated) {
+            LOG.info("Discord gateway session could not be resumed; catching up with what was written meanwhile");
+            catchUp();
+            return;
+        }
+        onReady.accept(ready);
+        run("registering the slash commands", () -> {
+            try {
+                rest.registerCommands(ready.applicationId(), SlashCommands.definitions());
+            } catch (RuntimeException e) {
+                LOG.warn("Discord refused the slash commands: {}", e.getMessage());
+            }
+        });
+        catchUp();
     }
 
     @Override
-    public void onSessionRecreate(SessionRecreateEvent event) {
-        LOG.info("Discord gateway session could not be resumed; catching up with what was written meanwhile");
-        catchUp(event.getJDA());
-    }
-
-    @Override
-    public void onSessionResume(SessionResumeEvent event) {
+    public void resumed() {
         LOG.info("Discord gateway session resumed");
     }
 
     @Override
-    public void onMessageReceived(MessageReceivedEvent event) {
+    public void dispatch(String type, JsonNode data) {
+        switch (type) {
+            case "MESSAGE_CREATE" -> {
+                DiscordMessage message = DiscordMessage.of(data, null);
+                run("message " + message.id(), () -> onMessage(message));
+            }
+            case "INTERACTION_CREATE" -> {
+                DiscordInteraction interaction = DiscordInteraction.of(data);
+                if (interaction.type() == DiscordInteraction.COMMAND) {
+                    run("/" + interaction.name(), () -> parts.commands().onCommand(interaction));
+                } else if (interaction.type() == DiscordInteraction.COMPONENT && Approvals.isApproval(interaction.customId())) {
+                    run("a button press", () -> parts.approvals().onPress(rest, interaction));
+                }
+            }
+            default -> {
+                // guilds, channels, presences: nothing the channel keeps
+            }
+        }
+    }
+
+    @Override
+    public void fatal(int code, String reason) {
+        onFatal.accept(code);
+    }
+
+    private void onMessage(DiscordMessage message) {
         try {
-            messages.onMessage(event.getMessage());
+            parts.messages().onMessage(message, self.userId());
         } catch (RuntimeException e) {
             LOG.error("Discord message {} could not be handed to the agent; it is read again after a restart",
-                    event.getMessageId(), e);
+                    message.id(), e);
         }
     }
 
-    @Override
-    public void onSlashCommandInteraction(SlashCommandInteractionEvent event) {
-        commands.onCommand(event);
-    }
-
-    @Override
-    public void onButtonInteraction(ButtonInteractionEvent event) {
-        if (Approvals.isApproval(event.getComponentId())) {
-            approvals.onPress(event);
+    private void run(String what, Runnable task) {
+        try {
+            events.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.error("Discord event ({}) failed", what, e);
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            // the channel stops
         }
     }
 
-    private void catchUp(JDA jda) {
+    private void catchUp() {
         try {
             background.execute(() -> {
-                for (MessageLedger.Conversation conversation : ledger.conversations()) {
+                for (MessageLedger.Conversation conversation : parts.ledger().conversations()) {
                     try {
-                        catchUp(jda, conversation);
+                        catchUp(conversation);
                     } catch (RuntimeException e) {
                         LOG.warn("Cannot catch up with Discord conversation {}: {}", conversation.key(), e.getMessage());
                     }
@@ -103,22 +132,22 @@ final class DiscordListener extends ListenerAdapter {
         }
     }
 
-    private void catchUp(JDA jda, MessageLedger.Conversation conversation) {
-        MessageChannel channel = conversation.userId().isEmpty() ? jda.getChannelById(MessageChannel.class, conversation.channelId())
-                : jda.openPrivateChannelById(conversation.userId()).complete();
-        if (channel == null) {
-            return;
-        }
+    private void catchUp(MessageLedger.Conversation conversation) {
+        boolean direct = !conversation.userId().isEmpty();
+        String channel = direct ? rest.openDm(conversation.userId()) : conversation.channelId();
+        // discord:<guild>:<channel>: pages of history carry no guild_id
+        String guild = direct ? null : conversation.key().split(":")[1];
         String after = conversation.lastMessageId();
         while (true) {
-            List<Message> page = channel.getHistoryAfter(after, PAGE).complete().getRetrievedHistory();
+            List<JsonNode> page = rest.history(channel, after, PAGE);
             if (page.isEmpty()) {
                 return;
             }
             // newest first: handled oldest first
             for (int i = page.size() - 1; i >= 0; i--) {
-                messages.onMessage(page.get(i));
-                after = page.get(i).getId();
+                DiscordMessage message = DiscordMessage.of(page.get(i), guild);
+                onMessage(message);
+                after = message.id();
             }
             if (page.size() < PAGE) {
                 return;

@@ -8,10 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
-import net.dv8tion.jda.api.entities.Message;
-import net.dv8tion.jda.api.entities.User;
-import net.dv8tion.jda.api.entities.channel.ChannelType;
-import net.dv8tion.jda.api.entities.channel.middleman.MessageChannel;
 import org.openpista.api.channel.AgentGateway;
 import org.openpista.api.channel.InboundMessage;
 import org.openpista.channel.support.InFlight;
@@ -36,6 +32,7 @@ final class MessageHandler {
     private static final Duration NOTICE_EVERY = Duration.ofMinutes(1);
 
     private final AgentGateway gateway;
+    private final DiscordRest rest;
     private final DiscordSettings settings;
     private final Approvals approvals;
     private final MessageLedger ledger;
@@ -44,9 +41,10 @@ final class MessageHandler {
     private final Clock clock;
     private final Map<String, Instant> lastNotice = new LinkedHashMap<>();
 
-    MessageHandler(AgentGateway gateway, DiscordSettings settings, Approvals approvals, MessageLedger ledger,
+    MessageHandler(AgentGateway gateway, DiscordRest rest, DiscordSettings settings, Approvals approvals, MessageLedger ledger,
             InFlight inFlight, ScheduledExecutorService timer, Clock clock) {
         this.gateway = gateway;
+        this.rest = rest;
         this.settings = settings;
         this.approvals = approvals;
         this.ledger = ledger;
@@ -55,20 +53,12 @@ final class MessageHandler {
         this.clock = clock;
     }
 
-    /** @return the conversation key of a channel: a user's DM, or a server's channel or thread */
-    static String conversation(MessageChannel channel, String userId) {
-        if (channel.getType() == ChannelType.PRIVATE) {
-            return CHANNEL + ":dm:" + userId;
-        }
-        String guild = channel instanceof net.dv8tion.jda.api.entities.channel.middleman.GuildChannel guildChannel
-                ? guildChannel.getGuild().getId() : "0";
-        return CHANNEL + ":" + guild + ":" + channel.getId();
-    }
-
-    /** @return the server of a channel, or null for a DM */
-    static String guildOf(MessageChannel channel) {
-        return channel instanceof net.dv8tion.jda.api.entities.channel.middleman.GuildChannel guildChannel
-                ? guildChannel.getGuild().getId() : null;
+    /**
+     * @return the conversation key of a channel: a user's DM, or a server's channel or thread
+     * @param guildId the server, or null for a DM
+     */
+    static String conversation(String guildId, String channelId, String userId) {
+        return guildId == null ? CHANNEL + ":dm:" + userId : CHANNEL + ":" + guildId + ":" + channelId;
     }
 
     /**
@@ -76,34 +66,35 @@ final class MessageHandler {
      *
      * @throws RuntimeException when the agent could not take the message
      */
-    synchronized void onMessage(Message message) {
-        User author = message.getAuthor();
-        User self = message.getJDA().getSelfUser();
-        if (author.isBot() || author.isSystem() || author.getIdLong() == self.getIdLong() || ledger.contains(message.getId())) {
+    synchronized void onMessage(DiscordMessage message, String selfId) {
+        if (message.fromBot() || message.authorId().equals(selfId) || ledger.contains(message.id())) {
             return;
         }
-        MessageChannel channel = message.getChannel();
-        boolean direct = channel.getType() == ChannelType.PRIVATE;
-        String raw = message.getContentRaw();
-        if (!direct && !raw.contains("<@" + self.getId() + ">") && !raw.contains("<@!" + self.getId() + ">")) {
+        String channel = message.channelId();
+        boolean direct = message.direct();
+        String raw = message.content();
+        if (!direct && !raw.contains("<@" + selfId + ">") && !raw.contains("<@!" + selfId + ">")) {
             return;
         }
-        String text = raw.replace("<@" + self.getId() + ">", "").replace("<@!" + self.getId() + ">", "").strip();
-        String user = author.getId();
-        String guild = guildOf(channel);
+        String text = raw.replace("<@" + selfId + ">", "").replace("<@!" + selfId + ">", "").strip();
+        String user = message.authorId();
+        String guild = message.guildId();
         if (!settings.allowsUser(user) || guild != null && !settings.allowsGuild(guild)) {
             refuse(channel, user, guild != null && settings.allowsUser(user));
             return;
         }
-        String key = conversation(channel, user);
+        String key = conversation(guild, channel, user);
         List<org.openpista.api.chat.Attachment> attachments = List.of();
-        if (!message.getAttachments().isEmpty()) {
+        if (!message.attachments().isEmpty()) {
             try {
-                attachments = DiscordFiles.download(message);
+                attachments = DiscordFiles.download(rest, message);
             } catch (IOException e) {
-                LOG.info("A file of Discord message {} was not taken: {}", message.getId(), e.getMessage());
-                channel.sendMessage("❌ " + e.getMessage()).queue(null, failure -> LOG.warn(
-                        "Discord could not be told about a refused file: {}", failure.getMessage()));
+                LOG.info("A file of Discord message {} was not taken: {}", message.id(), e.getMessage());
+                try {
+                    rest.send(channel, "❌ " + e.getMessage());
+                } catch (RuntimeException failure) {
+                    LOG.warn("Discord could not be told about a refused file: {}", failure.getMessage());
+                }
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -112,9 +103,9 @@ final class MessageHandler {
         }
         if (!text.isEmpty() || !attachments.isEmpty()) {
             InboundMessage inbound = new InboundMessage(CHANNEL, key, null, user, text, attachments,
-                    Map.of("channel_id", channel.getId(), "message_id", message.getId(), "user_id", user,
+                    Map.of("channel_id", channel, "message_id", message.id(), "user_id", user,
                             "guild_id", guild == null ? "" : guild));
-            ChannelTurn turn = new ChannelTurn(channel, approvals, inFlight, timer, user);
+            ChannelTurn turn = new ChannelTurn(rest, channel, approvals, inFlight, timer, user);
             try {
                 gateway.submit(inbound, turn);
             } catch (RuntimeException e) {
@@ -123,14 +114,13 @@ final class MessageHandler {
             }
         }
         try {
-            ledger.record(message.getId(), new MessageLedger.Conversation(key, channel.getId(), direct ? user : "",
-                    message.getId()));
+            ledger.record(message.id(), new MessageLedger.Conversation(key, channel, direct ? user : "", message.id()));
         } catch (IOException e) {
             // handed over: only a restart could repeat it now
-            LOG.error("Cannot record Discord message {} as handled ({}); a restart may handle it again", message.getId(),
+            LOG.error("Cannot record Discord message {} as handled ({}); a restart may handle it again", message.id(),
                     e.getMessage());
         }
-        LOG.debug("Discord message {} in {} handed to the agent", message.getId(), key);
+        LOG.debug("Discord message {} in {} handed to the agent", message.id(), key);
     }
 
     /** @return whether a stranger may be told something now (once a minute per user) */
@@ -149,7 +139,7 @@ final class MessageHandler {
         }
     }
 
-    private void refuse(MessageChannel channel, String user, boolean wrongServer) {
+    private void refuse(String channel, String user, boolean wrongServer) {
         LOG.info("Discord user {} may not talk to the bot {}; refused", user, wrongServer ? "in this server" : "");
         if (!mayNotice(user)) {
             return;
@@ -157,7 +147,10 @@ final class MessageHandler {
         String text = wrongServer ? "openpista does not answer in this server (it is not in [channels.discord] allowed_guilds)."
                 : "🔒 This is a private openpista bot. Ask its owner to add your Discord user id `" + user
                         + "` to `allowed_users` in `[channels.discord]`.";
-        channel.sendMessage(text).queue(null, failure -> LOG.warn("Could not send a notice to Discord user {}: {}", user,
-                failure.getMessage()));
+        try {
+            rest.send(channel, text);
+        } catch (RuntimeException failure) {
+            LOG.warn("Could not send a notice to Discord user {}: {}", user, failure.getMessage());
+        }
     }
 }

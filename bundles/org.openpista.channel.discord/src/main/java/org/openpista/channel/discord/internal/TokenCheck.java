@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * The answer of {@code GET /users/@me}, which {@code discord setup} asks before it saves a token and
- * {@code discord status --check} on request. A plain JDK request rather than JDA: one call, in the
+ * {@code discord status --check} on request. A client of its own, not the channel's: one call, in the
  * process of a command, with its own one-line answers.
  *
  * @param ok whether the token was accepted

@@ -23,7 +23,7 @@ import org.openpista.channel.support.ScriptedGateway;
 import org.openpista.testkit.FakeDiscordServer;
 import org.openpista.testkit.FakeDiscordServer.Message;
 
-/** The channel (JDA) against the fake Discord's REST API and gateway, with a scripted stand-in for the agent core. */
+/** The channel against the fake Discord's REST API and gateway, with a scripted stand-in for the agent core. */
 class DiscordChannelTest {
 
     private static final String OWNER = "1300000000000000001";

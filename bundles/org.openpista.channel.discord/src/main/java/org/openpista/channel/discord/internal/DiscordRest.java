@@ -1,0 +1,278 @@
+package org.openpista.channel.discord.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Discord's REST API (v10, under {@code api_url}) through the JDK's {@link HttpClient}, the one the
+ * gateway's WebSocket shares: the calls the channel makes, with JSON bodies (multipart for files).
+ * A 429 is waited out ({@code retry_after}; a global one holds every request) and the request sent
+ * again; other failures throw a {@link DiscordException} that says what Discord answered.
+ */
+final class DiscordRest {
+
+    static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private static final Logger LOG = LoggerFactory.getLogger(DiscordRest.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final int MAX_RATE_LIMITED = 5;
+    private static final String USER_AGENT = "DiscordBot (https://github.com/openpista, 1)";
+
+    /** A file to upload. */
+    record Upload(String name, byte[] data) {}
+
+    private final HttpClient http;
+    private final String api;
+    private final String token;
+    /** Until when (System.nanoTime) a global rate limit holds every request; 0: none. */
+    private final AtomicLong globalUntil = new AtomicLong();
+
+    /** @param api the REST root with its version, such as {@value DiscordSettings#DEFAULT_API} */
+    DiscordRest(HttpClient http, String api, String token) {
+        this.http = http;
+        this.api = api;
+        this.token = token;
+    }
+
+    HttpClient http() {
+        return http;
+    }
+
+    /** @return {@code GET /users/@me}: the bot user */
+    JsonNode me() {
+        return call("GET", "/users/@me", null);
+    }
+
+    /** @return the id of the DM channel with a user ({@code POST /users/@me/channels}) */
+    String openDm(String userId) {
+        return call("POST", "/users/@me/channels", NODES.objectNode().put("recipient_id", userId)).path("id").asText();
+    }
+
+    /** @return the message sent */
+    JsonNode send(String channelId, String content) {
+        return send(channelId, NODES.objectNode().put("content", content));
+    }
+
+    /** @param message a message object ({@code content}, {@code components}, …) */
+    JsonNode send(String channelId, ObjectNode message) {
+        return call("POST", "/channels/" + channelId + "/messages", message);
+    }
+
+    /** Sends files as a message of their own (multipart, {@code files[n]}). */
+    JsonNode sendFiles(String channelId, List<Upload> files) {
+        ObjectNode payload = NODES.objectNode();
+        ArrayNode attachments = payload.putArray("attachments");
+        for (int i = 0; i < files.size(); i++) {
+            attachments.addObject().put("id", i).put("filename", files.get(i).name());
+        }
+        String boundary = "openpista" + UUID.randomUUID().toString().replace("-", "");
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        part(body, boundary, "payload_json", null, "application/json", payload.toString().getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < files.size(); i++) {
+            part(body, boundary, "files[" + i + "]", files.get(i).name(), "application/octet-stream", files.get(i).data());
+        }
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return exchange("POST", "/channels/" + channelId + "/messages", "multipart/form-data; boundary=" + boundary,
+                body.toByteArray());
+    }
+
+    /** {@code PATCH /channels/{id}/messages/{id}} with the fields given */
+    JsonNode edit(String channelId, String messageId, ObjectNode changes) {
+        return call("PATCH", "/channels/" + channelId + "/messages/" + messageId, changes);
+    }
+
+    /** @return up to {@code limit} messages after the given id, newest first, as Discord returns them */
+    List<JsonNode> history(String channelId, String after, int limit) {
+        List<JsonNode> page = new ArrayList<>();
+        call("GET", "/channels/" + channelId + "/messages?after=" + after + "&limit=" + limit, null).forEach(page::add);
+        return page;
+    }
+
+    /**
+     * Shows "typing…" in a channel, without waiting for the answer: it runs on the timer that beats
+     * the gateway's heart, and a refused one is not worth a retry.
+     */
+    void typing(String channelId) {
+        try {
+            http.sendAsync(HttpRequest.newBuilder(URI.create(api + "/channels/" + channelId + "/typing")).timeout(TIMEOUT)
+                    .header("Authorization", "Bot " + token).header("User-Agent", USER_AGENT)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        } catch (IllegalArgumentException e) {
+            LOG.debug("No typing in Discord channel {}: {}", channelId, e.getMessage());
+        }
+    }
+
+    /** Replaces the application's global slash commands (bulk overwrite). */
+    JsonNode registerCommands(String applicationId, ArrayNode commands) {
+        return call("PUT", "/applications/" + applicationId + "/commands", commands);
+    }
+
+    /** Answers an interaction ({@code type} 4: a message, 7: an update of the button's message). */
+    void respond(DiscordInteraction interaction, int type, ObjectNode data) {
+        ObjectNode body = NODES.objectNode().put("type", type);
+        body.set("data", data);
+        call("POST", "/interactions/" + interaction.id() + "/" + interaction.token() + "/callback", body);
+    }
+
+    /** A follow-up message of an answered interaction. */
+    JsonNode followUp(DiscordInteraction interaction, ObjectNode message) {
+        return call("POST", "/webhooks/" + interaction.applicationId() + "/" + interaction.token(), message);
+    }
+
+    /**
+     * Downloads a file from Discord's CDN (no token), up to {@code max} bytes and one more.
+     *
+     * @throws IOException when it cannot be fetched
+     */
+    byte[] download(String url, int max) throws IOException, InterruptedException {
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                    .header("User-Agent", USER_AGENT).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("not a URL: " + url, e);
+        }
+        try (InputStream in = response.body()) {
+            if (response.statusCode() != 200) {
+                throw new IOException("HTTP " + response.statusCode());
+            }
+            return in.readNBytes(max + 1);
+        }
+    }
+
+    /** @return the answer's JSON (an empty object for 204) */
+    JsonNode call(String method, String path, JsonNode body) {
+        return body == null ? exchange(method, path, null, null)
+                : exchange(method, path, "application/json", body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private JsonNode exchange(String method, String path, String contentType, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path)).timeout(TIMEOUT)
+                .header("Authorization", "Bot " + token).header("User-Agent", USER_AGENT)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        HttpRequest built = request.build();
+        String route = method + " " + path.replaceAll("\\?.*", "");
+        for (int attempt = 1;; attempt++) {
+            waitOutGlobalLimit();
+            HttpResponse<String> response;
+            try {
+                response = http.send(built, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(route + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                        : e.getMessage()), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(route + " interrupted", e);
+            }
+            JsonNode answer = parse(response.body());
+            int status = response.statusCode();
+            if (status == 429 && attempt < MAX_RATE_LIMITED) {
+                long millis = retryAfterMillis(answer, response);
+                boolean global = answer.path("global").asBoolean(false)
+                        || "global".equals(response.headers().firstValue("X-RateLimit-Scope").orElse(""));
+                LOG.debug("Discord rate limits {} ({}): waiting {} ms", route, global ? "global" : "route", millis);
+                if (global) {
+                    globalUntil.accumulateAndGet(System.nanoTime() + millis * 1_000_000, Math::max);
+                } else {
+                    sleep(millis);
+                }
+                continue;
+            }
+            if (status / 100 != 2) {
+                throw new DiscordException(route, status, answer.path("code").asInt(0), answer.path("message").asText(""));
+            }
+            return answer;
+        }
+    }
+
+    private void waitOutGlobalLimit() {
+        long wait = globalUntil.get() - System.nanoTime();
+        if (wait > 0) {
+            sleep(wait / 1_000_000 + 1);
+        }
+    }
+
+    /** @return {@code retry_after} of the body (seconds, with fractions), else the Retry-After header, in ms */
+    static long retryAfterMillis(JsonNode answer, HttpResponse<?> response) {
+        double seconds = answer.path("retry_after").asDouble(-1);
+        if (seconds < 0) {
+            Optional<String> header = response.headers().firstValue("Retry-After");
+            try {
+                seconds = header.map(Double::parseDouble).orElse(1.0);
+            } catch (NumberFormatException e) {
+                seconds = 1;
+            }
+        }
+        return Math.max(0, Math.min((long) Math.ceil(seconds * 1000), 60_000));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting out a Discord rate limit", e);
+        }
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return NODES.objectNode();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            return NODES.objectNode().put("message", body.length() > 200 ? body.substring(0, 200) : body);
+        }
+    }
+
+    private static void part(ByteArrayOutputStream out, String boundary, String name, String fileName, String type,
+            byte[] data) {
+        String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\""
+                + (fileName == null ? "" : "; filename=\"" + fileName.replaceAll("[\"\\r\\n]", "_") + "\"")
+                + "\r\nContent-Type: " + type + "\r\n\r\n";
+        out.writeBytes(head.getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(data);
+        out.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What Discord answered to a request that failed. */
+    static final class DiscordException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+
+        DiscordException(String route, int status, int code, String message) {
+            super(route + " failed: HTTP " + status + (code == 0 ? "" : " (" + code + ")")
+                    + (message.isEmpty() ? "" : " " + message));
+            this.status = status;
+        }
+
+        int status() {
+            return status;
+        }
+    }
+}

@@ -1,0 +1,399 @@
+package org.openpista.channel.discord.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.openpista.channel.support.Backoff;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One bot's gateway session (v10, JSON) over the JDK's {@link WebSocket}: HELLO starts the
+ * heartbeat (the first one jittered), IDENTIFY starts a session (READY), a dropped connection is
+ * resumed with the session id and the last sequence number (RESUME, then the missed dispatches and
+ * RESUMED) at {@code resume_gateway_url}. A heartbeat whose ACK has not come by the next one means a
+ * zombie connection: it is dropped and resumed. RECONNECT (op 7) resumes at once; INVALID_SESSION
+ * (op 9) resumes when {@code d} is true, else identifies anew after one to five pauses. Close codes
+ * 4004 (authentication failed) and 4010-4014 end the session for good ({@link Events#fatal}); 4007
+ * and 4009 start a new one; any other close (1000 from Discord too) resumes, with backoff. Timers run on the channel's
+ * scheduler, frames on the {@link HttpClient}'s threads.
+ */
+final class GatewaySession {
+
+    /** DIRECT_MESSAGES (1 << 12), GUILD_MESSAGES (1 << 9), MESSAGE_CONTENT (1 << 15). */
+    static final int INTENTS = (1 << 12) | (1 << 9) | (1 << 15);
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewaySession.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What READY says: the bot user and its application. */
+    record Ready(String userId, String userName, String applicationId) {}
+
+    /** What the session reports; called on the HttpClient's thread, in the order of the frames. */
+    interface Events {
+        /** A session started: the first, or a new one after a session could not be resumed ({@code recreated}). */
+        void ready(Ready ready, boolean recreated);
+
+        /** The session was resumed (the missed dispatches came before). */
+        void resumed();
+
+        /** Any other dispatch (MESSAGE_CREATE, INTERACTION_CREATE, …). */
+        void dispatch(String type, JsonNode data);
+
+        /** Discord closed the gateway for good (4004: the token was refused). */
+        void fatal(int code, String reason);
+    }
+
+    private final HttpClient http;
+    private final String gatewayUrl;
+    private final String token;
+    private final ScheduledExecutorService timer;
+    private final Events events;
+    private final Duration pause;
+    private final Backoff backoff;
+
+    // guarded by this
+    private Connection connection;
+    private String sessionId;
+    private String resumeUrl;
+    private long sequence = -1;
+    private boolean everReady;
+    private boolean closed;
+    private String state = "connecting";
+
+    /** @param pause the unit of waits: the first reconnect's backoff and INVALID_SESSION's one to five */
+    GatewaySession(HttpClient http, String gatewayUrl, String token, ScheduledExecutorService timer, Events events,
+            Duration pause) {
+        this.http = http;
+        this.gatewayUrl = gatewayUrl;
+        this.token = token;
+        this.timer = timer;
+        this.events = events;
+        this.pause = pause;
+        this.backoff = new Backoff(pause, Duration.ofSeconds(32));
+    }
+
+    /** Connects; the session goes on in the background. */
+    synchronized void start() {
+        connect();
+    }
+
+    /** @return null while connected and the session live, else what it is doing ("resuming", "reconnecting", …) */
+    synchronized String state() {
+        return state;
+    }
+
+    /** @return the session id, or null before READY or after the session was given up */
+    synchronized String sessionId() {
+        return sessionId;
+    }
+
+    /** Closes the connection (1000: the session ends) and stops reconnecting. */
+    void close() {
+        Connection last;
+        synchronized (this) {
+            closed = true;
+            state = "closed";
+            last = connection;
+            connection = null;
+        }
+        if (last != null) {
+            last.stopHeartbeat();
+            try {
+                last.socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // dropped below either way
+            }
+            last.socket.abort();
+        }
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        state = sessionId == null ? "connecting" : "resuming";
+        String base = sessionId != null && resumeUrl != null ? resumeUrl : gatewayUrl;
+        URI uri = URI.create(base.replaceAll("/+$", "") + "/?v=10&encoding=json");
+        Connection opening = new Connection();
+        connection = opening;
+        http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20)).buildAsync(uri, opening).whenComplete((socket, error) -> {
+            if (error != null) {
+                lost(opening, "cannot connect to " + uri.getHost() + ": " + message(error), true);
+            }
+        });
+    }
+
+    /** The connection ended or must end: reconnect after a backoff, resuming when {@code resume}. */
+    private void lost(Connection gone, String why, boolean resume) {
+        long wait;
+        synchronized (this) {
+            if (closed || connection != gone) {
+                return;
+            }
+            connection = null;
+            if (!resume) {
+                sessionId = null;
+                resumeUrl = null;
+                sequence = -1;
+            }
+            state = "reconnecting (" + why + ")";
+            wait = backoff.nextMillis();
+        }
+        gone.stopHeartbeat();
+        if (gone.socket != null) {
+            gone.socket.abort();
+        }
+        LOG.info("Discord gateway connection lost ({}); {} in {} ms", why, resume ? "resuming" : "reconnecting", wait);
+        schedule(this::reconnect, wait);
+    }
+
+    private synchronized void reconnect() {
+        if (connection == null) {
+            connect();
+        }
+    }
+
+    private void schedule(Runnable task, long millis) {
+        try {
+            timer.schedule(task, millis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // the channel stops
+        }
+    }
+
+    private void onPayload(Connection from, JsonNode payload) {
+        int op = payload.path("op").asInt(-1);
+        JsonNode data = payload.path("d");
+        switch (op) {
+            case 10 -> hello(from, data.path("heartbeat_interval").asLong(41_250));
+            case 11 -> from.acked = true;
+            case 1 -> from.send(heartbeat());
+            case 0 -> dispatch(from, payload, data);
+            case 7 -> lost(from, "Discord asked to reconnect", true);
+            case 9 -> invalidSession(from, data.asBoolean(false));
+            default -> LOG.debug("Discord gateway op {} ignored", op);
+        }
+    }
+
+    private void hello(Connection from, long interval) {
+        ObjectNode hello;
+        synchronized (this) {
+            if (connection != from) {
+                return;
+            }
+            hello = sessionId == null ? identify() : resume();
+        }
+        from.startHeartbeat(interval);
+        from.send(hello);
+    }
+
+    private void dispatch(Connection from, JsonNode payload, JsonNode data) {
+        String type = payload.path("t").asText("");
+        boolean recreated;
+        synchronized (this) {
+            if (connection != from) {
+                return;
+            }
+            if (payload.hasNonNull("s")) {
+                sequence = payload.path("s").asLong();
+            }
+            if (type.equals("READY")) {
+                sessionId = data.path("session_id").asText();
+                resumeUrl = data.hasNonNull("resume_gateway_url") ? data.path("resume_gateway_url").asText() : null;
+                recreated = everReady;
+                everReady = true;
+                state = null;
+                backoff.reset();
+            } else if (type.equals("RESUMED")) {
+                state = null;
+                backoff.reset();
+                recreated = false;
+            } else {
+                recreated = false;
+            }
+        }
+        switch (type) {
+            case "READY" -> events.ready(new Ready(data.path("user").path("id").asText(), data.path("user").path("username")
+                    .asText(), data.path("application").path("id").asText()), recreated);
+            case "RESUMED" -> events.resumed();
+            default -> events.dispatch(type, data);
+        }
+    }
+
+    private void invalidSession(Connection from, boolean resumable) {
+        if (resumable) {
+            lost(from, "Discord invalidated the session", true);
+            return;
+        }
+        synchronized (this) {
+            if (connection != from) {
+                return;
+            }
+            sessionId = null;
+            resumeUrl = null;
+            sequence = -1;
+            state = "identifying anew";
+        }
+        // Discord asks for a pause of one to five seconds before a new IDENTIFY
+        schedule(() -> {
+            ObjectNode identify;
+            synchronized (this) {
+                if (connection != from) {
+                    return;
+                }
+                identify = identify();
+            }
+            from.send(identify);
+        }, pause.toMillis() * ThreadLocalRandom.current().nextLong(1, 6));
+    }
+
+    private void onClose(Connection from, int code, String reason) {
+        if (code == 4004 || code >= 4010 && code <= 4014) {
+            synchronized (this) {
+                if (connection != from || closed) {
+                    return;
+                }
+                connection = null;
+                closed = true;
+                state = "closed (" + code + (reason.isEmpty() ? "" : " " + reason) + ")";
+            }
+            from.stopHeartbeat();
+            events.fatal(code, reason);
+            return;
+        }
+        // even 1000 from Discord is resumed, as JDA does: a session it ended answers RESUME with INVALID_SESSION
+        lost(from, "closed " + code + (reason == null || reason.isEmpty() ? "" : " " + reason), code != 4007 && code != 4009);
+    }
+
+    // guarded by this
+    private ObjectNode identify() {
+        ObjectNode payload = JSON.createObjectNode().put("op", 2);
+        ObjectNode data = payload.putObject("d").put("token", token).put("intents", INTENTS);
+        data.putObject("properties").put("os", System.getProperty("os.name", "linux").toLowerCase(java.util.Locale.ROOT))
+                .put("browser", "openpista").put("device", "openpista");
+        return payload;
+    }
+
+    // guarded by this
+    private ObjectNode resume() {
+        ObjectNode payload = JSON.createObjectNode().put("op", 6);
+        payload.putObject("d").put("token", token).put("session_id", sessionId).put("seq", Math.max(sequence, 0));
+        return payload;
+    }
+
+    private synchronized ObjectNode heartbeat() {
+        ObjectNode payload = JSON.createObjectNode().put("op", 1);
+        if (sequence < 0) {
+            payload.putNull("d");
+        } else {
+            payload.put("d", sequence);
+        }
+        return payload;
+    }
+
+    private static String message(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+
+    /** One WebSocket connection: its frames, its heartbeat, its sends one after another. */
+    private final class Connection implements WebSocket.Listener {
+        private final StringBuilder text = new StringBuilder();
+        private volatile WebSocket socket;
+        private volatile boolean acked = true;
+        private ScheduledFuture<?> heartbeat;
+        private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            socket = webSocket;
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                String frame = text.toString();
+                text.setLength(0);
+                try {
+                    onPayload(this, JSON.readTree(frame));
+                } catch (IOException e) {
+                    LOG.warn("Discord gateway sent what is not JSON: {}", e.getMessage());
+                } catch (RuntimeException e) {
+                    LOG.error("Discord gateway event failed", e);
+                }
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            GatewaySession.this.onClose(this, statusCode, reason == null ? "" : reason);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            lost(this, message(error), true);
+        }
+
+        synchronized void startHeartbeat(long interval) {
+            stopHeartbeat();
+            acked = true;
+            long first = (long) (interval * ThreadLocalRandom.current().nextDouble());
+            try {
+                heartbeat = timer.scheduleAtFixedRate(this::beat, first, interval, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                // the channel stops
+            }
+        }
+
+        synchronized void stopHeartbeat() {
+            if (heartbeat != null) {
+                heartbeat.cancel(false);
+                heartbeat = null;
+            }
+        }
+
+        private void beat() {
+            if (!acked) {
+                lost(this, "no heartbeat ACK", true);
+                return;
+            }
+            acked = false;
+            send(heartbeat());
+        }
+
+        /** Sends a payload after the ones before it (a WebSocket takes one send at a time). */
+        synchronized void send(JsonNode payload) {
+            WebSocket target = socket;
+            if (target == null) {
+                return;
+            }
+            String frame = payload.toString();
+            sending = sending.handle((done, error) -> null).thenCompose(ignored -> target.sendText(frame, true))
+                    .exceptionally(error -> {
+                        lost(this, "cannot send: " + message(error), true);
+                        return null;
+                    });
+        }
+    }
+}

@@ -38,18 +38,25 @@ final class VendorClient {
             "user-agent", "GitHubCopilotChat/0.26.7", "editor-version", "vscode/1.99.3",
             "editor-plugin-version", "copilot-chat/0.26.7");
 
-    private final HttpClient http;
     private final Duration timeout;
     private final Clock clock;
+    /** Made at the first exchange: a JDK client starts its selector thread when built, and most daemons never log in. */
+    private HttpClient http;
 
     VendorClient(Duration timeout, Clock clock) {
         this.timeout = timeout;
         this.clock = clock;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+    }
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder()
+                    .connectTimeout(timeout)
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .build();
+        }
+        return http;
     }
 
     // ---- OpenAI --------------------------------------------------------------------------------
@@ -231,7 +238,7 @@ final class VendorClient {
     private JsonNode send(String what, HttpRequest request, String... secrets) throws AuthException {
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = http().send(request, HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException e) {
             throw new AuthException(what + " failed: no answer from " + request.uri().getHost() + " within "
                     + timeout.toSeconds() + " s", e);

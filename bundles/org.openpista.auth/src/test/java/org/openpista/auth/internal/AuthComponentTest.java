@@ -77,6 +77,20 @@ class AuthComponentTest {
                 });
     }
 
+    @Test
+    void anActiveComponentStartsNoHttpClientBeforeItsFirstExchange() {
+        long before = httpClientThreads();
+        auth(60);
+        // a JDK HttpClient starts its selector thread when built; an idle daemon has no login to make
+        assertThat(httpClientThreads()).isLessThanOrEqualTo(before);
+    }
+
+    static long httpClientThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().endsWith("-SelectorManager"))
+                .count();
+    }
+
     LoginResult result(LoginFlow flow) throws Exception {
         return flow.result().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }

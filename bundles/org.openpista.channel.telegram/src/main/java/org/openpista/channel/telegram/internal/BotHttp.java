@@ -5,7 +5,10 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The threads and the HTTP client of one running channel: the JDK's {@link HttpClient} for the Bot
@@ -15,7 +18,12 @@ import java.util.concurrent.ThreadFactory;
 final class BotHttp implements AutoCloseable {
 
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, daemonThreads("telegram-typing"));
-    private final ExecutorService httpThreads = Executors.newCachedThreadPool(daemonThreads("telegram-http"));
+    /**
+     * The client's own work (reading answers, handing them to the waiting caller): threads come and
+     * go with the calls, and an idle bot (one long poll answered every {@code poll_timeout}) keeps none.
+     */
+    private final ExecutorService httpThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), daemonThreads("telegram-http"));
     private final HttpCalls calls = new HttpCalls(HttpClient.newBuilder()
             .executor(httpThreads)
             // a long poll and an answer being sent each hold a connection of their own, as with HTTP/1.1 everywhere

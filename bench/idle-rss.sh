@@ -115,7 +115,8 @@ chmod 600 "$work/home/config.toml"
 
 # CPU time (user + system) of a process so far, in ms
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+# 0 for a process gone or without memory of its own (a zombie child has no VmRSS line)
+kb() { local v; v=$(awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null); echo "${v:-0}"; }
 tree_kb() {
     local total=0 pid
     for pid in $1 $(pgrep -P "$1" || true); do total=$(( total + $(kb "$pid") )); done

@@ -6,17 +6,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.Serializable;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
 import org.openpista.api.chat.Attachment;
 import org.openpista.channel.support.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
-import org.telegram.telegrambots.meta.TelegramUrl;
 import org.telegram.telegrambots.meta.api.methods.AnswerCallbackQuery;
 import org.telegram.telegrambots.meta.api.methods.GetFile;
 import org.telegram.telegrambots.meta.api.methods.GetMe;
@@ -36,7 +32,7 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException;
 import org.telegram.telegrambots.meta.exceptions.TelegramApiValidationException;
 
 /**
- * The Bot API methods openpista sends, through telegrambots' OkHttp client, with retries: a 429
+ * The Bot API methods openpista sends, through {@link BotTransport}, with retries: a 429
  * waits the {@code retry_after} Telegram asks for, server errors (5xx, unreadable answers) and
  * network errors are retried with backoff, other errors (400, 401, 403) fail at once with
  * Telegram's description. A retry after a network error may deliver a message twice; losing it
@@ -56,24 +52,12 @@ final class BotApi {
         T run() throws TelegramApiException;
     }
 
-    /**
-     * Where files users send are downloaded: {@code <api root>/file/bot<token>/<file_path>}
-     * (telegrambots' own download always goes to Telegram's server, whatever {@code api_url} says).
-     */
-    record FileServer(OkHttpClient http, TelegramUrl url, String token) {
-        String fileUrl(String filePath) {
-            return url.getSchema() + "://" + url.getHost() + ":" + url.getPort() + "/file/bot" + token + "/" + filePath;
-        }
-    }
-
-    private final OkHttpTelegramClient client;
+    private final BotTransport client;
     private final Duration firstBackoff;
-    private final FileServer files;
 
-    BotApi(OkHttpTelegramClient client, Duration firstBackoff, FileServer files) {
+    BotApi(BotTransport client, Duration firstBackoff) {
         this.client = client;
         this.firstBackoff = firstBackoff;
-        this.files = files;
     }
 
     /** @return the bot's own user */
@@ -138,20 +122,23 @@ final class BotApi {
             throw new BotApiException("the file is too large (" + file.getFileSize() / 1024 + " KB; the limit is "
                     + maxBytes / 1024 + " KB)", 413, null);
         }
-        Request request = new Request.Builder().url(files.fileUrl(file.getFilePath())).get().build();
-        try (Response response = files.http().newCall(request).execute()) {
-            if (!response.isSuccessful() || response.body() == null) {
-                throw new BotApiException("the file could not be downloaded from Telegram (HTTP " + response.code() + ")",
-                        response.code(), null);
+        HttpResponse<InputStream> response;
+        try {
+            response = client.download(file.getFilePath());
+        } catch (IOException e) {
+            throw new BotApiException("the file could not be downloaded from Telegram: " + e.getMessage(), 0, e);
+        }
+        try (InputStream in = response.body()) {
+            if (response.statusCode() / 100 != 2) {
+                throw new BotApiException("the file could not be downloaded from Telegram (HTTP " + response.statusCode() + ")",
+                        response.statusCode(), null);
             }
-            try (InputStream in = response.body().byteStream()) {
-                // read to one byte past the limit: a server that announced less is caught too
-                byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-                if (bytes.length > maxBytes) {
-                    throw new BotApiException("the file is too large (the limit is " + maxBytes / 1024 + " KB)", 413, null);
-                }
-                return bytes;
+            // read to one byte past the limit: a server that announced less is caught too
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (bytes.length > maxBytes) {
+                throw new BotApiException("the file is too large (the limit is " + maxBytes / 1024 + " KB)", 413, null);
             }
+            return bytes;
         } catch (IOException e) {
             if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("interrupted while downloading a file from Telegram");
@@ -258,6 +245,11 @@ final class BotApi {
         if (e instanceof TelegramApiRequestException request && request.getApiResponse() != null) {
             return method + ": [" + request.getErrorCode() + "] " + request.getApiResponse();
         }
+        return method + ": " + problem(e);
+    }
+
+    /** @return one line saying what went wrong short of an answer from Telegram (network, unreadable answer), never the token */
+    static String problem(TelegramApiException e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -270,7 +262,7 @@ final class BotApi {
         } else if (root instanceof NullPointerException) {
             message = "the answer is not the Bot API's (check api_url)";
         }
-        return method + ": " + message.replaceAll("bot[0-9]+:[A-Za-z0-9_-]+", "bot<token>");
+        return message.replaceAll("bot[0-9]+:[A-Za-z0-9_-]+", "bot<token>");
     }
 
     private static String extension(String mimeType) {

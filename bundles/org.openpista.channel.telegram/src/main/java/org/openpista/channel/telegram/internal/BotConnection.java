@@ -11,7 +11,6 @@ import org.openpista.channel.support.Backoff;
 import org.openpista.channel.support.InFlight;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
 import org.telegram.telegrambots.meta.TelegramUrl;
 import org.telegram.telegrambots.meta.api.objects.User;
 import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
@@ -103,8 +102,8 @@ final class BotConnection {
 
     /** Checks the token, then polls; retried with backoff while Telegram cannot be reached. */
     private void connect() {
-        OkHttpTelegramClient client = new OkHttpTelegramClient(http.client(), settings.token(), settings.url());
-        BotApi botApi = new BotApi(client, firstBackoff, new BotApi.FileServer(http.client(), settings.url(), settings.token()));
+        BotTransport transport = new BotTransport(http.calls(), settings.url(), settings.token());
+        BotApi botApi = new BotApi(transport, firstBackoff);
         Backoff backoff = new Backoff(firstBackoff, Duration.ofSeconds(30));
         User me = null;
         while (!stopped && me == null) {
@@ -146,8 +145,8 @@ final class BotConnection {
             receiveByWebhook(botApi, me, questions, new TelegramWebhook.Receiver(handOver, ledger, offsets), backoff);
             return;
         }
-        Poller started = new Poller(http.client(), settings.token(), settings.url(), settings.pollTimeout(), offsets,
-                handOver, firstBackoff, this::tokenRefused, ledger::contains);
+        Poller started = new Poller(transport.onOwnCalls(), settings.pollTimeout(), offsets, handOver, firstBackoff,
+                this::tokenRefused, ledger::contains);
         while (!stopped) {
             try {
                 started.start();

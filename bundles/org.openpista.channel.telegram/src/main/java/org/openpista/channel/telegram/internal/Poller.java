@@ -1,41 +1,27 @@
 package org.openpista.channel.telegram.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongPredicate;
-import okhttp3.Dispatcher;
-import okhttp3.Interceptor;
-import okhttp3.OkHttpClient;
-import okhttp3.Response;
 import org.openpista.channel.support.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telegram.telegrambots.longpolling.TelegramBotsLongPollingApplication;
-import org.telegram.telegrambots.longpolling.interfaces.BackOff;
-import org.telegram.telegrambots.longpolling.interfaces.LongPollingUpdateConsumer;
-import org.telegram.telegrambots.meta.TelegramUrl;
+import org.telegram.telegrambots.meta.api.methods.updates.DeleteWebhook;
 import org.telegram.telegrambots.meta.api.methods.updates.GetUpdates;
 import org.telegram.telegrambots.meta.api.objects.Update;
 import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
+import org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException;
 
 /**
- * Long polling through telegrambots' {@link TelegramBotsLongPollingApplication}, made reliable:
+ * Long polling, on a thread of its own, made reliable:
  *
  * <ul>
  *   <li>the {@code offset} of each {@code getUpdates} comes from the {@link OffsetStore}, which only
- *       advances after an update was handed over, so Telegram keeps every update that was not
- *       (telegrambots' own counter advances before its consumer runs);
- *   <li>failed polls back off exponentially up to 30 s and never give up (telegrambots' default
- *       backoff stops after 15 minutes, and its poller then dies); a 429 waits at least the {@code
- *       retry_after} Telegram sent, read by an interceptor because telegrambots drops the body;
- *   <li>the consumer never throws: an exception would cancel telegrambots' polling task for good.
+ *       advances after an update was handed over, so Telegram keeps every update that was not;
+ *   <li>failed polls back off exponentially up to 30 s and never give up; a 429 waits at least the
+ *       {@code retry_after} Telegram sent; a 401 or 404 (the token was revoked) stops polling;
+ *   <li>an update that cannot be handled is logged and skipped, and never stops the polling.
  * </ul>
  */
 final class Poller implements AutoCloseable {
@@ -44,7 +30,6 @@ final class Poller implements AutoCloseable {
     static final List<String> ALLOWED_UPDATES = List.of("message", "callback_query");
 
     private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Hands over one update; throws InterruptedException when the channel stops meanwhile. */
     @FunctionalInterface
@@ -52,88 +37,105 @@ final class Poller implements AutoCloseable {
         void handle(Update update) throws InterruptedException;
     }
 
-    private final TelegramBotsLongPollingApplication application;
-    private final ScheduledExecutorService pollThread;
-    private final OkHttpClient http;
+    private final BotTransport transport;
     private final OffsetStore offsets;
     private final Handler handler;
-    private final String token;
-    private final TelegramUrl url;
     private final int pollTimeoutSeconds;
-    private final AtomicLong retryAfterMillis = new AtomicLong();
+    private final Duration firstBackoff;
     private final Runnable onTokenRefused;
     private final LongPredicate handledByWebhook;
+    private final Thread pollThread;
     private volatile boolean stopping;
     private volatile String lastProblem;
 
     /**
+     * @param transport the Bot API on requests of its own, so that closing aborts the long poll and
+     *     never an answer being sent; closed with the poller
      * @param onTokenRefused called (on the poll thread) when Telegram answers a poll with 401 or 404: the
      *     token was revoked, and polling on would only fill the log
      * @param handledByWebhook whether an update was handed over through the webhook before (one
      *     whose request failed after the hand-over is still at Telegram when polling starts again)
      */
-    Poller(OkHttpClient base, String token, TelegramUrl url, int pollTimeoutSeconds, OffsetStore offsets, Handler handler,
-            Duration firstBackoff, Runnable onTokenRefused, LongPredicate handledByWebhook) {
-        this.token = token;
+    Poller(BotTransport transport, int pollTimeoutSeconds, OffsetStore offsets, Handler handler, Duration firstBackoff,
+            Runnable onTokenRefused, LongPredicate handledByWebhook) {
+        this.transport = transport;
         this.onTokenRefused = onTokenRefused;
         this.handledByWebhook = handledByWebhook;
-        this.url = url;
         this.pollTimeoutSeconds = pollTimeoutSeconds;
         this.offsets = offsets;
         this.handler = handler;
-        this.http = base.newBuilder()
-                // a dispatcher of its own, so that stopping aborts the long poll and never an answer being sent
-                .dispatcher(new Dispatcher())
-                .readTimeout(Duration.ofSeconds(pollTimeoutSeconds + 15L))
-                .addInterceptor(this::noteRetryAfter)
-                .build();
-        this.pollThread = Executors.newSingleThreadScheduledExecutor(BotHttp.daemonThreads("telegram-poll"));
-        Backoff backoff = new Backoff(firstBackoff, Duration.ofSeconds(30));
-        BackOff pollBackOff = new BackOff() {
-            @Override
-            public void reset() {
-                backoff.reset();
-            }
-
-            @Override
-            public long nextBackOffMillis() {
-                return Math.max(backoff.nextMillis(), retryAfterMillis.getAndSet(0));
-            }
-        };
-        this.application = new TelegramBotsLongPollingApplication(ObjectMapper::new, () -> http, () -> pollThread, () -> pollBackOff);
+        this.firstBackoff = firstBackoff;
+        this.pollThread = BotHttp.daemonThreads("telegram-poll").newThread(this::pollUntilStopped);
     }
 
     /**
-     * Deletes any webhook and starts polling.
+     * Deletes any webhook (Telegram refuses {@code getUpdates} while one is set) and starts polling.
      *
      * @throws TelegramApiException when Telegram cannot be reached or refuses (the caller retries)
      */
     void start() throws TelegramApiException {
-        try {
-            register();
-        } catch (TelegramApiException e) {
-            // telegrambots keeps a bot whose start failed registered, and refuses to register it again
+        Boolean deleted = transport.execute(new DeleteWebhook());
+        if (!Boolean.TRUE.equals(deleted)) {
+            throw new TelegramApiException("Unable to delete Webhook");
+        }
+        pollThread.start();
+    }
+
+    private void pollUntilStopped() {
+        Backoff backoff = new Backoff(firstBackoff, Duration.ofSeconds(30));
+        while (!stopping) {
+            List<Update> updates;
             try {
-                application.unregisterBot(token);
-            } catch (TelegramApiException notRegistered) {
-                e.addSuppressed(notRegistered);
+                updates = transport.execute(request(), Duration.ofSeconds(pollTimeoutSeconds + 15L));
+            } catch (TelegramApiException e) {
+                if (stopping) {
+                    return;
+                }
+                long wait = failed(e, backoff);
+                if (stopping || !pause(wait)) {
+                    return;
+                }
+                continue;
             }
-            throw e;
+            lastProblem = null;
+            backoff.reset();
+            consumeAll(updates);
         }
     }
 
-    private void register() throws TelegramApiException {
-        application.registerBot(token, () -> url, ignoredCounter -> request(), new LongPollingUpdateConsumer() {
-            @Override
-            public void consume(List<Update> updates) {
-                consumeAll(updates);
+    /** Notes why a poll failed, stops on a refused token, and says how long to wait before the next. */
+    private long failed(TelegramApiException error, Backoff backoff) {
+        long retryAfter = 0;
+        if (error instanceof TelegramApiRequestException request && request.getErrorCode() != null) {
+            int code = request.getErrorCode();
+            String description = request.getApiResponse() == null ? "" : request.getApiResponse();
+            lastProblem = code + (description.isEmpty() ? "" : " " + description);
+            if (code == 401 || code == 404) {
+                stopping = true;
+                onTokenRefused.run();
+                return 0;
             }
+            if (code == 429) {
+                Integer seconds = request.getParameters() == null ? null : request.getParameters().getRetryAfter();
+                long wait = seconds == null ? 1 : seconds;
+                retryAfter = Math.min(Duration.ofMinutes(5).toMillis(), Math.max(1, wait) * 1000);
+                LOG.warn("Telegram asks to wait {} s before polling again (429)", wait);
+            }
+        } else {
+            lastProblem = BotApi.problem(error);
+        }
+        long wait = Math.max(backoff.nextMillis(), retryAfter);
+        LOG.warn("Telegram getUpdates failed ({}); polling again in {} ms", lastProblem, wait);
+        return wait;
+    }
 
-            @Override
-            public void close() {
-                // nothing to release: the poller owns its threads
-            }
-        });
+    private boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        }
     }
 
     /** @return the next getUpdates request */
@@ -196,65 +198,26 @@ final class Poller implements AutoCloseable {
         return lastProblem;
     }
 
-    private Response noteRetryAfter(Interceptor.Chain chain) throws IOException {
-        Response response;
-        try {
-            response = chain.proceed(chain.request());
-        } catch (IOException e) {
-            if (!stopping) {
-                lastProblem = "network error: " + e.getMessage();
-            }
-            throw e;
-        }
-        if (response.isSuccessful()) {
-            lastProblem = null;
-            return response;
-        }
-        String description = "";
-        try {
-            description = JSON.readTree(response.peekBody(16_384).string()).path("description").asText("");
-        } catch (IOException | RuntimeException e) {
-            // not the Bot API's JSON: the status says enough
-        }
-        lastProblem = response.code() + (description.isEmpty() ? "" : " " + description);
-        if ((response.code() == 401 || response.code() == 404) && !stopping) {
-            stopping = true;
-            onTokenRefused.run();
-        }
-        if (response.code() == 429) {
-            try {
-                JsonNode body = JSON.readTree(response.peekBody(16_384).string());
-                long seconds = body.path("parameters").path("retry_after").asLong(1);
-                retryAfterMillis.set(Math.min(Duration.ofMinutes(5).toMillis(), Math.max(1, seconds) * 1000));
-                LOG.warn("Telegram asks to wait {} s before polling again (429)", seconds);
-            } catch (IOException | RuntimeException e) {
-                retryAfterMillis.set(1000);
-            }
-        }
-        return response;
-    }
-
     /** Stops polling: the open long poll is aborted, the update being handed over finishes first. */
     @Override
     public void close() {
         stopping = true;
-        http.dispatcher().cancelAll();
-        try {
-            application.close();
-        } catch (Exception e) {
-            LOG.debug("Closing the Telegram long polling application", e);
+        transport.close();
+        if (!pollThread.isAlive() || pollThread == Thread.currentThread()) {
+            return;
         }
-        // let the update being handed over finish, then interrupt whatever still waits (a backoff sleep)
-        pollThread.shutdown();
         try {
-            if (!pollThread.awaitTermination(2, TimeUnit.SECONDS)) {
-                pollThread.shutdownNow();
-                if (!pollThread.awaitTermination(10, TimeUnit.SECONDS)) {
+            // let the update being handed over finish, then interrupt whatever still waits (a backoff sleep)
+            pollThread.join(2000);
+            if (pollThread.isAlive()) {
+                pollThread.interrupt();
+                pollThread.join(10_000);
+                if (pollThread.isAlive()) {
                     LOG.warn("The Telegram poll thread did not stop within 12 s");
                 }
             }
         } catch (InterruptedException e) {
-            pollThread.shutdownNow();
+            pollThread.interrupt();
             Thread.currentThread().interrupt();
         }
     }

@@ -1,0 +1,78 @@
+package org.openpista.channel.telegram.internal;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Requests on the channel's one {@link HttpClient} that can be cancelled together: closing aborts
+ * every request under way and refuses new ones ({@code IOException("Canceled")}, which {@link
+ * BotApi} does not retry). The channel has one set for its Bot API calls, the poller one of its own,
+ * so that stopping the poller aborts the long poll and never an answer being sent.
+ */
+final class HttpCalls implements AutoCloseable {
+
+    /** The message of the exception a cancelled request ends with. */
+    static final String CANCELED = "Canceled";
+
+    private final HttpClient client;
+    private final Set<CompletableFuture<?>> underWay = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    HttpCalls(HttpClient client) {
+        this.client = client;
+    }
+
+    /** @return a new set of requests on the same client, cancelled on its own */
+    HttpCalls sibling() {
+        return new HttpCalls(client);
+    }
+
+    /**
+     * Sends a request and waits for its answer; an interrupt aborts the request.
+     *
+     * @throws IOException when the request fails, or was cancelled ({@value #CANCELED})
+     */
+    <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body) throws IOException, InterruptedException {
+        if (closed) {
+            throw new IOException(CANCELED);
+        }
+        CompletableFuture<HttpResponse<T>> call = client.sendAsync(request, body);
+        underWay.add(call);
+        try {
+            if (closed) {
+                call.cancel(true);
+            }
+            return call.get();
+        } catch (CancellationException e) {
+            throw new IOException(CANCELED); // without a cause: BotApi tells a cancelled call by its root cause
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof CancellationException) {
+                throw new IOException(CANCELED);
+            }
+            throw new IOException(cause == null ? "request failed" : String.valueOf(cause.getMessage()), cause);
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            throw e;
+        } finally {
+            underWay.remove(call);
+        }
+    }
+
+    /** Aborts the requests under way; later ones fail at once. */
+    @Override
+    public void close() {
+        closed = true;
+        underWay.forEach(call -> call.cancel(true));
+    }
+}

@@ -159,7 +159,7 @@ final class DaemonProcess {
                 readyLines().forEach(System.out::println);
                 System.out.flush();
             }
-            double seconds = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
+            double seconds = (System.currentTimeMillis() - processStart().toEpochMilli()) / 1000.0;
             String ready = String.format("openpista: ready in %.2f s (PID %d, home %s); admin: openpista shell; stop: %s",
                     seconds, ProcessHandle.current().pid(), home,
                     options.foreground() ? "Ctrl-C or openpista stop" : "openpista stop");
@@ -308,9 +308,19 @@ final class DaemonProcess {
         }
     }
 
+    /**
+     * @return when this process started: from the process table (java.base), else from the JVM's
+     *     runtime bean, whose management classes (~50, and their metadata) an idle daemon otherwise
+     *     never loads
+     */
+    static Instant processStart() {
+        return ProcessHandle.current().info().startInstant()
+                .orElseGet(() -> Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()));
+    }
+
     /** The daemon as the bundles see it. */
     private final class Control implements DaemonControl {
-        private final Instant startedAt = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
+        private final Instant startedAt = processStart();
         private final boolean console = options.foreground() && System.console() != null && inForegroundProcessGroup();
 
         @Override

@@ -192,6 +192,17 @@ public final class FakeDiscordServer implements AutoCloseable {
 
     // ---------------------------------------------------------------- the gateway
 
+    /**
+     * Sends a dispatch (op 0) of any type with the given {@code d}, numbered in the current session
+     * like every other: for what Discord may send besides messages, such as a large GUILD_CREATE or a
+     * payload without a field the bot expects.
+     *
+     * @return whether a session took it (false before IDENTIFY)
+     */
+    public boolean dispatch(String type, JsonNode data) {
+        return gateway.dispatch(type, data);
+    }
+
     /** Drops the gateway connection without a close frame; the session waits for a RESUME. */
     public void dropConnection() {
         gateway.drop();

@@ -220,6 +220,9 @@ public final class DiscordChannel implements ChannelAdapter {
                 }
                 retry(backoff, e.getMessage());
             } catch (UncheckedIOException | IllegalStateException e) {
+                if (stopped) {
+                    return;
+                }
                 retry(backoff, e.getMessage());
             }
             if (Thread.currentThread().isInterrupted()) {
@@ -331,6 +334,11 @@ public final class DiscordChannel implements ChannelAdapter {
                 Thread.currentThread().interrupt();
             }
         }
+        // Java 17's client ends its selector thread once it is collected: nothing here holds it any more
+        client = null;
+        rest = null;
+        session = null;
+        approvals = null;
         if (offReason == null) {
             LOG.info("Discord channel stopped");
         }

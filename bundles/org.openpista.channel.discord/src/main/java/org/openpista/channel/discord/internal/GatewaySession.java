@@ -37,6 +37,13 @@ final class GatewaySession {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewaySession.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The largest gateway message read (16 M characters; READY of a bot in many servers is a few MB).
+     * A larger one is skipped with a warning and the connection goes on: dropping it would make the
+     * resume replay the same message for ever. Its sequence number is not taken, so a resume asks for
+     * it again, to skip it again.
+     */
+    static final int MAX_FRAME = 16 * 1024 * 1024;
 
     /** What READY says: the bot user and its application. */
     record Ready(String userId, String userName, String applicationId) {}
@@ -63,6 +70,7 @@ final class GatewaySession {
     private final Events events;
     private final Duration pause;
     private final Backoff backoff;
+    private final int maxFrame;
 
     // guarded by this
     private Connection connection;
@@ -76,6 +84,13 @@ final class GatewaySession {
     /** @param pause the unit of waits: the first reconnect's backoff and INVALID_SESSION's one to five */
     GatewaySession(HttpClient http, String gatewayUrl, String token, ScheduledExecutorService timer, Events events,
             Duration pause) {
+        this(http, gatewayUrl, token, timer, events, pause, MAX_FRAME);
+    }
+
+    /** @param maxFrame the largest message read, in characters; a larger one is skipped */
+    GatewaySession(HttpClient http, String gatewayUrl, String token, ScheduledExecutorService timer, Events events,
+            Duration pause, int maxFrame) {
+        this.maxFrame = maxFrame;
         this.http = http;
         this.gatewayUrl = gatewayUrl;
         this.token = token;
@@ -315,6 +330,8 @@ final class GatewaySession {
     /** One WebSocket connection: its frames, its heartbeat, its sends one after another. */
     private final class Connection implements WebSocket.Listener {
         private final StringBuilder text = new StringBuilder();
+        /** Characters of the message being read, also those not kept once it was too large. */
+        private long length;
         private volatile WebSocket socket;
         private volatile boolean acked = true;
         private ScheduledFuture<?> heartbeat;
@@ -328,20 +345,38 @@ final class GatewaySession {
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                String frame = text.toString();
+            length += data.length();
+            if (length <= maxFrame) {
+                text.append(data);
+            } else if (text.length() > 0) {
                 text.setLength(0);
-                try {
-                    onPayload(this, JSON.readTree(frame));
-                } catch (IOException e) {
-                    LOG.warn("Discord gateway sent what is not JSON: {}", e.getMessage());
-                } catch (RuntimeException e) {
-                    LOG.error("Discord gateway event failed", e);
+                text.trimToSize();
+            }
+            if (last) {
+                if (length > maxFrame) {
+                    LOG.warn("Discord gateway sent a message of {} characters, more than the {} read; skipped", length,
+                            maxFrame);
+                } else {
+                    handle(text.toString());
+                }
+                length = 0;
+                text.setLength(0);
+                if (text.capacity() > 64 * 1024) {
+                    text.trimToSize();
                 }
             }
             webSocket.request(1);
             return null;
+        }
+
+        private void handle(String frame) {
+            try {
+                onPayload(this, JSON.readTree(frame));
+            } catch (IOException e) {
+                LOG.warn("Discord gateway sent what is not JSON: {}", e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.error("Discord gateway event failed: {}", message(e), e);
+            }
         }
 
         @Override

@@ -64,7 +64,11 @@ class GatewaySessionTest {
     }
 
     GatewaySession connect(String token) {
-        session = new GatewaySession(http, discord.gatewayUrl(), token, timer, events, Duration.ofMillis(20));
+        return connect(token, GatewaySession.MAX_FRAME);
+    }
+
+    GatewaySession connect(String token, int maxFrame) {
+        session = new GatewaySession(http, discord.gatewayUrl(), token, timer, events, Duration.ofMillis(20), maxFrame);
         session.start();
         return session;
     }
@@ -161,5 +165,41 @@ class GatewaySessionTest {
         // no second attempt
         assertThat(events.seen).containsExactly("fatal:4004");
         assertThat(discord.identifies()).isZero();
+    }
+
+    @Test
+    void aMessageLargerThanTheLimitIsSkippedWithOneWarningAndTheConnectionGoesOn() {
+        session = connect(DiscordConfigs.TOKEN, 64 * 1024);
+        await("ready", () -> events.seen.contains("ready") && session.state() == null);
+        try (LogCapture log = new LogCapture()) {
+            // READY is 1, the large one 2, "after" 3
+            discord.dispatch("MESSAGE_CREATE", DiscordRest.NODES.objectNode().put("content", "x".repeat(200 * 1024)));
+            discord.userSendsDm(USER, "after");
+            await("after", () -> events.seen.contains("MESSAGE_CREATE:after"));
+            assertThat(log.text().lines().filter(line -> line.contains("more than the 65536 read; skipped"))).hasSize(1);
+        }
+        assertThat(events.seen).containsExactly("ready", "MESSAGE_CREATE:after");
+        await("a heartbeat after it", () -> discord.lastHeartbeatSequence() == 3);
+        assertThat(discord.connected()).isTrue();
+        assertThat(discord.resumes()).isZero();
+        assertThat(discord.identifies()).isEqualTo(1);
+
+        // a resume replays the large one: skipped again, the session goes on
+        discord.dropConnection();
+        discord.userSendsDm(USER, "while away");
+        await("resumed", () -> events.seen.contains("resumed"));
+        assertThat(events.seen).containsExactly("ready", "MESSAGE_CREATE:after", "MESSAGE_CREATE:while away", "resumed");
+    }
+
+    @Test
+    void payloadsThatAreNotWhatDiscordSendsDoNotStopTheSession() {
+        connected();
+        discord.dispatch("MESSAGE_CREATE", DiscordRest.NODES.nullNode());
+        discord.dispatch("MESSAGE_CREATE", DiscordRest.NODES.arrayNode().add(1));
+        discord.dispatch("INTERACTION_CREATE", DiscordRest.NODES.textNode("no object"));
+        discord.userSendsDm(USER, "still here");
+        await("the message after them", () -> events.seen.contains("MESSAGE_CREATE:still here"));
+        assertThat(discord.connected()).isTrue();
+        assertThat(session.state()).isNull();
     }
 }

@@ -146,11 +146,38 @@ final class GatewaySession {
         URI uri = URI.create(base.replaceAll("/+$", "") + "/?v=10&encoding=json");
         Connection opening = new Connection();
         connection = opening;
-        http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20)).buildAsync(uri, opening).whenComplete((socket, error) -> {
+        CompletableFuture<WebSocket> opened;
+        try {
+            opened = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20)).buildAsync(uri, opening);
+        } catch (RuntimeException e) {
+            opened = CompletableFuture.failedFuture(e);
+        }
+        opened.whenComplete((socket, error) -> {
             if (error != null) {
                 lost(opening, "cannot connect to " + uri.getHost() + ": " + message(error), true);
             }
         });
+    }
+
+    /**
+     * @return READY's {@code resume_gateway_url} when it is a ws or wss URL with a host, else null
+     *     (the gateway URL is used): a broken one would make every resume fail
+     */
+    static String resumeUrl(JsonNode ready) {
+        String url = ready.path("resume_gateway_url").asText("").strip();
+        try {
+            URI uri = new URI(url);
+            if (("wss".equals(uri.getScheme()) || "ws".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null) {
+                return url;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // not a URL
+        }
+        if (!url.isEmpty()) {
+            LOG.warn("Discord sent a resume_gateway_url that is no WebSocket URL; resuming at the gateway URL");
+        }
+        return null;
     }
 
     /** The connection ended or must end: reconnect after a backoff, resuming when {@code resume}. */
@@ -229,7 +256,7 @@ final class GatewaySession {
             }
             if (type.equals("READY")) {
                 sessionId = data.path("session_id").asText();
-                resumeUrl = data.hasNonNull("resume_gateway_url") ? data.path("resume_gateway_url").asText() : null;
+                resumeUrl = resumeUrl(data);
                 recreated = everReady;
                 everReady = true;
                 state = null;

@@ -131,7 +131,7 @@ class DiscordRestTest {
     }
 
     /** Answers the first request with its headers and one byte of the body, then nothing. */
-    private static void stall(ServerSocket server) {
+    static void stall(ServerSocket server) {
         try (Socket socket = server.accept()) {
             BufferedReader request = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             for (String line = request.readLine(); line != null && !line.isEmpty(); line = request.readLine()) {

@@ -202,4 +202,19 @@ class GatewaySessionTest {
         assertThat(discord.connected()).isTrue();
         assertThat(session.state()).isNull();
     }
+
+    @Test
+    void aResumeUrlThatIsNoWebSocketUrlIsNotUsed() {
+        assertThat(GatewaySession.resumeUrl(ready("wss://gateway-us-east1-b.discord.gg")))
+                .isEqualTo("wss://gateway-us-east1-b.discord.gg");
+        assertThat(GatewaySession.resumeUrl(ready("ws://127.0.0.1:4711"))).isEqualTo("ws://127.0.0.1:4711");
+        for (String broken : new String[] {"not a url", "https://gateway.discord.gg", "wss://", "wss://host/?v=9", ""}) {
+            assertThat(GatewaySession.resumeUrl(ready(broken))).as(broken).isNull();
+        }
+        assertThat(GatewaySession.resumeUrl(DiscordRest.NODES.objectNode())).isNull();
+    }
+
+    private static JsonNode ready(String resumeUrl) {
+        return DiscordRest.NODES.objectNode().put("session_id", "s").put("resume_gateway_url", resumeUrl);
+    }
 }

@@ -201,9 +201,13 @@ class DiscordChannelTest {
 
     @Test
     void aRefusedTokenStopsTheChannelSayingWhy() {
-        DiscordChannel channel = start("MTEwMDAwMDAwMDAwMDAwMDAwMQ.Gwrong.not-the-token");
-        await("off", () -> channel.status().startsWith("off"));
-        assertThat(channel.status()).isEqualTo("off (Discord refused the token)");
+        try (LogCapture log = new LogCapture()) {
+            DiscordChannel channel = start("MTEwMDAwMDAwMDAwMDAwMDAwMQ.Gwrong.not-the-token");
+            await("off", () -> channel.status().startsWith("off"));
+            assertThat(channel.status()).isEqualTo("off (Discord refused the token)");
+            assertThat(log.text()).contains("Discord refused the bot token; check [channels.discord] token")
+                    .doesNotContain("not-the-token").doesNotContain("\tat ");
+        }
     }
 
     static void await(String what, BooleanSupplier condition) {

@@ -124,16 +124,21 @@ final class GatewaySession {
             last = connection;
             connection = null;
         }
-        if (last != null) {
-            last.stopHeartbeat();
+        if (last == null) {
+            return;
+        }
+        last.stopHeartbeat();
+        // null while the connection opens: it is dropped when it opens (Connection#onOpen)
+        WebSocket socket = last.socket;
+        if (socket != null) {
             try {
-                last.socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(2, TimeUnit.SECONDS);
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 // dropped below either way
             }
-            last.socket.abort();
+            socket.abort();
         }
     }
 
@@ -367,6 +372,15 @@ final class GatewaySession {
         @Override
         public void onOpen(WebSocket webSocket) {
             socket = webSocket;
+            boolean wanted;
+            synchronized (GatewaySession.this) {
+                wanted = connection == this && !closed;
+            }
+            if (!wanted) {
+                // closed or given up while it opened: whoever gave it up saw no socket yet
+                webSocket.abort();
+                return;
+            }
             webSocket.request(1);
         }
 

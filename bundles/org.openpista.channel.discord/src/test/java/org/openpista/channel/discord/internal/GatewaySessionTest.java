@@ -217,4 +217,22 @@ class GatewaySessionTest {
     private static JsonNode ready(String resumeUrl) {
         return DiscordRest.NODES.objectNode().put("session_id", "s").put("resume_gateway_url", resumeUrl);
     }
+
+    @Test
+    void closingWhileTheSessionReconnectsEndsItForGoodAtOnce() throws InterruptedException {
+        for (int round = 0; round < 5; round++) {
+            GatewaySession live = connect(DiscordConfigs.TOKEN);
+            await("ready " + round, () -> live.state() == null && discord.connected());
+            discord.requestReconnect();
+            discord.dropConnection();
+            Thread.sleep(round * 10L); // closes at different points of the reconnect
+            long start = System.nanoTime();
+            live.close();
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3_000);
+            assertThat(live.state()).isEqualTo("closed");
+            await("disconnected " + round, () -> !discord.connected());
+            Thread.sleep(300); // longer than the reconnect backoff
+            assertThat(discord.connected()).as("no reconnect after close").isFalse();
+        }
+    }
 }

@@ -72,6 +72,11 @@ public final class FakeDiscordServer implements AutoCloseable {
         public static Failure disconnect() {
             return new Failure(0, 0);
         }
+
+        /** @return no answer at all, the connection held open until the fake closes (status -1 in {@link #calls}) */
+        public static Failure noAnswer() {
+            return new Failure(-1, 0);
+        }
     }
 
     /**

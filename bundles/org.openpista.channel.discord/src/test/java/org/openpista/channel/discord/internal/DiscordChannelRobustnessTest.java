@@ -36,6 +36,7 @@ class DiscordChannelRobustnessTest {
     final FakeDiscordServer discord = new FakeDiscordServer(DiscordConfigs.TOKEN, GENERAL);
     final ScriptedGateway gateway = new ScriptedGateway();
     final List<DiscordChannel> channels = new CopyOnWriteArrayList<>();
+    Duration grace = DiscordChannel.ANSWER_GRACE;
 
     @AfterEach
     void stop() {
@@ -47,7 +48,7 @@ class DiscordChannelRobustnessTest {
     DiscordChannel start(String apiUrl, String gatewayUrl) {
         DiscordChannel channel = new DiscordChannel(gateway, DiscordConfigs.config(DiscordConfigs.TOKEN, apiUrl, gatewayUrl,
                 new String[] {OWNER}, new String[0]), new DiscordChannel.Environment(home.resolve("discord"), true,
-                        Duration.ofMillis(50)));
+                        Duration.ofMillis(50), grace));
         channels.add(channel);
         return channel;
     }
@@ -112,6 +113,22 @@ class DiscordChannelRobustnessTest {
             assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3_000);
             assertThat(channel.status()).doesNotContain(SECRET);
         }
+    }
+
+    @Test
+    void stoppingWhileAnEventWaitsForDiscordTakesNoLongerThanTheGrace() {
+        grace = Duration.ofSeconds(1);
+        DiscordChannel channel = connected();
+        // the notice to a stranger is sent on the event thread, and Discord does not answer it
+        discord.failNext("POST /channels/{id}/messages", FakeDiscordServer.Failure.noAnswer());
+        discord.userSendsDm("1300000000000000666", "hello?");
+        await("the unanswered notice", () -> discord.calls().stream().anyMatch(call -> call.status() == -1));
+
+        long start = System.nanoTime();
+        channel.stop();
+        channels.remove(channel);
+        // the grace, and at most 2 s for the gateway's close
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3_000);
     }
 
     @Test

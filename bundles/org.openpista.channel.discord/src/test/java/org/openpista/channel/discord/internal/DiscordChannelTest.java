@@ -49,7 +49,7 @@ class DiscordChannelTest {
     DiscordChannel start(String token, String... users) {
         DiscordChannel channel = new DiscordChannel(gateway, DiscordConfigs.config(token, discord.apiUrl(),
                 discord.gatewayUrl(), users, new String[0]), new DiscordChannel.Environment(home.resolve("discord"), true,
-                        Duration.ofMillis(50)));
+                        Duration.ofMillis(50), DiscordChannel.ANSWER_GRACE));
         channels.add(channel);
         return channel;
     }

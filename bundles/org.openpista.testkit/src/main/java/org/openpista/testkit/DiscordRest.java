@@ -174,6 +174,14 @@ final class DiscordRest {
                 if (failure.status() == 0) {
                     return;
                 }
+                if (failure.status() < 0) {
+                    try {
+                        Thread.sleep(Long.MAX_VALUE); // until close() interrupts it
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return;
+                }
                 ObjectNode error = error(0, failure.status() == 429 ? "You are being rate limited." : "Server error");
                 if (failure.status() == 429) {
                     error.put("retry_after", failure.retryAfter()).put("global", failure.global());

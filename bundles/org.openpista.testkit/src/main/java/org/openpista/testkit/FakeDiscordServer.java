@@ -72,6 +72,11 @@ public final class FakeDiscordServer implements AutoCloseable {
         public static Failure disconnect() {
             return new Failure(0, 0);
         }
+
+        /** @return no answer at all, the connection held open until the fake closes (status -1 in {@link #calls}) */
+        public static Failure noAnswer() {
+            return new Failure(-1, 0);
+        }
     }
 
     /**
@@ -191,6 +196,17 @@ public final class FakeDiscordServer implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- the gateway
+
+    /**
+     * Sends a dispatch (op 0) of any type with the given {@code d}, numbered in the current session
+     * like every other: for what Discord may send besides messages, such as a large GUILD_CREATE or a
+     * payload without a field the bot expects.
+     *
+     * @return whether a session took it (false before IDENTIFY)
+     */
+    public boolean dispatch(String type, JsonNode data) {
+        return gateway.dispatch(type, data);
+    }
 
     /** Drops the gateway connection without a close frame; the session waits for a RESUME. */
     public void dropConnection() {

@@ -65,7 +65,7 @@ public final class DiscordChannel implements ChannelAdapter {
     static final String PID = "org.openpista.channel.discord";
 
     private static final Logger LOG = LoggerFactory.getLogger(DiscordChannel.class);
-    /** How long stopping waits for answers of turns still running. */
+    /** How long stopping waits for answers of turns still running and events being handled. */
     static final Duration ANSWER_GRACE = Duration.ofSeconds(20);
 
     /** {@code [channels.discord]} */
@@ -104,8 +104,9 @@ public final class DiscordChannel implements ChannelAdapter {
      * @param stateDir where the message ledger is kept
      * @param runs whether the daemon runs the bot ({@link DaemonControl#runsChannel})
      * @param firstBackoff the first pause after a failure
+     * @param answerGrace how long stopping waits for answers and events still being handled
      */
-    record Environment(Path stateDir, boolean runs, Duration firstBackoff) {}
+    record Environment(Path stateDir, boolean runs, Duration firstBackoff, Duration answerGrace) {}
 
     private final AgentGateway gateway;
     private final DiscordSettings settings;
@@ -140,7 +141,7 @@ public final class DiscordChannel implements ChannelAdapter {
     public DiscordChannel(@Reference AgentGateway gateway, @Reference DaemonControl daemon, Config config,
             BundleContext context) {
         this(gateway, config, new Environment(stateDir(context), daemon.runsChannel(MessageHandler.CHANNEL, config.enabled()),
-                Duration.ofMillis(500)));
+                Duration.ofMillis(500), ANSWER_GRACE));
     }
 
     DiscordChannel(AgentGateway gateway, Config config, Environment environment) {
@@ -220,6 +221,9 @@ public final class DiscordChannel implements ChannelAdapter {
                 }
                 retry(backoff, e.getMessage());
             } catch (UncheckedIOException | IllegalStateException e) {
+                if (stopped) {
+                    return;
+                }
                 retry(backoff, e.getMessage());
             }
             if (Thread.currentThread().isInterrupted()) {
@@ -296,10 +300,12 @@ public final class DiscordChannel implements ChannelAdapter {
             questions.cancelAll();
         }
         background.shutdownNow();
+        // answers and events share the grace: Discord not answering holds the stop no longer
+        long deadline = System.nanoTime() + environment.answerGrace().toNanos();
         try {
-            if (!inFlight.awaitNone(ANSWER_GRACE)) {
+            if (!inFlight.awaitNone(environment.answerGrace())) {
                 LOG.warn("Discord channel stops with {} answer(s) not sent after waiting {} s", inFlight.count(),
-                        ANSWER_GRACE.toSeconds());
+                        environment.answerGrace().toSeconds());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -309,7 +315,7 @@ public final class DiscordChannel implements ChannelAdapter {
         }
         events.shutdown();
         try {
-            events.awaitTermination(5, TimeUnit.SECONDS);
+            events.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -331,6 +337,11 @@ public final class DiscordChannel implements ChannelAdapter {
                 Thread.currentThread().interrupt();
             }
         }
+        // Java 17's client ends its selector thread once it is collected: nothing here holds it any more
+        client = null;
+        rest = null;
+        session = null;
+        approvals = null;
         if (offReason == null) {
             LOG.info("Discord channel stopped");
         }

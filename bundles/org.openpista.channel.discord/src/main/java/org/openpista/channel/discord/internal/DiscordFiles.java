@@ -31,16 +31,15 @@ final class DiscordFiles {
             }
             byte[] bytes;
             try {
-                // read to one byte past the limit: a file larger than announced is caught too
-                bytes = rest.download(file.url(), (int) MAX_BYTES);
+                // a file larger than announced is caught too
+                bytes = rest.download(file.url(), MAX_BYTES);
+            } catch (CappedBody.TooLarge e) {
+                throw new IOException(label + " is too large (the limit is " + MAX_BYTES / (1024 * 1024) + " MB)", e);
             } catch (java.net.http.HttpTimeoutException e) {
                 throw new IOException(label + " could not be downloaded from Discord in time", e);
             } catch (IOException e) {
                 throw new IOException(label + " could not be downloaded from Discord: "
                         + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
-            }
-            if (bytes.length > MAX_BYTES) {
-                throw new IOException(label + " is too large (the limit is " + MAX_BYTES / (1024 * 1024) + " MB)");
             }
             String type = file.contentType() == null ? "application/octet-stream" : file.contentType();
             attachments.add(new Attachment(type, file.name(), bytes));

@@ -52,4 +52,9 @@ record DiscordInteraction(String id, String token, String applicationId, int typ
     String customId() {
         return data.path("custom_id").asText("");
     }
+
+    /** @return whether it can be answered and checked: its id, token, channel and user are there */
+    boolean answerable() {
+        return !id.isEmpty() && !token.isEmpty() && !channelId.isEmpty() && !userId.isEmpty();
+    }
 }

@@ -72,11 +72,17 @@ final class DiscordListener implements GatewaySession.Events {
         switch (type) {
             case "MESSAGE_CREATE" -> {
                 DiscordMessage message = DiscordMessage.of(data, null);
-                run("message " + message.id(), () -> onMessage(message));
+                if (!message.complete()) {
+                    LOG.warn("Discord sent a message without its id, channel or author; ignored");
+                } else {
+                    run("message " + message.id(), () -> onMessage(message));
+                }
             }
             case "INTERACTION_CREATE" -> {
                 DiscordInteraction interaction = DiscordInteraction.of(data);
-                if (interaction.type() == DiscordInteraction.COMMAND) {
+                if (!interaction.answerable()) {
+                    LOG.warn("Discord sent an interaction without its id, token, channel or user; ignored");
+                } else if (interaction.type() == DiscordInteraction.COMMAND) {
                     run("/" + interaction.name(), () -> parts.commands().onCommand(interaction));
                 } else if (interaction.type() == DiscordInteraction.COMPONENT && Approvals.isApproval(interaction.customId())) {
                     run("a button press", () -> parts.approvals().onPress(rest, interaction));
@@ -94,8 +100,13 @@ final class DiscordListener implements GatewaySession.Events {
     }
 
     private void onMessage(DiscordMessage message) {
+        GatewaySession.Ready bot = self;
+        if (bot == null || !message.complete()) {
+            // before READY (Discord sends it first) the bot does not know who it is
+            return;
+        }
         try {
-            parts.messages().onMessage(message, self.userId());
+            parts.messages().onMessage(message, bot.userId());
         } catch (RuntimeException e) {
             LOG.error("Discord message {} could not be handed to the agent; it is read again after a restart",
                     message.id(), e);
@@ -147,7 +158,9 @@ final class DiscordListener implements GatewaySession.Events {
             for (int i = page.size() - 1; i >= 0; i--) {
                 DiscordMessage message = DiscordMessage.of(page.get(i), guild);
                 onMessage(message);
-                after = message.id();
+                if (!message.id().isEmpty()) {
+                    after = message.id();
+                }
             }
             if (page.size() < PAGE) {
                 return;

@@ -41,4 +41,9 @@ record DiscordMessage(String id, String channelId, String guildId, String author
     boolean direct() {
         return guildId == null;
     }
+
+    /** @return whether it has what the bot needs to handle it: its id, channel and author */
+    boolean complete() {
+        return !id.isEmpty() && !channelId.isEmpty() && !authorId.isEmpty();
+    }
 }

@@ -7,18 +7,22 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +40,9 @@ final class DiscordRest {
     private static final Logger LOG = LoggerFactory.getLogger(DiscordRest.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** The largest answer read (a page of 100 messages is well under 1 MB). */
+    static final long MAX_ANSWER = 8L * 1024 * 1024;
+    private static final Duration DOWNLOAD_TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_RATE_LIMITED = 5;
     private static final String USER_AGENT = "DiscordBot (https://github.com/openpista, 1)";
 
@@ -45,14 +52,26 @@ final class DiscordRest {
     private final HttpClient http;
     private final String api;
     private final String token;
+    private final Duration timeout;
+    private final long maxAnswer;
     /** Until when (System.nanoTime) a global rate limit holds every request; 0: none. */
     private final AtomicLong globalUntil = new AtomicLong();
 
     /** @param api the REST root with its version, such as {@value DiscordSettings#DEFAULT_API} */
     DiscordRest(HttpClient http, String api, String token) {
+        this(http, api, token, TIMEOUT, MAX_ANSWER);
+    }
+
+    /**
+     * @param timeout how long a call may take, its answer's body included
+     * @param maxAnswer the largest answer read, in bytes
+     */
+    DiscordRest(HttpClient http, String api, String token, Duration timeout, long maxAnswer) {
         this.http = http;
         this.api = api;
         this.token = token;
+        this.timeout = timeout;
+        this.maxAnswer = maxAnswer;
     }
 
     HttpClient http() {
@@ -115,7 +134,7 @@ final class DiscordRest {
      */
     void typing(String channelId) {
         try {
-            http.sendAsync(HttpRequest.newBuilder(URI.create(api + "/channels/" + channelId + "/typing")).timeout(TIMEOUT)
+            http.sendAsync(HttpRequest.newBuilder(URI.create(api + "/channels/" + channelId + "/typing")).timeout(timeout)
                     .header("Authorization", "Bot " + token).header("User-Agent", USER_AGENT)
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
         } catch (IllegalArgumentException e) {
@@ -141,23 +160,48 @@ final class DiscordRest {
     }
 
     /**
-     * Downloads a file from Discord's CDN (no token), up to {@code max} bytes and one more.
+     * Downloads a file from Discord's CDN (no token), up to {@code max} bytes.
      *
+     * @throws CappedBody.TooLarge when it is larger
      * @throws IOException when it cannot be fetched
      */
-    byte[] download(String url, int max) throws IOException, InterruptedException {
-        HttpResponse<InputStream> response;
+    byte[] download(String url, long max) throws IOException, InterruptedException {
+        HttpRequest request;
         try {
-            response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                    .header("User-Agent", USER_AGENT).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            request = HttpRequest.newBuilder(URI.create(url)).timeout(DOWNLOAD_TIMEOUT).header("User-Agent", USER_AGENT)
+                    .GET().build();
         } catch (IllegalArgumentException e) {
             throw new IOException("not a URL: " + url, e);
         }
-        try (InputStream in = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new IOException("HTTP " + response.statusCode());
+        HttpResponse<byte[]> response = fetch(request, max, DOWNLOAD_TIMEOUT);
+        if (response.statusCode() != 200) {
+            throw new IOException("HTTP " + response.statusCode());
+        }
+        return response.body();
+    }
+
+    /**
+     * Sends a request and reads its answer, up to {@code max} bytes, all within {@code within}: the
+     * request's own timeout ends with the answer's headers, a body that stalls after them would be
+     * waited for as long as the connection lives.
+     */
+    private HttpResponse<byte[]> fetch(HttpRequest request, long max, Duration within)
+            throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<byte[]>> answer = http.sendAsync(request, CappedBody.upTo(max));
+        try {
+            return answer.get(within.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw new HttpTimeoutException("no complete answer within " + within.toMillis() / 1000.0 + " s");
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
             }
-            return in.readNBytes(max + 1);
+            throw new IOException(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(), cause);
         }
     }
 
@@ -168,27 +212,33 @@ final class DiscordRest {
     }
 
     private JsonNode exchange(String method, String path, String contentType, byte[] body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path)).timeout(TIMEOUT)
+        String route = method + " " + route(path);
+        URI uri;
+        try {
+            uri = URI.create(api + path);
+        } catch (IllegalArgumentException e) {
+            // its message would repeat the path, interaction tokens and all
+            throw new IllegalArgumentException(route + ": not a valid address");
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Authorization", "Bot " + token).header("User-Agent", USER_AGENT)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
         HttpRequest built = request.build();
-        String route = method + " " + path.replaceAll("\\?.*", "");
         for (int attempt = 1;; attempt++) {
             waitOutGlobalLimit();
-            HttpResponse<String> response;
+            HttpResponse<byte[]> response;
             try {
-                response = http.send(built, HttpResponse.BodyHandlers.ofString());
+                response = fetch(built, maxAnswer, timeout);
             } catch (IOException e) {
-                throw new UncheckedIOException(route + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
-                        : e.getMessage()), e);
+                throw new UncheckedIOException(route + ": " + describe(e), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(route + " interrupted", e);
             }
-            JsonNode answer = parse(response.body());
+            JsonNode answer = parse(new String(response.body(), StandardCharsets.UTF_8));
             int status = response.statusCode();
             if (status == 429 && attempt < MAX_RATE_LIMITED) {
                 long millis = retryAfterMillis(answer, response);
@@ -207,6 +257,21 @@ final class DiscordRest {
             }
             return answer;
         }
+    }
+
+    /** @return the first message in the chain of causes (the JDK's ConnectException has none), else the class */
+    static String describe(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && !cause.getMessage().isBlank()) {
+                return cause.getMessage();
+            }
+        }
+        return error instanceof java.net.ConnectException ? "cannot connect" : error.getClass().getSimpleName();
+    }
+
+    /** @return the path without its query and with interaction tokens (secrets for 15 minutes) left out, for messages */
+    static String route(String path) {
+        return path.replaceAll("\\?.*", "").replaceAll("^(/(interactions|webhooks)/[^/]+/)[^/]+", "$1{token}");
     }
 
     private void waitOutGlobalLimit() {
@@ -246,7 +311,9 @@ final class DiscordRest {
         try {
             return JSON.readTree(body);
         } catch (IOException e) {
-            return NODES.objectNode().put("message", body.length() > 200 ? body.substring(0, 200) : body);
+            // an error page of a proxy, say: on one line
+            String text = body.replaceAll("\\s+", " ").strip();
+            return NODES.objectNode().put("message", text.length() > 200 ? text.substring(0, 200) + "…" : text);
         }
     }
 

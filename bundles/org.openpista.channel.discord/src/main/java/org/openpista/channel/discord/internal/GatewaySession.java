@@ -37,6 +37,13 @@ final class GatewaySession {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewaySession.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The largest gateway message read (16 M characters; READY of a bot in many servers is a few MB).
+     * A larger one is skipped with a warning and the connection goes on: dropping it would make the
+     * resume replay the same message for ever. Its sequence number is not taken, so a resume asks for
+     * it again, to skip it again.
+     */
+    static final int MAX_FRAME = 16 * 1024 * 1024;
 
     /** What READY says: the bot user and its application. */
     record Ready(String userId, String userName, String applicationId) {}
@@ -63,6 +70,7 @@ final class GatewaySession {
     private final Events events;
     private final Duration pause;
     private final Backoff backoff;
+    private final int maxFrame;
 
     // guarded by this
     private Connection connection;
@@ -76,6 +84,13 @@ final class GatewaySession {
     /** @param pause the unit of waits: the first reconnect's backoff and INVALID_SESSION's one to five */
     GatewaySession(HttpClient http, String gatewayUrl, String token, ScheduledExecutorService timer, Events events,
             Duration pause) {
+        this(http, gatewayUrl, token, timer, events, pause, MAX_FRAME);
+    }
+
+    /** @param maxFrame the largest message read, in characters; a larger one is skipped */
+    GatewaySession(HttpClient http, String gatewayUrl, String token, ScheduledExecutorService timer, Events events,
+            Duration pause, int maxFrame) {
+        this.maxFrame = maxFrame;
         this.http = http;
         this.gatewayUrl = gatewayUrl;
         this.token = token;
@@ -109,16 +124,21 @@ final class GatewaySession {
             last = connection;
             connection = null;
         }
-        if (last != null) {
-            last.stopHeartbeat();
+        if (last == null) {
+            return;
+        }
+        last.stopHeartbeat();
+        // null while the connection opens: it is dropped when it opens (Connection#onOpen)
+        WebSocket socket = last.socket;
+        if (socket != null) {
             try {
-                last.socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(2, TimeUnit.SECONDS);
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 // dropped below either way
             }
-            last.socket.abort();
+            socket.abort();
         }
     }
 
@@ -131,11 +151,38 @@ final class GatewaySession {
         URI uri = URI.create(base.replaceAll("/+$", "") + "/?v=10&encoding=json");
         Connection opening = new Connection();
         connection = opening;
-        http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20)).buildAsync(uri, opening).whenComplete((socket, error) -> {
+        CompletableFuture<WebSocket> opened;
+        try {
+            opened = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20)).buildAsync(uri, opening);
+        } catch (RuntimeException e) {
+            opened = CompletableFuture.failedFuture(e);
+        }
+        opened.whenComplete((socket, error) -> {
             if (error != null) {
                 lost(opening, "cannot connect to " + uri.getHost() + ": " + message(error), true);
             }
         });
+    }
+
+    /**
+     * @return READY's {@code resume_gateway_url} when it is a ws or wss URL with a host, else null
+     *     (the gateway URL is used): a broken one would make every resume fail
+     */
+    static String resumeUrl(JsonNode ready) {
+        String url = ready.path("resume_gateway_url").asText("").strip();
+        try {
+            URI uri = new URI(url);
+            if (("wss".equals(uri.getScheme()) || "ws".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null) {
+                return url;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // not a URL
+        }
+        if (!url.isEmpty()) {
+            LOG.warn("Discord sent a resume_gateway_url that is no WebSocket URL; resuming at the gateway URL");
+        }
+        return null;
     }
 
     /** The connection ended or must end: reconnect after a backoff, resuming when {@code resume}. */
@@ -214,7 +261,7 @@ final class GatewaySession {
             }
             if (type.equals("READY")) {
                 sessionId = data.path("session_id").asText();
-                resumeUrl = data.hasNonNull("resume_gateway_url") ? data.path("resume_gateway_url").asText() : null;
+                resumeUrl = resumeUrl(data);
                 recreated = everReady;
                 everReady = true;
                 state = null;
@@ -315,6 +362,8 @@ final class GatewaySession {
     /** One WebSocket connection: its frames, its heartbeat, its sends one after another. */
     private final class Connection implements WebSocket.Listener {
         private final StringBuilder text = new StringBuilder();
+        /** Characters of the message being read, also those not kept once it was too large. */
+        private long length;
         private volatile WebSocket socket;
         private volatile boolean acked = true;
         private ScheduledFuture<?> heartbeat;
@@ -323,25 +372,52 @@ final class GatewaySession {
         @Override
         public void onOpen(WebSocket webSocket) {
             socket = webSocket;
+            boolean wanted;
+            synchronized (GatewaySession.this) {
+                wanted = connection == this && !closed;
+            }
+            if (!wanted) {
+                // closed or given up while it opened: whoever gave it up saw no socket yet
+                webSocket.abort();
+                return;
+            }
             webSocket.request(1);
         }
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                String frame = text.toString();
+            length += data.length();
+            if (length <= maxFrame) {
+                text.append(data);
+            } else if (text.length() > 0) {
                 text.setLength(0);
-                try {
-                    onPayload(this, JSON.readTree(frame));
-                } catch (IOException e) {
-                    LOG.warn("Discord gateway sent what is not JSON: {}", e.getMessage());
-                } catch (RuntimeException e) {
-                    LOG.error("Discord gateway event failed", e);
+                text.trimToSize();
+            }
+            if (last) {
+                if (length > maxFrame) {
+                    LOG.warn("Discord gateway sent a message of {} characters, more than the {} read; skipped", length,
+                            maxFrame);
+                } else {
+                    handle(text.toString());
+                }
+                length = 0;
+                text.setLength(0);
+                if (text.capacity() > 64 * 1024) {
+                    text.trimToSize();
                 }
             }
             webSocket.request(1);
             return null;
+        }
+
+        private void handle(String frame) {
+            try {
+                onPayload(this, JSON.readTree(frame));
+            } catch (IOException e) {
+                LOG.warn("Discord gateway sent what is not JSON: {}", e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.error("Discord gateway event failed: {}", message(e), e);
+            }
         }
 
         @Override

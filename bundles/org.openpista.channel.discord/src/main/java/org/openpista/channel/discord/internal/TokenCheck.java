@@ -7,7 +7,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -26,6 +31,8 @@ record TokenCheck(boolean ok, String username, String id, String problem) {
     static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{18,40}\\.[A-Za-z0-9_-]{4,10}\\.[A-Za-z0-9_-]{10,100}");
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The largest answer read: a user object is well under 1 KB. */
+    private static final long MAX_ANSWER = 64 * 1024;
 
     /**
      * Asks Discord who the token belongs to.
@@ -33,21 +40,37 @@ record TokenCheck(boolean ok, String username, String id, String problem) {
      * @param api the REST root, such as {@value DiscordSettings#DEFAULT_API}
      */
     static TokenCheck usersMe(String api, String token) throws InterruptedException {
+        return usersMe(api, token, Duration.ofSeconds(20));
+    }
+
+    /** @param within how long the answer, its body included, may take */
+    static TokenCheck usersMe(String api, String token, Duration within) throws InterruptedException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        HttpResponse<String> response;
+        HttpResponse<byte[]> response;
+        CompletableFuture<HttpResponse<byte[]>> answer;
         try {
-            response = client.send(HttpRequest.newBuilder(URI.create(api + "/users/@me")).timeout(Duration.ofSeconds(20))
+            answer = client.sendAsync(HttpRequest.newBuilder(URI.create(api + "/users/@me")).timeout(within)
                     .header("Authorization", "Bot " + token).header("User-Agent", "DiscordBot (openpista, 1)").GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            return new TokenCheck(false, "", "", "cannot reach " + api + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                    CappedBody.upTo(MAX_ANSWER));
         } catch (IllegalArgumentException e) {
             return new TokenCheck(false, "", "", "api_url is not a URL: " + api);
         }
+        try {
+            response = answer.get(within.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            return new TokenCheck(false, "", "", "cannot reach " + api + ": no complete answer within "
+                    + within.toMillis() / 1000.0 + " s");
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            return new TokenCheck(false, "", "", "cannot reach " + api + ": " + DiscordRest.describe(e.getCause()));
+        }
         JsonNode body;
         try {
-            body = JSON.readTree(response.body() == null || response.body().isEmpty() ? "{}" : response.body());
+            byte[] bytes = response.body();
+            body = JSON.readTree(bytes.length == 0 ? "{}" : new String(bytes, StandardCharsets.UTF_8));
         } catch (IOException e) {
             body = JSON.createObjectNode();
         }

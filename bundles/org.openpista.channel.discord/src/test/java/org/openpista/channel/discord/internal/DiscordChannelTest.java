@@ -49,7 +49,7 @@ class DiscordChannelTest {
     DiscordChannel start(String token, String... users) {
         DiscordChannel channel = new DiscordChannel(gateway, DiscordConfigs.config(token, discord.apiUrl(),
                 discord.gatewayUrl(), users, new String[0]), new DiscordChannel.Environment(home.resolve("discord"), true,
-                        Duration.ofMillis(50)));
+                        Duration.ofMillis(50), DiscordChannel.ANSWER_GRACE));
         channels.add(channel);
         return channel;
     }
@@ -201,9 +201,13 @@ class DiscordChannelTest {
 
     @Test
     void aRefusedTokenStopsTheChannelSayingWhy() {
-        DiscordChannel channel = start("MTEwMDAwMDAwMDAwMDAwMDAwMQ.Gwrong.not-the-token");
-        await("off", () -> channel.status().startsWith("off"));
-        assertThat(channel.status()).isEqualTo("off (Discord refused the token)");
+        try (LogCapture log = new LogCapture()) {
+            DiscordChannel channel = start("MTEwMDAwMDAwMDAwMDAwMDAwMQ.Gwrong.not-the-token");
+            await("off", () -> channel.status().startsWith("off"));
+            assertThat(channel.status()).isEqualTo("off (Discord refused the token)");
+            assertThat(log.text()).contains("Discord refused the bot token; check [channels.discord] token")
+                    .doesNotContain("not-the-token").doesNotContain("\tat ");
+        }
     }
 
     static void await(String what, BooleanSupplier condition) {

@@ -2,9 +2,19 @@ package org.openpista.channel.discord.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -88,5 +98,69 @@ class DiscordRestTest {
         assertThat(discord.commands()).extracting(command -> command.path("name").asText()).containsExactly("ask", "new",
                 "model");
         assertThat(rest.me().path("id").asText()).isEqualTo(FakeDiscordServer.BOT_ID);
+    }
+
+    @Test
+    void anAnswerLargerThanTheLimitIsNotReadWhole() {
+        DiscordRest capped = new DiscordRest(HttpClient.newHttpClient(), discord.apiUrl(), DiscordConfigs.TOKEN,
+                Duration.ofSeconds(10), 1024);
+        String dm = capped.openDm(USER);
+        String first = discord.userSendsDm(USER, "first");
+        for (int i = 0; i < 4; i++) {
+            discord.userSendsDm(USER, "y".repeat(400));
+        }
+        assertThatThrownBy(() -> capped.history(dm, first, 100)).isInstanceOf(UncheckedIOException.class)
+                .hasMessage("GET /channels/" + dm + "/messages: the answer is larger than 1024 bytes");
+        assertThat(capped.me().path("id").asText()).isEqualTo(FakeDiscordServer.BOT_ID);
+    }
+
+    @Test
+    void anAnswerWhoseBodyStallsAfterItsHeadersFailsWithinTheTimeout() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread peer = new Thread(() -> stall(server), "stalling peer");
+            peer.setDaemon(true);
+            peer.start();
+            DiscordRest stalled = new DiscordRest(HttpClient.newHttpClient(), "http://127.0.0.1:" + server.getLocalPort()
+                    + "/api/v10", DiscordConfigs.TOKEN, Duration.ofMillis(500), DiscordRest.MAX_ANSWER);
+            long start = System.nanoTime();
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(stalled::me)
+                    .isInstanceOf(UncheckedIOException.class).hasMessage("GET /users/@me: no complete answer within 0.5 s"));
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000);
+            peer.interrupt();
+        }
+    }
+
+    /** Answers the first request with its headers and one byte of the body, then nothing. */
+    static void stall(ServerSocket server) {
+        try (Socket socket = server.accept()) {
+            BufferedReader request = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            for (String line = request.readLine(); line != null && !line.isEmpty(); line = request.readLine()) {
+                // the request's head
+            }
+            socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+                    .getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            Thread.sleep(60_000);
+        } catch (IOException | InterruptedException e) {
+            // the test is over
+        }
+    }
+
+    @Test
+    void interactionTokensStayOutOfRoutesAndFailures() {
+        assertThat(DiscordRest.route("/interactions/1500000000000000001/aW50ZXJhY3Rpb24tdG9rZW4/callback"))
+                .isEqualTo("/interactions/1500000000000000001/{token}/callback");
+        assertThat(DiscordRest.route("/webhooks/1100000000000000002/aW50ZXJhY3Rpb24tdG9rZW4/messages/@original"))
+                .isEqualTo("/webhooks/1100000000000000002/{token}/messages/@original");
+        assertThat(DiscordRest.route("/channels/1/messages?after=2&limit=100")).isEqualTo("/channels/1/messages");
+        DiscordInteraction gone = new DiscordInteraction("1500000000000000001", "secret-interaction-token",
+                FakeDiscordServer.APP_ID, DiscordInteraction.COMMAND, "1", null, USER, DiscordRest.NODES.objectNode());
+        discord.failNext("POST /interactions/{id}/secret-interaction-token/callback", Failure.status(404));
+        assertThatThrownBy(() -> rest.respond(gone, 4, DiscordRest.NODES.objectNode().put("content", "x")))
+                .hasMessageStartingWith("POST /interactions/1500000000000000001/{token}/callback failed: HTTP 4")
+                .hasMessageNotContaining("secret-interaction-token");
+        DiscordInteraction odd = new DiscordInteraction("1500000000000000001", "secret token", FakeDiscordServer.APP_ID,
+                DiscordInteraction.COMMAND, "1", null, USER, DiscordRest.NODES.objectNode());
+        assertThatThrownBy(() -> rest.followUp(odd, DiscordRest.NODES.objectNode())).hasMessageNotContaining("secret");
     }
 }

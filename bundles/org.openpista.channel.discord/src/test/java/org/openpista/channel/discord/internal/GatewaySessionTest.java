@@ -64,7 +64,11 @@ class GatewaySessionTest {
     }
 
     GatewaySession connect(String token) {
-        session = new GatewaySession(http, discord.gatewayUrl(), token, timer, events, Duration.ofMillis(20));
+        return connect(token, GatewaySession.MAX_FRAME);
+    }
+
+    GatewaySession connect(String token, int maxFrame) {
+        session = new GatewaySession(http, discord.gatewayUrl(), token, timer, events, Duration.ofMillis(20), maxFrame);
         session.start();
         return session;
     }
@@ -161,5 +165,74 @@ class GatewaySessionTest {
         // no second attempt
         assertThat(events.seen).containsExactly("fatal:4004");
         assertThat(discord.identifies()).isZero();
+    }
+
+    @Test
+    void aMessageLargerThanTheLimitIsSkippedWithOneWarningAndTheConnectionGoesOn() {
+        session = connect(DiscordConfigs.TOKEN, 64 * 1024);
+        await("ready", () -> events.seen.contains("ready") && session.state() == null);
+        try (LogCapture log = new LogCapture()) {
+            // READY is 1, the large one 2, "after" 3
+            discord.dispatch("MESSAGE_CREATE", DiscordRest.NODES.objectNode().put("content", "x".repeat(200 * 1024)));
+            discord.userSendsDm(USER, "after");
+            await("after", () -> events.seen.contains("MESSAGE_CREATE:after"));
+            assertThat(log.text().lines().filter(line -> line.contains("more than the 65536 read; skipped"))).hasSize(1);
+        }
+        assertThat(events.seen).containsExactly("ready", "MESSAGE_CREATE:after");
+        await("a heartbeat after it", () -> discord.lastHeartbeatSequence() == 3);
+        assertThat(discord.connected()).isTrue();
+        assertThat(discord.resumes()).isZero();
+        assertThat(discord.identifies()).isEqualTo(1);
+
+        // a resume replays the large one: skipped again, the session goes on
+        discord.dropConnection();
+        discord.userSendsDm(USER, "while away");
+        await("resumed", () -> events.seen.contains("resumed"));
+        assertThat(events.seen).containsExactly("ready", "MESSAGE_CREATE:after", "MESSAGE_CREATE:while away", "resumed");
+    }
+
+    @Test
+    void payloadsThatAreNotWhatDiscordSendsDoNotStopTheSession() {
+        connected();
+        discord.dispatch("MESSAGE_CREATE", DiscordRest.NODES.nullNode());
+        discord.dispatch("MESSAGE_CREATE", DiscordRest.NODES.arrayNode().add(1));
+        discord.dispatch("INTERACTION_CREATE", DiscordRest.NODES.textNode("no object"));
+        discord.userSendsDm(USER, "still here");
+        await("the message after them", () -> events.seen.contains("MESSAGE_CREATE:still here"));
+        assertThat(discord.connected()).isTrue();
+        assertThat(session.state()).isNull();
+    }
+
+    @Test
+    void aResumeUrlThatIsNoWebSocketUrlIsNotUsed() {
+        assertThat(GatewaySession.resumeUrl(ready("wss://gateway-us-east1-b.discord.gg")))
+                .isEqualTo("wss://gateway-us-east1-b.discord.gg");
+        assertThat(GatewaySession.resumeUrl(ready("ws://127.0.0.1:4711"))).isEqualTo("ws://127.0.0.1:4711");
+        for (String broken : new String[] {"not a url", "https://gateway.discord.gg", "wss://", "wss://host/?v=9", ""}) {
+            assertThat(GatewaySession.resumeUrl(ready(broken))).as(broken).isNull();
+        }
+        assertThat(GatewaySession.resumeUrl(DiscordRest.NODES.objectNode())).isNull();
+    }
+
+    private static JsonNode ready(String resumeUrl) {
+        return DiscordRest.NODES.objectNode().put("session_id", "s").put("resume_gateway_url", resumeUrl);
+    }
+
+    @Test
+    void closingWhileTheSessionReconnectsEndsItForGoodAtOnce() throws InterruptedException {
+        for (int round = 0; round < 5; round++) {
+            GatewaySession live = connect(DiscordConfigs.TOKEN);
+            await("ready " + round, () -> live.state() == null && discord.connected());
+            discord.requestReconnect();
+            discord.dropConnection();
+            Thread.sleep(round * 10L); // closes at different points of the reconnect
+            long start = System.nanoTime();
+            live.close();
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3_000);
+            assertThat(live.state()).isEqualTo("closed");
+            await("disconnected " + round, () -> !discord.connected());
+            Thread.sleep(300); // longer than the reconnect backoff
+            assertThat(discord.connected()).as("no reconnect after close").isFalse();
+        }
     }
 }

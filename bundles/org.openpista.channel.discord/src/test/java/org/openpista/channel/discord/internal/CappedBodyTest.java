@@ -1,0 +1,96 @@
+package org.openpista.channel.discord.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Flow;
+import org.junit.jupiter.api.Test;
+
+/** Answers read up to a limit, whether they announce their length or not (chunked). */
+class CappedBodyTest {
+
+    /** Counts what the body asked for and whether it gave up. */
+    static final class Subscription implements Flow.Subscription {
+        long requested;
+        boolean cancelled;
+
+        @Override
+        public void request(long n) {
+            requested += n;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+    }
+
+    static HttpResponse.BodySubscriber<byte[]> body(long max, Map<String, List<String>> headers) {
+        return CappedBody.upTo(max).apply(new HttpResponse.ResponseInfo() {
+            @Override
+            public int statusCode() {
+                return 200;
+            }
+
+            @Override
+            public HttpHeaders headers() {
+                return HttpHeaders.of(headers, (name, value) -> true);
+            }
+
+            @Override
+            public HttpClient.Version version() {
+                return HttpClient.Version.HTTP_1_1;
+            }
+        });
+    }
+
+    static List<ByteBuffer> chunk(String text) {
+        return List.of(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aBodyWithinTheLimitIsReadWhole() {
+        HttpResponse.BodySubscriber<byte[]> body = body(10, Map.of());
+        Subscription subscription = new Subscription();
+        body.onSubscribe(subscription);
+        body.onNext(chunk("12345"));
+        body.onNext(chunk("67890"));
+        body.onComplete();
+        assertThat(new String(body.getBody().toCompletableFuture().join(), StandardCharsets.UTF_8)).isEqualTo("1234567890");
+        assertThat(subscription.cancelled).isFalse();
+        assertThat(subscription.requested).isEqualTo(3);
+    }
+
+    @Test
+    void aChunkedBodyIsGivenUpAtTheFirstByteOverTheLimit() {
+        HttpResponse.BodySubscriber<byte[]> body = body(10, Map.of());
+        Subscription subscription = new Subscription();
+        body.onSubscribe(subscription);
+        body.onNext(chunk("12345"));
+        body.onNext(chunk("678901"));
+        assertThat(subscription.cancelled).isTrue();
+        long requested = subscription.requested;
+        body.onNext(chunk("more")); // in flight before the cancel: ignored
+        assertThat(subscription.requested).isEqualTo(requested);
+        assertThatThrownBy(() -> body.getBody().toCompletableFuture().join()).isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(CappedBody.TooLarge.class).hasMessageContaining("larger than 10 bytes");
+    }
+
+    @Test
+    void aBodyAnnouncedLargerIsNotReadAtAll() {
+        HttpResponse.BodySubscriber<byte[]> body = body(10, Map.of("Content-Length", List.of("11")));
+        Subscription subscription = new Subscription();
+        body.onSubscribe(subscription);
+        assertThat(subscription.cancelled).isTrue();
+        assertThat(subscription.requested).isZero();
+        assertThat(body.getBody().toCompletableFuture()).isCompletedExceptionally();
+    }
+}

@@ -142,6 +142,11 @@ final class DiscordRest {
         }
     }
 
+    /** @return how long a global rate limit still holds every request (zero: none); for tests */
+    Duration globalHold() {
+        return Duration.ofNanos(Math.max(0, globalUntil.get() - System.nanoTime()));
+    }
+
     /** Replaces the application's global slash commands (bulk overwrite). */
     JsonNode registerCommands(String applicationId, ArrayNode commands) {
         return call("PUT", "/applications/" + applicationId + "/commands", commands);

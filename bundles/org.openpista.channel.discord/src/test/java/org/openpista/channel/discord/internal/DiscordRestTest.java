@@ -56,15 +56,17 @@ class DiscordRestTest {
     @Test
     void aGlobalRateLimitHoldsEveryRequestUntilItEnds() throws Exception {
         String dm = rest.openDm(USER);
-        discord.failNext(SEND, Failure.globalRateLimited(0.6));
+        discord.failNext(SEND, Failure.globalRateLimited(1.5));
         java.util.concurrent.CompletableFuture<JsonNode> limited = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> rest.send(dm, "held"));
-        DiscordChannelTest.await("the 429", () -> discord.calls().stream().anyMatch(call -> call.status() == 429));
-        Thread.sleep(150); // the fake records the call before it answers
+        // the client has read the 429 once its hold is set (the fake records the call before it answers)
+        DiscordChannelTest.await("the global hold", () -> rest.globalHold().toMillis() > 0);
 
         long start = System.nanoTime();
+        Duration held = rest.globalHold();
         rest.me(); // another route: it waits too
-        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(250);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(held.minusMillis(20));
+        assertThat(held).isPositive();
         assertThat(limited.get(10, java.util.concurrent.TimeUnit.SECONDS).path("content").asText()).isEqualTo("held");
     }
 

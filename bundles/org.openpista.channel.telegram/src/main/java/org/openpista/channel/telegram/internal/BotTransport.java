@@ -32,6 +32,8 @@ final class BotTransport implements AutoCloseable {
 
     /** How long a call waits for Telegram's answer (a long poll waits its timeout more). */
     static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** How long a file download may take, body included (20 MB at some 200 KB/s). */
+    static final Duration DOWNLOAD_TIMEOUT = Duration.ofSeconds(120);
 
     @FunctionalInterface
     private interface Read<T> {
@@ -109,11 +111,12 @@ final class BotTransport implements AutoCloseable {
      * Starts the download of a file from the file server, {@code <api root>/file/bot<token>/<file_path>}
      * (telegrambots' own download always goes to Telegram's server, whatever {@code api_url} says).
      *
-     * @return the answer, whose body the caller reads and closes
+     * @param maxBytes the largest file read: a larger one fails with {@link BoundedBody.TooLarge}
+     * @return the answer, read whole within {@link #DOWNLOAD_TIMEOUT}
      */
-    HttpResponse<InputStream> download(String filePath) throws IOException, InterruptedException {
+    HttpResponse<byte[]> download(String filePath, long maxBytes) throws IOException, InterruptedException {
         URI file = URI.create(root() + "/file/bot" + token + "/" + filePath);
-        return calls.send(HttpRequest.newBuilder(file).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        return calls.send(HttpRequest.newBuilder(file).timeout(DOWNLOAD_TIMEOUT).GET().build(), BoundedBody.upTo(maxBytes));
     }
 
     /** Aborts the requests under way of this transport's calls; later ones fail. */
@@ -177,14 +180,35 @@ final class BotTransport implements AutoCloseable {
 
     /** Sends the request and reads the answer as the method's result, or throws what Telegram answered. */
     private <T extends Serializable> T answer(PartialBotApiMethod<T> method, HttpRequest request) throws TelegramApiException {
-        HttpResponse<String> response;
+        HttpResponse<byte[]> response;
         try {
-            response = calls.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = calls.send(request, BoundedBody.upTo(BoundedBody.MAX_ANSWER));
         } catch (IOException | InterruptedException e) {
             throw new TelegramApiException("Unable to execute " + method.getMethod() + " method", e);
         }
-        String body = ErrorBodies.asBotApi(response);
-        return inBundle(() -> method.deserializeResponse(body));
+        String body = ErrorBodies.asBotApi(response.statusCode(), response.headers(),
+                new String(response.body(), StandardCharsets.UTF_8));
+        T result = inBundle(() -> {
+            try {
+                return method.deserializeResponse(body);
+            } catch (RuntimeException e) {
+                // an answer without "ok" and the like: telegrambots unboxes what is not there
+                throw new TelegramApiException("Unable to deserialize response", new UnreadableAnswer(e));
+            }
+        });
+        if (result == null) {
+            throw new TelegramApiException("Unable to deserialize response", new UnreadableAnswer(null));
+        }
+        return result;
+    }
+
+    /** An answer that is JSON but not the Bot API's: "ok" or "result" missing, or of the wrong kind. */
+    static final class UnreadableAnswer extends com.fasterxml.jackson.core.JsonProcessingException {
+        private static final long serialVersionUID = 1L;
+
+        UnreadableAnswer(Throwable cause) {
+            super("the answer is not the Bot API's (no \"ok\" or \"result\"; check api_url)", cause);
+        }
     }
 
     /**

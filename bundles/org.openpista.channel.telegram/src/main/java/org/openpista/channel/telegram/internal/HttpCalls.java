@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Requests on the channel's one {@link HttpClient} that can be cancelled together: closing aborts
@@ -35,9 +38,12 @@ final class HttpCalls implements AutoCloseable {
     }
 
     /**
-     * Sends a request and waits for its answer; an interrupt aborts the request.
+     * Sends a request and waits for its answer, body included, at most the request's timeout (the
+     * JDK's own timeout ends with the headers: a peer that stalls in the body would hold the caller
+     * forever); an interrupt aborts the request.
      *
-     * @throws IOException when the request fails, or was cancelled ({@value #CANCELED})
+     * @throws IOException when the request fails, was cancelled ({@value #CANCELED}) or timed out
+     *     ({@link HttpTimeoutException})
      */
     <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body) throws IOException, InterruptedException {
         if (closed) {
@@ -49,7 +55,13 @@ final class HttpCalls implements AutoCloseable {
             if (closed) {
                 call.cancel(true);
             }
-            return call.get();
+            if (request.timeout().isEmpty()) {
+                return call.get();
+            }
+            return call.get(request.timeout().get().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw new HttpTimeoutException("no whole answer within " + request.timeout().get().toSeconds() + " s");
         } catch (CancellationException e) {
             throw new IOException(CANCELED); // without a cause: BotApi tells a cancelled call by its root cause
         } catch (ExecutionException e) {

@@ -57,6 +57,7 @@ final class SlackApi implements AutoCloseable {
     private final URI apiRoot;
     private final String botToken;
     private final Duration firstBackoff;
+    private final Duration timeout;
     private final ThreadPoolExecutor workers;
     private final HttpClient http;
 
@@ -66,6 +67,12 @@ final class SlackApi implements AutoCloseable {
      * @param firstBackoff the first pause before a retry
      */
     SlackApi(String apiRoot, String botToken, Duration firstBackoff) {
+        this(apiRoot, botToken, firstBackoff, TIMEOUT);
+    }
+
+    /** @param timeout how long a call waits for Slack's whole answer */
+    SlackApi(String apiRoot, String botToken, Duration firstBackoff, Duration timeout) {
+        this.timeout = timeout;
         this.apiRoot = URI.create(apiRoot + "/");
         this.botToken = botToken;
         this.firstBackoff = firstBackoff;
@@ -159,13 +166,13 @@ final class SlackApi implements AutoCloseable {
         String fileId = target.path("file_id").asText("");
         HttpRequest request;
         try {
-            request = HttpRequest.newBuilder(URI.create(target.path("upload_url").asText(""))).timeout(TIMEOUT)
+            request = HttpRequest.newBuilder(URI.create(target.path("upload_url").asText(""))).timeout(timeout)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(file.data())).build();
         } catch (IllegalArgumentException e) {
             throw new SlackException("files.getUploadURLExternal", "no upload URL in the answer", true);
         }
         try {
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = BoundedBody.send(http, request, BoundedBody.upTo(BoundedBody.MAX_ANSWER)).statusCode();
             if (status != 200) {
                 throw new SlackException("file upload", "HTTP " + status, status < 500);
             }
@@ -237,7 +244,7 @@ final class SlackApi implements AutoCloseable {
 
     private Answer send(String method, String token, ObjectNode params, boolean json) throws IOException,
             InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(apiRoot.resolve(method)).timeout(TIMEOUT)
+        HttpRequest.Builder request = HttpRequest.newBuilder(apiRoot.resolve(method)).timeout(timeout)
                 .header("Authorization", "Bearer " + token);
         if (json) {
             request.header("Content-Type", "application/json; charset=utf-8")
@@ -246,7 +253,7 @@ final class SlackApi implements AutoCloseable {
             request.header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(form(params)));
         }
-        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = BoundedBody.send(http, request.build(), BoundedBody.upTo(BoundedBody.MAX_ANSWER));
         String retryAfter = response.headers().firstValue("Retry-After").orElse("").strip();
         long seconds = retryAfter.matches("[0-9]{1,4}") ? Long.parseLong(retryAfter) : 0;
         JsonNode body;

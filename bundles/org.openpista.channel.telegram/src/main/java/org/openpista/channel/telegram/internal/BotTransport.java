@@ -32,6 +32,8 @@ final class BotTransport implements AutoCloseable {
 
     /** How long a call waits for Telegram's answer (a long poll waits its timeout more). */
     static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** Why a call fails when the token has characters a URL cannot carry (never the token itself). */
+    static final String TOKEN_NOT_IN_URL = "the bot token has characters a URL cannot carry; check [channels.telegram] token";
     /** How long a file download may take, body included (20 MB at some 200 KB/s). */
     static final Duration DOWNLOAD_TIMEOUT = Duration.ofSeconds(120);
 
@@ -115,7 +117,12 @@ final class BotTransport implements AutoCloseable {
      * @return the answer, read whole within {@link #DOWNLOAD_TIMEOUT}
      */
     HttpResponse<byte[]> download(String filePath, long maxBytes) throws IOException, InterruptedException {
-        URI file = URI.create(root() + "/file/bot" + token + "/" + filePath);
+        URI file;
+        try {
+            file = URI.create(root() + "/file/bot" + token + "/" + filePath);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the file's path or the token cannot be part of a URL");
+        }
         return calls.send(HttpRequest.newBuilder(file).timeout(DOWNLOAD_TIMEOUT).GET().build(), BoundedBody.upTo(maxBytes));
     }
 
@@ -173,7 +180,7 @@ final class BotTransport implements AutoCloseable {
         }
     }
 
-    private HttpRequest multipart(String method, MultipartForm form) {
+    private HttpRequest multipart(String method, MultipartForm form) throws TelegramApiException {
         return HttpRequest.newBuilder(methodUri(method)).timeout(TIMEOUT).header("Content-Type", form.contentType())
                 .POST(form.body()).build();
     }
@@ -226,8 +233,13 @@ final class BotTransport implements AutoCloseable {
         }
     }
 
-    private URI methodUri(String method) {
-        return URI.create(root() + "/bot" + token + (url.isTestServer() ? "/test/" : "/") + method);
+    /** @throws TelegramApiException when the token cannot be part of a URL (the JDK's message would show it) */
+    private URI methodUri(String method) throws TelegramApiException {
+        try {
+            return URI.create(root() + "/bot" + token + (url.isTestServer() ? "/test/" : "/") + method);
+        } catch (IllegalArgumentException e) {
+            throw new TelegramApiException(TOKEN_NOT_IN_URL);
+        }
     }
 
     private String root() {

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Requests on the channel's one {@link HttpClient} that can be cancelled together: closing aborts
@@ -24,17 +25,25 @@ final class HttpCalls implements AutoCloseable {
     /** The message of the exception a cancelled request ends with. */
     static final String CANCELED = "Canceled";
 
-    private final HttpClient client;
+    // the client, shared with the siblings; let go when the first set closes, so that the client's
+    // selector thread ends (it runs while the client is reachable) even while a stopped channel is held
+    private final AtomicReference<HttpClient> client;
+    private final boolean first;
     private final Set<CompletableFuture<?>> underWay = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     HttpCalls(HttpClient client) {
-        this.client = client;
+        this(new AtomicReference<>(client), true);
     }
 
-    /** @return a new set of requests on the same client, cancelled on its own */
+    private HttpCalls(AtomicReference<HttpClient> client, boolean first) {
+        this.client = client;
+        this.first = first;
+    }
+
+    /** @return a new set of requests on the same client, cancelled on its own (and when this one closes the client) */
     HttpCalls sibling() {
-        return new HttpCalls(client);
+        return new HttpCalls(client, false);
     }
 
     /**
@@ -46,10 +55,11 @@ final class HttpCalls implements AutoCloseable {
      *     ({@link HttpTimeoutException})
      */
     <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body) throws IOException, InterruptedException {
-        if (closed) {
+        HttpClient http = client.get();
+        if (closed || http == null) {
             throw new IOException(CANCELED);
         }
-        CompletableFuture<HttpResponse<T>> call = client.sendAsync(request, body);
+        CompletableFuture<HttpResponse<T>> call = http.sendAsync(request, body);
         underWay.add(call);
         try {
             if (closed) {
@@ -81,10 +91,13 @@ final class HttpCalls implements AutoCloseable {
         }
     }
 
-    /** Aborts the requests under way; later ones fail at once. */
+    /** Aborts the requests under way; later ones fail at once (the first set's: the siblings' too). */
     @Override
     public void close() {
         closed = true;
+        if (first) {
+            client.set(null);
+        }
         underWay.forEach(call -> call.cancel(true));
     }
 }

@@ -180,6 +180,17 @@ class HostilePeerTest {
     }
 
     @Test
+    void aTokenThatCannotBePartOfAUrlIsNeverShown() {
+        BotTransport spaced = new BotTransport(http.calls(),
+                TelegramSettings.telegramUrl("http://127.0.0.1:" + server.getAddress().getPort()), "4242:has space");
+
+        TelegramApiException e = catchThrowableOfType(TelegramApiException.class, () -> spaced.execute(new GetMe()));
+
+        assertThat(BotApi.describe("getMe", e)).isEqualTo("getMe: " + BotTransport.TOKEN_NOT_IN_URL);
+        assertThat(BotApi.retryWait(e, null)).isEqualTo(-1);
+    }
+
+    @Test
     void aNetworkErrorNeverShowsTheToken() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

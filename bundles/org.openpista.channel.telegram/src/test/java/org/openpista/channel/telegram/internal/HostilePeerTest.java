@@ -115,6 +115,23 @@ class HostilePeerTest {
     }
 
     @Test
+    void theSetupsCheckGivesUpOnABodyThatStalls() throws Exception {
+        answer = (method, exchange) -> {
+            exchange.sendResponseHeaders(200, 1000);
+            exchange.getResponseBody().write("{\"ok\":true,".getBytes(StandardCharsets.US_ASCII));
+            exchange.getResponseBody().flush();
+            release.await();
+        };
+        long before = System.nanoTime();
+
+        BotCheck check = BotCheck.getMe("http://127.0.0.1:" + server.getAddress().getPort(), TOKEN, Duration.ofSeconds(1));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(10));
+        assertThat(check.ok()).isFalse();
+        assertThat(check.problem()).endsWith(": no whole answer within 1 s").doesNotContain(SECRET);
+    }
+
+    @Test
     void anEndlessAnswerIsCutOffAtTheLimit() {
         answer = (method, exchange) -> {
             exchange.getResponseHeaders().set("Content-Type", "application/json");

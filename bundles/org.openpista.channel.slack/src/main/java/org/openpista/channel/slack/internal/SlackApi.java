@@ -42,6 +42,9 @@ final class SlackApi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ATTEMPTS = 5;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** Why a call fails when a token has characters an HTTP header cannot carry (never the token itself). */
+    static final String TOKEN_NOT_IN_HEADER = "the token has characters an HTTP header cannot carry (a line break?); check"
+            + " [channels.slack] bot_token and app_token";
 
     /** One attempt's answer: the HTTP status, {@code Retry-After} in seconds (or 0) and the body as JSON. */
     private record Answer(int status, long retryAfter, JsonNode body) {
@@ -243,9 +246,9 @@ final class SlackApi implements AutoCloseable {
     }
 
     private Answer send(String method, String token, ObjectNode params, boolean json) throws IOException,
-            InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(apiRoot.resolve(method)).timeout(timeout)
-                .header("Authorization", "Bearer " + token);
+            InterruptedException, SlackException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(apiRoot.resolve(method)).timeout(timeout);
+        bearer(request, method, token);
         if (json) {
             request.header("Content-Type", "application/json; charset=utf-8")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(params)));
@@ -263,6 +266,20 @@ final class SlackApi implements AutoCloseable {
             body = JSON.createObjectNode(); // a proxy's page, say: the status tells
         }
         return new Answer(response.statusCode(), seconds, body == null ? JSON.createObjectNode() : body);
+    }
+
+    /**
+     * Sets {@code Authorization: Bearer <token>}.
+     *
+     * @throws SlackException (refused) when the token has characters a header cannot carry: the JDK's
+     *     own exception would show the token
+     */
+    static void bearer(HttpRequest.Builder request, String what, String token) throws SlackException {
+        try {
+            request.header("Authorization", "Bearer " + token);
+        } catch (IllegalArgumentException e) {
+            throw new SlackException(what, TOKEN_NOT_IN_HEADER, true);
+        }
     }
 
     private static String form(ObjectNode params) {

@@ -74,8 +74,9 @@ final class SlackFiles {
             // the bot token goes to Slack only
             throw new SlackException("file download", label + " is not on a Slack host (" + uri.getHost() + ")", true);
         }
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(DOWNLOAD_TIMEOUT)
-                .header("Authorization", "Bearer " + botToken).GET().build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(DOWNLOAD_TIMEOUT).GET();
+        SlackApi.bearer(builder, "file download", botToken);
+        HttpRequest request = builder.build();
         HttpResponse<byte[]> response;
         try {
             // a file larger than announced is cut off at the limit

@@ -96,6 +96,20 @@ class SlackHostilePeerTest {
     }
 
     @Test
+    void aTokenAHeaderCannotCarryIsRefusedWithoutShowingIt() {
+        answer = exchange -> exchange.sendResponseHeaders(500, -1);
+        try (SlackApi api = new SlackApi(root() + "/api", "xoxb-broken\nsecret", Duration.ofMillis(10))) {
+            assertThatThrownBy(api::authTest).isInstanceOfSatisfying(SlackException.class, e -> {
+                assertThat(e.refused()).isTrue();
+                assertThat(e.getMessage()).contains(SlackApi.TOKEN_NOT_IN_HEADER).doesNotContain("secret\"")
+                        .doesNotContain("xoxb-broken");
+            });
+            assertThatThrownBy(() -> api.post("C1", null, "hi", null)).isInstanceOf(SlackException.class)
+                    .hasMessageNotContaining("xoxb-broken");
+        }
+    }
+
+    @Test
     void anEndlessAnswerIsCutOffAtTheLimit() throws Exception {
         answer = SlackHostilePeerTest::endless;
         try (SlackApi api = new SlackApi(root() + "/api", "xoxb-hostile", Duration.ofMillis(10))) {

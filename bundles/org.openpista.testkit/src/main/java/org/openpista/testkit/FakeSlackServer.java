@@ -354,6 +354,14 @@ public final class FakeSlackServer implements AutoCloseable {
     }
 
     /**
+     * Sends a text message as it is over the Socket Mode connection: for what Slack should not send
+     * (an envelope too large, JSON without the fields an envelope has).
+     */
+    public void sendOverSocket(String text) {
+        deliveries.sendAsIs(text);
+    }
+
+    /**
      * The next acknowledgement is lost: in Socket Mode with its connection (the app gets the envelope
      * again on its next one), over HTTP as an answer that came too late (the event is posted again).
      */

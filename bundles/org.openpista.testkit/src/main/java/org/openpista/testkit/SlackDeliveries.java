@@ -133,6 +133,13 @@ final class SlackDeliveries implements AutoCloseable, LoopbackWebSocketServer.Ha
         }
     }
 
+    /** Sends a text message as it is over the Socket Mode connection, if one is open. */
+    synchronized void sendAsIs(String text) {
+        if (current != null) {
+            current.send(text);
+        }
+    }
+
     /** The next acknowledgement is lost: the connection drops as it arrives, so the envelope comes again. */
     synchronized void loseNextAck() {
         loseAcks++;

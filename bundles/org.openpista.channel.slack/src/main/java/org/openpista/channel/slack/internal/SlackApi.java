@@ -42,6 +42,9 @@ final class SlackApi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ATTEMPTS = 5;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** Why a call fails when a token has characters an HTTP header cannot carry (never the token itself). */
+    static final String TOKEN_NOT_IN_HEADER = "the token has characters an HTTP header cannot carry (a line break?); check"
+            + " [channels.slack] bot_token and app_token";
 
     /** One attempt's answer: the HTTP status, {@code Retry-After} in seconds (or 0) and the body as JSON. */
     private record Answer(int status, long retryAfter, JsonNode body) {
@@ -57,6 +60,7 @@ final class SlackApi implements AutoCloseable {
     private final URI apiRoot;
     private final String botToken;
     private final Duration firstBackoff;
+    private final Duration timeout;
     private final ThreadPoolExecutor workers;
     private final HttpClient http;
 
@@ -66,6 +70,12 @@ final class SlackApi implements AutoCloseable {
      * @param firstBackoff the first pause before a retry
      */
     SlackApi(String apiRoot, String botToken, Duration firstBackoff) {
+        this(apiRoot, botToken, firstBackoff, TIMEOUT);
+    }
+
+    /** @param timeout how long a call waits for Slack's whole answer */
+    SlackApi(String apiRoot, String botToken, Duration firstBackoff, Duration timeout) {
+        this.timeout = timeout;
         this.apiRoot = URI.create(apiRoot + "/");
         this.botToken = botToken;
         this.firstBackoff = firstBackoff;
@@ -159,13 +169,13 @@ final class SlackApi implements AutoCloseable {
         String fileId = target.path("file_id").asText("");
         HttpRequest request;
         try {
-            request = HttpRequest.newBuilder(URI.create(target.path("upload_url").asText(""))).timeout(TIMEOUT)
+            request = HttpRequest.newBuilder(URI.create(target.path("upload_url").asText(""))).timeout(timeout)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(file.data())).build();
         } catch (IllegalArgumentException e) {
             throw new SlackException("files.getUploadURLExternal", "no upload URL in the answer", true);
         }
         try {
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = BoundedBody.send(http, request, BoundedBody.upTo(BoundedBody.MAX_ANSWER)).statusCode();
             if (status != 200) {
                 throw new SlackException("file upload", "HTTP " + status, status < 500);
             }
@@ -236,9 +246,9 @@ final class SlackApi implements AutoCloseable {
     }
 
     private Answer send(String method, String token, ObjectNode params, boolean json) throws IOException,
-            InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(apiRoot.resolve(method)).timeout(TIMEOUT)
-                .header("Authorization", "Bearer " + token);
+            InterruptedException, SlackException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(apiRoot.resolve(method)).timeout(timeout);
+        bearer(request, method, token);
         if (json) {
             request.header("Content-Type", "application/json; charset=utf-8")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(params)));
@@ -246,7 +256,7 @@ final class SlackApi implements AutoCloseable {
             request.header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(form(params)));
         }
-        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = BoundedBody.send(http, request.build(), BoundedBody.upTo(BoundedBody.MAX_ANSWER));
         String retryAfter = response.headers().firstValue("Retry-After").orElse("").strip();
         long seconds = retryAfter.matches("[0-9]{1,4}") ? Long.parseLong(retryAfter) : 0;
         JsonNode body;
@@ -256,6 +266,20 @@ final class SlackApi implements AutoCloseable {
             body = JSON.createObjectNode(); // a proxy's page, say: the status tells
         }
         return new Answer(response.statusCode(), seconds, body == null ? JSON.createObjectNode() : body);
+    }
+
+    /**
+     * Sets {@code Authorization: Bearer <token>}.
+     *
+     * @throws SlackException (refused) when the token has characters a header cannot carry: the JDK's
+     *     own exception would show the token
+     */
+    static void bearer(HttpRequest.Builder request, String what, String token) throws SlackException {
+        try {
+            request.header("Authorization", "Bearer " + token);
+        } catch (IllegalArgumentException e) {
+            throw new SlackException(what, TOKEN_NOT_IN_HEADER, true);
+        }
     }
 
     private static String form(ObjectNode params) {

@@ -336,6 +336,10 @@ public final class SlackChannel implements ChannelAdapter {
         if (client != null) {
             client.close();
         }
+        // let go of the HTTP client: its selector thread runs as long as the client is reachable, and a
+        // stopped component may be held a while (status, a test)
+        api = null;
+        approvals = null;
         if (offReason == null) {
             LOG.info("Slack channel stopped");
         }

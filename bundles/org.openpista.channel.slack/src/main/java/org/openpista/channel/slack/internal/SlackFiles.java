@@ -2,7 +2,6 @@ package org.openpista.channel.slack.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +23,8 @@ final class SlackFiles {
 
     /** The largest file taken, as on Telegram. */
     static final long MAX_BYTES = 20L * 1024 * 1024;
+    /** How long a download may take, body included (20 MB at some 200 KB/s). */
+    private static final Duration DOWNLOAD_TIMEOUT = Duration.ofSeconds(120);
 
     private final URI apiRoot;
     private final String botToken;
@@ -73,30 +74,28 @@ final class SlackFiles {
             // the bot token goes to Slack only
             throw new SlackException("file download", label + " is not on a Slack host (" + uri.getHost() + ")", true);
         }
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + botToken).GET().build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(DOWNLOAD_TIMEOUT).GET();
+        SlackApi.bearer(builder, "file download", botToken);
+        HttpRequest request = builder.build();
+        HttpResponse<byte[]> response;
         try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new SlackException("file download", label + " could not be downloaded (HTTP " + response.statusCode()
-                            + ")", true);
-                }
-                if (response.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT).startsWith("text/html")) {
-                    throw new SlackException("file download", label + " could not be downloaded: Slack answered with a web"
-                            + " page (does the app have the files:read scope?)", true);
-                }
-                // read to one byte past the limit: a file larger than announced is caught too
-                byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
-                if (bytes.length > MAX_BYTES) {
-                    throw new SlackException("file download", label + " is too large (the limit is " + MAX_BYTES / (1024 * 1024)
-                            + " MB)", true);
-                }
-                return bytes;
-            }
+            // a file larger than announced is cut off at the limit
+            response = BoundedBody.send(http, request, BoundedBody.upTo(MAX_BYTES));
+        } catch (BoundedBody.TooLarge e) {
+            throw new SlackException("file download", label + " is too large (the limit is " + MAX_BYTES / (1024 * 1024) + " MB)",
+                    true);
         } catch (IOException e) {
             throw new SlackException("file download", label + " could not be downloaded: " + SlackApi.describe(e), false);
         }
+        if (response.statusCode() != 200) {
+            throw new SlackException("file download", label + " could not be downloaded (HTTP " + response.statusCode() + ")",
+                    true);
+        }
+        if (response.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT).startsWith("text/html")) {
+            throw new SlackException("file download", label + " could not be downloaded: Slack answered with a web"
+                    + " page (does the app have the files:read scope?)", true);
+        }
+        return response.body();
     }
 
     /** @return whether the bot token may go to this address: https on Slack's hosts, or the host of api_url */

@@ -35,26 +35,36 @@ final class SocketConnection implements WebSocket.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(SocketConnection.class);
     private static final ByteBuffer PING = ByteBuffer.wrap("openpista".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
 
+    /** The largest message taken (in chars): Slack's envelopes are a few KB, a file's contents never come this way. */
+    static final int MAX_MESSAGE = 16 * 1024 * 1024;
+
     private final Handler handler;
+    private final int maxMessage;
     private final StringBuilder text = new StringBuilder();
+    // the parts of a message over the limit are dropped up to its last one
+    private boolean skipping;
     // guarded by this
     private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
     private long pongs;
     private boolean ended;
     private volatile WebSocket socket;
 
-    private SocketConnection(Handler handler) {
+    private SocketConnection(Handler handler, int maxMessage) {
         this.handler = handler;
+        this.maxMessage = maxMessage;
     }
 
     /**
      * Opens a WebSocket.
      *
+     * @param maxMessage the largest text message handed over, in chars: a larger one is skipped with
+     *     a warning and the connection kept (an envelope not acknowledged comes again, and Slack gives
+     *     up on it after a few tries)
      * @throws IOException when it cannot be opened within the timeout
      */
-    static SocketConnection open(HttpClient http, URI url, Handler handler, Duration timeout) throws IOException,
-            InterruptedException {
-        SocketConnection connection = new SocketConnection(handler);
+    static SocketConnection open(HttpClient http, URI url, Handler handler, Duration timeout, int maxMessage)
+            throws IOException, InterruptedException {
+        SocketConnection connection = new SocketConnection(handler, maxMessage);
         CompletableFuture<WebSocket> opening = http.newWebSocketBuilder().connectTimeout(timeout).buildAsync(url, connection);
         try {
             connection.socket = opening.get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
@@ -140,14 +150,35 @@ final class SocketConnection implements WebSocket.Listener {
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        text.append(data);
+        if (!skipping && (long) text.length() + data.length() > maxMessage) {
+            LOG.warn("Slack sent a Socket Mode message larger than {} KB; it is skipped", maxMessage / 1024);
+            skipping = true;
+            text.setLength(0);
+            text.trimToSize();
+        }
+        if (!skipping) {
+            text.append(data);
+        }
         if (last) {
             String message = text.toString();
+            boolean skipped = skipping;
             text.setLength(0);
-            handler.message(this, message);
+            skipping = false;
+            if (!skipped) {
+                deliver(message);
+            }
         }
         webSocket.request(1);
         return null;
+    }
+
+    /** Hands a message over: a failure there is logged and never ends the connection (the JDK would close it). */
+    private void deliver(String message) {
+        try {
+            handler.message(this, message);
+        } catch (RuntimeException e) {
+            LOG.error("A Socket Mode message from Slack could not be handled; it is skipped", e);
+        }
     }
 
     @Override

@@ -46,6 +46,7 @@ final class SocketModeLink implements AutoCloseable, SocketConnection.Handler {
     private final String appToken;
     private final SlackEvents events;
     private final Keeping keeping;
+    private final int maxMessage;
     private final Thread keeper;
     // held while an envelope is handed over: closing waits for it, since interrupting the hand-over could
     // leave its event handed to the agent but not in the ledger (an interrupted file write), and so repeated
@@ -65,7 +66,14 @@ final class SocketModeLink implements AutoCloseable, SocketConnection.Handler {
      */
     SocketModeLink(SlackApi api, String appToken, SlackEvents events, Keeping keeping) throws SlackException,
             InterruptedException {
+        this(api, appToken, events, keeping, SocketConnection.MAX_MESSAGE);
+    }
+
+    /** @param maxMessage the largest Socket Mode message taken, in chars (a larger one is skipped) */
+    SocketModeLink(SlackApi api, String appToken, SlackEvents events, Keeping keeping, int maxMessage)
+            throws SlackException, InterruptedException {
         this.api = api;
+        this.maxMessage = maxMessage;
         this.appToken = appToken;
         this.events = events;
         this.keeping = keeping;
@@ -91,7 +99,7 @@ final class SocketModeLink implements AutoCloseable, SocketConnection.Handler {
     private SocketConnection open() throws SlackException, InterruptedException {
         URI url = api.openSocketUrl(appToken);
         try {
-            return SocketConnection.open(api.http(), url, this, CONNECT_TIMEOUT);
+            return SocketConnection.open(api.http(), url, this, CONNECT_TIMEOUT, maxMessage);
         } catch (IOException e) {
             throw new SlackException("Socket Mode", "cannot connect: " + SlackApi.describe(e), false);
         }

@@ -96,6 +96,27 @@ class SlackChannelTest {
     }
 
     @Test
+    void stoppingLeavesNoThreadOfTheChannel() throws InterruptedException {
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        gateway.answer((message, sink) -> AgentReply.answer("s", "ok"));
+        SlackChannel channel = connected(OWNER);
+        slack.userSendsDm(OWNER, "hi");
+        slack.awaitBotMessages("D" + OWNER, 1, WAIT);
+
+        channel.stop();
+
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<String> left;
+        do {
+            System.gc(); // the JDK client's selector thread ends once the client is unreachable
+            Thread.sleep(100);
+            left = Thread.getAllStackTraces().keySet().stream().filter(thread -> !before.contains(thread))
+                    .map(Thread::getName).filter(name -> name.startsWith("slack") || name.startsWith("HttpClient")).toList();
+        } while (!left.isEmpty() && System.nanoTime() < deadline);
+        assertThat(left).as("threads left after stopping").isEmpty();
+    }
+
+    @Test
     void sharedFilesReachTheAgentDownloadedWithTheBotToken() {
         gateway.answer((message, sink) -> AgentReply.answer("s", "got " + message.attachments().size()));
         SlackChannel channel = connected(OWNER);

@@ -45,13 +45,17 @@ class SocketModeLinkTest {
     }
 
     SocketModeLink open(SocketModeLink.Keeping keeping) throws Exception {
+        return open(keeping, SocketConnection.MAX_MESSAGE);
+    }
+
+    SocketModeLink open(SocketModeLink.Keeping keeping, int maxMessage) throws Exception {
         SlackSettings settings = SlackSettings.from(SlackConfigs.config("socket", slack.apiUrl(), new String[] {OWNER},
                 new String[0]));
         Approvals approvals = new Approvals(api, settings::allowsUser);
         MessageHandler handler = new MessageHandler(api, gateway, settings, api.authTest(), approvals, new Mrkdwn(),
                 new InFlight(), Clock.systemUTC());
         link = new SocketModeLink(api, SlackConfigs.APP_TOKEN, new SlackEvents(handler, approvals,
-                new EventLedger(home.resolve("events.txt"))), keeping);
+                new EventLedger(home.resolve("events.txt"))), keeping, maxMessage);
         await("hello", () -> link.connections() == 1 && link.connectedSince() != null);
         return link;
     }
@@ -112,6 +116,36 @@ class SocketModeLinkTest {
         slack.awaitBotMessages("D" + OWNER, 1, WAIT);
         await("acknowledged", () -> slack.unacknowledged() == 0);
         assertThat(gateway.texts()).containsExactly("into the void");
+    }
+
+    @Test
+    void aMessageOverTheLimitIsSkippedAndTheConnectionKept() throws Exception {
+        open(QUICK, 16 * 1024);
+
+        slack.userSendsDm(OWNER, "x".repeat(30_000));
+        slack.userSendsDm(OWNER, "a small one");
+
+        slack.awaitBotMessages("D" + OWNER, 1, WAIT);
+        await("acknowledged", () -> slack.unacknowledged() == 1);
+        assertThat(gateway.texts()).containsExactly("a small one");
+        assertThat(slack.connectionsOpened()).isEqualTo(1);
+    }
+
+    @Test
+    void messagesWithoutTheFieldsOfAnEnvelopeNeitherEndTheConnectionNorStopTheNext() throws Exception {
+        open(QUICK);
+
+        for (String strange : new String[] {"null", "42", "[]", "\"text\"", "{}", "{\"type\":\"events_api\"}",
+                "{\"type\":\"events_api\",\"envelope_id\":\"e-1\",\"payload\":{\"event\":{\"type\":\"message\"}}}",
+                "{\"type\":\"interactive\",\"envelope_id\":\"e-2\",\"payload\":[]}", "{\"type\":\"disconnect\""}) {
+            slack.sendOverSocket(strange);
+        }
+        slack.userSendsDm(OWNER, "still there");
+
+        slack.awaitBotMessages("D" + OWNER, 1, WAIT);
+        await("acknowledged", () -> slack.unacknowledged() == 0);
+        assertThat(gateway.texts()).containsExactly("still there");
+        assertThat(slack.connectionsOpened()).isEqualTo(1);
     }
 
     @Test

@@ -3,7 +3,6 @@ package org.openpista.channel.telegram.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.Serializable;
 import java.net.http.HttpResponse;
@@ -122,29 +121,19 @@ final class BotApi {
             throw new BotApiException("the file is too large (" + file.getFileSize() / 1024 + " KB; the limit is "
                     + maxBytes / 1024 + " KB)", 413, null);
         }
-        HttpResponse<InputStream> response;
+        HttpResponse<byte[]> response;
         try {
-            response = client.download(file.getFilePath());
+            response = client.download(file.getFilePath(), maxBytes);
+        } catch (BoundedBody.TooLarge e) {
+            throw new BotApiException("the file is too large (the limit is " + maxBytes / 1024 + " KB)", 413, null);
         } catch (IOException e) {
-            throw new BotApiException("the file could not be downloaded from Telegram: " + e.getMessage(), 0, e);
+            throw new BotApiException("the file could not be downloaded from Telegram: " + problem(e), 0, null);
         }
-        try (InputStream in = response.body()) {
-            if (response.statusCode() / 100 != 2) {
-                throw new BotApiException("the file could not be downloaded from Telegram (HTTP " + response.statusCode() + ")",
-                        response.statusCode(), null);
-            }
-            // read to one byte past the limit: a server that announced less is caught too
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (bytes.length > maxBytes) {
-                throw new BotApiException("the file is too large (the limit is " + maxBytes / 1024 + " KB)", 413, null);
-            }
-            return bytes;
-        } catch (IOException e) {
-            if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
-                throw new InterruptedException("interrupted while downloading a file from Telegram");
-            }
-            throw new BotApiException("the file could not be downloaded from Telegram: " + e.getMessage(), 0, e);
+        if (response.statusCode() / 100 != 2) {
+            throw new BotApiException("the file could not be downloaded from Telegram (HTTP " + response.statusCode() + ")",
+                    response.statusCode(), null);
         }
+        return response.body();
     }
 
     /** Answers a button press, optionally with a short notice for the user. */
@@ -249,7 +238,7 @@ final class BotApi {
     }
 
     /** @return one line saying what went wrong short of an answer from Telegram (network, unreadable answer), never the token */
-    static String problem(TelegramApiException e) {
+    static String problem(Exception e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -261,6 +250,10 @@ final class BotApi {
             message = "network error: " + message;
         } else if (root instanceof NullPointerException) {
             message = "the answer is not the Bot API's (check api_url)";
+        }
+        int lineEnd = message.indexOf('\n');
+        if (lineEnd >= 0) {
+            message = message.substring(0, lineEnd).strip(); // Jackson adds the location on lines of its own
         }
         return message.replaceAll("bot[0-9]+:[A-Za-z0-9_-]+", "bot<token>");
     }

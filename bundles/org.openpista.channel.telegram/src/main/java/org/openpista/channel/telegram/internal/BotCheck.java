@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
@@ -33,19 +34,29 @@ record BotCheck(boolean ok, String username, String problem) {
      * @param token the bot token
      */
     static BotCheck getMe(String api, String token) throws InterruptedException {
+        return getMe(api, token, Duration.ofSeconds(20));
+    }
+
+    /** @param timeout how long the whole answer may take (a peer that stalls in the body is given up on) */
+    static BotCheck getMe(String api, String token, Duration timeout) throws InterruptedException {
         String root = api.endsWith("/") ? api.substring(0, api.length() - 1) : api;
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        HttpResponse<String> response;
+        HttpResponse<byte[]> response;
         try {
-            response = client.send(HttpRequest.newBuilder(URI.create(root + "/bot" + token + "/getMe"))
-                    .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpCalls calls = new HttpCalls(client);
+            try {
+                response = calls.send(HttpRequest.newBuilder(URI.create(root + "/bot" + token + "/getMe")).timeout(timeout)
+                        .GET().build(), BoundedBody.upTo(BoundedBody.MAX_ANSWER));
+            } finally {
+                calls.close();
+            }
         } catch (IOException e) {
             return new BotCheck(false, "", "cannot reach " + root + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         } catch (IllegalArgumentException e) {
             return new BotCheck(false, "", "api_url is not a URL: " + root);
         }
-        JsonNode body = parse(response.body());
+        JsonNode body = parse(new String(response.body(), StandardCharsets.UTF_8));
         if (response.statusCode() == 200 && body.path("ok").asBoolean(false)) {
             return new BotCheck(true, body.path("result").path("username").asText(""), "");
         }

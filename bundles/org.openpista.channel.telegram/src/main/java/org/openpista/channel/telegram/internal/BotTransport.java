@@ -32,6 +32,10 @@ final class BotTransport implements AutoCloseable {
 
     /** How long a call waits for Telegram's answer (a long poll waits its timeout more). */
     static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** Why a call fails when the token has characters a URL cannot carry (never the token itself). */
+    static final String TOKEN_NOT_IN_URL = "the bot token has characters a URL cannot carry; check [channels.telegram] token";
+    /** How long a file download may take, body included (20 MB at some 200 KB/s). */
+    static final Duration DOWNLOAD_TIMEOUT = Duration.ofSeconds(120);
 
     @FunctionalInterface
     private interface Read<T> {
@@ -109,11 +113,17 @@ final class BotTransport implements AutoCloseable {
      * Starts the download of a file from the file server, {@code <api root>/file/bot<token>/<file_path>}
      * (telegrambots' own download always goes to Telegram's server, whatever {@code api_url} says).
      *
-     * @return the answer, whose body the caller reads and closes
+     * @param maxBytes the largest file read: a larger one fails with {@link BoundedBody.TooLarge}
+     * @return the answer, read whole within {@link #DOWNLOAD_TIMEOUT}
      */
-    HttpResponse<InputStream> download(String filePath) throws IOException, InterruptedException {
-        URI file = URI.create(root() + "/file/bot" + token + "/" + filePath);
-        return calls.send(HttpRequest.newBuilder(file).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<byte[]> download(String filePath, long maxBytes) throws IOException, InterruptedException {
+        URI file;
+        try {
+            file = URI.create(root() + "/file/bot" + token + "/" + filePath);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the file's path or the token cannot be part of a URL");
+        }
+        return calls.send(HttpRequest.newBuilder(file).timeout(DOWNLOAD_TIMEOUT).GET().build(), BoundedBody.upTo(maxBytes));
     }
 
     /** Aborts the requests under way of this transport's calls; later ones fail. */
@@ -170,21 +180,42 @@ final class BotTransport implements AutoCloseable {
         }
     }
 
-    private HttpRequest multipart(String method, MultipartForm form) {
+    private HttpRequest multipart(String method, MultipartForm form) throws TelegramApiException {
         return HttpRequest.newBuilder(methodUri(method)).timeout(TIMEOUT).header("Content-Type", form.contentType())
                 .POST(form.body()).build();
     }
 
     /** Sends the request and reads the answer as the method's result, or throws what Telegram answered. */
     private <T extends Serializable> T answer(PartialBotApiMethod<T> method, HttpRequest request) throws TelegramApiException {
-        HttpResponse<String> response;
+        HttpResponse<byte[]> response;
         try {
-            response = calls.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = calls.send(request, BoundedBody.upTo(BoundedBody.MAX_ANSWER));
         } catch (IOException | InterruptedException e) {
             throw new TelegramApiException("Unable to execute " + method.getMethod() + " method", e);
         }
-        String body = ErrorBodies.asBotApi(response);
-        return inBundle(() -> method.deserializeResponse(body));
+        String body = ErrorBodies.asBotApi(response.statusCode(), response.headers(),
+                new String(response.body(), StandardCharsets.UTF_8));
+        T result = inBundle(() -> {
+            try {
+                return method.deserializeResponse(body);
+            } catch (RuntimeException e) {
+                // an answer without "ok" and the like: telegrambots unboxes what is not there
+                throw new TelegramApiException("Unable to deserialize response", new UnreadableAnswer(e));
+            }
+        });
+        if (result == null) {
+            throw new TelegramApiException("Unable to deserialize response", new UnreadableAnswer(null));
+        }
+        return result;
+    }
+
+    /** An answer that is JSON but not the Bot API's: "ok" or "result" missing, or of the wrong kind. */
+    static final class UnreadableAnswer extends com.fasterxml.jackson.core.JsonProcessingException {
+        private static final long serialVersionUID = 1L;
+
+        UnreadableAnswer(Throwable cause) {
+            super("the answer is not the Bot API's (no \"ok\" or \"result\"; check api_url)", cause);
+        }
     }
 
     /**
@@ -202,8 +233,13 @@ final class BotTransport implements AutoCloseable {
         }
     }
 
-    private URI methodUri(String method) {
-        return URI.create(root() + "/bot" + token + (url.isTestServer() ? "/test/" : "/") + method);
+    /** @throws TelegramApiException when the token cannot be part of a URL (the JDK's message would show it) */
+    private URI methodUri(String method) throws TelegramApiException {
+        try {
+            return URI.create(root() + "/bot" + token + (url.isTestServer() ? "/test/" : "/") + method);
+        } catch (IllegalArgumentException e) {
+            throw new TelegramApiException(TOKEN_NOT_IN_URL);
+        }
     }
 
     private String root() {

@@ -1,6 +1,6 @@
 package org.openpista.channel.telegram.internal;
 
-import java.net.http.HttpResponse;
+import java.net.http.HttpHeaders;
 import java.util.Locale;
 
 /**
@@ -14,15 +14,14 @@ final class ErrorBodies {
     private ErrorBodies() {}
 
     /** @return the answer's body, or for an error that is not JSON the Bot API's error with the status */
-    static String asBotApi(HttpResponse<String> response) {
-        int status = response.statusCode();
-        if (status / 100 == 2 || isJson(response)) {
-            return response.body();
+    static String asBotApi(int status, HttpHeaders headers, String body) {
+        if (status / 100 == 2 || isJson(headers)) {
+            return body;
         }
         return "{\"ok\":false,\"error_code\":" + status + ",\"description\":\"HTTP " + status + "\"}";
     }
 
-    private static boolean isJson(HttpResponse<String> response) {
-        return response.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT).contains("json");
+    private static boolean isJson(HttpHeaders headers) {
+        return headers.firstValue("content-type").orElse("").toLowerCase(Locale.ROOT).contains("json");
     }
 }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * A {@code multipart/form-data} body (RFC 7578), as the Bot API takes uploads: text fields, and
@@ -23,8 +24,18 @@ final class MultipartForm {
      */
     record Part(String name, String fileName, byte[] content) {}
 
-    private final String boundary = UUID.randomUUID().toString();
+    private final Supplier<String> boundaries;
     private final List<Part> parts = new ArrayList<>();
+    private String boundary;
+
+    MultipartForm() {
+        this(() -> UUID.randomUUID().toString());
+    }
+
+    /** @param boundaries where boundaries are drawn from until one does not occur in the content */
+    MultipartForm(Supplier<String> boundaries) {
+        this.boundaries = boundaries;
+    }
 
     /** Adds a text field when the value is not {@code null}, written with {@code toString()}. */
     MultipartForm field(String name, Object value) {
@@ -45,13 +56,14 @@ final class MultipartForm {
         return List.copyOf(parts);
     }
 
-    /** @return the {@code Content-Type} header, with the boundary */
+    /** @return the {@code Content-Type} header, with the boundary (ask once every part is added, as for {@link #body}) */
     String contentType() {
-        return "multipart/form-data; boundary=" + boundary;
+        return "multipart/form-data; boundary=" + boundary();
     }
 
     /** @return the body */
     HttpRequest.BodyPublisher body() {
+        String boundary = boundary();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Part part : parts) {
             write(out, "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + quoted(part.name()) + "\"");
@@ -64,6 +76,28 @@ final class MultipartForm {
         }
         write(out, "--" + boundary + "--\r\n");
         return HttpRequest.BodyPublishers.ofByteArray(out.toByteArray());
+    }
+
+    /** @return a boundary that occurs in no part's content (a random one practically never does, but a file may be anything) */
+    private String boundary() {
+        while (boundary == null || parts.stream().anyMatch(part -> contains(part.content(), boundary))) {
+            boundary = boundaries.get();
+        }
+        return boundary;
+    }
+
+    private static boolean contains(byte[] content, String boundary) {
+        byte[] sought = boundary.getBytes(StandardCharsets.US_ASCII);
+        outer:
+        for (int start = 0; start <= content.length - sought.length; start++) {
+            for (int i = 0; i < sought.length; i++) {
+                if (content[start + i] != sought[i]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     /** As browsers and OkHttp escape names in {@code Content-Disposition}. */

@@ -30,6 +30,11 @@ final class Poller implements AutoCloseable {
     static final List<String> ALLOWED_UPDATES = List.of("message", "callback_query");
 
     private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
+    /**
+     * How long a poll may take beyond {@code poll_timeout} before it is given up and polled again (the
+     * whole answer, body included: a peer that stalls after the headers cannot hold the bot).
+     */
+    private static final long POLL_MARGIN_SECONDS = 15;
 
     /** Hands over one update; throws InterruptedException when the channel stops meanwhile. */
     @FunctionalInterface
@@ -86,12 +91,14 @@ final class Poller implements AutoCloseable {
         while (!stopping) {
             List<Update> updates;
             try {
-                updates = transport.execute(request(), Duration.ofSeconds(pollTimeoutSeconds + 15L));
-            } catch (TelegramApiException e) {
+                updates = transport.execute(request(), Duration.ofSeconds(pollTimeoutSeconds + POLL_MARGIN_SECONDS));
+            } catch (TelegramApiException | RuntimeException e) {
                 if (stopping) {
                     return;
                 }
-                long wait = failed(e, backoff);
+                // a bug must not end polling for good: it is reported and polled again like a network error
+                long wait = failed(e instanceof TelegramApiException api ? api
+                        : new TelegramApiException("Unable to execute getUpdates method", e), backoff);
                 if (stopping || !pause(wait)) {
                     return;
                 }
@@ -106,7 +113,9 @@ final class Poller implements AutoCloseable {
     /** Notes why a poll failed, stops on a refused token, and says how long to wait before the next. */
     private long failed(TelegramApiException error, Backoff backoff) {
         long retryAfter = 0;
-        if (error instanceof TelegramApiRequestException request && request.getErrorCode() != null) {
+        // telegrambots reports an answer it cannot read as a request error with code 0: that is no answer of Telegram's
+        if (error instanceof TelegramApiRequestException request && request.getErrorCode() != null
+                && request.getErrorCode() != 0) {
             int code = request.getErrorCode();
             String description = request.getApiResponse() == null ? "" : request.getApiResponse();
             lastProblem = code + (description.isEmpty() ? "" : " " + description);

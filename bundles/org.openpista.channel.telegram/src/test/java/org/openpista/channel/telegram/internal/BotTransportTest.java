@@ -3,8 +3,6 @@ package org.openpista.channel.telegram.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -162,14 +160,12 @@ class BotTransportTest {
         String path = transport.execute(org.telegram.telegrambots.meta.api.methods.GetFile.builder().fileId(fileId).build())
                 .getFilePath();
 
-        HttpResponse<InputStream> response = transport.download(path);
+        HttpResponse<byte[]> response = transport.download(path, 1024);
 
         assertThat(response.statusCode()).isEqualTo(200);
-        try (InputStream in = response.body()) {
-            assertThat(in.readAllBytes()).isEqualTo(bytes);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+        assertThat(response.body()).isEqualTo(bytes);
         assertThat(new BotApi(transport, Duration.ofMillis(10)).download(fileId, 1024)).isEqualTo(bytes);
+        assertThatThrownBy(() -> new BotApi(transport, Duration.ofMillis(10)).download(fileId, bytes.length - 1))
+                .isInstanceOf(BotApiException.class).hasMessageContaining("too large");
     }
 }

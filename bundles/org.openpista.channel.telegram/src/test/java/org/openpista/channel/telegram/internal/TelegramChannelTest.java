@@ -106,6 +106,31 @@ class TelegramChannelTest {
     }
 
     @Test
+    void stoppingLeavesNoThreadOfTheChannel() {
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        gateway.answer((message, sink) -> {
+            sleep(300); // the typing indicator's timer runs
+            return AgentReply.answer(message.conversationKey(), "ok");
+        });
+        TelegramChannel channel = start(OWNER);
+        awaitPolling(channel);
+        telegram.userSends(OWNER, "hi");
+        telegram.awaitBotMessages(OWNER, 1, WAIT);
+
+        channel.stop();
+
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<String> left;
+        do {
+            System.gc(); // the JDK client's selector thread ends once the client is unreachable
+            sleep(100);
+            left = Thread.getAllStackTraces().keySet().stream().filter(thread -> !before.contains(thread))
+                    .map(Thread::getName).filter(name -> name.startsWith("telegram") || name.startsWith("HttpClient")).toList();
+        } while (!left.isEmpty() && System.nanoTime() < deadline);
+        assertThat(left).as("threads left after stopping").isEmpty();
+    }
+
+    @Test
     void errorsArePrefixedAndImagesSentAsPhotos() {
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10};
         gateway.answer((message, sink) -> message.text().equals("fail")

@@ -1,0 +1,223 @@
+package org.openpista.channel.telegram.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.telegram.telegrambots.meta.api.methods.GetMe;
+import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
+
+/**
+ * The Bot API client against a peer that is not Telegram and misbehaves: a body that stalls after
+ * the headers, an endless body, answers that are JSON but not the Bot API's. None may hang the bot,
+ * fill its heap, end its polling or show its token.
+ */
+class HostilePeerTest {
+
+    private static final String SECRET = "hostile-peer-secret";
+    private static final String TOKEN = "4242:" + SECRET;
+
+    @TempDir
+    Path home;
+
+    final CountDownLatch release = new CountDownLatch(1);
+    final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    final ExecutorService serverThreads = Executors.newCachedThreadPool();
+    final HttpServer server;
+    final BotHttp http = new BotHttp();
+    volatile Answer answer = (method, exchange) -> json(exchange, "{\"ok\":true,\"result\":true}");
+
+    @FunctionalInterface
+    interface Answer {
+        void write(String method, HttpExchange exchange) throws IOException, InterruptedException;
+    }
+
+    HostilePeerTest() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        server.setExecutor(serverThreads);
+        server.createContext("/", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            String method = path.substring(path.lastIndexOf('/') + 1);
+            calls.computeIfAbsent(method, name -> new AtomicInteger()).incrementAndGet();
+            exchange.getRequestBody().readAllBytes();
+            try {
+                answer.write(method, exchange);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                exchange.close();
+            }
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void close() {
+        release.countDown();
+        http.close();
+        server.stop(0);
+        serverThreads.shutdownNow();
+    }
+
+    BotTransport transport() {
+        return new BotTransport(http.calls(), TelegramSettings.telegramUrl("http://127.0.0.1:" + server.getAddress().getPort()),
+                TOKEN);
+    }
+
+    static void json(HttpExchange exchange, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    int calls(String method) {
+        return calls.getOrDefault(method, new AtomicInteger()).get();
+    }
+
+    @Test
+    void aBodyThatStallsAfterTheHeadersEndsWithTheRequestsTimeout() throws Exception {
+        answer = (method, exchange) -> {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, 1000);
+            exchange.getResponseBody().write("{\"ok\":true,".getBytes(StandardCharsets.US_ASCII));
+            exchange.getResponseBody().flush();
+            release.await(); // a dead peer: the rest never comes
+        };
+        long before = System.nanoTime();
+
+        TelegramApiException e = catchThrowableOfType(TelegramApiException.class,
+                () -> transport().execute(new GetMe(), Duration.ofSeconds(1)));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(10));
+        assertThat(BotApi.problem(e)).isEqualTo("network error: no whole answer within 1 s").doesNotContain(SECRET);
+        assertThat(BotApi.retryWait(e, new org.openpista.channel.support.Backoff(Duration.ofMillis(5), Duration.ofMillis(5))))
+                .as("a timeout is retried").isPositive();
+    }
+
+    @Test
+    void theSetupsCheckGivesUpOnABodyThatStalls() throws Exception {
+        answer = (method, exchange) -> {
+            exchange.sendResponseHeaders(200, 1000);
+            exchange.getResponseBody().write("{\"ok\":true,".getBytes(StandardCharsets.US_ASCII));
+            exchange.getResponseBody().flush();
+            release.await();
+        };
+        long before = System.nanoTime();
+
+        BotCheck check = BotCheck.getMe("http://127.0.0.1:" + server.getAddress().getPort(), TOKEN, Duration.ofSeconds(1));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(10));
+        assertThat(check.ok()).isFalse();
+        assertThat(check.problem()).endsWith(": no whole answer within 1 s").doesNotContain(SECRET);
+    }
+
+    @Test
+    void anEndlessAnswerIsCutOffAtTheLimit() {
+        answer = (method, exchange) -> {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, 0); // chunked, no end announced
+            byte[] chunk = new byte[64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) ' ');
+            OutputStream out = exchange.getResponseBody();
+            for (long sent = 0; sent <= BoundedBody.MAX_ANSWER + chunk.length; sent += chunk.length) {
+                out.write(chunk);
+            }
+        };
+
+        assertThatThrownBy(() -> transport().execute(new GetMe())).isInstanceOf(TelegramApiException.class)
+                .satisfies(e -> assertThat(BotApi.problem((TelegramApiException) e))
+                        .isEqualTo("network error: the answer is larger than 16384 KB"));
+    }
+
+    @Test
+    void jsonThatIsNotTheBotApisFailsAsAnUnreadableAnswer() {
+        for (String body : new String[] {"{}", "{\"ok\":true}", "[]", "{\"ok\":true,\"result\":null}"}) {
+            answer = (method, exchange) -> json(exchange, body);
+
+            assertThatThrownBy(() -> transport().execute(new GetMe())).as(body).isInstanceOf(TelegramApiException.class)
+                    .satisfies(e -> assertThat(BotApi.retryWait((TelegramApiException) e, null)).isEqualTo(-1));
+        }
+    }
+
+    @Test
+    void pollingGoesOnAfterAPollAnswerWithoutResult() throws Exception {
+        AtomicInteger polls = new AtomicInteger();
+        answer = (method, exchange) -> {
+            if (!method.equalsIgnoreCase("getUpdates")) {
+                json(exchange, "{\"ok\":true,\"result\":true}");
+            } else if (polls.incrementAndGet() == 1) {
+                json(exchange, "{\"ok\":true}");
+            } else {
+                Thread.sleep(200);
+                json(exchange, "{\"ok\":true,\"result\":[]}");
+            }
+        };
+        try (Poller poller = new Poller(transport().onOwnCalls(), 1, new OffsetStore(home.resolve("offset")), update -> {},
+                Duration.ofMillis(50), () -> {}, id -> false)) {
+            poller.start();
+
+            PollerTest.await(() -> polls.get() >= 3);
+
+            assertThat(calls("deleteWebhook")).isEqualTo(1);
+            assertThat(poller.lastProblem()).isNull();
+        }
+    }
+
+    @Test
+    void aPollAnswerOfTheWrongKindIsShownAsUnreadable() throws Exception {
+        answer = (method, exchange) -> json(exchange, "{\"ok\":true,\"result\":true}");
+        try (Poller poller = new Poller(transport().onOwnCalls(), 1, new OffsetStore(home.resolve("offset")), update -> {},
+                Duration.ofMillis(50), () -> {}, id -> false)) {
+            poller.start();
+
+            PollerTest.await(() -> calls("getupdates") >= 2);
+
+            assertThat(poller.lastProblem()).startsWith("unreadable answer: Cannot deserialize").doesNotContain("\n");
+        }
+    }
+
+    @Test
+    void aTokenThatCannotBePartOfAUrlIsNeverShown() {
+        BotTransport spaced = new BotTransport(http.calls(),
+                TelegramSettings.telegramUrl("http://127.0.0.1:" + server.getAddress().getPort()), "4242:has space");
+
+        TelegramApiException e = catchThrowableOfType(TelegramApiException.class, () -> spaced.execute(new GetMe()));
+
+        assertThat(BotApi.describe("getMe", e)).isEqualTo("getMe: " + BotTransport.TOKEN_NOT_IN_URL);
+        assertThat(BotApi.retryWait(e, null)).isEqualTo(-1);
+    }
+
+    @Test
+    void aNetworkErrorNeverShowsTheToken() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        BotTransport refused = new BotTransport(http.calls(), TelegramSettings.telegramUrl("http://127.0.0.1:" + closedPort),
+                TOKEN);
+
+        TelegramApiException e = catchThrowableOfType(TelegramApiException.class, () -> refused.execute(new GetMe()));
+
+        assertThat(BotApi.describe("getMe", e)).startsWith("getMe: network error").doesNotContain(SECRET);
+    }
+}

@@ -10,7 +10,9 @@
  * start} and {@code setup}'s save), {@link org.openpista.channel.support.StateFiles}, {@link
  * org.openpista.channel.support.RecentIds} and {@link org.openpista.channel.support.Backoff} (a
  * channel's state files, its ledger of what it handed over, its reconnection waits) and {@link
- * org.openpista.channel.support.ModelCommand} (a chat's {@code /model} answer). Each channel keeps
+ * org.openpista.channel.support.ModelCommand} (a chat's {@code /model} answer) and {@link
+ * org.openpista.channel.support.BoundedBody} (an HTTP answer read whole within a deadline and up to a
+ * limit). Each channel keeps
  * its own settings, commands and texts; these are the mechanics under them.
  *
  * <p>It lives in a bundle of its own rather than in the API bundle, which is what plug-ins compile
@@ -18,7 +20,7 @@
  * components and costs nothing until one of them uses it.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.openpista.channel.support;
 
 import org.osgi.annotation.bundle.Export;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.openpista.api.chat.Attachment;
+import org.openpista.channel.support.BoundedBody;
 
 /**
  * Files users attach to a message, fetched from their CDN {@code url} through the channel's own
@@ -33,7 +34,7 @@ final class DiscordFiles {
             try {
                 // a file larger than announced is caught too
                 bytes = rest.download(file.url(), MAX_BYTES);
-            } catch (CappedBody.TooLarge e) {
+            } catch (BoundedBody.TooLarge e) {
                 throw new IOException(label + " is too large (the limit is " + MAX_BYTES / (1024 * 1024) + " MB)", e);
             } catch (java.net.http.HttpTimeoutException e) {
                 throw new IOException(label + " could not be downloaded from Discord in time", e);

@@ -12,18 +12,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.openpista.channel.support.BoundedBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,7 +163,7 @@ final class DiscordRest {
     /**
      * Downloads a file from Discord's CDN (no token), up to {@code max} bytes.
      *
-     * @throws CappedBody.TooLarge when it is larger
+     * @throws BoundedBody.TooLarge when it is larger
      * @throws IOException when it cannot be fetched
      */
     byte[] download(String url, long max) throws IOException, InterruptedException {
@@ -185,29 +181,10 @@ final class DiscordRest {
         return response.body();
     }
 
-    /**
-     * Sends a request and reads its answer, up to {@code max} bytes, all within {@code within}: the
-     * request's own timeout ends with the answer's headers, a body that stalls after them would be
-     * waited for as long as the connection lives.
-     */
+    /** Sends a request and reads its answer, up to {@code max} bytes, all within {@code within}. */
     private HttpResponse<byte[]> fetch(HttpRequest request, long max, Duration within)
             throws IOException, InterruptedException {
-        CompletableFuture<HttpResponse<byte[]>> answer = http.sendAsync(request, CappedBody.upTo(max));
-        try {
-            return answer.get(within.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            answer.cancel(true);
-            throw new HttpTimeoutException("no complete answer within " + within.toMillis() / 1000.0 + " s");
-        } catch (InterruptedException e) {
-            answer.cancel(true);
-            throw e;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(), cause);
-        }
+        return BoundedBody.send(http, request, BoundedBody.upTo(max), within);
     }
 
     /** @return the answer's JSON (an empty object for 204) */

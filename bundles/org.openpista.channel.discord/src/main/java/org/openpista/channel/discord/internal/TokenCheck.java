@@ -9,11 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import org.openpista.channel.support.BoundedBody;
 
 /**
  * The answer of {@code GET /users/@me}, which {@code discord setup} asks before it saves a token and
@@ -46,26 +43,18 @@ record TokenCheck(boolean ok, String username, String id, String problem) {
     /** @param within how long the answer, its body included, may take */
     static TokenCheck usersMe(String api, String token, Duration within) throws InterruptedException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        HttpResponse<byte[]> response;
-        CompletableFuture<HttpResponse<byte[]>> answer;
+        HttpRequest request;
         try {
-            answer = client.sendAsync(HttpRequest.newBuilder(URI.create(api + "/users/@me")).timeout(within)
-                    .header("Authorization", "Bot " + token).header("User-Agent", "DiscordBot (openpista, 1)").GET().build(),
-                    CappedBody.upTo(MAX_ANSWER));
+            request = HttpRequest.newBuilder(URI.create(api + "/users/@me")).timeout(within)
+                    .header("Authorization", "Bot " + token).header("User-Agent", "DiscordBot (openpista, 1)").GET().build();
         } catch (IllegalArgumentException e) {
             return new TokenCheck(false, "", "", "api_url is not a URL: " + api);
         }
+        HttpResponse<byte[]> response;
         try {
-            response = answer.get(within.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            answer.cancel(true);
-            return new TokenCheck(false, "", "", "cannot reach " + api + ": no complete answer within "
-                    + within.toMillis() / 1000.0 + " s");
-        } catch (InterruptedException e) {
-            answer.cancel(true);
-            throw e;
-        } catch (ExecutionException e) {
-            return new TokenCheck(false, "", "", "cannot reach " + api + ": " + DiscordRest.describe(e.getCause()));
+            response = BoundedBody.send(client, request, BoundedBody.upTo(MAX_ANSWER), within);
+        } catch (IOException e) {
+            return new TokenCheck(false, "", "", "cannot reach " + api + ": " + DiscordRest.describe(e));
         }
         JsonNode body;
         try {

@@ -112,7 +112,7 @@ class DiscordRestTest {
             discord.userSendsDm(USER, "y".repeat(400));
         }
         assertThatThrownBy(() -> capped.history(dm, first, 100)).isInstanceOf(UncheckedIOException.class)
-                .hasMessage("GET /channels/" + dm + "/messages: the answer is larger than 1024 bytes");
+                .hasMessage("GET /channels/" + dm + "/messages: the answer is larger than 1 KB");
         assertThat(capped.me().path("id").asText()).isEqualTo(FakeDiscordServer.BOT_ID);
     }
 
@@ -126,7 +126,7 @@ class DiscordRestTest {
                     + "/api/v10", DiscordConfigs.TOKEN, Duration.ofMillis(500), DiscordRest.MAX_ANSWER);
             long start = System.nanoTime();
             assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(stalled::me)
-                    .isInstanceOf(UncheckedIOException.class).hasMessage("GET /users/@me: no complete answer within 0.5 s"));
+                    .isInstanceOf(UncheckedIOException.class).hasMessage("GET /users/@me: no whole answer within 0.5 s"));
             assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000);
             peer.interrupt();
         }

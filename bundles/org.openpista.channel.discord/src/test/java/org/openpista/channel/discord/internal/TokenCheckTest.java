@@ -48,7 +48,7 @@ class TokenCheckTest {
             String api = "http://127.0.0.1:" + server.getLocalPort() + "/api/v10";
             TokenCheck check = assertTimeoutPreemptively(Duration.ofSeconds(10),
                     () -> TokenCheck.usersMe(api, DiscordConfigs.TOKEN, Duration.ofMillis(500)));
-            assertThat(check.problem()).isEqualTo("cannot reach " + api + ": no complete answer within 0.5 s")
+            assertThat(check.problem()).isEqualTo("cannot reach " + api + ": no whole answer within 0.5 s")
                     .doesNotContain(SECRET);
             peer.interrupt();
         }

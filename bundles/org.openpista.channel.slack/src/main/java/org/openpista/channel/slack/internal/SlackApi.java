@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openpista.api.chat.Attachment;
 import org.openpista.channel.support.Backoff;
+import org.openpista.channel.support.BoundedBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,8 @@ final class SlackApi implements AutoCloseable {
     record Identity(String teamId, String team, String botUserId, String botName) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(SlackApi.class);
+    /** The largest Web API answer read: a message with its blocks is a few KB. */
+    static final long MAX_ANSWER = 16L * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ATTEMPTS = 5;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -175,7 +178,7 @@ final class SlackApi implements AutoCloseable {
             throw new SlackException("files.getUploadURLExternal", "no upload URL in the answer", true);
         }
         try {
-            int status = BoundedBody.send(http, request, BoundedBody.upTo(BoundedBody.MAX_ANSWER)).statusCode();
+            int status = BoundedBody.send(http, request, BoundedBody.upTo(MAX_ANSWER)).statusCode();
             if (status != 200) {
                 throw new SlackException("file upload", "HTTP " + status, status < 500);
             }
@@ -256,7 +259,7 @@ final class SlackApi implements AutoCloseable {
             request.header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(form(params)));
         }
-        HttpResponse<byte[]> response = BoundedBody.send(http, request.build(), BoundedBody.upTo(BoundedBody.MAX_ANSWER));
+        HttpResponse<byte[]> response = BoundedBody.send(http, request.build(), BoundedBody.upTo(MAX_ANSWER));
         String retryAfter = response.headers().firstValue("Retry-After").orElse("").strip();
         long seconds = retryAfter.matches("[0-9]{1,4}") ? Long.parseLong(retryAfter) : 0;
         JsonNode body;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.openpista.api.chat.Attachment;
+import org.openpista.channel.support.BoundedBody;
 
 /**
  * Files users share with a message ({@code files} of the event), downloaded from their {@code

@@ -114,7 +114,7 @@ class SlackHostilePeerTest {
         answer = SlackHostilePeerTest::endless;
         try (SlackApi api = new SlackApi(root() + "/api", "xoxb-hostile", Duration.ofMillis(10))) {
             assertThatThrownBy(api::authTest).isInstanceOfSatisfying(SlackException.class,
-                    e -> assertThat(e.getMessage()).contains("the answer is larger than 16384 KB"));
+                    e -> assertThat(e.getMessage()).contains("the answer is larger than 16 MB"));
         }
     }
 

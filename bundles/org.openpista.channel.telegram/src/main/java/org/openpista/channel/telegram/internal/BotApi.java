@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import org.openpista.api.chat.Attachment;
 import org.openpista.channel.support.Backoff;
+import org.openpista.channel.support.BoundedBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.api.methods.AnswerCallbackQuery;

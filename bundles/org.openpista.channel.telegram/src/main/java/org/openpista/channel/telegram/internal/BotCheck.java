@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.regex.Pattern;
+import org.openpista.channel.support.BoundedBody;
 
 /**
  * The answer of {@code getMe}, which {@code telegram setup} asks before it saves a token and
@@ -46,7 +47,7 @@ record BotCheck(boolean ok, String username, String problem) {
             HttpCalls calls = new HttpCalls(client);
             try {
                 response = calls.send(HttpRequest.newBuilder(URI.create(root + "/bot" + token + "/getMe")).timeout(timeout)
-                        .GET().build(), BoundedBody.upTo(BoundedBody.MAX_ANSWER));
+                        .GET().build(), BoundedBody.upTo(BotTransport.MAX_ANSWER));
             } finally {
                 calls.close();
             }

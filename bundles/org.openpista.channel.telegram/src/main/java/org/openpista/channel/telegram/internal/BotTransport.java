@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.openpista.channel.support.BoundedBody;
 import org.telegram.telegrambots.meta.TelegramUrl;
 import org.telegram.telegrambots.meta.api.methods.botapimethods.BotApiMethod;
 import org.telegram.telegrambots.meta.api.methods.botapimethods.PartialBotApiMethod;
@@ -29,6 +30,8 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
  * TelegramApiException} whose cause is the {@code IOException}, as from telegrambots.
  */
 final class BotTransport implements AutoCloseable {
+    /** The largest Bot API answer read: a hundred updates with their texts are well below. */
+    static final long MAX_ANSWER = 16L * 1024 * 1024;
 
     /** How long a call waits for Telegram's answer (a long poll waits its timeout more). */
     static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -189,7 +192,7 @@ final class BotTransport implements AutoCloseable {
     private <T extends Serializable> T answer(PartialBotApiMethod<T> method, HttpRequest request) throws TelegramApiException {
         HttpResponse<byte[]> response;
         try {
-            response = calls.send(request, BoundedBody.upTo(BoundedBody.MAX_ANSWER));
+            response = calls.send(request, BoundedBody.upTo(MAX_ANSWER));
         } catch (IOException | InterruptedException e) {
             throw new TelegramApiException("Unable to execute " + method.getMethod() + " method", e);
         }

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.openpista.channel.support.BoundedBody;
 
 /**
  * Requests on the channel's one {@link HttpClient} that can be cancelled together: closing aborts
@@ -71,7 +72,7 @@ final class HttpCalls implements AutoCloseable {
             return call.get(request.timeout().get().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             call.cancel(true);
-            throw new HttpTimeoutException("no whole answer within " + request.timeout().get().toSeconds() + " s");
+            throw new HttpTimeoutException(BoundedBody.noWholeAnswerWithin(request.timeout().get()));
         } catch (CancellationException e) {
             throw new IOException(CANCELED); // without a cause: BotApi tells a cancelled call by its root cause
         } catch (ExecutionException e) {

@@ -139,14 +139,14 @@ class HostilePeerTest {
             byte[] chunk = new byte[64 * 1024];
             java.util.Arrays.fill(chunk, (byte) ' ');
             OutputStream out = exchange.getResponseBody();
-            for (long sent = 0; sent <= BoundedBody.MAX_ANSWER + chunk.length; sent += chunk.length) {
+            for (long sent = 0; sent <= BotTransport.MAX_ANSWER + chunk.length; sent += chunk.length) {
                 out.write(chunk);
             }
         };
 
         assertThatThrownBy(() -> transport().execute(new GetMe())).isInstanceOf(TelegramApiException.class)
                 .satisfies(e -> assertThat(BotApi.problem((TelegramApiException) e))
-                        .isEqualTo("network error: the answer is larger than 16384 KB"));
+                        .isEqualTo("network error: the answer is larger than 16 MB"));
     }
 
     @Test

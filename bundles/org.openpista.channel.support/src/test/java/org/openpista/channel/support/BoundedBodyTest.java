@@ -1,21 +1,30 @@
-package org.openpista.channel.discord.internal;
+package org.openpista.channel.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Answers read up to a limit, whether they announce their length or not (chunked). */
-class CappedBodyTest {
+/** Answers read up to a limit, whether they announce their length or not (chunked), and within a deadline. */
+class BoundedBodyTest {
 
     /** Counts what the body asked for and whether it gave up. */
     static final class Subscription implements Flow.Subscription {
@@ -34,7 +43,7 @@ class CappedBodyTest {
     }
 
     static HttpResponse.BodySubscriber<byte[]> body(long max, Map<String, List<String>> headers) {
-        return CappedBody.upTo(max).apply(new HttpResponse.ResponseInfo() {
+        return BoundedBody.upTo(max).apply(new HttpResponse.ResponseInfo() {
             @Override
             public int statusCode() {
                 return 200;
@@ -81,7 +90,7 @@ class CappedBodyTest {
         body.onNext(chunk("more")); // in flight before the cancel: ignored
         assertThat(subscription.requested).isEqualTo(requested);
         assertThatThrownBy(() -> body.getBody().toCompletableFuture().join()).isInstanceOf(CompletionException.class)
-                .hasCauseInstanceOf(CappedBody.TooLarge.class).hasMessageContaining("larger than 10 bytes");
+                .hasCauseInstanceOf(BoundedBody.TooLarge.class).hasMessageContaining("larger than 10 bytes");
     }
 
     @Test
@@ -92,5 +101,43 @@ class CappedBodyTest {
         assertThat(subscription.cancelled).isTrue();
         assertThat(subscription.requested).isZero();
         assertThat(body.getBody().toCompletableFuture()).isCompletedExceptionally();
+    }
+
+    @Test
+    void limitsAndDeadlinesAreSaidInTheirUnits() {
+        assertThat(new BoundedBody.TooLarge(16L * 1024 * 1024)).hasMessage("the answer is larger than 16 MB");
+        assertThat(new BoundedBody.TooLarge(64 * 1024)).hasMessage("the answer is larger than 64 KB");
+        assertThat(new BoundedBody.TooLarge(1000)).hasMessage("the answer is larger than 1000 bytes");
+        assertThat(BoundedBody.noWholeAnswerWithin(Duration.ofSeconds(20))).isEqualTo("no whole answer within 20 s");
+        assertThat(BoundedBody.noWholeAnswerWithin(Duration.ofMillis(500))).isEqualTo("no whole answer within 0.5 s");
+    }
+
+    @Test
+    void aBodyStalledAfterTheHeadersEndsAtTheDeadline() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        CountDownLatch release = new CountDownLatch(1);
+        server.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(200, 100);
+            exchange.getResponseBody().write(new byte[10]);
+            exchange.getResponseBody().flush();
+            try {
+                release.await(30, TimeUnit.SECONDS); // the other 90 bytes never come
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        server.start();
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"))
+                    .timeout(Duration.ofMillis(500)).build();
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> BoundedBody.send(HttpClient.newHttpClient(), request, BoundedBody.upTo(1000)))
+                    .isInstanceOf(HttpTimeoutException.class).hasMessage("no whole answer within 0.5 s");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+        } finally {
+            release.countDown();
+            server.stop(0);
+        }
     }
 }

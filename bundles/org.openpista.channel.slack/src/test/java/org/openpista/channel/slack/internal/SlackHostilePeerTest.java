@@ -4,20 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.openpista.channel.support.HostilePeer;
 
 /**
  * The Web API client and the file downloads against a peer that misbehaves: a body that stalls after
@@ -27,64 +18,22 @@ class SlackHostilePeerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final CountDownLatch release = new CountDownLatch(1);
-    final ExecutorService serverThreads = Executors.newCachedThreadPool();
-    final HttpServer server;
-    volatile Answer answer;
+    final HostilePeer peer = new HostilePeer();
 
-    @FunctionalInterface
-    interface Answer {
-        void write(HttpExchange exchange) throws IOException, InterruptedException;
-    }
-
-    SlackHostilePeerTest() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        server.setExecutor(serverThreads);
-        server.createContext("/", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            try {
-                answer.write(exchange);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                exchange.close();
-            }
-        });
-        server.start();
-    }
+    SlackHostilePeerTest() throws IOException {}
 
     @AfterEach
     void close() {
-        release.countDown();
-        server.stop(0);
-        serverThreads.shutdownNow();
+        peer.close();
     }
 
     String root() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
-    }
-
-    void stallAfterTheHeaders(HttpExchange exchange) throws IOException, InterruptedException {
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, 1000);
-        exchange.getResponseBody().write("{\"ok\":true,".getBytes(StandardCharsets.US_ASCII));
-        exchange.getResponseBody().flush();
-        release.await(); // a dead peer: the rest never comes
-    }
-
-    static void endless(HttpExchange exchange) throws IOException {
-        exchange.sendResponseHeaders(200, 0); // chunked, no end announced
-        byte[] chunk = new byte[64 * 1024];
-        Arrays.fill(chunk, (byte) ' ');
-        OutputStream out = exchange.getResponseBody();
-        for (long sent = 0; sent <= SlackFiles.MAX_BYTES + chunk.length; sent += chunk.length) {
-            out.write(chunk);
-        }
+        return peer.root();
     }
 
     @Test
     void aBodyThatStallsAfterTheHeadersEndsWithTheTimeout() throws Exception {
-        answer = this::stallAfterTheHeaders;
+        peer.answer(exchange -> peer.stallAfterTheHeaders(exchange, "{\"ok\":true,"));
         try (SlackApi api = new SlackApi(root() + "/api", "xoxb-hostile", Duration.ofMillis(10), Duration.ofSeconds(1))) {
             long before = System.nanoTime();
 
@@ -97,7 +46,7 @@ class SlackHostilePeerTest {
 
     @Test
     void aTokenAHeaderCannotCarryIsRefusedWithoutShowingIt() {
-        answer = exchange -> exchange.sendResponseHeaders(500, -1);
+        peer.answer(exchange -> exchange.sendResponseHeaders(500, -1));
         try (SlackApi api = new SlackApi(root() + "/api", "xoxb-broken\nsecret", Duration.ofMillis(10))) {
             assertThatThrownBy(api::authTest).isInstanceOfSatisfying(SlackException.class, e -> {
                 assertThat(e.refused()).isTrue();
@@ -111,7 +60,7 @@ class SlackHostilePeerTest {
 
     @Test
     void anEndlessAnswerIsCutOffAtTheLimit() throws Exception {
-        answer = SlackHostilePeerTest::endless;
+        peer.answer(exchange -> HostilePeer.endless(exchange, SlackFiles.MAX_BYTES));
         try (SlackApi api = new SlackApi(root() + "/api", "xoxb-hostile", Duration.ofMillis(10))) {
             assertThatThrownBy(api::authTest).isInstanceOfSatisfying(SlackException.class,
                     e -> assertThat(e.getMessage()).contains("the answer is larger than 16 MB"));
@@ -120,7 +69,7 @@ class SlackHostilePeerTest {
 
     @Test
     void aFileLargerThanAnnouncedIsCutOffAtTheLimit() throws Exception {
-        answer = SlackHostilePeerTest::endless;
+        peer.answer(exchange -> HostilePeer.endless(exchange, SlackFiles.MAX_BYTES));
         try (SlackApi api = new SlackApi(root() + "/api", "xoxb-hostile", Duration.ofMillis(10))) {
             SlackFiles files = new SlackFiles(root() + "/api", "xoxb-hostile", api.http());
 

@@ -5,24 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openpista.channel.support.HostilePeer;
 import org.telegram.telegrambots.meta.api.methods.GetMe;
 import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
 
@@ -39,47 +34,38 @@ class HostilePeerTest {
     @TempDir
     Path home;
 
-    final CountDownLatch release = new CountDownLatch(1);
     final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-    final ExecutorService serverThreads = Executors.newCachedThreadPool();
-    final HttpServer server;
+    final HostilePeer peer = new HostilePeer();
     final BotHttp http = new BotHttp();
-    volatile Answer answer = (method, exchange) -> json(exchange, "{\"ok\":true,\"result\":true}");
 
+    /** What the peer does with a call of a Bot API method (the last part of the path). */
     @FunctionalInterface
     interface Answer {
         void write(String method, HttpExchange exchange) throws IOException, InterruptedException;
     }
 
     HostilePeerTest() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        server.setExecutor(serverThreads);
-        server.createContext("/", exchange -> {
+        answer((method, exchange) -> json(exchange, "{\"ok\":true,\"result\":true}"));
+    }
+
+    /** @param next how the following calls are answered; every call is counted by method */
+    void answer(Answer next) {
+        peer.answer(exchange -> {
             String path = exchange.getRequestURI().getPath();
             String method = path.substring(path.lastIndexOf('/') + 1);
             calls.computeIfAbsent(method, name -> new AtomicInteger()).incrementAndGet();
-            exchange.getRequestBody().readAllBytes();
-            try {
-                answer.write(method, exchange);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                exchange.close();
-            }
+            next.write(method, exchange);
         });
-        server.start();
     }
 
     @AfterEach
     void close() {
-        release.countDown();
         http.close();
-        server.stop(0);
-        serverThreads.shutdownNow();
+        peer.close();
     }
 
     BotTransport transport() {
-        return new BotTransport(http.calls(), TelegramSettings.telegramUrl("http://127.0.0.1:" + server.getAddress().getPort()),
+        return new BotTransport(http.calls(), TelegramSettings.telegramUrl(peer.root()),
                 TOKEN);
     }
 
@@ -96,13 +82,7 @@ class HostilePeerTest {
 
     @Test
     void aBodyThatStallsAfterTheHeadersEndsWithTheRequestsTimeout() throws Exception {
-        answer = (method, exchange) -> {
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, 1000);
-            exchange.getResponseBody().write("{\"ok\":true,".getBytes(StandardCharsets.US_ASCII));
-            exchange.getResponseBody().flush();
-            release.await(); // a dead peer: the rest never comes
-        };
+        answer((method, exchange) -> peer.stallAfterTheHeaders(exchange, "{\"ok\":true,"));
         long before = System.nanoTime();
 
         TelegramApiException e = catchThrowableOfType(TelegramApiException.class,
@@ -116,15 +96,10 @@ class HostilePeerTest {
 
     @Test
     void theSetupsCheckGivesUpOnABodyThatStalls() throws Exception {
-        answer = (method, exchange) -> {
-            exchange.sendResponseHeaders(200, 1000);
-            exchange.getResponseBody().write("{\"ok\":true,".getBytes(StandardCharsets.US_ASCII));
-            exchange.getResponseBody().flush();
-            release.await();
-        };
+        answer((method, exchange) -> peer.stallAfterTheHeaders(exchange, "{\"ok\":true,"));
         long before = System.nanoTime();
 
-        BotCheck check = BotCheck.getMe("http://127.0.0.1:" + server.getAddress().getPort(), TOKEN, Duration.ofSeconds(1));
+        BotCheck check = BotCheck.getMe(peer.root(), TOKEN, Duration.ofSeconds(1));
 
         assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(10));
         assertThat(check.ok()).isFalse();
@@ -133,16 +108,7 @@ class HostilePeerTest {
 
     @Test
     void anEndlessAnswerIsCutOffAtTheLimit() {
-        answer = (method, exchange) -> {
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, 0); // chunked, no end announced
-            byte[] chunk = new byte[64 * 1024];
-            java.util.Arrays.fill(chunk, (byte) ' ');
-            OutputStream out = exchange.getResponseBody();
-            for (long sent = 0; sent <= BotTransport.MAX_ANSWER + chunk.length; sent += chunk.length) {
-                out.write(chunk);
-            }
-        };
+        answer((method, exchange) -> HostilePeer.endless(exchange, BotTransport.MAX_ANSWER));
 
         assertThatThrownBy(() -> transport().execute(new GetMe())).isInstanceOf(TelegramApiException.class)
                 .satisfies(e -> assertThat(BotApi.problem((TelegramApiException) e))
@@ -152,7 +118,7 @@ class HostilePeerTest {
     @Test
     void jsonThatIsNotTheBotApisFailsAsAnUnreadableAnswer() {
         for (String body : new String[] {"{}", "{\"ok\":true}", "[]", "{\"ok\":true,\"result\":null}"}) {
-            answer = (method, exchange) -> json(exchange, body);
+            answer((method, exchange) -> json(exchange, body));
 
             assertThatThrownBy(() -> transport().execute(new GetMe())).as(body).isInstanceOf(TelegramApiException.class)
                     .satisfies(e -> assertThat(BotApi.retryWait((TelegramApiException) e, null)).isEqualTo(-1));
@@ -162,7 +128,7 @@ class HostilePeerTest {
     @Test
     void pollingGoesOnAfterAPollAnswerWithoutResult() throws Exception {
         AtomicInteger polls = new AtomicInteger();
-        answer = (method, exchange) -> {
+        answer((method, exchange) -> {
             if (!method.equalsIgnoreCase("getUpdates")) {
                 json(exchange, "{\"ok\":true,\"result\":true}");
             } else if (polls.incrementAndGet() == 1) {
@@ -171,7 +137,7 @@ class HostilePeerTest {
                 Thread.sleep(200);
                 json(exchange, "{\"ok\":true,\"result\":[]}");
             }
-        };
+        });
         try (Poller poller = new Poller(transport().onOwnCalls(), 1, new OffsetStore(home.resolve("offset")), update -> {},
                 Duration.ofMillis(50), () -> {}, id -> false)) {
             poller.start();
@@ -185,7 +151,7 @@ class HostilePeerTest {
 
     @Test
     void aPollAnswerOfTheWrongKindIsShownAsUnreadable() throws Exception {
-        answer = (method, exchange) -> json(exchange, "{\"ok\":true,\"result\":true}");
+        answer((method, exchange) -> json(exchange, "{\"ok\":true,\"result\":true}"));
         try (Poller poller = new Poller(transport().onOwnCalls(), 1, new OffsetStore(home.resolve("offset")), update -> {},
                 Duration.ofMillis(50), () -> {}, id -> false)) {
             poller.start();
@@ -199,7 +165,7 @@ class HostilePeerTest {
     @Test
     void aTokenThatCannotBePartOfAUrlIsNeverShown() {
         BotTransport spaced = new BotTransport(http.calls(),
-                TelegramSettings.telegramUrl("http://127.0.0.1:" + server.getAddress().getPort()), "4242:has space");
+                TelegramSettings.telegramUrl(peer.root()), "4242:has space");
 
         TelegramApiException e = catchThrowableOfType(TelegramApiException.class, () -> spaced.execute(new GetMe()));
 

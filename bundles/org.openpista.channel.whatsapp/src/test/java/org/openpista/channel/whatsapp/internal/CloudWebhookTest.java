@@ -301,7 +301,7 @@ class CloudWebhookTest {
     }
 
     @Test
-    void strangersOtherNumbersAndNonTextMessagesAreNotAnswered() throws Exception {
+    void strangersAndOtherNumbersAreNotAnsweredAndAStickerIsNotRead() throws Exception {
         String stranger = FakeGraphApiServer.textDelivery(NUMBER_ID, "4900000000001", "wamid.S", "hello?");
         String otherNumber = FakeGraphApiServer.textDelivery("999999", ALICE, "wamid.O", "wrong number id");
         String sticker = FakeGraphApiServer.textDelivery(NUMBER_ID, ALICE, "wamid.T", "x")
@@ -311,8 +311,13 @@ class CloudWebhookTest {
             assertThat(post(body, FakeGraphApiServer.signature(body, SECRET)).statusCode()).isEqualTo(200);
         }
 
+        // the sticker's sender, who may talk to the bot, is told (off the webhook's thread) what it reads
+        graph.awaitAccepted(1, Duration.ofSeconds(10));
         assertThat(gateway.messages).isEmpty();
-        assertThat(graph.calls()).isEmpty();
+        assertThat(graph.calls()).singleElement().satisfies(call -> {
+            assertThat(call.to()).isEqualTo(ALICE);
+            assertThat(call.body().path("text").path("body").asText()).isEqualTo(WhatsAppMedia.UNREADABLE);
+        });
     }
 
     @Test

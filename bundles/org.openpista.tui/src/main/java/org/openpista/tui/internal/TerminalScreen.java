@@ -23,8 +23,6 @@ final class TerminalScreen implements AutoCloseable {
 
     private static final String PASTE_ON = "\033[?2004h";
     private static final String PASTE_OFF = "\033[?2004l";
-    /** The thread of JLine's shutdown hook, which closes the terminal (org.jline.utils.ShutdownHooks). */
-    private static final String JLINE_HOOK = "JLine Shutdown Hook";
 
     private final Terminal terminal;
     private final Attributes saved;
@@ -152,20 +150,21 @@ final class TerminalScreen implements AutoCloseable {
         }
     }
 
-    /** The shutdown hook: JLine's own hook, which runs beside it, sets JLine's lossy copy back; the exact one comes last. */
+    /**
+     * The shutdown hook. JLine's own hook, which runs beside it in any order, closes the terminal and
+     * so sets JLine's lossy copy of the settings back. Closing the terminal here first takes JLine's
+     * task out of its hook, or waits until that task has run (adding, removing and running the tasks
+     * all hold {@code ShutdownHooks}' lock), so the exact settings go last either way.
+     */
     private void restoreAtExit() {
         restore();
         if (exact == null) {
             return;
         }
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.getName().equals(JLINE_HOOK) && thread != Thread.currentThread()) {
-                try {
-                    thread.join(1000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+        try {
+            terminal.close();
+        } catch (IOException | RuntimeException e) {
+            // a terminal that went away
         }
         exact.restore();
     }

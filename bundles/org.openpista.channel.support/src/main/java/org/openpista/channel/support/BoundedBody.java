@@ -9,6 +9,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -59,10 +60,26 @@ public final class BoundedBody {
      *
      * @param within how long the answer, its body included, may take; null: as long as it takes
      * @throws HttpTimeoutException when the answer is not all there in time
+     * @see #await
      */
     public static <T> HttpResponse<T> send(HttpClient http, HttpRequest request, HttpResponse.BodyHandler<T> handler,
             Duration within) throws IOException, InterruptedException {
-        CompletableFuture<HttpResponse<T>> call = http.sendAsync(request, handler);
+        return await(http.sendAsync(request, handler), within);
+    }
+
+    /**
+     * Waits for an answer under way at most {@code within}, its body included (the JDK's own request
+     * timeout ends with the headers: a peer that stalls in the body would hold the caller forever); the
+     * deadline or an interrupt cancels the call.
+     *
+     * @param call the answer under way, as {@link HttpClient#sendAsync} gives it
+     * @param within how long it may take; null: as long as it takes
+     * @return the answer
+     * @throws HttpTimeoutException when the answer is not all there in time
+     * @throws IOException the call's own, or one that says (see {@link Problems#describe}) what else it failed with
+     * @throws CancellationException when the call was cancelled, before or while it was awaited
+     */
+    public static <T> T await(CompletableFuture<T> call, Duration within) throws IOException, InterruptedException {
         try {
             return within == null ? call.get() : call.get(within.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -76,7 +93,10 @@ public final class BoundedBody {
             if (cause instanceof IOException io) {
                 throw io;
             }
-            throw new IOException(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(), cause);
+            if (cause instanceof CancellationException cancelled) {
+                throw cancelled;
+            }
+            throw new IOException(Problems.describe(cause), cause);
         }
     }
 

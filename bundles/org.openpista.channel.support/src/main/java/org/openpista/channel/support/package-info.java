@@ -12,15 +12,17 @@
  * channel's state files, its ledger of what it handed over, its reconnection waits) and {@link
  * org.openpista.channel.support.ModelCommand} (a chat's {@code /model} answer) and {@link
  * org.openpista.channel.support.BoundedBody} (an HTTP answer read whole within a deadline and up to a
- * limit). Each channel keeps
- * its own settings, commands and texts; these are the mechanics under them.
+ * limit, or an answer under way awaited so), {@link org.openpista.channel.support.DaemonThreads} (the
+ * named daemon threads of a channel's executors) and {@link org.openpista.channel.support.Problems}
+ * (an exception said in one line). Each channel keeps its own settings, commands and texts; these are
+ * the mechanics under them.
  *
  * <p>It lives in a bundle of its own rather than in the API bundle, which is what plug-ins compile
  * against and stays free of these details. Its callers are openpista's own channel bundles; it has no
  * components and costs nothing until one of them uses it.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.openpista.channel.support;
 
 import org.osgi.annotation.bundle.Export;

@@ -3,6 +3,7 @@ package org.openpista.channel.support;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -14,8 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Answers read up to a limit, whether they announce their length or not (chunked), and within a deadline. */
@@ -118,5 +123,68 @@ class BoundedBodyTest {
                     .isInstanceOf(HttpTimeoutException.class).hasMessage("no whole answer within 0.5 s");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
         }
+    }
+
+    @Test
+    void anAnswerNotThereByTheDeadlineIsCancelled() {
+        CompletableFuture<String> call = new CompletableFuture<>();
+
+        assertThatThrownBy(() -> BoundedBody.await(call, Duration.ofMillis(100))).isInstanceOf(HttpTimeoutException.class)
+                .hasMessage("no whole answer within 0.1 s");
+        assertThat(call).isCancelled();
+    }
+
+    @Test
+    void anAnswerThereInTimeIsGiven() throws Exception {
+        assertThat(BoundedBody.await(CompletableFuture.completedFuture("ok"), Duration.ofMillis(100))).isEqualTo("ok");
+        CompletableFuture<String> later = new CompletableFuture<>();
+        CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS).execute(() -> later.complete("later"));
+        assertThat(BoundedBody.await(later, null)).isEqualTo("later"); // no deadline: as long as it takes
+    }
+
+    @Test
+    void anInterruptCancelsTheCall() throws Exception {
+        CompletableFuture<String> call = new CompletableFuture<>();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                BoundedBody.await(call, Duration.ofMinutes(1));
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        waiter.start();
+        while (waiter.isAlive() && waiter.getState() != Thread.State.TIMED_WAITING) {
+            Thread.onSpinWait();
+        }
+        waiter.interrupt();
+        waiter.join(10_000);
+
+        assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+        assertThat(call).isCancelled();
+    }
+
+    @Test
+    void aFailedCallThrowsItsOwnIOExceptionOrOneThatSaysWhatWentWrong() {
+        IOException own = new IOException("connection reset");
+        assertThatThrownBy(() -> BoundedBody.await(CompletableFuture.failedFuture(own), null)).isSameAs(own);
+
+        IllegalStateException other = new IllegalStateException();
+        assertThatThrownBy(() -> BoundedBody.await(CompletableFuture.failedFuture(other), Duration.ofSeconds(1)))
+                .isExactlyInstanceOf(IOException.class).hasMessage("IllegalStateException").hasCause(other);
+    }
+
+    @Test
+    void aCancelledCallEndsWithCancellationWhereverItWasCancelled() {
+        CompletableFuture<String> cancelled = new CompletableFuture<>();
+        cancelled.cancel(true);
+        assertThatThrownBy(() -> BoundedBody.await(cancelled, Duration.ofSeconds(1)))
+                .isInstanceOf(CancellationException.class);
+
+        // a stage after a cancelled one: the cancellation comes wrapped, as the HTTP client's answers have it
+        CompletableFuture<String> first = new CompletableFuture<>();
+        CompletableFuture<String> then = first.thenApply(text -> text);
+        first.cancel(true);
+        assertThatThrownBy(() -> BoundedBody.await(then, Duration.ofSeconds(1))).isInstanceOf(CancellationException.class);
     }
 }

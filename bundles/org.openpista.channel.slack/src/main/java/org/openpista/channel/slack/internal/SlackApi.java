@@ -16,10 +16,11 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.openpista.api.chat.Attachment;
 import org.openpista.channel.support.Backoff;
 import org.openpista.channel.support.BoundedBody;
+import org.openpista.channel.support.DaemonThreads;
+import org.openpista.channel.support.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,14 +83,9 @@ final class SlackApi implements AutoCloseable {
         this.apiRoot = URI.create(apiRoot + "/");
         this.botToken = botToken;
         this.firstBackoff = firstBackoff;
-        AtomicInteger count = new AtomicInteger();
         // as the client's default executor, but with names that say whose threads these are
         this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                task -> {
-                    Thread thread = new Thread(task, "slack-http-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                DaemonThreads.numbered("slack-http"));
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(20))
                 .followRedirects(HttpClient.Redirect.NEVER).executor(workers).build();
     }
@@ -183,7 +179,7 @@ final class SlackApi implements AutoCloseable {
                 throw new SlackException("file upload", "HTTP " + status, status < 500);
             }
         } catch (IOException e) {
-            throw new SlackException("file upload", "cannot reach Slack: " + describe(e), false);
+            throw new SlackException("file upload", "cannot reach Slack: " + Problems.describe(e), false);
         }
         ObjectNode params = JSON.createObjectNode().put("channel_id", channel);
         params.put("files", JSON.createArrayNode().add(JSON.createObjectNode().put("id", fileId).put("title", name)).toString());
@@ -220,7 +216,7 @@ final class SlackApi implements AutoCloseable {
                     throw new SlackException(method, answer.error().isEmpty() ? "an answer without ok" : answer.error(), true);
                 }
             } catch (IOException e) {
-                problem = "cannot reach Slack: " + describe(e);
+                problem = "cannot reach Slack: " + Problems.describe(e);
             }
             if (attempt >= ATTEMPTS) {
                 throw new SlackException(method, problem + " (after " + ATTEMPTS + " attempts)", false);
@@ -237,7 +233,7 @@ final class SlackApi implements AutoCloseable {
         try {
             answer = send(method, token, params, json);
         } catch (IOException e) {
-            throw new SlackException(method, "cannot reach Slack: " + describe(e), false);
+            throw new SlackException(method, "cannot reach Slack: " + Problems.describe(e), false);
         }
         if (answer.status() != 200) {
             throw new SlackException(method, "HTTP " + answer.status(), false);
@@ -322,7 +318,4 @@ final class SlackApi implements AutoCloseable {
         };
     }
 
-    static String describe(Throwable e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
 }

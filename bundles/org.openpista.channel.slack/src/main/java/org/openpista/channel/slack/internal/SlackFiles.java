@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import org.openpista.api.chat.Attachment;
 import org.openpista.channel.support.BoundedBody;
+import org.openpista.channel.support.Problems;
 
 /**
  * Files users share with a message ({@code files} of the event), downloaded from their {@code
@@ -86,7 +87,7 @@ final class SlackFiles {
             throw new SlackException("file download", label + " is too large (the limit is " + MAX_BYTES / (1024 * 1024) + " MB)",
                     true);
         } catch (IOException e) {
-            throw new SlackException("file download", label + " could not be downloaded: " + SlackApi.describe(e), false);
+            throw new SlackException("file download", label + " could not be downloaded: " + Problems.describe(e), false);
         }
         if (response.statusCode() != 200) {
             throw new SlackException("file download", label + " could not be downloaded (HTTP " + response.statusCode() + ")",

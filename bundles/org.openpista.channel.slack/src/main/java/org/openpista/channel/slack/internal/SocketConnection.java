@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.openpista.channel.support.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +71,7 @@ final class SocketConnection implements WebSocket.Listener {
             connection.socket = opening.get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
             return connection;
         } catch (ExecutionException e) {
-            throw new IOException(SlackApi.describe(e.getCause() == null ? e : e.getCause()), e.getCause());
+            throw new IOException(Problems.describe(e.getCause() == null ? e : e.getCause()), e.getCause());
         } catch (TimeoutException e) {
             opening.cancel(true);
             throw new IOException("no WebSocket after " + timeout.toSeconds() + " s");
@@ -117,7 +118,7 @@ final class SocketConnection implements WebSocket.Listener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            LOG.debug("No close frame sent to Slack: {}", SlackApi.describe(e));
+            LOG.debug("No close frame sent to Slack: {}", Problems.describe(e));
         }
         abort();
     }
@@ -136,7 +137,7 @@ final class SocketConnection implements WebSocket.Listener {
                 ? CompletableFuture.failedFuture(new IOException("not open")) : send.apply(current));
         sending.whenComplete((done, failed) -> {
             if (failed != null) {
-                LOG.debug("Sending to Slack failed: {}", SlackApi.describe(failed));
+                LOG.debug("Sending to Slack failed: {}", Problems.describe(failed));
             }
         });
         return sending;
@@ -205,7 +206,7 @@ final class SocketConnection implements WebSocket.Listener {
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
-        end(SlackApi.describe(error));
+        end(Problems.describe(error));
     }
 
     private void end(String why) {

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.openpista.channel.support.Backoff;
+import org.openpista.channel.support.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,7 +102,7 @@ final class SocketModeLink implements AutoCloseable, SocketConnection.Handler {
         try {
             return SocketConnection.open(api.http(), url, this, CONNECT_TIMEOUT, maxMessage);
         } catch (IOException e) {
-            throw new SlackException("Socket Mode", "cannot connect: " + SlackApi.describe(e), false);
+            throw new SlackException("Socket Mode", "cannot connect: " + Problems.describe(e), false);
         }
     }
 

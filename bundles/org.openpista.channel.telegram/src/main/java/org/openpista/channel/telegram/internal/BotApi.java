@@ -11,6 +11,7 @@ import java.util.List;
 import org.openpista.api.chat.Attachment;
 import org.openpista.channel.support.Backoff;
 import org.openpista.channel.support.BoundedBody;
+import org.openpista.channel.support.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.api.methods.AnswerCallbackQuery;
@@ -244,7 +245,7 @@ final class BotApi {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        String message = Problems.describe(root);
         if (root instanceof JsonProcessingException) {
             message = "unreadable answer: " + message;
         } else if (root instanceof IOException && !(root instanceof InterruptedIOException)) {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.regex.Pattern;
 import org.openpista.channel.support.BoundedBody;
+import org.openpista.channel.support.Problems;
 
 /**
  * The answer of {@code getMe}, which {@code telegram setup} asks before it saves a token and
@@ -52,8 +53,7 @@ record BotCheck(boolean ok, String username, String problem) {
                 calls.close();
             }
         } catch (IOException e) {
-            return new BotCheck(false, "", "cannot reach " + root + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            return new BotCheck(false, "", "cannot reach " + root + ": " + Problems.describe(e));
         } catch (IllegalArgumentException e) {
             return new BotCheck(false, "", "api_url is not a URL: " + root);
         }

@@ -9,6 +9,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.openpista.channel.support.DaemonThreads;
 
 /**
  * The threads and the HTTP client of one running channel: the JDK's {@link HttpClient} for the Bot
@@ -54,12 +55,6 @@ final class BotHttp implements AutoCloseable {
      * resolves the class names telegrambots writes into {@code @JsonTypeInfo} through it.
      */
     static ThreadFactory daemonThreads(String name) {
-        ClassLoader bundle = BotHttp.class.getClassLoader();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            thread.setContextClassLoader(bundle);
-            return thread;
-        };
+        return DaemonThreads.named(name).withContextClassLoader(BotHttp.class.getClassLoader());
     }
 }

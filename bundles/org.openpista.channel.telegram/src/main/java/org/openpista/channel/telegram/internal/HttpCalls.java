@@ -9,9 +9,6 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.openpista.channel.support.BoundedBody;
 
@@ -66,27 +63,9 @@ final class HttpCalls implements AutoCloseable {
             if (closed) {
                 call.cancel(true);
             }
-            if (request.timeout().isEmpty()) {
-                return call.get();
-            }
-            return call.get(request.timeout().get().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            throw new HttpTimeoutException(BoundedBody.noWholeAnswerWithin(request.timeout().get()));
+            return BoundedBody.await(call, request.timeout().orElse(null));
         } catch (CancellationException e) {
             throw new IOException(CANCELED); // without a cause: BotApi tells a cancelled call by its root cause
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof CancellationException) {
-                throw new IOException(CANCELED);
-            }
-            throw new IOException(cause == null ? "request failed" : String.valueOf(cause.getMessage()), cause);
-        } catch (InterruptedException e) {
-            call.cancel(true);
-            throw e;
         } finally {
             underWay.remove(call);
         }

@@ -53,4 +53,19 @@ class JettyServletTest {
                     .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("cannot start Jetty: ");
         }
     }
+
+    @Test
+    void aWebhookIsServedByItsOwnServletUntilClosed() throws Exception {
+        JettyWebhookServer<String> server = new JettyWebhookServer<>("/echo/webhook", 0, webhook -> new Hello());
+        assertThat(server.problem()).isEqualTo("not serving");
+
+        WebhookServer.Serving serving = server.serve("a webhook");
+        assertThat(server.problem()).isNull();
+        assertThat(server.endpoint().getPath()).isEqualTo("/echo/webhook");
+        assertThat(post(server.endpoint()).body()).isEqualTo("got ping");
+
+        serving.close();
+        assertThat(server.problem()).isEqualTo("not serving");
+        assertThatThrownBy(() -> post(server.endpoint())).isInstanceOf(ConnectException.class);
+    }
 }

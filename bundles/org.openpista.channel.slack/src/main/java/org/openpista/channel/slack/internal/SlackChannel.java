@@ -14,6 +14,7 @@ import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.settings.SettingsSection;
 import org.openpista.channel.support.Backoff;
 import org.openpista.channel.support.InFlight;
+import org.openpista.channel.support.WebhookServer;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -106,7 +107,7 @@ public final class SlackChannel implements ChannelAdapter {
      * @param firstBackoff the first pause after a failure
      * @param webhookServer where the Events API endpoint is served in {@code http} mode
      */
-    record Environment(Path stateDir, boolean runs, Duration firstBackoff, WebhookServer webhookServer) {}
+    record Environment(Path stateDir, boolean runs, Duration firstBackoff, WebhookServer<SlackWebhook> webhookServer) {}
 
     private final AgentGateway gateway;
     private final SlackSettings settings;
@@ -131,7 +132,10 @@ public final class SlackChannel implements ChannelAdapter {
     public SlackChannel(@Reference AgentGateway gateway, @Reference DaemonControl daemon, Config config,
             BundleContext context) {
         this(gateway, config, new Environment(stateDir(context), daemon.runsChannel(MessageHandler.CHANNEL, config.enabled()),
-                Duration.ofMillis(500), new WhiteboardWebhookServer(context)));
+                Duration.ofMillis(500), WebhookServer.whiteboard(context, SlackWebhook.PATH, "openpista-slack-events",
+                        "the Events API endpoint",
+                        // a lambda: the servlet API is there only with the web feature, and only a served webhook loads the servlet
+                        webhook -> new SlackWebhookServlet(webhook))));
     }
 
     SlackChannel(AgentGateway gateway, Config config, Environment environment) {

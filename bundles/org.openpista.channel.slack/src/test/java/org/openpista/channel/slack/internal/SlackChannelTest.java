@@ -19,6 +19,7 @@ import org.openpista.api.channel.InboundMessage;
 import org.openpista.api.chat.Attachment;
 import org.openpista.api.chat.ToolCall;
 import org.openpista.channel.support.ScriptedGateway;
+import org.openpista.channel.support.WebhookServer;
 import org.openpista.testkit.FakeSlackServer;
 import org.openpista.testkit.FakeSlackServer.Failure;
 import org.openpista.testkit.FakeSlackServer.Message;
@@ -53,7 +54,7 @@ class SlackChannelTest {
 
     SlackChannel start(SlackChannel.Config config) {
         SlackChannel channel = new SlackChannel(gateway, config,
-                new SlackChannel.Environment(home.resolve("slack"), true, Duration.ofMillis(50), WebhookServer.NONE));
+                new SlackChannel.Environment(home.resolve("slack"), true, Duration.ofMillis(50), WebhookServer.none()));
         channels.add(channel);
         return channel;
     }
@@ -298,7 +299,7 @@ class SlackChannelTest {
         assertThat(noApp.status()).isEqualTo("off (Slack refused the app-level token: invalid_auth)");
 
         SlackChannel off = new SlackChannel(gateway, SlackConfigs.config("socket", slack.apiUrl(), new String[0], new String[0]),
-                new SlackChannel.Environment(home, false, Duration.ofMillis(50), WebhookServer.NONE));
+                new SlackChannel.Environment(home, false, Duration.ofMillis(50), WebhookServer.none()));
         assertThat(off.status()).isEqualTo("off ([channels.slack] enabled = false)");
         off.stop();
     }

@@ -22,6 +22,7 @@ import org.openpista.api.approval.ApprovalDecision;
 import org.openpista.api.approval.ApprovalRequest;
 import org.openpista.api.channel.AgentReply;
 import org.openpista.api.chat.ToolCall;
+import org.openpista.channel.support.JettyWebhookServer;
 import org.openpista.channel.support.ScriptedGateway;
 import org.openpista.testkit.FakeSlackServer;
 import org.openpista.testkit.FakeSlackServer.Message;
@@ -47,7 +48,7 @@ class SlackWebhookTest {
         slack.close();
     }
 
-    URI start(JettyWebhookServer server) {
+    URI start(JettyWebhookServer<SlackWebhook> server) {
         SlackChannel channel = new SlackChannel(gateway, SlackConfigs.config("http", slack.apiUrl(), new String[] {OWNER},
                 new String[0]), new SlackChannel.Environment(home.resolve("slack"), true, Duration.ofMillis(50), server));
         channels.add(channel);
@@ -58,7 +59,7 @@ class SlackWebhookTest {
 
     @Test
     void onlyRequestsSignedWithTheSecretWithinFiveMinutesGetThrough() {
-        URI endpoint = start(new JettyWebhookServer(0));
+        URI endpoint = start(new JettyWebhookServer<>(SlackWebhook.PATH, 0, SlackWebhookServlet::new));
         String challenge = FakeSlackServer.urlVerification("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
         Instant now = Instant.now();
 
@@ -113,7 +114,7 @@ class SlackWebhookTest {
 
     @Test
     void aBodyOverTheCapIsRefusedBeforeItIsRead() throws IOException {
-        URI endpoint = start(new JettyWebhookServer(0));
+        URI endpoint = start(new JettyWebhookServer<>(SlackWebhook.PATH, 0, SlackWebhookServlet::new));
         try (Socket socket = new Socket(endpoint.getHost(), endpoint.getPort())) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST " + SlackWebhook.PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -135,7 +136,7 @@ class SlackWebhookTest {
             }
             return AgentReply.answer("s", "echo: " + message.text());
         });
-        JettyWebhookServer server = new JettyWebhookServer(0);
+        JettyWebhookServer<SlackWebhook> server = new JettyWebhookServer<>(SlackWebhook.PATH, 0, SlackWebhookServlet::new);
         slack.postEventsTo(start(server));
 
         String ts = slack.userSendsDm(OWNER, "hello over HTTP");
@@ -155,7 +156,7 @@ class SlackWebhookTest {
 
     @Test
     void eventsThatCameWhileTheEndpointWasDownAreAnsweredAfterARestartAndRetriesNotTwice() {
-        URI endpoint = start(new JettyWebhookServer(0));
+        URI endpoint = start(new JettyWebhookServer<>(SlackWebhook.PATH, 0, SlackWebhookServlet::new));
         slack.postEventsTo(endpoint);
         slack.userSendsDm(OWNER, "first");
         slack.awaitBotMessages("D" + OWNER, 1, WAIT);
@@ -169,7 +170,7 @@ class SlackWebhookTest {
 
         slack.userSendsDm(OWNER, "while down");
         await("a failed delivery", () -> slack.deliveries().stream().anyMatch(delivery -> delivery.status() == 0));
-        start(new JettyWebhookServer(endpoint.getPort()));
+        start(new JettyWebhookServer<>(SlackWebhook.PATH, endpoint.getPort(), SlackWebhookServlet::new));
         await("the answer after the restart", () -> slack.botMessages("D" + OWNER).size() >= 3);
         await("all delivered", () -> slack.unacknowledged() == 0);
         assertThat(gateway.texts()).containsExactly("first", "answered late", "while down");

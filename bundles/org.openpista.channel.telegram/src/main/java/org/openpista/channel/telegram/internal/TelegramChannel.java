@@ -13,6 +13,7 @@ import org.openpista.api.model.ModelSelector;
 import org.openpista.api.session.SessionRouter;
 import org.openpista.api.settings.SettingsSection;
 import org.openpista.channel.support.InFlight;
+import org.openpista.channel.support.WebhookServer;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -110,9 +111,9 @@ public final class TelegramChannel implements ChannelAdapter {
      * @param webhookServer where the webhook is served in webhook mode
      */
     record Environment(Path stateDir, ConfigFileEditor configEditor, boolean runs, Duration firstBackoff,
-            WebhookServer webhookServer) {}
+            WebhookServer<TelegramWebhook> webhookServer) {}
 
-    private final WebhookServer webhookServer;
+    private final WebhookServer<TelegramWebhook> webhookServer;
     private final WebhookServer.Serving serving;
     private final boolean webhookMode;
     private final String offReason;
@@ -136,7 +137,9 @@ public final class TelegramChannel implements ChannelAdapter {
             @Reference ConfigFileEditor configEditor, @Reference DaemonControl daemon, Config config, BundleContext context) {
         this(gateway, pairings, config, new Environment(stateDir(context), configEditor,
                 daemon.runsChannel(UpdateHandler.CHANNEL, config.enabled()), Duration.ofMillis(500),
-                new WhiteboardWebhookServer(context)));
+                WebhookServer.whiteboard(context, TelegramWebhook.PATH, "openpista-telegram-webhook", "the webhook",
+                        // a lambda: the servlet API is there only with the web feature, and only a served webhook loads the servlet
+                        webhook -> new TelegramWebhookServlet(webhook))));
     }
 
     /** Long polling only; for tests. */
@@ -152,7 +155,7 @@ public final class TelegramChannel implements ChannelAdapter {
             public Path set(String section, Map<String, ?> values) throws IOException {
                 throw new IOException("long polling saves nothing");
             }
-        }, runs, firstBackoff, WebhookServer.NONE));
+        }, runs, firstBackoff, WebhookServer.none()));
     }
 
     TelegramChannel(AgentGateway gateway, Pairings pairings, Config config, Environment environment) {

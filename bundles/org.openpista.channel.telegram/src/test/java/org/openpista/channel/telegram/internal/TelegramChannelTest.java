@@ -24,8 +24,10 @@ import org.openpista.api.channel.InboundMessage;
 import org.openpista.api.chat.Attachment;
 import org.openpista.api.chat.ToolCall;
 import org.openpista.api.session.SessionRouter;
+import org.openpista.channel.support.JettyWebhookServer;
 import org.openpista.channel.support.SavedSettings;
 import org.openpista.channel.support.ScriptedGateway;
+import org.openpista.channel.support.WebhookServer;
 import org.openpista.testkit.FakeTelegramServer;
 import org.openpista.testkit.FakeTelegramServer.ChatEntry;
 import org.openpista.testkit.FakeTelegramServer.Failure;
@@ -552,7 +554,7 @@ class TelegramChannelTest {
 
     static final String WEBHOOK_URL = "https://bot.example.org/webhooks/telegram";
 
-    TelegramChannel startWebhook(JettyWebhookServer server, String secret, long... allowed) {
+    TelegramChannel startWebhook(JettyWebhookServer<TelegramWebhook> server, String secret, long... allowed) {
         if (pairings == null) {
             pairings = new Pairings(home.resolve("telegram/pairing.json"), Clock.systemUTC());
         }
@@ -585,7 +587,7 @@ class TelegramChannelTest {
     @Test
     void webhookModeSetsTheWebhookWithAGeneratedSecretAndHandsOverEachUpdateOnce() throws Exception {
         gateway.answer((message, sink) -> AgentReply.answer(message.conversationKey(), "re: " + message.text()));
-        JettyWebhookServer server = new JettyWebhookServer();
+        JettyWebhookServer<TelegramWebhook> server = new JettyWebhookServer<>(TelegramWebhook.PATH, 0, TelegramWebhookServlet::new);
         TelegramChannel channel = startWebhook(server, "", OWNER);
 
         FakeTelegramServer.Webhook hook = telegram.awaitWebhook(WAIT);
@@ -649,7 +651,7 @@ class TelegramChannelTest {
         TelegramChannel noServer = new TelegramChannel(gateway, new Pairings(home.resolve("telegram/pairing.json"), Clock.systemUTC()),
                 config(true, TOKEN, telegram.apiUrl(), WEBHOOK_URL, "given-secret", OWNER),
                 new TelegramChannel.Environment(home.resolve("telegram"), savedSecrets, true,
-                        Duration.ofMillis(50), WebhookServer.NONE));
+                        Duration.ofMillis(50), WebhookServer.none()));
         channels.add(noServer);
         assertThat(noServer.status()).isEqualTo("off (webhook mode needs the web chat's HTTP server (the web feature): "
                 + "no HTTP server to serve the webhook)");
@@ -657,13 +659,13 @@ class TelegramChannelTest {
         TelegramChannel badSecret = new TelegramChannel(gateway, new Pairings(home.resolve("telegram/pairing.json"), Clock.systemUTC()),
                 config(true, TOKEN, telegram.apiUrl(), WEBHOOK_URL, "with spaces", OWNER),
                 new TelegramChannel.Environment(home.resolve("telegram"), savedSecrets, true,
-                        Duration.ofMillis(50), new JettyWebhookServer()));
+                        Duration.ofMillis(50), new JettyWebhookServer<>(TelegramWebhook.PATH, 0, TelegramWebhookServlet::new)));
         channels.add(badSecret);
         assertThat(badSecret.status()).startsWith("off (webhook_secret may only hold");
         assertThat(saved).isEmpty();
 
         // Telegram itself accepts only HTTPS: its refusal stops the channel with its reason
-        JettyWebhookServer server = new JettyWebhookServer();
+        JettyWebhookServer<TelegramWebhook> server = new JettyWebhookServer<>(TelegramWebhook.PATH, 0, TelegramWebhookServlet::new);
         TelegramChannel plainHttp = new TelegramChannel(gateway, new Pairings(home.resolve("telegram/pairing.json"), Clock.systemUTC()),
                 config(true, TOKEN, telegram.apiUrl(), "http://bot.example.org/hook", "given-secret", OWNER),
                 new TelegramChannel.Environment(home.resolve("telegram"), savedSecrets, true,

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openpista.channel.support.JettyWebhookServer;
+import org.openpista.channel.support.WebhookServer;
 import org.openpista.testkit.PartialHttpRequest;
 import org.telegram.telegrambots.meta.api.objects.Update;
 
@@ -35,7 +37,7 @@ class TelegramWebhookTest {
     final List<Update> handed = new CopyOnWriteArrayList<>();
     final AtomicInteger failures = new AtomicInteger();
     final HttpClient http = HttpClient.newHttpClient();
-    final JettyWebhookServer server = new JettyWebhookServer();
+    final JettyWebhookServer<TelegramWebhook> server = new JettyWebhookServer<>(TelegramWebhook.PATH, 0, TelegramWebhookServlet::new);
     TelegramWebhook webhook;
     WebhookServer.Serving serving;
 

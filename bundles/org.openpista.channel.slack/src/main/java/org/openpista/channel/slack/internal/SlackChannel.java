@@ -13,6 +13,7 @@ import org.openpista.api.channel.ChannelAdapter;
 import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.settings.SettingsSection;
 import org.openpista.channel.support.Backoff;
+import org.openpista.channel.support.DaemonThreads;
 import org.openpista.channel.support.InFlight;
 import org.openpista.channel.support.WebhookServer;
 import org.osgi.framework.BundleContext;
@@ -164,8 +165,7 @@ public final class SlackChannel implements ChannelAdapter {
             starter = null;
             return;
         }
-        starter = new Thread(this::connect, "slack-connect");
-        starter.setDaemon(true);
+        starter = DaemonThreads.named("slack-connect").newThread(this::connect);
         starter.start();
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.openpista.channel.support.Backoff;
+import org.openpista.channel.support.DaemonThreads;
 import org.openpista.channel.support.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,8 +83,7 @@ final class SocketModeLink implements AutoCloseable, SocketConnection.Handler {
         synchronized (this) {
             current = first;
         }
-        keeper = new Thread(this::keep, "slack-socket-mode");
-        keeper.setDaemon(true);
+        keeper = DaemonThreads.named("slack-socket-mode").newThread(this::keep);
         keeper.start();
     }
 

@@ -8,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openpista.channel.support.Backoff;
+import org.openpista.channel.support.DaemonThreads;
 import org.openpista.channel.support.InFlight;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +46,7 @@ final class BotConnection {
     private final BotHttp http;
     private final TelegramFormat format;
     private final InFlight inFlight;
-    private final Thread starter = new Thread(this::connect, "telegram-connect");
+    private final Thread starter = DaemonThreads.named("telegram-connect").newThread(this::connect);
 
     private volatile String state = "starting";
     private volatile BotApi api;
@@ -73,7 +74,6 @@ final class BotConnection {
         this.http = http;
         this.format = format;
         this.inFlight = inFlight;
-        starter.setDaemon(true);
     }
 
     void start() {
@@ -226,9 +226,7 @@ final class BotConnection {
         LOG.error("Telegram channel stopped: the bot token was refused while polling ({}); check [channels.telegram] token",
                 problem);
         if (current != null) {
-            Thread closer = new Thread(current::close, "telegram-stop");
-            closer.setDaemon(true);
-            closer.start();
+            DaemonThreads.named("telegram-stop").newThread(current::close).start();
         }
     }
 

@@ -4,7 +4,8 @@
  * {@link org.openpista.channel.support.ChannelStart} and {@link
  * org.openpista.channel.support.ChannelReady} (the plumbing of {@code openpista <channel> start}: tokens
  * for one run, the wait for the channel's component and for the channel to listen) and {@link
- * org.openpista.channel.support.WebhookWhiteboard} (a webhook servlet on the web chat's HTTP server),
+ * org.openpista.channel.support.WebhookWhiteboard} and {@link org.openpista.channel.support.WebhookServer}
+ * (a webhook servlet on the web chat's HTTP server),
  * {@link org.openpista.channel.support.ChannelCommand} (what a channel's {@code openpista <channel>}
  * command shares: its framework, its settings, where a secret comes from, the first steps of {@code
  * start} and {@code setup}'s save), {@link org.openpista.channel.support.StateFiles}, {@link

@@ -43,6 +43,7 @@ final class DiscordRest {
     private final String token;
     private final DiscordGateway gateway;
     private final List<String> guildChannels;
+    private final DiscordRateLimits limits;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final List<JsonNode> callbacks = new CopyOnWriteArrayList<>();
     private final List<JsonNode> interactions = new CopyOnWriteArrayList<>();
@@ -56,8 +57,9 @@ final class DiscordRest {
     private final Map<String, byte[]> cdn = new HashMap<>();
     private final List<String> fetched = new CopyOnWriteArrayList<>();
 
-    DiscordRest(String token, DiscordGateway gateway, List<String> guildChannels) {
+    DiscordRest(String token, DiscordGateway gateway, List<String> guildChannels, DiscordRateLimits limits) {
         this.token = token;
+        this.limits = limits;
         this.gateway = gateway;
         this.guildChannels = List.copyOf(guildChannels);
     }
@@ -182,16 +184,17 @@ final class DiscordRest {
                     }
                     return;
                 }
-                ObjectNode error = error(0, failure.status() == 429 ? "You are being rate limited." : "Server error");
                 if (failure.status() == 429) {
-                    error.put("retry_after", failure.retryAfter()).put("global", failure.global());
-                    exchange.getResponseHeaders().set("Retry-After", Long.toString((long) Math.ceil(failure.retryAfter())));
-                    exchange.getResponseHeaders().set("X-RateLimit-Scope", failure.global() ? "global" : "user");
-                    if (failure.global()) {
-                        exchange.getResponseHeaders().set("X-RateLimit-Global", "true");
-                    }
+                    rateLimited(exchange, failure.retryAfter(), failure.global());
+                } else {
+                    answer(exchange, failure.status(), error(0, "Server error"));
                 }
-                answer(exchange, failure.status(), error);
+                return;
+            }
+            double wait = limits.take(method, path, exchange.getResponseHeaders());
+            if (wait > 0) {
+                calls.add(new Call(route, json, 429));
+                rateLimited(exchange, wait, false);
                 return;
             }
             Object[] result = handle(method, path, exchange.getRequestURI().getRawQuery(), json, files);
@@ -365,6 +368,16 @@ final class DiscordRest {
 
     static String commandId(String name) {
         return "13" + String.format("%017d", Math.abs((long) name.hashCode()));
+    }
+
+    /** Answers 429 as Discord does: {@code retry_after} (seconds, with fractions), Retry-After (whole seconds), the scope. */
+    private static void rateLimited(HttpExchange exchange, double seconds, boolean global) throws IOException {
+        exchange.getResponseHeaders().set("Retry-After", Long.toString((long) Math.ceil(seconds)));
+        exchange.getResponseHeaders().set("X-RateLimit-Scope", global ? "global" : "user");
+        if (global) {
+            exchange.getResponseHeaders().set("X-RateLimit-Global", "true");
+        }
+        answer(exchange, 429, error(0, "You are being rate limited.").put("retry_after", seconds).put("global", global));
     }
 
     private static ObjectNode error(int code, String message) {

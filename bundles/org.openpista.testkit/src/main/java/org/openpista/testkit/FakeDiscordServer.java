@@ -15,6 +15,11 @@ import java.util.Map;
  * files[n]}, Discord's error bodies and 429 with {@code retry_after}) and the gateway (see {@link
  * DiscordGateway}: HELLO, IDENTIFY, READY, heartbeats, dispatches with sequence numbers, RESUME).
  *
+ * <p>Every route is rate limited as Discord limits it, per bucket (the route with its channel,
+ * guild, webhook or interaction): {@value #RATE_LIMIT} requests per {@value #RATE_WINDOW_MS} ms
+ * unless {@link #rateLimit} says otherwise, with Discord's {@code X-RateLimit-*} headers on every
+ * answer and 429 beyond the limit (see {@link DiscordRateLimits}).
+ *
  * <p>REST routes: {@code GET /users/@me}, {@code GET /gateway(/bot)}, {@code GET
  * /oauth2/applications/@me}, {@code POST /users/@me/channels}, {@code POST|GET
  * /channels/{id}/messages}, {@code PATCH /channels/{id}/messages/{id}}, {@code POST
@@ -37,6 +42,11 @@ public final class FakeDiscordServer implements AutoCloseable {
     public static final String GUILD_ID = "1200000000000000001";
     /** The longest message Discord takes. */
     public static final int MAX_TEXT = 2000;
+
+    /** Requests per bucket and window unless {@link #rateLimit} says otherwise (Discord allows 5 messages per 5 s). */
+    public static final int RATE_LIMIT = 5;
+    /** The window of {@link #RATE_LIMIT}, in ms. */
+    public static final long RATE_WINDOW_MS = 1_000;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -105,6 +115,7 @@ public final class FakeDiscordServer implements AutoCloseable {
     private final LoopbackHttpServer server;
     private final DiscordGateway gateway;
     private final DiscordRest rest;
+    private final DiscordRateLimits limits = new DiscordRateLimits(RATE_LIMIT, Duration.ofMillis(RATE_WINDOW_MS));
     private final List<String> guildChannels = new ArrayList<>();
 
     /**
@@ -118,7 +129,7 @@ public final class FakeDiscordServer implements AutoCloseable {
         guildChannels.addAll(List.of(guildChannelIds));
         this.gateway = new DiscordGateway(token, 2_000, this::ready,
                 () -> guildChannels.isEmpty() ? List.of() : List.of(DiscordJson.guild(GUILD_ID, "Fake Guild", guildChannels, DiscordRest.bot())));
-        this.rest = new DiscordRest(token, gateway, guildChannels);
+        this.rest = new DiscordRest(token, gateway, guildChannels, limits);
         this.server = new LoopbackHttpServer("fake Discord", 0, rest::dispatch);
     }
 
@@ -258,6 +269,15 @@ public final class FakeDiscordServer implements AutoCloseable {
     /** The next requests of a route (such as {@code POST /channels/{id}/messages}) fail as given. */
     public FakeDiscordServer failNext(String route, Failure... next) {
         rest.failNext(route, List.of(next));
+        return this;
+    }
+
+    /**
+     * Sets every bucket's limit: {@code limit} requests per {@code window}, counted from a bucket's
+     * first request (the windows running start anew).
+     */
+    public FakeDiscordServer rateLimit(int limit, Duration window) {
+        limits.set(limit, window);
         return this;
     }
 

@@ -310,6 +310,11 @@ public final class DiscordChannel implements ChannelAdapter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        DiscordRest calls = rest;
+        if (calls != null) {
+            // past the grace a rate limit holds nothing: requests waiting for one fail now
+            calls.close();
+        }
         if (current != null) {
             current.close();
         }

@@ -1,6 +1,7 @@
 package org.openpista.channel.discord.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.openpista.channel.discord.internal.DiscordChannelTest.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -97,6 +98,31 @@ class DiscordChannelRobustnessTest {
             channel.stop();
             assertThat(log.text()).doesNotContain(SECRET).doesNotContain("\tat ").doesNotContain("ConnectException");
         }
+    }
+
+    @Test
+    void stoppingEndsAWaitForARateLimitAtOnce() throws Exception {
+        DiscordChannel channel = connected();
+        discord.rateLimit(1, Duration.ofSeconds(60));
+        String target = FakeDiscordServer.GUILD_ID + ":" + GENERAL;
+        channel.deliver(target, "first");
+        java.util.concurrent.CompletableFuture<Void> second = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                channel.deliver(target, "second");
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        Thread.sleep(300);
+        assertThat(second).isNotDone();
+
+        long start = System.nanoTime();
+        channel.stop();
+
+        assertThatThrownBy(() -> second.get(5, java.util.concurrent.TimeUnit.SECONDS)).hasMessageContaining("stopped");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(discord.botMessages(GENERAL)).extracting(FakeDiscordServer.Message::content).containsExactly("first");
+        assertThat(discord.calls()).extracting(FakeDiscordServer.Call::status).doesNotContain(429);
     }
 
     @Test

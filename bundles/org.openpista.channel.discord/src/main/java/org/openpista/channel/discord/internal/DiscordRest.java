@@ -162,6 +162,11 @@ final class DiscordRest {
         return limits;
     }
 
+    /** The channel stops within {@code grace}: requests waiting for a rate limit that ends later fail now. */
+    void stopping(Duration grace) {
+        limits.stopping(grace);
+    }
+
     /** Ends the waits for rate limits: requests waiting, and any made later, fail at once. */
     void close() {
         limits.close();

@@ -114,6 +114,9 @@ final class RateLimits {
     private long globalUntil = System.nanoTime();
     private long lastSweep = System.nanoTime();
     private boolean closed;
+    /** Once stopping: when (System.nanoTime) waits end; a wait for a reset after it ends at once. */
+    private long stopAt;
+    private boolean stopping;
 
     RateLimits() {
         this(KEEP);
@@ -149,6 +152,9 @@ final class RateLimits {
                 if (delay == 0) {
                     bucket.inFlight++;
                     return new Permit(route, bucket);
+                }
+                if (stopping && delay > 0 && now + delay - stopAt > 0) {
+                    throw new IllegalStateException("the Discord channel stops before the rate limit of " + route + " ends");
                 }
                 wait(delay < 0 ? LOOK_MILLIS : Math.min(delay / 1_000_000 + 1, LOOK_MILLIS));
             }
@@ -230,6 +236,16 @@ final class RateLimits {
     /** @return the buckets kept */
     synchronized int size() {
         return buckets.size();
+    }
+
+    /**
+     * The channel stops within {@code grace}: a wait for a reset after it ends now, the request
+     * failing; {@link #close} ends the others.
+     */
+    synchronized void stopping(Duration grace) {
+        stopping = true;
+        stopAt = System.nanoTime() + grace.toNanos();
+        notifyAll();
     }
 
     /** Ends every wait, now and later: requests not yet sent fail. */

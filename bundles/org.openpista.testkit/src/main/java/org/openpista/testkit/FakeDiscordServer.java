@@ -128,7 +128,7 @@ public final class FakeDiscordServer implements AutoCloseable {
         this.token = token;
         guildChannels.addAll(List.of(guildChannelIds));
         this.gateway = new DiscordGateway(token, 2_000, this::ready,
-                () -> guildChannels.isEmpty() ? List.of() : List.of(DiscordJson.guild(GUILD_ID, "Fake Guild", guildChannels, DiscordRest.bot())));
+                () -> guildChannels.isEmpty() ? List.of() : List.of(DiscordJson.guild(GUILD_ID, "Fake Guild", guildChannels, DiscordJson.bot())));
         this.rest = new DiscordRest(token, gateway, guildChannels, limits);
         this.server = new LoopbackHttpServer("fake Discord", 0, rest::dispatch);
     }
@@ -177,7 +177,7 @@ public final class FakeDiscordServer implements AutoCloseable {
      */
     public String userWrites(String userId, String channelId, String text, boolean mention) {
         return rest.write(userId, channelId, GUILD_ID, mention ? "<@" + BOT_ID + "> " + text : text,
-                mention ? List.of(DiscordRest.bot()) : List.of());
+                mention ? List.of(DiscordJson.bot()) : List.of());
     }
 
     /**
@@ -186,7 +186,7 @@ public final class FakeDiscordServer implements AutoCloseable {
      * @return the interaction's id
      */
     public String userRunsCommand(String userId, String channelId, String name, Map<String, String> options) {
-        ObjectNode data = DiscordJson.NODES.objectNode().put("id", DiscordRest.commandId(name)).put("name", name).put("type", 1);
+        ObjectNode data = DiscordJson.NODES.objectNode().put("id", DiscordJson.commandId(name)).put("name", name).put("type", 1);
         ArrayNode given = data.putArray("options");
         options.forEach((option, value) -> given.addObject().put("name", option).put("type", 3).put("value", value));
         return rest.interact(userId, channelId, 2, data, null);
@@ -341,7 +341,7 @@ public final class FakeDiscordServer implements AutoCloseable {
 
     private ObjectNode ready() {
         ObjectNode ready = DiscordJson.NODES.objectNode().put("v", 10);
-        ready.set("user", DiscordRest.bot().put("verified", true).put("mfa_enabled", false).put("flags", 0));
+        ready.set("user", DiscordJson.bot().put("verified", true).put("mfa_enabled", false).put("flags", 0));
         ArrayNode guilds = ready.putArray("guilds");
         if (!guildChannels.isEmpty()) {
             guilds.addObject().put("id", GUILD_ID).put("unavailable", true);

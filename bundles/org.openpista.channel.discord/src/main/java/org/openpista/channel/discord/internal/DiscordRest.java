@@ -157,11 +157,6 @@ final class DiscordRest {
         return limits.globalHold();
     }
 
-    /** @return the rate limit buckets kept; for tests */
-    RateLimits limits() {
-        return limits;
-    }
-
     /** The channel stops within {@code grace}: requests waiting for a rate limit that ends later fail now. */
     void stopping(Duration grace) {
         limits.stopping(grace);

@@ -141,4 +141,19 @@ final class DiscordJson {
         }
         return interaction;
     }
+
+    /** @return the fake's bot user */
+    static ObjectNode bot() {
+        return user(FakeDiscordServer.BOT_ID, FakeDiscordServer.BOT_NAME, true);
+    }
+
+    /** @return a user named after the last digits of its id */
+    static ObjectNode user(String id) {
+        return user(id, "user" + id.substring(id.length() - 4), false);
+    }
+
+    /** @return the id of a registered slash command, fixed per name */
+    static String commandId(String name) {
+        return "13" + String.format("%017d", Math.abs((long) name.hashCode()));
+    }
 }

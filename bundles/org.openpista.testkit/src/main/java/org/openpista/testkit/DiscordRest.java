@@ -34,7 +34,6 @@ final class DiscordRest {
     private static final Pattern MESSAGES = Pattern.compile("/channels/(\\d+)/messages");
     private static final Pattern MESSAGE = Pattern.compile("/channels/(\\d+)/messages/(\\d+)");
     private static final Pattern CALLBACK = Pattern.compile("/interactions/(\\d+)/([^/]+)/callback");
-    private static final String BOT_ID = FakeDiscordServer.BOT_ID;
     private static final String APP_ID = FakeDiscordServer.APP_ID;
     private static final String GUILD_ID = FakeDiscordServer.GUILD_ID;
     private static final int MAX_TEXT = FakeDiscordServer.MAX_TEXT;
@@ -43,6 +42,7 @@ final class DiscordRest {
     private final String token;
     private final DiscordGateway gateway;
     private final List<String> guildChannels;
+    private final DiscordRateLimits limits;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final List<JsonNode> callbacks = new CopyOnWriteArrayList<>();
     private final List<JsonNode> interactions = new CopyOnWriteArrayList<>();
@@ -56,8 +56,9 @@ final class DiscordRest {
     private final Map<String, byte[]> cdn = new HashMap<>();
     private final List<String> fetched = new CopyOnWriteArrayList<>();
 
-    DiscordRest(String token, DiscordGateway gateway, List<String> guildChannels) {
+    DiscordRest(String token, DiscordGateway gateway, List<String> guildChannels, DiscordRateLimits limits) {
         this.token = token;
+        this.limits = limits;
         this.gateway = gateway;
         this.guildChannels = List.copyOf(guildChannels);
     }
@@ -89,7 +90,7 @@ final class DiscordRest {
 
     String write(String userId, String channelId, String guildId, String text, List<ObjectNode> mentions) {
         String id = DiscordJson.snowflake(sequence.incrementAndGet());
-        ObjectNode message = DiscordJson.message(id, channelId, guildId, user(userId), text, mentions, null, List.of());
+        ObjectNode message = DiscordJson.message(id, channelId, guildId, DiscordJson.user(userId), text, mentions, null, List.of());
         synchronized (this) {
             channels.computeIfAbsent(channelId, c -> new LinkedHashMap<>()).put(id, message);
         }
@@ -104,7 +105,7 @@ final class DiscordRest {
     String writeWithFile(String root, String userId, String channelId, String text, String fileName, String contentType,
             byte[] bytes) {
         String id = DiscordJson.snowflake(sequence.incrementAndGet());
-        ObjectNode message = DiscordJson.message(id, channelId, null, user(userId), text, List.of(), null, List.of());
+        ObjectNode message = DiscordJson.message(id, channelId, null, DiscordJson.user(userId), text, List.of(), null, List.of());
         String path = "/attachments/" + channelId + "/" + id + "/" + fileName;
         message.withArray("attachments").addObject().put("id", id + "0").put("filename", fileName)
                 .put("content_type", contentType).put("size", bytes.length).put("url", root + path + "?ex=1")
@@ -124,7 +125,7 @@ final class DiscordRest {
     String interact(String userId, String channelId, int type, JsonNode data, JsonNode message) {
         String id = DiscordJson.snowflake(sequence.incrementAndGet());
         String guildId = isGuildChannel(channelId) ? GUILD_ID : null;
-        ObjectNode interaction = DiscordJson.interaction(id, APP_ID, type, "token-" + id, channelId, guildId, user(userId),
+        ObjectNode interaction = DiscordJson.interaction(id, APP_ID, type, "token-" + id, channelId, guildId, DiscordJson.user(userId),
                 data, message);
         interactions.add(interaction);
         gateway.dispatch("INTERACTION_CREATE", interaction.deepCopy());
@@ -182,16 +183,17 @@ final class DiscordRest {
                     }
                     return;
                 }
-                ObjectNode error = error(0, failure.status() == 429 ? "You are being rate limited." : "Server error");
                 if (failure.status() == 429) {
-                    error.put("retry_after", failure.retryAfter()).put("global", failure.global());
-                    exchange.getResponseHeaders().set("Retry-After", Long.toString((long) Math.ceil(failure.retryAfter())));
-                    exchange.getResponseHeaders().set("X-RateLimit-Scope", failure.global() ? "global" : "user");
-                    if (failure.global()) {
-                        exchange.getResponseHeaders().set("X-RateLimit-Global", "true");
-                    }
+                    rateLimited(exchange, failure.retryAfter(), failure.global());
+                } else {
+                    answer(exchange, failure.status(), error(0, "Server error"));
                 }
-                answer(exchange, failure.status(), error);
+                return;
+            }
+            double wait = limits.take(method, path, exchange.getResponseHeaders());
+            if (wait > 0) {
+                calls.add(new Call(route, json, 429));
+                rateLimited(exchange, wait, false);
                 return;
             }
             Object[] result = handle(method, path, exchange.getRequestURI().getRawQuery(), json, files);
@@ -206,7 +208,7 @@ final class DiscordRest {
         Matcher messages = MESSAGES.matcher(path);
         Matcher callback = CALLBACK.matcher(path);
         if (method.equals("GET") && path.equals("/users/@me")) {
-            return ok(bot().put("verified", true).put("mfa_enabled", false).put("flags", 0));
+            return ok(DiscordJson.bot().put("verified", true).put("mfa_enabled", false).put("flags", 0));
         } else if (method.equals("GET") && path.startsWith("/gateway")) {
             ObjectNode gatewayInfo = DiscordJson.NODES.objectNode().put("url", gateway.url()).put("shards", 1);
             gatewayInfo.putObject("session_start_limit").put("total", 1000).put("remaining", 999).put("reset_after", 0)
@@ -215,17 +217,17 @@ final class DiscordRest {
         } else if (method.equals("GET") && path.equals("/oauth2/applications/@me")) {
             ObjectNode app = DiscordJson.NODES.objectNode().put("id", APP_ID).put("name", BOT_NAME).put("description", "")
                     .put("bot_public", false).put("bot_require_code_grant", false).put("flags", 0);
-            app.set("bot", bot());
+            app.set("bot", DiscordJson.bot());
             return ok(app);
         } else if (method.equals("POST") && path.equals("/users/@me/channels")) {
             String user = json.path("recipient_id").asText();
             ObjectNode channel = DiscordJson.NODES.objectNode().put("id", FakeDiscordServer.dmChannel(user)).put("type", 1).putNull("last_message_id");
-            channel.putArray("recipients").add(user(user));
+            channel.putArray("recipients").add(DiscordJson.user(user));
             return ok(channel);
         } else if (method.equals("PUT") && path.equals("/applications/" + APP_ID + "/commands")) {
             ArrayNode registered = DiscordJson.NODES.arrayNode();
             for (JsonNode command : json) {
-                ObjectNode copy = ((ObjectNode) command).deepCopy().put("id", commandId(command.path("name").asText()))
+                ObjectNode copy = ((ObjectNode) command).deepCopy().put("id", DiscordJson.commandId(command.path("name").asText()))
                         .put("application_id", APP_ID).put("version", "1").put("type", command.path("type").asInt(1));
                 registered.add(copy);
             }
@@ -266,7 +268,7 @@ final class DiscordRest {
         if (names.isEmpty()) {
             names.addAll(files.keySet());
         }
-        ObjectNode created = DiscordJson.message(id, channelId, isGuildChannel(channelId) ? GUILD_ID : null, bot(), content,
+        ObjectNode created = DiscordJson.message(id, channelId, isGuildChannel(channelId) ? GUILD_ID : null, DiscordJson.bot(), content,
                 List.of(), json.path("components"), names);
         channels.computeIfAbsent(channelId, c -> new LinkedHashMap<>()).put(id, created);
         if (!ephemeralTo.isEmpty()) {
@@ -355,16 +357,14 @@ final class DiscordRest {
         return guildChannels.contains(channelId);
     }
 
-    static ObjectNode bot() {
-        return DiscordJson.user(BOT_ID, FakeDiscordServer.BOT_NAME, true);
-    }
-
-    static ObjectNode user(String id) {
-        return DiscordJson.user(id, "user" + id.substring(id.length() - 4), false);
-    }
-
-    static String commandId(String name) {
-        return "13" + String.format("%017d", Math.abs((long) name.hashCode()));
+    /** Answers 429 as Discord does: {@code retry_after} (seconds, with fractions), Retry-After (whole seconds), the scope. */
+    private static void rateLimited(HttpExchange exchange, double seconds, boolean global) throws IOException {
+        exchange.getResponseHeaders().set("Retry-After", Long.toString((long) Math.ceil(seconds)));
+        exchange.getResponseHeaders().set("X-RateLimit-Scope", global ? "global" : "user");
+        if (global) {
+            exchange.getResponseHeaders().set("X-RateLimit-Global", "true");
+        }
+        answer(exchange, 429, error(0, "You are being rate limited.").put("retry_after", seconds).put("global", global));
     }
 
     private static ObjectNode error(int code, String message) {

@@ -15,6 +15,11 @@ import java.util.Map;
  * files[n]}, Discord's error bodies and 429 with {@code retry_after}) and the gateway (see {@link
  * DiscordGateway}: HELLO, IDENTIFY, READY, heartbeats, dispatches with sequence numbers, RESUME).
  *
+ * <p>Every route is rate limited as Discord limits it, per bucket (the route with its channel,
+ * guild, webhook or interaction): {@value #RATE_LIMIT} requests per {@value #RATE_WINDOW_MS} ms
+ * unless {@link #rateLimit} says otherwise, with Discord's {@code X-RateLimit-*} headers on every
+ * answer and 429 beyond the limit (see {@link DiscordRateLimits}).
+ *
  * <p>REST routes: {@code GET /users/@me}, {@code GET /gateway(/bot)}, {@code GET
  * /oauth2/applications/@me}, {@code POST /users/@me/channels}, {@code POST|GET
  * /channels/{id}/messages}, {@code PATCH /channels/{id}/messages/{id}}, {@code POST
@@ -37,6 +42,11 @@ public final class FakeDiscordServer implements AutoCloseable {
     public static final String GUILD_ID = "1200000000000000001";
     /** The longest message Discord takes. */
     public static final int MAX_TEXT = 2000;
+
+    /** Requests per bucket and window unless {@link #rateLimit} says otherwise (Discord allows 5 messages per 5 s). */
+    public static final int RATE_LIMIT = 5;
+    /** The window of {@link #RATE_LIMIT}, in ms. */
+    public static final long RATE_WINDOW_MS = 1_000;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -105,6 +115,7 @@ public final class FakeDiscordServer implements AutoCloseable {
     private final LoopbackHttpServer server;
     private final DiscordGateway gateway;
     private final DiscordRest rest;
+    private final DiscordRateLimits limits = new DiscordRateLimits(RATE_LIMIT, Duration.ofMillis(RATE_WINDOW_MS));
     private final List<String> guildChannels = new ArrayList<>();
 
     /**
@@ -117,8 +128,8 @@ public final class FakeDiscordServer implements AutoCloseable {
         this.token = token;
         guildChannels.addAll(List.of(guildChannelIds));
         this.gateway = new DiscordGateway(token, 2_000, this::ready,
-                () -> guildChannels.isEmpty() ? List.of() : List.of(DiscordJson.guild(GUILD_ID, "Fake Guild", guildChannels, DiscordRest.bot())));
-        this.rest = new DiscordRest(token, gateway, guildChannels);
+                () -> guildChannels.isEmpty() ? List.of() : List.of(DiscordJson.guild(GUILD_ID, "Fake Guild", guildChannels, DiscordJson.bot())));
+        this.rest = new DiscordRest(token, gateway, guildChannels, limits);
         this.server = new LoopbackHttpServer("fake Discord", 0, rest::dispatch);
     }
 
@@ -166,7 +177,7 @@ public final class FakeDiscordServer implements AutoCloseable {
      */
     public String userWrites(String userId, String channelId, String text, boolean mention) {
         return rest.write(userId, channelId, GUILD_ID, mention ? "<@" + BOT_ID + "> " + text : text,
-                mention ? List.of(DiscordRest.bot()) : List.of());
+                mention ? List.of(DiscordJson.bot()) : List.of());
     }
 
     /**
@@ -175,7 +186,7 @@ public final class FakeDiscordServer implements AutoCloseable {
      * @return the interaction's id
      */
     public String userRunsCommand(String userId, String channelId, String name, Map<String, String> options) {
-        ObjectNode data = DiscordJson.NODES.objectNode().put("id", DiscordRest.commandId(name)).put("name", name).put("type", 1);
+        ObjectNode data = DiscordJson.NODES.objectNode().put("id", DiscordJson.commandId(name)).put("name", name).put("type", 1);
         ArrayNode given = data.putArray("options");
         options.forEach((option, value) -> given.addObject().put("name", option).put("type", 3).put("value", value));
         return rest.interact(userId, channelId, 2, data, null);
@@ -261,6 +272,15 @@ public final class FakeDiscordServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Sets every bucket's limit: {@code limit} requests per {@code window}, counted from a bucket's
+     * first request (the windows running start anew).
+     */
+    public FakeDiscordServer rateLimit(int limit, Duration window) {
+        limits.set(limit, window);
+        return this;
+    }
+
     /** @return every REST request, oldest first */
     public List<Call> calls() {
         return rest.calls();
@@ -321,7 +341,7 @@ public final class FakeDiscordServer implements AutoCloseable {
 
     private ObjectNode ready() {
         ObjectNode ready = DiscordJson.NODES.objectNode().put("v", 10);
-        ready.set("user", DiscordRest.bot().put("verified", true).put("mfa_enabled", false).put("flags", 0));
+        ready.set("user", DiscordJson.bot().put("verified", true).put("mfa_enabled", false).put("flags", 0));
         ArrayNode guilds = ready.putArray("guilds");
         if (!guildChannels.isEmpty()) {
             guilds.addObject().put("id", GUILD_ID).put("unavailable", true);

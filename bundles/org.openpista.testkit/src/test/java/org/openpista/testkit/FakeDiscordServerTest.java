@@ -44,6 +44,37 @@ class FakeDiscordServerTest {
     }
 
     @Test
+    void everyRouteIsRateLimitedPerChannelWithDiscordsHeaders() throws Exception {
+        discord.rateLimit(2, java.time.Duration.ofSeconds(30));
+        HttpResponse<String> first = post("/channels/1400000000000000001/messages");
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("X-RateLimit-Limit")).hasValue("2");
+        assertThat(first.headers().firstValue("X-RateLimit-Remaining")).hasValue("1");
+        assertThat(Double.parseDouble(first.headers().firstValue("X-RateLimit-Reset-After").orElseThrow())).isBetween(25.0,
+                30.0);
+        assertThat(first.headers().firstValue("X-RateLimit-Reset")).isPresent();
+        String bucket = first.headers().firstValue("X-RateLimit-Bucket").orElseThrow();
+        assertThat(post("/channels/1400000000000000001/messages").headers().firstValue("X-RateLimit-Remaining")).hasValue("0");
+
+        HttpResponse<String> limited = post("/channels/1400000000000000001/messages");
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.body()).containsPattern("\"retry_after\":(2\\d|30)\\.\\d+").contains("\"global\":false");
+        assertThat(limited.headers().firstValue("X-RateLimit-Scope")).hasValue("user");
+        // another channel: the same route's bucket hash, a limit of its own
+        HttpResponse<String> other = post("/channels/1400000000000000002/messages");
+        assertThat(other.statusCode()).isEqualTo(200);
+        assertThat(other.headers().firstValue("X-RateLimit-Bucket")).hasValue(bucket);
+        assertThat(other.headers().firstValue("X-RateLimit-Remaining")).hasValue("1");
+        assertThat(discord.calls()).extracting(FakeDiscordServer.Call::status).containsExactly(200, 200, 429, 200);
+    }
+
+    private HttpResponse<String> post(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(discord.apiUrl() + path)).header("Authorization", "Bot " + TOKEN)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"hi\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void theGatewayIdentifiesDispatchesAndResumesWithWhatWasMissed() throws Exception {
         BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
         URI gateway = URI.create(discord.gatewayUrl() + "/?v=10&encoding=json");

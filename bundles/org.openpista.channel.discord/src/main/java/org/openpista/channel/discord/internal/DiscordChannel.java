@@ -295,6 +295,11 @@ public final class DiscordChannel implements ChannelAdapter {
         if (starter != null) {
             starter.interrupt();
         }
+        DiscordRest calls = rest;
+        if (calls != null) {
+            // an answer waiting for a rate limit that outlasts the grace is not sent
+            calls.stopping(environment.answerGrace());
+        }
         Approvals questions = approvals;
         if (questions != null) {
             questions.cancelAll();
@@ -309,6 +314,10 @@ public final class DiscordChannel implements ChannelAdapter {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (calls != null) {
+            // past the grace a rate limit holds nothing: requests waiting for one fail now
+            calls.close();
         }
         if (current != null) {
             current.close();

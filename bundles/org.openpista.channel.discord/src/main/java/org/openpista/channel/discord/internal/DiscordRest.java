@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import org.openpista.channel.support.BoundedBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Discord's REST API (v10, under {@code api_url}) through the JDK's {@link HttpClient}, the one the
  * gateway's WebSocket shares: the calls the channel makes, with JSON bodies (multipart for files).
- * A 429 is waited out ({@code retry_after}; a global one holds every request) and the request sent
- * again; other failures throw a {@link DiscordException} that says what Discord answered.
+ * A request waits while its route's rate limit bucket has nothing left ({@link RateLimits}); a 429
+ * is waited out all the same ({@code retry_after}; a global one holds every request) and the
+ * request sent again; other failures throw a {@link DiscordException} that says what Discord
+ * answered. {@link #close} ends the waits.
  */
 final class DiscordRest {
 
@@ -50,8 +51,7 @@ final class DiscordRest {
     private final String token;
     private final Duration timeout;
     private final long maxAnswer;
-    /** Until when (System.nanoTime) a global rate limit holds every request; 0: none. */
-    private final AtomicLong globalUntil = new AtomicLong();
+    private final RateLimits limits = new RateLimits();
 
     /** @param api the REST root with its version, such as {@value DiscordSettings#DEFAULT_API} */
     DiscordRest(HttpClient http, String api, String token) {
@@ -129,18 +129,42 @@ final class DiscordRest {
      * the gateway's heart, and a refused one is not worth a retry.
      */
     void typing(String channelId) {
+        String path = "/channels/" + channelId + "/typing";
+        RateLimits.Permit permit = limits.tryAcquire(RateLimits.Route.of("POST", path));
+        if (permit == null) {
+            LOG.debug("No typing in Discord channel {}: rate limited", channelId);
+            return;
+        }
         try {
-            http.sendAsync(HttpRequest.newBuilder(URI.create(api + "/channels/" + channelId + "/typing")).timeout(timeout)
+            http.sendAsync(HttpRequest.newBuilder(URI.create(api + path)).timeout(timeout)
                     .header("Authorization", "Bot " + token).header("User-Agent", USER_AGENT)
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((response, error) -> {
+                        if (response == null) {
+                            limits.release(permit);
+                        } else {
+                            limits.answered(permit, response.headers(), -1, false);
+                        }
+                    });
         } catch (IllegalArgumentException e) {
+            limits.release(permit);
             LOG.debug("No typing in Discord channel {}: {}", channelId, e.getMessage());
         }
     }
 
     /** @return how long a global rate limit still holds every request (zero: none); for tests */
     Duration globalHold() {
-        return Duration.ofNanos(Math.max(0, globalUntil.get() - System.nanoTime()));
+        return limits.globalHold();
+    }
+
+    /** The channel stops within {@code grace}: requests waiting for a rate limit that ends later fail now. */
+    void stopping(Duration grace) {
+        limits.stopping(grace);
+    }
+
+    /** Ends the waits for rate limits: requests waiting, and any made later, fail at once. */
+    void close() {
+        limits.close();
     }
 
     /** Replaces the application's global slash commands (bulk overwrite). */
@@ -209,29 +233,31 @@ final class DiscordRest {
             request.header("Content-Type", contentType);
         }
         HttpRequest built = request.build();
+        RateLimits.Route bucket = RateLimits.Route.of(method, path);
         for (int attempt = 1;; attempt++) {
-            waitOutGlobalLimit();
+            RateLimits.Permit permit = limits.acquire(bucket);
             HttpResponse<byte[]> response;
             try {
                 response = fetch(built, maxAnswer, timeout);
             } catch (IOException e) {
+                limits.release(permit);
                 throw new UncheckedIOException(route + ": " + describe(e), e);
             } catch (InterruptedException e) {
+                limits.release(permit);
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(route + " interrupted", e);
+            } catch (RuntimeException e) {
+                limits.release(permit);
+                throw e;
             }
             JsonNode answer = parse(new String(response.body(), StandardCharsets.UTF_8));
             int status = response.statusCode();
+            long millis = status == 429 ? retryAfterMillis(answer, response) : -1;
+            boolean global = status == 429 && (answer.path("global").asBoolean(false)
+                    || "global".equals(response.headers().firstValue("X-RateLimit-Scope").orElse("")));
+            limits.answered(permit, response.headers(), millis, global);
             if (status == 429 && attempt < MAX_RATE_LIMITED) {
-                long millis = retryAfterMillis(answer, response);
-                boolean global = answer.path("global").asBoolean(false)
-                        || "global".equals(response.headers().firstValue("X-RateLimit-Scope").orElse(""));
                 LOG.debug("Discord rate limits {} ({}): waiting {} ms", route, global ? "global" : "route", millis);
-                if (global) {
-                    globalUntil.accumulateAndGet(System.nanoTime() + millis * 1_000_000, Math::max);
-                } else {
-                    sleep(millis);
-                }
                 continue;
             }
             if (status / 100 != 2) {
@@ -256,13 +282,6 @@ final class DiscordRest {
         return path.replaceAll("\\?.*", "").replaceAll("^(/(interactions|webhooks)/[^/]+/)[^/]+", "$1{token}");
     }
 
-    private void waitOutGlobalLimit() {
-        long wait = globalUntil.get() - System.nanoTime();
-        if (wait > 0) {
-            sleep(wait / 1_000_000 + 1);
-        }
-    }
-
     /** @return {@code retry_after} of the body (seconds, with fractions), else the Retry-After header, in ms */
     static long retryAfterMillis(JsonNode answer, HttpResponse<?> response) {
         double seconds = answer.path("retry_after").asDouble(-1);
@@ -275,15 +294,6 @@ final class DiscordRest {
             }
         }
         return Math.max(0, Math.min((long) Math.ceil(seconds * 1000), 60_000));
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting out a Discord rate limit", e);
-        }
     }
 
     private static JsonNode parse(String body) {

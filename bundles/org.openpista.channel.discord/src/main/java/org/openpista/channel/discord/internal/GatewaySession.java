@@ -3,16 +3,13 @@ package org.openpista.channel.discord.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openpista.channel.support.Backoff;
@@ -27,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * zombie connection: it is dropped and resumed. RECONNECT (op 7) resumes at once; INVALID_SESSION
  * (op 9) resumes when {@code d} is true, else identifies anew after one to five pauses. Close codes
  * 4004 (authentication failed) and 4010-4014 end the session for good ({@link Events#fatal}); 4007
- * and 4009 start a new one; any other close (1000 from Discord too) resumes, with backoff. Timers run on the channel's
- * scheduler, frames on the {@link HttpClient}'s threads.
+ * and 4009 start a new one; any other close (1000 from Discord too) resumes, with backoff. Each
+ * connection, its frames, heartbeat and sends, is a {@link GatewayConnection}; this class says what
+ * to send and what the payloads mean. Timers run on the channel's scheduler, frames on the {@link
+ * HttpClient}'s threads.
  */
 final class GatewaySession {
 
@@ -72,8 +71,38 @@ final class GatewaySession {
     private final Backoff backoff;
     private final int maxFrame;
 
+    /** What the connections tell this session. */
+    private final GatewayConnection.Session link = new GatewayConnection.Session() {
+        @Override
+        public boolean wants(GatewayConnection connection) {
+            synchronized (GatewaySession.this) {
+                return GatewaySession.this.connection == connection && !closed;
+            }
+        }
+
+        @Override
+        public void payload(GatewayConnection from, JsonNode payload) {
+            onPayload(from, payload);
+        }
+
+        @Override
+        public void closed(GatewayConnection from, int code, String reason) {
+            onClose(from, code, reason);
+        }
+
+        @Override
+        public void lost(GatewayConnection from, String why) {
+            GatewaySession.this.lost(from, why, true);
+        }
+
+        @Override
+        public JsonNode heartbeat() {
+            return GatewaySession.this.heartbeat();
+        }
+    };
+
     // guarded by this
-    private Connection connection;
+    private GatewayConnection connection;
     private String sessionId;
     private String resumeUrl;
     private long sequence = -1;
@@ -117,28 +146,15 @@ final class GatewaySession {
 
     /** Closes the connection (1000: the session ends) and stops reconnecting. */
     void close() {
-        Connection last;
+        GatewayConnection last;
         synchronized (this) {
             closed = true;
             state = "closed";
             last = connection;
             connection = null;
         }
-        if (last == null) {
-            return;
-        }
-        last.stopHeartbeat();
-        // null while the connection opens: it is dropped when it opens (Connection#onOpen)
-        WebSocket socket = last.socket;
-        if (socket != null) {
-            try {
-                socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                // dropped below either way
-            }
-            socket.abort();
+        if (last != null) {
+            last.close();
         }
     }
 
@@ -149,7 +165,7 @@ final class GatewaySession {
         state = sessionId == null ? "connecting" : "resuming";
         String base = sessionId != null && resumeUrl != null ? resumeUrl : gatewayUrl;
         URI uri = URI.create(base.replaceAll("/+$", "") + "/?v=10&encoding=json");
-        Connection opening = new Connection();
+        GatewayConnection opening = new GatewayConnection(link, timer, maxFrame);
         connection = opening;
         CompletableFuture<WebSocket> opened;
         try {
@@ -159,7 +175,7 @@ final class GatewaySession {
         }
         opened.whenComplete((socket, error) -> {
             if (error != null) {
-                lost(opening, "cannot connect to " + uri.getHost() + ": " + message(error), true);
+                lost(opening, "cannot connect to " + uri.getHost() + ": " + GatewayConnection.message(error), true);
             }
         });
     }
@@ -186,7 +202,7 @@ final class GatewaySession {
     }
 
     /** The connection ended or must end: reconnect after a backoff, resuming when {@code resume}. */
-    private void lost(Connection gone, String why, boolean resume) {
+    private void lost(GatewayConnection gone, String why, boolean resume) {
         long wait;
         synchronized (this) {
             if (closed || connection != gone) {
@@ -201,10 +217,7 @@ final class GatewaySession {
             state = "reconnecting (" + why + ")";
             wait = backoff.nextMillis();
         }
-        gone.stopHeartbeat();
-        if (gone.socket != null) {
-            gone.socket.abort();
-        }
+        gone.abort();
         LOG.info("Discord gateway connection lost ({}); {} in {} ms", why, resume ? "resuming" : "reconnecting", wait);
         schedule(this::reconnect, wait);
     }
@@ -223,12 +236,12 @@ final class GatewaySession {
         }
     }
 
-    private void onPayload(Connection from, JsonNode payload) {
+    private void onPayload(GatewayConnection from, JsonNode payload) {
         int op = payload.path("op").asInt(-1);
         JsonNode data = payload.path("d");
         switch (op) {
             case 10 -> hello(from, data.path("heartbeat_interval").asLong(41_250));
-            case 11 -> from.acked = true;
+            case 11 -> from.acked();
             case 1 -> from.send(heartbeat());
             case 0 -> dispatch(from, payload, data);
             case 7 -> lost(from, "Discord asked to reconnect", true);
@@ -237,7 +250,7 @@ final class GatewaySession {
         }
     }
 
-    private void hello(Connection from, long interval) {
+    private void hello(GatewayConnection from, long interval) {
         ObjectNode hello;
         synchronized (this) {
             if (connection != from) {
@@ -249,7 +262,7 @@ final class GatewaySession {
         from.send(hello);
     }
 
-    private void dispatch(Connection from, JsonNode payload, JsonNode data) {
+    private void dispatch(GatewayConnection from, JsonNode payload, JsonNode data) {
         String type = payload.path("t").asText("");
         boolean recreated;
         synchronized (this) {
@@ -282,7 +295,7 @@ final class GatewaySession {
         }
     }
 
-    private void invalidSession(Connection from, boolean resumable) {
+    private void invalidSession(GatewayConnection from, boolean resumable) {
         if (resumable) {
             lost(from, "Discord invalidated the session", true);
             return;
@@ -309,7 +322,7 @@ final class GatewaySession {
         }, pause.toMillis() * ThreadLocalRandom.current().nextLong(1, 6));
     }
 
-    private void onClose(Connection from, int code, String reason) {
+    private void onClose(GatewayConnection from, int code, String reason) {
         if (code == 4004 || code >= 4010 && code <= 4014) {
             synchronized (this) {
                 if (connection != from || closed) {
@@ -351,125 +364,5 @@ final class GatewaySession {
             payload.put("d", sequence);
         }
         return payload;
-    }
-
-    private static String message(Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause() : error;
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    }
-
-    /** One WebSocket connection: its frames, its heartbeat, its sends one after another. */
-    private final class Connection implements WebSocket.Listener {
-        private final StringBuilder text = new StringBuilder();
-        /** Characters of the message being read, also those not kept once it was too large. */
-        private long length;
-        private volatile WebSocket socket;
-        private volatile boolean acked = true;
-        private ScheduledFuture<?> heartbeat;
-        private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
-
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            socket = webSocket;
-            boolean wanted;
-            synchronized (GatewaySession.this) {
-                wanted = connection == this && !closed;
-            }
-            if (!wanted) {
-                // closed or given up while it opened: whoever gave it up saw no socket yet
-                webSocket.abort();
-                return;
-            }
-            webSocket.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            length += data.length();
-            if (length <= maxFrame) {
-                text.append(data);
-            } else if (text.length() > 0) {
-                text.setLength(0);
-                text.trimToSize();
-            }
-            if (last) {
-                if (length > maxFrame) {
-                    LOG.warn("Discord gateway sent a message of {} characters, more than the {} read; skipped", length,
-                            maxFrame);
-                } else {
-                    handle(text.toString());
-                }
-                length = 0;
-                text.setLength(0);
-                if (text.capacity() > 64 * 1024) {
-                    text.trimToSize();
-                }
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        private void handle(String frame) {
-            try {
-                onPayload(this, JSON.readTree(frame));
-            } catch (IOException e) {
-                LOG.warn("Discord gateway sent what is not JSON: {}", e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.error("Discord gateway event failed: {}", message(e), e);
-            }
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            GatewaySession.this.onClose(this, statusCode, reason == null ? "" : reason);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            lost(this, message(error), true);
-        }
-
-        synchronized void startHeartbeat(long interval) {
-            stopHeartbeat();
-            acked = true;
-            long first = (long) (interval * ThreadLocalRandom.current().nextDouble());
-            try {
-                heartbeat = timer.scheduleAtFixedRate(this::beat, first, interval, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException stopping) {
-                // the channel stops
-            }
-        }
-
-        synchronized void stopHeartbeat() {
-            if (heartbeat != null) {
-                heartbeat.cancel(false);
-                heartbeat = null;
-            }
-        }
-
-        private void beat() {
-            if (!acked) {
-                lost(this, "no heartbeat ACK", true);
-                return;
-            }
-            acked = false;
-            send(heartbeat());
-        }
-
-        /** Sends a payload after the ones before it (a WebSocket takes one send at a time). */
-        synchronized void send(JsonNode payload) {
-            WebSocket target = socket;
-            if (target == null) {
-                return;
-            }
-            String frame = payload.toString();
-            sending = sending.handle((done, error) -> null).thenCompose(ignored -> target.sendText(frame, true))
-                    .exceptionally(error -> {
-                        lost(this, "cannot send: " + message(error), true);
-                        return null;
-                    });
-        }
     }
 }

@@ -1,6 +1,7 @@
 package org.openpista.channel.discord.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.openpista.channel.discord.internal.DiscordChannelTest.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -97,6 +98,56 @@ class DiscordChannelRobustnessTest {
             channel.stop();
             assertThat(log.text()).doesNotContain(SECRET).doesNotContain("\tat ").doesNotContain("ConnectException");
         }
+    }
+
+    @Test
+    void stoppingEndsAWaitForARateLimitAtOnce() throws Exception {
+        DiscordChannel channel = connected();
+        // a reset within the grace: no turn waits for an answer, so the wait ends as the stop begins
+        discord.rateLimit(1, Duration.ofSeconds(10));
+        String target = FakeDiscordServer.GUILD_ID + ":" + GENERAL;
+        channel.deliver(target, "first");
+        java.util.concurrent.CompletableFuture<Void> second = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                channel.deliver(target, "second");
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        Thread.sleep(300);
+        assertThat(second).isNotDone();
+
+        long start = System.nanoTime();
+        channel.stop();
+
+        assertThatThrownBy(() -> second.get(5, java.util.concurrent.TimeUnit.SECONDS)).hasMessageContaining("the Discord channel stopped before POST /channels/{major}/messages could be sent");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(discord.botMessages(GENERAL)).extracting(FakeDiscordServer.Message::content).containsExactly("first");
+        assertThat(discord.calls()).extracting(FakeDiscordServer.Call::status).doesNotContain(429);
+    }
+
+    @Test
+    void anAnswerWaitingForARateLimitThatOutlastsTheGraceDoesNotHoldTheStop() throws Exception {
+        DiscordChannel channel = connected();
+        String dm = FakeDiscordServer.dmChannel(OWNER);
+        discord.rateLimit(1, Duration.ofSeconds(60));
+        discord.userSendsDm(OWNER, "one");
+        discord.awaitBotMessages(dm, 1, WAIT);
+        discord.userSendsDm(OWNER, "two");
+        await("the second turn", () -> gateway.texts().contains("two"));
+        Thread.sleep(300); // its answer waits for the bucket's reset, 60 s away
+
+        try (LogCapture log = new LogCapture()) {
+            long start = System.nanoTime();
+            channel.stop();
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            await("the failed answer", () -> log.text().contains("The answer could not be delivered"));
+            // (the stop, not the grace, ended it: the turn's answer would have held the stop for 20 s)
+            assertThat(log.text()).containsPattern("stop(s|ped) before (the rate limit of )?POST /channels/\\{major}/messages");
+        }
+        assertThat(discord.botMessages(dm)).extracting(FakeDiscordServer.Message::content).containsExactly("echo: one");
+        assertThat(discord.calls()).extracting(FakeDiscordServer.Call::status).doesNotContain(429);
     }
 
     @Test

@@ -9,9 +9,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import org.openpista.api.command.CliCommand;
+import org.openpista.api.command.PlainArguments;
 import org.openpista.api.config.ConfigException;
 import org.openpista.api.config.ConfigReport;
 import org.osgi.framework.BundleContext;
@@ -187,6 +189,14 @@ final class BundleCommands {
         ServiceObjects<CliCommand> objects = context.getServiceObjects(reference);
         CliCommand command = objects.getService();
         try {
+            // the plain forms of a command that reads them itself (the daemon's start) load no picocli class
+            int word = Main.commandIndex(args);
+            Callable<Integer> plain = command instanceof PlainArguments reads && word >= 0
+                    && GlobalOptions.read(List.of(args).subList(0, word)) != null
+                    ? reads.plain(List.of(args).subList(word + 1, args.length)) : null;
+            if (plain != null) {
+                return Main.call(plain);
+            }
             CommandLine commandLine = Main.commandLine();
             commandLine.addSubcommand(String.valueOf(reference.getProperty(CliCommand.NAME)), new CommandLine(command.command()));
             return commandLine.execute(args);

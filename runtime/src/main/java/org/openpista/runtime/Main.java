@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -104,20 +105,32 @@ public final class Main implements Runnable {
             return commandLine().execute(args);
         }
         // a bundle's command, or none (the overview): the global options first, for the framework's home
-        Main main = new Main();
         List<String> globals = new ArrayList<>(List.of(args).subList(0, words.isEmpty() ? args.length
                 : List.of(args).indexOf(words.get(0))));
         boolean help = globals.removeAll(List.of("--help", "-h"));
         try {
-            new CommandLine(main).setUnmatchedArgumentsAllowed(true).parseArgs(globals.toArray(new String[0]));
+            Main plain = GlobalOptions.read(globals);
+            Main main = plain != null ? plain : new Main();
+            if (plain == null) {
+                new CommandLine(main).setUnmatchedArgumentsAllowed(true).parseArgs(globals.toArray(new String[0]));
+            }
             if (words.isEmpty()) {
                 // 'openpista' in a pipe or a script gets the usage rather than a screen it cannot use
                 boolean overview = help || main.session == null && System.console() == null;
                 return overview ? main.overview() : BundleCommands.runBare(main, args);
             }
             return BundleCommands.run(main, words.get(0), args);
-        } catch (CommandLine.ParameterException e) {
-            return usage(e);
+        } catch (Exception e) {
+            // no catch clause for picocli's exception: verifying this class would load picocli
+            return e instanceof CommandLine.ParameterException bad ? usage(bad) : failed(e, new PrintWriter(System.err, true));
+        }
+    }
+
+    /** Runs a command that read its arguments without picocli, with the same error handling as {@link #commandLine()}. */
+    static int call(Callable<Integer> command) {
+        try {
+            Integer status = command.call();
+            return status == null ? 0 : status;
         } catch (Exception e) {
             return failed(e, new PrintWriter(System.err, true));
         }
@@ -143,6 +156,21 @@ public final class Main implements Runnable {
         String message = error.getMessage() == null ? error.toString() : error.getMessage();
         err.println("openpista: " + message);
         return error instanceof RuntimeProblem.ComponentFailed ? USAGE : FAILED;
+    }
+
+    /** @return the index of the first word that is neither an option nor an option value, or -1 */
+    static int commandIndex(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--home", "--config", "--log-level", "-s", "--session" -> i++;
+                default -> {
+                    if (!args[i].startsWith("-")) {
+                        return i;
+                    }
+                }
+            }
+        }
+        return -1;
     }
 
     /** @return the words that are neither options nor option values: the command and its verbs */

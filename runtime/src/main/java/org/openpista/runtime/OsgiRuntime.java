@@ -2,7 +2,6 @@ package org.openpista.runtime;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,8 +14,6 @@ import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
-import java.util.jar.JarFile;
-import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import org.openpista.api.config.ConfigException;
 import org.openpista.api.config.ConfigReport;
@@ -124,7 +121,8 @@ final class OsgiRuntime implements AutoCloseable {
         properties.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         properties.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, "1");
         properties.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, String.join(",",
-                exportsOf(ConfigurationLoader.class), exportsOf(LoggerFactory.class), exportsOf(picocli.CommandLine.class)));
+                SystemExports.of(ConfigurationLoader.class.getName()), SystemExports.of(LoggerFactory.class.getName()),
+                SystemExports.of("picocli.CommandLine")));
         properties.put("felix.log.logger", new FelixLog());
         try (InputStream defaults = OsgiRuntime.class.getResourceAsStream("framework.properties")) {
             Properties file = new Properties();
@@ -358,30 +356,6 @@ final class OsgiRuntime implements AutoCloseable {
             if (thread.getName().startsWith("HttpClient-") && thread.getName().endsWith("-SelectorManager")) {
                 thread.interrupt();
             }
-        }
-    }
-
-    /** The Export-Package header of the jar a class comes from, to export it from the system bundle. */
-    static String exportsOf(Class<?> type) {
-        try {
-            Path jar = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Manifest manifest;
-            if (Files.isDirectory(jar)) {
-                try (InputStream in = Files.newInputStream(jar.resolve("META-INF/MANIFEST.MF"))) {
-                    manifest = new Manifest(in);
-                }
-            } else {
-                try (JarFile file = new JarFile(jar.toFile())) {
-                    manifest = file.getManifest();
-                }
-            }
-            String exports = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.EXPORT_PACKAGE);
-            if (exports == null) {
-                throw new IllegalStateException(jar + " exports no packages");
-            }
-            return exports;
-        } catch (IOException | URISyntaxException e) {
-            throw new IllegalStateException("cannot read the exports of " + type.getName() + ": " + e.getMessage(), e);
         }
     }
 

@@ -12,7 +12,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  * launcher exports picocli's packages, parses the arguments, prints {@code --help} and usage errors
  * in the same form as its own commands, and exits with the returned status (0 done, 1 failed,
  * 2 bad usage or configuration). Register the component with {@code scope =
- * ServiceScope.PROTOTYPE}: every invocation gets a fresh object for picocli to fill in.
+ * ServiceScope.PROTOTYPE}: every invocation gets a fresh object for picocli to fill in. A command
+ * whose process stays (a daemon) may read its plain forms itself: {@link PlainArguments}.
  *
  * <p>A command runs in the process of the command line, in a framework with the configuration
  * loaded and every bundle started but no daemon: channels do not run (they need the {@link

@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.openpista.api.admin.DaemonClient;
 import org.openpista.api.command.CliCommand;
+import org.openpista.api.command.PlainArguments;
 import org.openpista.api.config.ConfigurationLoader;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -38,7 +39,7 @@ import picocli.CommandLine.Option;
             "",
             "Exit status: 0 started (or, in the foreground, stopped cleanly), 1 it could not start or one is already "
                     + "running, 2 bad usage or configuration."})
-public final class StartCommand implements CliCommand, Callable<Integer> {
+public final class StartCommand implements CliCommand, PlainArguments, Callable<Integer> {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final Pattern READY = Pattern.compile("(?m)^openpista: ready");
@@ -58,6 +59,40 @@ public final class StartCommand implements CliCommand, Callable<Integer> {
         this.context = context;
         this.configuration = configuration;
         this.client = client;
+    }
+
+    /**
+     * Reads {@code start}, {@code start --foreground} ({@code -f}) and {@code start --detached}
+     * without picocli: the daemon's process then loads none of its classes (~180, none in the
+     * class-data archive) and keeps no command model. Repeated options, help and anything else are
+     * left to picocli ({@code StartCommandTest} checks that both read these the same way).
+     */
+    @Override
+    public Callable<Integer> plain(List<String> args) {
+        boolean attached = false;
+        boolean child = false;
+        for (String arg : args) {
+            switch (arg) {
+                case "-f", "--foreground" -> {
+                    if (attached) {
+                        return null;
+                    }
+                    attached = true;
+                }
+                case "--detached" -> {
+                    if (child) {
+                        return null;
+                    }
+                    child = true;
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        foreground = attached;
+        detached = child;
+        return this;
     }
 
     @Override

@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * starts at level 1 (the infrastructure that reads and validates {@code config.toml}), then rises
  * to the highest level. Which bundle is infrastructure is the distribution's business (its
  * features' start levels), not the launcher's. Each process gets a bundle cache of its own in a
- * temporary folder; bundles are installed by reference, so nothing is copied. The cache starts as a
+ * temporary folder; bundles are installed by reference, so nothing is copied, from hard links in the
+ * home when it can make them ({@link PinnedJars}). The cache starts as a
  * copy of a saved one that has the same bundles installed ({@link InstalledBundles}), when there is one.
  * The versions of built-in bundles that {@code openpista bundles update} kept in the home ({@link
  * BundleOverrides}) replace the distribution's after that, so the saved copy never holds them.
@@ -61,12 +62,15 @@ final class OsgiRuntime implements AutoCloseable {
     private final Path storage;
     private final int topLevel;
     private final BundleTimes bundleTimes;
+    /** Held while the framework runs: its lock keeps the linked jars from being pruned. */
+    private final PinnedJars pinned;
 
-    private OsgiRuntime(Framework framework, Path storage, int topLevel, BundleTimes bundleTimes) {
+    private OsgiRuntime(Framework framework, Path storage, int topLevel, BundleTimes bundleTimes, PinnedJars pinned) {
         this.framework = framework;
         this.storage = storage;
         this.topLevel = topLevel;
         this.bundleTimes = bundleTimes;
+        this.pinned = pinned;
     }
 
     /** The highest start level a one-shot turn needs: the infrastructure (1) and the agent with its tools (2). */
@@ -103,16 +107,20 @@ final class OsgiRuntime implements AutoCloseable {
         // what to install, lowest level first; its digest names the saved cache that has it installed
         List<Path> jars = new ArrayList<>();
         List<Integer> levels = new ArrayList<>();
-        List<String> plan = new ArrayList<>();
         for (Map.Entry<String, Integer> feature : featureLevels.entrySet()) {
             int level = feature.getValue();
             if (level <= maxLevel) {
                 for (Path jar : distribution.bundles(feature.getKey())) {
                     jars.add(jar);
                     levels.add(level);
-                    plan.add(level + " " + location(jar));
                 }
             }
+        }
+        // installed from links in the home, so that Felix may close them: the distribution may be replaced
+        PinnedJars pinned = PinnedJars.pin(home.dir().resolve("cache").resolve("jars"), jars);
+        List<String> plan = new ArrayList<>();
+        for (int i = 0; i < jars.size(); i++) {
+            plan.add(levels.get(i) + " " + location(pinned.jars().get(i)));
         }
         InstalledBundles saved = new InstalledBundles(home.dir().resolve("cache").resolve("framework"),
                 InstalledBundles.key(plan, jars, distribution.dir().resolve("lib")));
@@ -130,6 +138,9 @@ final class OsgiRuntime implements AutoCloseable {
             Properties file = new Properties();
             file.load(defaults);
             file.forEach((key, value) -> properties.put(key.toString(), value));
+        }
+        if (pinned.complete()) {
+            properties.put("felix.cache.filelimit", PinnedJars.FILE_LIMIT);
         }
         properties.put("felix.fileinstall.dir", pluginDir.toString());
         properties.put("felix.fileinstall.start.level", Integer.toString(top));
@@ -168,7 +179,7 @@ final class OsgiRuntime implements AutoCloseable {
         }
         if (!restored) {
             for (int i = 0; i < jars.size(); i++) {
-                installed.add(install(context, location(jars.get(i)), levels.get(i)));
+                installed.add(install(context, location(pinned.jars().get(i)), levels.get(i)));
             }
             if (reuse) {
                 saved.save(storage);
@@ -186,7 +197,7 @@ final class OsgiRuntime implements AutoCloseable {
             bundleTimes.print("level 1");
         }
         Warmup.bundles(installed);
-        return new OsgiRuntime(framework, storage, top, bundleTimes);
+        return new OsgiRuntime(framework, storage, top, bundleTimes, pinned);
     }
 
     private static String location(Path jar) {
@@ -342,6 +353,7 @@ final class OsgiRuntime implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            pinned.close();
             deleteQuietly(storage);
             releaseHttpSelectors();
         }

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * to the highest level. Which bundle is infrastructure is the distribution's business (its
  * features' start levels), not the launcher's. Each process gets a bundle cache of its own in a
  * temporary folder; bundles are installed by reference, so nothing is copied, from hard links in the
- * home when it can make them ({@link PinnedJars}). The cache starts as a
+ * user's cache when it can make them ({@link PinnedJars}). The cache starts as a
  * copy of a saved one that has the same bundles installed ({@link InstalledBundles}), when there is one.
  * The versions of built-in bundles that {@code openpista bundles update} kept in the home ({@link
  * BundleOverrides}) replace the distribution's after that, so the saved copy never holds them.
@@ -107,20 +107,22 @@ final class OsgiRuntime implements AutoCloseable {
         // what to install, lowest level first; its digest names the saved cache that has it installed
         List<Path> jars = new ArrayList<>();
         List<Integer> levels = new ArrayList<>();
+        List<Path> distributed = new ArrayList<>(); // of every feature: linked once per build (PinnedJars)
         for (Map.Entry<String, Integer> feature : featureLevels.entrySet()) {
             int level = feature.getValue();
-            if (level <= maxLevel) {
-                for (Path jar : distribution.bundles(feature.getKey())) {
+            for (Path jar : distribution.bundles(feature.getKey())) {
+                distributed.add(jar);
+                if (level <= maxLevel) {
                     jars.add(jar);
                     levels.add(level);
                 }
             }
         }
-        // installed from links in the home, so that Felix may close them: the distribution may be replaced
-        PinnedJars pinned = PinnedJars.pin(home.dir().resolve("cache").resolve("jars"), jars);
+        // installed from links, so that Felix may close them: the distribution may be replaced under a daemon
+        PinnedJars pinned = PinnedJars.pin(PinnedJars.store(System.getenv()), distributed);
         List<String> plan = new ArrayList<>();
         for (int i = 0; i < jars.size(); i++) {
-            plan.add(levels.get(i) + " " + location(pinned.jars().get(i)));
+            plan.add(levels.get(i) + " " + location(pinned.path(jars.get(i))));
         }
         InstalledBundles saved = new InstalledBundles(home.dir().resolve("cache").resolve("framework"),
                 InstalledBundles.key(plan, jars, distribution.dir().resolve("lib")));
@@ -179,7 +181,7 @@ final class OsgiRuntime implements AutoCloseable {
         }
         if (!restored) {
             for (int i = 0; i < jars.size(); i++) {
-                installed.add(install(context, location(pinned.jars().get(i)), levels.get(i)));
+                installed.add(install(context, location(pinned.path(jars.get(i))), levels.get(i)));
             }
             if (reuse) {
                 saved.save(storage);

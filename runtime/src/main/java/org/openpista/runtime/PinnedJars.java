@@ -14,7 +14,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -24,21 +24,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The distribution's bundle jars a process installs, each pinned by a hard link in the home
- * ({@code HOME/cache/jars/SET/FEATURE.NAME.jar}), so that Felix may close them and open them again
- * by path ({@code felix.cache.filelimit}) and still read the same files when the distribution is
- * replaced under a running process ({@code install.sh} moves the installation aside and puts the
- * new one at its path). A link names the file itself, as an open descriptor does: replacing or
- * deleting the distribution leaves it alone.
+ * The distribution's bundle jars, each pinned by a hard link in the user's cache ({@code
+ * ~/.cache/openpista/jars/SET/FEATURE.NAME.jar}, or under {@code $XDG_CACHE_HOME}), so that Felix
+ * may close them and open them again by path ({@code felix.cache.filelimit}) and still read the
+ * same files when the distribution is replaced under a running process ({@code install.sh} moves
+ * the installation aside and puts the new one at its path). A link names the file itself, as an
+ * open descriptor does: replacing or deleting the distribution leaves it alone.
  *
- * <p>SET is a digest of the jars' names, sizes, modification times and inode numbers, so it is
- * the same for every run of one build (the saved bundle cache's key holds these paths) and a
- * rebuild gets a set of its own even when a reproducible build gives its jars the same sizes and
- * times. A process holds a shared lock on {@code SET.lock} while it runs; a process that makes a
- * new set deletes the sets unused for a day whose lock nobody holds, never a running daemon's.
- * When a link cannot be made (the home on another file system, a distribution owned by another
- * user under {@code fs.protected_hardlinks}), the process installs the distribution's files as
- * before and must keep them open ({@link #complete()} is false).
+ * <p>SET is a digest of the names, sizes, modification times and inode numbers of every jar of the
+ * distribution, so it is the same for every run of one build (the saved bundle cache's key holds
+ * these paths) and a rebuild gets a set of its own even when a reproducible build gives its jars the
+ * same sizes and times. One set per build and per user, whatever the process installs and whichever
+ * openpista home it runs with, because a new link changes the jar's change time (ctime), which
+ * {@code bin/openpista} compares with its class-data archives and {@link InstalledBundles#key} hashes:
+ * it changes once, when the build's first process starts. A process holds a shared lock on {@code
+ * SET.lock} while it runs; a process that makes a new set deletes the sets unused for a day whose
+ * lock nobody holds, never a running daemon's. When a link cannot be made (the cache on another file
+ * system, a distribution owned by another user under {@code fs.protected_hardlinks}), the process
+ * installs the distribution's files as before and must keep them open ({@link #complete()} is false).
  */
 final class PinnedJars implements AutoCloseable {
 
@@ -48,32 +51,39 @@ final class PinnedJars implements AutoCloseable {
     /** How long a set nobody started a process with stays. */
     static final long UNUSED = 86_400_000;
 
-    private final List<Path> jars;
+    private final Map<Path, Path> links;
     private final FileChannel lock;
 
-    private PinnedJars(List<Path> jars, FileChannel lock) {
-        this.jars = jars;
+    private PinnedJars(Map<Path, Path> links, FileChannel lock) {
+        this.links = links;
         this.lock = lock;
     }
 
+    /** @return where the sets are kept: {@code $XDG_CACHE_HOME/openpista/jars}, else {@code ~/.cache/openpista/jars} */
+    static Path store(Map<String, String> env) {
+        String cache = env.get("XDG_CACHE_HOME");
+        Path base = cache != null && cache.startsWith("/") ? Path.of(cache) : Path.of(Home.expand("~/.cache"));
+        return base.resolve("openpista").resolve("jars");
+    }
+
     /**
-     * Pins jars in a store, or gives them back as they are when one cannot be pinned.
+     * Pins jars in a store, or leaves them as they are when one cannot be pinned.
      *
-     * @param store where the sets of links are kept ({@code HOME/cache/jars})
-     * @param jars the distribution's jars, in the order they are installed
+     * @param store where the sets of links are kept ({@link #store})
+     * @param jars every bundle jar of the distribution
      */
     static PinnedJars pin(Path store, List<Path> jars) {
         FileChannel lock = null;
         try {
             String set = digest(jars);
             Files.createDirectories(store, ownerOnly("rwx------"));
-            lock = FileChannel.open(store.resolve(set + ".lock"), Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
-                    ownerOnly("rw-------"));
+            lock = FileChannel.open(store.resolve(set + ".lock"),
+                    Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE), ownerOnly("rw-------"));
             lock.lock(0, Long.MAX_VALUE, true);
             Path dir = store.resolve(set);
             Files.createDirectories(dir, ownerOnly("rwx------"));
             Files.setLastModifiedTime(dir, FileTime.fromMillis(System.currentTimeMillis())); // in use
-            List<Path> links = new ArrayList<>(jars.size());
+            Map<Path, Path> links = new HashMap<>();
             boolean made = false;
             for (Path jar : jars) {
                 Path link = dir.resolve(jar.getParent().getFileName() + "." + jar.getFileName());
@@ -84,22 +94,22 @@ final class PinnedJars implements AutoCloseable {
                     Files.move(partial, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                     made = true;
                 }
-                links.add(link);
+                links.put(jar, link);
             }
             if (made) {
                 prune(store, set);
             }
-            return new PinnedJars(List.copyOf(links), lock);
+            return new PinnedJars(Map.copyOf(links), lock);
         } catch (IOException | RuntimeException e) {
             LOG.debug("Cannot pin the bundle jars in {}; installing them from the distribution", store, e);
             closeQuietly(lock);
-            return new PinnedJars(List.copyOf(jars), null);
+            return new PinnedJars(Map.of(), null);
         }
     }
 
-    /** @return the jars to install, in the order given: the pinned links, or the distribution's files */
-    List<Path> jars() {
-        return jars;
+    /** @return the file to install a jar of the distribution from: its link, or itself when not pinned */
+    Path path(Path jar) {
+        return links.getOrDefault(jar, jar);
     }
 
     /** @return whether every jar is pinned, so that Felix may close them (the process's lock is held) */

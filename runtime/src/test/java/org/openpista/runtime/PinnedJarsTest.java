@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,32 +29,33 @@ class PinnedJarsTest {
 
         try (PinnedJars pinned = PinnedJars.pin(dir.resolve("store"), List.of(core, web))) {
             assertThat(pinned.complete()).isTrue();
-            assertThat(pinned.jars()).hasSize(2).allSatisfy(link -> assertThat(link).startsWith(dir.resolve("store")));
-            assertThat(pinned.jars().get(0).getFileName()).hasToString("core.a.jar");
-            assertThat(pinned.jars().get(1).getFileName()).hasToString("web.a.jar");
-            assertThat(Files.isSameFile(pinned.jars().get(0), core)).isTrue();
+            Path coreLink = pinned.path(core);
+            Path webLink = pinned.path(web);
+            assertThat(coreLink).startsWith(dir.resolve("store")).hasFileName("core.a.jar");
+            assertThat(webLink).startsWith(dir.resolve("store")).hasFileName("web.a.jar");
+            assertThat(Files.isSameFile(coreLink, core)).isTrue();
 
             // install.sh: the installation moves aside, the new one takes its path; then the old one goes
             Files.move(dir.resolve("dist"), dir.resolve("dist.previous"));
             jar("dist", "core", "a.jar", "two");
             InstalledBundles.delete(dir.resolve("dist.previous"));
 
-            assertThat(pinned.jars().get(0)).hasContent("one");
-            assertThat(pinned.jars().get(1)).hasContent("web one");
+            assertThat(coreLink).hasContent("one");
+            assertThat(webLink).hasContent("web one");
         }
     }
 
     @Test
     void theSameBuildGetsTheSameLinksAndARebuildNewOnes() throws Exception {
         Path jar = jar("dist", "core", "a.jar", "one");
-        List<Path> first;
+        Path first;
         try (PinnedJars pinned = PinnedJars.pin(dir.resolve("store"), List.of(jar))) {
-            first = pinned.jars();
+            first = pinned.path(jar);
         }
         Object changed = Files.getAttribute(jar, "unix:ctime"); // a new link changes it, and the saved cache's key
 
         try (PinnedJars again = PinnedJars.pin(dir.resolve("store"), List.of(jar))) {
-            assertThat(again.jars()).isEqualTo(first);
+            assertThat(again.path(jar)).isEqualTo(first);
             assertThat(Files.getAttribute(jar, "unix:ctime")).isEqualTo(changed);
         }
 
@@ -61,8 +63,8 @@ class PinnedJarsTest {
         Files.delete(jar);
         jar = jar("dist", "core", "a.jar", "two");
         try (PinnedJars rebuilt = PinnedJars.pin(dir.resolve("store"), List.of(jar))) {
-            assertThat(rebuilt.jars().get(0)).isNotEqualTo(first.get(0)).hasContent("two");
-            assertThat(first.get(0)).hasContent("one");
+            assertThat(rebuilt.path(jar)).isNotEqualTo(first).hasContent("two");
+            assertThat(first).hasContent("one");
         }
     }
 
@@ -73,29 +75,39 @@ class PinnedJarsTest {
 
         try (PinnedJars pinned = PinnedJars.pin(store, List.of(jar))) {
             assertThat(pinned.complete()).isFalse();
-            assertThat(pinned.jars()).containsExactly(jar);
+            assertThat(pinned.path(jar)).isEqualTo(jar);
         }
     }
 
     @Test
     void aNewSetDeletesTheSetsUnusedForADayThatNoProcessHolds() throws Exception {
         Path store = dir.resolve("store");
-        PinnedJars old = PinnedJars.pin(store, List.of(jar("old", "core", "a.jar", "old")));
+        Path oldJar = jar("old", "core", "a.jar", "old");
+        PinnedJars old = PinnedJars.pin(store, List.of(oldJar));
         old.close();
-        PinnedJars running = PinnedJars.pin(store, List.of(jar("running", "core", "a.jar", "a daemon's")));
-        PinnedJars recent = PinnedJars.pin(store, List.of(jar("recent", "core", "a.jar", "yesterday's run")));
+        Path runningJar = jar("running", "core", "a.jar", "a daemon's");
+        PinnedJars running = PinnedJars.pin(store, List.of(runningJar));
+        Path recentJar = jar("recent", "core", "a.jar", "yesterday's run");
+        PinnedJars recent = PinnedJars.pin(store, List.of(recentJar));
         recent.close();
         FileTime twoDaysAgo = FileTime.fromMillis(System.currentTimeMillis() - 2 * PinnedJars.UNUSED);
-        Files.setLastModifiedTime(old.jars().get(0).getParent(), twoDaysAgo);
-        Files.setLastModifiedTime(running.jars().get(0).getParent(), twoDaysAgo);
+        Files.setLastModifiedTime(old.path(oldJar).getParent(), twoDaysAgo);
+        Files.setLastModifiedTime(running.path(runningJar).getParent(), twoDaysAgo);
 
-        try (PinnedJars current = PinnedJars.pin(store, List.of(jar("new", "core", "a.jar", "new")))) {
-            assertThat(old.jars().get(0).getParent()).doesNotExist();
-            assertThat(running.jars().get(0)).hasContent("a daemon's");
-            assertThat(recent.jars().get(0)).hasContent("yesterday's run");
-            assertThat(current.jars().get(0)).hasContent("new");
+        Path newJar = jar("new", "core", "a.jar", "new");
+        try (PinnedJars current = PinnedJars.pin(store, List.of(newJar))) {
+            assertThat(old.path(oldJar).getParent()).doesNotExist();
+            assertThat(running.path(runningJar)).hasContent("a daemon's");
+            assertThat(recent.path(recentJar)).hasContent("yesterday's run");
+            assertThat(current.path(newJar)).hasContent("new");
         } finally {
             running.close();
         }
+    }
+
+    @Test
+    void theStoreIsTheUsersCacheSoThatEveryHomeSharesOneSetPerBuild() {
+        assertThat(PinnedJars.store(Map.of("XDG_CACHE_HOME", "/var/cache/u"))).isEqualTo(Path.of("/var/cache/u/openpista/jars"));
+        assertThat(PinnedJars.store(Map.of("XDG_CACHE_HOME", "relative"))).isEqualTo(Path.of(Home.expand("~/.cache/openpista/jars")));
     }
 }

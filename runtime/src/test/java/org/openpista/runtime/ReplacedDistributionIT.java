@@ -23,12 +23,12 @@ import org.openpista.testkit.FakeReply;
  * A daemon left running while its installation is replaced ({@code install.sh}: the installation
  * moves aside, a new one takes its path, the old one is deleted) goes on with the jars it started
  * with, although Felix keeps only a few of them open ({@code felix.cache.filelimit}) and opens the
- * others again by path when it reads a class it has not loaded yet: the system tool's runner, at
- * the first tool call after the replacement.
+ * others again by path when it reads a class it has not loaded yet: the system tool's (a delayed
+ * component, made at its first call), after the replacement.
  */
 class ReplacedDistributionIT {
 
-    // in the system's temporary folder, with the home: hard links need one file system
+    // in the system's temporary folder: hard links need the user's cache on the same file system
     @TempDir
     Path dir;
 

@@ -85,14 +85,19 @@ final class OsgiRuntime implements AutoCloseable {
      *
      * @param maxLevel the highest feature start level to install
      */
-    static OsgiRuntime create(Distribution distribution, Home home, int maxLevel, Map<String, String> extra)
+    static OsgiRuntime create(Distribution distribution, Home home, int maxLevel, Map<String, String> extra, boolean daemon)
             throws BundleException, IOException {
-        return create(distribution, home, maxLevel, extra, phase -> {});
+        return create(distribution, home, maxLevel, extra, daemon, phase -> {});
     }
 
-    /** As {@link #create(Distribution, Home, int, Map)}, telling {@code phases} when each step ends. */
+    /**
+     * As {@link #create(Distribution, Home, int, Map, boolean)}, telling {@code phases} when each step ends.
+     *
+     * @param daemon whether the process runs until stopped: its jars are then pinned ({@link PinnedJars}) and
+     *     Felix keeps only a few of them open; other processes keep them all open, as they end soon
+     */
     static OsgiRuntime create(Distribution distribution, Home home, int maxLevel, Map<String, String> extra,
-            Consumer<String> phases) throws BundleException, IOException {
+            boolean daemon, Consumer<String> phases) throws BundleException, IOException {
         Path storage = Files.createTempDirectory("openpista-felix-");
         home.makePrivate();
         Path pluginDir = Files.createDirectories(home.dir().resolve("plugins"));
@@ -110,16 +115,18 @@ final class OsgiRuntime implements AutoCloseable {
         List<Path> distributed = new ArrayList<>(); // of every feature: linked once per build (PinnedJars)
         for (Map.Entry<String, Integer> feature : featureLevels.entrySet()) {
             int level = feature.getValue();
-            for (Path jar : distribution.bundles(feature.getKey())) {
-                distributed.add(jar);
-                if (level <= maxLevel) {
-                    jars.add(jar);
-                    levels.add(level);
+            if (daemon || level <= maxLevel) {
+                for (Path jar : distribution.bundles(feature.getKey())) {
+                    distributed.add(jar);
+                    if (level <= maxLevel) {
+                        jars.add(jar);
+                        levels.add(level);
+                    }
                 }
             }
         }
-        // installed from links, so that Felix may close them: the distribution may be replaced under a daemon
-        PinnedJars pinned = PinnedJars.pin(PinnedJars.store(System.getenv()), distributed);
+        // a daemon's from links, so that Felix may close them: the distribution may be replaced under it
+        PinnedJars pinned = daemon ? PinnedJars.pin(PinnedJars.store(System.getenv()), distributed) : PinnedJars.none();
         List<String> plan = new ArrayList<>();
         for (int i = 0; i < jars.size(); i++) {
             plan.add(levels.get(i) + " " + location(pinned.path(jars.get(i))));

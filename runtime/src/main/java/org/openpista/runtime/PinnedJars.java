@@ -103,8 +103,13 @@ final class PinnedJars implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.debug("Cannot pin the bundle jars in {}; installing them from the distribution", store, e);
             closeQuietly(lock);
-            return new PinnedJars(Map.of(), null);
+            return none();
         }
+    }
+
+    /** @return no jar pinned: each is installed from the distribution and kept open */
+    static PinnedJars none() {
+        return new PinnedJars(Map.of(), null);
     }
 
     /** @return the file to install a jar of the distribution from: its link, or itself when not pinned */

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The distribution's bundle jars, each pinned by a hard link in the user's cache ({@code
+ * The distribution's bundle jars of a daemon, each pinned by a hard link in the user's cache ({@code
  * ~/.cache/openpista/jars/SET/FEATURE.NAME.jar}, or under {@code $XDG_CACHE_HOME}), so that Felix
  * may close them and open them again by path ({@code felix.cache.filelimit}) and still read the
  * same files when the distribution is replaced under a running process ({@code install.sh} moves
@@ -34,10 +34,10 @@ import org.slf4j.LoggerFactory;
  * <p>SET is a digest of the names, sizes, modification times and inode numbers of every jar of the
  * distribution, so it is the same for every run of one build (the saved bundle cache's key holds
  * these paths) and a rebuild gets a set of its own even when a reproducible build gives its jars the
- * same sizes and times. One set per build and per user, whatever the process installs and whichever
+ * same sizes and times. One set per build and per user, whatever the daemon installs and whichever
  * openpista home it runs with, because a new link changes the jar's change time (ctime), which
  * {@code bin/openpista} compares with its class-data archives and {@link InstalledBundles#key} hashes:
- * it changes once, when the build's first process starts. A process holds a shared lock on {@code
+ * it changes once, when the build's first daemon starts. A process holds a shared lock on {@code
  * SET.lock} while it runs; a process that makes a new set deletes the sets unused for a day whose
  * lock nobody holds, never a running daemon's. When a link cannot be made (the cache on another file
  * system, a distribution owned by another user under {@code fs.protected_hardlinks}), the process

@@ -23,6 +23,15 @@ uninstall() {
     if [[ -L "$link" && "$(readlink "$link")" == "$install_dir/"* ]]; then
         rm -f "$link"
     fi
+    # the links by which processes of these installations pinned their jars (PinnedJars), and only
+    # theirs: another installation's may belong to a running daemon
+    local jars_cache=${XDG_CACHE_HOME:-$HOME/.cache}/openpista/jars dir jar
+    for dir in "$install_dir" "$install_dir.previous"; do
+        [[ -d "$dir/bundles" && -d "$jars_cache" ]] || continue
+        jar=$(find "$dir/bundles" -name '*.jar' -print -quit)
+        [[ -n "$jar" ]] || continue
+        find "$jars_cache" -mindepth 2 -maxdepth 2 -samefile "$jar" -printf '%h\0' | xargs -0 -r rm -rf
+    done
     rm -rf "$install_dir" "$install_dir.previous"
     say "removed $install_dir and $link (your home with config.toml and conversations stays)"
 }

@@ -68,7 +68,7 @@ final class BundleCommands {
             properties.put("openpista.log.level", main.logLevel);
         }
         properties.put("openpista.debug", Boolean.toString(main.debug));
-        try (OsgiRuntime runtime = OsgiRuntime.create(distribution, home, OsgiRuntime.EVERYTHING, properties)) {
+        try (OsgiRuntime runtime = OsgiRuntime.create(distribution, home, OsgiRuntime.EVERYTHING, properties, daemon)) {
             ConfigReport report;
             try {
                 report = runtime.configuration(START_TIMEOUT);

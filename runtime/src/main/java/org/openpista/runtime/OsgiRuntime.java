@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * starts at level 1 (the infrastructure that reads and validates {@code config.toml}), then rises
  * to the highest level. Which bundle is infrastructure is the distribution's business (its
  * features' start levels), not the launcher's. Each process gets a bundle cache of its own in a
- * temporary folder; bundles are installed by reference, so nothing is copied. The cache starts as a
+ * temporary folder; bundles are installed by reference, so nothing is copied, from hard links in the
+ * user's cache when it can make them ({@link PinnedJars}). The cache starts as a
  * copy of a saved one that has the same bundles installed ({@link InstalledBundles}), when there is one.
  * The versions of built-in bundles that {@code openpista bundles update} kept in the home ({@link
  * BundleOverrides}) replace the distribution's after that, so the saved copy never holds them.
@@ -58,12 +59,15 @@ final class OsgiRuntime implements AutoCloseable {
     private final Path storage;
     private final int topLevel;
     private final BundleTimes bundleTimes;
+    /** Held while the framework runs: its lock keeps the linked jars from being pruned. */
+    private final PinnedJars pinned;
 
-    private OsgiRuntime(Framework framework, Path storage, int topLevel, BundleTimes bundleTimes) {
+    private OsgiRuntime(Framework framework, Path storage, int topLevel, BundleTimes bundleTimes, PinnedJars pinned) {
         this.framework = framework;
         this.storage = storage;
         this.topLevel = topLevel;
         this.bundleTimes = bundleTimes;
+        this.pinned = pinned;
     }
 
     /** The highest start level a one-shot turn needs: the infrastructure (1) and the agent with its tools (2). */
@@ -78,14 +82,19 @@ final class OsgiRuntime implements AutoCloseable {
      *
      * @param maxLevel the highest feature start level to install
      */
-    static OsgiRuntime create(Distribution distribution, Home home, int maxLevel, Map<String, String> extra)
+    static OsgiRuntime create(Distribution distribution, Home home, int maxLevel, Map<String, String> extra, boolean daemon)
             throws BundleException, IOException {
-        return create(distribution, home, maxLevel, extra, phase -> {});
+        return create(distribution, home, maxLevel, extra, daemon, phase -> {});
     }
 
-    /** As {@link #create(Distribution, Home, int, Map)}, telling {@code phases} when each step ends. */
+    /**
+     * As {@link #create(Distribution, Home, int, Map, boolean)}, telling {@code phases} when each step ends.
+     *
+     * @param daemon whether the process runs until stopped: its jars are then pinned ({@link PinnedJars}) and
+     *     Felix keeps only a few of them open; other processes keep them all open, as they end soon
+     */
     static OsgiRuntime create(Distribution distribution, Home home, int maxLevel, Map<String, String> extra,
-            Consumer<String> phases) throws BundleException, IOException {
+            boolean daemon, Consumer<String> phases) throws BundleException, IOException {
         Path storage = Files.createTempDirectory("openpista-felix-");
         home.makePrivate();
         Path pluginDir = Files.createDirectories(home.dir().resolve("plugins"));
@@ -100,16 +109,24 @@ final class OsgiRuntime implements AutoCloseable {
         // what to install, lowest level first; its digest names the saved cache that has it installed
         List<Path> jars = new ArrayList<>();
         List<Integer> levels = new ArrayList<>();
-        List<String> plan = new ArrayList<>();
+        List<Path> distributed = new ArrayList<>(); // of every feature: linked once per build (PinnedJars)
         for (Map.Entry<String, Integer> feature : featureLevels.entrySet()) {
             int level = feature.getValue();
-            if (level <= maxLevel) {
+            if (daemon || level <= maxLevel) {
                 for (Path jar : distribution.bundles(feature.getKey())) {
-                    jars.add(jar);
-                    levels.add(level);
-                    plan.add(level + " " + location(jar));
+                    distributed.add(jar);
+                    if (level <= maxLevel) {
+                        jars.add(jar);
+                        levels.add(level);
+                    }
                 }
             }
+        }
+        // a daemon's from links, so that Felix may close them: the distribution may be replaced under it
+        PinnedJars pinned = daemon ? PinnedJars.pin(PinnedJars.store(System.getenv()), distributed) : PinnedJars.none();
+        List<String> plan = new ArrayList<>();
+        for (int i = 0; i < jars.size(); i++) {
+            plan.add(levels.get(i) + " " + location(pinned.path(jars.get(i))));
         }
         InstalledBundles saved = new InstalledBundles(home.dir().resolve("cache").resolve("framework"),
                 InstalledBundles.key(plan, jars, distribution.dir().resolve("lib")));
@@ -128,6 +145,9 @@ final class OsgiRuntime implements AutoCloseable {
             Properties file = new Properties();
             file.load(defaults);
             file.forEach((key, value) -> properties.put(key.toString(), value));
+        }
+        if (pinned.complete()) {
+            properties.put("felix.cache.filelimit", PinnedJars.FILE_LIMIT);
         }
         properties.put("felix.fileinstall.dir", pluginDir.toString());
         properties.put("felix.fileinstall.start.level", Integer.toString(top));
@@ -166,7 +186,7 @@ final class OsgiRuntime implements AutoCloseable {
         }
         if (!restored) {
             for (int i = 0; i < jars.size(); i++) {
-                installed.add(install(context, location(jars.get(i)), levels.get(i)));
+                installed.add(install(context, location(pinned.path(jars.get(i))), levels.get(i)));
             }
             if (reuse) {
                 saved.save(storage);
@@ -184,7 +204,7 @@ final class OsgiRuntime implements AutoCloseable {
             bundleTimes.print("level 1");
         }
         Warmup.bundles(installed);
-        return new OsgiRuntime(framework, storage, top, bundleTimes);
+        return new OsgiRuntime(framework, storage, top, bundleTimes, pinned);
     }
 
     private static String location(Path jar) {
@@ -340,6 +360,7 @@ final class OsgiRuntime implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            pinned.close();
             deleteQuietly(storage);
             releaseHttpSelectors();
         }

@@ -97,7 +97,7 @@ final class RunCommand implements Callable<Integer> {
         int status;
         // the features a one-shot turn needs (no channels, no admin socket) and the home's plugins; the
         // docker and wasm sandboxes stay inactive until a skill of their mode runs (bench/skills-overhead.sh)
-        try (OsgiRuntime runtime = OsgiRuntime.create(Distribution.locate(), home, OsgiRuntime.ONE_SHOT, Map.of(), phases::mark)) {
+        try (OsgiRuntime runtime = OsgiRuntime.create(Distribution.locate(), home, OsgiRuntime.ONE_SHOT, Map.of(), false, phases::mark)) {
             status = runTurn(runtime, sessionId, phases, out, err);
         }
         phases.mark("shut down");

@@ -172,11 +172,19 @@ class ReleaseArchiveIT {
         assertThat(installed.resolve("lib/left-over.txt")).doesNotExist();
         assertThat(previous.resolve("lib/left-over.txt")).hasContent("old");
 
+        List<Path> jars;
+        try (Stream<Path> files = Files.walk(installed.resolve("bundles"))) {
+            jars = files.filter(file -> file.toString().endsWith(".jar")).toList();
+        }
+        // as a daemon of the installation does, with HOME=userHome (exec)
+        PinnedJars.pin(userHome.resolve(".cache/openpista/jars"), jars).close();
+        assertThat(pinnedSets()).hasSize(1);
         Result uninstall = exec(List.of(installed.resolve("install.sh").toString(), "--uninstall"));
         assertThat(uninstall.exitCode()).as(uninstall.toString()).isZero();
         assertThat(installed).doesNotExist();
         assertThat(previous).doesNotExist();
         assertThat(link).doesNotExist();
+        assertThat(pinnedSets()).as("the links by which a daemon of the installation pinned its jars").isEmpty();
         Result twice = exec(List.of(unpacked.resolve("install.sh").toString(), "--uninstall"));
         assertThat(twice.exitCode()).isEqualTo(1);
         assertThat(twice.stderr()).contains("not installed");
@@ -195,6 +203,12 @@ class ReleaseArchiveIT {
         return exec(command);
     }
 
+    private List<Path> pinnedSets() throws IOException {
+        try (Stream<Path> sets = Files.list(userHome.resolve(".cache/openpista/jars"))) {
+            return sets.filter(Files::isDirectory).toList();
+        }
+    }
+
     /** Runs a command with the Java-free PATH, no JAVA_HOME, HOME and OPENPISTA_HOME of the test's own. */
     private Result exec(List<String> command) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command);
@@ -203,6 +217,7 @@ class ReleaseArchiveIT {
         env.remove("JAVA_HOME");
         env.remove("JAVA_TOOL_OPTIONS");
         env.remove("JDK_JAVA_OPTIONS");
+        env.remove("XDG_CACHE_HOME");
         env.put("PATH", path.toString());
         env.put("HOME", userHome.toString());
         env.put("OPENPISTA_HOME", home.toString());

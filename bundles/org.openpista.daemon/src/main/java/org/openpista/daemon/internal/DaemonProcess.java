@@ -66,7 +66,7 @@ final class DaemonProcess {
     private static final Logger LOG = LoggerFactory.getLogger(DaemonProcess.class);
     /** How long the shutdown hook waits for the framework to stop (the turns' grace period is inside it). */
     private static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(60);
-    /** How long channels may take to settle before their ready lines are printed anyway. */
+    /** How long the channels together may take to settle before their ready lines are printed anyway. */
     private static final Duration SETTLE = Duration.ofSeconds(10);
     /** How long the admin socket may take to open. */
     private static final Duration SOCKET = Duration.ofSeconds(30);
@@ -210,27 +210,54 @@ final class DaemonProcess {
 
     /** @return what the running channels have to tell their owner (the web chat's URL), once they settled */
     private List<String> readyLines() {
-        List<String> lines = new ArrayList<>();
+        List<ServiceReference<ChannelAdapter>> references = new ArrayList<>();
+        List<ChannelAdapter> channels = new ArrayList<>();
         try {
             for (ServiceReference<ChannelAdapter> reference : context.getServiceReferences(ChannelAdapter.class, null)) {
                 ChannelAdapter channel = context.getService(reference);
-                if (channel == null) {
-                    continue;
-                }
-                try {
-                    long deadline = System.nanoTime() + SETTLE.toNanos();
-                    while (settling(channel.status()) && System.nanoTime() < deadline) {
-                        Thread.sleep(50);
-                    }
-                    lines.addAll(channel.readyLines());
-                } finally {
-                    context.ungetService(reference);
+                if (channel != null) {
+                    references.add(reference);
+                    channels.add(channel);
                 }
             }
+            return readyLines(channels, SETTLE);
         } catch (InvalidSyntaxException | InterruptedException | RuntimeException e) {
             LOG.debug("Cannot collect the channels' ready lines", e);
+            return List.of();
+        } finally {
+            references.forEach(context::ungetService);
+        }
+    }
+
+    /**
+     * @param channels the running channels, in the order their lines are printed
+     * @param settle how long the channels together may take to settle
+     * @return their ready lines, each channel's once it settled or once {@code settle} has passed.
+     *     A channel that has no ready lines (it keeps {@link ChannelAdapter#readyLines()}' default)
+     *     is not waited for: Telegram checking its token, or WhatsApp's bridge starting, must not
+     *     delay the daemon's ready line
+     */
+    static List<String> readyLines(List<ChannelAdapter> channels, Duration settle) throws InterruptedException {
+        long deadline = System.nanoTime() + settle.toNanos();
+        List<String> lines = new ArrayList<>();
+        for (ChannelAdapter channel : channels) {
+            if (!hasReadyLines(channel)) {
+                continue;
+            }
+            while (settling(channel.status()) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            lines.addAll(channel.readyLines());
         }
         return lines;
+    }
+
+    private static boolean hasReadyLines(ChannelAdapter channel) {
+        try {
+            return channel.getClass().getMethod("readyLines").getDeclaringClass() != ChannelAdapter.class;
+        } catch (NoSuchMethodException e) {
+            return true;
+        }
     }
 
     private static boolean settling(String status) {

@@ -13,15 +13,24 @@ import org.openpista.api.pairing.PairingState.Phase;
  */
 final class MobilePairing implements ChannelPairing {
 
-    private final PairingState state;
+    private final ConnectUri link;
+    private final Instant since;
+    /** Made at the first read: the QR code (encoded and read back) is only drawn when a web client asks. */
+    private volatile PairingState state;
 
     MobilePairing(ConnectUri link, Instant since) {
-        String text = link.toString();
-        this.state = new PairingState(MobileHub.CHANNEL, Phase.WAITING_FOR_SCAN, QrEncoder.encode(text), "", text, since, 1);
+        this.link = link;
+        this.since = since;
     }
 
     @Override
     public PairingState state() {
-        return state;
+        PairingState made = state;
+        if (made == null) {
+            String text = link.toString();
+            made = new PairingState(MobileHub.CHANNEL, Phase.WAITING_FOR_SCAN, QrEncoder.encode(text), "", text, since, 1);
+            state = made;
+        }
+        return made;
     }
 }

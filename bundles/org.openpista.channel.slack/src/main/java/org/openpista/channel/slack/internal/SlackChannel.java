@@ -116,7 +116,8 @@ public final class SlackChannel implements ChannelAdapter {
     private final String offReason;
     private final SlackWebhook webhook;
     private final WebhookServer.Serving serving;
-    private final Mrkdwn format = new Mrkdwn();
+    /** The markdown renderer: made only when the app runs. */
+    private final Mrkdwn format;
     private final InFlight inFlight = new InFlight();
     private final Thread starter;
 
@@ -162,9 +163,11 @@ public final class SlackChannel implements ChannelAdapter {
         if (offReason != null) {
             state = offReason;
             LOG.info("Slack channel {}", offReason);
+            format = null;
             starter = null;
             return;
         }
+        format = new Mrkdwn();
         starter = DaemonThreads.named("slack-connect").newThread(this::connect);
         starter.start();
     }

@@ -117,8 +117,9 @@ public final class TelegramChannel implements ChannelAdapter {
     private final WebhookServer.Serving serving;
     private final boolean webhookMode;
     private final String offReason;
-    private final BotHttp http = new BotHttp();
-    private final TelegramFormat format = new TelegramFormat();
+    /** The HTTP client and threads, and the markdown renderer: made only when the bot runs. */
+    private final BotHttp http;
+    private final TelegramFormat format;
     private final InFlight inFlight = new InFlight();
     private final BotConnection connection;
 
@@ -184,9 +185,13 @@ public final class TelegramChannel implements ChannelAdapter {
         this.serving = registration;
         if (offReason != null) {
             LOG.info("Telegram channel {}", offReason);
+            http = null;
+            format = null;
             connection = null;
             return;
         }
+        http = new BotHttp();
+        format = new TelegramFormat();
         connection = new BotConnection(settings, webhook, environment.stateDir(), environment.firstBackoff(),
                 new UpdateHandler.Services(gateway, () -> router, () -> models), pairings, http, format, inFlight);
         connection.start();
@@ -253,7 +258,9 @@ public final class TelegramChannel implements ChannelAdapter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        http.close();
+        if (http != null) {
+            http.close();
+        }
         if (connection != null) {
             connection.awaitStopped();
             LOG.info("Telegram channel stopped");

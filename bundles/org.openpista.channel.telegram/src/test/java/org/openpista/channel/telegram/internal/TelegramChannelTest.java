@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -427,6 +428,18 @@ class TelegramChannelTest {
                 assertThat(Duration.between(polls.get(i).at(), polls.get(i + 1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(950));
             }
         }
+    }
+
+    @Test
+    void aChannelThatIsOffMakesNoHttpClient() {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+
+        TelegramChannel disabled = start(config(false, TOKEN, telegram.apiUrl()), false);
+
+        assertThat(disabled.status()).startsWith("off");
+        // the JDK's client starts its selector thread when it is built (and builds the TLS context)
+        assertThat(Thread.getAllStackTraces().keySet()).filteredOn(thread -> !before.contains(thread))
+                .extracting(Thread::getName).noneMatch(name -> name.startsWith("HttpClient-"));
     }
 
     @Test

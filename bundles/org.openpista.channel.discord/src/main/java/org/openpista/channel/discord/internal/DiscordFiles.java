@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.openpista.api.chat.Attachment;
 import org.openpista.channel.support.BoundedBody;
+import org.openpista.channel.support.Problems;
 
 /**
  * Files users attach to a message, fetched from their CDN {@code url} through the channel's own
@@ -40,7 +41,7 @@ final class DiscordFiles {
                 throw new IOException(label + " could not be downloaded from Discord in time", e);
             } catch (IOException e) {
                 throw new IOException(label + " could not be downloaded from Discord: "
-                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+                        + Problems.describe(e), e);
             }
             String type = file.contentType() == null ? "application/octet-stream" : file.contentType();
             attachments.add(new Attachment(type, file.name(), bytes));

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.openpista.channel.support.BoundedBody;
+import org.openpista.channel.support.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -269,12 +270,8 @@ final class DiscordRest {
 
     /** @return the first message in the chain of causes (the JDK's ConnectException has none), else the class */
     static String describe(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause.getMessage() != null && !cause.getMessage().isBlank()) {
-                return cause.getMessage();
-            }
-        }
-        return error instanceof java.net.ConnectException ? "cannot connect" : error.getClass().getSimpleName();
+        return Problems.firstMessage(error)
+                .orElse(error instanceof java.net.ConnectException ? "cannot connect" : error.getClass().getSimpleName());
     }
 
     /** @return the path without its query and with interaction tokens (secrets for 15 minutes) left out, for messages */

@@ -23,6 +23,7 @@ import org.openpista.api.model.ModelSelector;
 import org.openpista.api.session.SessionRouter;
 import org.openpista.api.settings.SettingsSection;
 import org.openpista.channel.support.Backoff;
+import org.openpista.channel.support.DaemonThreads;
 import org.openpista.channel.support.InFlight;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -113,12 +114,12 @@ public final class DiscordChannel implements ChannelAdapter {
     private final Environment environment;
     private final String offReason;
     private final InFlight inFlight = new InFlight();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("discord-timer"));
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("discord-timer"));
     private final ExecutorService events = onDemand("discord-events");
     private final ExecutorService background = onDemand("discord-catch-up");
     /** The HTTP client's: its threads end 10 s after their last frame (the JDK's default pool keeps them 60 s). */
     private final ThreadPoolExecutor http = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), daemon("discord-http"));
+            new SynchronousQueue<>(), DaemonThreads.named("discord-http"));
     private final Thread starter;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -155,8 +156,7 @@ public final class DiscordChannel implements ChannelAdapter {
             starter = null;
             return;
         }
-        starter = new Thread(this::connect, "discord-connect");
-        starter.setDaemon(true);
+        starter = DaemonThreads.named("discord-connect").newThread(this::connect);
         starter.start();
     }
 
@@ -368,18 +368,10 @@ public final class DiscordChannel implements ChannelAdapter {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
     /** @return an executor whose one thread runs only while it has work */
     private static ExecutorService onDemand(String name) {
         ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                daemon(name));
+                DaemonThreads.named(name));
         executor.allowCoreThreadTimeOut(true);
         return executor;
     }

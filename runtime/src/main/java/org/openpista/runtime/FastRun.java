@@ -1,7 +1,5 @@
 package org.openpista.runtime;
 
-import java.nio.file.Path;
-
 /**
  * Parses the plain forms of {@code openpista [GLOBAL OPTIONS] run -e PROMPT [-s SESSION]} without
  * picocli. Picocli's classes are compiled for Java 5, which class-data sharing cannot archive, and
@@ -46,23 +44,10 @@ final class FastRun {
                 return null;
             }
             switch (name) {
-                case "--home" -> {
-                    if (main.home != null) {
+                case "--home", "--config", "--log-level" -> {
+                    if (!GlobalOptions.set(main, name, value)) {
                         return null;
                     }
-                    main.home = Path.of(value);
-                }
-                case "--config" -> {
-                    if (main.config != null) {
-                        return null;
-                    }
-                    main.config = Path.of(value);
-                }
-                case "--log-level" -> {
-                    if (main.logLevel != null) {
-                        return null;
-                    }
-                    main.logLevel = value;
                 }
                 case "-e", "--exec" -> {
                     if (run == null || run.prompt != null) {

@@ -35,40 +35,59 @@ final class GlobalOptions {
                     || Main.BUILT_IN.contains(value)) {
                 return null;
             }
-            try {
-                switch (name) {
-                    case "--home" -> {
-                        if (main.home != null) {
-                            return null;
-                        }
-                        main.home = Path.of(value);
-                    }
-                    case "--config" -> {
-                        if (main.config != null) {
-                            return null;
-                        }
-                        main.config = Path.of(value);
-                    }
-                    case "--log-level" -> {
-                        if (main.logLevel != null) {
-                            return null;
-                        }
-                        main.logLevel = value;
-                    }
-                    case "-s", "--session" -> {
-                        if (main.session != null) {
-                            return null;
-                        }
-                        main.session = value;
-                    }
-                    default -> {
+            switch (name) {
+                case "--home", "--config", "--log-level" -> {
+                    if (!set(main, name, value)) {
                         return null;
                     }
                 }
-            } catch (InvalidPathException e) {
-                return null;
+                case "-s", "--session" -> {
+                    if (main.session != null) {
+                        return null;
+                    }
+                    main.session = value;
+                }
+                default -> {
+                    return null;
+                }
             }
         }
         return main;
+    }
+
+    /**
+     * Sets {@code --home}, {@code --config} or {@code --log-level} read without picocli (here and in
+     * {@link FastRun}).
+     *
+     * @return {@code false} when picocli must read the arguments: the option was given before, or its
+     *     value is no path
+     */
+    static boolean set(Main main, String name, String value) {
+        try {
+            switch (name) {
+                case "--home" -> {
+                    if (main.home != null) {
+                        return false;
+                    }
+                    main.home = Path.of(value);
+                }
+                case "--config" -> {
+                    if (main.config != null) {
+                        return false;
+                    }
+                    main.config = Path.of(value);
+                }
+                case "--log-level" -> {
+                    if (main.logLevel != null) {
+                        return false;
+                    }
+                    main.logLevel = value;
+                }
+                default -> throw new IllegalArgumentException("not a global option with a value: " + name);
+            }
+            return true;
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 }

@@ -66,7 +66,9 @@ class FastRunTest {
                 new String[] {"--version"},
                 new String[] {"start"},
                 new String[] {"run", "-e", "hi", "extra"},
-                new String[] {"--local", "run", "-e", "hi"})) {
+                new String[] {"--local", "run", "-e", "hi"},
+                new String[] {"--home", "/a", "run", "-e", "hi", "--home", "/b"},
+                new String[] {"--config", "a\0b", "run", "-e", "hi"})) {
             assertThat(FastRun.parse(args)).as(String.join(" ", args)).isNull();
         }
     }

@@ -14,8 +14,9 @@
  * org.openpista.channel.support.ModelCommand} (a chat's {@code /model} answer) and {@link
  * org.openpista.channel.support.BoundedBody} (an HTTP answer read whole within a deadline and up to a
  * limit, or an answer under way awaited so), {@link org.openpista.channel.support.DaemonThreads} (the
- * named daemon threads of a channel's executors) and {@link org.openpista.channel.support.Problems}
- * (an exception said in one line). Each channel keeps its own settings, commands and texts; these are
+ * named daemon threads of a channel's executors), {@link org.openpista.channel.support.Problems}
+ * (an exception said in one line) and {@link org.openpista.channel.support.WebSocketText} (a
+ * WebSocket's text messages put together up to a limit). Each channel keeps its own settings, commands and texts; these are
  * the mechanics under them.
  *
  * <p>It lives in a bundle of its own rather than in the API bundle, which is what plug-ins compile

@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.openpista.channel.support.Problems;
+import org.openpista.channel.support.WebSocketText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,10 +51,7 @@ final class GatewayConnection implements WebSocket.Listener {
 
     private final Session session;
     private final ScheduledExecutorService timer;
-    private final int maxFrame;
-    private final StringBuilder text = new StringBuilder();
-    /** Characters of the message being read, also those not kept once it was too large. */
-    private long length;
+    private final WebSocketText text;
     private volatile WebSocket socket;
     private volatile boolean acked = true;
     // guarded by this
@@ -64,7 +62,8 @@ final class GatewayConnection implements WebSocket.Listener {
     GatewayConnection(Session session, ScheduledExecutorService timer, int maxFrame) {
         this.session = session;
         this.timer = timer;
-        this.maxFrame = maxFrame;
+        this.text = new WebSocketText(maxFrame, length -> LOG.warn(
+                "Discord gateway sent a message of {} characters, more than the {} read; skipped", length, maxFrame));
     }
 
     @Override
@@ -80,24 +79,9 @@ final class GatewayConnection implements WebSocket.Listener {
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        length += data.length();
-        if (length <= maxFrame) {
-            text.append(data);
-        } else if (text.length() > 0) {
-            text.setLength(0);
-            text.trimToSize();
-        }
-        if (last) {
-            if (length > maxFrame) {
-                LOG.warn("Discord gateway sent a message of {} characters, more than the {} read; skipped", length, maxFrame);
-            } else {
-                handle(text.toString());
-            }
-            length = 0;
-            text.setLength(0);
-            if (text.capacity() > 64 * 1024) {
-                text.trimToSize();
-            }
+        String message = text.add(data, last);
+        if (message != null) {
+            handle(message);
         }
         webSocket.request(1);
         return null;

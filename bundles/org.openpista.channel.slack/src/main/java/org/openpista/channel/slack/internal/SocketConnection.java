@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.openpista.channel.support.Problems;
+import org.openpista.channel.support.WebSocketText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +41,7 @@ final class SocketConnection implements WebSocket.Listener {
     static final int MAX_MESSAGE = 16 * 1024 * 1024;
 
     private final Handler handler;
-    private final int maxMessage;
-    private final StringBuilder text = new StringBuilder();
-    // the parts of a message over the limit are dropped up to its last one
-    private boolean skipping;
+    private final WebSocketText text;
     // guarded by this
     private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
     private long pongs;
@@ -52,7 +50,8 @@ final class SocketConnection implements WebSocket.Listener {
 
     private SocketConnection(Handler handler, int maxMessage) {
         this.handler = handler;
-        this.maxMessage = maxMessage;
+        this.text = new WebSocketText(maxMessage,
+                length -> LOG.warn("Slack sent a Socket Mode message larger than {} KB; it is skipped", maxMessage / 1024));
     }
 
     /**
@@ -151,23 +150,9 @@ final class SocketConnection implements WebSocket.Listener {
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        if (!skipping && (long) text.length() + data.length() > maxMessage) {
-            LOG.warn("Slack sent a Socket Mode message larger than {} KB; it is skipped", maxMessage / 1024);
-            skipping = true;
-            text.setLength(0);
-            text.trimToSize();
-        }
-        if (!skipping) {
-            text.append(data);
-        }
-        if (last) {
-            String message = text.toString();
-            boolean skipped = skipping;
-            text.setLength(0);
-            skipping = false;
-            if (!skipped) {
-                deliver(message);
-            }
+        String message = text.add(data, last);
+        if (message != null) {
+            deliver(message);
         }
         webSocket.request(1);
         return null;

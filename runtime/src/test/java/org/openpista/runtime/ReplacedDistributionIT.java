@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,17 +44,8 @@ class ReplacedDistributionIT {
         copy(DistributionProcess.dist(), installation);
         fake = new FakeOpenAiServer();
         fake.echoFallback();
-        Files.writeString(home.resolve("config.toml"), """
-                [agent]
-                provider = "openai"
-                model = "test-model"
-                base_url = "%s"
-                api_key = "sk-test-secret-123"
-                approval = "auto"
-
-                [channels.web]
-                enabled = false
-                """.formatted(fake.baseUrl()));
+        ShellTurn.writeConfig(home, fake);
+        Files.writeString(home.resolve("config.toml"), "\n[channels.web]\nenabled = false\n", StandardOpenOption.APPEND);
     }
 
     @AfterEach

@@ -29,6 +29,14 @@ final class ShellTurn {
      * approved automatically.
      */
     static void writeConfig(Path home, FakeOpenAiServer llm) throws IOException {
+        writeConfig(home, llm, "");
+    }
+
+    /**
+     * Writes a {@code config.toml} only its owner may read: the agent on the fake LLM, tool calls
+     * approved automatically, then the sections given ({@code [channels.web]}, say).
+     */
+    static void writeConfig(Path home, FakeOpenAiServer llm, String sections) throws IOException {
         Files.writeString(home.resolve("config.toml"), """
                 [agent]
                 provider = "openai"
@@ -36,7 +44,8 @@ final class ShellTurn {
                 base_url = "%s"
                 api_key = "sk-test-secret-123"
                 approval = "auto"
-                """.formatted(llm.baseUrl()));
+
+                """.formatted(llm.baseUrl()) + sections);
         Files.setPosixFilePermissions(home.resolve("config.toml"), PosixFilePermissions.fromString("rw-------"));
     }
 

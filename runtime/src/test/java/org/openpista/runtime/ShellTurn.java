@@ -12,7 +12,8 @@ import org.openpista.testkit.FakeReply;
 /**
  * The turn the tests of a distribution on another Java runtime run with {@code run -e} (a newer JDK,
  * the release archive's own): the model has the shell work out six times seven through {@code
- * system.run}, approved automatically, and answers with what the shell said.
+ * system.run}, approved automatically, and answers with what the shell said. Its {@link #writeConfig}
+ * is the agent on the fake LLM that several runtime ITs start from.
  */
 final class ShellTurn {
 

@@ -65,18 +65,10 @@ class DaemonIT {
     }
 
     void writeConfig(String extra) throws IOException {
-        Files.writeString(home.resolve("config.toml"), """
-                [agent]
-                provider = "openai"
-                model = "test-model"
-                base_url = "%s"
-                api_key = "sk-test-secret-123"
-                approval = "auto"
-
+        ShellTurn.writeConfig(home, fake, """
                 [channels.web]
                 enabled = false
-                %s
-                """.formatted(fake.baseUrl(), extra));
+                """ + extra);
     }
 
     Result openpista(String... args) throws Exception {

@@ -83,17 +83,10 @@ class DesktopToolsIT {
         processes.add(shown);
         awaitWindow(shown);
         fake = new FakeOpenAiServer();
-        Files.writeString(home.resolve("config.toml"), """
-                [agent]
-                provider = "openai"
-                model = "test-model"
-                base_url = "%s"
-                api_key = "sk-test-secret-123"
-                approval = "auto"
-
+        ShellTurn.writeConfig(home, fake, """
                 [tools.screen]
                 languages = ["eng"]
-                """.formatted(fake.baseUrl()));
+                """);
     }
 
     @AfterEach

@@ -75,19 +75,11 @@ class McpIT {
     }
 
     void config(String servers) throws IOException {
-        Files.writeString(home.resolve("config.toml"), """
-                [agent]
-                provider = "openai"
-                model = "test-model"
-                base_url = "%s"
-                api_key = "sk-test-secret-123"
-                approval = "auto"
-
+        ShellTurn.writeConfig(home, fake, """
                 [channels.web]
                 enabled = false
 
-                %s
-                """.formatted(fake.baseUrl(), servers));
+                """ + servers);
     }
 
     static String stdio(String name, Path script, String args, String extra) {

@@ -53,21 +53,14 @@ class MetricsIT {
         fake = new FakeOpenAiServer();
         fake.echoFallback();
         metricsPort = WebDaemon.freePort();
-        Files.writeString(home.resolve("config.toml"), """
-                [agent]
-                provider = "openai"
-                model = "test-model"
-                base_url = "%s"
-                api_key = "sk-test-secret-123"
-                approval = "auto"
-
+        ShellTurn.writeConfig(home, fake, """
                 [channels.web]
                 enabled = false
 
                 [metrics]
                 enabled = true
                 port = %d
-                """.formatted(fake.baseUrl(), metricsPort));
+                """.formatted(metricsPort));
     }
 
     @AfterEach

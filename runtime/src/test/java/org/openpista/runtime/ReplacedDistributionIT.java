@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +43,10 @@ class ReplacedDistributionIT {
         copy(DistributionProcess.dist(), installation);
         fake = new FakeOpenAiServer();
         fake.echoFallback();
-        ShellTurn.writeConfig(home, fake);
-        Files.writeString(home.resolve("config.toml"), "\n[channels.web]\nenabled = false\n", StandardOpenOption.APPEND);
+        ShellTurn.writeConfig(home, fake, """
+                [channels.web]
+                enabled = false
+                """);
     }
 
     @AfterEach

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -51,21 +50,10 @@ class SharedSessionIT {
         }
     }
 
-    void writeConfig() throws IOException {
-        Files.writeString(home.resolve("config.toml"), """
-                [agent]
-                provider = "openai"
-                model = "test-model"
-                base_url = "%s"
-                api_key = "sk-test-secret-123"
-                approval = "auto"
-                """.formatted(fake.baseUrl()));
-    }
-
     @Test
     void twoRunsOnOneSessionAtOnceTakeTurns() throws Exception {
         fake = new FakeOpenAiServer();
-        writeConfig();
+        ShellTurn.writeConfig(home, fake);
         CountDownLatch firstAsked = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         fake.fallback(request -> {
@@ -100,7 +88,7 @@ class SharedSessionIT {
     @Test
     void aRunKilledInItsTurnDoesNotHoldTheSession() throws Exception {
         fake = new FakeOpenAiServer();
-        writeConfig();
+        ShellTurn.writeConfig(home, fake);
         CountDownLatch firstAsked = new CountDownLatch(1);
         CountDownLatch never = new CountDownLatch(1);
         fake.fallback(request -> {

@@ -12,7 +12,8 @@ import org.openpista.testkit.FakeReply;
 /**
  * The turn the tests of a distribution on another Java runtime run with {@code run -e} (a newer JDK,
  * the release archive's own): the model has the shell work out six times seven through {@code
- * system.run}, approved automatically, and answers with what the shell said.
+ * system.run}, approved automatically, and answers with what the shell said. Its {@link #writeConfig}
+ * is the agent on the fake LLM that several runtime ITs start from.
  */
 final class ShellTurn {
 
@@ -29,6 +30,14 @@ final class ShellTurn {
      * approved automatically.
      */
     static void writeConfig(Path home, FakeOpenAiServer llm) throws IOException {
+        writeConfig(home, llm, "");
+    }
+
+    /**
+     * Writes a {@code config.toml} only its owner may read: the agent on the fake LLM, tool calls
+     * approved automatically, then the sections given ({@code [channels.web]}, say).
+     */
+    static void writeConfig(Path home, FakeOpenAiServer llm, String sections) throws IOException {
         Files.writeString(home.resolve("config.toml"), """
                 [agent]
                 provider = "openai"
@@ -36,7 +45,8 @@ final class ShellTurn {
                 base_url = "%s"
                 api_key = "sk-test-secret-123"
                 approval = "auto"
-                """.formatted(llm.baseUrl()));
+
+                """.formatted(llm.baseUrl()) + sections);
         Files.setPosixFilePermissions(home.resolve("config.toml"), PosixFilePermissions.fromString("rw-------"));
     }
 

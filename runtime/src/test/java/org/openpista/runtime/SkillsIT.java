@@ -50,18 +50,10 @@ class SkillsIT {
     }
 
     void config(String skills) throws IOException {
-        Files.writeString(home.resolve("config.toml"), """
-                [agent]
-                provider = "openai"
-                model = "test-model"
-                base_url = "%s"
-                api_key = "sk-test-secret-123"
-                approval = "auto"
-
+        ShellTurn.writeConfig(home, fake, """
                 [skills]
                 docker_image = "%s"
-                %s
-                """.formatted(fake.baseUrl(), IMAGE, skills));
+                """.formatted(IMAGE) + skills + "\n");
     }
 
     Path skill(String name, String mode, String entry, String script) throws IOException {

@@ -36,8 +36,25 @@ public interface ChannelAdapter {
      * openpista start} and never into a log.
      *
      * @return the lines, empty when there is nothing to say (the default)
+     * @see #hasReadyLines()
      */
     default List<String> readyLines() {
         return List.of();
+    }
+
+    /**
+     * Whether this channel has {@link #readyLines() ready lines}, which it may know only once it
+     * settled (Slack and Discord name their bot once connected). Before {@code openpista start}
+     * prints that the daemon is ready, it waits for such channels while their {@link #status()}
+     * begins with {@code starting} or {@code connecting}, all of them within one limit, then prints
+     * their lines. A channel without ready lines is not waited for: Telegram checking its token, or
+     * WhatsApp's bridge starting, must not delay the daemon's ready line. A channel that overrides
+     * {@link #readyLines()} overrides this too.
+     *
+     * @return {@code false} (the default): this channel's ready lines are always empty
+     * @since 1.2
+     */
+    default boolean hasReadyLines() {
+        return false;
     }
 }

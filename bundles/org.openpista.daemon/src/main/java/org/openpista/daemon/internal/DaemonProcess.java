@@ -233,15 +233,15 @@ final class DaemonProcess {
      * @param channels the running channels, in the order their lines are printed
      * @param settle how long the channels together may take to settle
      * @return their ready lines, each channel's once it settled or once {@code settle} has passed.
-     *     A channel that has no ready lines (it keeps {@link ChannelAdapter#readyLines()}' default)
-     *     is not waited for: Telegram checking its token, or WhatsApp's bridge starting, must not
+     *     A channel that has no ready lines ({@link ChannelAdapter#hasReadyLines()} is false) is not
+     *     waited for: Telegram checking its token, or WhatsApp's bridge starting, must not
      *     delay the daemon's ready line
      */
     static List<String> readyLines(List<ChannelAdapter> channels, Duration settle) throws InterruptedException {
         long deadline = System.nanoTime() + settle.toNanos();
         List<String> lines = new ArrayList<>();
         for (ChannelAdapter channel : channels) {
-            if (!hasReadyLines(channel)) {
+            if (!channel.hasReadyLines()) {
                 continue;
             }
             while (settling(channel.status()) && System.nanoTime() < deadline) {
@@ -250,14 +250,6 @@ final class DaemonProcess {
             lines.addAll(channel.readyLines());
         }
         return lines;
-    }
-
-    private static boolean hasReadyLines(ChannelAdapter channel) {
-        try {
-            return channel.getClass().getMethod("readyLines").getDeclaringClass() != ChannelAdapter.class;
-        } catch (NoSuchMethodException e) {
-            return true;
-        }
     }
 
     private static boolean settling(String status) {

@@ -9,7 +9,7 @@ import org.openpista.api.channel.ChannelAdapter;
 
 class ReadyLinesTest {
 
-    /** A channel without ready lines of its own, as Telegram's: its status says "connecting" throughout. */
+    /** A channel without ready lines, as Telegram: its status says "connecting" throughout. */
     static class Quiet implements ChannelAdapter {
         @Override
         public String id() {
@@ -38,6 +38,11 @@ class ReadyLinesTest {
         @Override
         public String status() {
             return System.nanoTime() < settledAt ? "starting" : "listening";
+        }
+
+        @Override
+        public boolean hasReadyLines() {
+            return true;
         }
 
         @Override

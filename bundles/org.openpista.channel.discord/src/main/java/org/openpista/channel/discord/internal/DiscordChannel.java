@@ -175,6 +175,12 @@ public final class DiscordChannel implements ChannelAdapter {
         return state;
     }
 
+    /** @return true: its ready line names the bot, which it learns by connecting */
+    @Override
+    public boolean hasReadyLines() {
+        return true;
+    }
+
     @Override
     public List<String> readyLines() {
         if (!running) {

@@ -212,6 +212,12 @@ public class MobileChannel implements ChannelAdapter {
                 + (devices == 1 ? " device)" : " devices)");
     }
 
+    /** @return true: the link with its token and fingerprint, or why it does not listen */
+    @Override
+    public boolean hasReadyLines() {
+        return true;
+    }
+
     /** The link with the token and fingerprint, for the owner's terminal (never a log), or why it does not listen. */
     @Override
     public List<String> readyLines() {

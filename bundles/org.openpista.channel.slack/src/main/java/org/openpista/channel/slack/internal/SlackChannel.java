@@ -187,6 +187,12 @@ public final class SlackChannel implements ChannelAdapter {
         return problem == null ? state : state + "; " + problem;
     }
 
+    /** @return true: its ready line names the bot, which it learns by connecting */
+    @Override
+    public boolean hasReadyLines() {
+        return true;
+    }
+
     @Override
     public List<String> readyLines() {
         SlackApi.Identity bot = identity;

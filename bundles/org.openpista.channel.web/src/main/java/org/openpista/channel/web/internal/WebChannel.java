@@ -251,6 +251,12 @@ public class WebChannel implements ChannelAdapter {
         return "listening on " + url(runtime) + " (" + clients + (clients == 1 ? " client)" : " clients)");
     }
 
+    /** @return true: the chat's URL with its token, or why it does not listen */
+    @Override
+    public boolean hasReadyLines() {
+        return true;
+    }
+
     /**
      * The URL with the token, for the owner's terminal ({@code openpista start} prints it, never into a
      * log), or why the chat does not listen.

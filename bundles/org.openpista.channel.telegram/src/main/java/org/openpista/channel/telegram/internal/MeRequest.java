@@ -16,7 +16,7 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException;
  * update builds them anyway. An answer with a field of an unexpected type, and every error, is read
  * by telegrambots as before.
  */
-final class MeRequest extends GetMe {
+final class MeRequest extends GetMe implements PlainBody {
 
     private static final long serialVersionUID = 1L;
     /** The answer's tree only: no bean deserializer is made. */
@@ -38,6 +38,11 @@ final class MeRequest extends GetMe {
             Map.entry("can_manage_bots", User::setCanManageBots),
             Map.entry("supports_guest_queries", User::setSupportsGuestQueries),
             Map.entry("supports_join_request_queries", User::setSupportsJoinRequestQueries));
+
+    @Override
+    public String json() {
+        return "{\"method\":" + PlainBody.quoted(getMethod()) + "}";
+    }
 
     @Override
     public User deserializeResponse(String answer) throws TelegramApiRequestException {

@@ -9,9 +9,14 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException;
  * as a JSON tree, as {@link MeRequest} reads {@code getMe}'s: so an idle bot makes no Jackson bean
  * deserializer. Any other answer is read by telegrambots as before.
  */
-final class WebhookDeletion extends DeleteWebhook {
+final class WebhookDeletion extends DeleteWebhook implements PlainBody {
 
     private static final long serialVersionUID = 1L;
+
+    @Override
+    public String json() {
+        return getDropPendingUpdates() != null ? null : "{\"method\":" + PlainBody.quoted(getMethod()) + "}";
+    }
 
     @Override
     public Boolean deserializeResponse(String answer) throws TelegramApiRequestException {

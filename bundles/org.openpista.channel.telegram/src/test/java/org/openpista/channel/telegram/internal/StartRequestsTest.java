@@ -50,6 +50,11 @@ class StartRequestsTest {
         ObjectMapper json = new ObjectMapper();
         assertThat(json.writeValueAsString(new MeRequest())).isEqualTo(json.writeValueAsString(new GetMe()));
         assertThat(json.writeValueAsString(new WebhookDeletion())).isEqualTo(json.writeValueAsString(new DeleteWebhook()));
+        assertThat(new MeRequest().json()).isEqualTo(json.writeValueAsString(new GetMe()));
+        assertThat(new WebhookDeletion().json()).isEqualTo(json.writeValueAsString(new DeleteWebhook()));
+        WebhookDeletion dropping = new WebhookDeletion();
+        dropping.setDropPendingUpdates(true);
+        assertThat(dropping.json()).as("left to Jackson").isNull();
         assertThat(new MeRequest().getMethod()).isEqualTo(new GetMe().getMethod());
         assertThat(new WebhookDeletion().getMethod()).isEqualTo(new DeleteWebhook().getMethod());
     }

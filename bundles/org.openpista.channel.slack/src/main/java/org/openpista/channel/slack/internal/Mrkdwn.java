@@ -36,7 +36,8 @@ final class Mrkdwn {
     /** The longest message text sent. */
     static final int LIMIT = 3_900;
 
-    private final Parser parser = Parser.builder().build();
+    /** Built at the first answer: an idle channel never loads commonmark's ~60 parser classes. */
+    private volatile Parser parser;
     private final int limit;
 
     Mrkdwn() {
@@ -54,7 +55,7 @@ final class Mrkdwn {
             return List.of();
         }
         List<String> blocks = new ArrayList<>();
-        Node document = parser.parse(markdown);
+        Node document = parser().parse(markdown);
         for (Node node = document.getFirstChild(); node != null; node = node.getNext()) {
             String block = block(node, "").strip();
             if (!block.isEmpty()) {
@@ -62,6 +63,20 @@ final class Mrkdwn {
             }
         }
         return pack(blocks);
+    }
+
+    private Parser parser() {
+        Parser built = parser;
+        if (built == null) {
+            synchronized (this) {
+                built = parser;
+                if (built == null) {
+                    built = Parser.builder().build();
+                    parser = built;
+                }
+            }
+        }
+        return built;
     }
 
     /** @return plain text, escaped and cut to the limit (error lines, notices) */

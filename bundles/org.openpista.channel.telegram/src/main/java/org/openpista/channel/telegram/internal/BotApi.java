@@ -16,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.api.methods.AnswerCallbackQuery;
 import org.telegram.telegrambots.meta.api.methods.GetFile;
-import org.telegram.telegrambots.meta.api.methods.GetMe;
 import org.telegram.telegrambots.meta.api.methods.botapimethods.BotApiMethod;
 import org.telegram.telegrambots.meta.api.methods.send.SendChatAction;
 import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
@@ -63,7 +62,7 @@ final class BotApi {
 
     /** @return the bot's own user */
     User getMe() throws BotApiException, InterruptedException {
-        return call("getMe", () -> client.execute(new GetMe()));
+        return call("getMe", () -> client.execute(new MeRequest()));
     }
 
     /**

@@ -70,7 +70,8 @@ final class BotTransport implements AutoCloseable {
     /** Calls a method whose parameters are JSON, waiting at most {@code timeout} for the answer. */
     <T extends Serializable> T execute(BotApiMethod<T> method, Duration timeout) throws TelegramApiException {
         method.validate();
-        String body = inBundle(() -> {
+        String plain = method instanceof PlainBody own ? own.json() : null;
+        String body = plain != null ? plain : inBundle(() -> {
             try {
                 return json.writeValueAsString(method);
             } catch (JsonProcessingException e) {

@@ -7,7 +7,6 @@ import java.util.function.LongPredicate;
 import org.openpista.channel.support.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telegram.telegrambots.meta.api.methods.updates.DeleteWebhook;
 import org.telegram.telegrambots.meta.api.methods.updates.GetUpdates;
 import org.telegram.telegrambots.meta.api.objects.Update;
 import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
@@ -79,7 +78,7 @@ final class Poller implements AutoCloseable {
      * @throws TelegramApiException when Telegram cannot be reached or refuses (the caller retries)
      */
     void start() throws TelegramApiException {
-        Boolean deleted = transport.execute(new DeleteWebhook());
+        Boolean deleted = transport.execute(new WebhookDeletion());
         if (!Boolean.TRUE.equals(deleted)) {
             throw new TelegramApiException("Unable to delete Webhook");
         }

@@ -51,7 +51,8 @@ final class TelegramFormat {
     /** A rendered top-level block; {@code code} blocks can be split line by line. */
     private record Block(String html, String plain, String codeLanguage, String code) {}
 
-    private final Parser parser = Parser.builder().build();
+    /** Built at the first answer: an idle channel never loads commonmark's ~60 parser classes. */
+    private volatile Parser parser;
     private final int limit;
 
     TelegramFormat() {
@@ -68,12 +69,26 @@ final class TelegramFormat {
         if (markdown == null || markdown.isBlank()) {
             return List.of();
         }
-        Node document = parser.parse(markdown);
+        Node document = parser().parse(markdown);
         List<Block> blocks = new ArrayList<>();
         for (Node node = document.getFirstChild(); node != null; node = node.getNext()) {
             blocks.add(block(node));
         }
         return pack(blocks);
+    }
+
+    private Parser parser() {
+        Parser built = parser;
+        if (built == null) {
+            synchronized (this) {
+                built = parser;
+                if (built == null) {
+                    built = Parser.builder().build();
+                    parser = built;
+                }
+            }
+        }
+        return built;
     }
 
     /** @return the text escaped for Telegram's HTML parse mode */

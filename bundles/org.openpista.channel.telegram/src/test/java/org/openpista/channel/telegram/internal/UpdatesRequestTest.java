@@ -31,8 +31,16 @@ class UpdatesRequestTest {
     @Test
     void theRequestIsWrittenAsTelegrambotsWritesIt() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        assertThat(json.writeValueAsString(request)).isEqualTo(json.writeValueAsString(
-                org.telegram.telegrambots.meta.api.methods.updates.GetUpdates.builder().offset(7).limit(100).timeout(30)
-                        .allowedUpdates(List.of("message")).build()));
+        String telegrambots = json.writeValueAsString(org.telegram.telegrambots.meta.api.methods.updates.GetUpdates.builder()
+                .offset(7).limit(100).timeout(30).allowedUpdates(List.of("message")).build());
+        assertThat(json.writeValueAsString(request)).isEqualTo(telegrambots);
+        assertThat(request.json()).isEqualTo(telegrambots);
+        UpdatesRequest odd = new UpdatesRequest(-1, 1, 0, List.of("a\"b", "\u00e9\n", ""));
+        odd.setLimit(null);
+        assertThat(odd.json()).isEqualTo(json.writeValueAsString(odd));
+        assertThat(json.readTree(odd.json())).isEqualTo(json.readTree(json.writeValueAsString(odd)));
+        UpdatesRequest none = new UpdatesRequest(0, 100, 30, List.of());
+        none.setAllowedUpdates(null);
+        assertThat(none.json()).isEqualTo(json.writeValueAsString(none));
     }
 }

@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.osgi.framework.launch.Framework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * jars are all pinned keeps only a few of them open ({@code felix.cache.filelimit}) and opens the
  * others again by path, and a cleaner that ages files out of the temporary folder (systemd-tmpfiles)
  * could delete a plugin's jar under a daemon idle for days, which could then not load a class of
- * that plugin. A daemon killed without stopping leaves its folder; the next daemon of the home
+ * that plugin. A daemon's folder goes also when it stops on a signal ({@link #deleteWhenStopped}).
+ * A daemon killed without stopping leaves its folder; the next daemon of the home
  * deletes the folders of processes that are gone and whose Felix lock ({@code cache.lock}) nobody
  * holds, never a running daemon's.
  */
@@ -37,7 +39,17 @@ final class FelixStorage {
     /** Felix's lock of a running cache, held from the framework's init until it stops. */
     private static final String LOCK = "cache.lock";
 
-    private FelixStorage() {}
+    /** How long a daemon's shutdown waits for the framework to stop before the JVM ends and its storage goes. */
+    private static final long STOP_LIMIT = 60_000;
+
+    private final Path dir;
+    private final boolean daemon;
+    private Thread hook;
+
+    private FelixStorage(Path dir, boolean daemon) {
+        this.dir = dir;
+        this.daemon = daemon;
+    }
 
     /**
      * Makes the empty storage folder of this process (owner-only).
@@ -45,14 +57,51 @@ final class FelixStorage {
      * @param home the home's folder
      * @param daemon whether the process runs until stopped: its storage is then in the home
      */
-    static Path create(Path home, boolean daemon) throws IOException {
+    static FelixStorage create(Path home, boolean daemon) throws IOException {
         if (!daemon) {
-            return Files.createTempDirectory("openpista-felix-");
+            return new FelixStorage(Files.createTempDirectory("openpista-felix-"), false);
         }
         Path cache = Files.createDirectories(home.resolve("cache"), PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------")));
         deleteStale(cache);
-        return Files.createTempDirectory(cache, "felix-" + ProcessHandle.current().pid() + "-");
+        return new FelixStorage(Files.createTempDirectory(cache, "felix-" + ProcessHandle.current().pid() + "-"), true);
+    }
+
+    /** @return the folder */
+    Path dir() {
+        return dir;
+    }
+
+    /**
+     * Makes a daemon's storage go also when the JVM ends on a signal (SIGTERM, Ctrl-C): the daemon's
+     * own shutdown hook lets the JVM end as soon as the framework stopped, before the launcher's
+     * {@link #close()} would run. Other processes leave theirs to the temporary folder's cleaner then.
+     */
+    void deleteWhenStopped(Framework framework) {
+        if (!daemon) {
+            return;
+        }
+        hook = new Thread(() -> {
+            try {
+                framework.waitForStop(STOP_LIMIT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            InstalledBundles.delete(dir);
+        }, "openpista-storage");
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /** Deletes the folder and what it holds, once the framework stopped; the shutdown hook does when the JVM is ending. */
+    void close() {
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                return; // the hook is running: it deletes the folder once the framework stopped
+            }
+        }
+        InstalledBundles.delete(dir);
     }
 
     /**
@@ -93,10 +142,5 @@ final class FelixStorage {
             LOG.debug("Cannot tell whether {} is in use", dir, e);
             return true;
         }
-    }
-
-    /** Deletes a storage folder and what it holds. */
-    static void delete(Path storage) {
-        InstalledBundles.delete(storage);
     }
 }

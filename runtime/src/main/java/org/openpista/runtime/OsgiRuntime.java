@@ -54,13 +54,13 @@ final class OsgiRuntime implements AutoCloseable {
     private static final Duration FAILURE_GRACE = Duration.ofSeconds(2);
 
     private final Framework framework;
-    private final Path storage;
+    private final FelixStorage storage;
     private final int topLevel;
     private final BundleTimes bundleTimes;
     /** Held while the framework runs: its lock keeps the linked jars from being pruned. */
     private final PinnedJars pinned;
 
-    private OsgiRuntime(Framework framework, Path storage, int topLevel, BundleTimes bundleTimes, PinnedJars pinned) {
+    private OsgiRuntime(Framework framework, FelixStorage storage, int topLevel, BundleTimes bundleTimes, PinnedJars pinned) {
         this.framework = framework;
         this.storage = storage;
         this.topLevel = topLevel;
@@ -94,7 +94,8 @@ final class OsgiRuntime implements AutoCloseable {
     static OsgiRuntime create(Distribution distribution, Home home, int maxLevel, Map<String, String> extra,
             boolean daemon, Consumer<String> phases) throws BundleException, IOException {
         home.makePrivate();
-        Path storage = FelixStorage.create(home.dir(), daemon);
+        FelixStorage felixStorage = FelixStorage.create(home.dir(), daemon);
+        Path storage = felixStorage.dir();
         Path pluginDir = Files.createDirectories(home.dir().resolve("plugins"));
         // each feature's level read once (a file per feature)
         Map<String, Integer> featureLevels = distribution.startLevels();
@@ -164,6 +165,7 @@ final class OsgiRuntime implements AutoCloseable {
             framework = InstalledBundles.newFramework(properties);
             framework.init();
         }
+        felixStorage.deleteWhenStopped(framework);
         phases.accept("framework init");
         BundleContext context = framework.getBundleContext();
         List<Bundle> installed = new ArrayList<>();
@@ -202,7 +204,7 @@ final class OsgiRuntime implements AutoCloseable {
             bundleTimes.print("level 1");
         }
         Warmup.bundles(installed);
-        return new OsgiRuntime(framework, storage, top, bundleTimes, pinned);
+        return new OsgiRuntime(framework, felixStorage, top, bundleTimes, pinned);
     }
 
     private static String location(Path jar) {
@@ -359,7 +361,7 @@ final class OsgiRuntime implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             pinned.close();
-            FelixStorage.delete(storage);
+            storage.close();
             releaseHttpSelectors();
         }
     }

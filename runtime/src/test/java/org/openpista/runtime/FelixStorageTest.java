@@ -19,7 +19,8 @@ class FelixStorageTest {
 
     @Test
     void aDaemonKeepsItsStorageInTheHomeForItsOwnerAlone() throws Exception {
-        Path storage = FelixStorage.create(home, true);
+        FelixStorage created = FelixStorage.create(home, true);
+        Path storage = created.dir();
         try {
             assertThat(storage.getParent()).isEqualTo(home.resolve("cache"));
             assertThat(storage.getFileName().toString()).startsWith("felix-" + ProcessHandle.current().pid() + "-");
@@ -28,20 +29,21 @@ class FelixStorageTest {
                 assertThat(files).isEmpty();
             }
         } finally {
-            FelixStorage.delete(storage);
+            created.close();
         }
         assertThat(storage).doesNotExist();
     }
 
     @Test
     void anotherProcessKeepsItsStorageInTheTemporaryFolder() throws Exception {
-        Path storage = FelixStorage.create(home, false);
+        FelixStorage created = FelixStorage.create(home, false);
+        Path storage = created.dir();
         try {
             assertThat(storage).startsWith(Path.of(System.getProperty("java.io.tmpdir")));
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(storage))).isEqualTo("rwx------");
             assertThat(home.resolve("cache")).doesNotExist();
         } finally {
-            FelixStorage.delete(storage);
+            created.close();
         }
     }
 
@@ -62,7 +64,7 @@ class FelixStorageTest {
             try (FileChannel channel = FileChannel.open(locked.resolve("cache.lock"), StandardOpenOption.WRITE);
                     FileLock lock = channel.lock()) {
                 assertThat(lock.isValid()).isTrue();
-                mine = FelixStorage.create(home, true);
+                mine = FelixStorage.create(home, true).dir();
             }
 
             assertThat(killed).doesNotExist();

@@ -12,6 +12,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.openpista.api.admin.DaemonControl;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
 import org.osgi.framework.launch.Framework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +51,7 @@ final class FelixStorage {
     private final Path dir;
     private final boolean daemon;
     private Thread hook;
+    private boolean closed;
 
     private FelixStorage(Path dir, boolean daemon) {
         this.dir = dir;
@@ -73,15 +80,40 @@ final class FelixStorage {
     }
 
     /**
-     * Makes a daemon's storage go also when the JVM ends on a signal (SIGTERM, Ctrl-C): the daemon's
-     * own shutdown hook lets the JVM end as soon as the framework stopped, before the launcher's
-     * {@link #close()} would run. Other processes leave theirs to the temporary folder's cleaner then.
+     * Makes a daemon's storage go also when the JVM ends on a signal (SIGTERM, {@code openpista stop},
+     * Ctrl-C): the daemon's own shutdown hook lets the JVM end as soon as the framework stopped, before
+     * the launcher's {@link #close()} would run. A hook of the storage's own waits for that stop and
+     * deletes the folder; it is added once the daemon serves ({@link DaemonControl} registered, after
+     * the daemon's hook), so that it never waits for a stop nobody makes: a JVM ending while the daemon
+     * starts leaves the folder to the next daemon's {@link #deleteStale}. Other processes leave theirs
+     * to the temporary folder's cleaner then.
      */
     void deleteWhenStopped(Framework framework) {
         if (!daemon) {
             return;
         }
-        hook = new Thread(() -> {
+        BundleContext context = framework.getBundleContext();
+        ServiceListener serving = new ServiceListener() {
+            @Override
+            public void serviceChanged(ServiceEvent event) {
+                if (event.getType() == ServiceEvent.REGISTERED) {
+                    context.removeServiceListener(this);
+                    addHook(framework);
+                }
+            }
+        };
+        try {
+            context.addServiceListener(serving, "(" + Constants.OBJECTCLASS + "=" + DaemonControl.class.getName() + ")");
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private synchronized void addHook(Framework framework) {
+        if (hook != null || closed) {
+            return;
+        }
+        Thread stopped = new Thread(() -> {
             try {
                 framework.waitForStop(STOP_LIMIT);
             } catch (InterruptedException e) {
@@ -89,11 +121,17 @@ final class FelixStorage {
             }
             InstalledBundles.delete(dir);
         }, "openpista-storage");
-        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Runtime.getRuntime().addShutdownHook(stopped);
+            hook = stopped;
+        } catch (IllegalStateException shuttingDown) {
+            // too late: the next daemon deletes the folder
+        }
     }
 
     /** Deletes the folder and what it holds, once the framework stopped; the shutdown hook does when the JVM is ending. */
-    void close() {
+    synchronized void close() {
+        closed = true;
         if (hook != null) {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * a fifth of a {@code run -e}, bench/run-once.sh).
  *
  * <p>Each process still gets a private cache of its own (Felix locks it, and configuration admin
- * keeps configurations, secrets included, in it): the copy is made into the process's temporary
- * storage and deleted with it. The saved copy never saw a started bundle, a plugin or a
+ * keeps configurations, secrets included, in it): the copy is made into the process's
+ * storage ({@link FelixStorage}) and deleted with it. The saved copy never saw a started bundle, a plugin or a
  * configuration. It is kept under a key made of the bundles to install (path, size, modification
  * and change time, start level) and the launcher's own jars, the framework among them, so an
  * upgrade or a rebuild makes a new one; a new one being saved deletes those unused for a day.

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +13,6 @@ import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.openpista.api.config.ConfigException;
 import org.openpista.api.config.ConfigReport;
 import org.openpista.api.config.ConfigurationLoader;
@@ -42,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * <p>Start-up happens in two steps so that a broken configuration starts nothing: the framework
  * starts at level 1 (the infrastructure that reads and validates {@code config.toml}), then rises
  * to the highest level. Which bundle is infrastructure is the distribution's business (its
- * features' start levels), not the launcher's. Each process gets a bundle cache of its own in a
- * temporary folder; bundles are installed by reference, so nothing is copied, from hard links in the
+ * features' start levels), not the launcher's. Each process gets a bundle cache of its own ({@link
+ * FelixStorage}); bundles are installed by reference, so nothing is copied, from hard links in the
  * user's cache when it can make them ({@link PinnedJars}). The cache starts as a
  * copy of a saved one that has the same bundles installed ({@link InstalledBundles}), when there is one.
  * The versions of built-in bundles that {@code openpista bundles update} kept in the home ({@link
@@ -56,13 +54,13 @@ final class OsgiRuntime implements AutoCloseable {
     private static final Duration FAILURE_GRACE = Duration.ofSeconds(2);
 
     private final Framework framework;
-    private final Path storage;
+    private final FelixStorage storage;
     private final int topLevel;
     private final BundleTimes bundleTimes;
     /** Held while the framework runs: its lock keeps the linked jars from being pruned. */
     private final PinnedJars pinned;
 
-    private OsgiRuntime(Framework framework, Path storage, int topLevel, BundleTimes bundleTimes, PinnedJars pinned) {
+    private OsgiRuntime(Framework framework, FelixStorage storage, int topLevel, BundleTimes bundleTimes, PinnedJars pinned) {
         this.framework = framework;
         this.storage = storage;
         this.topLevel = topLevel;
@@ -95,8 +93,9 @@ final class OsgiRuntime implements AutoCloseable {
      */
     static OsgiRuntime create(Distribution distribution, Home home, int maxLevel, Map<String, String> extra,
             boolean daemon, Consumer<String> phases) throws BundleException, IOException {
-        Path storage = Files.createTempDirectory("openpista-felix-");
         home.makePrivate();
+        FelixStorage felixStorage = FelixStorage.create(home.dir(), daemon);
+        Path storage = felixStorage.dir();
         Path pluginDir = Files.createDirectories(home.dir().resolve("plugins"));
         // each feature's level read once (a file per feature)
         Map<String, Integer> featureLevels = distribution.startLevels();
@@ -166,6 +165,7 @@ final class OsgiRuntime implements AutoCloseable {
             framework = InstalledBundles.newFramework(properties);
             framework.init();
         }
+        felixStorage.deleteWhenStopped(framework);
         phases.accept("framework init");
         BundleContext context = framework.getBundleContext();
         List<Bundle> installed = new ArrayList<>();
@@ -204,7 +204,7 @@ final class OsgiRuntime implements AutoCloseable {
             bundleTimes.print("level 1");
         }
         Warmup.bundles(installed);
-        return new OsgiRuntime(framework, storage, top, bundleTimes, pinned);
+        return new OsgiRuntime(framework, felixStorage, top, bundleTimes, pinned);
     }
 
     private static String location(Path jar) {
@@ -361,7 +361,7 @@ final class OsgiRuntime implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             pinned.close();
-            deleteQuietly(storage);
+            storage.close();
             releaseHttpSelectors();
         }
     }
@@ -382,15 +382,5 @@ final class OsgiRuntime implements AutoCloseable {
 
     static String oneLine(String text) {
         return text == null ? "" : text.replaceAll("\\s+", " ").strip();
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            LOG.debug("Could not delete {}", dir, e);
-        }
     }
 }

@@ -59,13 +59,19 @@ final class OsgiRuntime implements AutoCloseable {
     private final BundleTimes bundleTimes;
     /** Held while the framework runs: its lock keeps the linked jars from being pruned. */
     private final PinnedJars pinned;
+    /** SCR's parsed descriptors beside the saved bundle cache, or {@code null}. */
+    private final SavedComponentMetadata metadata;
+    /** Whether every bundle was started: only then does SCR's store hold every bundle's descriptors. */
+    private volatile boolean startedAll;
 
-    private OsgiRuntime(Framework framework, FelixStorage storage, int topLevel, BundleTimes bundleTimes, PinnedJars pinned) {
+    private OsgiRuntime(Framework framework, FelixStorage storage, int topLevel, BundleTimes bundleTimes, PinnedJars pinned,
+            SavedComponentMetadata metadata) {
         this.framework = framework;
         this.storage = storage;
         this.topLevel = topLevel;
         this.bundleTimes = bundleTimes;
         this.pinned = pinned;
+        this.metadata = metadata;
     }
 
     /** The highest start level a one-shot turn needs: the infrastructure (1) and the agent with its tools (2). */
@@ -127,8 +133,9 @@ final class OsgiRuntime implements AutoCloseable {
         for (int i = 0; i < jars.size(); i++) {
             plan.add(levels.get(i) + " " + location(pinned.path(jars.get(i))));
         }
-        InstalledBundles saved = new InstalledBundles(home.dir().resolve("cache").resolve("framework"),
-                InstalledBundles.key(plan, jars, distribution.dir().resolve("lib")));
+        Path savedFolder = home.dir().resolve("cache").resolve("framework");
+        String cacheKey = InstalledBundles.key(plan, jars, distribution.dir().resolve("lib"));
+        InstalledBundles saved = new InstalledBundles(savedFolder, cacheKey);
         phases.accept("bundle cache key");
         boolean reuse = !"off".equals(System.getProperty("openpista.bundle.cache"));
         boolean restored = reuse && saved.restore(storage);
@@ -156,6 +163,9 @@ final class OsgiRuntime implements AutoCloseable {
         // the configuration bundle then gives no warning for tables of the bundles left out
         properties.put("openpista.bundles.partial", Boolean.toString(partial));
         properties.put("openpista.dist", distribution.dir().toString());
+        if (reuse) { // SCR reads and writes its store; the launcher carries it between processes
+            properties.put(SavedComponentMetadata.PROPERTY, "true");
+        }
         properties.putAll(HandedOverEnvironment.read());
         properties.putAll(extra);
         Framework framework = restored ? saved.initialized(properties, storage) : null;
@@ -192,6 +202,8 @@ final class OsgiRuntime implements AutoCloseable {
                 saved.save(storage);
             }
         }
+        SavedComponentMetadata metadata = reuse
+                ? SavedComponentMetadata.restore(savedFolder, cacheKey, context, storage, restored) : null;
         BundleOverrides overrides = BundleOverrides.in(home.dir());
         for (Bundle bundle : installed) {
             overrides.apply(bundle);
@@ -204,7 +216,7 @@ final class OsgiRuntime implements AutoCloseable {
             bundleTimes.print("level 1");
         }
         Warmup.bundles(installed);
-        return new OsgiRuntime(framework, felixStorage, top, bundleTimes, pinned);
+        return new OsgiRuntime(framework, felixStorage, top, bundleTimes, pinned, metadata);
     }
 
     private static String location(Path jar) {
@@ -269,6 +281,7 @@ final class OsgiRuntime implements AutoCloseable {
         }
         // every bundle has started: the log files' format is settled, what start-up logged may go out
         LogSetup.releaseHeldRecords();
+        startedAll = true;
         return List.copyOf(failures);
     }
 
@@ -350,6 +363,9 @@ final class OsgiRuntime implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (metadata != null && startedAll && metadata.unchanged(framework.getBundleContext())) {
+                metadata.saveWhenScrStops(framework.getBundleContext());
+            }
             framework.stop();
             framework.waitForStop(Duration.ofSeconds(30).toMillis());
             if (bundleTimes != null) {

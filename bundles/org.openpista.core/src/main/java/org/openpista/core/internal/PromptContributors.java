@@ -83,20 +83,15 @@ final class PromptContributors {
         if (contributor == null) {
             return null;
         }
+        PromptContributor first;
         synchronized (got) {
-            PromptContributor first = got.putIfAbsent(objects, contributor);
-            if (first == null) {
-                return contributor;
-            }
+            first = got.putIfAbsent(objects, contributor);
+        }
+        if (first == null) {
+            return contributor;
         }
         // another turn got it at the same time: keep one, give the other back
         objects.ungetService(contributor);
-        return got(objects);
-    }
-
-    private PromptContributor got(ComponentServiceObjects<PromptContributor> objects) {
-        synchronized (got) {
-            return got.get(objects);
-        }
+        return first;
     }
 }

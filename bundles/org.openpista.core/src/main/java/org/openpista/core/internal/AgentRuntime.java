@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +29,7 @@ import org.openpista.api.observe.TurnObserver;
 import org.openpista.api.session.SessionRouter;
 import org.openpista.api.settings.SettingsSection;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -38,8 +37,6 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The agent as channels see it (the channel router): maps each conversation to its current
@@ -64,8 +61,6 @@ import org.slf4j.LoggerFactory;
         configurationPid = AgentConfig.PID, immediate = true)
 public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
 
-    private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
-
     /** Conversation key to its current session, for conversations that left their default one. */
     private final Map<String, String> routes = new ConcurrentHashMap<>();
     private final Instant startedAt = Instant.now();
@@ -83,8 +78,9 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
             bind = "providerArrived", unbind = "providerLeft")
     volatile List<LlmProvider> providers = List.of();
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    volatile List<PromptContributor> contributors = List.of();
+    /** Got at the first prompt (see {@link PromptContributors}), so an idle daemon does not activate them. */
+    @Reference(service = PromptContributor.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    volatile List<ComponentServiceObjects<PromptContributor>> contributors = List.of();
 
     /** The providers' speech-to-text with their service properties, for voice notes. */
     @Reference(service = SpeechToText.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -122,7 +118,8 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
             AgentConfig config) {
         this.home = home;
         configure(config);
-        AgentLoop loop = new AgentLoop(store, tools, approval, lookup, this::promptSections, () -> observers);
+        PromptContributors prompt = new PromptContributors(() -> contributors);
+        AgentLoop loop = new AgentLoop(store, tools, approval, lookup, prompt::sections, () -> observers);
         SessionFeed feed = new SessionFeed(() -> sessionListeners);
         this.lanes = new SessionLanes(queue, feed.around(turn -> loop.run(turn, settings)));
         this.recovery = new Recovery(queue, lanes, () -> channels);
@@ -258,21 +255,6 @@ public class AgentRuntime implements AgentGateway, SessionRouter, AgentStatus {
     @Override
     public Instant startedAt() {
         return startedAt;
-    }
-
-    private List<String> promptSections() {
-        List<PromptContributor> current = new ArrayList<>(contributors);
-        // DS keeps the list in ascending ranking order; the highest ranking goes first
-        Collections.reverse(current);
-        List<String> sections = new ArrayList<>();
-        for (PromptContributor contributor : current) {
-            try {
-                sections.add(contributor.contribute(""));
-            } catch (RuntimeException | LinkageError e) {
-                LOG.warn("A prompt contributor failed and is left out", e);
-            }
-        }
-        return sections;
     }
 
     @Deactivate

@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import org.openpista.api.approval.ApprovalOutcome;
 import org.openpista.api.approval.ApprovalService;
 import org.openpista.api.config.ConfigurationLoader;
+import org.openpista.api.skill.SkillCatalog;
 import org.openpista.api.tool.Tool;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
@@ -56,6 +57,7 @@ final class McpServeCommand implements Callable<Integer> {
         BundleContext context = mcp.context;
         ServiceReference<ApprovalService> approvalReference = context.getServiceReference(ApprovalService.class);
         ApprovalService approval = approvalReference == null ? null : context.getService(approvalReference);
+        awaitSkills(context);
         List<ServiceReference<Tool>> references = tools(context);
         List<Tool> tools = new ArrayList<>();
         for (ServiceReference<Tool> reference : references) {
@@ -144,6 +146,18 @@ final class McpServeCommand implements Callable<Integer> {
             });
         }
         return McpCliCommand.OK;
+    }
+
+    /**
+     * Gets the skill catalog, which registers the skill tools once active (the agent gets it only at
+     * its first prompt), and waits for its first scan; it stays got while the command serves.
+     */
+    private static void awaitSkills(BundleContext context) {
+        ServiceReference<SkillCatalog> reference = context.getServiceReference(SkillCatalog.class);
+        SkillCatalog catalog = reference == null ? null : context.getService(reference);
+        if (catalog != null) {
+            catalog.skills();
+        }
     }
 
     private static List<ServiceReference<Tool>> tools(BundleContext context) throws InvalidSyntaxException {

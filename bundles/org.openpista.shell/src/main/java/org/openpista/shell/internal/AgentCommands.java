@@ -19,6 +19,7 @@ import org.openpista.api.config.ConfigReport;
 import org.openpista.api.config.ConfigurationLoader;
 import org.openpista.api.cron.CronService;
 import org.openpista.api.llm.LlmProvider;
+import org.openpista.api.skill.SkillCatalog;
 import org.openpista.api.tool.Tool;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -69,6 +70,9 @@ public class AgentCommands {
     volatile List<LlmProvider> providers = List.of();
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     volatile List<Tool> toolServices = List.of();
+    /** Registers the skill tools once active; the agent gets it at its first prompt, the tool list here. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile SkillCatalog skillCatalog;
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     volatile List<ChannelAdapter> channelAdapters = List.of();
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -140,6 +144,10 @@ public class AgentCommands {
     @Descriptor("list the tools the agent can offer to the model")
     public String tools() {
         Table table = new Table("TOOL", "BUNDLE", "DESCRIPTION");
+        SkillCatalog skills = skillCatalog;
+        if (skills != null) {
+            skills.skills(); // waits for its first scan, which registers the skill tools
+        }
         List<String[]> rows = new ArrayList<>();
         for (Tool tool : toolServices) {
             try {

@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * $OPENPISTA_HOME/skills} and the workspace, registers one {@link Tool} service {@code
  * skill.<name>} per skill, and contributes the list of skills to the system prompt.
  *
- * <p>The first scan runs on the catalog's own thread, so it overlaps with the rest of start-up;
- * the first prompt waits for it. Changes to the folders take effect without a restart: a
+ * <p>The catalog is delayed: the agent gets it at its first prompt, {@code openpista:tools} and
+ * {@code mcp serve} before they list the tools, so an idle daemon neither parses skills nor runs
+ * the scan thread. The first scan runs on the catalog's own thread; the first prompt waits for it. Changes to the folders take effect without a restart: a
  * background scan every {@code scan_interval_secs} and a scan before each turn's prompt (when the last one is older than a
  * second) register, re-register or unregister the tools. A scan walks the folders and re-reads
  * only skills whose files changed.
@@ -161,8 +162,8 @@ public final class SkillCatalogComponent implements PromptContributor, SkillCata
             thread.setDaemon(true);
             return thread;
         });
-        // the first scan (YAML parsing included) overlaps with the rest of start-up; the first
-        // prompt waits for it, and the core asks for the prompt before it lists the tools
+        // the first prompt waits for the first scan (YAML parsing included), and the core asks for
+        // the prompt before it lists the tools
         this.initialScan = CompletableFuture.runAsync(this::refreshQuietly, scheduler);
         int interval = config.scan_interval_secs();
         if (interval > 0) {

@@ -122,9 +122,11 @@ tree_kb() {
     for pid in $1 $(pgrep -P "$1" || true); do total=$(( total + $(kb "$pid") )); done
     echo "$total"
 }
+# MB with one decimal (MiB, as the kernel's kB are KiB): the target is a bound, and whole MB hide up to 1 MB
+mb() { awk -v kb="$1" 'BEGIN { printf "%5.1f", kb / 1024 }'; }
 report() {
-    printf '%-14s JVM %4d MB   with children %4d MB   threads %3d   CPU %6d ms\n' "$1" $(( $(kb "$daemon_pid") / 1024 )) \
-        $(( $(tree_kb "$daemon_pid") / 1024 )) "$(ls "/proc/$daemon_pid/task" | wc -l)" "$(cpu_ms "$daemon_pid")"
+    printf '%-14s JVM %s MB   with children %s MB   threads %3d   CPU %6d ms\n' "$1" "$(mb "$(kb "$daemon_pid")")" \
+        "$(mb "$(tree_kb "$daemon_pid")")" "$(ls "/proc/$daemon_pid/task" | wc -l)" "$(cpu_ms "$daemon_pid")"
 }
 
 # a one-shot run records its class-data sharing archive (see bin/openpista)

@@ -16,7 +16,8 @@
  * limit, or an answer under way awaited so), {@link org.openpista.channel.support.DaemonThreads} (the
  * named daemon threads of a channel's executors), {@link org.openpista.channel.support.Problems}
  * (an exception said in one line) and {@link org.openpista.channel.support.WebSocketText} (a
- * WebSocket's text messages put together up to a limit). Each channel keeps its own settings, commands and texts; these are
+ * WebSocket's text messages put together up to a limit) and {@link
+ * org.openpista.channel.support.Lazy} (a value made at its first use). Each channel keeps its own settings, commands and texts; these are
  * the mechanics under them.
  *
  * <p>It lives in a bundle of its own rather than in the API bundle, which is what plug-ins compile
@@ -24,7 +25,7 @@
  * components and costs nothing until one of them uses it.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.openpista.channel.support;
 
 import org.osgi.annotation.bundle.Export;

@@ -22,6 +22,7 @@ import org.commonmark.node.StrongEmphasis;
 import org.commonmark.node.Text;
 import org.commonmark.node.ThematicBreak;
 import org.commonmark.parser.Parser;
+import org.openpista.channel.support.Lazy;
 
 /**
  * Turns the model's markdown into Slack's mrkdwn: {@code **bold**} becomes {@code *bold*}, {@code
@@ -37,7 +38,7 @@ final class Mrkdwn {
     static final int LIMIT = 3_900;
 
     /** Built at the first answer: an idle channel never loads commonmark's ~60 parser classes. */
-    private volatile Parser parser;
+    private final Lazy<Parser> parser = Lazy.of(() -> Parser.builder().build());
     private final int limit;
 
     Mrkdwn() {
@@ -55,7 +56,7 @@ final class Mrkdwn {
             return List.of();
         }
         List<String> blocks = new ArrayList<>();
-        Node document = parser().parse(markdown);
+        Node document = parser.get().parse(markdown);
         for (Node node = document.getFirstChild(); node != null; node = node.getNext()) {
             String block = block(node, "").strip();
             if (!block.isEmpty()) {
@@ -65,19 +66,6 @@ final class Mrkdwn {
         return pack(blocks);
     }
 
-    private Parser parser() {
-        Parser built = parser;
-        if (built == null) {
-            synchronized (this) {
-                built = parser;
-                if (built == null) {
-                    built = Parser.builder().build();
-                    parser = built;
-                }
-            }
-        }
-        return built;
-    }
 
     /** @return plain text, escaped and cut to the limit (error lines, notices) */
     List<String> plain(String text) {

@@ -24,6 +24,7 @@ import org.commonmark.node.StrongEmphasis;
 import org.commonmark.node.Text;
 import org.commonmark.node.ThematicBreak;
 import org.commonmark.parser.Parser;
+import org.openpista.channel.support.Lazy;
 
 /**
  * Turns the model's markdown into messages Telegram renders safely: its HTML parse mode with only
@@ -52,7 +53,7 @@ final class TelegramFormat {
     private record Block(String html, String plain, String codeLanguage, String code) {}
 
     /** Built at the first answer: an idle channel never loads commonmark's ~60 parser classes. */
-    private volatile Parser parser;
+    private final Lazy<Parser> parser = Lazy.of(() -> Parser.builder().build());
     private final int limit;
 
     TelegramFormat() {
@@ -69,7 +70,7 @@ final class TelegramFormat {
         if (markdown == null || markdown.isBlank()) {
             return List.of();
         }
-        Node document = parser().parse(markdown);
+        Node document = parser.get().parse(markdown);
         List<Block> blocks = new ArrayList<>();
         for (Node node = document.getFirstChild(); node != null; node = node.getNext()) {
             blocks.add(block(node));
@@ -77,19 +78,6 @@ final class TelegramFormat {
         return pack(blocks);
     }
 
-    private Parser parser() {
-        Parser built = parser;
-        if (built == null) {
-            synchronized (this) {
-                built = parser;
-                if (built == null) {
-                    built = Parser.builder().build();
-                    parser = built;
-                }
-            }
-        }
-        return built;
-    }
 
     /** @return the text escaped for Telegram's HTML parse mode */
     static String escape(String text) {

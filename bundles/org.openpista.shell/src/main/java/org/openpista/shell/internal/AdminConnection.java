@@ -51,6 +51,14 @@ final class AdminConnection {
     private volatile boolean finishing;
     /** The sink of the run being served, which the client's approval answers go to. */
     private volatile RunSink running;
+    /**
+     * Guards {@link #telling}: while the worker tells the client to wait for a process and runs what
+     * makes it exit, the client's going must not interrupt it (an interrupt that comes as the frame's
+     * write ends fails the write, though the client has read it, and the follow-up would never run).
+     */
+    private final Object interruptLock = new Object();
+    // guarded by interruptLock
+    private boolean telling;
 
     /**
      * @param runs serves {@link Frames#RUN}; it may give {@code null}, and then the client is told to run the turn itself
@@ -130,7 +138,11 @@ final class AdminConnection {
         } finally {
             // the client is gone (or sent garbage): stop what it started
             commands.add(END);
-            worker.interrupt();
+            synchronized (interruptLock) {
+                if (!telling) {
+                    worker.interrupt();
+                }
+            }
         }
     }
 
@@ -256,10 +268,20 @@ final class AdminConnection {
             send(Frames.ERR, await.err());
         }
         byte[] payload = Frames.fields(Long.toString(await.pid()), Integer.toString(await.seconds()), await.exited(), await.late());
-        synchronized (writeLock) {
-            Frames.write(channel, Frames.AWAIT_EXIT, payload);
+        synchronized (interruptLock) {
+            // a client gone before this point interrupted the worker already: the write below fails, nothing follows
+            telling = true;
         }
-        await.then().run();
+        try {
+            synchronized (writeLock) {
+                Frames.write(channel, Frames.AWAIT_EXIT, payload);
+            }
+            await.then().run();
+        } finally {
+            synchronized (interruptLock) {
+                telling = false;
+            }
+        }
         return null;
     }
 

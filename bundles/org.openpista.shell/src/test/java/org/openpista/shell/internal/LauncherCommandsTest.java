@@ -114,6 +114,27 @@ class LauncherCommandsTest {
     }
 
     @Test
+    void whatMakesTheProcessExitRunsThoughTheClientHangsUpAtOnceAfterTheFrame() throws Exception {
+        String config = home.resolve("config.toml").toString();
+        List<Map.Entry<Map<String, Object>, ServedCommand>> served = List.of(service("wait",
+                args -> new ServedCommand.AwaitExit("", pid, 7, "gone\n", "late\n", () -> happened.add("then"))));
+        int clients = 30;
+        start(served).close();
+        for (int i = 0; i < clients; i++) {
+            // the launcher reads the frame, then closes: its going interrupts the connection's worker, which
+            // could fail the frame's write as it ended and skip the follow-up (the daemon's own stop)
+            try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(home.resolve("admin.sock")))) {
+                assertThat(send(client, config, "wait")).last().asString().startsWith("W" + pid);
+            }
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (happened.size() < clients && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(happened).hasSize(clients);
+    }
+
+    @Test
     void anythingElseIsLeftToTheCommand() throws Exception {
         String config = home.resolve("config.toml").toString();
         List<Map.Entry<Map<String, Object>, ServedCommand>> served = List.of(

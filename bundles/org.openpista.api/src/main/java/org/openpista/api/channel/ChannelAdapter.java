@@ -48,8 +48,9 @@ public interface ChannelAdapter {
      * prints that the daemon is ready, it waits for such channels while their {@link #status()}
      * begins with {@code starting} or {@code connecting}, all of them within one limit, then prints
      * their lines. A channel without ready lines is not waited for: Telegram checking its token, or
-     * WhatsApp's bridge starting, must not delay the daemon's ready line. A channel that overrides
-     * {@link #readyLines()} overrides this too.
+     * WhatsApp's bridge starting, must not delay the daemon's ready line: what its {@link
+     * #readyLines()} says at once is printed without a wait. A channel whose lines come once it
+     * settled overrides this too.
      *
      * @return {@code false} (the default): this channel's ready lines are always empty
      * @since 1.2

@@ -235,16 +235,14 @@ final class DaemonProcess {
      * @return their ready lines, each channel's once it settled or once {@code settle} has passed.
      *     A channel that has no ready lines ({@link ChannelAdapter#hasReadyLines()} is false) is not
      *     waited for: Telegram checking its token, or WhatsApp's bridge starting, must not
-     *     delay the daemon's ready line
+     *     delay the daemon's ready line. What such a channel's {@code readyLines()} says at once is
+     *     printed all the same (a plugin built against the API before the flag)
      */
     static List<String> readyLines(List<ChannelAdapter> channels, Duration settle) throws InterruptedException {
         long deadline = System.nanoTime() + settle.toNanos();
         List<String> lines = new ArrayList<>();
         for (ChannelAdapter channel : channels) {
-            if (!channel.hasReadyLines()) {
-                continue;
-            }
-            while (settling(channel.status()) && System.nanoTime() < deadline) {
+            while (channel.hasReadyLines() && settling(channel.status()) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             lines.addAll(channel.readyLines());

@@ -63,6 +63,23 @@ class ReadyLinesTest {
     }
 
     @Test
+    void aChannelThatDoesNotSayItHasReadyLinesHasWhatItSaysAtOncePrintedWithoutAWait() throws Exception {
+        ChannelAdapter olderPlugin = new Quiet() {
+            @Override
+            public List<String> readyLines() {
+                return List.of("plugin: listening");
+            }
+        };
+        long start = System.nanoTime();
+
+        List<String> lines = DaemonProcess.readyLines(List.of(olderPlugin, new Settling(Duration.ZERO, "web")),
+                Duration.ofSeconds(5));
+
+        assertThat(lines).containsExactly("plugin: listening", "web");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
     void aChannelWithReadyLinesIsWaitedForUntilItSettled() throws Exception {
         List<String> lines = DaemonProcess.readyLines(List.of(new Settling(Duration.ofMillis(300), "web"),
                 new Settling(Duration.ofMillis(100), "mobile")), Duration.ofSeconds(10));

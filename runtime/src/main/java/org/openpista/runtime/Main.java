@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
@@ -63,7 +64,23 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        commonPoolOfTwo(System.getProperties(), Runtime.getRuntime().availableProcessors());
         System.exit(execute(args));
+    }
+
+    static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+    /**
+     * On one or two cores the JDK's common pool has a single thread, and {@code CompletableFuture} then
+     * starts a new thread for every asynchronous step instead: the JDK's HTTP client takes one per
+     * request, which made a web chat turn ~20% dearer in CPU (docs/DEVELOPING.md). Two threads avoid
+     * that; the property must be set before anything touches {@code ForkJoinPool}, and a value given
+     * with {@code -D} wins.
+     */
+    static void commonPoolOfTwo(Properties system, int cores) {
+        if (cores <= 2 && system.getProperty(COMMON_POOL_PARALLELISM) == null) {
+            system.setProperty(COMMON_POOL_PARALLELISM, "2");
+        }
     }
 
     static int execute(String... args) {

@@ -99,8 +99,9 @@ class ComponentMetadataIT {
 
     /** A provider "echo" answering its descriptor's {@code reply.prefix}, ": " and the last user message. */
     Path replyPlugin(String prefix) throws Exception {
-        Path src = work.resolve("reply-" + prefix);
-        ThirdPartyPluginIT.write(src.resolve("src/com/example/reply/ReplyProvider.java"), """
+        return new ProviderPlugin("com.example.reply", "echo", "com.example.reply.ReplyProvider", "repeats the prompt")
+                .activatedBy("activate", Map.of("reply.prefix", prefix))
+                .pack(work.resolve("reply-" + prefix), Map.of("com/example/reply/ReplyProvider.java", """
                 package com.example.reply;
 
                 import java.util.List;
@@ -137,27 +138,6 @@ class ComponentMetadataIT {
                         return new ChatResponse(prefix + ": " + last, List.of(), null, "stop", "echo-1", null);
                     }
                 }
-                """);
-        ThirdPartyPluginIT.write(src.resolve("classes/OSGI-INF/reply.xml"), """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <scr:component xmlns:scr="http://www.osgi.org/xmlns/scr/v1.3.0" name="com.example.reply" immediate="true"
-                    activate="activate">
-                  <implementation class="com.example.reply.ReplyProvider"/>
-                  <service><provide interface="org.openpista.api.llm.LlmProvider"/></service>
-                  <property name="provider.name" value="echo"/>
-                  <property name="reply.prefix" value="%s"/>
-                </scr:component>
-                """.formatted(prefix));
-        String manifest = """
-                Manifest-Version: 1.0
-                Bundle-ManifestVersion: 2
-                Bundle-SymbolicName: com.example.reply
-                Bundle-Version: 1.0.0
-                Import-Package: org.openpista.api.chat;version="[1.0,2)",org.openpista.api.llm;version="[1.1,2)"
-                Provide-Capability: org.openpista.provider;name=echo;needs=nothing;description="repeats the prompt"
-                Require-Capability: osgi.extender;filter:="(&(osgi.extender=osgi.component)(version>=1.3.0)(!(version>=2.0.0)))"
-                Service-Component: OSGI-INF/reply.xml
-                """;
-        return ThirdPartyPluginIT.pack(src, manifest, List.of(ThirdPartyPluginIT.apiJar()));
+                """));
     }
 }

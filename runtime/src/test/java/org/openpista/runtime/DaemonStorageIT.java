@@ -130,8 +130,8 @@ class DaemonStorageIT {
      * answer, not when it starts.
      */
     private Path lateProvider() throws Exception {
-        Path src = dir.resolve("late-provider");
-        ThirdPartyPluginIT.write(src.resolve("src/com/example/late/LateProvider.java"), """
+        return new ProviderPlugin("com.example.late", "late", "com.example.late.LateProvider", "answers late")
+                .pack(dir.resolve("late-provider"), Map.of("com/example/late/LateProvider.java", """
                 package com.example.late;
 
                 import org.openpista.api.chat.ChatMessage;
@@ -160,8 +160,7 @@ class DaemonStorageIT {
                         return Answer.to(last);
                     }
                 }
-                """);
-        ThirdPartyPluginIT.write(src.resolve("src/com/example/late/Answer.java"), """
+                """, "com/example/late/Answer.java", """
                 package com.example.late;
 
                 import java.util.List;
@@ -172,25 +171,6 @@ class DaemonStorageIT {
                         return new ChatResponse("late: " + prompt, List.of(), null, "stop", "late-1", null);
                     }
                 }
-                """);
-        ThirdPartyPluginIT.write(src.resolve("classes/OSGI-INF/late.xml"), """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <scr:component xmlns:scr="http://www.osgi.org/xmlns/scr/v1.3.0" name="com.example.late" immediate="true">
-                  <implementation class="com.example.late.LateProvider"/>
-                  <service><provide interface="org.openpista.api.llm.LlmProvider"/></service>
-                  <property name="provider.name" value="late"/>
-                </scr:component>
-                """);
-        String manifest = """
-                Manifest-Version: 1.0
-                Bundle-ManifestVersion: 2
-                Bundle-SymbolicName: com.example.late
-                Bundle-Version: 1.0.0
-                Import-Package: org.openpista.api.chat;version="[1.0,2)",org.openpista.api.llm;version="[1.1,2)"
-                Provide-Capability: org.openpista.provider;name=late;needs=nothing;description="answers late"
-                Require-Capability: osgi.extender;filter:="(&(osgi.extender=osgi.component)(version>=1.3.0)(!(version>=2.0.0)))"
-                Service-Component: OSGI-INF/late.xml
-                """;
-        return ThirdPartyPluginIT.pack(src, manifest, List.of(ThirdPartyPluginIT.apiJar()));
+                """));
     }
 }

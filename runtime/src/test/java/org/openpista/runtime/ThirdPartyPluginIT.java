@@ -205,8 +205,8 @@ class ThirdPartyPluginIT {
 
     /** A provider answering "echo: " and the last user message. */
     Path echoProvider() throws Exception {
-        Path src = work.resolve("echo-provider");
-        write(src.resolve("src/com/example/echo/EchoProvider.java"), """
+        return new ProviderPlugin("com.example.echo", "echo", "com.example.echo.EchoProvider", "repeats the prompt")
+                .pack(work.resolve("echo-provider"), Map.of("com/example/echo/EchoProvider.java", """
                 package com.example.echo;
 
                 import java.util.List;
@@ -236,26 +236,7 @@ class ThirdPartyPluginIT {
                         return new ChatResponse("echo: " + last, List.of(), null, "stop", "echo-1", null);
                     }
                 }
-                """);
-        write(src.resolve("classes/OSGI-INF/echo.xml"), """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <scr:component xmlns:scr="http://www.osgi.org/xmlns/scr/v1.3.0" name="com.example.echo" immediate="true">
-                  <implementation class="com.example.echo.EchoProvider"/>
-                  <service><provide interface="org.openpista.api.llm.LlmProvider"/></service>
-                  <property name="provider.name" value="echo"/>
-                </scr:component>
-                """);
-        String manifest = """
-                Manifest-Version: 1.0
-                Bundle-ManifestVersion: 2
-                Bundle-SymbolicName: com.example.echo
-                Bundle-Version: 1.0.0
-                Import-Package: org.openpista.api.chat;version="[1.0,2)",org.openpista.api.llm;version="[1.1,2)"
-                Provide-Capability: org.openpista.provider;name=echo;needs=nothing;description="repeats the prompt"
-                Require-Capability: osgi.extender;filter:="(&(osgi.extender=osgi.component)(version>=1.3.0)(!(version>=2.0.0)))"
-                Service-Component: OSGI-INF/echo.xml
-                """;
-        return pack(src, manifest, List.of(apiJar()));
+                """));
     }
 
     /** A channel with its own [channels.echo] table, a metatype of its keys and an 'echo setup' verb. */

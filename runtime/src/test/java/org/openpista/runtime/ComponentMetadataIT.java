@@ -58,7 +58,7 @@ class ComponentMetadataIT {
         Result second = run("second");
         assertThat(second.exitCode()).as(second.toString()).isZero();
         assertThat(second.stdout()).contains("second");
-        assertThat(classes("second")).as("no descriptor parsed").doesNotContain(SAX_PARSER);
+        assertThat(classes("second")).as("no descriptor parsed: %s", second).doesNotContain(SAX_PARSER);
 
         // a provider plugin, then another build of it in its place: each run parses its descriptor
         config("provider = \"echo\"");
@@ -78,9 +78,12 @@ class ComponentMetadataIT {
         Files.writeString(home.resolve("config.toml"), "[agent]\n" + agent + "\napproval = \"auto\"\n");
     }
 
-    /** {@code run -e PROMPT} with the classes it loads in {@code work/PROMPT.classes}. */
+    /**
+     * {@code run -e PROMPT} with the classes it loads in {@code work/PROMPT.classes}, and its phases on
+     * standard error (whether the bundles were installed or restored, should a check fail).
+     */
     Result run(String prompt) throws Exception {
-        return DistributionProcess.run(home, Map.of("OPENPISTA_JAVA_OPTS", "-Xlog:class+load:file="
+        return DistributionProcess.run(home, Map.of("OPENPISTA_JAVA_OPTS", "-Dopenpista.phases -Xlog:class+load:file="
                 + work.resolve(prompt + ".classes")), "run", "-e", prompt);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -49,6 +50,7 @@ class ComponentMetadataIT {
     @Test
     void theNextRunReadsTheSavedDescriptorsAndAPluginHasItsOwnParsedEachTime() throws Exception {
         config("provider = \"openai\"\nbase_url = \"" + fake.baseUrl() + "\"\napi_key = \"sk-test\"");
+        pinTheBuildsJars();
         Result first = run("first");
         assertThat(first.exitCode()).as(first.toString()).isZero();
         assertThat(classes("first")).contains(SAX_PARSER);
@@ -72,6 +74,24 @@ class ComponentMetadataIT {
 
         assertThat(saved()).as("processes with a plugin save nothing").isEqualTo(saved);
         assertThat(Files.readAllBytes(saved)).isEqualTo(store);
+    }
+
+    /**
+     * The build's first daemon pins the distribution's jars with hard links, which changes their change
+     * time and so the saved cache's key ({@link PinnedJars}): another test class's daemon doing that
+     * between two runs here made the second one install afresh and parse (once, in a parallel run of
+     * the integration tests). A daemon of a home of its own, started and stopped first, settles it.
+     */
+    void pinTheBuildsJars() throws Exception {
+        Path other = Files.createDirectory(work.resolve("pinning-home"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.copy(home.resolve("config.toml"), other.resolve("config.toml"));
+        try {
+            Result started = DistributionProcess.run(other, Map.of(), "start");
+            assertThat(started.exitCode()).as(started.toString()).isZero();
+        } finally {
+            DistributionProcess.stopDaemon(other);
+        }
     }
 
     void config(String agent) throws IOException {

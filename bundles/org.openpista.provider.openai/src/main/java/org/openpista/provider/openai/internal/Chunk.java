@@ -39,6 +39,8 @@ record Chunk(JsonNode error, String model, JsonNode usage, String content, Strin
     /**
      * @param data the event's data
      * @param json the mapper that makes the trees
+     * @param failures names the vendor in the failure
+     * @return what the reader takes of the chunk
      * @throws ProviderException MALFORMED when the data is not a JSON object
      */
     static Chunk parse(String data, ObjectMapper json, Failures failures) throws ProviderException {

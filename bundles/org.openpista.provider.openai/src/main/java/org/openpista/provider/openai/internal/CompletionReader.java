@@ -101,30 +101,25 @@ final class CompletionReader implements EventReader {
             done = true;
             return;
         }
-        JsonNode chunk = json(data, failures);
-        if (chunk.path("error").isObject()) {
-            throw failures.streamError(chunk.path("error"));
+        Chunk chunk = Chunk.parse(data, JSON, failures);
+        if (chunk.error() != null) {
+            throw failures.streamError(chunk.error());
         }
-        take(chunk);
-        JsonNode choice = chunk.path("choices").path(0);
-        JsonNode delta = choice.path("delta");
-        String piece = delta.path("content").asText("");
-        if (piece.isEmpty()) {
-            piece = delta.path("refusal").asText("");
-        }
+        model(chunk.model());
+        usage(chunk.usage());
+        String piece = chunk.content().isEmpty() ? chunk.refusal() : chunk.content();
         if (!piece.isEmpty()) {
             text.append(piece);
             forwarded = true;
             listener.onTextDelta(piece);
         }
-        JsonNode wireCalls = delta.path("tool_calls");
-        for (int i = 0; i < wireCalls.size(); i++) {
+        JsonNode wireCalls = chunk.toolCalls();
+        for (int i = 0; wireCalls != null && i < wireCalls.size(); i++) {
             JsonNode wire = wireCalls.get(i);
             call(wire.path("index").asInt(i), wire);
         }
-        String reason = text(choice.path("finish_reason"));
-        if (reason != null) {
-            finishReason = reason;
+        if (chunk.finishReason() != null) {
+            finishReason = chunk.finishReason();
         }
     }
 
@@ -154,12 +149,18 @@ final class CompletionReader implements EventReader {
 
     /** Takes what a chunk or completion says about the whole answer: its model and token counts. */
     private void take(JsonNode json) {
-        String named = json.path("model").asText("");
+        model(json.path("model").asText(""));
+        usage(json.path("usage"));
+    }
+
+    private void model(String named) {
         if (!named.isBlank()) {
             model = named;
         }
-        JsonNode counts = json.path("usage");
-        if (counts.isObject()) {
+    }
+
+    private void usage(JsonNode counts) {
+        if (counts != null && counts.isObject()) {
             // cached_tokens: the part of the prompt served from the prompt cache (writes are not reported)
             usage = new Usage(counts.path("prompt_tokens").asLong(0), counts.path("completion_tokens").asLong(0),
                     counts.path("prompt_tokens_details").path("cached_tokens").asLong(0), 0);

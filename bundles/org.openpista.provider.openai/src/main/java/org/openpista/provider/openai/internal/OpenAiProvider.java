@@ -58,6 +58,8 @@ final class OpenAiProvider implements LlmProvider {
     private final Supplier<CredentialStore> logins;
     private final Retrier retrier;
     private final HttpTransport transport;
+    /** The tools array of the last request, written again only when the tools change. */
+    private volatile RequestBody.Tools lastTools = RequestBody.Tools.NONE;
 
     /** A provider that waits for real between retries and has no stored logins. */
     OpenAiProvider(Settings settings) {
@@ -127,7 +129,9 @@ final class OpenAiProvider implements LlmProvider {
         String model = effective.modelFor(request.model());
         ToolNames names = RequestBody.toolNames(request.tools(), effective.vendor());
         boolean stream = effective.stream();
-        String body = RequestBody.of(request, model, names, stream, effective.preset() == Preset.OPENAI, effective.vendor())
+        RequestBody.Tools tools = RequestBody.tools(request.tools(), names, lastTools);
+        lastTools = tools;
+        String body = RequestBody.of(request, model, names, tools, stream, effective.preset() == Preset.OPENAI, effective.vendor())
                 .toString();
         StreamListener sink = listener == null ? StreamListener.IGNORE : listener;
         Cancellation cancellation = request.cancellation();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import java.util.List;
 import org.openpista.api.chat.Attachment;
 import org.openpista.api.chat.ChatMessage;
@@ -54,19 +55,30 @@ final class RequestBody {
     }
 
     /**
+     * The {@code tools} array of the last request, kept because the agent offers the same tools turn
+     * after turn, and parsing and writing their schemas each time was most of the body's CPU.
+     *
+     * @param specs the tools it was written for
+     * @param json the array as JSON
+     */
+    record Tools(List<ToolSpec> specs, String json) {
+        static final Tools NONE = new Tools(List.of(), "[]");
+    }
+
+    /**
      * @param request openpista's request
      * @param model the model to ask
      * @param names the wire names of the offered tools
+     * @param tools the request's {@code tools} array ({@link #tools(List, ToolNames, Tools)})
      * @param stream whether to ask for a server-sent event stream
      * @param completionTokens whether the output bound goes out as {@code max_completion_tokens}
      *     (OpenAI; its reasoning models refuse {@code max_tokens}) or as {@code max_tokens} (what the
      *     compatible hosts understand)
      * @param vendor the vendor's name, for messages
      * @return the body
-     * @throws ProviderException of kind {@code BAD_REQUEST} for an empty request or a tool schema
-     *     that is not a JSON object
+     * @throws ProviderException of kind {@code BAD_REQUEST} for an empty request
      */
-    static ObjectNode of(ChatRequest request, String model, ToolNames names, boolean stream, boolean completionTokens,
+    static ObjectNode of(ChatRequest request, String model, ToolNames names, Tools tools, boolean stream, boolean completionTokens,
             String vendor) throws ProviderException {
         ObjectNode body = JSON.createObjectNode();
         body.put("model", model);
@@ -85,13 +97,27 @@ final class RequestBody {
             body.put(completionTokens ? "max_completion_tokens" : "max_tokens", request.maxOutputTokens());
         }
         if (!request.tools().isEmpty()) {
-            body.set("tools", tools(request.tools(), names));
+            body.putRawValue("tools", new RawValue(tools.json()));
         }
         body.put("stream", stream);
         if (stream) {
             body.putObject("stream_options").put("include_usage", true);
         }
         return body;
+    }
+
+    /**
+     * @param specs the tools a request offers
+     * @param names their wire names
+     * @param last the array of the request before, taken again when it offered the same tools
+     * @return the {@code tools} array of a Chat Completions request, schemas exactly as given
+     * @throws ProviderException of kind {@code BAD_REQUEST} for a tool schema that is not a JSON object
+     */
+    static Tools tools(List<ToolSpec> specs, ToolNames names, Tools last) throws ProviderException {
+        if (specs.equals(last.specs())) {
+            return last;
+        }
+        return new Tools(List.copyOf(specs), tools(specs, names).toString());
     }
 
     /** @return the {@code tools} array of a Chat Completions request, schemas exactly as given */

@@ -100,6 +100,7 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
             service = Tool.class,
             cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC,
+            updated = "updatedTool",
             unbind = "removeTool")
     void addTool(ComponentServiceObjects<Tool> service) {
         ServiceReference<Tool> reference = service.getServiceReference();
@@ -129,6 +130,18 @@ public class ToolRegistryImpl implements ToolRegistry, ToolInvoker {
             added.follow(replaced.spec);
         }
         LOG.debug("Tool {} available{}", name, added.publishesSpec() ? " (spec from its properties)" : "");
+    }
+
+    /** A tool service's properties were modified: the spec it publishes is read again. */
+    void updatedTool(ServiceReference<Tool> reference) {
+        ConcurrentSkipListSet<ToolService> entries = byName.get(nameOf(reference));
+        if (entries != null) {
+            for (ToolService entry : entries) {
+                if (entry.reference().equals(reference)) {
+                    entry.propertiesChanged();
+                }
+            }
+        }
     }
 
     void removeTool(ServiceReference<Tool> reference) {

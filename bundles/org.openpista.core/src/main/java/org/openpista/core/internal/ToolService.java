@@ -25,6 +25,8 @@ final class ToolService {
     private final Bundle bundle;
     private final Object lock = new Object();
     private volatile Tool tool;
+    /** The spec its properties publish, read again when they change ({@link #propertiesChanged}); {@code null}: none. */
+    private volatile ToolSpec published;
     /** The spec last offered under its name (published, asked of it, or of the version before it), for a swap. */
     private final AtomicReference<ToolSpec> lastSpec = new AtomicReference<>();
 
@@ -33,7 +35,13 @@ final class ToolService {
         this.reference = reference;
         this.objects = objects;
         this.bundle = reference.getBundle();
-        this.lastSpec.set(published(name, reference));
+        this.published = published(name, reference);
+        this.lastSpec.set(published);
+    }
+
+    /** Its service properties were modified: they are read again (not at every turn: each read takes a lock of the framework). */
+    void propertiesChanged() {
+        published = published(name, reference);
     }
 
     /**
@@ -62,7 +70,7 @@ final class ToolService {
 
     /** @return whether its spec comes from its properties (its service is got at the first call) */
     boolean publishesSpec() {
-        return published(name, reference) != null;
+        return published != null;
     }
 
     /** @return whether the service has been got */
@@ -96,10 +104,11 @@ final class ToolService {
      *     needed) under the registered name; {@code null} when the service cannot describe itself
      */
     ToolSpec spec() {
-        // read afresh: a service's properties may change while it is registered
-        ToolSpec published = published(name, reference);
+        ToolSpec published = this.published;
         if (published != null) {
-            lastSpec.set(published);
+            if (lastSpec.get() != published) {
+                lastSpec.set(published);
+            }
             return published;
         }
         Tool service = tool();

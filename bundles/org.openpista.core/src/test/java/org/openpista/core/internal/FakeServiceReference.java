@@ -27,6 +27,11 @@ final class FakeServiceReference<S> implements ServiceReference<S> {
         this.properties.putIfAbsent(Constants.SERVICE_RANKING, 0);
     }
 
+    /** Modifies a property, as a service registration's {@code setProperties} does. */
+    void set(String key, Object value) {
+        properties.put(key, value);
+    }
+
     @Override
     public Object getProperty(String key) {
         return properties.get(key);

@@ -101,6 +101,19 @@ class ToolRegistryImplTest {
     }
 
     @Test
+    void aPublishedSpecIsReadOnceAndAgainWhenItsPropertiesChange() {
+        FakeServiceReference<Tool> reference = new FakeServiceReference<>(publishing("Greets someone."));
+        registry.addTool(FakeServiceObjects.of(new FakeTool("t", "done"), reference));
+        ToolSpec first = registry.tools().get(0);
+        assertThat(registry.tools().get(0)).as("the same spec, not read again").isSameAs(first);
+
+        reference.set(Tool.DESCRIPTION, "Greets everyone.");
+        registry.updatedTool(reference);
+
+        assertThat(registry.tools()).containsExactly(new ToolSpec("t", "Greets everyone.", PARAMETERS));
+    }
+
+    @Test
     void aToolWithoutSpecPropertiesIsGotWhenTheToolsAreListedAndAskedEveryTime() {
         int[] asked = new int[1];
         FakeTool plain = new FakeTool("t", "done") {

@@ -40,6 +40,7 @@ final class ChatHub implements AutoCloseable {
     private final Clients clients = new Clients();
     private final ScheduledExecutorService timer;
     private final SlowWork slow = new SlowWork();
+    private final Flushes flushes = new Flushes();
     private final Approvals approvals;
     private final Turns turns;
     private final Sessions sessions;
@@ -78,6 +79,10 @@ final class ChatHub implements AutoCloseable {
 
     Authenticator authenticator() {
         return authenticator;
+    }
+
+    Flushes flushes() {
+        return flushes;
     }
 
     /** @return the session a client lands in when it names none */
@@ -222,6 +227,7 @@ final class ChatHub implements AutoCloseable {
     @Override
     public void close() {
         clients.closeAll(1001, "the web channel is stopping");
+        flushes.close();
         approvals.close();
         logins.close();
         pairings.close();

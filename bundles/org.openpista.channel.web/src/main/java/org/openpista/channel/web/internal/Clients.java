@@ -2,6 +2,7 @@ package org.openpista.channel.web.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -13,13 +14,46 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Clients {
 
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    /**
+     * The connections by the session they show, so a turn's frame does not look at every connection:
+     * a connection is in the set of the session it shows at every instant (see {@link #bind}), and
+     * for a moment in the set of the one it showed before too, which is why a look checks its session.
+     */
+    private final Map<String, Set<Connection>> bySession = new ConcurrentHashMap<>();
 
     void add(Connection connection) {
         connections.add(connection);
+        index(connection, connection.sessionId());
     }
 
     void remove(Connection connection) {
         connections.remove(connection);
+        unindex(connection, connection.sessionId());
+    }
+
+    /** The connection shows (and writes to) that session from now on. */
+    void bind(Connection connection, String sessionId) {
+        String before = connection.sessionId();
+        index(connection, sessionId);
+        connection.bind(sessionId);
+        if (!sessionId.equals(before)) {
+            unindex(connection, before);
+        }
+    }
+
+    private void index(Connection connection, String sessionId) {
+        bySession.compute(sessionId, (key, set) -> {
+            Set<Connection> now = set == null ? ConcurrentHashMap.newKeySet() : set;
+            now.add(connection);
+            return now;
+        });
+    }
+
+    private void unindex(Connection connection, String sessionId) {
+        bySession.computeIfPresent(sessionId, (key, set) -> {
+            set.remove(connection);
+            return set.isEmpty() ? null : set;
+        });
     }
 
     int count() {
@@ -31,11 +65,16 @@ final class Clients {
         broadcastExcept(sessionId, null, frame);
     }
 
+    /** Sends a frame of a turn's stream to every connection that shows the session ({@link Connection#stream}). */
+    void stream(String sessionId, JsonNode frame) {
+        send(sessionId, null, frame, true);
+    }
+
     /** Sends a frame to every connection that shows the session. @return those connections */
     Set<Connection> broadcastTo(String sessionId, JsonNode frame) {
         Set<Connection> reached = new HashSet<>();
         String text = null;
-        for (Connection connection : connections) {
+        for (Connection connection : bySession.getOrDefault(sessionId, Set.of())) {
             if (sessionId.equals(connection.sessionId())) {
                 if (text == null) {
                     text = Frames.text(frame);
@@ -49,17 +88,24 @@ final class Clients {
 
     /** Sends a frame to every connection that shows the session, but one (the one that caused it). */
     void broadcastExcept(String sessionId, Connection except, JsonNode frame) {
+        send(sessionId, except, frame, false);
+    }
+
+    private void send(String sessionId, Connection except, JsonNode frame, boolean soon) {
         String text = null;
-        for (Connection connection : connections) {
+        for (Connection connection : bySession.getOrDefault(sessionId, Set.of())) {
             if (connection != except && sessionId.equals(connection.sessionId())) {
                 if (text == null) {
                     text = Frames.text(frame);
                 }
-                connection.send(text);
+                if (soon) {
+                    connection.stream(text);
+                } else {
+                    connection.send(text);
+                }
             }
         }
     }
-
     /** Sends a frame to every connection, whatever it shows. */
     void sendAll(JsonNode frame) {
         String text = Frames.text(frame);
@@ -91,5 +137,6 @@ final class Clients {
             connection.close(code, reason);
         }
         connections.clear();
+        bySession.clear();
     }
 }

@@ -3,6 +3,7 @@ package org.openpista.channel.web.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +87,19 @@ final class Connection {
     }
 
     void send(String text) {
+        send(text, false);
+    }
+
+    /** Sends a frame of a turn's stream: it may wait a moment for the frames after it ({@link Peer#sendTextSoon}). */
+    void stream(JsonNode frame) {
+        stream(Frames.text(frame));
+    }
+
+    void stream(String text) {
+        send(text, true);
+    }
+
+    private void send(String text, boolean soon) {
         Peer socket = peer;
         if (closed || socket == null) {
             return;
@@ -99,10 +113,16 @@ final class Connection {
             close(1008, "too many frames waiting; reconnect");
             return;
         }
-        socket.sendText(text, () -> written(text), failure -> {
+        Runnable written = () -> written(text);
+        Consumer<Throwable> failed = failure -> {
             written(text);
             LOG.debug("Sending to web client {} failed", clientId, failure);
-        });
+        };
+        if (soon) {
+            socket.sendTextSoon(text, written, failed);
+        } else {
+            socket.sendText(text, written, failed);
+        }
     }
 
     private void written(String text) {

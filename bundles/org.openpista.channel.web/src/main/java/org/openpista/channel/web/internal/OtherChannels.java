@@ -34,7 +34,11 @@ final class OtherChannels {
         if (event.kind() != SessionEvent.Kind.TEXT_DELTA) {
             Frames.attachments(frame, event.attachments());
         }
-        clients.broadcast(sessionId, frame);
+        if (event.kind() == SessionEvent.Kind.TEXT_DELTA) {
+            clients.stream(sessionId, frame);
+        } else {
+            clients.broadcast(sessionId, frame);
+        }
     }
 
     /**

@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
  */
 final class Sessions {
 
+    /** The time in a new session's id; a formatter is immutable, and parsing its pattern is not free. */
+    private static final DateTimeFormatter SESSION_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
     private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
 
     static final int LIST_LIMIT = 100;
@@ -79,7 +82,7 @@ final class Sessions {
 
     /** {@code session_history_request}: the connection shows (and writes to) that session from now on. */
     void switchTo(Connection connection, String sessionId) {
-        connection.bind(sessionId);
+        clients.bind(connection, sessionId);
         SessionRouter router = services.router();
         if (router != null && settings.sharedSessionId().isEmpty()) {
             try {
@@ -103,11 +106,10 @@ final class Sessions {
             }
         }
         if (sessionId == null) {
-            sessionId = connection.conversationKey() + ":" + LocalDateTime.now().format(
-                    DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+            sessionId = connection.conversationKey() + ":" + LocalDateTime.now().format(SESSION_TIME) + "-"
                     + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
         }
-        connection.bind(sessionId);
+        clients.bind(connection, sessionId);
         sendHistory(connection, sessionId);
     }
 

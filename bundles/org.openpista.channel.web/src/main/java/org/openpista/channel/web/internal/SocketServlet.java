@@ -56,7 +56,7 @@ public final class SocketServlet extends JettyWebSocketServlet {
         factory.setIdleTimeout(IDLE_TIMEOUT);
         factory.setCreator((request, response) -> {
             Object connection = request.getServletAttribute(CONNECTION);
-            return connection instanceof Connection checked ? new JettySocket(hub, checked) : null;
+            return connection instanceof Connection checked ? new JettySocket(hub, checked, hub.flushes()) : null;
         });
     }
 

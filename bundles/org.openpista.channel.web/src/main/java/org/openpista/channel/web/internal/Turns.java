@@ -122,7 +122,8 @@ final class Turns {
         if (messageId != null) {
             ack.put("message_id", messageId);
         }
-        connection.send(ack);
+        // held back a moment: the turn's first output, or its answer, takes it along in one write
+        connection.stream(ack);
         ObjectNode echo = Frames.frame("user_message").put("session_id", sessionId).put("content", text)
                 .put("client_id", connection.clientId());
         if (messageId != null) {

@@ -148,7 +148,7 @@ final class WebTurn implements ReplySink {
         if (messageId != null) {
             frame.put("message_id", messageId);
         }
-        clients.broadcast(sessionId, frame);
+        clients.stream(sessionId, frame);
     }
 
     @Override

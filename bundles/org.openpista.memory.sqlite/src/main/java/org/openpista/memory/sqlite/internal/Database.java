@@ -187,6 +187,10 @@ final class Database {
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.enforceForeignKeys(true);
         config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        // else the driver matches every statement against a pattern and, after an INSERT, prepares
+        // and runs its own SELECT last_insert_rowid(): a tenth of a turn's SQLite time; Rows.lastRowId
+        // asks for the key where it is needed
+        config.setGetGeneratedKeys(false);
         try {
             // the driver directly: DriverManager does not see drivers inside OSGi
             return config.createConnection("jdbc:sqlite:" + file);

@@ -57,14 +57,36 @@ final class Rows {
 
     /** Appends a message to an existing session and touches the session. */
     void append(String sessionId, ChatMessage message) throws SQLException {
-        String toolCalls = db.codec().encodeToolCalls(message.toolCalls());
-        PreparedStatement touch = db.statement("UPDATE sessions SET updated_at = ? WHERE id = ?");
-        touch.setString(1, Codec.formatInstant(db.stamp()));
-        touch.setString(2, sessionId);
-        if (touch.executeUpdate() == 0) {
+        if (!touch(sessionId)) {
             throw new StoreException("cannot store a message: there is no session '" + sessionId + "' in " + db.file()
                     + " (ensureSession creates it)", null);
         }
+        insertMessage(sessionId, message);
+    }
+
+    /**
+     * Appends a message to a session, creating the session first when it does not exist: one
+     * statement less than {@link #ensureSession} and {@link #append} for a session that exists,
+     * as at every turn but a conversation's first.
+     */
+    void appendCreating(String sessionId, String channel, String conversationKey, ChatMessage message)
+            throws SQLException {
+        if (!touch(sessionId)) {
+            ensureSession(sessionId, channel, conversationKey);
+        }
+        insertMessage(sessionId, message);
+    }
+
+    /** @return whether the session exists; its {@code updated_at} is now */
+    private boolean touch(String sessionId) throws SQLException {
+        PreparedStatement touch = db.statement("UPDATE sessions SET updated_at = ? WHERE id = ?");
+        touch.setString(1, Codec.formatInstant(db.stamp()));
+        touch.setString(2, sessionId);
+        return touch.executeUpdate() > 0;
+    }
+
+    private void insertMessage(String sessionId, ChatMessage message) throws SQLException {
+        String toolCalls = db.codec().encodeToolCalls(message.toolCalls());
         // seq is computed inside the write transaction, so it is unique even across processes
         PreparedStatement insert = db.statement("INSERT INTO messages (session_id, seq, role, content, tool_calls, "
                 + "tool_call_id, tool_name, is_error, provider_data, created_at) VALUES (?, "

@@ -116,11 +116,6 @@ final class Database {
         return transaction(action, "BEGIN IMMEDIATE", work);
     }
 
-    /** Runs work in one read transaction, so every query sees the same snapshot. */
-    <T> T snapshot(String action, Work<T> work) {
-        return transaction(action, "BEGIN", work);
-    }
-
     /** Runs work between {@code begin} and {@code COMMIT}, rolled back when it throws. */
     private <T> T transaction(String action, String begin, Work<T> work) {
         return read(action, () -> {

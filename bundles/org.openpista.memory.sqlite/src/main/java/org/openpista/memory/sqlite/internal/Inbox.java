@@ -44,7 +44,8 @@ final class Inbox {
         return db.write("queue a message of session '" + sessionId + "' in", () -> {
             Instant now = db.stamp();
             PreparedStatement insert = db.statement("INSERT INTO inbox (session_id, owner, state, channel, "
-                    + "conversation_key, sender_id, content, metadata, queued_at) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?)");
+                    + "conversation_key, sender_id, content, metadata, queued_at) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?) "
+                    + "RETURNING id");
             insert.setString(1, sessionId);
             insert.setString(2, owners.id());
             insert.setString(3, message.channel());
@@ -53,8 +54,12 @@ final class Inbox {
             insert.setString(6, message.text());
             insert.setString(7, metadata);
             insert.setString(8, Codec.formatInstant(now));
-            insert.executeUpdate();
-            long id = rows.lastRowId();
+            long id;
+            // the new id with the insert, not by a statement of its own
+            try (ResultSet key = insert.executeQuery()) {
+                key.next();
+                id = key.getLong(1);
+            }
             rows.insertAttachments("inbox_attachments", "entry_id", id, message.attachments());
             return new QueuedMessage(id, sessionId, message, now, false);
         });

@@ -44,7 +44,8 @@ final class Inbox {
         return db.write("queue a message of session '" + sessionId + "' in", () -> {
             Instant now = db.stamp();
             PreparedStatement insert = db.statement("INSERT INTO inbox (session_id, owner, state, channel, "
-                    + "conversation_key, sender_id, content, metadata, queued_at) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?)");
+                    + "conversation_key, sender_id, content, metadata, queued_at) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?) "
+                    + "RETURNING id");
             insert.setString(1, sessionId);
             insert.setString(2, owners.id());
             insert.setString(3, message.channel());
@@ -53,8 +54,12 @@ final class Inbox {
             insert.setString(6, message.text());
             insert.setString(7, metadata);
             insert.setString(8, Codec.formatInstant(now));
-            insert.executeUpdate();
-            long id = rows.lastRowId();
+            long id;
+            // the new id with the insert, not by a statement of its own
+            try (ResultSet key = insert.executeQuery()) {
+                key.next();
+                id = key.getLong(1);
+            }
             rows.insertAttachments("inbox_attachments", "entry_id", id, message.attachments());
             return new QueuedMessage(id, sessionId, message, now, false);
         });
@@ -62,27 +67,28 @@ final class Inbox {
 
     TurnQueue.Start start(long id) {
         return db.write("start the turn of queued message " + id + " in", () -> {
-            QueuedMessage entry = null;
-            String owner = null;
-            String state = null;
-            PreparedStatement select = db.statement(COLUMNS + "WHERE id = ?");
+            // only what starting needs: no metadata to decode, no queue time to parse
+            PreparedStatement select = db.statement("SELECT session_id, owner, state, channel, conversation_key, "
+                    + "content FROM inbox WHERE id = ?");
             select.setLong(1, id);
+            String sessionId;
+            String channel;
+            String conversationKey;
+            String text;
             try (ResultSet row = select.executeQuery()) {
-                if (row.next()) {
-                    owner = row.getString(3);
-                    state = row.getString(4);
-                    entry = entry(row, List.of());
+                if (!row.next() || !row.getString(2).equals(owners.id()) || !row.getString(3).equals("queued")) {
+                    return TurnQueue.Start.GONE;
                 }
+                sessionId = row.getString(1);
+                channel = row.getString(4);
+                conversationKey = row.getString(5);
+                text = row.getString(6);
             }
-            if (entry == null || !owner.equals(owners.id()) || !state.equals("queued")) {
-                return TurnQueue.Start.GONE;
-            }
-            if (othersAhead(entry)) {
+            if (othersAhead(id, sessionId)) {
                 return TurnQueue.Start.WAIT;
             }
-            InboundMessage message = entry.message();
-            rows.ensureSession(entry.sessionId(), message.channel(), message.conversationKey());
-            rows.append(entry.sessionId(), ChatMessage.user(message.text()).withAttachments(attachments(id)));
+            rows.appendCreating(sessionId, channel, conversationKey,
+                    ChatMessage.user(text).withAttachments(attachments(id)));
             PreparedStatement mark = db.statement("UPDATE inbox SET state = 'running' WHERE id = ?");
             mark.setLong(1, id);
             mark.executeUpdate();
@@ -148,12 +154,12 @@ final class Inbox {
     }
 
     /** @return whether a live other process runs a turn of the session, or has an older entry waiting for it */
-    private boolean othersAhead(QueuedMessage entry) throws SQLException {
+    private boolean othersAhead(long id, String sessionId) throws SQLException {
         PreparedStatement select = db.statement("SELECT owner FROM inbox WHERE session_id = ? AND owner <> ? "
                 + "AND (state = 'running' OR id < ?)");
-        select.setString(1, entry.sessionId());
+        select.setString(1, sessionId);
         select.setString(2, owners.id());
-        select.setLong(3, entry.id());
+        select.setLong(3, id);
         Set<String> others = new HashSet<>();
         try (ResultSet row = select.executeQuery()) {
             while (row.next()) {

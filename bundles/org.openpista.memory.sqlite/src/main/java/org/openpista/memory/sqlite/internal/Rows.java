@@ -4,9 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.openpista.api.chat.Attachment;
 import org.openpista.api.chat.ChatMessage;
@@ -57,14 +55,36 @@ final class Rows {
 
     /** Appends a message to an existing session and touches the session. */
     void append(String sessionId, ChatMessage message) throws SQLException {
-        String toolCalls = db.codec().encodeToolCalls(message.toolCalls());
-        PreparedStatement touch = db.statement("UPDATE sessions SET updated_at = ? WHERE id = ?");
-        touch.setString(1, Codec.formatInstant(db.stamp()));
-        touch.setString(2, sessionId);
-        if (touch.executeUpdate() == 0) {
+        if (!touch(sessionId)) {
             throw new StoreException("cannot store a message: there is no session '" + sessionId + "' in " + db.file()
                     + " (ensureSession creates it)", null);
         }
+        insertMessage(sessionId, message);
+    }
+
+    /**
+     * Appends a message to a session, creating the session first when it does not exist: one
+     * statement less than {@link #ensureSession} and {@link #append} for a session that exists,
+     * as at every turn but a conversation's first.
+     */
+    void appendCreating(String sessionId, String channel, String conversationKey, ChatMessage message)
+            throws SQLException {
+        if (!touch(sessionId)) {
+            ensureSession(sessionId, channel, conversationKey);
+        }
+        insertMessage(sessionId, message);
+    }
+
+    /** @return whether the session exists; its {@code updated_at} is now */
+    private boolean touch(String sessionId) throws SQLException {
+        PreparedStatement touch = db.statement("UPDATE sessions SET updated_at = ? WHERE id = ?");
+        touch.setString(1, Codec.formatInstant(db.stamp()));
+        touch.setString(2, sessionId);
+        return touch.executeUpdate() > 0;
+    }
+
+    private void insertMessage(String sessionId, ChatMessage message) throws SQLException {
+        String toolCalls = db.codec().encodeToolCalls(message.toolCalls());
         // seq is computed inside the write transaction, so it is unique even across processes
         PreparedStatement insert = db.statement("INSERT INTO messages (session_id, seq, role, content, tool_calls, "
                 + "tool_call_id, tool_name, is_error, provider_data, created_at) VALUES (?, "
@@ -88,6 +108,9 @@ final class Rows {
     /** Stores attachments of a row of {@code table} (whose key column is {@code owner}), in order. */
     void insertAttachments(String table, String owner, long ownerId, List<Attachment> attachments)
             throws SQLException {
+        if (attachments.isEmpty()) {
+            return;
+        }
         PreparedStatement attach = db.statement("INSERT INTO " + table + " (" + owner
                 + ", position, mime_type, name, data, sha256) VALUES (?, ?, ?, ?, ?, ?)");
         int position = 0;
@@ -171,39 +194,53 @@ final class Rows {
         return List.copyOf(result);
     }
 
-    /** @return the session's messages in order, without rows no provider could use */
+    /**
+     * @return the session's messages in order, without rows no provider could use; one statement
+     *     (a message with attachments comes in a row per attachment), so it reads one snapshot
+     *     without a transaction of its own
+     */
     List<ChatMessage> messages(String sessionId) throws SQLException {
-        Map<Long, List<Attachment>> attachments = new HashMap<>();
-        PreparedStatement selectAttachments = db.statement("SELECT a.message_id, a.mime_type, a.name, a.data, "
-                + "a.sha256 FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.session_id = ? "
-                + "ORDER BY a.message_id, a.position");
-        selectAttachments.setString(1, sessionId);
-        try (ResultSet rows = selectAttachments.executeQuery()) {
-            while (rows.next()) {
-                Attachment attachment = attachment(rows.getString(2), rows.getString(3), rows.getBytes(4),
-                        rows.getString(5));
-                if (attachment != null) {
-                    attachments.computeIfAbsent(rows.getLong(1), k -> new ArrayList<>()).add(attachment);
-                }
-            }
-        }
-        PreparedStatement select = db.statement("SELECT id, seq, role, content, tool_calls, tool_call_id, tool_name, "
-                + "is_error, provider_data, created_at FROM messages WHERE session_id = ? ORDER BY seq");
+        PreparedStatement select = db.statement("SELECT m.id, m.seq, m.role, m.content, m.tool_calls, "
+                + "m.tool_call_id, m.tool_name, m.is_error, m.provider_data, m.created_at, a.mime_type, a.name, "
+                + "a.data, a.sha256 FROM messages m LEFT JOIN attachments a ON a.message_id = m.id "
+                + "WHERE m.session_id = ? ORDER BY m.seq, a.position");
         select.setString(1, sessionId);
         List<ChatMessage> messages = new ArrayList<>();
+        long current = -1;
+        ChatMessage message = null;
+        List<Attachment> attachments = new ArrayList<>();
         try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
-                ChatMessage message = decode(rows, attachments.getOrDefault(rows.getLong(1), List.of()), sessionId);
-                if (message != null) {
-                    messages.add(message);
+                long id = rows.getLong(1);
+                if (id != current) {
+                    add(messages, message, attachments);
+                    current = id;
+                    message = decode(rows, sessionId);
+                    attachments = new ArrayList<>();
+                }
+                // no attachment row: its columns are null (mime_type is NOT NULL in a row)
+                String mimeType = rows.getString(11);
+                if (mimeType != null) {
+                    Attachment attachment = attachment(mimeType, rows.getString(12), rows.getBytes(13),
+                            rows.getString(14));
+                    if (attachment != null) {
+                        attachments.add(attachment);
+                    }
                 }
             }
         }
+        add(messages, message, attachments);
         return messages;
     }
 
+    private static void add(List<ChatMessage> messages, ChatMessage message, List<Attachment> attachments) {
+        if (message != null) {
+            messages.add(attachments.isEmpty() ? message : message.withAttachments(List.copyOf(attachments)));
+        }
+    }
+
     /** @return the message of this row, or {@code null} for a row no provider could use */
-    private ChatMessage decode(ResultSet row, List<Attachment> attachments, String sessionId) throws SQLException {
+    private ChatMessage decode(ResultSet row, String sessionId) throws SQLException {
         long seq = row.getLong(2);
         Role role = Role.fromWireName(row.getString(3));
         String toolCallId = row.getString(6);
@@ -221,7 +258,7 @@ final class Rows {
             }
         }
         return new ChatMessage(role, row.getString(4), calls, role == Role.TOOL ? toolCallId : null,
-                row.getString(7), row.getInt(8) != 0, attachments, row.getString(9),
+                row.getString(7), row.getInt(8) != 0, List.of(), row.getString(9),
                 Codec.parseInstant(row.getString(10)));
     }
 

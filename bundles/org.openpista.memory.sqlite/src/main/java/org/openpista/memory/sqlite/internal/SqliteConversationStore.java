@@ -194,8 +194,8 @@ public final class SqliteConversationStore implements ConversationStore, TurnQue
     @Override
     public List<ChatMessage> history(String sessionId) {
         requireId(sessionId);
-        // one read transaction: messages and their attachments from the same snapshot
-        List<ChatMessage> stored = db.snapshot("read the history of session '" + sessionId + "' from",
+        // one statement reads one snapshot: messages and their attachments
+        List<ChatMessage> stored = db.read("read the history of session '" + sessionId + "' from",
                 () -> rows.messages(sessionId));
         HistoryRepair.Result repaired = HistoryRepair.repair(stored);
         if (repaired.synthesized() > 0 || repaired.dropped() > 0) {

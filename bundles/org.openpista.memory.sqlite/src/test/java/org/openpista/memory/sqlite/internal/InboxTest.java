@@ -14,6 +14,7 @@ import org.openpista.api.chat.Attachment;
 import org.openpista.api.chat.ChatMessage;
 import org.openpista.api.chat.Role;
 import org.openpista.api.memory.QueuedMessage;
+import org.openpista.api.memory.SessionInfo;
 import org.openpista.api.memory.TurnQueue.Start;
 
 /**
@@ -67,6 +68,38 @@ class InboxTest {
 
         daemon.finish(queued.id());
         assertThat(TestDatabases.queryLong(dir.resolve("memory.db"), "SELECT COUNT(*) FROM inbox")).isZero();
+    }
+
+    @Test
+    void aTurnOfASessionThatExistsTouchesItAndKeepsItsCreationAndChannel() {
+        SessionInfo created = daemon.ensureSession("s", "telegram", "telegram:42");
+        QueuedMessage first = daemon.enqueue("s", web("first"));
+        assertThat(daemon.start(first.id())).isEqualTo(Start.STARTED);
+        daemon.finish(first.id());
+        SessionInfo afterFirst = daemon.session("s").orElseThrow();
+        QueuedMessage second = daemon.enqueue("s", web("second"));
+        assertThat(daemon.start(second.id())).isEqualTo(Start.STARTED);
+
+        SessionInfo afterSecond = daemon.session("s").orElseThrow();
+        assertThat(afterSecond.createdAt()).isEqualTo(created.createdAt());
+        assertThat(afterSecond.channel()).isEqualTo("telegram");
+        assertThat(afterSecond.conversationKey()).isEqualTo("telegram:42");
+        assertThat(afterFirst.updatedAt()).isAfter(created.updatedAt());
+        assertThat(afterSecond.updatedAt()).isAfter(afterFirst.updatedAt());
+        assertThat(daemon.history("s")).extracting(ChatMessage::content).containsExactly("first", "second");
+    }
+
+    @Test
+    void aTurnOfANewSessionCreatesItWithTheMessagesChannelOnce() {
+        QueuedMessage queued = daemon.enqueue("new", web("hello"));
+        assertThat(daemon.start(queued.id())).isEqualTo(Start.STARTED);
+
+        SessionInfo session = daemon.session("new").orElseThrow();
+        assertThat(session.channel()).isEqualTo("web");
+        assertThat(session.conversationKey()).isEqualTo("web:client-1");
+        assertThat(session.createdAt()).isEqualTo(session.updatedAt());
+        assertThat(session.messageCount()).isEqualTo(1);
+        assertThat(daemon.sessions(10)).extracting(SessionInfo::id).containsExactly("new");
     }
 
     @Test

@@ -175,6 +175,30 @@ class SqliteConversationStoreTest {
     }
 
     @Test
+    void historyKeepsEachMessagesOwnAttachmentsWhenAFileIsGoneOrTheBytesAreInTheRow() throws Exception {
+        store.ensureSession("s", "web", "web:s");
+        Attachment kept = new Attachment("image/png", "kept.png", "kept".getBytes(UTF_8));
+        Attachment lost = new Attachment("image/png", "lost.png", "lost".getBytes(UTF_8));
+        store.append("s", ChatMessage.user("two photos").withAttachments(List.of(lost, kept)).withCreatedAt(T0));
+        store.append("s", ChatMessage.assistant("an old photo follows").withCreatedAt(T0.plusSeconds(1)));
+        store.append("s", ChatMessage.user("from before media files").withCreatedAt(T0.plusSeconds(2)));
+        String sha = MediaFiles.sha256(lost.data());
+        Files.delete(file.resolveSibling("media").resolve(sha.substring(0, 2)).resolve(sha));
+        // a row written before media files existed keeps its bytes itself, without a hash
+        TestDatabases.execute(file, "INSERT INTO attachments (message_id, position, mime_type, name, data) "
+                + "SELECT id, 0, 'text/plain', 'old.txt', X'6F6C64' FROM messages WHERE seq = 3");
+
+        List<ChatMessage> history = store.history("s");
+
+        assertThat(history).extracting(ChatMessage::content)
+                .containsExactly("two photos", "an old photo follows", "from before media files");
+        assertThat(history.get(0).attachments()).containsExactly(kept);
+        assertThat(history.get(1).attachments()).isEmpty();
+        assertThat(history.get(2).attachments())
+                .containsExactly(new Attachment("text/plain", "old.txt", "old".getBytes(UTF_8)));
+    }
+
+    @Test
     void attachmentBytesLiveOnceInOwnerOnlyFilesNamedByTheirHashAndGoWithTheirLastSession() throws Exception {
         store.ensureSession("a", "web", "web:a");
         store.ensureSession("b", "web", "web:b");

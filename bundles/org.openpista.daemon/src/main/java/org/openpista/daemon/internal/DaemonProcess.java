@@ -166,14 +166,7 @@ final class DaemonProcess {
             LOG.info(ready.substring("openpista: ".length()));
             err.println(ready);
             err.flush();
-            ArchiveDump dump = ArchiveDump.requested();
-            if (dump != null) {
-                dump.start();
-            }
             awaitStop();
-            if (dump != null) {
-                dump.awaitDone();
-            }
             LOG.info("Stopping: {}", stopReason);
             if (options.foreground()) {
                 err.println("openpista: stopping (" + stopReason + "); running turns get their grace period");

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.openpista.tool.browser.internal.cdp.CdpConnection;
 import org.openpista.tool.browser.internal.cdp.CdpException;
 import org.openpista.tool.browser.internal.cdp.CdpSession;
@@ -41,6 +42,7 @@ final class Browser {
     private final int[] viewport;
     private volatile Path downloadDir;
     private volatile boolean closing;
+    private final AtomicBoolean retired = new AtomicBoolean();
 
     private Browser(CdpConnection connection, ChromiumProcess process, UrlPolicy policy, ExecutorService pool,
             int[] viewport) {
@@ -142,9 +144,26 @@ final class Browser {
         return !connection.isClosed();
     }
 
-    /** @return whether the connection ended without {@link #close()}: the browser crashed or was killed */
+    /**
+     * @return whether the browser ended without {@link #close()}, crashed or killed: its connection
+     *     closed, or its process is gone before the connection's end was seen (a call that meets the
+     *     dying connection may fail before the socket's close is delivered)
+     */
     boolean crashed() {
-        return connection.isClosed() && !closing;
+        return !closing && (connection.isClosed() || processEnded());
+    }
+
+    /** @return whether the browser's own process ended (never for a browser attached to) */
+    boolean processEnded() {
+        return process != null && !process.isAlive();
+    }
+
+    /**
+     * @return true the first time only: the service lets go of a browser once, whether its
+     *     connection's end or the next call that finds its process gone comes first
+     */
+    boolean retire() {
+        return retired.compareAndSet(false, true);
     }
 
     /** @return how the browser process ended, or why the connection closed */

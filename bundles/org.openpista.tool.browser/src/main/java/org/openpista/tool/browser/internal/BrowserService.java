@@ -242,8 +242,13 @@ public final class BrowserService {
             if (closed) {
                 throw new BrowserException(BrowserException.Kind.UNAVAILABLE, "the browser tools are shutting down");
             }
-            if (browser != null && browser.isConnected()) {
-                return browser;
+            if (browser != null) {
+                if (browser.isConnected() && !browser.processEnded()) {
+                    return browser;
+                }
+                // ended, but its connection's close may be delivered after this call: let go of it
+                // now, before a new browser gets tabs that a late let-go would clear
+                disconnected(browser);
             }
             Browser started = settings.cdpUrl().isEmpty()
                     ? Browser.launch(new ChromiumLauncher(settings.launch(), settings.environment()), policy, pool)
@@ -261,6 +266,9 @@ public final class BrowserService {
     }
 
     private void disconnected(Browser gone) {
+        if (!gone.retire()) {
+            return;
+        }
         boolean crashed = gone.crashed();
         synchronized (lock) {
             if (browser == gone) {

@@ -39,6 +39,10 @@ final class Clients {
         if (!sessionId.equals(before)) {
             unindex(connection, before);
         }
+        if (!connections.contains(connection)) {
+            // it was removed while it switched: no entry of a closed connection stays behind
+            unindex(connection, sessionId);
+        }
     }
 
     private void index(Connection connection, String sessionId) {
@@ -106,6 +110,7 @@ final class Clients {
             }
         }
     }
+
     /** Sends a frame to every connection, whatever it shows. */
     void sendAll(JsonNode frame) {
         String text = Frames.text(frame);
